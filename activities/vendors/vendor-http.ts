@@ -1,0 +1,125 @@
+import { request } from 'undici';
+import { redact } from './redact';
+import { vendorUnavailable } from './vendor-errors';
+import type { VendorCallContext } from './vendor-call';
+
+export interface VendorResponse<T = unknown> {
+  status: number;
+  body: T;
+  latencyMs: number;
+}
+
+export interface VendorRequest {
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * HTTP to one vendor: a hard timeout on every call, JSON in and out, and the transport faults
+ * classified once here. A timeout or reset is an unknown outcome, so it surfaces as retryable
+ * `VendorUnavailable`; the adapter looks the effect up before it re-sends anything with a side effect.
+ * Business answers (any status the vendor uses for "no") are left to the adapter, which knows the envelope.
+ */
+export class VendorHttp {
+  constructor(
+    readonly vendor: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async send<T>(req: VendorRequest): Promise<VendorResponse<T>> {
+    const started = performance.now();
+    let res;
+    try {
+      res = await request(req.url, {
+        method: req.method,
+        headers: { accept: 'application/json', ...(req.body !== undefined && { 'content-type': 'application/json' }), ...req.headers },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const reason = isTimeout(err) ? `no answer within ${this.timeoutMs} ms` : describe(err);
+      throw vendorUnavailable(this.vendor, `${req.operation}: ${reason}`);
+    }
+    const text = await res.body.text();
+    const latencyMs = Math.round(performance.now() - started);
+    let body: unknown = text;
+    try {
+      body = text.length ? JSON.parse(text) : null;
+    } catch {
+      // Gateways answer 502/503 with HTML; keep the text for the excerpt.
+    }
+    if (res.statusCode === 429 || res.statusCode >= 500) {
+      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      throw vendorUnavailable(this.vendor, `${req.operation}: HTTP ${res.statusCode}`, {
+        retryAfterMs,
+        httpStatus: res.statusCode,
+        response: body,
+      });
+    }
+    return { status: res.statusCode, body: body as T, latencyMs };
+  }
+
+  /** Sends and writes the audit row, whatever happens. */
+  async audited<T>(
+    ctx: VendorCallContext,
+    req: VendorRequest,
+    interpret: (res: VendorResponse<T>) => { vendorReference?: string | null; amountMinor?: number | null },
+  ): Promise<VendorResponse<T>> {
+    const started = performance.now();
+    const requestExcerpt = redact(req.body ?? null);
+    try {
+      const res = await this.send<T>(req);
+      const facts = interpret(res);
+      await ctx.recorder.record({
+        vendor: this.vendor,
+        operation: req.operation,
+        outcome: 'success',
+        httpStatus: res.status,
+        latencyMs: res.latencyMs,
+        requestExcerpt,
+        responseExcerpt: redact(res.body),
+        vendorReference: facts.vendorReference ?? null,
+        amountMinor: facts.amountMinor ?? null,
+      });
+      return res;
+    } catch (err) {
+      const failure = err as Error & { type?: string; nonRetryable?: boolean; details?: unknown[] };
+      const rejected = failure.nonRetryable === true;
+      const detail = (failure.details?.[0] ?? {}) as { code?: string; httpStatus?: number; response?: unknown };
+      await ctx.recorder.record({
+        vendor: this.vendor,
+        operation: req.operation,
+        outcome: rejected ? 'rejected' : 'failed',
+        httpStatus: detail.httpStatus ?? null,
+        latencyMs: Math.round(performance.now() - started),
+        requestExcerpt,
+        responseExcerpt: redact(detail.response ?? null),
+        errorCode: detail.code ?? failure.type ?? null,
+        errorMessage: failure.message,
+      });
+      throw err;
+    }
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string } | null;
+  return e?.code ?? e?.message ?? 'network error';
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,17 @@
+/** One runner, three kinds of test (style.md): unit (pure), workflows (mocked activities), integration (real stack). */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const needsStack = {
+  transform,
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    { displayName: 'unit', transform, testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { displayName: 'workflows', ...needsStack, testMatch: ['<rootDir>/test/workflows/**/*.test.ts'] },
+    { displayName: 'integration', ...needsStack, testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+  ],
+};

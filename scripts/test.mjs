@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on a fresh machine. Installs dependencies if missing, type-checks,
+// lints, then runs Jest; Jest's global setup builds or finds Temporal, starts a dev server and
+// recreates the test database. Extra arguments go to Jest (npm test -- test/unit).
+import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ensureDependencies, projectRoot, run } from './lib/bootstrap.mjs';
+
+const started = Date.now();
+ensureDependencies();
+run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-checking');
+run('npx', ['eslint', '--max-warnings=0', '.'], 'linting');
+
+const report = path.join(projectRoot, '.data', 'jest-report.json');
+rmSync(report, { force: true });
+console.log('> testing: npx jest --runInBand');
+const jest = spawnSync('npx', ['jest', '--runInBand', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
+  cwd: projectRoot,
+  stdio: 'inherit',
+});
+let summary = 'jest: no report';
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  summary = `jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`;
+} catch {
+  // Jest died before writing its report; its exit code below says so.
+}
+console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s`);
+// The plain closing line CI reads.
+console.log(summary);
+process.exit(jest.status ?? 1);

@@ -1,0 +1,84 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintAsNumber } from '../database/bigint-number.transformer';
+
+export type AuditKind = 'vendor_call' | 'transition';
+/** success: the vendor did it; rejected: a business refusal; failed: transient or unknown outcome. */
+export type VendorCallOutcome = 'success' | 'rejected' | 'failed';
+
+/**
+ * One row per vendor call attempt and per saga transition. Append-only: the database refuses
+ * UPDATE, DELETE and TRUNCATE (see the migration), and `idempotencyKey` makes retried writes no-ops.
+ */
+@Entity({ name: 'audit_events' })
+export class AuditEvent {
+  /** BIGINT, read as a string by pg: it is an ordering cursor, never arithmetic. */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'idempotency_key', type: 'text', unique: true })
+  idempotencyKey: string;
+
+  @Column({ name: 'checkout_id', type: 'text' })
+  checkoutId: string;
+
+  @Column({ name: 'run_id', type: 'text', nullable: true })
+  runId: string | null;
+
+  @Column({ type: 'text' })
+  kind: AuditKind;
+
+  @Column({ type: 'text' })
+  step: string;
+
+  @Column({ type: 'text', nullable: true })
+  vendor: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  operation: string | null;
+
+  /** For a vendor call a VendorCallOutcome; for a transition the state entered. */
+  @Column({ type: 'text' })
+  outcome: string;
+
+  @Column({ name: 'http_status', type: 'int', nullable: true })
+  httpStatus: number | null;
+
+  @Column({ name: 'latency_ms', type: 'int', nullable: true })
+  latencyMs: number | null;
+
+  @Column({ type: 'int', default: 1 })
+  attempt: number;
+
+  @Column({ name: 'amount_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  amountMinor: number | null;
+
+  @Column({ type: 'char', length: 3, nullable: true })
+  currency: string | null;
+
+  @Column({ name: 'vendor_reference', type: 'text', nullable: true })
+  vendorReference: string | null;
+
+  @Column({ name: 'request_excerpt', type: 'jsonb', nullable: true })
+  requestExcerpt: object | null;
+
+  @Column({ name: 'response_excerpt', type: 'jsonb', nullable: true })
+  responseExcerpt: object | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage: string | null;
+
+  @Column({ type: 'text' })
+  merchant: string;
+
+  @Column({ type: 'text' })
+  store: string;
+
+  @Column({ type: 'text' })
+  till: string;
+
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt: Date;
+}

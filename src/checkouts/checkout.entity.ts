@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { bigintAsNumber } from '../database/bigint-number.transformer';
+import type { CheckoutReceipt, CheckoutState } from '../../workflows/checkout.contract';
+
+/** The read model of one checkout, kept in step by the saga's transition activity. */
+@Entity({ name: 'checkouts' })
+export class Checkout {
+  /** The workflow id: checkout:<merchant>:<store>:<till>:<posReference>. */
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ type: 'text' })
+  merchant: string;
+
+  @Column({ type: 'text' })
+  store: string;
+
+  @Column({ type: 'text' })
+  till: string;
+
+  @Column({ name: 'pos_reference', type: 'text' })
+  posReference: string;
+
+  @Column({ type: 'text' })
+  state: CheckoutState;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ name: 'total_minor', type: 'bigint', transformer: bigintAsNumber })
+  totalMinor: number;
+
+  @Column({ name: 'awarded_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  awardedMinor: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  receipt: CheckoutReceipt | null;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

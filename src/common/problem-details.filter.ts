@@ -1,0 +1,49 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { ProblemDetails } from './problem';
+
+/**
+ * Every error leaves the API as application/problem+json. Anything we did not anticipate is a 500
+ * whose detail says nothing internal; the log has the stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = toProblem(exception);
+    if (problem.status >= 500) this.logger.error(exception);
+    if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+}
+
+function toProblem(exception: unknown): ProblemDetails {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    if (typeof body === 'object' && body !== null && 'type' in body && 'title' in body) return body as ProblemDetails;
+    const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    const detail = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+    return {
+      type: `/problems/http-${status}`,
+      title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error',
+      status,
+      detail,
+      // A 400 that is not a validation problem is an unreadable body (malformed JSON, wrong type).
+      ...(status === 400 && { errors: [{ field: 'body', message: detail }] }),
+    };
+  }
+  const bodyParserStatus = (exception as { status?: number; type?: string } | null)?.status;
+  if (typeof bodyParserStatus === 'number' && bodyParserStatus >= 400 && bodyParserStatus < 500) {
+    return {
+      type: '/problems/unreadable-body',
+      title: 'The request body could not be read',
+      status: bodyParserStatus,
+      detail: (exception as Error).message,
+      errors: [{ field: 'body', message: (exception as Error).message }],
+    };
+  }
+  return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged' };
+}

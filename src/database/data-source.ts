@@ -1,0 +1,24 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Checkout } from '../checkouts/checkout.entity';
+import { CreateAuditAndCheckouts1763769600000 } from '../../migrations/1763769600000-CreateAuditAndCheckouts';
+
+/** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
+export const ENTITIES = [AuditEvent, Checkout];
+export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000];
+
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize, application_name: 'checkout-saga' },
+  };
+}
+
+export function createDataSource(databaseUrl: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+}

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/app-config';
+import { migrate } from '../database/migrate';
+import { ChildProcesses } from './child-processes';
+import { ensureTemporalBinary, PROJECT_ROOT } from './temporal-cli';
+import { startDevServer } from './temporal-dev-server';
+
+const TEMPORAL_UI_PORT = 8233;
+
+/**
+ * `npm start` after the build: the whole system on embedded defaults. Temporal dev server (SQLite
+ * under .data/, UI on 8233, our search attributes), database and migrations, vendor sandbox,
+ * worker and API; URLs printed; everything stopped together on Ctrl-C.
+ */
+async function main() {
+  const config = loadConfig();
+  const processes = new ChildProcesses((name, code) => {
+    console.error(`${name} exited unexpectedly (code ${code}); stopping everything`);
+    void processes.stopAll().then(() => process.exit(1));
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    void processes.stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const binary = await ensureTemporalBinary();
+  const dataDir = path.join(PROJECT_ROOT, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const [host, port] = config.TEMPORAL_ADDRESS.split(':');
+  if (host !== '127.0.0.1' && host !== 'localhost') {
+    console.log(`using the Temporal server at ${config.TEMPORAL_ADDRESS}`);
+  } else {
+    console.log(`starting Temporal dev server (${binary}) on ${config.TEMPORAL_ADDRESS}…`);
+    const server = await startDevServer({
+      binary,
+      port: Number(port),
+      uiPort: TEMPORAL_UI_PORT,
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      stdio: 'inherit',
+    });
+    processes.adopt('temporal', server.process);
+  }
+
+  console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);
+  const applied = await migrate(config.DATABASE_URL);
+  console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const dist = path.join(PROJECT_ROOT, 'dist', 'src');
+  if (config.usesSandbox) {
+    processes.run('sandbox', process.execPath, [path.join(dist, 'sandbox', 'main.js')], {});
+  }
+  processes.run('worker', process.execPath, [path.join(dist, 'worker.js')], {});
+  processes.run('api', process.execPath, [path.join(dist, 'main.js')], {});
+
+  console.log(`
+checkout-saga is starting:
+  API              http://localhost:${config.API_PORT}        (OpenAPI: http://localhost:${config.API_PORT}/docs)
+  Temporal UI      http://localhost:${TEMPORAL_UI_PORT}
+  Temporal         ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
+  Vendor sandbox   ${config.usesSandbox ? `http://127.0.0.1:${config.SANDBOX_PORT}  (journal: /_sandbox/journal)` : 'off: vendor URLs are configured'}
+  Postgres         ${redactUrl(config.DATABASE_URL)}
+Press Ctrl-C to stop everything.
+`);
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+main().catch((err: unknown) => {
+  console.error('npm start failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

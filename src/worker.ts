@@ -1,0 +1,33 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createVendorRegistry } from '../activities/vendors/vendor-registry';
+import { loadConfig } from './config/app-config';
+import { createDataSource } from './database/data-source';
+import { createCheckoutWorker } from './temporal/checkout-worker';
+
+/** The worker process: runs checkout workflows and their activities until SIGINT/SIGTERM. */
+async function main() {
+  const config = loadConfig();
+  const dataSource = createDataSource(config.DATABASE_URL);
+  await dataSource.initialize();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createCheckoutWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      dataSource,
+      vendors: createVendorRegistry(config),
+    });
+    console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
+    // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done.
+    await worker.run();
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('worker failed:', err);
+  process.exit(1);
+});

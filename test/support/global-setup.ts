@@ -1,0 +1,52 @@
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { migrate } from '../../src/database/migrate';
+import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
+import { startDevServer, type DevServer } from '../../src/dev-stack/temporal-dev-server';
+import { TEST_DATABASE_URL } from './test-env';
+
+declare global {
+   
+  var __checkoutSagaDevServer: DevServer | undefined;
+}
+
+/**
+ * Once per run: a real Temporal dev server (built from source if missing) on a free port, and a
+ * fresh test database built by the migrations, so every run proves the migrations from scratch.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (globalThis.__checkoutSagaDevServer) return;
+  const binary = await ensureTemporalBinary((line) => process.stdout.write(`${line}\n`));
+  const [server] = await Promise.all([
+    startDevServer({ binary, port: await freePort() }),
+    recreateDatabase(TEST_DATABASE_URL),
+  ]);
+  globalThis.__checkoutSagaDevServer = server;
+  process.env.CHECKOUT_SAGA_TEST_TEMPORAL = server.address;
+  process.env.TEST_DATABASE_URL = TEST_DATABASE_URL;
+}
+
+async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  await migrate(databaseUrl);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,9 @@
+/** Where the suite's shared services are; global-setup fills these in before any test file runs. */
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga_test';
+
+export function testTemporalAddress(): string {
+  const address = process.env.CHECKOUT_SAGA_TEST_TEMPORAL;
+  if (!address) throw new Error('the Temporal dev server was not started: run the tests with `npm test`');
+  return address;
+}
