@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { CheckoutKey } from '../workflows/checkout.contract';
-import type { AuditScope } from './audit/audit-writer';
+import type { AuditScope, AuditWriter } from './audit/audit-writer';
+import type { VendorCallContext } from './vendors/vendor-call';
 
 /** The audit scope of the running activity attempt, from Temporal's activity info. */
 export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; currency: string }, step: string): AuditScope {
@@ -15,5 +16,17 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
     store: checkout.store,
     till: checkout.till,
     currency: checkout.currency,
+  };
+}
+
+/** The context an adapter call needs: our reference for the step and the attempt's audit recorder. */
+export function vendorCallContext(audit: AuditWriter, scope: AuditScope, reference: string): VendorCallContext {
+  return {
+    reference,
+    store: scope.store,
+    till: scope.till,
+    attempt: scope.attempt,
+    currency: scope.currency,
+    recorder: audit.recorderFor(scope),
   };
 }

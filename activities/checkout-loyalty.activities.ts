@@ -1,5 +1,5 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { currentAuditScope } from './activity-scope';
+import { currentAuditScope, vendorCallContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
 import type {
   CustomerIdentifier,
@@ -18,11 +18,8 @@ export interface LoyaltyActivityDeps {
 export function createLoyaltyActivities({ loyalty, audit }: LoyaltyActivityDeps) {
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
-      const scope = currentAuditScope(ref, 'identify');
-      return loyalty.identify(
-        { reference: ref.checkoutId, attempt: scope.attempt, currency: ref.currency, recorder: audit.recorderFor(scope) },
-        identifier,
-      );
+      const ctx = vendorCallContext(audit, currentAuditScope(ref, 'identify'), ref.checkoutId);
+      return loyalty.identify(ctx, identifier);
     },
 
     async submitLoyaltyPurchase(
@@ -30,12 +27,8 @@ export function createLoyaltyActivities({ loyalty, audit }: LoyaltyActivityDeps)
       customer: LoyaltyCustomer,
       purchase: LoyaltyPurchase,
     ): Promise<LoyaltyPurchaseResult> {
-      const scope = currentAuditScope(ref, 'purchase');
-      return loyalty.submitPurchase(
-        { reference: purchaseReference(ref), attempt: scope.attempt, currency: ref.currency, recorder: audit.recorderFor(scope) },
-        customer,
-        purchase,
-      );
+      const ctx = vendorCallContext(audit, currentAuditScope(ref, 'purchase'), purchaseReference(ref));
+      return loyalty.submitPurchase(ctx, customer, purchase);
     },
   };
 }

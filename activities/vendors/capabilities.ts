@@ -3,7 +3,11 @@ import type { VendorCallContext } from './vendor-call';
 
 /**
  * Sagas speak to capabilities, never to vendors by name; an adapter implements the ones its vendor
- * has (design §3). Amounts are minor units of `ctx.currency`.
+ * has (design §3). Amounts are minor units of `ctx.currency`. Every method that has a side effect
+ * is idempotent by `ctx.reference` (the vendor's idempotency, or lookup-before-retry when
+ * `ctx.attempt > 1`), and every undo treats "already undone" as success.
+ * A business refusal is thrown as `vendorRejection(...)`, a transient fault as `vendorUnavailable(...)`
+ * (activities/vendors/vendor-errors.ts), unless the method's result type carries the refusal.
  */
 
 export interface CustomerIdentifier {
@@ -11,8 +15,17 @@ export interface CustomerIdentifier {
   value: string;
 }
 
+/** A vendor's "no" that the saga reports instead of failing (a refused coupon, a smaller spend). */
+export interface Refusal {
+  code: string;
+  /** Words a cashier can show. */
+  reason: string;
+}
+
+// ── loyalty: CRM.COM (legacy token API and back-office api_key API) ─────────────────────────────
+
 export interface LoyaltyCustomer {
-  /** The vendor's account key for later calls (CRM.COM accounts receivable number). */
+  /** The vendor's key for later calls: legacy accounts receivable number, back-office contact id. */
   accountNumber: string;
   walletBalanceMinor: number;
 }
@@ -24,16 +37,204 @@ export interface LoyaltyPurchase {
   lines: CheckoutLine[];
 }
 
+export interface LoyaltyPreview {
+  awardMinor: number;
+  /** instant + automatic spend the vendor will apply by itself. */
+  automaticSpendMinor: number;
+  /** The most the customer may additionally ask to spend on this sale (total_additional_spend_amount). */
+  maxAdditionalSpendMinor: number;
+}
+
+export interface LoyaltySpendResult {
+  /** The vendor's spend reference (legacy spend request number); null where the spend lives in the purchase. */
+  spendNumber: string | null;
+  requestedMinor: number;
+  /** What the vendor actually approved: the POS deducts this, never the requested amount. */
+  approvedMinor: number;
+  refusal?: Refusal;
+}
+
 export interface LoyaltyPurchaseResult {
+  /** Legacy purchase number, or the back-office purchase id (our own GUID). */
   purchaseNumber: string;
   awardedMinor: number;
-  /** Spend the vendor applied automatically with the purchase (instant + automatic + additional). */
+  /** Spend the vendor applied automatically with the purchase (instant + automatic). */
   automaticSpendMinor: number;
+  spend?: LoyaltySpendResult;
 }
 
 export interface LoyaltyCapability {
   readonly vendor: string;
   identify(ctx: VendorCallContext, identifier: CustomerIdentifier): Promise<LoyaltyCustomer>;
-  /** Idempotent by ctx.reference: a retry finds the first attempt's purchase instead of adding one. */
-  submitPurchase(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPurchaseResult>;
+  preview(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview>;
+  /**
+   * Posts the purchase (award) and, when `spendMinor` is given, the spend against it: one spend
+   * request after the purchase on the legacy API, the purchase's own spend_request on the back-office
+   * API. A refused spend does not fail the purchase: it comes back with approvedMinor 0 and a refusal.
+   */
+  submitPurchase(
+    ctx: VendorCallContext,
+    customer: LoyaltyCustomer,
+    purchase: LoyaltyPurchase,
+    spendMinor?: number,
+  ): Promise<LoyaltyPurchaseResult>;
+  /** Undo of submitPurchase: spend cancelled first, then the purchase. Unknown or already cancelled = done. */
+  voidPurchase(ctx: VendorCallContext, purchase: { purchaseNumber: string; spendNumber?: string | null }): Promise<{ alreadyVoided: boolean }>;
+}
+
+// ── catalogue: CRM.COM product synchronisation ─────────────────────────────────────────────────
+
+export interface CatalogueProduct {
+  code: string;
+  alternativeCode?: string;
+  description?: string;
+  familyCode?: string;
+  brandCode?: string;
+}
+
+export interface CatalogueSyncResult {
+  processed: Array<{ code: string; vendorId?: string }>;
+  unprocessed: Array<{ code: string; errorCode: string; errorDescription: string }>;
+  /** Back-office sync is asynchronous: the vendor's process id to follow it. */
+  processId?: string;
+}
+
+export interface CatalogueCapability {
+  readonly vendor: string;
+  /** At most CATALOGUE_BATCH_LIMIT products a call; partial success is a result, not an error. */
+  synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult>;
+}
+
+export const CATALOGUE_BATCH_LIMIT = 1000;
+
+// ── points: Capillary ──────────────────────────────────────────────────────────────────────────
+
+export interface PointsCustomer {
+  identifier: CustomerIdentifier;
+  /** Vendor's customer id when known (Capillary user_id). */
+  vendorCustomerId?: string;
+  pointsBalance?: number;
+}
+
+export interface PointsCheck {
+  redeemable: boolean;
+  points: number;
+  /** What the points are worth in money at this store. */
+  valueMinor: number;
+  refusal?: Refusal;
+}
+
+export interface PointsRedemption {
+  redemptionId: string;
+  points: number;
+  valueMinor: number;
+  balanceAfter?: number;
+}
+
+export interface PointsCapability {
+  readonly vendor: string;
+  /** Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set. */
+  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean }): Promise<PointsCustomer>;
+  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck>;
+  /** Idempotent by ctx.reference (the bill number): a retry finds the earlier redemption. */
+  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption>;
+  /** Undo of redeemPoints; "already reversed" (3802, 812) = done. */
+  reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }>;
+}
+
+// ── coupons: Coupontools sessions, Capillary coupons ───────────────────────────────────────────
+
+export interface CouponLookup {
+  code: string;
+  redeemable: boolean;
+  /** The discount the coupon is worth, when the vendor says (Coupontools `value`, Capillary coupon_value). */
+  valueMinor?: number;
+  expiresAt?: string;
+  refusal?: Refusal;
+}
+
+export interface CouponRedemption {
+  code: string;
+  /** The id that undoes it (Capillary redemptionId); Coupontools validation has none. */
+  redemptionId?: string;
+  /** False where the vendor has no undo: finance sees it as a non-compensable effect. */
+  compensable: boolean;
+}
+
+export interface CouponCapability {
+  readonly vendor: string;
+  lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier): Promise<CouponLookup>;
+  /** Reserve it for this checkout (Coupontools lock); a no-op where the vendor has no hold. */
+  hold(ctx: VendorCallContext, code: string): Promise<{ held: boolean }>;
+  /** Undo of hold (unlock); releasing what is not held = done. */
+  release(ctx: VendorCallContext, code: string): Promise<void>;
+  /** Use it (Coupontools validate with money spent, Capillary redeem against the bill). */
+  redeem(
+    ctx: VendorCallContext,
+    code: string,
+    sale: { billAmountMinor: number; customer?: CustomerIdentifier },
+  ): Promise<CouponRedemption>;
+  /** Undo of redeem where the vendor has one (Capillary reactivate); throws where it has none. */
+  reinstate(ctx: VendorCallContext, redemption: CouponRedemption): Promise<{ alreadyReinstated: boolean }>;
+}
+
+// ── transactions: Capillary bills ──────────────────────────────────────────────────────────────
+
+export interface SaleTransaction {
+  /** Our bill number: ctx.reference. */
+  billingTime: string;
+  amountMinor: number;
+  grossAmountMinor: number;
+  discountMinor: number;
+  lines: CheckoutLine[];
+  /** Absent: the sale goes to the vendor as `not_interested`. */
+  customer?: CustomerIdentifier;
+  pointsRedemptionIds?: string[];
+  couponRedemptionIds?: string[];
+}
+
+export interface SaleReturn {
+  originalBillNumber: string;
+  originalBillingTime: string;
+  billingTime: string;
+  returnType: 'FULL' | 'LINE_ITEM' | 'AMOUNT';
+  amountMinor: number;
+  lines?: CheckoutLine[];
+  customer?: CustomerIdentifier;
+}
+
+export interface TransactionCapability {
+  readonly vendor: string;
+  /** Idempotent by bill number: the vendor's "duplicate bill" (604) on a retry is our earlier add. */
+  addTransaction(ctx: VendorCallContext, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }>;
+  /** Return (RETURN with FULL, LINE_ITEM or AMOUNT); "already returned" = done. */
+  returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }>;
+}
+
+// ── post-tender: CMC (ClearLine) ───────────────────────────────────────────────────────────────
+
+export interface PostTenderTransaction {
+  /** Our stable transaction id: ctx.reference (refunds reference it). */
+  terminalId: string;
+  posLocationId: string;
+  amountMinor: number;
+  transactionDate: string;
+  lines: CheckoutLine[];
+  /** Pseudonymous customer id only (a keyed hash), never raw personal data. */
+  customerId?: string;
+}
+
+export interface PostTenderReceipt {
+  vendorTransactionId: string;
+  sessionId: string;
+  qrCodeWidget?: { shortLinkUrl?: string; qrCodeLinkUrl?: string; qrCodeHtmlLinkUrl?: string; qrCodePreviewLinkUrl?: string };
+  cfsTemplate?: { accountTemplateId?: string; cfsCarouselUrl?: string };
+}
+
+export interface PostTenderCapability {
+  readonly vendor: string;
+  /** startInteraction, then transaction when posStatus is Accepted; otherwise a rejection. */
+  sendTransaction(ctx: VendorCallContext, tx: PostTenderTransaction): Promise<PostTenderReceipt>;
+  /** A negative transaction referencing the original id (ClearLine has no cancel). */
+  sendRefund(ctx: VendorCallContext, tx: PostTenderTransaction & { originalTransactionId: string }): Promise<PostTenderReceipt>;
 }

@@ -3,6 +3,7 @@ import type {
   CustomerIdentifier,
   LoyaltyCapability,
   LoyaltyCustomer,
+  LoyaltyPreview,
   LoyaltyPurchase,
   LoyaltyPurchaseResult,
 } from './capabilities';
@@ -89,6 +90,14 @@ export class CrmcomLegacyVendor implements LoyaltyCapability {
       fields_set: 'number,total_awarded_amount,total_spend_amount,reference_number',
     }, (d) => ({ vendorReference: d.number, amountMinor: fromVendorAmount(d.total_awarded_amount ?? 0, ctx.currency) }));
     return toPurchaseResult(data, ctx.currency);
+  }
+
+  preview(): Promise<LoyaltyPreview> {
+    return Promise.reject(new Error('CRM.COM legacy preview is not implemented yet'));
+  }
+
+  voidPurchase(): Promise<{ alreadyVoided: boolean }> {
+    return Promise.reject(new Error('CRM.COM legacy void is not implemented yet'));
   }
 
   /** Lookup-before-retry: the purchase posted under our reference_number, if any. */

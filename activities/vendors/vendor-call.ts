@@ -21,8 +21,11 @@ export interface VendorCallRecorder {
 }
 
 export interface VendorCallContext {
-  /** Our deterministic reference for this step, e.g. the purchase reference_number. */
+  /** Our deterministic reference for this step, e.g. the purchase reference_number or bill number. */
   reference: string;
+  /** Where the sale happens, for vendors that attribute calls to a store or till. */
+  store: string;
+  till: string;
   /** Temporal attempt number: > 1 means an earlier attempt may have applied the effect. */
   attempt: number;
   currency: string;

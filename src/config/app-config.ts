@@ -23,15 +23,49 @@ const schema = z.object({
   /** Until API keys land (issue 6) every request acts for this merchant. */
   MERCHANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('demo'),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
+  // CRM.COM: one base URL, for the generation CRMCOM_API names.
   CRMCOM_API: z.enum(['legacy', 'backoffice']).default('legacy'),
   CRMCOM_BASE_URL: z.string().url().optional(),
   CRMCOM_WEB_API_KEY: z.string().min(1).default('sandbox-web-api-key'),
+  CRMCOM_API_KEY: z.string().min(1).default('sandbox-crmcom-api-key'),
   CRMCOM_UNIT_NAME: z.string().min(1).default('Unit'),
+  CRMCOM_SYNC_DEFINITION: z.string().min(1).default('Product_Sync'),
+  // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
+  CAPILLARY_BASE_URL: z.string().url().optional(),
+  CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),
+  CAPILLARY_OAUTH_SECRET: z.string().min(1).default('sandbox-capillary-secret'),
+  // Coupontools: X-Client-Id / X-Client-Secret headers.
+  COUPONTOOLS_BASE_URL: z.string().url().optional(),
+  COUPONTOOLS_CLIENT_ID: z.string().min(1).default('sandbox-coupontools-id'),
+  COUPONTOOLS_CLIENT_SECRET: z.string().min(1).default('sandbox-coupontools-secret'),
+  // CMC (ClearLine): OAuth client credentials at a separate token URL.
+  CMC_BASE_URL: z.string().url().optional(),
+  CMC_TOKEN_URL: z.string().url().optional(),
+  CMC_CLIENT_ID: z.string().min(1).default('sandbox-cmc-client'),
+  CMC_CLIENT_SECRET: z.string().min(1).default('sandbox-cmc-secret'),
+  CMC_POS_SYSTEM_ID: z.string().min(1).default('checkout-saga'),
 });
+
+/**
+ * Where each vendor lives inside the sandbox. Each prefix stands in for the vendor's own base URL,
+ * so the adapters append exactly the paths of the vendor documents.
+ */
+export const SANDBOX_PATHS = {
+  crmcomLegacy: '/crmcom/crmapi/rest/v2',
+  crmcomBackoffice: '/crmcom/backoffice/v1',
+  capillary: '/capillary',
+  coupontools: '/coupontools/v3',
+  cmc: '/cmc',
+} as const;
 
 export type AppConfig = z.infer<typeof schema> & {
   /** Resolved vendor endpoints: the configured URL, or the embedded sandbox. */
   crmcomBaseUrl: string;
+  capillaryBaseUrl: string;
+  coupontoolsBaseUrl: string;
+  cmcBaseUrl: string;
+  cmcTokenUrl: string;
+  /** True while any vendor is served by the embedded sandbox (then `npm start` runs it). */
   usesSandbox: boolean;
 };
 
@@ -47,7 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sandboxBase = (path: string) => `http://127.0.0.1:${c.SANDBOX_PORT}${path}`;
   return {
     ...c,
-    crmcomBaseUrl: c.CRMCOM_BASE_URL ?? sandboxBase('/crmcom/crmapi/rest/v2'),
-    usesSandbox: c.CRMCOM_BASE_URL === undefined,
+    crmcomBaseUrl:
+      c.CRMCOM_BASE_URL ?? sandboxBase(c.CRMCOM_API === 'legacy' ? SANDBOX_PATHS.crmcomLegacy : SANDBOX_PATHS.crmcomBackoffice),
+    capillaryBaseUrl: c.CAPILLARY_BASE_URL ?? sandboxBase(SANDBOX_PATHS.capillary),
+    coupontoolsBaseUrl: c.COUPONTOOLS_BASE_URL ?? sandboxBase(SANDBOX_PATHS.coupontools),
+    cmcBaseUrl: c.CMC_BASE_URL ?? sandboxBase(SANDBOX_PATHS.cmc),
+    cmcTokenUrl: c.CMC_TOKEN_URL ?? sandboxBase(`${SANDBOX_PATHS.cmc}/connect/token`),
+    usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
   };
 }

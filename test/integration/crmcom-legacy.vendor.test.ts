@@ -26,7 +26,7 @@ describe(CrmcomLegacyVendor.name, () => {
     new CrmcomLegacyVendor({ baseUrl, webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 1000, ...overrides });
   const context = (reference: string, attempt = 1) => {
     const records: VendorCallRecord[] = [];
-    const ctx: VendorCallContext = { reference, attempt, currency: 'EUR', recorder: { record: async (r) => void records.push(r) } };
+    const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async (r) => void records.push(r) } };
     return { ctx, records };
   };
   const purchase = {
