@@ -2,7 +2,7 @@
 // `npm test`: the whole suite on a fresh machine. Installs dependencies if missing, type-checks,
 // lints, then runs Jest; Jest's global setup builds or finds Temporal, starts a dev server and
 // recreates the test database. Extra arguments go to Jest (npm test -- test/unit).
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureDependencies, projectRoot, run } from './lib/bootstrap.mjs';
@@ -13,6 +13,7 @@ run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-checking');
 run('npx', ['eslint', '--max-warnings=0', '.'], 'linting');
 
 const report = path.join(projectRoot, '.data', 'jest-report.json');
+mkdirSync(path.dirname(report), { recursive: true });
 rmSync(report, { force: true });
 console.log('> testing: npx jest --runInBand');
 const jest = spawnSync('npx', ['jest', '--runInBand', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
