@@ -78,6 +78,11 @@ export interface LoyaltyCapability {
     purchase: LoyaltyPurchase,
     spendMinor?: number,
   ): Promise<LoyaltyPurchaseResult>;
+  /**
+   * The purchase (and its spend) posted under ctx.reference, if any: how an undo resolves a
+   * purchase whose reply was lost (the lookup of lookup-before-retry, made public).
+   */
+  findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined>;
   /** Undo of submitPurchase: spend cancelled first, then the purchase. Unknown or already cancelled = done. */
   voidPurchase(ctx: VendorCallContext, purchase: { purchaseNumber: string; spendNumber?: string | null }): Promise<{ alreadyVoided: boolean }>;
 }
@@ -138,6 +143,8 @@ export interface PointsCapability {
   checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck>;
   /** Idempotent by ctx.reference (the bill number): a retry finds the earlier redemption. */
   redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption>;
+  /** The redemption made under ctx.reference (the bill number), if any: resolves a lost reply before an undo. */
+  findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined>;
   /** Undo of redeemPoints; "already reversed" (3802, 812) = done. */
   reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }>;
 }

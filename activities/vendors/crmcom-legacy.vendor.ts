@@ -1,49 +1,87 @@
-import { fromVendorAmount, toVendorNumber } from '../../src/common/money';
-import type {
-  CustomerIdentifier,
-  LoyaltyCapability,
-  LoyaltyCustomer,
-  LoyaltyPreview,
-  LoyaltyPurchase,
-  LoyaltyPurchaseResult,
+import { toVendorNumber } from '../../src/common/money';
+import type { AppConfig } from '../../src/config/app-config';
+import {
+  CATALOGUE_BATCH_LIMIT,
+  type CatalogueCapability,
+  type CatalogueProduct,
+  type CatalogueSyncResult,
+  type CustomerIdentifier,
+  type LoyaltyCapability,
+  type LoyaltyCustomer,
+  type LoyaltyPreview,
+  type LoyaltyPurchase,
+  type LoyaltyPurchaseResult,
+  type LoyaltySpendResult,
 } from './capabilities';
+import {
+  type Answer,
+  CRMCOM_VENDOR as VENDOR,
+  type Envelope,
+  type PreviewData,
+  type PurchaseData,
+  type ShowParticipantData,
+  type SpendRequestData,
+  type SynchroniseData,
+  TOKEN_ERROR_CODES,
+  approvedMinor,
+  minor,
+  participantIdentifier,
+  productsSet,
+  readEnvelope,
+  toCrmcomLocalTime,
+  toPurchaseResult,
+  toSpendResult,
+  toSyncProduct,
+  toSyncResult,
+  unwrap,
+} from './crmcom-legacy-envelope';
 import type { VendorCallContext } from './vendor-call';
-import { vendorRejection, vendorUnavailable } from './vendor-errors';
-import { VendorHttp, type VendorResponse } from './vendor-http';
+import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
+import { VendorHttp } from './vendor-http';
 
-/** The legacy envelope: `status.code` is "OK" on success, an exception name otherwise. */
-interface Envelope<T> {
-  data: T | null;
-  status: { code: string; message: string | null; description: string | null };
-}
-
-interface ShowParticipantData {
-  wallet?: { number?: string; balance?: number | string };
-  accounts_receivable?: { number?: string; life_cycle_state?: string };
-}
-
-interface PurchaseData {
-  number: string;
-  reference_number?: string;
-  total_awarded_amount?: number | string;
-  total_spend_amount?: number | string;
-}
+export { toCrmcomLocalTime } from './crmcom-legacy-envelope';
 
 export interface CrmcomLegacyOptions {
   baseUrl: string;
   webApiKey: string;
   unitName: string;
   timeoutMs: number;
+  /** products/synchronise definition, by alternative_code (CRMCOM_SYNC_DEFINITION). */
+  syncDefinition?: string;
 }
 
-const VENDOR = 'crmcom';
 /** Tokens live 2 h from issue (vendors.md §1.1); renew with margin so a call never carries a dying one. */
 const TOKEN_LIFETIME_MS = 2 * 60 * 60 * 1000;
 const TOKEN_RENEW_MARGIN_MS = 10 * 60 * 1000;
-const TOKEN_ERROR_CODES = new Set(['InvalidTokenException', 'ExpiredTokenException']);
+const NOTHING_TOLERATED: ReadonlySet<string> = new Set();
+/**
+ * Cancel answers that mean "nothing left to undo". NotFoundAPIValueException is the document's own
+ * name; the "already cancelled" name is not documented (the sandbox's choice).
+ */
+const ALREADY_UNDONE_CODES: ReadonlySet<string> = new Set(['NotFoundAPIValueException', 'CustomerEventAlreadyCancelledException']);
+const PURCHASE_FIELDS = 'number,total_awarded_amount,total_spend_amount,reference_number';
+const PREVIEW_FIELDS = 'total_additional_spend_amount,total_automatic_spend_amount,reduction_method,total_instant_spend_amount,total_award_amount';
+const SPEND_FIELDS = 'number,spend_amount,reduction_method,spend_reward_transaction';
+const SPEND_LOOKUP_FIELDS = 'number,life_cycle_state,external_system_reference_number,spend_amount,spend_reward_transaction';
+const CANCEL_FIELDS = 'number,life_cycle_state';
+
+export function createCrmcomLegacyVendor(config: AppConfig): CrmcomLegacyVendor {
+  return new CrmcomLegacyVendor({
+    baseUrl: config.crmcomBaseUrl,
+    webApiKey: config.CRMCOM_WEB_API_KEY,
+    unitName: config.CRMCOM_UNIT_NAME,
+    timeoutMs: config.VENDOR_TIMEOUT_MS,
+    syncDefinition: config.CRMCOM_SYNC_DEFINITION,
+  });
+}
+
+/** The spend's external_system_reference_number: one per purchase step, so a retry names the same spend. */
+export function spendReference(ctx: VendorCallContext): string {
+  return `${ctx.reference}:spend`;
+}
 
 /** CRM.COM legacy Web API (`/crmapi/rest/v2`, token in the body): vendor-docs/crmcom-v1-pos-integration.txt. */
-export class CrmcomLegacyVendor implements LoyaltyCapability {
+export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapability {
   readonly vendor = VENDOR;
   private readonly http: VendorHttp;
   private token: { value: string; renewAt: number } | null = null;
@@ -60,58 +98,175 @@ export class CrmcomLegacyVendor implements LoyaltyCapability {
     }, (data) => ({ vendorReference: data.accounts_receivable?.number ?? null }));
     const accountNumber = res.accounts_receivable?.number;
     if (!accountNumber) throw vendorUnavailable(VENDOR, 'rewards_participants/show returned no accounts_receivable.number');
+    return { accountNumber, walletBalanceMinor: minor(res.wallet?.balance, ctx.currency) };
+  }
+
+  async preview(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
+    // The doc's prose names accounts_receivable_identifier (its example shows the participant's access
+    // token); we hold the account number from identify, so we send that.
+    const data = await this.call<PreviewData>(ctx, 'purchases.preview', 'customer_events/purchases/preview', {
+      accounts_receivable_identifier: { number: customer.accountNumber },
+      reference_number: ctx.reference,
+      performed_by_unit_identifier: { name: this.options.unitName },
+      performed_on: toCrmcomLocalTime(purchase.performedOn),
+      products_set: productsSet(purchase.lines, ctx.currency),
+      fields_set: PREVIEW_FIELDS,
+    }, (d) => ({ amountMinor: minor(d.total_award_amount, ctx.currency) }));
     return {
-      accountNumber,
-      walletBalanceMinor: fromVendorAmount(res.wallet?.balance ?? 0, ctx.currency),
+      awardMinor: minor(data.total_award_amount, ctx.currency),
+      automaticSpendMinor: minor(data.total_instant_spend_amount, ctx.currency) + minor(data.total_automatic_spend_amount, ctx.currency),
+      maxAdditionalSpendMinor: minor(data.total_additional_spend_amount, ctx.currency),
     };
   }
 
-  async submitPurchase(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPurchaseResult> {
+  async submitPurchase(
+    ctx: VendorCallContext,
+    customer: LoyaltyCustomer,
+    purchase: LoyaltyPurchase,
+    spendMinor?: number,
+  ): Promise<LoyaltyPurchaseResult> {
     // A retried attempt may follow a reply that was lost after CRM.COM posted the purchase:
     // look it up by our reference before posting again (CRM.COM has no idempotency key).
-    if (ctx.attempt > 1) {
-      const existing = await this.findPurchase(ctx);
-      if (existing) return toPurchaseResult(existing, ctx.currency);
+    const existing = ctx.attempt > 1 ? await this.purchaseUnder(ctx) : undefined;
+    const posted = existing ?? (await this.createPurchase(ctx, customer, purchase));
+    const result = toPurchaseResult(posted, ctx.currency);
+    if (spendMinor === undefined) return result;
+    // A spend can only exist if the purchase did before this attempt.
+    const spend = await this.spend(ctx, customer, purchase, posted.number, spendMinor, existing !== undefined);
+    return { ...result, spend };
+  }
+
+  async findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined> {
+    const purchase = await this.purchaseUnder(ctx);
+    if (!purchase) return undefined;
+    const reference = spendReference(ctx);
+    const spends = await this.listSpends(ctx, { external_system_reference_number: reference });
+    const spend = spends.find((s) => s.external_system_reference_number === reference && s.life_cycle_state !== 'CANCELLED');
+    return { purchaseNumber: purchase.number, spendNumber: spend?.number ?? null };
+  }
+
+  async voidPurchase(
+    ctx: VendorCallContext,
+    purchase: { purchaseNumber: string; spendNumber?: string | null },
+  ): Promise<{ alreadyVoided: boolean }> {
+    // Spend first: the wallet gets its money back before the award it was spent against disappears.
+    const spendNumbers =
+      typeof purchase.spendNumber === 'string' ? [purchase.spendNumber] : await this.postedSpendsOf(ctx, purchase.purchaseNumber);
+    for (const number of spendNumbers) {
+      await this.callTolerating<SpendRequestData>(ctx, 'spend_requests.cancel', 'customer_events/spend_requests/cancel', {
+        customer_event_identifier: { number },
+        fields_set: CANCEL_FIELDS,
+      }, (d) => ({ vendorReference: d.number }), ALREADY_UNDONE_CODES);
     }
-    const data = await this.call<PurchaseData>(ctx, 'purchases.create', 'customer_events/purchases/create', {
+    const answer = await this.callTolerating<PurchaseData>(ctx, 'purchases.cancel', 'customer_events/purchases/cancel', {
+      customer_event_identifier: { number: purchase.purchaseNumber },
+      fields_set: CANCEL_FIELDS,
+    }, (d) => ({ vendorReference: d.number }), ALREADY_UNDONE_CODES);
+    return { alreadyVoided: !answer.ok };
+  }
+
+  async synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult> {
+    if (products.length > CATALOGUE_BATCH_LIMIT) {
+      throw vendorRejection({
+        vendor: VENDOR,
+        code: 'TooManyProducts',
+        reason: `CRM.COM synchronises at most ${CATALOGUE_BATCH_LIMIT} products a call; split the ${products.length}`,
+      });
+    }
+    if (products.length === 0) return { processed: [], unprocessed: [] };
+    // No lookup-before-retry: synchronise is an upsert by product code, so sending the batch again is harmless.
+    const data = await this.call<SynchroniseData>(ctx, 'products.synchronise', 'products/synchronise', {
+      synchronisation_definition_identifier: { alternative_code: this.options.syncDefinition ?? 'Product_Sync' },
+      products_set: products.map(toSyncProduct),
+      fields_set: 'unprocessed_products_set,processed_products_set',
+    }, () => ({}));
+    return toSyncResult(data);
+  }
+
+  private createPurchase(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<PurchaseData> {
+    return this.call<PurchaseData>(ctx, 'purchases.create', 'customer_events/purchases/create', {
       accounts_receivable_identifier: { number: customer.accountNumber },
       performed_by_unit_identifier: { name: this.options.unitName },
       performed_on: toCrmcomLocalTime(purchase.performedOn),
       process_immediately: true,
       external_system: purchase.externalSystem,
       reference_number: ctx.reference,
-      products_set: purchase.lines.map((line) => ({
-        product_identifier: { code: line.sku },
-        quantity: line.quantity,
-        total_amount: toVendorNumber(line.totalMinor, ctx.currency),
-        net_amount: toVendorNumber(line.netMinor, ctx.currency),
-        vat_amount: toVendorNumber(line.vatMinor, ctx.currency),
-      })),
-      fields_set: 'number,total_awarded_amount,total_spend_amount,reference_number',
-    }, (d) => ({ vendorReference: d.number, amountMinor: fromVendorAmount(d.total_awarded_amount ?? 0, ctx.currency) }));
-    return toPurchaseResult(data, ctx.currency);
+      products_set: productsSet(purchase.lines, ctx.currency),
+      fields_set: PURCHASE_FIELDS,
+    }, (d) => ({ vendorReference: d.number, amountMinor: minor(d.total_awarded_amount, ctx.currency) }));
   }
 
-  preview(): Promise<LoyaltyPreview> {
-    return Promise.reject(new Error('CRM.COM legacy preview is not implemented yet'));
-  }
-
-  voidPurchase(): Promise<{ alreadyVoided: boolean }> {
-    return Promise.reject(new Error('CRM.COM legacy void is not implemented yet'));
+  /** The spend request against a posted purchase; CRM.COM's "no" is a refusal on the result, not a failure. */
+  private async spend(
+    ctx: VendorCallContext,
+    customer: LoyaltyCustomer,
+    purchase: LoyaltyPurchase,
+    purchaseNumber: string,
+    spendMinor: number,
+    mayExist: boolean,
+  ): Promise<LoyaltySpendResult> {
+    // Without spend_amount CRM.COM spends the whole purchase (vendors.md §1.1): never send zero or less.
+    if (spendMinor <= 0) return { spendNumber: null, requestedMinor: spendMinor, approvedMinor: 0 };
+    const reference = spendReference(ctx);
+    if (mayExist) {
+      const found = await this.listSpends(ctx, { external_system_reference_number: reference });
+      const earlier = found.find((s) => s.external_system_reference_number === reference);
+      if (earlier) return toSpendResult(earlier, spendMinor, ctx.currency);
+    }
+    try {
+      const data = await this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {
+        accounts_receivable_identifier: { number: customer.accountNumber },
+        performed_by_unit_identifier: { name: this.options.unitName },
+        performed_on: toCrmcomLocalTime(purchase.performedOn),
+        external_system: purchase.externalSystem,
+        external_system_reference_number: reference,
+        process_immediately: true,
+        spend_amount: toVendorNumber(spendMinor, ctx.currency),
+        purchase_customer_request_identifier: { number: purchaseNumber },
+        fields_set: SPEND_FIELDS,
+      }, (d) => ({ vendorReference: d.number, amountMinor: approvedMinor(d, ctx.currency) }));
+      return toSpendResult(data, spendMinor, ctx.currency);
+    } catch (err) {
+      if (!isRejection(err)) throw err;
+      const details = rejectionDetails(err);
+      return {
+        spendNumber: null,
+        requestedMinor: spendMinor,
+        approvedMinor: 0,
+        refusal: { code: details?.code ?? 'unknown', reason: details?.reason ?? 'CRM.COM refused the wallet spend' },
+      };
+    }
   }
 
   /** Lookup-before-retry: the purchase posted under our reference_number, if any. */
-  private async findPurchase(ctx: VendorCallContext): Promise<PurchaseData | undefined> {
+  private async purchaseUnder(ctx: VendorCallContext): Promise<PurchaseData | undefined> {
     const list = await this.call<PurchaseData[]>(ctx, 'purchases.list', 'customer_events/purchases/list', {
       reference_number: ctx.reference,
       number_of_results: 1,
       offset: 0,
-      fields_set: 'number,total_awarded_amount,total_spend_amount,reference_number',
+      fields_set: PURCHASE_FIELDS,
     }, (d) => ({ vendorReference: d[0]?.number ?? null }));
     return list.find((p) => p.reference_number === ctx.reference);
   }
 
-  /** One Web API call: token in the body, envelope checked, a stale token renewed once. */
+  private async postedSpendsOf(ctx: VendorCallContext, purchaseNumber: string): Promise<string[]> {
+    const spends = await this.listSpends(ctx, { purchase_customer_request_identifier: { number: purchaseNumber } });
+    return spends.filter((s) => s.life_cycle_state !== 'CANCELLED').map((s) => s.number);
+  }
+
+  /**
+   * spend_requests/list and its filters are not in the documents (vendors.md knows only a
+   * spend_requests/show); chosen to mirror purchases/list and the spend object's own field names.
+   */
+  private listSpends(ctx: VendorCallContext, filter: Record<string, unknown>): Promise<SpendRequestData[]> {
+    return this.call<SpendRequestData[]>(ctx, 'spend_requests.list', 'customer_events/spend_requests/list', {
+      ...filter,
+      number_of_results: 50,
+      offset: 0,
+      fields_set: SPEND_LOOKUP_FIELDS,
+    }, (d) => ({ vendorReference: d[0]?.number ?? null }));
+  }
+
   private async call<T>(
     ctx: VendorCallContext,
     operation: string,
@@ -119,15 +274,32 @@ export class CrmcomLegacyVendor implements LoyaltyCapability {
     body: Record<string, unknown>,
     facts: (data: T) => { vendorReference?: string | null; amountMinor?: number | null },
   ): Promise<T> {
+    const answer = await this.callTolerating(ctx, operation, path, body, facts, NOTHING_TOLERATED);
+    if (!answer.ok) throw new Error(`unreachable: ${answer.code} was not tolerated`);
+    return answer.data;
+  }
+
+  /** One Web API call: token in the body, envelope checked, a stale token renewed once. */
+  private async callTolerating<T>(
+    ctx: VendorCallContext,
+    operation: string,
+    path: string,
+    body: Record<string, unknown>,
+    facts: (data: T) => { vendorReference?: string | null; amountMinor?: number | null },
+    tolerated: ReadonlySet<string>,
+  ): Promise<Answer<T>> {
     for (let renewed = false; ; renewed = true) {
       const token = await this.currentToken();
       try {
         const res = await this.http.audited<Envelope<T>>(
           ctx,
           { operation, method: 'POST', url: `${this.options.baseUrl}/${path}`, body: { token, ...body } },
-          (r) => facts(unwrap(r, operation)),
+          (r) => {
+            const answer = readEnvelope(r, operation, tolerated);
+            return answer.ok ? facts(answer.data) : {};
+          },
         );
-        return unwrap(res, operation);
+        return readEnvelope(res, operation, tolerated);
       } catch (err) {
         const code = (err as { details?: Array<{ code?: string }> }).details?.[0]?.code;
         if (!renewed && code && TOKEN_ERROR_CODES.has(code)) {
@@ -161,41 +333,4 @@ export class CrmcomLegacyVendor implements LoyaltyCapability {
     this.token = { value: data.token, renewAt: issuedAt + TOKEN_LIFETIME_MS - TOKEN_RENEW_MARGIN_MS };
     return data.token;
   }
-}
-
-function unwrap<T>(res: VendorResponse<Envelope<T>>, operation: string): T {
-  const status = res.body?.status;
-  if (status?.code === 'OK' && res.body.data !== null && res.body.data !== undefined) return res.body.data;
-  if (!status) {
-    throw vendorUnavailable(VENDOR, `${operation}: HTTP ${res.status} without a CRM.COM envelope`, {
-      httpStatus: res.status,
-      response: res.body,
-    });
-  }
-  throw vendorRejection({
-    vendor: VENDOR,
-    code: status.code,
-    reason: status.description ?? status.message ?? `CRM.COM answered ${status.code}`,
-    httpStatus: res.status,
-    response: res.body,
-  });
-}
-
-function participantIdentifier(identifier: CustomerIdentifier): Record<string, unknown> {
-  // An access token maps to the customer's card, phone or e-mail (vendor doc, step 1).
-  if (identifier.type === 'number') return { number: identifier.value };
-  return { access_token_identifier: { authentication_code: identifier.value } };
-}
-
-function toPurchaseResult(data: PurchaseData, currency: string): LoyaltyPurchaseResult {
-  return {
-    purchaseNumber: data.number,
-    awardedMinor: fromVendorAmount(data.total_awarded_amount ?? 0, currency),
-    automaticSpendMinor: fromVendorAmount(data.total_spend_amount ?? 0, currency),
-  };
-}
-
-/** CRM.COM dates carry no zone ("2017-06-22T15:00:00"); we send UTC until stores have time zones. */
-export function toCrmcomLocalTime(isoInstant: string): string {
-  return new Date(isoInstant).toISOString().slice(0, 19);
 }

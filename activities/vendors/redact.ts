@@ -7,7 +7,14 @@ const SENSITIVE_KEYS = new Set(
     'token', 'access_token', 'api_key', 'apikey', 'authorization', 'password', 'client_secret',
     'authentication_code', 'email', 'email_address', 'phone', 'mobile', 'phone_number', 'name',
     'first_name', 'last_name', 'firstname', 'lastname', 'card_number', 'address', 'birthday',
-    'date_of_birth',
+    'date_of_birth', 'birthdate', 'gender', 'cardnumber', 'customeremail', 'customerphone', 'salesperson',
+    // Coupontools returns the customer's whole profile under `user`; a store's validation PIN is a secret.
+    'user', 'redeem_location_pincode',
+    // CRM.COM's customer identification medium (a card or phone code).
+    'cim', 'title',
+    // Capillary: v2 identifiers carry the phone in `identifier.value`; OTPs and extended profile fields.
+    'identifier', 'external_id', 'externalid', 'validation_code', 'extended_fields', 'custom_fields',
+    'accesstoken', 'secret',
   ].map((k) => k.toLowerCase()),
 );
 

@@ -1,19 +1,41 @@
 import type { AppConfig } from '../../src/config/app-config';
-import type { LoyaltyCapability } from './capabilities';
-import { CrmcomLegacyVendor } from './crmcom-legacy.vendor';
+import type { CouponProvider } from '../../workflows/checkout.contract';
+import { createCapillaryVendor } from './capillary.vendor';
+import type {
+  CatalogueCapability,
+  CouponCapability,
+  LoyaltyCapability,
+  PointsCapability,
+  PostTenderCapability,
+  TransactionCapability,
+} from './capabilities';
+import { createCmcVendor } from './cmc.vendor';
+import { createCouponToolsVendor } from './coupontools.vendor';
+import { createCrmcomBackofficeVendor } from './crmcom-backoffice.vendor';
+import { createCrmcomLegacyVendor } from './crmcom-legacy.vendor';
 
-/** The adapters this worker talks to, built once from config. A new vendor adds one line here. */
+/**
+ * The adapters this worker talks to, by capability, built once from config. A new vendor adds its
+ * adapter here; sagas never name a vendor's class.
+ */
 export interface VendorRegistry {
   loyalty: LoyaltyCapability;
+  catalogue: CatalogueCapability;
+  points: PointsCapability;
+  coupons: Record<CouponProvider, CouponCapability>;
+  transactions: TransactionCapability;
+  postTender: PostTenderCapability;
 }
 
 export function createVendorRegistry(config: AppConfig): VendorRegistry {
+  const crmcom = config.CRMCOM_API === 'backoffice' ? createCrmcomBackofficeVendor(config) : createCrmcomLegacyVendor(config);
+  const capillary = createCapillaryVendor(config);
   return {
-    loyalty: new CrmcomLegacyVendor({
-      baseUrl: config.crmcomBaseUrl,
-      webApiKey: config.CRMCOM_WEB_API_KEY,
-      unitName: config.CRMCOM_UNIT_NAME,
-      timeoutMs: config.VENDOR_TIMEOUT_MS,
-    }),
+    loyalty: crmcom,
+    catalogue: crmcom,
+    points: capillary,
+    coupons: { coupontools: createCouponToolsVendor(config), capillary },
+    transactions: capillary,
+    postTender: createCmcVendor(config),
   };
 }

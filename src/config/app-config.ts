@@ -23,6 +23,10 @@ const schema = z.object({
   /** Until API keys land (issue 6) every request acts for this merchant. */
   MERCHANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('demo'),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
+  /** How long a reserved or committed checkout waits for the POS's next call before it expires. */
+  CHECKOUT_HOLD_TIMEOUT_MS: milliseconds.default(15 * 60 * 1000),
+  /** How long the API waits for a phase's answer before it says 202 and lets the saga finish. */
+  CHECKOUT_ANSWER_TIMEOUT_MS: milliseconds.default(25_000),
   // CRM.COM: one base URL, for the generation CRMCOM_API names.
   CRMCOM_API: z.enum(['legacy', 'backoffice']).default('legacy'),
   CRMCOM_BASE_URL: z.string().url().optional(),

@@ -1,13 +1,289 @@
-import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../common/money';
 import type { SandboxJournal } from './sandbox-journal';
 
-/** Placeholder until this vendor's sandbox lands (issue 3): no routes yet. */
+/**
+ * CMC (ClearLine) post-tender API, as vendor-docs/cmc-post-tender.txt and vendors.md §4 describe it:
+ * OAuth2 client credentials at `/connect/token`, then `POST /pos/{posSystemId}/startInteraction` and
+ * `POST /pos/{posSystemId}/transaction`, every answer wrapped in `{data: ...}`.
+ *
+ * Choices where the documents are silent (each one flagged [sandbox]):
+ * - Errors are ASP.NET Core ProblemDetails (the reference's `application/json-patch+json` content type
+ *   is that stack's default); 401 carries no body, as a JWT bearer handler answers.
+ * - A repeated transactionId answers with the transaction already recorded and applies nothing: ClearLine's
+ *   duplicate detection is unknown, and this is what makes a re-send after a lost reply safe here.
+ * - A refund is a negative transactionAmount; `originalTransactionId` (not a documented field) must name
+ *   a recorded sale, and refunds may not add up to more than that sale.
+ * - Sessions live 30 minutes; a transaction on an unknown or expired session is a 400 on `sessionId`.
+ * - Non-Accepted terminals get no sessionId.
+ */
+
+export const CMC_SANDBOX_CLIENT_ID = 'sandbox-cmc-client';
+export const CMC_SANDBOX_CLIENT_SECRET = 'sandbox-cmc-secret';
+/** The quick-start's default lifetime. */
+const TOKEN_TTL_SECONDS = 3600;
+const SESSION_TTL_MS = 30 * 60 * 1000;
+/** ClearLine transactions carry no currency; the sandbox counts in a two-decimal one. */
+const SANDBOX_CURRENCY = 'EUR';
+/** The sandbox's one POS Rule: a sale of 50.00 or more earns a receipt QR code and a CFS carousel. */
+export const CMC_POS_RULE_THRESHOLD_MINOR = 5000;
+const POS_RULE_TEMPLATE_ID = 7;
+const WIDGET_HOST = 'https://cmc-sandbox.clearline.example';
+const TRANSACTION_TYPES = new Set(['Undefined', 'Sale']);
+
+type PosStatus = 'Accepted' | 'Disabled' | 'NotAvailable';
+
+interface Terminal {
+  terminalId: string;
+  posLocationId: string;
+  posStatus: PosStatus;
+}
+
+interface Session {
+  sessionId: string;
+  terminalId: string;
+  posLocationId: string;
+  expiresAt: number;
+}
+
+interface RecordedTransaction {
+  transactionId: string;
+  amountMinor: number;
+  refundedMinor: number;
+  /** The answer it got, replayed verbatim to a repeated transactionId. */
+  response: { data: Record<string, unknown> };
+}
+
+type Body = Record<string, unknown>;
+
 export class CmcSandbox {
-  constructor(private readonly journal: SandboxJournal) {}
+  private tokens = new Map<string, number>();
+  private terminals: Terminal[] = [];
+  private sessions = new Map<string, Session>();
+  private transactions = new Map<string, RecordedTransaction>();
 
-  reset(): void {}
-
-  register(_app: FastifyInstance): void {
-    void this.journal;
+  constructor(private readonly journal: SandboxJournal) {
+    this.reset();
   }
+
+  /** Business state back to the seed. Issued tokens survive, as they would at the real vendor. */
+  reset(): void {
+    this.sessions.clear();
+    this.transactions.clear();
+    this.terminals = [
+      // The reference documentation's own example terminal.
+      { terminalId: '6orMqUyq', posLocationId: '6orMqUyq2Hg3tP', posStatus: 'Accepted' },
+      // The saga's default till.
+      { terminalId: 'T1', posLocationId: 'S1', posStatus: 'Accepted' },
+      { terminalId: 'T-DISABLED', posLocationId: 'S1', posStatus: 'Disabled' },
+      { terminalId: 'T-NOT-AVAILABLE', posLocationId: 'S1', posStatus: 'NotAvailable' },
+    ];
+  }
+
+  register(app: FastifyInstance): void {
+    // The token endpoint takes a form; the reference examples send `application/json-patch+json`.
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+    app.addContentTypeParser('application/json-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+    app.post('/connect/token', (req, reply) => this.issueToken(req, reply));
+    app.post('/pos/:posSystemId/startInteraction', (req, reply) => this.withToken(req, reply, (b) => this.startInteraction(b, reply)));
+    app.post('/pos/:posSystemId/transaction', (req, reply) => this.withToken(req, reply, (b) => this.transaction(b, reply)));
+  }
+
+  private issueToken(req: FastifyRequest, reply: FastifyReply) {
+    const { id, secret } = basicCredentials(req.headers.authorization);
+    if (id !== CMC_SANDBOX_CLIENT_ID || secret !== CMC_SANDBOX_CLIENT_SECRET) {
+      return reply.code(401).header('www-authenticate', 'Basic').send({ error: 'invalid_client' });
+    }
+    const form = (req.body ?? {}) as Record<string, string>;
+    if (form.grant_type !== 'client_credentials') return reply.code(400).send({ error: 'unsupported_grant_type' });
+    if (!(form.scope ?? '').split(' ').includes('pos_integration')) return reply.code(400).send({ error: 'invalid_scope' });
+    const token = randomUUID().replace(/-/g, '');
+    this.tokens.set(token, Date.now() + TOKEN_TTL_SECONDS * 1000);
+    return { access_token: token, expires_in: TOKEN_TTL_SECONDS, token_type: 'Bearer', scope: 'pos_integration' };
+  }
+
+  private withToken(req: FastifyRequest, reply: FastifyReply, handle: (body: Body) => unknown) {
+    const header = req.headers.authorization ?? '';
+    const expiresAt = header.startsWith('Bearer ') ? this.tokens.get(header.slice(7)) : undefined;
+    if (!expiresAt || expiresAt < Date.now()) {
+      return reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send();
+    }
+    return handle((req.body ?? {}) as Body);
+  }
+
+  private startInteraction(body: Body, reply: FastifyReply) {
+    const missing = required(body, ['terminalId', 'posLocationId']);
+    if (missing) return reply.code(400).send(missing);
+    const terminal = this.terminal(body.terminalId as string, body.posLocationId as string);
+    if (!terminal) return reply.code(404).send(terminalNotFound(body.terminalId as string, body.posLocationId as string));
+    let sessionId: string | null = null;
+    if (terminal.posStatus === 'Accepted') {
+      sessionId = randomUUID();
+      this.sessions.set(sessionId, { sessionId, terminalId: terminal.terminalId, posLocationId: terminal.posLocationId, expiresAt: Date.now() + SESSION_TTL_MS });
+    }
+    return { data: { terminalId: terminal.terminalId, posLocationId: terminal.posLocationId, sessionId, posStatus: terminal.posStatus } };
+  }
+
+  private transaction(body: Body, reply: FastifyReply) {
+    const missing = required(body, ['sessionId', 'transactionId', 'terminalId', 'posLocationId']);
+    if (missing) return reply.code(400).send(missing);
+    const transactionId = body.transactionId as string;
+    const existing = this.transactions.get(transactionId);
+    if (existing) return existing.response;
+
+    const invalid = this.invalidTransaction(body);
+    if (invalid) return reply.code(400).send(invalid);
+    const terminal = this.terminal(body.terminalId as string, body.posLocationId as string);
+    if (!terminal) return reply.code(404).send(terminalNotFound(body.terminalId as string, body.posLocationId as string));
+    if (terminal.posStatus !== 'Accepted') return { data: { posStatus: terminal.posStatus } };
+
+    const amountMinor = fromVendorAmount(body.transactionAmount as number, SANDBOX_CURRENCY);
+    if (amountMinor < 0) {
+      const refused = this.refusedRefund(body, amountMinor);
+      if (refused) return reply.code(refused.status).send(refused);
+    }
+    const id = randomUUID();
+    const ruleFired = amountMinor >= CMC_POS_RULE_THRESHOLD_MINOR;
+    const customerId = (body.customer as { id?: unknown } | undefined)?.id;
+    const response = {
+      data: {
+        id,
+        qrCodeWidget: ruleFired ? qrCodeWidget(id) : null,
+        notificationMessageId: null,
+        profile: typeof customerId === 'string' && customerId ? profile(customerId) : null,
+        sessionId: body.sessionId as string,
+        cfsTemplate: ruleFired
+          ? { accountTemplateId: POS_RULE_TEMPLATE_ID, cfsCarouselUrl: `${WIDGET_HOST}/cfs/${encodeURIComponent(terminal.terminalId)}/carousel?template=${POS_RULE_TEMPLATE_ID}` }
+          : null,
+        posStatus: terminal.posStatus,
+      },
+    };
+    this.transactions.set(transactionId, { transactionId, amountMinor, refundedMinor: 0, response });
+    if (amountMinor < 0) {
+      const original = this.transactions.get(body.originalTransactionId as string);
+      if (original) original.refundedMinor += -amountMinor;
+    }
+    this.journal.add({
+      vendor: 'cmc',
+      effect: amountMinor < 0 ? 'posttender.refund' : 'posttender.transaction',
+      reference: transactionId,
+      vendorReference: id,
+      amount: formatMinorUnits(amountMinor, SANDBOX_CURRENCY),
+    });
+    return response;
+  }
+
+  /** Model validation, in ASP.NET's shape: field name -> messages. */
+  private invalidTransaction(body: Body) {
+    const errors: Record<string, string[]> = {};
+    const session = this.sessions.get(body.sessionId as string);
+    if (!session || session.expiresAt < Date.now()) errors.sessionId = ['The session is unknown or has expired; start a new interaction.'];
+    else if (session.terminalId !== body.terminalId || session.posLocationId !== body.posLocationId) {
+      errors.sessionId = ['The session belongs to another terminal.'];
+    }
+    if (typeof body.transactionAmount !== 'number') errors.transactionAmount = ['The transactionAmount field must be a number.'];
+    else {
+      try {
+        fromVendorAmount(body.transactionAmount, SANDBOX_CURRENCY);
+      } catch (err) {
+        if (!(err instanceof MoneyFormatError)) throw err;
+        errors.transactionAmount = ['The transactionAmount field is not a valid amount.'];
+      }
+    }
+    if (typeof body.transactionDate !== 'string' || Number.isNaN(Date.parse(body.transactionDate))) {
+      errors.transactionDate = ['The transactionDate field must be a date and time.'];
+    }
+    if (body.transactionType !== undefined && !TRANSACTION_TYPES.has(body.transactionType as string)) {
+      errors.transactionType = [`The value '${String(body.transactionType)}' is not valid for transactionType.`];
+    }
+    if (body.products !== undefined && !Array.isArray(body.products)) errors.products = ['The products field must be an array.'];
+    return Object.keys(errors).length ? validationProblem(errors) : null;
+  }
+
+  private refusedRefund(body: Body, amountMinor: number) {
+    const originalId = body.originalTransactionId;
+    if (typeof originalId !== 'string' || !originalId) return null;
+    const original = this.transactions.get(originalId);
+    if (!original || original.amountMinor <= 0) {
+      return problem(404, 'Not Found', `Transaction ${originalId} was not found.`);
+    }
+    if (original.refundedMinor - amountMinor > original.amountMinor) {
+      return problem(400, 'Bad Request', `Refunds would exceed the amount of transaction ${originalId}.`);
+    }
+    return null;
+  }
+
+  private terminal(terminalId: string, posLocationId: string): Terminal | undefined {
+    return this.terminals.find((t) => t.terminalId === terminalId && t.posLocationId === posLocationId);
+  }
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded. */
+function basicCredentials(header: string | undefined): { id?: string; secret?: string } {
+  if (!header?.startsWith('Basic ')) return {};
+  const decoded = Buffer.from(header.slice(6), 'base64').toString();
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return {};
+  try {
+    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  } catch {
+    return {};
+  }
+}
+
+function qrCodeWidget(transactionId: string) {
+  const code = transactionId.slice(0, 8);
+  return {
+    shortLinkUrl: `${WIDGET_HOST}/s/${code}`,
+    qrCodeLinkUrl: `${WIDGET_HOST}/qr/${code}.png`,
+    qrCodeHtmlLinkUrl: `${WIDGET_HOST}/qr/${code}.html`,
+    qrCodePreviewLinkUrl: `${WIDGET_HOST}/qr/${code}/preview`,
+  };
+}
+
+/** The sandbox knows customers only by the pseudonymous id it is sent, so every personal field is empty. */
+function profile(customerId: string) {
+  return {
+    id: `profile-${customerId.slice(0, 12)}`,
+    firstName: null,
+    lastName: null,
+    customerEmail: null,
+    customerPhone: null,
+    salesPerson: null,
+    purchaseName: null,
+    purchaseId: null,
+    purchaseCategory: null,
+    purchasePrice: null,
+    gender: null,
+  };
+}
+
+function required(body: Body, fields: string[]) {
+  const errors: Record<string, string[]> = {};
+  for (const field of fields) {
+    if (typeof body[field] !== 'string' || !body[field]) errors[field] = [`The ${field} field is required.`];
+  }
+  return Object.keys(errors).length ? validationProblem(errors) : null;
+}
+
+function terminalNotFound(terminalId: string, posLocationId: string) {
+  return problem(404, 'Not Found', `Terminal ${terminalId} is not registered to a CFS Terminal at location ${posLocationId}.`);
+}
+
+function validationProblem(errors: Record<string, string[]>) {
+  return { ...problem(400, 'One or more validation errors occurred.'), errors };
+}
+
+function problem(status: number, title: string, detail?: string) {
+  return {
+    type: `https://tools.ietf.org/html/rfc9110#section-15.${status === 404 ? '5.5' : '5.1'}`,
+    title,
+    status,
+    ...(detail && { detail }),
+    traceId: randomUUID(),
+  };
 }

@@ -1,13 +1,243 @@
-import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../common/money';
 import type { SandboxJournal } from './sandbox-journal';
 
-/** Placeholder until this vendor's sandbox lands (issue 3): no routes yet. */
+/**
+ * CRM.COM back-office API (`/backoffice/v1`, header `api_key`), as vendor-docs/crmcom-v2-pos-ecommerce.txt
+ * describes it: plain JSON resources, errors as HTTP 400 `{status, message, error, parameters}`.
+ * The guide names the endpoints but shows no bodies; field names beyond the error shape follow
+ * vendors.md §1.2 and are marked there as unconfirmed. Seeded with the legacy document's participant
+ * (authentication code 22265577, wallet 10.00) and products.
+ */
+
+export const CRMCOM_SANDBOX_API_KEY = 'sandbox-crmcom-api-key';
+export const CRMCOM_BACKOFFICE_ERRORS = {
+  notFound: 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION',
+  alreadyCancelled: 'CRM.EXCEPTIONS.ALREADYCANCELLEDEXCEPTION',
+  alreadyExists: 'CRM.EXCEPTIONS.ALREADYEXISTSEXCEPTION',
+  missingParameter: 'CRM.EXCEPTIONS.MISSINGPARAMETEREXCEPTION',
+  invalidValue: 'CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION',
+  invalidApiKey: 'CRM.EXCEPTIONS.INVALIDAPIKEYEXCEPTION',
+} as const;
+const E = CRMCOM_BACKOFFICE_ERRORS;
+
+const VENDOR = 'crmcom';
+/** The one reward offer: 1 % of the purchase total back into the wallet (as the legacy sandbox). */
+const AWARD_RATE_BASIS_POINTS = 100;
+/** The spend rule: at most half of the purchase total may be paid from the wallet. */
+const SPEND_RULE_MAX_BASIS_POINTS = 5000;
+const SYNC_BATCH_LIMIT = 1000;
+
+interface Contact {
+  id: string;
+  number: string;
+  cim: string;
+  code: string;
+  phoneNumber: string;
+  emailAddress: string;
+  firstName: string;
+  lastName: string;
+  walletId: string;
+  walletBalanceMinor: number;
+}
+
+interface Purchase {
+  id: string;
+  referenceNumber: string;
+  contactId: string;
+  currency: string;
+  awardedMinor: number;
+  requestedSpendMinor: number | null;
+  approvedSpendMinor: number;
+  state: 'POSTED' | 'CANCELLED';
+}
+
+interface Product {
+  sku: string;
+  alternative_code?: string;
+  description?: string;
+  family_code?: string;
+  brand_code?: string;
+}
+
+interface PurchaseLine {
+  product_sku?: unknown;
+  quantity?: unknown;
+  total_amount?: unknown;
+}
+
+type Body = Record<string, unknown>;
+/** GET /customers query parameter -> the contact field it searches (names not documented). */
+const SEARCHABLE: Record<string, (c: Contact) => string> = {
+  cim: (c) => c.cim,
+  number: (c) => c.number,
+  code: (c) => c.code,
+  phone_number: (c) => c.phoneNumber,
+  email_address: (c) => c.emailAddress,
+};
+
 export class CrmcomBackofficeSandbox {
-  constructor(private readonly journal: SandboxJournal) {}
+  private contacts: Contact[] = [];
+  private products = new Map<string, Product>();
+  private purchases = new Map<string, Purchase>();
 
-  reset(): void {}
-
-  register(_app: FastifyInstance): void {
-    void this.journal;
+  constructor(private readonly journal: SandboxJournal) {
+    this.reset();
   }
+
+  reset(): void {
+    this.purchases = new Map();
+    this.products = new Map(['Soft Drinks', 'Sandwiches'].map((sku) => [sku, { sku, description: sku }]));
+    this.contacts = [
+      contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000),
+      // A second contact with an empty wallet, so a spend can be refused outright.
+      contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0002', '401', '22265588', 'Jane', 'Roe', 0),
+    ];
+  }
+
+  register(app: FastifyInstance): void {
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.headers.api_key !== CRMCOM_SANDBOX_API_KEY) {
+        return reply.code(401).send({ status: 401, message: 'Invalid API key.', error: E.invalidApiKey, parameters: ['api_key'] });
+      }
+    });
+    app.get('/customers', (req, reply) => this.findCustomers(req.query as Record<string, string>, reply));
+    app.post('/purchases', (req, reply) => this.createPurchase((req.body ?? {}) as Body, reply));
+    app.get('/purchases/:id', (req, reply) => this.showPurchase((req.params as { id: string }).id, reply));
+    app.post('/purchases/:id/cancel', (req, reply) => this.cancelPurchase((req.params as { id: string }).id, reply));
+    app.post('/synchronise_products', (req, reply) => this.synchroniseProducts((req.body ?? {}) as Body, reply));
+  }
+
+  private findCustomers(query: Record<string, string>, reply: FastifyReply) {
+    const keys = Object.keys(query).filter((k) => k in SEARCHABLE);
+    if (keys.length !== 1) return fail(reply, E.missingParameter, 'One identification parameter is required.', [Object.keys(SEARCHABLE).join('|')]);
+    const found = this.contacts.filter((c) => SEARCHABLE[keys[0]](c) === query[keys[0]]);
+    // The guide's own "customer not found" example is a 400, so an empty search answers it too.
+    if (found.length === 0) return fail(reply, E.notFound, 'Record not found.', ['contact', keys[0]]);
+    return { content: found.map(contactView) };
+  }
+
+  private createPurchase(body: Body, reply: FastifyReply) {
+    const id = body.id === undefined ? randomUUID() : String(body.id);
+    const reference = typeof body.reference_number === 'string' ? body.reference_number : '';
+    if (!reference) return fail(reply, E.missingParameter, 'reference_number is mandatory.', ['reference_number']);
+    const currency = typeof body.currency_code === 'string' ? body.currency_code : 'EUR';
+    if (!isCurrencyCode(currency)) return fail(reply, E.invalidValue, 'Unknown currency.', ['currency_code', currency]);
+    if (body.performed_on !== undefined && !Number.isInteger(body.performed_on)) {
+      return fail(reply, E.invalidValue, 'performed_on must be an epoch integer.', ['performed_on']);
+    }
+    const owner = this.contacts.find((c) => c.id === body.contact_id || c.cim === body.cim);
+    if (!owner) return fail(reply, E.notFound, 'Record not found.', ['contact', String(body.contact_id ?? body.cim ?? '')]);
+    const lines = Array.isArray(body.products) ? (body.products as PurchaseLine[]) : [];
+    if (lines.length === 0) return fail(reply, E.missingParameter, 'products are mandatory.', ['products']);
+    for (const line of lines) {
+      if (typeof line.product_sku !== 'string' || !Number.isInteger(line.quantity) || typeof line.total_amount !== 'number' || line.total_amount < 0) {
+        return fail(reply, E.invalidValue, 'Each product needs product_sku, an integer quantity and a total_amount.', ['products']);
+      }
+      if (!this.products.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
+    }
+    if (this.purchases.has(id)) return fail(reply, E.alreadyExists, 'Purchase already exists.', ['purchase', id]);
+    if ([...this.purchases.values()].some((p) => p.referenceNumber === reference)) {
+      return fail(reply, E.alreadyExists, 'Purchase already exists.', ['reference_number', reference]);
+    }
+    const spendRequest = body.spend_request as { amount?: unknown } | undefined;
+    if (spendRequest !== undefined && (typeof spendRequest.amount !== 'number' || spendRequest.amount <= 0)) {
+      return fail(reply, E.invalidValue, 'spend_request.amount must be positive.', ['spend_request.amount']);
+    }
+
+    const totalMinor = lines.reduce((sum, l) => sum + fromVendorAmount(l.total_amount as number, currency), 0);
+    const awardedMinor = Math.floor((totalMinor * AWARD_RATE_BASIS_POINTS) / 10_000);
+    const requestedSpendMinor = spendRequest ? fromVendorAmount(spendRequest.amount as number, currency) : null;
+    const ruleMaxMinor = Math.floor((totalMinor * SPEND_RULE_MAX_BASIS_POINTS) / 10_000);
+    const approvedSpendMinor = Math.max(0, Math.min(requestedSpendMinor ?? 0, owner.walletBalanceMinor, ruleMaxMinor));
+    const purchase: Purchase = { id, referenceNumber: reference, contactId: owner.id, currency, awardedMinor, requestedSpendMinor, approvedSpendMinor, state: 'POSTED' };
+    this.purchases.set(id, purchase);
+    // The spend is evaluated against the wallet as it stood: this purchase's award is not yet spendable.
+    owner.walletBalanceMinor += awardedMinor - approvedSpendMinor;
+    this.record('purchase.create', purchase, awardedMinor);
+    if (approvedSpendMinor > 0) this.record('spend.create', purchase, approvedSpendMinor);
+    return purchaseView(purchase);
+  }
+
+  private showPurchase(id: string, reply: FastifyReply) {
+    const purchase = this.purchases.get(id);
+    return purchase ? purchaseView(purchase) : fail(reply, E.notFound, 'Record not found.', ['purchase', id]);
+  }
+
+  private cancelPurchase(id: string, reply: FastifyReply) {
+    const purchase = this.purchases.get(id);
+    if (!purchase) return fail(reply, E.notFound, 'Record not found.', ['purchase', id]);
+    if (purchase.state === 'CANCELLED') return fail(reply, E.alreadyCancelled, 'Purchase is already cancelled.', ['purchase', id]);
+    purchase.state = 'CANCELLED';
+    const owner = this.contacts.find((c) => c.id === purchase.contactId);
+    if (owner) owner.walletBalanceMinor += purchase.approvedSpendMinor - purchase.awardedMinor;
+    if (purchase.approvedSpendMinor > 0) this.record('spend.cancel', purchase, purchase.approvedSpendMinor);
+    this.record('purchase.cancel', purchase, purchase.awardedMinor);
+    return { id };
+  }
+
+  /** Applied at once (the real one is a background process); an unchanged product is no effect. */
+  private synchroniseProducts(body: Body, reply: FastifyReply) {
+    const products = Array.isArray(body.products) ? (body.products as Product[]) : [];
+    if (products.length === 0) return fail(reply, E.missingParameter, 'products are mandatory.', ['products']);
+    if (products.length > SYNC_BATCH_LIMIT) return fail(reply, E.invalidValue, `At most ${SYNC_BATCH_LIMIT} products a call.`, ['products']);
+    if (products.some((p) => typeof p.sku !== 'string' || !p.sku)) return fail(reply, E.missingParameter, 'Each product needs a sku.', ['sku']);
+    const processId = randomUUID();
+    for (const p of products) {
+      const next: Product = { sku: p.sku, alternative_code: p.alternative_code, description: p.description, family_code: p.family_code, brand_code: p.brand_code };
+      if (JSON.stringify(this.products.get(p.sku)) === JSON.stringify(next)) continue;
+      this.products.set(p.sku, next);
+      this.journal.add({ vendor: VENDOR, effect: 'products.synchronise', reference: p.sku, vendorReference: processId });
+    }
+    return { id: processId };
+  }
+
+  private record(effect: string, purchase: Purchase, amountMinor: number) {
+    this.journal.add({ vendor: VENDOR, effect, reference: purchase.referenceNumber, vendorReference: purchase.id, amount: formatMinorUnits(amountMinor, purchase.currency) });
+  }
+}
+
+function contact(id: string, number: string, cim: string, firstName: string, lastName: string, walletBalanceMinor: number): Contact {
+  const handle = `${firstName}.${lastName}`.toLowerCase();
+  return {
+    id,
+    number,
+    cim,
+    code: `EXT-${number}`,
+    phoneNumber: `+3579900${number}`,
+    emailAddress: `${handle}@example.com`,
+    firstName,
+    lastName,
+    walletId: id.replace(/0{3}(\d)$/, 'a00$1'),
+    walletBalanceMinor,
+  };
+}
+
+function contactView(c: Contact) {
+  return {
+    id: c.id,
+    number: c.number,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    wallet: { id: c.walletId, balance: toVendorNumber(c.walletBalanceMinor, 'EUR'), currency_code: 'EUR' },
+  };
+}
+
+function purchaseView(p: Purchase) {
+  return {
+    id: p.id,
+    reference_number: p.referenceNumber,
+    spend: {
+      requested: toVendorNumber(p.requestedSpendMinor ?? 0, p.currency),
+      approved: toVendorNumber(p.approvedSpendMinor, p.currency),
+    },
+    awarded: toVendorNumber(p.awardedMinor, p.currency),
+  };
+}
+
+/** Returns the body rather than sending it: a handler that returns the reply breaks a held (faulted) onSend. */
+function fail(reply: FastifyReply, error: string, message: string, parameters: string[]) {
+  reply.code(400);
+  return { status: 400, message, error, parameters };
 }

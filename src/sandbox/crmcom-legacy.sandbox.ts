@@ -1,17 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatMinorUnits, fromVendorAmount, toVendorNumber } from '../common/money';
 import type { SandboxJournal } from './sandbox-journal';
 
 /**
  * CRM.COM legacy Web API (`/crmapi/rest/v2`), as vendor-docs/crmcom-v1-pos-integration.txt shows it:
- * token in the body, `{data, status:{code,message,description}}` envelopes, amounts as JSON numbers.
- * Seeded with the document's own participant: authentication code 22265577, wallet 10.00.
+ * token in the body, `{data, status:{code,message,description}}` envelopes, amounts as JSON numbers,
+ * `fields_set` choosing the top-level fields of the answer. Seeded with the document's own examples:
+ * participant 22265577 (accounts receivable 400, wallet W0000000001 with 10.00), products
+ * 'Soft Drinks' and 'Sandwiches', the synchronisation definition 'Product_Sync' and no product families.
+ * State machines (vendors.md §5): purchase and spend request POSTED -> CANCELLED; a spend follows its
+ * purchase, so cancelling a purchase cancels its posted spends too.
  */
 
 export const CRMCOM_SANDBOX_WEB_API_KEY = 'sandbox-web-api-key';
+export const CRMCOM_SANDBOX_SYNC_DEFINITION = 'Product_Sync';
+/**
+ * The sandbox's spend rule: at least 1.00 and at most 7.90 a transaction, so the document's example
+ * (10 requested against a 10.00 wallet, 7.9 spent) comes out as printed.
+ */
+export const CRMCOM_SANDBOX_SPEND_MIN_CENTS = 100;
+export const CRMCOM_SANDBOX_SPEND_MAX_CENTS = 790;
+/** Not in the documents: names in the style of the doc's NotFoundAPIValueException. */
+export const CRMCOM_ALREADY_CANCELLED = 'CustomerEventAlreadyCancelledException';
+export const CRMCOM_SPEND_NOT_ALLOWED = 'SpendNotAllowedException';
+
+const VENDOR = 'crmcom';
+const CURRENCY = 'EUR';
 const TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 /** The sandbox's one reward offer: 1 % of the purchase total back into the wallet. */
 const AWARD_RATE_BASIS_POINTS = 100;
+const SYNC_LIMIT = 1000;
+const REDUCTION_METHOD = 'FRONT_END_REDUCTION';
 
 interface Participant {
   authenticationCode: string;
@@ -31,21 +51,58 @@ interface Purchase {
   lifeCycleState: 'POSTED' | 'CANCELLED';
 }
 
+interface SpendRequest {
+  number: string;
+  purchaseNumber: string;
+  accountNumber: string;
+  /** What the journal names it by: our external_system_reference_number, else the purchase's reference. */
+  reference: string;
+  externalReference: string | null;
+  requestedCents: number;
+  approvedCents: number;
+  transactionNumber: string;
+  lifeCycleState: 'POSTED' | 'CANCELLED';
+}
+
+interface Product {
+  id: string;
+  code: string;
+  alternativeCode?: string;
+  description?: string;
+  familyCode?: string;
+  brandCode?: string;
+}
+
 interface ProductLine {
   product_identifier?: { code?: string };
   quantity?: number;
-  total_amount?: number;
-  net_amount?: number;
-  vat_amount?: number;
+  total_amount?: unknown;
+  net_amount?: unknown;
+  vat_amount?: unknown;
+}
+
+interface SyncItem {
+  code?: unknown;
+  alternative_code?: unknown;
+  description?: unknown;
+  family_identifier?: { code?: unknown };
+  brand_identifier?: { code?: unknown };
 }
 
 type Body = Record<string, unknown> & { token?: string };
+type Identifier = { number?: string; id?: string } | undefined;
 
 export class CrmcomLegacySandbox {
   private tokens = new Map<string, number>();
   private participants: Participant[] = [];
   private purchases: Purchase[] = [];
+  private spends: SpendRequest[] = [];
+  private products = new Map<string, Product>();
+  private families = new Set<string>();
+  private brands = new Set<string>();
   private nextPurchaseNumber = 111;
+  private nextSpendNumber = 294;
+  private nextTransactionNumber = 205;
 
   constructor(private readonly journal: SandboxJournal) {
     this.reset();
@@ -54,7 +111,11 @@ export class CrmcomLegacySandbox {
   /** Business state back to the seed. Issued tokens survive, as they would at the real vendor. */
   reset(): void {
     this.purchases = [];
+    this.spends = [];
+    // Numbers as in the document's examples: purchase 111, spend request 294, reward transaction 205.
     this.nextPurchaseNumber = 111;
+    this.nextSpendNumber = 294;
+    this.nextTransactionNumber = 205;
     this.participants = [
       {
         authenticationCode: '22265577',
@@ -65,6 +126,15 @@ export class CrmcomLegacySandbox {
         lifeCycleState: 'ACTIVE',
       },
     ];
+    this.products = new Map(
+      [
+        { id: '5A0C3F1E2B7D4C6A9E8F1D2C3B4A5968', code: 'Soft Drinks', description: 'Soft drinks' },
+        { id: '7B1D4E2F3C8E5D7BAF901E3D4C5B6A79', code: 'Sandwiches', description: 'Sandwiches' },
+      ].map((p) => [p.code, p]),
+    );
+    // No families or brands: the document's 'Iced Coffee' family comes back unprocessed, as printed.
+    this.families = new Set();
+    this.brands = new Set();
   }
 
   /** Admin: make every issued token invalid, to exercise the client's renewal. */
@@ -73,10 +143,18 @@ export class CrmcomLegacySandbox {
   }
 
   register(app: FastifyInstance): void {
+    const post = (path: string, handle: (body: Body) => unknown) =>
+      app.post(path, (req, reply) => this.withToken(req, reply, (b) => withFields(handle(b), b.fields_set)));
     app.post('/authentication/web_api_key/token', (req, reply) => this.issueToken(req, reply));
-    app.post('/rewards_participants/show', (req, reply) => this.withToken(req, reply, (b) => this.show(b)));
-    app.post('/customer_events/purchases/create', (req, reply) => this.withToken(req, reply, (b) => this.createPurchase(b)));
-    app.post('/customer_events/purchases/list', (req, reply) => this.withToken(req, reply, (b) => this.listPurchases(b)));
+    post('/rewards_participants/show', (b) => this.show(b));
+    post('/customer_events/purchases/preview', (b) => this.previewPurchase(b));
+    post('/customer_events/purchases/create', (b) => this.createPurchase(b));
+    post('/customer_events/purchases/list', (b) => this.listPurchases(b));
+    post('/customer_events/purchases/cancel', (b) => this.cancelPurchase(b));
+    post('/customer_events/spend_requests/create', (b) => this.createSpend(b));
+    post('/customer_events/spend_requests/list', (b) => this.listSpends(b));
+    post('/customer_events/spend_requests/cancel', (b) => this.cancelSpend(b));
+    post('/products/synchronise', (b) => this.synchronise(b));
   }
 
   private issueToken(req: FastifyRequest, reply: FastifyReply) {
@@ -100,16 +178,10 @@ export class CrmcomLegacySandbox {
   }
 
   private show(body: Body) {
-    const id = body.rewards_participant_identifier as
-      | { number?: string; access_token_identifier?: { authentication_code?: string } }
-      | undefined;
-    const code = id?.access_token_identifier?.authentication_code;
-    const participant = this.participants.find((p) =>
-      code !== undefined ? p.authenticationCode === code : p.accountNumber === id?.number,
-    );
+    const participant = this.participantBy(body.rewards_participant_identifier);
     if (!participant) return fail('NotFoundAPIValueException', 'Rewards participant not found');
     return ok({
-      wallet: { number: participant.walletNumber, balance: participant.walletBalanceCents / 100 },
+      wallet: { number: participant.walletNumber, balance: formatMinorUnits(participant.walletBalanceCents, CURRENCY) },
       accounts_receivable: {
         life_cycle_state: participant.lifeCycleState,
         number: participant.accountNumber,
@@ -120,44 +192,186 @@ export class CrmcomLegacySandbox {
     });
   }
 
+  /** What a purchase would earn and how much of the wallet may be spent on it; changes nothing. */
+  private previewPurchase(body: Body) {
+    const participant = body.accounts_receivable_identifier
+      ? this.accountBy(body.accounts_receivable_identifier)
+      : this.participantBy(body.rewards_participant_identifier);
+    if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
+    const lines = readLines(body.products_set);
+    if ('error' in lines) return lines.error;
+    return ok({
+      total_additional_spend_amount: amount(spendableCents(participant.walletBalanceCents, Number.MAX_SAFE_INTEGER)),
+      total_automatic_spend_amount: 0,
+      total_instant_spend_amount: 0,
+      total_award_amount: amount(awardCents(lines.totalCents)),
+      reduction_method: REDUCTION_METHOD,
+    });
+  }
+
   private createPurchase(body: Body) {
-    const accountNumber = (body.accounts_receivable_identifier as { number?: string } | undefined)?.number;
-    const participant = this.participants.find((p) => p.accountNumber === accountNumber);
+    const participant = this.accountBy(body.accounts_receivable_identifier);
     if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
     const reference = typeof body.reference_number === 'string' ? body.reference_number : '';
     if (!reference) return fail('MissingParameterException', 'reference_number is mandatory');
-    const lines = Array.isArray(body.products_set) ? (body.products_set as ProductLine[]) : [];
-    if (lines.length === 0 || lines.some((l) => !l.product_identifier?.code)) {
-      return fail('MissingParameterException', 'products_set with product_identifier.code is mandatory');
-    }
-    const totalCents = lines.reduce((sum, l) => sum + Math.round((l.total_amount ?? 0) * 100), 0);
-    const awardedCents = Math.floor((totalCents * AWARD_RATE_BASIS_POINTS) / 10_000);
+    const lines = readLines(body.products_set);
+    if ('error' in lines) return lines.error;
     const purchase: Purchase = {
       number: String(this.nextPurchaseNumber++),
       referenceNumber: reference,
       accountNumber: participant.accountNumber,
-      awardedCents,
-      totalCents,
+      awardedCents: awardCents(lines.totalCents),
+      totalCents: lines.totalCents,
       lifeCycleState: 'POSTED',
     };
     this.purchases.push(purchase);
-    participant.walletBalanceCents += awardedCents;
-    this.journal.add({
-      vendor: 'crmcom',
-      effect: 'purchase.create',
-      reference,
-      vendorReference: purchase.number,
-      amount: (awardedCents / 100).toFixed(2),
-    });
+    participant.walletBalanceCents += purchase.awardedCents;
+    this.record('purchase.create', reference, purchase.number, purchase.awardedCents);
     return ok(purchaseView(purchase));
   }
 
   private listPurchases(body: Body) {
     const reference = body.reference_number;
     const found = this.purchases.filter((p) => reference === undefined || p.referenceNumber === reference);
-    const offset = Number(body.offset ?? 0);
-    const count = Math.min(Number(body.number_of_results ?? 50), 50);
-    return ok(found.slice(offset, offset + count).map(purchaseView));
+    return ok(page(found, body).map(purchaseView));
+  }
+
+  private cancelPurchase(body: Body) {
+    const purchase = this.purchases.find((p) => matches(body.customer_event_identifier, p.number));
+    if (!purchase) return fail('NotFoundAPIValueException', 'Purchase customer event not found');
+    if (purchase.lifeCycleState !== 'POSTED') return fail(CRMCOM_ALREADY_CANCELLED, `Purchase ${purchase.number} is already cancelled`);
+    for (const spend of this.spends) {
+      if (spend.purchaseNumber === purchase.number && spend.lifeCycleState === 'POSTED') this.undoSpend(spend);
+    }
+    purchase.lifeCycleState = 'CANCELLED';
+    const participant = this.accountBy({ number: purchase.accountNumber });
+    if (participant) participant.walletBalanceCents -= purchase.awardedCents;
+    this.record('purchase.cancel', purchase.referenceNumber, purchase.number, purchase.awardedCents);
+    return ok(purchaseView(purchase));
+  }
+
+  /** Approves min(requested, wallet, rule maximum): possibly less than asked, or a refusal below the minimum. */
+  private createSpend(body: Body) {
+    const participant = this.accountBy(body.accounts_receivable_identifier);
+    if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
+    const purchaseNumber = (body.purchase_customer_request_identifier as Identifier)?.number;
+    const purchase = this.purchases.find((p) => p.number === purchaseNumber && p.accountNumber === participant.accountNumber);
+    if (!purchase) return fail('NotFoundAPIValueException', 'Purchase customer event not found');
+    if (purchase.lifeCycleState !== 'POSTED') return fail(CRMCOM_SPEND_NOT_ALLOWED, `Purchase ${purchase.number} is not posted`);
+    // Without spend_amount the spend is the purchase's full amount (vendors.md §1.1, doc C5).
+    const requestedCents = body.spend_amount === undefined ? purchase.totalCents : parseCents(body.spend_amount);
+    if (requestedCents === undefined || requestedCents <= 0) return fail('InvalidValueException', 'spend_amount must be a positive amount');
+    const approvedCents = spendableCents(participant.walletBalanceCents, requestedCents);
+    if (requestedCents < CRMCOM_SANDBOX_SPEND_MIN_CENTS || approvedCents === 0) {
+      return fail(
+        CRMCOM_SPEND_NOT_ALLOWED,
+        `A spend must be at least ${formatMinorUnits(CRMCOM_SANDBOX_SPEND_MIN_CENTS, CURRENCY)} and covered by the wallet balance`,
+      );
+    }
+    const externalReference = typeof body.external_system_reference_number === 'string' ? body.external_system_reference_number : null;
+    const spend: SpendRequest = {
+      number: String(this.nextSpendNumber++),
+      purchaseNumber: purchase.number,
+      accountNumber: participant.accountNumber,
+      reference: externalReference ?? purchase.referenceNumber,
+      externalReference,
+      requestedCents,
+      approvedCents,
+      transactionNumber: String(this.nextTransactionNumber++),
+      lifeCycleState: 'POSTED',
+    };
+    this.spends.push(spend);
+    participant.walletBalanceCents -= approvedCents;
+    this.record('spend.create', spend.reference, spend.number, approvedCents);
+    return ok(spendView(spend));
+  }
+
+  private listSpends(body: Body) {
+    const external = body.external_system_reference_number;
+    const purchaseNumber = (body.purchase_customer_request_identifier as Identifier)?.number;
+    const found = this.spends.filter(
+      (s) => (external === undefined || s.externalReference === external) && (purchaseNumber === undefined || s.purchaseNumber === purchaseNumber),
+    );
+    return ok(page(found, body).map(spendView));
+  }
+
+  private cancelSpend(body: Body) {
+    const spend = this.spends.find((s) => matches(body.customer_event_identifier, s.number));
+    if (!spend) return fail('NotFoundAPIValueException', 'Spend request customer event not found');
+    if (spend.lifeCycleState !== 'POSTED') return fail(CRMCOM_ALREADY_CANCELLED, `Spend request ${spend.number} is already cancelled`);
+    this.undoSpend(spend);
+    return ok(spendView(spend));
+  }
+
+  private undoSpend(spend: SpendRequest): void {
+    spend.lifeCycleState = 'CANCELLED';
+    const participant = this.accountBy({ number: spend.accountNumber });
+    if (participant) participant.walletBalanceCents += spend.approvedCents;
+    this.record('spend.cancel', spend.reference, spend.number, spend.approvedCents);
+  }
+
+  /**
+   * Upsert by product code. Partial success is still status OK, with the failures per item. An
+   * unchanged product is no effect, so a resent batch journals nothing new.
+   */
+  private synchronise(body: Body) {
+    const definition = (body.synchronisation_definition_identifier as { alternative_code?: unknown } | undefined)?.alternative_code;
+    if (definition !== CRMCOM_SANDBOX_SYNC_DEFINITION) return fail('NotFoundAPIValueException', 'Synchronisation definition not found');
+    if (!Array.isArray(body.products_set)) return fail('MissingParameterException', 'products_set is mandatory');
+    if (body.products_set.length > SYNC_LIMIT) return fail('InvalidValueException', `At most ${SYNC_LIMIT} products can be synchronised per call`);
+    const processed: Array<{ code: string; request_code: string; id: string }> = [];
+    const unprocessed: Array<{ error_description: string; error_code: string; request_code: string }> = [];
+    for (const item of body.products_set as SyncItem[]) {
+      const code = typeof item.code === 'string' ? item.code : '';
+      const family = optionalString(item.family_identifier?.code);
+      const brand = optionalString(item.brand_identifier?.code);
+      const refusal = !code
+        ? ['MissingParameterException', 'Error:Product code is mandatory. - Description:A mandatory parameter is missing.']
+        : family !== undefined && !this.families.has(family)
+          ? ['NotFoundAPIValueException', notFound('Product Family', family)]
+          : brand !== undefined && !this.brands.has(brand)
+            ? ['NotFoundAPIValueException', notFound('Product Brand', brand)]
+            : undefined;
+      if (refusal) {
+        unprocessed.push({ error_description: refusal[1], error_code: refusal[0], request_code: code });
+        continue;
+      }
+      const product = this.upsertProduct({
+        code,
+        alternativeCode: optionalString(item.alternative_code),
+        description: optionalString(item.description),
+        familyCode: family,
+        brandCode: brand,
+      });
+      processed.push({ code: product.code, request_code: code, id: product.id });
+    }
+    return ok({ unprocessed_products_set: unprocessed, processed_products_set: processed });
+  }
+
+  private upsertProduct(fields: Omit<Product, 'id'>): Product {
+    const existing = this.products.get(fields.code);
+    const product: Product = { ...fields, id: existing?.id ?? randomUUID().replace(/-/g, '').toUpperCase() };
+    const changed = !existing || JSON.stringify(existing) !== JSON.stringify({ ...existing, ...fields });
+    if (changed) {
+      this.products.set(product.code, product);
+      this.journal.add({ vendor: VENDOR, effect: existing ? 'product.update' : 'product.create', reference: product.code, vendorReference: product.id });
+    }
+    return product;
+  }
+
+  private participantBy(identifier: unknown): Participant | undefined {
+    const id = identifier as { number?: string; access_token_identifier?: { authentication_code?: string } } | undefined;
+    const code = id?.access_token_identifier?.authentication_code;
+    return this.participants.find((p) => (code !== undefined ? p.authenticationCode === code : p.accountNumber === id?.number));
+  }
+
+  private accountBy(identifier: unknown): Participant | undefined {
+    const number = (identifier as Identifier)?.number;
+    return this.participants.find((p) => p.accountNumber === number);
+  }
+
+  private record(effect: string, reference: string, vendorReference: string, cents: number): void {
+    this.journal.add({ vendor: VENDOR, effect, reference, vendorReference, amount: formatMinorUnits(cents, CURRENCY) });
   }
 }
 
@@ -166,9 +380,93 @@ function purchaseView(p: Purchase) {
     number: p.number,
     reference_number: p.referenceNumber,
     life_cycle_state: p.lifeCycleState,
-    total_awarded_amount: p.awardedCents / 100,
+    total_awarded_amount: amount(p.awardedCents),
     total_spend_amount: 0,
   };
+}
+
+function spendView(s: SpendRequest) {
+  return {
+    number: s.number,
+    life_cycle_state: s.lifeCycleState,
+    spend_amount: amount(s.requestedCents),
+    reduction_method: REDUCTION_METHOD,
+    external_system_reference_number: s.externalReference,
+    spend_reward_transaction: {
+      number: s.transactionNumber,
+      // The document's sample prints `total_number`; its prose (and vendors.md) say total_amount.
+      total_amount: amount(s.approvedCents),
+      net_amount: amount(s.approvedCents),
+      vat_amount: 0,
+      life_cycle_state: s.lifeCycleState,
+    },
+  };
+}
+
+/** Wallet money a spend may take: capped by the rule maximum, nothing when below the rule minimum. */
+function spendableCents(walletCents: number, requestedCents: number): number {
+  const cents = Math.max(0, Math.min(requestedCents, walletCents, CRMCOM_SANDBOX_SPEND_MAX_CENTS));
+  return cents < CRMCOM_SANDBOX_SPEND_MIN_CENTS ? 0 : cents;
+}
+
+function awardCents(totalCents: number): number {
+  return Math.floor((totalCents * AWARD_RATE_BASIS_POINTS) / 10_000);
+}
+
+function readLines(value: unknown): { totalCents: number } | { error: ReturnType<typeof fail> } {
+  const lines = Array.isArray(value) ? (value as ProductLine[]) : [];
+  if (lines.length === 0 || lines.some((l) => !l.product_identifier?.code)) {
+    return { error: fail('MissingParameterException', 'products_set with product_identifier.code is mandatory') };
+  }
+  let totalCents = 0;
+  for (const line of lines) {
+    const cents = parseCents(line.total_amount ?? 0);
+    if (cents === undefined) return { error: fail('InvalidValueException', 'total_amount must be an amount') };
+    totalCents += cents;
+  }
+  return { totalCents };
+}
+
+function parseCents(value: unknown): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  try {
+    return fromVendorAmount(value, CURRENCY);
+  } catch {
+    return undefined;
+  }
+}
+
+function amount(cents: number): number {
+  return toVendorNumber(cents, CURRENCY);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function notFound(what: string, code: string): string {
+  return `Error:${what} (${code}) Not Found. - Description:The specified API value was not found.`;
+}
+
+function matches(identifier: unknown, number: string): boolean {
+  const id = identifier as Identifier;
+  return id?.number === number || id?.id === number;
+}
+
+function page<T>(items: T[], body: Body): T[] {
+  const offset = Number(body.offset ?? 0);
+  const count = Math.min(Number(body.number_of_results ?? 50), 50);
+  return items.slice(offset, offset + count);
+}
+
+/** `fields_set` keeps the named top-level fields of `data` (of each item of a list); absent keeps all. */
+function withFields(answer: unknown, fieldsSet: unknown): unknown {
+  const envelope = answer as { data?: unknown } | null;
+  if (typeof fieldsSet !== 'string' || !envelope || typeof envelope !== 'object' || !envelope.data) return answer;
+  const wanted = new Set(fieldsSet.split(',').map((f) => f.trim()).filter(Boolean));
+  const pick = (item: unknown) =>
+    item && typeof item === 'object' ? Object.fromEntries(Object.entries(item).filter(([key]) => wanted.has(key))) : item;
+  return { ...envelope, data: Array.isArray(envelope.data) ? envelope.data.map(pick) : pick(envelope.data) };
 }
 
 function ok(data: unknown) {

@@ -20,15 +20,17 @@ export interface VendorSandbox {
  * `/_sandbox/*` is the admin API: reset, the journal of applied effects, and fault injection.
  */
 export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  // forceCloseConnections: a held (lost-reply) or aborted request must not keep close() waiting.
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   const journal = new SandboxJournal();
   const faults = new SandboxFaults();
   const crmcomLegacy = new CrmcomLegacySandbox(journal);
+  const coupontools = new CouponToolsSandbox(journal);
   const vendors: Array<[string, VendorSandbox]> = [
     [SANDBOX_PATHS.crmcomLegacy, crmcomLegacy],
     [SANDBOX_PATHS.crmcomBackoffice, new CrmcomBackofficeSandbox(journal)],
     [SANDBOX_PATHS.capillary, new CapillarySandbox(journal)],
-    [SANDBOX_PATHS.coupontools, new CouponToolsSandbox(journal)],
+    [SANDBOX_PATHS.coupontools, coupontools],
     [SANDBOX_PATHS.cmc, new CmcSandbox(journal)],
   ];
 
@@ -51,6 +53,13 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
   app.delete('/_sandbox/faults', async () => {
     faults.clear();
     return { status: 'cleared' };
+  });
+  // A fresh claimed Coupontools session (validation is for ever): tests and the benchmark need many.
+  app.post('/_sandbox/coupontools/sessions', async (req, reply) => {
+    const body = (req.body ?? {}) as { code?: string; value?: string };
+    if (!body.code || !/^[A-Za-z0-9]{1,64}$/.test(body.code)) return reply.code(400).send({ error: 'code: letters and digits, 1 to 64' });
+    coupontools.addSession(body.code, { value: body.value ?? '5.00', expiration_date: '2099-12-31 23:59:59' });
+    return reply.code(201).send({ code: body.code });
   });
   app.post('/_sandbox/crmcom/expire-tokens', async () => {
     crmcomLegacy.expireTokens();

@@ -1,11 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
-import { CrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
+import { CrmcomLegacyVendor, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
+import { loadConfig } from '../../src/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';
+
+const API = '/crmcom/crmapi/rest/v2';
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(join(__dirname, '../fixtures/crmcom-legacy', `${name}.json`), 'utf8'));
 
 /** The CRM.COM legacy adapter against the sandbox over real HTTP. */
 describe(CrmcomLegacyVendor.name, () => {
@@ -17,12 +24,17 @@ describe(CrmcomLegacyVendor.name, () => {
     sandbox = buildSandboxApp();
     await sandbox.listen({ host: '127.0.0.1', port: 0 });
     sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-    baseUrl = `${sandboxUrl}/crmcom/crmapi/rest/v2`;
+    baseUrl = `${sandboxUrl}${API}`;
   });
-  afterAll(() => sandbox.close());
+  afterAll(async () => {
+    // undici keeps idle sockets alive (up to the sandbox's 72 s keep-alive hint); close would wait for them.
+    const closing = sandbox.close();
+    sandbox.server.closeAllConnections();
+    await closing;
+  });
   beforeEach(() => request(sandboxUrl).post('/_sandbox/reset').expect(200));
 
-  const adapter = (overrides: Partial<{ baseUrl: string; webApiKey: string }> = {}) =>
+  const adapter = (overrides: Partial<{ baseUrl: string; webApiKey: string; timeoutMs: number; syncDefinition: string }> = {}) =>
     new CrmcomLegacyVendor({ baseUrl, webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 1000, ...overrides });
   const context = (reference: string, attempt = 1) => {
     const records: VendorCallRecord[] = [];
@@ -34,73 +46,372 @@ describe(CrmcomLegacyVendor.name, () => {
     externalSystem: 'T1',
     lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }],
   };
-  const journalCount = async (reference: string) =>
-    (await request(sandboxUrl).get('/_sandbox/journal').query({ reference })).body.entries.length as number;
+  const journal = async (reference: string) =>
+    (await request(sandboxUrl).get('/_sandbox/journal').query({ reference })).body.entries as Array<{ effect: string; amount?: string }>;
+  const journalCount = async (reference: string) => (await journal(reference)).length;
+  const effects = async (reference: string) => (await journal(reference)).map((e) => `${e.effect} ${e.amount ?? ''}`.trim());
+  const inject = (fault: object) => request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
+  const lostReply = (path: string) => inject({ path: `${API}/${path}`, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
+  const customerOf = (vendor: CrmcomLegacyVendor) => vendor.identify(context('R-identify').ctx, { type: 'code', value: '22265577' });
+  const unavailable = { type: FailureTypes.vendorUnavailable, nonRetryable: false };
 
-  it('identifies the document participant 22265577 with wallet balance 10.00', async () => {
-    const { ctx, records } = context('R-identify');
-    const customer = await adapter().identify(ctx, { type: 'code', value: '22265577' });
-    expect(customer).toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
-    expect(records).toEqual([expect.objectContaining({ operation: 'rewards_participants.show', outcome: 'success', httpStatus: 200, vendorReference: '400' })]);
+  describe('identify', () => {
+    it('identifies the document participant 22265577 with wallet balance 10.00', async () => {
+      const { ctx, records } = context('R-identify');
+      const customer = await adapter().identify(ctx, { type: 'code', value: '22265577' });
+      expect(customer).toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
+      expect(records).toEqual([expect.objectContaining({ operation: 'rewards_participants.show', outcome: 'success', httpStatus: 200, vendorReference: '400' })]);
+    });
+
+    it('classifies an unknown participant as a business rejection that is not retried', async () => {
+      const { ctx, records } = context('R-unknown');
+      const error = await adapter().identify(ctx, { type: 'code', value: 'nope' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, nonRetryable: true });
+      expect(records[0]).toMatchObject({ outcome: 'rejected', errorCode: 'NotFoundAPIValueException' });
+    });
+
+    it('reports an injected 503 as VendorUnavailable and succeeds on the next attempt', async () => {
+      const vendor = adapter();
+      await inject({ path: `${API}/rewards_participants/show`, kind: 'status', status: 503, times: 1 });
+      await expect(customerOf(vendor)).rejects.toMatchObject(unavailable);
+      await expect(customerOf(vendor)).resolves.toMatchObject({ accountNumber: '400' });
+    });
+
+    it('renews a token CRM.COM no longer accepts and repeats the call once', async () => {
+      const vendor = adapter();
+      await vendor.identify(context('R-t1').ctx, { type: 'code', value: '22265577' });
+      await request(sandboxUrl).post('/_sandbox/crmcom/expire-tokens').expect(200);
+      const { ctx, records } = context('R-t2');
+      await expect(vendor.identify(ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ accountNumber: '400' });
+      expect(records.map((r) => [r.outcome, r.errorCode ?? null])).toEqual([
+        ['rejected', 'InvalidTokenException'],
+        ['success', null],
+      ]);
+    });
+
+    it('reports an unreachable vendor as retryable VendorUnavailable', async () => {
+      const { ctx, records } = context('R-down');
+      const error = await adapter({ baseUrl: 'http://127.0.0.1:9/crmapi/rest/v2' })
+        .identify(ctx, { type: 'code', value: '22265577' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject(unavailable);
+      // The token request itself failed, before any business call: nothing to audit yet.
+      expect(records).toEqual([]);
+    });
+
+    it('refuses a wrong Web API key', async () => {
+      const error = await adapter({ webApiKey: 'wrong' })
+        .identify(context('R-key').ctx, { type: 'code', value: '22265577' })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'AuthenticationException' })] });
+    });
+
+    it('is built from configuration by createCrmcomLegacyVendor', async () => {
+      const vendor = createCrmcomLegacyVendor(loadConfig({ CRMCOM_BASE_URL: baseUrl }));
+      await expect(customerOf(vendor)).resolves.toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
+    });
   });
 
-  it('classifies an unknown participant as a business rejection that is not retried', async () => {
-    const { ctx, records } = context('R-unknown');
-    const error = await adapter().identify(ctx, { type: 'code', value: 'nope' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApplicationFailure);
-    expect(error).toMatchObject({ type: FailureTypes.vendorRejection, nonRetryable: true });
-    expect(records[0]).toMatchObject({ outcome: 'rejected', errorCode: 'NotFoundAPIValueException' });
+  describe('preview', () => {
+    it('maps the award, the automatic spend and the most the customer may additionally spend', async () => {
+      const vendor = adapter();
+      const { ctx, records } = context('R-preview');
+      const preview = await vendor.preview(ctx, await customerOf(vendor), purchase);
+      // 1 % of 10.00 awarded; 7.90 is the sandbox rule's maximum spend out of the 10.00 wallet.
+      expect(preview).toEqual({ awardMinor: 10, automaticSpendMinor: 0, maxAdditionalSpendMinor: 790 });
+      expect(records).toEqual([expect.objectContaining({ operation: 'purchases.preview', outcome: 'success', amountMinor: 10 })]);
+      expect(await journalCount('R-preview')).toBe(0);
+    });
+
+    it('refuses a preview for an account CRM.COM does not know', async () => {
+      const error = await adapter()
+        .preview(context('R-preview-unknown').ctx, { accountNumber: '999', walletBalanceMinor: 0 }, purchase)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'NotFoundAPIValueException' })] });
+    });
+
+    it('reports an injected 503 as VendorUnavailable and succeeds on the next attempt', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      await inject({ path: `${API}/customer_events/purchases/preview`, kind: 'status', status: 503, times: 1 });
+      await expect(vendor.preview(context('R-pv', 1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
+      await expect(vendor.preview(context('R-pv', 2).ctx, customer, purchase)).resolves.toMatchObject({ awardMinor: 10 });
+    });
   });
 
-  it('submits a purchase and, on a retried attempt, finds it by reference instead of posting again', async () => {
-    const vendor = adapter();
-    const customer = await vendor.identify(context('R-p').ctx, { type: 'code', value: '22265577' });
-    const first = await vendor.submitPurchase(context('R-lost-reply', 1).ctx, customer, purchase);
-    expect(first).toEqual({ purchaseNumber: expect.any(String), awardedMinor: 10, automaticSpendMinor: 0 });
+  describe('submitPurchase', () => {
+    it('submits a purchase and, on a retried attempt, finds it by reference instead of posting again', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      const first = await vendor.submitPurchase(context('R-lost-reply', 1).ctx, customer, purchase);
+      expect(first).toEqual({ purchaseNumber: expect.any(String), awardedMinor: 10, automaticSpendMinor: 0 });
 
-    // Attempt 2 after a lost reply: the purchase exists, so no second effect.
-    const retry = context('R-lost-reply', 2);
-    const second = await vendor.submitPurchase(retry.ctx, customer, purchase);
-    expect(second).toEqual(first);
-    expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list']);
-    expect(await journalCount('R-lost-reply')).toBe(1);
+      // Attempt 2 after a lost reply: the purchase exists, so no second effect.
+      const retry = context('R-lost-reply', 2);
+      const second = await vendor.submitPurchase(retry.ctx, customer, purchase);
+      expect(second).toEqual(first);
+      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list']);
+      expect(await journalCount('R-lost-reply')).toBe(1);
+    });
+
+    it('posts on a retried attempt when the first one never reached CRM.COM', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      const retry = context('R-never-arrived', 2);
+      await vendor.submitPurchase(retry.ctx, customer, purchase);
+      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'purchases.create']);
+      expect(await journalCount('R-never-arrived')).toBe(1);
+    });
+
+    it('spends against the purchase and returns the amount CRM.COM approved, not the amount asked', async () => {
+      const vendor = adapter();
+      const { ctx, records } = context('R-spend');
+      const result = await vendor.submitPurchase(ctx, await customerOf(vendor), purchase, 1000);
+      expect(result).toEqual({
+        purchaseNumber: '111',
+        awardedMinor: 10,
+        automaticSpendMinor: 0,
+        spend: { spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 },
+      });
+      expect(records.map((r) => [r.operation, r.outcome, r.vendorReference, r.amountMinor])).toEqual([
+        ['purchases.create', 'success', '111', 10],
+        ['spend_requests.create', 'success', '294', 790],
+      ]);
+      expect(await effects('R-spend')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+      expect((await customerOf(vendor)).walletBalanceMinor).toBe(1000 + 10 - 790);
+    });
+
+    it('approves a spend within the rules in full', async () => {
+      const vendor = adapter();
+      const result = await vendor.submitPurchase(context('R-spend-5').ctx, await customerOf(vendor), purchase, 500);
+      expect(result.spend).toEqual({ spendNumber: '294', requestedMinor: 500, approvedMinor: 500 });
+    });
+
+    it('keeps the purchase when CRM.COM refuses the spend, with approvedMinor 0 and the refusal', async () => {
+      const vendor = adapter();
+      const { ctx, records } = context('R-spend-refused');
+      const result = await vendor.submitPurchase(ctx, await customerOf(vendor), purchase, 50);
+      expect(result).toEqual({
+        purchaseNumber: '111',
+        awardedMinor: 10,
+        automaticSpendMinor: 0,
+        spend: {
+          spendNumber: null,
+          requestedMinor: 50,
+          approvedMinor: 0,
+          refusal: { code: 'SpendNotAllowedException', reason: expect.stringContaining('at least 1.00') },
+        },
+      });
+      expect(records[1]).toMatchObject({ operation: 'spend_requests.create', outcome: 'rejected', errorCode: 'SpendNotAllowedException' });
+      expect(await effects('R-spend-refused')).toEqual(['purchase.create 0.10']);
+    });
+
+    it("reads the spent amount from the document sample's total_number when total_amount is absent", async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 200, body: fixture('spend-requests-create.response'), times: 1 });
+      const result = await vendor.submitPurchase(context('R-total-number').ctx, customer, purchase, 1000);
+      expect(result.spend).toEqual({ spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 });
+    });
+
+    it('reports a 503 on the spend as VendorUnavailable; the retry finds the purchase and spends once', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 503, times: 1 });
+      await expect(vendor.submitPurchase(context('R-spend-503', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = context('R-spend-503', 2);
+      const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
+      expect(result.spend).toMatchObject({ approvedMinor: 790 });
+      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list', 'spend_requests.create']);
+      expect(await effects('R-spend-503')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+    });
+
+    it('resolves a lost spend reply by looking the spend up on attempt 2, so the wallet is debited once', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const customer = await customerOf(vendor);
+      await lostReply('customer_events/spend_requests/create');
+      await expect(vendor.submitPurchase(context('R-spend-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = context('R-spend-lost', 2);
+      const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
+      expect(result).toEqual({
+        purchaseNumber: '111',
+        awardedMinor: 10,
+        automaticSpendMinor: 0,
+        spend: { spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 },
+      });
+      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list']);
+      expect(await effects('R-spend-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+    });
+
+    it('resolves a lost purchase reply on attempt 2 and then spends once', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const customer = await customerOf(vendor);
+      await lostReply('customer_events/purchases/create');
+      await expect(vendor.submitPurchase(context('R-purchase-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = context('R-purchase-lost', 2);
+      const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
+      expect(result).toMatchObject({ purchaseNumber: '111', spend: { spendNumber: '294', approvedMinor: 790 } });
+      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list', 'spend_requests.create']);
+      expect(await effects('R-purchase-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+    });
   });
 
-  it('posts on a retried attempt when the first one never reached CRM.COM', async () => {
-    const vendor = adapter();
-    const customer = await vendor.identify(context('R-p2').ctx, { type: 'code', value: '22265577' });
-    const retry = context('R-never-arrived', 2);
-    await vendor.submitPurchase(retry.ctx, customer, purchase);
-    expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'purchases.create']);
-    expect(await journalCount('R-never-arrived')).toBe(1);
+  describe('findPurchase', () => {
+    it('finds the purchase and its spend posted under the reference', async () => {
+      const vendor = adapter();
+      await vendor.submitPurchase(context('R-find').ctx, await customerOf(vendor), purchase, 1000);
+      await expect(vendor.findPurchase(context('R-find').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: '294' });
+    });
+
+    it('answers undefined when nothing was posted under the reference', async () => {
+      const { ctx, records } = context('R-find-none');
+      await expect(adapter().findPurchase(ctx)).resolves.toBeUndefined();
+      expect(records.map((r) => r.operation)).toEqual(['purchases.list']);
+    });
+
+    it('reports an injected 503 as VendorUnavailable and succeeds on the next attempt', async () => {
+      const vendor = adapter();
+      await vendor.submitPurchase(context('R-find-503').ctx, await customerOf(vendor), purchase);
+      await inject({ path: `${API}/customer_events/purchases/list`, kind: 'status', status: 503, times: 1 });
+      await expect(vendor.findPurchase(context('R-find-503').ctx)).rejects.toMatchObject(unavailable);
+      await expect(vendor.findPurchase(context('R-find-503').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: null });
+    });
   });
 
-  it('renews a token CRM.COM no longer accepts and repeats the call once', async () => {
-    const vendor = adapter();
-    await vendor.identify(context('R-t1').ctx, { type: 'code', value: '22265577' });
-    await request(sandboxUrl).post('/_sandbox/crmcom/expire-tokens').expect(200);
-    const { ctx, records } = context('R-t2');
-    await expect(vendor.identify(ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ accountNumber: '400' });
-    expect(records.map((r) => [r.outcome, r.errorCode ?? null])).toEqual([
-      ['rejected', 'InvalidTokenException'],
-      ['success', null],
-    ]);
+  describe('voidPurchase', () => {
+    const submitted = async (vendor: CrmcomLegacyVendor, reference: string) =>
+      vendor.submitPurchase(context(reference).ctx, await customerOf(vendor), purchase, 1000);
+
+    it('cancels the spend first, then the purchase, and gives the wallet back its balance', async () => {
+      const vendor = adapter();
+      const posted = await submitted(vendor, 'R-void');
+      const { ctx, records } = context('R-void');
+      const result = await vendor.voidPurchase(ctx, { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber });
+      expect(result).toEqual({ alreadyVoided: false });
+      expect(records.map((r) => [r.operation, r.outcome, r.vendorReference])).toEqual([
+        ['spend_requests.cancel', 'success', '294'],
+        ['purchases.cancel', 'success', '111'],
+      ]);
+      expect(await effects('R-void')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+      expect((await customerOf(vendor)).walletBalanceMinor).toBe(1000);
+    });
+
+    it('finds the spend by its purchase when no spend number is given', async () => {
+      const vendor = adapter();
+      const posted = await submitted(vendor, 'R-void-find');
+      const { ctx, records } = context('R-void-find');
+      await vendor.voidPurchase(ctx, { purchaseNumber: posted.purchaseNumber, spendNumber: null });
+      expect(records.map((r) => r.operation)).toEqual(['spend_requests.list', 'spend_requests.cancel', 'purchases.cancel']);
+      expect(await effects('R-void-find')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+    });
+
+    it('treats a purchase CRM.COM does not know as already voided', async () => {
+      const { ctx, records } = context('R-void-unknown');
+      await expect(adapter().voidPurchase(ctx, { purchaseNumber: '999', spendNumber: null })).resolves.toEqual({ alreadyVoided: true });
+      expect(records.map((r) => [r.operation, r.outcome])).toEqual([
+        ['spend_requests.list', 'success'],
+        ['purchases.cancel', 'success'],
+      ]);
+    });
+
+    it('treats an already cancelled purchase and spend as done, without a second effect', async () => {
+      const vendor = adapter();
+      const posted = await submitted(vendor, 'R-void-twice');
+      const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
+      await vendor.voidPurchase(context('R-void-twice').ctx, target);
+      await expect(vendor.voidPurchase(context('R-void-twice').ctx, target)).resolves.toEqual({ alreadyVoided: true });
+      expect(await effects('R-void-twice')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+    });
+
+    it('reports a 503 on the purchase cancel as VendorUnavailable; the retry cancels once', async () => {
+      const vendor = adapter();
+      const posted = await submitted(vendor, 'R-void-503');
+      const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
+      await inject({ path: `${API}/customer_events/purchases/cancel`, kind: 'status', status: 503, times: 1 });
+      await expect(vendor.voidPurchase(context('R-void-503', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(context('R-void-503', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
+      expect(await effects('R-void-503')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+    });
+
+    it('resolves a lost spend-cancel reply on attempt 2: the spend is already cancelled, the purchase follows', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const posted = await submitted(vendor, 'R-void-lost-spend');
+      const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
+      await lostReply('customer_events/spend_requests/cancel');
+      await expect(vendor.voidPurchase(context('R-void-lost-spend', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(context('R-void-lost-spend', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
+      expect(await effects('R-void-lost-spend')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+    });
+
+    it('resolves a lost purchase-cancel reply on attempt 2 as already voided, with one cancel', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const posted = await submitted(vendor, 'R-void-lost');
+      const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
+      await lostReply('customer_events/purchases/cancel');
+      await expect(vendor.voidPurchase(context('R-void-lost', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(context('R-void-lost', 2).ctx, target)).resolves.toEqual({ alreadyVoided: true });
+      expect(await effects('R-void-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
+    });
   });
 
-  it('reports an unreachable vendor as retryable VendorUnavailable', async () => {
-    const { ctx, records } = context('R-down');
-    const error = await adapter({ baseUrl: 'http://127.0.0.1:9/crmapi/rest/v2' })
-      .identify(ctx, { type: 'code', value: '22265577' })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
-    // The token request itself failed, before any business call: nothing to audit yet.
-    expect(records).toEqual([]);
-  });
+  describe('synchroniseProducts', () => {
+    const products = [
+      { code: 'Orange Cookie', alternativeCode: '10021', description: 'Cookie with orange cream' },
+      { code: 'Iced Caramel Latte', alternativeCode: '20071', description: 'Latte with caramel syrup', familyCode: 'Iced Coffee' },
+    ];
 
-  it('refuses a wrong Web API key', async () => {
-    const error = await adapter({ webApiKey: 'wrong' })
-      .identify(context('R-key').ctx, { type: 'code', value: '22265577' })
-      .catch((e: unknown) => e);
-    expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'AuthenticationException' })] });
+    it('returns partial success as a result: processed products with their ids, unprocessed ones with the error', async () => {
+      const { ctx, records } = context('R-sync');
+      const result = await adapter().synchroniseProducts(ctx, products);
+      expect(result).toEqual({
+        processed: [{ code: 'Orange Cookie', vendorId: expect.stringMatching(/^[0-9A-F]{32}$/) }],
+        unprocessed: [
+          {
+            code: 'Iced Caramel Latte',
+            errorCode: 'NotFoundAPIValueException',
+            errorDescription: 'Error:Product Family (Iced Coffee) Not Found. - Description:The specified API value was not found.',
+          },
+        ],
+      });
+      expect(records).toEqual([expect.objectContaining({ operation: 'products.synchronise', outcome: 'success' })]);
+      expect(await effects('Orange Cookie')).toEqual(['product.create']);
+    });
+
+    it('updates a product CRM.COM already has under the same id', async () => {
+      const result = await adapter().synchroniseProducts(context('R-sync-update').ctx, [{ code: 'Soft Drinks', description: 'Cold drinks' }]);
+      expect(result).toEqual({ processed: [{ code: 'Soft Drinks', vendorId: '5A0C3F1E2B7D4C6A9E8F1D2C3B4A5968' }], unprocessed: [] });
+      expect(await effects('Soft Drinks')).toEqual(['product.update']);
+    });
+
+    it('refuses more than 1,000 products before calling CRM.COM', async () => {
+      const { ctx, records } = context('R-sync-big');
+      const many = Array.from({ length: 1001 }, (_, i) => ({ code: `P${i}` }));
+      const error = await adapter().synchroniseProducts(ctx, many).catch((e: unknown) => e);
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'TooManyProducts' })] });
+      expect(records).toEqual([]);
+    });
+
+    it('refuses an unknown synchronisation definition', async () => {
+      const error = await adapter({ syncDefinition: 'Nope' }).synchroniseProducts(context('R-sync-def').ctx, products).catch((e: unknown) => e);
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'NotFoundAPIValueException' })] });
+    });
+
+    it('reports a 429 as VendorUnavailable and succeeds on the next attempt with one effect', async () => {
+      const vendor = adapter();
+      await inject({ path: `${API}/products/synchronise`, kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
+      await expect(vendor.synchroniseProducts(context('R-sync-429', 1).ctx, products)).rejects.toMatchObject({ ...unavailable, nextRetryDelay: 1000 });
+      await expect(vendor.synchroniseProducts(context('R-sync-429', 2).ctx, products)).resolves.toMatchObject({ processed: [{ code: 'Orange Cookie' }] });
+      expect(await effects('Orange Cookie')).toEqual(['product.create']);
+    });
+
+    it('resolves a lost reply by sending the batch again: the upsert changes nothing the second time', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      await lostReply('products/synchronise');
+      await expect(vendor.synchroniseProducts(context('R-sync-lost', 1).ctx, products)).rejects.toMatchObject(unavailable);
+      const retry = await vendor.synchroniseProducts(context('R-sync-lost', 2).ctx, products);
+      expect(retry.processed).toEqual([{ code: 'Orange Cookie', vendorId: expect.any(String) }]);
+      expect(await effects('Orange Cookie')).toEqual(['product.create']);
+    });
   });
 });

@@ -8,10 +8,24 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/checkout_saga');
   });
 
-  it('sends configured vendor URLs to the real vendor unchanged', () => {
-    const config = loadConfig({ CRMCOM_BASE_URL: 'https://crm.example.com/crmapi/rest/v2' });
-    expect(config.crmcomBaseUrl).toBe('https://crm.example.com/crmapi/rest/v2');
+  it('sends configured vendor URLs to the real vendor unchanged, and needs the sandbox while any is unset', () => {
+    const real = {
+      CRMCOM_BASE_URL: 'https://crm.example.com/crmapi/rest/v2',
+      CAPILLARY_BASE_URL: 'https://eu.api.capillarytech.com',
+      COUPONTOOLS_BASE_URL: 'https://api.coupontools.com/v3',
+      CMC_BASE_URL: 'https://public-api-demo.clearline.me',
+    };
+    expect(loadConfig({ CRMCOM_BASE_URL: real.CRMCOM_BASE_URL }).usesSandbox).toBe(true);
+    const config = loadConfig(real);
+    expect(config.crmcomBaseUrl).toBe(real.CRMCOM_BASE_URL);
+    expect(config.capillaryBaseUrl).toBe(real.CAPILLARY_BASE_URL);
+    expect(config.coupontoolsBaseUrl).toBe(real.COUPONTOOLS_BASE_URL);
+    expect(config.cmcBaseUrl).toBe(real.CMC_BASE_URL);
     expect(config.usesSandbox).toBe(false);
+  });
+
+  it('points CRM.COM at the generation CRMCOM_API names', () => {
+    expect(loadConfig({ CRMCOM_API: 'backoffice' }).crmcomBaseUrl).toBe('http://127.0.0.1:4010/crmcom/backoffice/v1');
   });
 
   it('names the variable that is wrong', () => {

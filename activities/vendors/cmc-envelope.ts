@@ -1,0 +1,118 @@
+import type { PostTenderReceipt, PostTenderTransaction } from './capabilities';
+import { vendorRejection, vendorUnavailable } from './vendor-errors';
+import type { VendorResponse } from './vendor-http';
+
+/** ClearLine's `{data: ...}` answers and its refusals, read for the CMC adapter (cmc.vendor.ts). */
+export const CMC_VENDOR = 'cmc';
+const VENDOR = CMC_VENDOR;
+
+export interface InteractionData {
+  terminalId?: string;
+  posLocationId?: string;
+  sessionId?: string | null;
+  posStatus?: string;
+}
+
+/** Both published shapes: the seed page's flat URLs and the API reference's `qrCode{...}` block. */
+export interface QrCodeWidgetData {
+  shortLinkUrl?: string | null;
+  qrCodeLinkUrl?: string | null;
+  qrCodeHtmlLinkUrl?: string | null;
+  qrCodePreviewLinkUrl?: string | null;
+  qrCode?: { htmlLinkUrl?: string | null; previewHtmlLinkUrl?: string | null } | null;
+}
+
+export interface TransactionData {
+  id?: string | number | null;
+  sessionId?: string | null;
+  qrCodeWidget?: QrCodeWidgetData | null;
+  cfsTemplate?: { accountTemplateId?: string | number | null; cfsCarouselUrl?: string | null } | null;
+  posStatus?: string;
+}
+
+/** ASP.NET Core ProblemDetails, the likely error body; nothing in it is relied on but `errors` keys. */
+export interface ProblemDetails {
+  title?: string;
+  detail?: string;
+  errors?: Record<string, unknown>;
+}
+
+
+/** `{data}` on 2xx; any other status the vendor used for "no" becomes a rejection (429/5xx never get here). */
+export function unwrap<T>(res: VendorResponse<{ data?: T } | ProblemDetails | null>, operation: string): T {
+  const body = res.body;
+  if (res.status >= 200 && res.status < 300) {
+    const data = body && typeof body === 'object' && 'data' in body ? body.data : undefined;
+    if (data && typeof data === 'object') return data;
+    throw vendorUnavailable(VENDOR, `${operation}: HTTP ${res.status} without a data block`, { httpStatus: res.status, response: body });
+  }
+  if (res.status === 408) throw vendorUnavailable(VENDOR, `${operation}: HTTP 408`, { httpStatus: 408, response: body });
+  const problem = (body && typeof body === 'object' ? body : {}) as ProblemDetails;
+  throw vendorRejection({
+    vendor: VENDOR,
+    code: `HTTP_${res.status}`,
+    reason: refusalReason(res.status, operation, problem),
+    httpStatus: res.status,
+    response: body,
+  });
+}
+
+function refusalReason(status: number, operation: string, problem: ProblemDetails): string {
+  const vendorWords = problem.detail ?? problem.title;
+  const suffix = vendorWords ? ` (ClearLine: ${vendorWords})` : '';
+  if (status === 401 || status === 403) return `ClearLine (CMC) did not accept our access for this POS integration${suffix}.`;
+  if (status === 404 && operation === 'pos.startInteraction') {
+    return `This till is not registered as a CFS terminal in ClearLine (CMC); a newly added terminal can take a few minutes to sync${suffix}.`;
+  }
+  if (status === 404 && operation === 'pos.refund') return `ClearLine (CMC) does not know the original sale or this till${suffix}.`;
+  if (status === 404) return `This till is not registered as a CFS terminal in ClearLine (CMC)${suffix}.`;
+  const fields = problem.errors ? Object.keys(problem.errors) : [];
+  const detail = fields.length ? ` (fields: ${fields.join(', ')})` : suffix;
+  return `ClearLine (CMC) refused the ${operation === 'pos.refund' ? 'refund' : 'transaction'}${detail}.`;
+}
+
+export function statusRejection(posStatus: string, tx: PostTenderTransaction, response: unknown) {
+  const state = posStatus === 'Disabled' ? 'is disabled' : posStatus === 'NotAvailable' ? 'is not available' : `has status ${posStatus}`;
+  return vendorRejection({
+    vendor: VENDOR,
+    code: posStatus,
+    reason: `Till ${tx.terminalId} at ${tx.posLocationId} ${state} in ClearLine (CMC), so the sale was not sent to CMC.`,
+    httpStatus: 200,
+    response,
+  });
+}
+
+export function isSessionRefusal(err: unknown): boolean {
+  const detail = (err as { details?: Array<{ code?: string; response?: ProblemDetails }> }).details?.[0];
+  return detail?.code === 'HTTP_400' && Object.keys(detail.response?.errors ?? {}).some((k) => k.toLowerCase() === 'sessionid');
+}
+
+export function errorCode(err: unknown): string | undefined {
+  return (err as { details?: Array<{ code?: string }> }).details?.[0]?.code;
+}
+
+export function toReceipt(data: TransactionData, sessionId: string): PostTenderReceipt {
+  // A replayed transaction answers with the session it was first recorded under.
+  const receipt: PostTenderReceipt = { vendorTransactionId: String(data.id), sessionId: data.sessionId || sessionId };
+  const qr = data.qrCodeWidget;
+  const widget = qr && present({
+    shortLinkUrl: qr.shortLinkUrl,
+    qrCodeLinkUrl: qr.qrCodeLinkUrl,
+    qrCodeHtmlLinkUrl: qr.qrCodeHtmlLinkUrl ?? qr.qrCode?.htmlLinkUrl,
+    qrCodePreviewLinkUrl: qr.qrCodePreviewLinkUrl ?? qr.qrCode?.previewHtmlLinkUrl,
+  });
+  if (widget) receipt.qrCodeWidget = widget;
+  const cfs = data.cfsTemplate;
+  const template = cfs && present({
+    accountTemplateId: cfs.accountTemplateId === null || cfs.accountTemplateId === undefined ? undefined : String(cfs.accountTemplateId),
+    cfsCarouselUrl: cfs.cfsCarouselUrl,
+  });
+  if (template) receipt.cfsTemplate = template;
+  return receipt;
+}
+
+/** The fields that carry a value, or undefined when none does. */
+function present<K extends string>(fields: Record<K, string | null | undefined>): Partial<Record<K, string>> | undefined {
+  const kept = Object.entries(fields).filter((e): e is [K, string] => typeof e[1] === 'string' && e[1] !== '');
+  return kept.length ? (Object.fromEntries(kept) as Partial<Record<K, string>>) : undefined;
+}

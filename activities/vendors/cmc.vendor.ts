@@ -1,0 +1,240 @@
+import { request } from 'undici';
+import { toVendorNumber } from '../../src/common/money';
+import type { AppConfig } from '../../src/config/app-config';
+import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
+import {
+  CMC_VENDOR as VENDOR,
+  errorCode,
+  isSessionRefusal,
+  statusRejection,
+  toReceipt,
+  unwrap,
+  type InteractionData,
+  type ProblemDetails,
+  type TransactionData,
+} from './cmc-envelope';
+import { redact } from './redact';
+import type { VendorCallContext } from './vendor-call';
+import { vendorRejection, vendorUnavailable } from './vendor-errors';
+import { parseRetryAfter, VendorHttp } from './vendor-http';
+
+export interface CmcOptions {
+  /** Stands in for https://public-api-demo.clearline.me: the adapter appends `/pos/{posSystemId}/...`. */
+  baseUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  posSystemId: string;
+  timeoutMs: number;
+  /** Clock for token expiry; tests move it. */
+  now?: () => number;
+}
+
+type Facts = { vendorReference?: string | null; amountMinor?: number | null };
+
+const DEFAULT_TOKEN_LIFETIME_S = 3600;
+const TOKEN_RENEW_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * The API reference lists transactionType values Undefined and Sale only. A refund is told apart by its
+ * negative amount (ClearLine's guidance), so it goes as the neutral Undefined rather than an invented "Refund".
+ */
+const SALE_TYPE = 'Sale';
+const REFUND_TYPE = 'Undefined';
+
+/** CMC = ClearLine post-tender: vendor-docs/cmc-post-tender.txt, vendors.md §4. */
+export class CmcVendor implements PostTenderCapability {
+  readonly vendor = VENDOR;
+  private readonly http: VendorHttp;
+  private readonly now: () => number;
+  private token: { value: string; renewAt: number } | null = null;
+  private tokenRequest: Promise<string> | null = null;
+
+  constructor(private readonly options: CmcOptions) {
+    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.now = options.now ?? Date.now;
+  }
+
+  sendTransaction(ctx: VendorCallContext, tx: PostTenderTransaction): Promise<PostTenderReceipt> {
+    return this.post(ctx, 'pos.transaction', tx, { transactionType: SALE_TYPE, amountMinor: tx.amountMinor });
+  }
+
+  sendRefund(ctx: VendorCallContext, tx: PostTenderTransaction & { originalTransactionId: string }): Promise<PostTenderReceipt> {
+    // `originalTransactionId` is our name: ClearLine says "reference the original transaction ID" without a field.
+    return this.post(ctx, 'pos.refund', tx, {
+      transactionType: REFUND_TYPE,
+      amountMinor: -Math.abs(tx.amountMinor),
+      originalTransactionId: tx.originalTransactionId,
+    });
+  }
+
+  /**
+   * startInteraction, then the transaction under our reference. ClearLine documents neither a lookup nor
+   * duplicate detection, so a retried attempt re-sends the same transactionId in a fresh interaction: a
+   * vendor that deduplicates on it (the sandbox does) answers with the transaction it already holds.
+   */
+  private async post(
+    ctx: VendorCallContext,
+    operation: string,
+    tx: PostTenderTransaction,
+    kind: { transactionType: string; amountMinor: number; originalTransactionId?: string },
+  ): Promise<PostTenderReceipt> {
+    const transactionDate = isoInstant(tx.transactionDate);
+    for (let restarted = false; ; restarted = true) {
+      const sessionId = await this.startInteraction(ctx, tx);
+      const body = {
+        sessionId,
+        // Only the keyed-hash id: ClearLine's names, birth date and contacts are personal data we never send.
+        ...(tx.customerId && { customer: { id: tx.customerId } }),
+        transactionId: ctx.reference,
+        transactionType: kind.transactionType,
+        transactionAmount: toVendorNumber(kind.amountMinor, ctx.currency),
+        transactionDate,
+        terminalId: tx.terminalId,
+        posLocationId: tx.posLocationId,
+        products: tx.lines.map((line) => ({ productId: line.sku, productName: line.description ?? line.sku, quantity: line.quantity })),
+        ...(kind.originalTransactionId && { originalTransactionId: kind.originalTransactionId }),
+      };
+      try {
+        const data = await this.call<TransactionData>(ctx, operation, 'transaction', body, (d) => {
+          if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
+          if (d.id === null || d.id === undefined || d.id === '') {
+            throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
+          }
+          return { vendorReference: String(d.id), amountMinor: kind.amountMinor };
+        });
+        return toReceipt(data, sessionId);
+      } catch (err) {
+        // A session that expired between the two calls: restart the interaction (vendors.md §4).
+        if (!restarted && isSessionRefusal(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async startInteraction(ctx: VendorCallContext, tx: PostTenderTransaction): Promise<string> {
+    const data = await this.call<InteractionData>(
+      ctx,
+      'pos.startInteraction',
+      'startInteraction',
+      { terminalId: tx.terminalId, posLocationId: tx.posLocationId },
+      (d) => {
+        if (d.posStatus !== 'Accepted') throw statusRejection(d.posStatus ?? 'unknown', tx, d);
+        if (!d.sessionId) throw vendorUnavailable(VENDOR, 'pos.startInteraction: Accepted without a sessionId', { response: d });
+        return { vendorReference: d.sessionId };
+      },
+    );
+    return data.sessionId as string;
+  }
+
+  /** One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once. */
+  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => Facts): Promise<T> {
+    const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
+    for (let renewed = false; ; renewed = true) {
+      const token = await this.currentToken();
+      try {
+        const res = await this.http.audited<{ data?: T } | ProblemDetails | null>(
+          ctx,
+          { operation, method: 'POST', url, headers: { authorization: `Bearer ${token}` }, body },
+          (r) => facts(unwrap<T>(r, operation)),
+        );
+        return unwrap<T>(res, operation);
+      } catch (err) {
+        if (!renewed && errorCode(err) === 'HTTP_401') {
+          if (this.token?.value === token) this.token = null;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async currentToken(): Promise<string> {
+    if (this.token && this.now() < this.token.renewAt) return this.token.value;
+    // One token request at a time: concurrent activities share the renewal.
+    this.tokenRequest ??= this.requestToken().finally(() => {
+      this.tokenRequest = null;
+    });
+    return this.tokenRequest;
+  }
+
+  /**
+   * The token endpoint takes a form body, which VendorHttp (JSON only) cannot send, so this one request
+   * goes through undici directly with VendorHttp's timeout and fault classification. Like every adapter's
+   * token call it writes no audit row: it carries nothing of the sale, and its answer is a secret.
+   */
+  private async requestToken(): Promise<string> {
+    const issuedAt = this.now();
+    // RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding.
+    const basic = Buffer.from(`${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`).toString('base64');
+    let res;
+    try {
+      res = await request(this.options.tokenUrl, {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'pos_integration' }).toString(),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (err) {
+      throw vendorUnavailable(VENDOR, `connect.token: ${isTimeout(err) ? `no answer within ${this.options.timeoutMs} ms` : describe(err)}`);
+    }
+    const text = await res.body.text();
+    let body: unknown = text;
+    try {
+      body = text.length ? JSON.parse(text) : null;
+    } catch {
+      // Gateways answer 502/503 with HTML.
+    }
+    const status = res.statusCode;
+    if (status === 429 || status >= 500) {
+      throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status}`, {
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        httpStatus: status,
+        response: body,
+      });
+    }
+    const answer = (body ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
+    if (status >= 400) {
+      throw vendorRejection({
+        vendor: VENDOR,
+        code: typeof answer.error === 'string' ? answer.error : `HTTP_${status}`,
+        reason: 'ClearLine (CMC) refused our POS integration credentials; check CMC_CLIENT_ID and CMC_CLIENT_SECRET.',
+        httpStatus: status,
+        response: redact(body),
+      });
+    }
+    if (typeof answer.access_token !== 'string' || !answer.access_token) {
+      throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status} without an access_token`, { httpStatus: status });
+    }
+    const lifetimeMs = (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_LIFETIME_S) * 1000;
+    this.token = { value: answer.access_token, renewAt: issuedAt + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };
+    return answer.access_token;
+  }
+}
+
+export function createCmcVendor(config: AppConfig): CmcVendor {
+  return new CmcVendor({
+    baseUrl: config.cmcBaseUrl,
+    tokenUrl: config.cmcTokenUrl,
+    clientId: config.CMC_CLIENT_ID,
+    clientSecret: config.CMC_CLIENT_SECRET,
+    posSystemId: config.CMC_POS_SYSTEM_ID,
+    timeoutMs: config.VENDOR_TIMEOUT_MS,
+  });
+}
+
+
+function isoInstant(value: string): string {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new TypeError(`transactionDate ${JSON.stringify(value)} is not a date`);
+  return at.toISOString();
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string } | null;
+  return e?.code ?? e?.message ?? 'network error';
+}

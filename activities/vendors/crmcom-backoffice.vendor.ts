@@ -1,0 +1,210 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { fromVendorAmount, toVendorNumber } from '../../src/common/money';
+import type { AppConfig } from '../../src/config/app-config';
+import {
+  CATALOGUE_BATCH_LIMIT,
+  type CatalogueCapability,
+  type CatalogueProduct,
+  type CatalogueSyncResult,
+  type CustomerIdentifier,
+  type LoyaltyCapability,
+  type LoyaltyCustomer,
+  type LoyaltyPreview,
+  type LoyaltyPurchase,
+  type LoyaltyPurchaseResult,
+} from './capabilities';
+import {
+  CRMCOM_ALREADY_CANCELLED,
+  CRMCOM_ALREADY_EXISTS,
+  CRMCOM_NOT_FOUND,
+  CRMCOM_NOT_UNIQUE,
+  CRMCOM_VENDOR as VENDOR,
+  type ContactData,
+  IDENTIFIER_QUERY,
+  type Outcome,
+  type PurchaseData,
+  classify,
+  crmcomPurchaseId,
+  epochSeconds,
+  rejectionFrom,
+  toPurchaseResult,
+} from './crmcom-backoffice-envelope';
+import type { VendorCallContext } from './vendor-call';
+import { vendorRejection } from './vendor-errors';
+import { VendorHttp, type VendorRequest } from './vendor-http';
+
+export { crmcomPurchaseId } from './crmcom-backoffice-envelope';
+
+export interface CrmcomBackofficeOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+type Facts = { vendorReference?: string | null; amountMinor?: number | null };
+
+export function createCrmcomBackofficeVendor(config: AppConfig): CrmcomBackofficeVendor {
+  // config.crmcomBaseUrl is the back-office base (the real one, or the sandbox's /crmcom/backoffice/v1)
+  // only while CRMCOM_API=backoffice; the registry builds this adapter only then.
+  return new CrmcomBackofficeVendor({ baseUrl: config.crmcomBaseUrl, apiKey: config.CRMCOM_API_KEY, timeoutMs: config.VENDOR_TIMEOUT_MS });
+}
+
+/**
+ * CRM.COM back-office API (`/backoffice/v1`, header `api_key`): vendor-docs/crmcom-v2-pos-ecommerce.txt.
+ * The purchase carries our own `id`, derived from the reference, so a lost reply can be looked up
+ * (GET /purchases/{id}) and the purchase cancelled by it (the guide's void flow needs exactly that).
+ */
+export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapability {
+  readonly vendor = VENDOR;
+  private readonly http: VendorHttp;
+
+  constructor(private readonly options: CrmcomBackofficeOptions) {
+    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+  }
+
+  async identify(ctx: VendorCallContext, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
+    const query = new URLSearchParams({ [IDENTIFIER_QUERY[identifier.type]]: identifier.value });
+    const list = await this.request<{ content?: ContactData[] }>(
+      ctx,
+      { operation: 'customers.list', method: 'GET', url: `${this.options.baseUrl}/customers?${query}` },
+      (b) => ({ vendorReference: b.content?.length === 1 ? b.content[0].id : null }),
+    );
+    const contacts = list.content ?? [];
+    if (contacts.length !== 1) {
+      throw vendorRejection({
+        vendor: VENDOR,
+        code: contacts.length === 0 ? CRMCOM_NOT_FOUND : CRMCOM_NOT_UNIQUE,
+        reason: contacts.length === 0 ? 'CRM.COM knows no such customer' : 'The identifier matches several CRM.COM customers',
+        httpStatus: 200,
+      });
+    }
+    return { accountNumber: contacts[0].id, walletBalanceMinor: fromVendorAmount(contacts[0].wallet?.balance ?? 0, ctx.currency) };
+  }
+
+  /**
+   * The back-office guide has no preview: CRM.COM evaluates offers only when the purchase is posted.
+   * The most the customer can ask for is the wallet; the purchase answers with what was approved.
+   */
+  preview(_ctx: VendorCallContext, customer: LoyaltyCustomer, _purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
+    return Promise.resolve({ awardMinor: 0, automaticSpendMinor: 0, maxAdditionalSpendMinor: Math.max(0, customer.walletBalanceMinor) });
+  }
+
+  async submitPurchase(
+    ctx: VendorCallContext,
+    customer: LoyaltyCustomer,
+    purchase: LoyaltyPurchase,
+    spendMinor?: number,
+  ): Promise<LoyaltyPurchaseResult> {
+    const id = crmcomPurchaseId(ctx.reference);
+    // An earlier attempt may have posted before its reply was lost, and POST /purchases has no
+    // documented deduplication: look our own id up before posting again.
+    if (ctx.attempt > 1) {
+      const existing = await this.showPurchase(ctx, id);
+      if (existing) return toPurchaseResult(existing, ctx.currency, spendMinor);
+    }
+    const outcome = await this.exchange<PurchaseData>(
+      ctx,
+      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body: purchaseBody(ctx, id, customer, purchase, spendMinor) },
+      (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
+      [CRMCOM_ALREADY_EXISTS],
+    );
+    if (outcome.ok) return toPurchaseResult(outcome.body, ctx.currency, spendMinor);
+    // Posted already (a concurrent attempt): that purchase is the answer.
+    const existing = await this.showPurchase(ctx, id);
+    if (existing) return toPurchaseResult(existing, ctx.currency, spendMinor);
+    // Our reference_number belongs to a purchase with another id: not ours to adopt.
+    throw rejectionFrom(outcome.error, 400, 'purchases.create');
+  }
+
+  async findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: null } | undefined> {
+    const found = await this.showPurchase(ctx, crmcomPurchaseId(ctx.reference));
+    return found && { purchaseNumber: found.id, spendNumber: null };
+  }
+
+  /** One cancel reverses the purchase with its awards and spends; unknown or already cancelled = done. */
+  async voidPurchase(ctx: VendorCallContext, purchase: { purchaseNumber: string }): Promise<{ alreadyVoided: boolean }> {
+    const outcome = await this.exchange<{ id: string }>(
+      ctx,
+      { operation: 'purchases.cancel', method: 'POST', url: `${this.options.baseUrl}/purchases/${encodeURIComponent(purchase.purchaseNumber)}/cancel` },
+      (d) => ({ vendorReference: d.id }),
+      [CRMCOM_NOT_FOUND, CRMCOM_ALREADY_CANCELLED],
+    );
+    return { alreadyVoided: !outcome.ok };
+  }
+
+  /**
+   * Asynchronous at CRM.COM: the answer is a process id, not per-product results, so every product
+   * sent counts as accepted. An upsert: a retry after a lost reply sends the same batch again.
+   */
+  async synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult> {
+    if (products.length > CATALOGUE_BATCH_LIMIT) {
+      throw ApplicationFailure.create({
+        type: 'CatalogueBatchTooLarge',
+        message: `CRM.COM synchronises at most ${CATALOGUE_BATCH_LIMIT} products a call, got ${products.length}: split the batch`,
+        nonRetryable: true,
+      });
+    }
+    if (products.length === 0) return { processed: [], unprocessed: [] };
+    const body = {
+      products: products.map((p) => ({
+        sku: p.code,
+        alternative_code: p.alternativeCode,
+        description: p.description,
+        family_code: p.familyCode,
+        brand_code: p.brandCode,
+      })),
+    };
+    const res = await this.request<{ id: string }>(
+      ctx,
+      { operation: 'products.synchronise', method: 'POST', url: `${this.options.baseUrl}/synchronise_products`, body },
+      (d) => ({ vendorReference: d.id }),
+    );
+    return { processed: products.map((p) => ({ code: p.code })), unprocessed: [], processId: res.id };
+  }
+
+  private async showPurchase(ctx: VendorCallContext, id: string): Promise<PurchaseData | undefined> {
+    const outcome = await this.exchange<PurchaseData>(
+      ctx,
+      { operation: 'purchases.show', method: 'GET', url: `${this.options.baseUrl}/purchases/${encodeURIComponent(id)}` },
+      (d) => ({ vendorReference: d.id }),
+      [CRMCOM_NOT_FOUND],
+    );
+    return outcome.ok ? outcome.body : undefined;
+  }
+
+  private async request<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => Facts): Promise<T> {
+    const outcome = await this.exchange(ctx, req, facts, []);
+    if (!outcome.ok) throw rejectionFrom(outcome.error, outcome.error.status, req.operation);
+    return outcome.body;
+  }
+
+  /** One audited call; the `tolerated` codes are answers the caller handles, so they audit as success. */
+  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => Facts, tolerated: readonly string[]): Promise<Outcome<T>> {
+    const withKey = { ...req, headers: { ...req.headers, api_key: this.options.apiKey } };
+    const res = await this.http.audited<unknown>(ctx, withKey, (r) => {
+      const outcome = classify<T>(r, req.operation, tolerated);
+      return outcome.ok ? facts(outcome.body) : { vendorReference: null };
+    });
+    return classify<T>(res, req.operation, tolerated);
+  }
+}
+
+function purchaseBody(ctx: VendorCallContext, id: string, customer: LoyaltyCustomer, purchase: LoyaltyPurchase, spendMinor?: number) {
+  return {
+    id,
+    contact_id: customer.accountNumber,
+    reference_number: ctx.reference,
+    performed_on: epochSeconds(purchase.performedOn),
+    currency_code: ctx.currency,
+    // The POS deducts the approved spend itself; back-end reduction would refund it to a card later.
+    reduction_method: 'FRONT_END',
+    products: purchase.lines.map((line) => ({
+      product_sku: line.sku,
+      quantity: line.quantity,
+      net_amount: toVendorNumber(line.netMinor, ctx.currency),
+      tax_amount: toVendorNumber(line.vatMinor, ctx.currency),
+      total_amount: toVendorNumber(line.totalMinor, ctx.currency),
+    })),
+    ...(spendMinor !== undefined && spendMinor > 0 && { spend_request: { amount: toVendorNumber(spendMinor, ctx.currency) } }),
+  };
+}

@@ -1,0 +1,321 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
+import type { CustomerIdentifier } from '../../activities/vendors/capabilities';
+import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
+import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import {
+  CAPILLARY_SANDBOX_COUPONS as COUPONS,
+  CAPILLARY_SANDBOX_CUSTOMER as TOM,
+  CAPILLARY_SANDBOX_OAUTH,
+  CAPILLARY_SANDBOX_TILL,
+  CapillarySandbox,
+} from '../../src/sandbox/capillary.sandbox';
+import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import couponGet from '../fixtures/capillary/coupon-get.response.json';
+import couponIsRedeemable from '../fixtures/capillary/coupon-isredeemable.response.json';
+import couponReactivateRequest from '../fixtures/capillary/coupon-reactivate.request.json';
+import couponReactivate from '../fixtures/capillary/coupon-reactivate.response.json';
+import couponRedeemRequest from '../fixtures/capillary/coupon-redeem.request.json';
+import couponRedeem from '../fixtures/capillary/coupon-redeem.response.json';
+import customerAddRequest from '../fixtures/capillary/customer-add.request.json';
+import customerAdd from '../fixtures/capillary/customer-add.response.json';
+import customerGet from '../fixtures/capillary/customer-get.response.json';
+import customerRedemptions from '../fixtures/capillary/customer-redemptions.response.json';
+import oauthTokenRequest from '../fixtures/capillary/oauth-token.request.json';
+import oauthToken from '../fixtures/capillary/oauth-token.response.json';
+import pointsIsRedeemable from '../fixtures/capillary/points-isredeemable.response.json';
+import pointsRedeemRequest from '../fixtures/capillary/points-redeem.request.json';
+import pointsRedeem from '../fixtures/capillary/points-redeem.response.json';
+import pointsReverseRequest from '../fixtures/capillary/points-reverse.request.json';
+import pointsReverse from '../fixtures/capillary/points-reverse.response.json';
+import transactionAddRequest from '../fixtures/capillary/transaction-add.request.json';
+import transactionAdd from '../fixtures/capillary/transaction-add.response.json';
+import transactionGet from '../fixtures/capillary/transaction-get.response.json';
+import transactionReturnRequest from '../fixtures/capillary/transaction-return.request.json';
+import transactionReturn from '../fixtures/capillary/transaction-return.response.json';
+
+/**
+ * Key paths of a JSON value. Capillary's JSON is converted XML, so a one-element list and a single
+ * object are the same thing: arrays are transparent here, as they are to the adapter.
+ */
+function keyPaths(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) keyPaths(v, prefix, out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      out.add(path);
+      keyPaths(v, path, out);
+    }
+  }
+  return out;
+}
+
+/** Paths holding an empty list or object: their children depend on data, not on the format. */
+function emptyContainers(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    if (value.length === 0 && prefix) out.add(prefix);
+    for (const v of value) emptyContainers(v, prefix, out);
+  } else if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0 && prefix) out.add(prefix);
+    for (const [k, v] of entries) emptyContainers(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+const under = (path: string, containers: Set<string>) => [...containers].some((c) => path.startsWith(`${c}.`));
+
+/** Field-for-field difference in both directions, ignoring what hangs under an empty container on the other side. */
+function shapeDiff(actual: unknown, documented: unknown) {
+  const [a, d] = [keyPaths(actual), keyPaths(documented)];
+  const [emptyA, emptyD] = [emptyContainers(actual), emptyContainers(documented)];
+  return {
+    missing: [...d].filter((p) => !a.has(p) && !under(p, emptyA)).sort(),
+    extra: [...a].filter((p) => !d.has(p) && !under(p, emptyD)).sort(),
+  };
+}
+
+/** Every key we send exists in the document's example at the same place. */
+function undocumentedKeys(sent: unknown, ...documented: unknown[]): string[] {
+  const known = new Set(documented.flatMap((d) => [...keyPaths(d)]));
+  return [...keyPaths(sent)].filter((p) => !known.has(p)).sort();
+}
+
+interface Captured {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  reply: unknown;
+}
+
+describe(`${CapillarySandbox.name} conformance`, () => {
+  let sandbox: FastifyInstance;
+  let url: string;
+  const captured: Captured[] = [];
+  const basic = (till: string, password: string) => `Basic ${Buffer.from(`${till}:${createHash('md5').update(password).digest('hex')}`).toString('base64')}`;
+  const till = basic(CAPILLARY_SANDBOX_TILL.code, CAPILLARY_SANDBOX_TILL.password);
+  const get = (path: string, query: Record<string, string>) => request(url).get(`/capillary${path}`).query({ format: 'json', ...query }).set('authorization', till);
+  const post = (path: string, body: object) => request(url).post(`/capillary${path}`).query({ format: 'json' }).set('authorization', till).send(body);
+
+  beforeAll(async () => {
+    sandbox = buildSandboxApp();
+    sandbox.addHook('preHandler', async (req) => {
+      if (!req.url.startsWith('/capillary/')) return;
+      const u = new URL(req.url, 'http://sandbox');
+      captured.push({ method: req.method, path: u.pathname.replace('/capillary', ''), query: u.searchParams, headers: req.headers, body: req.body, reply: undefined });
+    });
+    sandbox.addHook('onSend', async (req, _reply, payload) => {
+      const last = [...captured].reverse().find((c) => req.url.includes(c.path));
+      if (last && typeof payload === 'string') last.reply = JSON.parse(payload);
+      return payload;
+    });
+    await sandbox.listen({ host: '127.0.0.1', port: 0 });
+    url = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(async () => {
+    await request(url).post('/_sandbox/reset').expect(200);
+    captured.length = 0;
+  });
+
+  describe('requests the adapter sends', () => {
+    const ctx = (reference: string): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt: 1, currency: 'INR', recorder: { record: async () => undefined } });
+    const phone: CustomerIdentifier = { type: 'phone', value: TOM.mobile };
+    const sent = (path: string) => captured.filter((c) => c.path === path);
+
+    beforeEach(async () => {
+      const vendor = new CapillaryVendor({ baseUrl: `${url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
+      const customer = await vendor.findCustomer(ctx('C-1'), phone);
+      await vendor.findCustomer(ctx('C-1'), { type: 'email', value: 'new.customer@example.com' }, { enrol: true });
+      await vendor.checkPoints(ctx('C-1'), customer, 100);
+      const redemption = await vendor.redeemPoints(ctx('C-1'), customer, 100);
+      await vendor.findRedemption(ctx('C-1'), customer, 100);
+      await vendor.reversePoints(ctx('C-1'), customer, redemption);
+      await vendor.lookUp(ctx(`C-1:${COUPONS.redeemable}`), COUPONS.redeemable, phone);
+      const coupon = await vendor.redeem(ctx(`C-1:${COUPONS.redeemable}`), COUPONS.redeemable, { billAmountMinor: 90_000, customer: phone });
+      await vendor.reinstate(ctx(`C-1:${COUPONS.redeemable}`), coupon);
+      await vendor.reinstate(ctx(`C-1:${COUPONS.redeemable}`), coupon);
+      const lines = [{ sku: 'skuattr9', description: 'soap', quantity: 2, totalMinor: 100_000, netMinor: 90_000, vatMinor: 10_000 }];
+      const sale = { billingTime: '2026-11-21T10:00:00Z', amountMinor: 90_000, grossAmountMinor: 100_000, discountMinor: 10_000, lines, customer: phone, pointsRedemptionIds: [redemption.redemptionId] };
+      await vendor.addTransaction(ctx('C-1'), sale);
+      await vendor.addTransaction({ ...ctx('C-1'), attempt: 2 }, sale);
+      const back = { originalBillNumber: 'C-1', originalBillingTime: '2026-11-21T10:00:00Z', billingTime: '2026-11-22T10:00:00Z', customer: phone };
+      await vendor.returnTransaction(ctx('C-R1'), { ...back, returnType: 'LINE_ITEM', amountMinor: 50_000, lines: [{ ...lines[0], quantity: 1, totalMinor: 50_000 }] });
+      await vendor.returnTransaction({ ...ctx('C-R2'), attempt: 2 }, { ...back, returnType: 'LINE_ITEM', amountMinor: 40_000, lines: [{ ...lines[0], quantity: 1, totalMinor: 40_000 }] });
+    });
+
+    it('asks for a token with the documented {key, secret} and sends it with the till attribution on every call', () => {
+      const [token, ...calls] = captured;
+      expect(token.path).toBe('/v3/oauth/token/generate');
+      expect(undocumentedKeys(token.body, oauthTokenRequest)).toEqual([]);
+      expect(calls.length).toBeGreaterThan(10);
+      for (const call of calls) {
+        expect(call.headers).toMatchObject({
+          'x-cap-api-oauth-token': expect.any(String),
+          'x-cap-api-attribution-entity-type': 'TILL',
+          'x-cap-api-attribution-entity-code': 'T1',
+        });
+        if (call.path.startsWith('/v1.1/')) expect(call.query.get('format')).toBe('json');
+      }
+    });
+
+    it('uses only documented query parameters on the v1.1 reads', () => {
+      const documented: Record<string, string[]> = {
+        '/v1.1/customer/get': ['format', 'user_id', 'mobile', 'email', 'external_id'],
+        '/v1.1/points/isredeemable': ['format', 'points', 'skip_validation', 'mobile', 'email', 'external_id'],
+        '/v1.1/customer/redemptions': ['format', 'type', 'mobile', 'email', 'external_id'],
+        '/v1.1/coupon/isredeemable': ['format', 'code', 'details', 'mobile', 'email', 'external_id'],
+        '/v1.1/coupon/get': ['format', 'code'],
+        '/v1.1/transaction/get': ['format', 'number', 'type'],
+        '/v1.1/points/redeem': ['format', 'skip_validation'],
+        '/v1.1/coupon/redeem': ['format'],
+        '/v1.1/customer/add': ['format'],
+        '/v1.1/transaction/add': ['format'],
+      };
+      for (const call of captured.filter((c) => c.path.startsWith('/v1.1/'))) {
+        expect({ path: call.path, params: [...call.query.keys()].filter((k) => !documented[call.path]?.includes(k)) }).toEqual({ path: call.path, params: [] });
+      }
+      expect(sent('/v1.1/customer/redemptions').map((c) => c.query.get('type'))).toEqual(expect.arrayContaining(['points']));
+      expect(sent('/v1.1/points/isredeemable')[0].query.get('mobile')).toBe(TOM.mobile);
+    });
+
+    it('sends customer/add, points/redeem and coupon/redeem bodies in the documented root nesting', () => {
+      expect(undocumentedKeys(sent('/v1.1/customer/add')[0].body, customerAddRequest)).toEqual([]);
+      const [redeem] = sent('/v1.1/points/redeem');
+      expect(undocumentedKeys(redeem.body, pointsRedeemRequest)).toEqual([]);
+      expect(redeem.body).toMatchObject({ root: { redeem: [{ points_redeemed: 100, transaction_number: 'C-1', external_reference_number: 'C-1', customer: { mobile: TOM.mobile } }] } });
+      const [coupon] = sent('/v1.1/coupon/redeem');
+      expect(undocumentedKeys(coupon.body, couponRedeemRequest)).toEqual([]);
+      // The coupon is redeemed on the bill, not on the coupon step's own reference.
+      expect(coupon.body).toMatchObject({ root: { coupon: [{ code: COUPONS.redeemable, transaction: [{ number: 'C-1', amount: '900.00' }] }] } });
+    });
+
+    it('sends v2 points/reverse and coupon/reactivate bodies as documented', () => {
+      expect(undocumentedKeys(sent('/v2/points/reverse')[0].body, pointsReverseRequest)).toEqual([]);
+      expect(sent('/v2/points/reverse')[0].body).toMatchObject({ identifier: { type: 'mobile', value: TOM.mobile }, pointsToBeReversed: 100 });
+      expect(undocumentedKeys(sent('/v2/coupon/reactivate')[0].body, couponReactivateRequest)).toEqual([]);
+      expect(sent('/v2/coupon/reactivate')[0].body).toEqual({ redemptionIds: [expect.any(Number)] });
+    });
+
+    it('sends transaction/add bills and returns with the documented fields', () => {
+      const [bill, , firstReturn] = sent('/v1.1/transaction/add');
+      // `redemptions.points_redemptions.id` comes from the transaction guide's redemption section
+      // (vendors.md §2), not from this sample; it is the only key outside it.
+      expect(undocumentedKeys(bill.body, transactionAddRequest)).toEqual(['root.transaction.redemptions', 'root.transaction.redemptions.points_redemptions', 'root.transaction.redemptions.points_redemptions.id']);
+      expect(bill.body).toMatchObject({ root: { transaction: [{ type: 'regular', number: 'C-1', amount: '900.00', gross_amount: '1000.00', discount: '100.00', billing_time: '2026-11-21 10:00:00' }] } });
+      // A return carries bill_client_id and currency_code, both fields of the same transaction entity.
+      expect(undocumentedKeys(firstReturn.body, transactionReturnRequest, transactionAddRequest)).toEqual([]);
+      expect(firstReturn.body).toMatchObject({ root: { transaction: [{ type: 'RETURN', return_type: 'LINE_ITEM', number: 'C-1', purchase_time: '2026-11-21', bill_client_id: 'C-R1' }] } });
+    });
+  });
+
+  describe('answers against the document examples', () => {
+    const expectShape = (actual: unknown, documented: unknown, allowed: { missing?: string[]; extra?: string[] } = {}) =>
+      expect(shapeDiff(actual, documented)).toEqual({ missing: allowed.missing ?? [], extra: allowed.extra ?? [] });
+
+    it('OAuth token generate', async () => {
+      const res = await request(url).post('/capillary/v3/oauth/token/generate').send(CAPILLARY_SANDBOX_OAUTH).expect(200);
+      expectShape(res.body, oauthToken);
+      await request(url).post('/capillary/v3/oauth/token/generate').send({ key: CAPILLARY_SANDBOX_OAUTH.key, secret: 'wrong' }).expect(401);
+    });
+
+    it('customer/get, without the `response` wrapper as in the sample', async () => {
+      const res = await get('/v1.1/customer/get', { mobile: TOM.mobile, user_id: 'true' }).expect(200);
+      // user_id is the documented answer to user_id=true.
+      expectShape(res.body, customerGet, { extra: ['customers.customer.user_id'] });
+      expect(res.body.customers.customer).toMatchObject({ mobile: TOM.mobile, loyalty_points: '1000', item_status: { code: '1000' } });
+    });
+
+    it('customer/add', async () => {
+      const res = await post('/v1.1/customer/add', { root: { customer: [{ mobile: '447700900000', firstname: 'Tom', lastname: 'Cruise', type: 'LOYALTY' }] } }).expect(200);
+      expectShape(res.body, customerAdd);
+    });
+
+    it('points/isredeemable, against the isredeemable part of the sample', async () => {
+      const res = await get('/v1.1/points/isredeemable', { mobile: TOM.mobile, points: '100' }).expect(200);
+      expectShape(res.body.response, pointsIsRedeemable.response.responses.points.response);
+      expect(res.body.response.points.redeemable).toMatchObject({ is_redeemable: 'true', points_redeem_value: 1, points_currency_ratio: '0.01' });
+    });
+
+    it('points/redeem and customer/redemptions, and a reversal shows in the history', async () => {
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'txnre6', validation_code: '4PZGXC' }] } }).expect(200);
+      expectShape(redeem.body, pointsRedeem);
+      const id = redeem.body.response.responses.points.redemption_id as string;
+      await post('/v1.1/coupon/redeem', { root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number: 'TestBill-1234', amount: '10' }] }] } }).expect(200);
+      await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send({ redemptionId: id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } }).expect(200);
+      const history = await get('/v1.1/customer/redemptions', { mobile: TOM.mobile }).expect(200);
+      expectShape(history.body, customerRedemptions);
+    });
+
+    it('v2/points/reverse, then 3802 on a repeat (REDEEMED -> REVERSED)', async () => {
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B1', validation_code: 'X' }] } });
+      const body = { redemptionId: redeem.body.response.responses.points.redemption_id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } };
+      const first = await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(200);
+      expectShape(first.body, pointsReverse);
+      const again = await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
+      expect(again.body.errors[0]).toMatchObject({ code: 3802 });
+    });
+
+    it('coupon/isredeemable with details, for a coupon that cannot be redeemed again', async () => {
+      const res = await get('/v1.1/coupon/isredeemable', { mobile: TOM.mobile, code: COUPONS.redeemed, details: 'true' }).expect(200);
+      expectShape(res.body, couponIsRedeemable);
+      expect(res.body.response.coupons.redeemable).toMatchObject({ is_redeemable: 'false', item_status: { code: '711' } });
+    });
+
+    it('coupon/redeem (no `response` wrapper, as in the sample), coupon/get and v2/coupon/reactivate (REDEEMED -> REACTIVATED)', async () => {
+      const redeem = await post('/v1.1/coupon/redeem', { root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number: 'bill-110', amount: '1000' }] }] } }).expect(200);
+      expectShape(redeem.body, couponRedeem);
+      const coupon = await get('/v1.1/coupon/get', { code: COUPONS.redeemable }).expect(200);
+      expectShape(coupon.body, couponGet);
+      expect(coupon.body.response.coupons.coupon.redemption_info.redeemed).toBe('true');
+      const id = Number(redeem.body.coupons.coupon.redemptionId);
+      const reactivate = await request(url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(200);
+      expectShape(reactivate.body, couponReactivate);
+      const after = await get('/v1.1/coupon/get', { code: COUPONS.redeemable });
+      expect(after.body.response.coupons.coupon.redemption_info.redeemed).toBe('false');
+      await request(url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(400);
+    });
+
+    it('transaction/add, 604 on a duplicate bill, transaction/get, and RETURN with 633 on a repeat (ADDED -> RETURNED)', async () => {
+      const bill = {
+        type: 'regular', number: 'BILL99', amount: '5000', gross_amount: '5000', discount: '0', billing_time: '2018-04-01',
+        customer: { mobile: TOM.mobile }, line_items: { line_item: [{ serial: '1', item_code: 'item-001', description: 'soap', qty: '50', rate: '10', value: '500', amount: '500' }] },
+      };
+      const added = await post('/v1.1/transaction/add', { root: { transaction: [bill] } }).expect(200);
+      expectShape(added.body, transactionAdd);
+      const duplicate = await post('/v1.1/transaction/add', { root: { transaction: [bill] } }).expect(200);
+      expect(duplicate.body.response).toMatchObject({ status: { code: 500 }, transactions: { transaction: [{ item_status: { code: '604' } }] } });
+      const fetched = await get('/v1.1/transaction/get', { number: 'BILL99' }).expect(200);
+      // bill_client_id is a transaction field (see transaction/add); the sandbox shows it so a retry can find its own return.
+      expectShape(fetched.body, transactionGet, { extra: ['response.transactions.transaction.bill_client_id'] });
+      // The sample's own shape: an object, not an array, at the root.
+      const ret = { type: 'return', return_type: 'FULL', number: 'BILL99', purchase_time: '2018-04-01', amount: '5000', billing_time: '2018-05-31', customer: { mobile: TOM.mobile } };
+      const returned = await post('/v1.1/transaction/add', { root: { transaction: ret } }).expect(200);
+      expectShape(returned.body, transactionReturn);
+      const again = await post('/v1.1/transaction/add', { root: { transaction: ret } }).expect(200);
+      expect(again.body.response.transactions.transaction[0].item_status).toMatchObject({ success: 'false', code: '633' });
+      const partial = await post('/v1.1/transaction/add', { root: { transaction: { ...ret, return_type: 'AMOUNT', amount: '10' } } });
+      expect(partial.body.response.transactions.transaction[0].item_status.code).toBe('634');
+    });
+  });
+
+  describe('authentication', () => {
+    it('accepts till Basic auth (till : md5(password)), also with the space the document example shows', async () => {
+      await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
+      const spaced = `Basic ${Buffer.from(`${CAPILLARY_SANDBOX_TILL.code}: ${createHash('md5').update(CAPILLARY_SANDBOX_TILL.password).digest('hex')}`).toString('base64')}`;
+      await request(url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', spaced).expect(200);
+    });
+
+    it('answers the v1.1 request code 401 for wrong till credentials, a v2 error for a missing token', async () => {
+      const v11 = await request(url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', basic(CAPILLARY_SANDBOX_TILL.code, 'wrong')).expect(401);
+      expect(v11.body).toEqual({ response: { status: { success: 'false', code: 401, message: expect.any(String) } } });
+      const v2 = await request(url).post('/capillary/v2/points/reverse').send({}).expect(401);
+      expect(v2.body.errors[0]).toMatchObject({ code: 401 });
+      await request(url).get('/capillary/v1.1/customer/get').set('x-cap-api-oauth-token', 'not-a-token').expect(401);
+    });
+  });
+});
