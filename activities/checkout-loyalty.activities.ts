@@ -1,39 +1,49 @@
-import type { CheckoutRef } from '../workflows/checkout.contract';
+import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
 import { currentAuditScope, vendorCallContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
 import type {
   CustomerIdentifier,
   LoyaltyCapability,
   LoyaltyCustomer,
+  LoyaltyPreview,
   LoyaltyPurchase,
   LoyaltyPurchaseResult,
 } from './vendors/capabilities';
 
-export interface LoyaltyActivityDeps {
-  loyalty: LoyaltyCapability;
-  audit: AuditWriter;
-}
-
-/** Loyalty steps of the checkout saga. Each vendor call writes its own audit row through the recorder. */
-export function createLoyaltyActivities({ loyalty, audit }: LoyaltyActivityDeps) {
+/** CRM.COM steps of the checkout saga; each vendor call writes its own audit row. */
+export function createLoyaltyActivities({ loyalty, audit }: { loyalty: LoyaltyCapability; audit: AuditWriter }) {
+  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(audit, currentAuditScope(ref, step), checkoutReference(ref));
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
-      const ctx = vendorCallContext(audit, currentAuditScope(ref, 'identify'), ref.checkoutId);
-      return loyalty.identify(ctx, identifier);
+      return loyalty.identify(ctx(ref, 'identify'), identifier);
+    },
+
+    async previewLoyalty(ref: CheckoutRef, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
+      return loyalty.preview(ctx(ref, 'preview'), customer, purchase);
     },
 
     async submitLoyaltyPurchase(
       ref: CheckoutRef,
       customer: LoyaltyCustomer,
       purchase: LoyaltyPurchase,
+      spendMinor?: number,
     ): Promise<LoyaltyPurchaseResult> {
-      const ctx = vendorCallContext(audit, currentAuditScope(ref, 'purchase'), purchaseReference(ref));
-      return loyalty.submitPurchase(ctx, customer, purchase);
+      return loyalty.submitPurchase(ctx(ref, 'purchase'), customer, purchase, spendMinor);
+    },
+
+    /**
+     * Undo of the purchase. When the purchase's reply never arrived its number is unknown: the
+     * adapter looks it up by our reference first, and "never posted" counts as voided.
+     */
+    async voidLoyaltyPurchase(
+      ref: CheckoutRef,
+      purchase: { purchaseNumber?: string; spendNumber?: string | null },
+    ): Promise<{ alreadyVoided: boolean }> {
+      const call = ctx(ref, 'void purchase');
+      const known = purchase.purchaseNumber ? { purchaseNumber: purchase.purchaseNumber, spendNumber: purchase.spendNumber ?? null } : await loyalty.findPurchase(call);
+      if (!known) return { alreadyVoided: true };
+      return loyalty.voidPurchase(call, known);
     },
   };
 }
 
-/** CRM.COM reference_number of the checkout's purchase: the checkout id without its prefix. */
-export function purchaseReference(ref: CheckoutRef): string {
-  return `${ref.merchant}:${ref.store}:${ref.till}:${ref.posReference}`;
-}

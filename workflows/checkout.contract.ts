@@ -1,10 +1,11 @@
 /**
- * What the API and the worker agree on: the workflow id, its input and result, the states and the
- * failure types. Deterministic and import-free of Node, because workflow code imports it too.
+ * What the API and the worker agree on: the workflow id, its input, the phases' answers, the states
+ * and the failure types. Deterministic and free of Node, because workflow code imports it too.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const CHECKOUT_STATES = [
+  'pending',
   'reserved',
   'committed',
   'completed',
@@ -28,8 +29,18 @@ export const FINAL_STATES: readonly CheckoutState[] = [
   'compensation_failed',
 ];
 
+export function isFinalState(state: CheckoutState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
 export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId'] as const;
 export type CustomerIdentifierType = (typeof CUSTOMER_IDENTIFIER_TYPES)[number];
+
+export const LOYALTY_PROVIDERS = ['crmcom'] as const;
+export const POINTS_PROVIDERS = ['capillary'] as const;
+export const COUPON_PROVIDERS = ['coupontools', 'capillary'] as const;
+export const POST_TENDER_PROVIDERS = ['cmc'] as const;
+export type CouponProvider = (typeof COUPON_PROVIDERS)[number];
 
 export interface CheckoutKey {
   merchant: string;
@@ -41,6 +52,11 @@ export interface CheckoutKey {
 /** No personal data goes in the id: only the merchant, store, till and the POS's own reference. */
 export function checkoutWorkflowId(key: CheckoutKey): string {
   return `checkout:${key.merchant}:${key.store}:${key.till}:${key.posReference}`;
+}
+
+/** The reference every vendor sees for this checkout (CRM.COM reference_number, Capillary bill number). */
+export function checkoutReference(key: CheckoutKey): string {
+  return `${key.merchant}:${key.store}:${key.till}:${key.posReference}`;
 }
 
 export interface CheckoutLine {
@@ -58,29 +74,114 @@ export interface CheckoutRef extends CheckoutKey {
   currency: string;
 }
 
+export interface CustomerRef {
+  type: CustomerIdentifierType;
+  value: string;
+}
+
 export interface CheckoutInput extends CheckoutRef {
   /** ISO 8601 instant the sale happened at the till. */
   performedOn: string;
-  customer: { provider: 'crmcom'; identifier: { type: CustomerIdentifierType; value: string } };
   lines: CheckoutLine[];
   totalMinor: number;
+  /** The CRM.COM customer: award and spend. */
+  customer?: { provider: 'crmcom'; identifier: CustomerRef };
+  /** Wallet amount the customer asks to spend at CRM.COM (the vendor may approve less). */
+  spend?: { amountMinor: number };
+  /** Capillary points to redeem, for the Capillary customer (phone, email or externalId). */
+  points?: { provider: 'capillary'; points: number; customer: CustomerRef };
+  coupons: Array<{ provider: CouponProvider; code: string }>;
+  postTender?: { provider: 'cmc' };
+  /** How long reserved or committed effects are held without a next call before they are released. */
+  holdTimeoutMs: number;
 }
 
-export interface CheckoutReceipt {
-  currency: string;
-  totalMinor: number;
-  awardedMinor: number;
-  walletBalanceBeforeMinor: number;
-  walletBalanceAfterMinor: number;
-  references: { crmcomPurchaseNumber: string };
-}
-
-/** A business refusal, in words a cashier can show, with the vendor's own code for support. */
-export interface CheckoutRejection {
-  step: string;
+/** A vendor's refusal of one part of the checkout, in words a cashier can show. */
+export interface Refusal {
   vendor: string;
   code: string;
   reason: string;
+}
+
+export interface CouponQuote {
+  provider: CouponProvider;
+  code: string;
+  accepted: boolean;
+  valueMinor?: number;
+  refusal?: Refusal;
+}
+
+/** The reserve phase's answer: what the vendors will give, before anything is spent. */
+export interface CheckoutQuote {
+  checkoutId: string;
+  state: CheckoutState;
+  currency: string;
+  totalMinor: number;
+  loyalty?: {
+    walletBalanceMinor: number;
+    expectedAwardMinor: number;
+    automaticSpendMinor: number;
+    maxSpendMinor: number;
+    requestedSpendMinor: number;
+  };
+  points?: { points: number; valueMinor: number; accepted: boolean; refusal?: Refusal };
+  coupons: CouponQuote[];
+  holdExpiresAt: string;
+}
+
+/** The commit phase's answer: the discounts the POS applies before taking payment. */
+export interface CheckoutCommitment {
+  checkoutId: string;
+  state: CheckoutState;
+  currency: string;
+  totalMinor: number;
+  discounts: {
+    spendMinor: number;
+    automaticSpendMinor: number;
+    pointsMinor: number;
+    couponsMinor: number;
+  };
+  amountDueMinor: number;
+  refusals: Refusal[];
+  holdExpiresAt: string;
+}
+
+/** The receipt block the POS prints. */
+export interface CheckoutReceipt {
+  currency: string;
+  totalMinor: number;
+  amountDueMinor: number;
+  paidMinor: number;
+  awardedMinor: number;
+  spentMinor: number;
+  walletBalanceBeforeMinor?: number;
+  walletBalanceAfterMinor?: number;
+  pointsRedeemed: number;
+  pointsValueMinor: number;
+  coupons: Array<{ provider: CouponProvider; code: string; valueMinor?: number }>;
+  postTender?: { qrCodeLinkUrl?: string; shortLinkUrl?: string; cfsCarouselUrl?: string };
+  references: {
+    crmcomPurchaseNumber?: string;
+    crmcomSpendNumber?: string;
+    capillaryBillNumber?: string;
+    capillaryTransactionId?: string;
+    pointsRedemptionId?: string;
+    cmcTransactionId?: string;
+  };
+  /** Effects a vendor refused after payment: recorded for finance, the sale stands. */
+  exceptions: Refusal[];
+}
+
+/** The whole checkout as the API shows it (query `checkoutView`). */
+export interface CheckoutView {
+  checkoutId: string;
+  state: CheckoutState;
+  quote?: CheckoutQuote;
+  commitment?: CheckoutCommitment;
+  receipt?: CheckoutReceipt;
+  rejection?: Refusal & { step: string };
+  failureReason?: string;
+  compensations: Array<{ step: string; outcome: 'done' | 'failed'; reason?: string }>;
 }
 
 /** A state change as the transition activity records it (audit row + projection). */
@@ -88,24 +189,19 @@ export interface CheckoutTransition {
   state: CheckoutState;
   step: string;
   totalMinor: number;
-  receipt?: CheckoutReceipt;
-  rejection?: CheckoutRejection;
-  failureReason?: string;
+  view: CheckoutView;
 }
 
-export interface CheckoutResult {
-  checkoutId: string;
-  state: CheckoutState;
-  receipt?: CheckoutReceipt;
-  rejection?: CheckoutRejection;
-}
-
-/** ApplicationFailure types thrown by activities; the workflow's retry policy keys off them. */
+/** ApplicationFailure types thrown by activities and update handlers. */
 export const FailureTypes = {
   /** The vendor said no (unknown customer, coupon used): never retried. */
   vendorRejection: 'VendorRejection',
   /** Network fault, timeout, 429 or 5xx: retried with backoff. */
   vendorUnavailable: 'VendorUnavailable',
+  /** An update refused the whole checkout (the customer is unknown); details carry the Refusal. */
+  checkoutRejected: 'CheckoutRejected',
+  /** An update arrived in a state that does not allow it (commit after cancel). */
+  invalidState: 'InvalidCheckoutState',
 } as const;
 
 export const SearchAttributes = {

@@ -1,118 +1,162 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
+  condition,
   log,
-  proxyActivities,
+  setHandler,
   upsertSearchAttributes,
+  allHandlersFinished,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { bookkeeping } from './activity-options';
 import {
   FailureTypes,
   SearchAttributes,
+  isFinalState,
   type CheckoutInput,
-  type CheckoutReceipt,
-  type CheckoutRef,
-  type CheckoutRejection,
-  type CheckoutResult,
   type CheckoutState,
+  type CheckoutView,
 } from './checkout.contract';
-
-type Activities = ReturnType<typeof createActivities>;
-
-/** Vendor calls: bounded retries with backoff; a business rejection is never retried. */
-const vendor = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: {
-    initialInterval: '250ms',
-    backoffCoefficient: 2,
-    maximumInterval: '10s',
-    maximumAttempts: 6,
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
-  },
-});
-
-/** Our own bookkeeping (audit + projection) retries until Postgres is back: it must never be lost. */
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from './checkout.messages';
+import { commit } from './commit-phase';
+import { complete } from './complete-phase';
+import { describeFailure, invalidState } from './failures';
+import { reserve } from './reserve-phase';
+import { SagaState } from './saga-state';
+import { workflowNow } from './workflow-clock';
 
 /**
- * One checkout, one-shot: identify the customer at CRM.COM (reserve), submit the purchase (commit),
- * and hand back the receipt (complete). Business refusals end the saga with a reason for the POS;
- * they are results, not workflow failures.
+ * One checkout saga, driven by the POS through Updates: reserve (Update-with-Start) -> commit ->
+ * complete, or cancel; left alone past the hold time it expires. Any failure before payment unwinds
+ * every effect, newest first. The result is the final view; business refusals are answers to
+ * updates, never workflow failures.
  */
-export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
-  const ref: CheckoutRef = {
-    checkoutId: input.checkoutId,
-    merchant: input.merchant,
-    store: input.store,
-    till: input.till,
-    posReference: input.posReference,
-    currency: input.currency,
+export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutView> {
+  const s = new SagaState(input);
+  let busy = false;
+  let activity = 0;
+  let holdExpiresAt = workflowNow() + input.holdTimeoutMs;
+  const phases: Partial<Record<'reserve' | 'commit' | 'complete' | 'cancel', Promise<unknown>>> = {};
+
+  const enter = async (state: CheckoutState, step: string) => {
+    s.state = state;
+    s.view.state = state;
+    upsertSearchAttributes([
+      { key: SearchAttributes.state, value: state },
+      { key: SearchAttributes.vendors, value: s.vendors() },
+    ]);
+    await bookkeeping.recordCheckoutTransition(s.ref, { state, step, totalMinor: input.totalMinor, view: s.view });
   };
-  const enter = async (state: CheckoutState, step: string, extra: { receipt?: CheckoutReceipt; rejection?: CheckoutRejection; failureReason?: string } = {}) => {
-    upsertSearchAttributes([{ key: SearchAttributes.state, value: state }]);
-    await bookkeeping.recordCheckoutTransition(ref, { state, step, totalMinor: input.totalMinor, ...extra });
-  };
 
-  let step = 'identify';
-  try {
-    const customer = await vendor.identifyCustomer(ref, input.customer.identifier);
-    await enter('reserved', step);
-
-    step = 'purchase';
-    const purchase = await vendor.submitLoyaltyPurchase(ref, customer, {
-      performedOn: input.performedOn,
-      externalSystem: input.till,
-      lines: input.lines,
-    });
-    await enter('committed', step);
-
-    const receipt: CheckoutReceipt = {
-      currency: input.currency,
-      totalMinor: input.totalMinor,
-      awardedMinor: purchase.awardedMinor,
-      walletBalanceBeforeMinor: customer.walletBalanceMinor,
-      walletBalanceAfterMinor: customer.walletBalanceMinor + purchase.awardedMinor - purchase.automaticSpendMinor,
-      references: { crmcomPurchaseNumber: purchase.purchaseNumber },
-    };
-    step = 'complete';
-    await enter('completed', step, { receipt });
-    return { checkoutId: ref.checkoutId, state: 'completed', receipt };
-  } catch (err) {
-    const rejection = asRejection(err, step);
-    if (rejection) {
-      // Nothing was applied: identify is a read and a refused purchase posts nothing.
-      await enter('compensated', step, { rejection });
-      return { checkoutId: ref.checkoutId, state: 'compensated', rejection };
+  /** Unwinds every registered undo and lands in `target`, or compensation_failed if any undo failed. */
+  const unwind = async (target: 'cancelled' | 'expired' | 'compensated', step: string) => {
+    if (s.compensations.size > 0) await enter('compensating', step);
+    const outcomes = await s.compensations.unwind();
+    s.view.compensations.push(...outcomes);
+    const failed = outcomes.filter((o) => o.outcome === 'failed');
+    if (failed.length > 0) {
+      s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
+      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
+      await enter('compensation_failed', step);
+    } else {
+      await enter(target, step);
     }
-    // Retries are spent and the purchase may or may not have posted. Until the void step exists
-    // (issue 4) ops must resolve it by hand, so the saga says so instead of guessing.
-    const failureReason = `${step} did not complete: ${describe(err)}`;
-    log.error('checkout needs ops', { checkoutId: ref.checkoutId, step });
-    await enter(step === 'identify' ? 'compensated' : 'compensation_failed', step, { failureReason });
-    return {
-      checkoutId: ref.checkoutId,
-      state: step === 'identify' ? 'compensated' : 'compensation_failed',
-      rejection: { step, vendor: 'crmcom', code: 'VENDOR_UNAVAILABLE', reason: 'The loyalty service is not answering; try again later' },
-    };
-  }
-}
-
-function asRejection(err: unknown, step: string): CheckoutRejection | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== FailureTypes.vendorRejection) return undefined;
-  const details = (cause.details?.[0] ?? {}) as { vendor?: string; code?: string; reason?: string };
-  return {
-    step,
-    vendor: details.vendor ?? 'unknown',
-    code: details.code ?? 'REJECTED',
-    reason: details.reason ?? cause.message,
   };
+
+  /** Runs a phase once: a repeated call (a POS retry under another update id) gets the same answer. */
+  const once = <T>(name: keyof typeof phases, run: () => Promise<T>): Promise<T> => {
+    phases[name] ??= (async () => {
+      busy = true;
+      try {
+        return await run();
+      } catch (err) {
+        const rejected = err instanceof ApplicationFailure && err.type === FailureTypes.checkoutRejected;
+        if (rejected) s.view.rejection = err.details?.[0] as CheckoutView['rejection'];
+        else s.view.failureReason = `${name} failed: ${describeFailure(err)}`;
+        await unwind('compensated', name);
+        throw rejected
+          ? err
+          : ApplicationFailure.create({ type: 'CheckoutFailed', message: s.view.failureReason ?? 'failed', nonRetryable: true });
+      } finally {
+        busy = false;
+        activity += 1;
+      }
+    })();
+    return phases[name] as Promise<T>;
+  };
+
+  setHandler(checkoutView, () => s.view);
+
+  setHandler(
+    reserveCheckout,
+    () =>
+      once('reserve', async () => {
+        const quote = await reserve(s, new Date(holdExpiresAt).toISOString());
+        s.view.quote = quote;
+        await enter('reserved', 'reserve');
+        return quote;
+      }),
+    { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) },
+  );
+
+  setHandler(
+    commitCheckout,
+    ({ spendMinor }) =>
+      once('commit', async () => {
+        holdExpiresAt = workflowNow() + input.holdTimeoutMs;
+        const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
+        s.view.commitment = commitment;
+        await enter('committed', 'commit');
+        return commitment;
+      }),
+    { validator: (_: { spendMinor?: number }) => requireState(s.state, ['reserved'], 'commit', phases.commit, busy) },
+  );
+
+  setHandler(
+    completeCheckout,
+    ({ paidMinor }) =>
+      once('complete', async () => {
+        const receipt = await complete(s, paidMinor);
+        s.view.receipt = receipt;
+        await enter('completed', 'complete');
+        return receipt;
+      }),
+    { validator: (_: { paidMinor?: number }) => requireState(s.state, ['committed'], 'complete', phases.complete, busy) },
+  );
+
+  setHandler(
+    cancelCheckout,
+    () =>
+      once('cancel', async () => {
+        await unwind('cancelled', 'cancel');
+        return s.view;
+      }),
+    { validator: () => requireState(s.state, ['pending', 'reserved', 'committed'], 'cancel', phases.cancel, busy) },
+  );
+
+  // Hold time: reserved or committed effects are released when the POS goes quiet.
+  while (!isFinalState(s.state)) {
+    const seen = activity;
+    const remaining = holdExpiresAt - workflowNow();
+    const progressed = await condition(() => activity !== seen || isFinalState(s.state), Math.max(remaining, 1));
+    if (!progressed && !busy && !isFinalState(s.state) && workflowNow() >= holdExpiresAt) {
+      await once('cancel', async () => {
+        s.view.failureReason = `no call from the POS within ${Math.round(input.holdTimeoutMs / 1000)} s`;
+        await unwind('expired', 'expire');
+        return s.view;
+      });
+    }
+  }
+  await condition(allHandlersFinished);
+  return s.view;
 }
 
-function describe(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
+/** Update validator: refuses calls the current state does not allow, before anything is recorded. */
+function requireState(
+  state: CheckoutState,
+  allowed: CheckoutState[],
+  action: string,
+  alreadyRunning: Promise<unknown> | undefined,
+  busy = false,
+): void {
+  if (alreadyRunning) return; // the same phase again: answered from its first run
+  if (busy || !allowed.includes(state)) throw invalidState(action, busy ? 'busy with another step' : state);
 }

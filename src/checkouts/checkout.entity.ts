@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
-import type { CheckoutReceipt, CheckoutState } from '../../workflows/checkout.contract';
+import type { CheckoutReceipt, CheckoutState, CheckoutView } from '../../workflows/checkout.contract';
 
 /** The read model of one checkout, kept in step by the saga's transition activity. */
 @Entity({ name: 'checkouts' })
@@ -33,8 +33,15 @@ export class Checkout {
   @Column({ name: 'awarded_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
   awardedMinor: number | null;
 
+  @Column({ name: 'spent_minor', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  spentMinor: number | null;
+
   @Column({ type: 'jsonb', nullable: true })
   receipt: CheckoutReceipt | null;
+
+  /** The saga's whole view at its last transition: what GET /v1/checkouts/{id} shows. */
+  @Column({ type: 'jsonb', nullable: true })
+  view: CheckoutView | null;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;

@@ -1,60 +1,72 @@
-import { formatMinorUnits, MoneyFormatError, parseDecimalAmount } from '../common/money';
+import { MoneyFormatError, parseDecimalAmount } from '../common/money';
 import { invalidFields } from '../common/problem';
-import type { CheckoutInput, CheckoutKey, CheckoutReceipt, CheckoutResult } from '../../workflows/checkout.contract';
-import { checkoutWorkflowId } from '../../workflows/checkout.contract';
-import type { CheckoutResponseDto, ReceiptDto } from './dto/checkout-response.dto';
+import {
+  checkoutWorkflowId,
+  type CheckoutInput,
+  type CheckoutKey,
+  type CustomerRef,
+} from '../../workflows/checkout.contract';
 import type { CreateCheckoutDto } from './dto/create-checkout.dto';
 
+/** Identifier types Capillary can look a customer up by. */
+const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
+
+type FieldErrors = Array<{ field: string; message: string }>;
+
+/** Decimal string -> minor units, collecting a field-named error instead of throwing. */
+export function minorUnits(errors: FieldErrors, field: string, amount: string, currency: string): number {
+  try {
+    return parseDecimalAmount(amount, currency);
+  } catch (err) {
+    if (!(err instanceof MoneyFormatError)) throw err;
+    errors.push({ field, message: err.message });
+    return 0;
+  }
+}
+
 /** API edge -> workflow input: decimal strings become minor units here, and nowhere else. */
-export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string): CheckoutInput {
+export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string, holdTimeoutMs: number): CheckoutInput {
   const key: CheckoutKey = { merchant, store: dto.store, till: dto.till, posReference: dto.posReference };
-  const errors: Array<{ field: string; message: string }> = [];
-  const minor = (field: string, amount: string) => {
-    try {
-      return parseDecimalAmount(amount, dto.currency);
-    } catch (err) {
-      if (!(err instanceof MoneyFormatError)) throw err;
-      errors.push({ field, message: err.message });
-      return 0;
-    }
-  };
+  const errors: FieldErrors = [];
   const lines = dto.lines.map((line, i) => ({
     sku: line.sku,
-    description: line.description,
+    ...(line.description !== undefined && { description: line.description }),
     quantity: line.quantity,
-    totalMinor: minor(`lines[${i}].totalAmount`, line.totalAmount),
-    netMinor: minor(`lines[${i}].netAmount`, line.netAmount),
-    vatMinor: minor(`lines[${i}].vatAmount`, line.vatAmount),
+    totalMinor: minorUnits(errors, `lines[${i}].totalAmount`, line.totalAmount, dto.currency),
+    netMinor: minorUnits(errors, `lines[${i}].netAmount`, line.netAmount, dto.currency),
+    vatMinor: minorUnits(errors, `lines[${i}].vatAmount`, line.vatAmount, dto.currency),
   }));
+  const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
+  if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
+  const pointsCustomer = dto.points ? (dto.points.identifier ?? dto.customer?.identifier) : undefined;
+  if (dto.points) {
+    const field = dto.points.identifier ? 'points.identifier.type' : 'customer.identifier.type';
+    if (!pointsCustomer) errors.push({ field: 'points.identifier', message: 'is required when the checkout has no customer' });
+    else if (!CAPILLARY_IDENTIFIERS.includes(pointsCustomer.type)) {
+      errors.push({ field, message: `must be one of ${CAPILLARY_IDENTIFIERS.join(', ')} to redeem Capillary points` });
+    }
+  }
+  const codes = new Set<string>();
+  (dto.coupons ?? []).forEach((c, i) => {
+    if (codes.has(`${c.provider}:${c.code}`)) errors.push({ field: `coupons[${i}].code`, message: 'is listed twice' });
+    codes.add(`${c.provider}:${c.code}`);
+  });
   if (errors.length) throw invalidFields(errors);
+
   return {
     ...key,
     checkoutId: checkoutWorkflowId(key),
     performedOn: dto.performedOn,
     currency: dto.currency,
-    customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } },
     lines,
     totalMinor: lines.reduce((sum, l) => sum + l.totalMinor, 0),
-  };
-}
-
-export function toReceiptDto(receipt: CheckoutReceipt): ReceiptDto {
-  const money = (minor: number) => formatMinorUnits(minor, receipt.currency);
-  return {
-    currency: receipt.currency,
-    total: money(receipt.totalMinor),
-    awarded: money(receipt.awardedMinor),
-    walletBalanceBefore: money(receipt.walletBalanceBeforeMinor),
-    walletBalanceAfter: money(receipt.walletBalanceAfterMinor),
-    references: { crmcomPurchaseNumber: receipt.references.crmcomPurchaseNumber },
-  };
-}
-
-export function toCheckoutResponse(result: CheckoutResult): CheckoutResponseDto {
-  return {
-    checkoutId: result.checkoutId,
-    state: result.state,
-    ...(result.receipt && { receipt: toReceiptDto(result.receipt) }),
-    ...(result.rejection && { rejection: result.rejection }),
+    ...(dto.customer && { customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } } }),
+    ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor } }),
+    ...(dto.points && pointsCustomer && {
+      points: { provider: dto.points.provider, points: dto.points.points, customer: { type: pointsCustomer.type, value: pointsCustomer.value } },
+    }),
+    coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
+    ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
+    holdTimeoutMs,
   };
 }

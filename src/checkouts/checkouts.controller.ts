@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -9,30 +10,64 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CheckoutsService } from './checkouts.service';
-import { CheckoutResponseDto } from './dto/checkout-response.dto';
+import { toApiMoney } from '../common/money-view';
+import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
+import { CheckoutViewDto } from './dto/checkout-response.dto';
 import { CreateCheckoutDto } from './dto/create-checkout.dto';
+import { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
 
 @ApiTags('checkouts')
+@ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was started' })
+@ApiUnprocessableEntityResponse({ type: CheckoutViewDto, description: 'A vendor refused the checkout; `rejection.reason` is for the cashier' })
+@ApiAcceptedResponse({ type: CheckoutViewDto, description: 'Still running after the answer timeout: poll GET /v1/checkouts/{id}' })
 @Controller('v1/checkouts')
 export class CheckoutsController {
   constructor(private readonly checkouts: CheckoutsService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: CheckoutResponseDto, description: 'Completed; the receipt block to print' })
-  @ApiUnprocessableEntityResponse({ type: CheckoutResponseDto, description: 'A vendor refused; `rejection.reason` is for the cashier' })
-  @ApiBadRequestResponse({ description: 'problem+json naming each invalid field' })
+  @ApiCreatedResponse({ type: CheckoutViewDto, description: 'Reserved (the quote), or completed (the receipt) with "complete": true' })
   @ApiConflictResponse({ description: 'The checkout key was already used for a different request' })
-  async create(@Body() dto: CreateCheckoutDto, @Res({ passthrough: true }) res: Response): Promise<CheckoutResponseDto> {
-    const { response, replayed } = await this.checkouts.runOneShot(dto);
-    res.status(response.state === 'completed' ? 201 : 422).setHeader('Idempotent-Replayed', String(replayed));
-    return response;
+  async create(@Body() dto: CreateCheckoutDto, @Res({ passthrough: true }) res: Response) {
+    const answer = await this.checkouts.create(dto);
+    res.setHeader('Idempotent-Replayed', String(answer.replayed));
+    return send(res, answer, 201);
+  }
+
+  @Post(':id/commit')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' })
+  @ApiConflictResponse({ description: 'The checkout is not reserved (already committed, cancelled, expired…)' })
+  async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.commit(id, dto), 200);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckoutViewDto, description: 'Completed: the receipt block' })
+  @ApiConflictResponse({ description: 'The checkout is not committed' })
+  async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.complete(id, dto), 200);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' })
+  @ApiConflictResponse({ description: 'The checkout is already completed or ended' })
+  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.cancel(id), 200);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: CheckoutResponseDto })
+  @ApiOkResponse({ type: CheckoutViewDto })
   @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
-  findOne(@Param('id') id: string): Promise<CheckoutResponseDto> {
-    return this.checkouts.findOne(id);
+  async findOne(@Param('id') id: string) {
+    const { view, currency } = await this.checkouts.findOne(id);
+    return toApiMoney(view, currency);
   }
+}
+
+/** 422 for a refused checkout, 202 while a phase is still running, else the phase's own status. */
+function send(res: Response, answer: CheckoutAnswer, status: number) {
+  res.status(answer.rejected ? 422 : answer.pending ? 202 : status);
+  return toApiMoney(answer.view, answer.currency);
 }

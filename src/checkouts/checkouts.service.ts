@@ -1,20 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { stringify } from 'safe-stable-stringify';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
-import { SearchAttributes, type CheckoutInput } from '../../workflows/checkout.contract';
-import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import type { CheckoutView } from '../../workflows/checkout.contract';
 import { Checkout } from './checkout.entity';
-import { toCheckoutInput, toCheckoutResponse, toReceiptDto } from './checkout.mapper';
-import type { CheckoutResponseDto } from './dto/checkout-response.dto';
+import { minorUnits, toCheckoutInput } from './checkout.mapper';
+import { CheckoutSagaGateway, type PhaseOutcome } from './checkout-saga.gateway';
 import type { CreateCheckoutDto } from './dto/create-checkout.dto';
+import type { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
 
-export interface CheckoutOutcome {
-  response: CheckoutResponseDto;
+export interface CheckoutAnswer extends PhaseOutcome {
+  currency: string;
   /** True when this request did not start the saga: the POS retried, or sent it twice at once. */
   replayed: boolean;
 }
@@ -22,22 +21,22 @@ export interface CheckoutOutcome {
 @Injectable()
 export class CheckoutsService {
   constructor(
-    @Inject(Client) private readonly temporal: Client,
+    private readonly sagas: CheckoutSagaGateway,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
-   * Starts (or re-attaches to) the checkout's saga and waits for its result. The workflow id is the
-   * idempotency key; the request's hash in the memo tells a retry from a different sale reusing it.
+   * Starts the checkout's saga (or re-attaches to it) and answers with the quote, or with the
+   * receipt when the POS asked for all three phases at once. The workflow id is the idempotency
+   * key; the request's hash in the memo tells a retry from a different sale reusing the key.
    */
-  async runOneShot(dto: CreateCheckoutDto): Promise<CheckoutOutcome> {
-    const input = toCheckoutInput(dto, this.config.MERCHANT_ID);
-    const requestHash = createHash('sha256').update(stringify(dto)).digest('hex');
+  async create(dto: CreateCheckoutDto): Promise<CheckoutAnswer> {
+    const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS);
+    const requestHash = createHash('sha256').update(stringify(dto) ?? '').digest('hex');
     const requestId = randomUUID();
-    const handle = await this.startOrAttach(input, { requestHash, requestId });
-    const { memo } = await handle.describe();
-    if (memo?.requestHash !== requestHash) {
+    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency });
+    if (memo.requestHash !== requestHash) {
       throw new ProblemException({
         type: '/problems/idempotency-conflict',
         title: 'This checkout key was already used for a different request',
@@ -46,50 +45,64 @@ export class CheckoutsService {
         checkoutId: input.checkoutId,
       });
     }
-    const result = await handle.result();
-    return { response: toCheckoutResponse(result), replayed: memo?.requestId !== requestId };
+    const replayed = memo.requestId !== requestId;
+    let answer = outcome;
+    if (dto.complete && !answer.rejected && !answer.pending) {
+      if (answer.view.state === 'reserved') answer = await this.sagas.drive(input.checkoutId, 'commit', {});
+      if (!answer.rejected && !answer.pending && answer.view.state === 'committed') {
+        answer = await this.sagas.drive(input.checkoutId, 'complete', {});
+      }
+    }
+    return { ...answer, currency: input.currency, replayed };
   }
 
-  async findOne(checkoutId: string): Promise<CheckoutResponseDto> {
+  async commit(checkoutId: string, dto: CommitCheckoutDto): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId);
+    const errors: Array<{ field: string; message: string }> = [];
+    const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, currency) : undefined;
+    if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
+    return { ...(await this.sagas.drive(checkoutId, 'commit', { spendMinor })), currency, replayed: false };
+  }
+
+  async complete(checkoutId: string, dto: CompleteCheckoutDto): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId);
+    const errors: Array<{ field: string; message: string }> = [];
+    const paidMinor = dto.tender ? minorUnits(errors, 'tender.paid', dto.tender.paid, currency) : undefined;
+    if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
+    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor })), currency, replayed: false };
+  }
+
+  async cancel(checkoutId: string): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId);
+    return { ...(await this.sagas.drive(checkoutId, 'cancel')), currency, replayed: false };
+  }
+
+  /** The projection when the saga has recorded a state; the running saga's own view before that. */
+  async findOne(checkoutId: string): Promise<{ view: CheckoutView; currency: string }> {
+    this.assertOwnMerchant(checkoutId);
     const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID });
-    if (!row) {
-      throw new ProblemException({
-        type: '/problems/not-found',
-        title: 'No such checkout',
-        status: 404,
-        detail: `checkout ${checkoutId} does not exist`,
-      });
-    }
-    return {
-      checkoutId: row.id,
-      state: row.state,
-      ...(row.receipt && { receipt: toReceiptDto(row.receipt) }),
-    };
+    if (row?.view) return { view: row.view, currency: row.currency };
+    const view = await this.sagas.view(checkoutId);
+    const memo = await this.sagas.memo(checkoutId);
+    if (!view || !memo) throw notFound(checkoutId);
+    return { view, currency: String(memo.currency ?? row?.currency ?? 'EUR') };
   }
 
-  private async startOrAttach(
-    input: CheckoutInput,
-    memo: { requestHash: string; requestId: string },
-  ): Promise<WorkflowHandle<typeof checkoutWorkflow>> {
-    try {
-      return await this.temporal.workflow.start(checkoutWorkflow, {
-        workflowId: input.checkoutId,
-        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        // A running saga with this id is the same checkout: attach to it. A closed one never runs again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo,
-        typedSearchAttributes: [
-          { key: SearchAttributes.merchant, value: input.merchant },
-          { key: SearchAttributes.store, value: input.store },
-          { key: SearchAttributes.till, value: input.till },
-          { key: SearchAttributes.vendors, value: [input.customer.provider] },
-        ],
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.temporal.workflow.getHandle(input.checkoutId);
-      throw err;
-    }
+  private async currencyOf(checkoutId: string): Promise<string> {
+    this.assertOwnMerchant(checkoutId);
+    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID });
+    if (row) return row.currency;
+    const memo = await this.sagas.memo(checkoutId);
+    if (!memo || typeof memo.currency !== 'string') throw notFound(checkoutId);
+    return memo.currency;
   }
+
+  /** A checkout id names its merchant; another merchant's checkout does not exist for this caller. */
+  private assertOwnMerchant(checkoutId: string): void {
+    if (!checkoutId.startsWith(`checkout:${this.config.MERCHANT_ID}:`)) throw notFound(checkoutId);
+  }
+}
+
+function notFound(checkoutId: string): ProblemException {
+  return new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });
 }

@@ -32,16 +32,19 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
 
     const checkoutId = `checkout:demo:S1:T1:${posReference}`;
     expect(res.headers['idempotent-replayed']).toBe('false');
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       checkoutId,
       state: 'completed',
       receipt: {
         currency: 'EUR',
         total: '10.00',
+        amountDue: '10.00',
         awarded: '0.10', // the sandbox's offer: 1 % of 10.00
+        spent: '0.00',
         walletBalanceBefore: '10.00', // the vendor document's seeded wallet
         walletBalanceAfter: '10.10',
         references: { crmcomPurchaseNumber: expect.stringMatching(/^\d+$/) },
+        exceptions: [],
       },
     });
 
@@ -53,12 +56,13 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
     const rows = await auditRows(checkoutId);
     expect(rows.map((r) => [r.kind, r.step, r.operation ?? r.outcome, r.outcome])).toEqual([
       ['vendor_call', 'identify', 'rewards_participants.show', 'success'],
-      ['transition', 'identify', 'reserved', 'reserved'],
+      ['vendor_call', 'preview', 'purchases.preview', 'success'],
+      ['transition', 'reserve', 'reserved', 'reserved'],
       ['vendor_call', 'purchase', 'purchases.create', 'success'],
-      ['transition', 'purchase', 'committed', 'committed'],
+      ['transition', 'commit', 'committed', 'committed'],
       ['transition', 'complete', 'completed', 'completed'],
     ]);
-    const purchaseRow = rows[2];
+    const purchaseRow = rows[3];
     expect(purchaseRow).toMatchObject({
       vendor: 'crmcom',
       httpStatus: 200,
@@ -77,7 +81,7 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
     expect(stored).not.toMatch(/"token":"(?!\[redacted\])/);
 
     const view = await request(stack.apiUrl).get(`/v1/checkouts/${checkoutId}`).expect(200);
-    expect(view.body).toEqual({ checkoutId, state: 'completed', receipt: res.body.receipt });
+    expect(view.body).toEqual(res.body);
   });
 
   it('answers a retried request with the same response and Idempotent-Replayed, without a second purchase', async () => {
@@ -107,7 +111,7 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
     const body = oneShotCheckoutBody(posReference, { customer: { provider: 'crmcom', identifier: { type: 'code', value: '00000000' } } });
     const res = await request(stack.apiUrl).post('/v1/checkouts').send(body).expect(422);
 
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       checkoutId: `checkout:demo:S1:T1:${posReference}`,
       state: 'compensated',
       rejection: { step: 'identify', vendor: 'crmcom', code: 'NotFoundAPIValueException', reason: 'Rewards participant not found' },

@@ -1,119 +1,192 @@
-import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { createActivities } from '../../activities';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import type { CheckoutInput, CheckoutTransition } from '../../workflows/checkout.contract';
+import type { CheckoutCommitment, CheckoutQuote, CheckoutReceipt, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
+import { cancelCheckout, checkoutView, commitCheckout, completeCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
-import { quietTemporalRuntime } from '../support/test-stack';
 import { testTemporalAddress } from '../support/test-env';
-
-type Activities = ReturnType<typeof createActivities>;
+import { quietTemporalRuntime } from '../support/test-stack';
+import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
 
 /** The saga's decisions with every activity mocked, on the suite's real dev server. */
 describe(checkoutWorkflow.name, () => {
   let env: TestWorkflowEnvironment;
+  let calls: string[];
+  let transitions: CheckoutTransition[];
 
   beforeAll(async () => {
     quietTemporalRuntime();
     env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
   });
   afterAll(() => env?.teardown());
+  beforeEach(() => {
+    calls = [];
+    transitions = [];
+  });
 
-  const input = (): CheckoutInput => {
-    const posReference = randomUUID();
-    return {
-      checkoutId: `checkout:m:S1:T1:${posReference}`,
-      merchant: 'm',
-      store: 'S1',
-      till: 'T1',
-      posReference,
-      currency: 'EUR',
-      performedOn: '2026-11-21T10:00:00Z',
-      customer: { provider: 'crmcom', identifier: { type: 'code', value: '22265577' } },
-      lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }],
-      totalMinor: 1000,
-    };
+  const refused = (code: string, reason = 'refused') => async () => {
+    throw vendorRejection({ vendor: 'v', code, reason });
   };
 
-  /** Runs one workflow against the given activity mocks and returns its result and transitions. */
-  async function run(mocks: Partial<Activities>) {
-    const transitions: CheckoutTransition[] = [];
-    const activities: Activities = {
-      identifyCustomer: async () => ({ accountNumber: '400', walletBalanceMinor: 1000 }),
-      submitLoyaltyPurchase: async () => ({ purchaseNumber: '111', awardedMinor: 10, automaticSpendMinor: 0 }),
-      recordCheckoutTransition: async (_ref, transition) => void transitions.push(transition),
-      ...mocks,
-    };
-    const taskQueue = `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
-      activities,
+  it('reserves, commits and completes with the vendors\' figures on the receipt, validating Coupontools last', async () => {
+    const input = checkoutInput();
+    const { quote, commitment, receipt } = await withSaga(env, happyActivities(calls, transitions), input, async (start, handle) => {
+      const quote = (await start()) as CheckoutQuote;
+      const commitment = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      const receipt = await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+      await handle.result();
+      return { quote, commitment, receipt };
     });
-    const args = input();
-    const result = await worker.runUntil(
-      env.client.workflow.execute(checkoutWorkflow, { taskQueue, workflowId: args.checkoutId, args: [args] }),
-    );
-    return { result, transitions };
-  }
 
-  it('completes with a receipt whose wallet balance after is before + awarded - automatic spend', async () => {
-    const { result, transitions } = await run({
-      submitLoyaltyPurchase: async () => ({ purchaseNumber: '112', awardedMinor: 250, automaticSpendMinor: 100 }),
+    expect(quote).toMatchObject({
+      state: 'reserved',
+      loyalty: { walletBalanceMinor: 1000, expectedAwardMinor: 10, maxSpendMinor: 800, requestedSpendMinor: 500 },
+      points: { points: 100, valueMinor: 100, accepted: true },
+      coupons: [
+        { provider: 'coupontools', code: 'CT1', accepted: true, valueMinor: 200 },
+        { provider: 'capillary', code: 'CAP1', accepted: true, valueMinor: 200 },
+      ],
     });
-    expect(result.state).toBe('completed');
-    expect(result.receipt).toEqual({
-      currency: 'EUR',
-      totalMinor: 1000,
-      awardedMinor: 250,
+    // CRM.COM approved 4.00 of the 5.00 asked: the POS deducts what the vendor approved.
+    expect((commitment as CheckoutCommitment).discounts).toEqual({ spendMinor: 400, automaticSpendMinor: 0, pointsMinor: 100, couponsMinor: 400 });
+    expect((commitment as CheckoutCommitment).amountDueMinor).toBe(100);
+    expect(receipt as CheckoutReceipt).toMatchObject({
+      awardedMinor: 10,
+      spentMinor: 400,
       walletBalanceBeforeMinor: 1000,
-      walletBalanceAfterMinor: 1150,
-      references: { crmcomPurchaseNumber: '112' },
+      walletBalanceAfterMinor: 610,
+      pointsRedeemed: 100,
+      amountDueMinor: 100,
+      postTender: { qrCodeLinkUrl: 'https://qr.example/1' },
+      references: { crmcomPurchaseNumber: '111', crmcomSpendNumber: '294', pointsRedemptionId: 'R1', capillaryTransactionId: 'TX1', cmcTransactionId: 'CMC1' },
+      exceptions: [],
     });
+    expect(calls.indexOf('redeemCoupon:coupontools:CT1')).toBe(calls.length - 1);
+    expect(calls).not.toContain('releaseCoupon:coupontools:CT1');
     expect(transitions.map((t) => t.state)).toEqual(['reserved', 'committed', 'completed']);
   });
 
-  it('ends compensated with the vendor reason when the customer is refused, and never purchases', async () => {
-    const purchase = jest.fn();
-    const { result, transitions } = await run({
-      identifyCustomer: async () => {
-        throw vendorRejection({ vendor: 'crmcom', code: 'NotFoundAPIValueException', reason: 'Rewards participant not found' });
-      },
-      submitLoyaltyPurchase: purchase,
-    });
-    expect(result).toMatchObject({
-      state: 'compensated',
-      rejection: { step: 'identify', vendor: 'crmcom', code: 'NotFoundAPIValueException', reason: 'Rewards participant not found' },
-    });
-    expect(purchase).not.toHaveBeenCalled();
-    expect(transitions.map((t) => t.state)).toEqual(['compensated']);
+  it('quotes a refused coupon and points with their reasons and holds nothing for them', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.lookUpCoupon = async (_r, _p, code) => ({ code, redeemable: false, refusal: { code: '514', reason: 'This coupon was already used' } });
+    activities.checkPoints = async () => ({ redeemable: false, points: 100, valueMinor: 0, refusal: { code: '803', reason: 'Not enough points' } });
+    const quote = (await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'USED' }] }), async (start, handle) => {
+      const q = await start();
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      return q;
+    })) as CheckoutQuote;
+
+    expect(quote.coupons).toEqual([
+      { provider: 'coupontools', code: 'USED', accepted: false, refusal: { vendor: 'coupontools', code: '514', reason: 'This coupon was already used' } },
+    ]);
+    expect(quote.points).toEqual({ points: 100, valueMinor: 0, accepted: false, refusal: { vendor: 'capillary', code: '803', reason: 'Not enough points' } });
+    expect(calls.filter((c) => c.startsWith('holdCoupon') || c.startsWith('releaseCoupon'))).toEqual([]);
   });
 
-  it('retries a transient purchase failure and completes once the vendor answers', async () => {
-    let calls = 0;
-    const { result } = await run({
-      submitLoyaltyPurchase: async () => {
-        calls += 1;
-        if (calls < 3) throw vendorUnavailable('crmcom', 'HTTP 503', { httpStatus: 503 });
-        return { purchaseNumber: '113', awardedMinor: 10, automaticSpendMinor: 0 };
-      },
+  it('refuses the checkout when CRM.COM does not know the customer, and releases the coupons it held', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.identifyCustomer = refused('NotFoundAPIValueException', 'Rewards participant not found');
+    const { error, view } = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
+      const error = await start().catch((e: unknown) => e);
+      return { error, view: (await handle.result()) as CheckoutView };
     });
-    expect(calls).toBe(3);
-    expect(result.state).toBe('completed');
+
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(view.state).toBe('compensated');
+    expect(view.rejection).toMatchObject({ step: 'identify', code: 'NotFoundAPIValueException', reason: 'Rewards participant not found' });
+    expect(calls).toContain('releaseCoupon:coupontools:CT1');
+    expect(calls).not.toContain('submitLoyaltyPurchase:0');
   });
 
-  it('does not retry a refused purchase and reports it at the purchase step', async () => {
-    let calls = 0;
-    const { result, transitions } = await run({
-      submitLoyaltyPurchase: async () => {
-        calls += 1;
-        throw vendorRejection({ vendor: 'crmcom', code: 'MissingParameterException', reason: 'products_set is mandatory' });
-      },
+  it('cancels after commit by undoing everything in reverse order, each once', async () => {
+    const view = await withSaga(env, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      // A POS retry of the cancel gets the same answer and undoes nothing twice.
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      return (await handle.result()) as CheckoutView;
     });
-    expect(calls).toBe(1);
-    expect(result).toMatchObject({ state: 'compensated', rejection: { step: 'purchase', code: 'MissingParameterException' } });
-    expect(transitions.map((t) => t.state)).toEqual(['reserved', 'compensated']);
+
+    expect(view.state).toBe('cancelled');
+    const undos = calls.filter((c) => /^(void|reverse|release)/.test(c));
+    expect(undos).toHaveLength(4);
+    expect(new Set(undos)).toEqual(new Set(['voidLoyaltyPurchase:111', 'reversePoints:R1', 'releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
+    // Coupons were held first, so they are released last.
+    expect(undos.slice(2).every((c) => c.startsWith('releaseCoupon'))).toBe(true);
+    expect(transitions.map((t) => t.state)).toEqual(['reserved', 'committed', 'compensating', 'cancelled']);
+  });
+
+  it('resolves a purchase whose reply never came by voiding it by reference when commit fails', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.submitLoyaltyPurchase = async () => {
+      calls.push('submitLoyaltyPurchase');
+      throw vendorUnavailable('crmcom', 'no answer within 5000 ms');
+    };
+    const { error, view } = await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+      await start();
+      const error = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch((e: unknown) => e);
+      return { error, view: (await handle.result()) as CheckoutView };
+    });
+
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(calls.filter((c) => c === 'submitLoyaltyPurchase')).toHaveLength(5);
+    expect(calls).toContain('voidLoyaltyPurchase:unknown');
+    expect(calls).toContain('reversePoints:R1');
+    expect(view).toMatchObject({ state: 'compensated', failureReason: expect.stringContaining('commit failed') });
+  }, 60_000);
+
+  it('ends compensation_failed with the reason when an undo keeps failing', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.releaseCoupon = refused('CT_DOWN', 'unlock refused');
+    const view = await withSaga(env, activities, checkoutInput({ points: undefined, customer: undefined, spend: undefined }), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      return (await handle.result()) as CheckoutView;
+    });
+
+    expect(view.state).toBe('compensation_failed');
+    expect(view.failureReason).toContain('unlock refused');
+    expect(view.compensations.filter((c) => c.outcome === 'failed')).toHaveLength(2);
+  });
+
+  it('expires a reservation nobody commits within the hold time and releases its holds', async () => {
+    const view = await withSaga(env, happyActivities(calls, transitions), checkoutInput({ holdTimeoutMs: 1500, points: undefined }), async (start, handle) => {
+      await start();
+      return (await handle.result()) as CheckoutView;
+    });
+
+    expect(view.state).toBe('expired');
+    expect(calls).toEqual(expect.arrayContaining(['releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
+  });
+
+  it('completes a paid sale even when a vendor refuses after payment, recording it as an exception', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.redeemCoupon = refused('514', 'already validated elsewhere');
+    const receipt = await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      return handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+    });
+
+    expect(receipt.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
+    expect(calls).not.toContain('releaseCoupon:coupontools:CT1');
+  });
+
+  it('refuses a complete before commit, answers a repeated commit from its first run, and refuses all after cancel', async () => {
+    await withSaga(env, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+      await start();
+      await expect(handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'early' })).rejects.toMatchObject({
+        cause: expect.objectContaining({ type: 'InvalidCheckoutState' }),
+      });
+      const first = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      const again = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit-retry' });
+      expect(again).toEqual(first);
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      // The cancelled saga has ended: Temporal itself refuses further updates.
+      await expect(handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).rejects.toThrow(/already completed/);
+      expect((await handle.query(checkoutView)).state).toBe('cancelled');
+    });
+    expect(calls.filter((c) => c.startsWith('submitLoyaltyPurchase'))).toHaveLength(1);
   });
 });

@@ -1,56 +1,94 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CHECKOUT_STATES, type CheckoutState } from '../../../workflows/checkout.contract';
 
-export class ReceiptReferencesDto {
-  @ApiProperty({ example: '111' })
-  crmcomPurchaseNumber: string;
+/**
+ * The checkout as the POS sees it. Amounts are decimal strings in the checkout currency (the
+ * workflow's `...Minor` integers, converted by src/common/money-view.ts).
+ */
+export class RefusalDto {
+  @ApiProperty({ example: 'coupontools' }) vendor: string;
+  @ApiProperty({ example: '514' }) code: string;
+  @ApiProperty({ example: 'This coupon was already used on 2026-11-20 18:02' }) reason: string;
 }
 
-/** The block the POS prints. Amounts are decimal strings in `currency`. */
+export class RejectionDto extends RefusalDto {
+  @ApiProperty({ example: 'reserve' }) step: string;
+}
+
+export class CouponQuoteDto {
+  @ApiProperty({ example: 'coupontools' }) provider: string;
+  @ApiProperty({ example: 'kkfiznr8Yp8630h82es8d' }) code: string;
+  @ApiProperty({ example: true }) accepted: boolean;
+  @ApiPropertyOptional({ example: '5.00' }) value?: string;
+  @ApiPropertyOptional({ type: RefusalDto }) refusal?: RefusalDto;
+}
+
+export class LoyaltyQuoteDto {
+  @ApiProperty({ example: '10.00' }) walletBalance: string;
+  @ApiProperty({ example: '0.10' }) expectedAward: string;
+  @ApiProperty({ example: '0.00' }) automaticSpend: string;
+  @ApiProperty({ example: '10.00', description: 'The most the customer may spend from the wallet on this sale' }) maxSpend: string;
+  @ApiProperty({ example: '5.00' }) requestedSpend: string;
+}
+
+export class PointsQuoteDto {
+  @ApiProperty({ example: 100 }) points: number;
+  @ApiProperty({ example: '1.00' }) value: string;
+  @ApiProperty({ example: true }) accepted: boolean;
+  @ApiPropertyOptional({ type: RefusalDto }) refusal?: RefusalDto;
+}
+
+export class QuoteDto {
+  @ApiProperty({ example: '10.00' }) total: string;
+  @ApiPropertyOptional({ type: LoyaltyQuoteDto }) loyalty?: LoyaltyQuoteDto;
+  @ApiPropertyOptional({ type: PointsQuoteDto }) points?: PointsQuoteDto;
+  @ApiProperty({ type: [CouponQuoteDto] }) coupons: CouponQuoteDto[];
+  @ApiProperty({ example: '2026-11-21T10:15:00.000Z', description: 'Holds are released if no next call comes by then' })
+  holdExpiresAt: string;
+}
+
+export class DiscountsDto {
+  @ApiProperty({ example: '5.00', description: 'Wallet spend CRM.COM approved (may be less than asked)' }) spend: string;
+  @ApiProperty({ example: '0.00' }) automaticSpend: string;
+  @ApiProperty({ example: '1.00' }) points: string;
+  @ApiProperty({ example: '5.00' }) coupons: string;
+}
+
+export class CommitmentDto {
+  @ApiProperty({ type: DiscountsDto }) discounts: DiscountsDto;
+  @ApiProperty({ example: '0.00', description: 'What the customer still has to pay' }) amountDue: string;
+  @ApiProperty({ type: [RefusalDto] }) refusals: RefusalDto[];
+  @ApiProperty({ example: '2026-11-21T10:15:00.000Z' }) holdExpiresAt: string;
+}
+
 export class ReceiptDto {
-  @ApiProperty({ example: 'EUR' })
-  currency: string;
-
-  @ApiProperty({ example: '10.00' })
-  total: string;
-
-  @ApiProperty({ example: '0.10', description: 'Awarded to the wallet by this purchase' })
-  awarded: string;
-
-  @ApiProperty({ example: '10.00' })
-  walletBalanceBefore: string;
-
-  @ApiProperty({ example: '10.10' })
-  walletBalanceAfter: string;
-
-  @ApiProperty({ type: ReceiptReferencesDto })
-  references: ReceiptReferencesDto;
+  @ApiProperty({ example: '10.00' }) total: string;
+  @ApiProperty({ example: '0.00' }) amountDue: string;
+  @ApiProperty({ example: '0.00' }) paid: string;
+  @ApiProperty({ example: '0.10' }) awarded: string;
+  @ApiProperty({ example: '5.00' }) spent: string;
+  @ApiPropertyOptional({ example: '10.00' }) walletBalanceBefore?: string;
+  @ApiPropertyOptional({ example: '5.10' }) walletBalanceAfter?: string;
+  @ApiProperty({ example: 100 }) pointsRedeemed: number;
+  @ApiProperty({ example: '1.00' }) pointsValue: string;
+  @ApiProperty({ example: [{ provider: 'coupontools', code: 'kkfiznr8Yp8630h82es8d', value: '5.00' }] })
+  coupons: Array<{ provider: string; code: string; value?: string }>;
+  @ApiPropertyOptional({ example: { qrCodeLinkUrl: 'https://…', cfsCarouselUrl: 'https://…' } })
+  postTender?: Record<string, string>;
+  @ApiProperty({ example: { crmcomPurchaseNumber: '111', capillaryBillNumber: 'demo:S1:T1:REF0001' } })
+  references: Record<string, string>;
+  @ApiProperty({ type: [RefusalDto], description: 'Effects a vendor refused after payment: recorded for finance' })
+  exceptions: RefusalDto[];
 }
 
-export class RejectionDto {
-  @ApiProperty({ example: 'identify' })
-  step: string;
-
-  @ApiProperty({ example: 'crmcom' })
-  vendor: string;
-
-  @ApiProperty({ example: 'NotFoundAPIValueException' })
-  code: string;
-
-  @ApiProperty({ example: 'Rewards participant not found' })
-  reason: string;
-}
-
-export class CheckoutResponseDto {
-  @ApiProperty({ example: 'checkout:demo:S1:T1:REF0001' })
-  checkoutId: string;
-
-  @ApiProperty({ enum: CHECKOUT_STATES, example: 'completed' })
-  state: CheckoutState;
-
-  @ApiPropertyOptional({ type: ReceiptDto })
-  receipt?: ReceiptDto;
-
-  @ApiPropertyOptional({ type: RejectionDto })
-  rejection?: RejectionDto;
+export class CheckoutViewDto {
+  @ApiProperty({ example: 'checkout:demo:S1:T1:REF0001' }) checkoutId: string;
+  @ApiProperty({ enum: CHECKOUT_STATES, example: 'completed' }) state: CheckoutState;
+  @ApiPropertyOptional({ type: QuoteDto }) quote?: QuoteDto;
+  @ApiPropertyOptional({ type: CommitmentDto }) commitment?: CommitmentDto;
+  @ApiPropertyOptional({ type: ReceiptDto }) receipt?: ReceiptDto;
+  @ApiPropertyOptional({ type: RejectionDto }) rejection?: RejectionDto;
+  @ApiPropertyOptional({ example: 'commit failed: crmcom unavailable: HTTP 503' }) failureReason?: string;
+  @ApiProperty({ example: [{ step: 'release coupon coupontools:kkfiznr8Yp8630h82es8d', outcome: 'done' }] })
+  compensations: Array<{ step: string; outcome: string; reason?: string }>;
 }

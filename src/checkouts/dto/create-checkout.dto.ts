@@ -3,8 +3,9 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  Equals,
   IsArray,
+  IsBoolean,
+  IsInt,
   IsDefined,
   IsIn,
   IsISO4217CurrencyCode,
@@ -16,9 +17,18 @@ import {
   Length,
   Matches,
   Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
-import { CUSTOMER_IDENTIFIER_TYPES, type CustomerIdentifierType } from '../../../workflows/checkout.contract';
+import {
+  COUPON_PROVIDERS,
+  CUSTOMER_IDENTIFIER_TYPES,
+  LOYALTY_PROVIDERS,
+  POINTS_PROVIDERS,
+  POST_TENDER_PROVIDERS,
+  type CouponProvider,
+  type CustomerIdentifierType,
+} from '../../../workflows/checkout.contract';
 
 /**
  * class-validator runs a property's decorators bottom-up and we keep the first failure per field,
@@ -48,8 +58,8 @@ export class CustomerIdentifierDto {
 }
 
 export class CustomerDto {
-  @ApiProperty({ enum: ['crmcom'], example: 'crmcom' })
-  @IsIn(['crmcom'])
+  @ApiProperty({ enum: LOYALTY_PROVIDERS, example: 'crmcom' })
+  @IsIn(LOYALTY_PROVIDERS)
   @IsDefined({ message: 'is required' })
   provider: 'crmcom';
 
@@ -100,6 +110,58 @@ export class CheckoutLineDto {
   vatAmount: string;
 }
 
+export class SpendDto {
+  @ApiProperty({ example: '5.00', description: 'Wallet amount to spend; CRM.COM may approve less' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  @IsString()
+  @IsDefined({ message: 'is required' })
+  amount: string;
+}
+
+export class PointsDto {
+  @ApiProperty({ enum: POINTS_PROVIDERS, example: 'capillary' })
+  @IsIn(POINTS_PROVIDERS)
+  @IsDefined({ message: 'is required' })
+  provider: 'capillary';
+
+  @ApiProperty({ example: 100 })
+  @Max(10_000_000)
+  @Min(1)
+  @IsInt()
+  @IsDefined({ message: 'is required' })
+  points: number;
+
+  @ApiPropertyOptional({
+    type: CustomerIdentifierDto,
+    description: "The Capillary customer (phone, email or externalId); defaults to the checkout's customer identifier",
+  })
+  @Type(() => CustomerIdentifierDto)
+  @ValidateNested()
+  @IsObject()
+  @IsOptional()
+  identifier?: CustomerIdentifierDto;
+}
+
+export class CouponDto {
+  @ApiProperty({ enum: COUPON_PROVIDERS, example: 'coupontools' })
+  @IsIn(COUPON_PROVIDERS)
+  @IsDefined({ message: 'is required' })
+  provider: CouponProvider;
+
+  @ApiProperty({ example: 'kkfiznr8Yp8630h82es8d' })
+  @Length(1, 64)
+  @IsString()
+  @IsDefined({ message: 'is required' })
+  code: string;
+}
+
+export class PostTenderDto {
+  @ApiProperty({ enum: POST_TENDER_PROVIDERS, example: 'cmc' })
+  @IsIn(POST_TENDER_PROVIDERS)
+  @IsDefined({ message: 'is required' })
+  provider: 'cmc';
+}
+
 export class CreateCheckoutDto {
   @ApiProperty({ example: 'S1' })
   @Matches(KEY_TOKEN, { message: KEY_TOKEN_MESSAGE })
@@ -133,12 +195,12 @@ export class CreateCheckoutDto {
   @IsDefined({ message: 'is required' })
   currency: string;
 
-  @ApiProperty({ type: CustomerDto })
+  @ApiPropertyOptional({ type: CustomerDto, description: 'The CRM.COM customer: award and wallet spend' })
   @Type(() => CustomerDto)
   @ValidateNested()
   @IsObject()
-  @IsDefined({ message: 'is required' })
-  customer: CustomerDto;
+  @IsOptional()
+  customer?: CustomerDto;
 
   @ApiProperty({ type: [CheckoutLineDto] })
   @Type(() => CheckoutLineDto)
@@ -149,11 +211,40 @@ export class CreateCheckoutDto {
   @IsDefined({ message: 'is required' })
   lines: CheckoutLineDto[];
 
-  @ApiProperty({
-    example: true,
-    description: 'One-shot: reserve, commit and complete in one call. Only true is accepted until the phased API lands.',
+  @ApiPropertyOptional({ type: SpendDto })
+  @Type(() => SpendDto)
+  @ValidateNested()
+  @IsObject()
+  @IsOptional()
+  spend?: SpendDto;
+
+  @ApiPropertyOptional({ type: PointsDto })
+  @Type(() => PointsDto)
+  @ValidateNested()
+  @IsObject()
+  @IsOptional()
+  points?: PointsDto;
+
+  @ApiPropertyOptional({ type: [CouponDto] })
+  @Type(() => CouponDto)
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(20)
+  @IsArray()
+  @IsOptional()
+  coupons?: CouponDto[];
+
+  @ApiPropertyOptional({ type: PostTenderDto })
+  @Type(() => PostTenderDto)
+  @ValidateNested()
+  @IsObject()
+  @IsOptional()
+  postTender?: PostTenderDto;
+
+  @ApiPropertyOptional({
+    example: false,
+    description: 'true: reserve, commit and complete in one call (the answer is the receipt). false or absent: reserve only (the answer is the quote).',
   })
-  @Equals(true, { message: 'must be true: only one-shot checkouts are supported so far' })
-  @IsDefined({ message: 'is required' })
-  complete: true;
+  @IsBoolean()
+  @IsOptional()
+  complete?: boolean;
 }

@@ -1,0 +1,32 @@
+import { checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
+import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { AuditWriter } from './audit/audit-writer';
+import type { CouponCapability, CouponLookup, CouponRedemption, CustomerIdentifier } from './vendors/capabilities';
+
+/** Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code. */
+export function createCouponActivities({ coupons, audit }: { coupons: Record<CouponProvider, CouponCapability>; audit: AuditWriter }) {
+  const ctx = (ref: CheckoutRef, step: string, code: string) =>
+    vendorCallContext(audit, currentAuditScope(ref, step), `${checkoutReference(ref)}:${code}`);
+  return {
+    async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
+      return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code), code, customer);
+    },
+
+    async holdCoupon(ref: CheckoutRef, provider: CouponProvider, code: string): Promise<{ held: boolean }> {
+      return coupons[provider].hold(ctx(ref, 'coupon hold', code), code);
+    },
+
+    async releaseCoupon(ref: CheckoutRef, provider: CouponProvider, code: string): Promise<void> {
+      return coupons[provider].release(ctx(ref, 'coupon release', code), code);
+    },
+
+    async redeemCoupon(
+      ref: CheckoutRef,
+      provider: CouponProvider,
+      code: string,
+      sale: { billAmountMinor: number; customer?: CustomerIdentifier },
+    ): Promise<CouponRedemption> {
+      return coupons[provider].redeem(ctx(ref, 'coupon redeem', code), code, sale);
+    },
+  };
+}

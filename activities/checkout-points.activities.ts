@@ -1,0 +1,35 @@
+import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
+import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { AuditWriter } from './audit/audit-writer';
+import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
+
+/** Capillary points steps. The bill number (our checkout reference) ties a redemption to its sale. */
+export function createPointsActivities({ points, audit }: { points: PointsCapability; audit: AuditWriter }) {
+  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(audit, currentAuditScope(ref, step), checkoutReference(ref));
+  return {
+    async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
+      return points.findCustomer(ctx(ref, 'points customer'), identifier);
+    },
+
+    async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsCheck> {
+      return points.checkPoints(ctx(ref, 'points check'), customer, count);
+    },
+
+    async redeemPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsRedemption> {
+      return points.redeemPoints(ctx(ref, 'points redeem'), customer, count);
+    },
+
+    /** Undo of redeemPoints; with the redemption unknown (lost reply) it is looked up by bill first. */
+    async reversePoints(
+      ref: CheckoutRef,
+      customer: PointsCustomer,
+      redemption: PointsRedemption | null,
+      count: number,
+    ): Promise<{ alreadyReversed: boolean }> {
+      const call = ctx(ref, 'points reverse');
+      const known = redemption ?? (await points.findRedemption(call, customer, count));
+      if (!known) return { alreadyReversed: true };
+      return points.reversePoints(call, customer, known);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
+import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { AuditWriter } from './audit/audit-writer';
+import type {
+  PostTenderCapability,
+  PostTenderReceipt,
+  PostTenderTransaction,
+  SaleTransaction,
+  TransactionCapability,
+} from './vendors/capabilities';
+
+/** After payment: the bill at Capillary and the post-tender transaction at CMC, both under our reference. */
+export function createSaleActivities(deps: { transactions: TransactionCapability; postTender: PostTenderCapability; audit: AuditWriter }) {
+  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(deps.audit, currentAuditScope(ref, step), checkoutReference(ref));
+  return {
+    async addSaleTransaction(ref: CheckoutRef, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
+      return deps.transactions.addTransaction(ctx(ref, 'transaction add'), sale);
+    },
+
+    async sendPostTender(ref: CheckoutRef, tx: PostTenderTransaction): Promise<PostTenderReceipt> {
+      return deps.postTender.sendTransaction(ctx(ref, 'post-tender'), tx);
+    },
+  };
+}

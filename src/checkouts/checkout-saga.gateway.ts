@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ProblemException } from '../common/problem';
+import { FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
+import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from '../../workflows/checkout.messages';
+import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+
+/** What a phase call came to: the saga's view, and whether the saga refused the checkout. */
+export interface PhaseOutcome {
+  view: CheckoutView;
+  rejected: boolean;
+  /** The phase was still running when the API stopped waiting: the POS gets 202 and polls. */
+  pending: boolean;
+}
+
+type Phase = 'commit' | 'complete' | 'cancel';
+
+/**
+ * The API's only door to Temporal: starts sagas with Update-with-Start, drives them with Updates
+ * (update ids are the phase names, so a POS retry of a phase gets the first answer), and turns
+ * Temporal's failures into outcomes or problem+json.
+ */
+@Injectable()
+export class CheckoutSagaGateway {
+  constructor(
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async reserve(input: CheckoutInput, memo: Record<string, string>): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
+    const start = new WithStartWorkflowOperation(checkoutWorkflow, {
+      workflowId: input.checkoutId,
+      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+      // A running saga with this id is the same checkout: attach to it. A closed one never runs again.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo,
+      typedSearchAttributes: [
+        { key: SearchAttributes.merchant, value: input.merchant },
+        { key: SearchAttributes.store, value: input.store },
+        { key: SearchAttributes.till, value: input.till },
+        { key: SearchAttributes.state, value: 'pending' },
+      ],
+    });
+    const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId);
+    let outcome: PhaseOutcome;
+    try {
+      await this.temporal.workflow.executeUpdateWithStart(reserveCheckout, { startWorkflowOperation: start, updateId: 'reserve' });
+      outcome = await this.viewOf(handle(), false);
+    } catch (err) {
+      outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
+    }
+    const description = await handle().describe();
+    return { outcome, memo: description.memo ?? {} };
+  }
+
+  async drive(checkoutId: string, phase: Phase, args: { spendMinor?: number; paidMinor?: number } = {}): Promise<PhaseOutcome> {
+    const handle = this.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId);
+    try {
+      const update =
+        phase === 'commit'
+          ? await handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId: phase, waitForStage: 'ACCEPTED' })
+          : phase === 'complete'
+            ? await handle.startUpdate(completeCheckout, { args: [{ paidMinor: args.paidMinor }], updateId: phase, waitForStage: 'ACCEPTED' })
+            : await handle.startUpdate(cancelCheckout, { updateId: phase, waitForStage: 'ACCEPTED' });
+      const answered = await Promise.race([
+        update.result().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), this.config.CHECKOUT_ANSWER_TIMEOUT_MS).unref()),
+      ]);
+      const outcome = await this.viewOf(handle, false);
+      return { ...outcome, pending: !answered };
+    } catch (err) {
+      return this.outcomeOfFailure(handle, err, phase);
+    }
+  }
+
+  async view(checkoutId: string): Promise<CheckoutView | undefined> {
+    try {
+      return await this.temporal.workflow.getHandle(checkoutId).query(checkoutView);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async memo(checkoutId: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return (await this.temporal.workflow.getHandle(checkoutId).describe()).memo ?? {};
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private async viewOf(handle: WorkflowHandle<typeof checkoutWorkflow>, rejected: boolean): Promise<PhaseOutcome> {
+    return { view: await handle.query(checkoutView), rejected, pending: false };
+  }
+
+  /** Refusals are answers; a wrong-state call is a 409; a closed saga answers with its final view. */
+  private async outcomeOfFailure(handle: WorkflowHandle<typeof checkoutWorkflow>, err: unknown, phase: string): Promise<PhaseOutcome> {
+    const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure) {
+      if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') return this.viewOf(handle, true);
+      if (cause.type === FailureTypes.invalidState) {
+        throw new ProblemException({
+          type: '/problems/invalid-checkout-state',
+          title: `The checkout cannot ${phase} now`,
+          status: 409,
+          detail: cause.message,
+          checkoutId: handle.workflowId,
+        });
+      }
+    }
+    if (err instanceof WorkflowExecutionAlreadyStartedError || isClosedWorkflowError(err)) {
+      // The saga has ended. A POS retry of a phase it finished gets that phase's answer again;
+      // any other call is refused with the state the checkout ended in.
+      const view = (await handle.result()) as CheckoutView;
+      if (phaseAnswered(view, phase)) return { view, rejected: Boolean(view.rejection), pending: false };
+      throw new ProblemException({
+        type: '/problems/invalid-checkout-state',
+        title: `The checkout cannot ${phase} now`,
+        status: 409,
+        detail: `the checkout is ${view.state}`,
+        checkoutId: handle.workflowId,
+      });
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${handle.workflowId} does not exist` });
+    }
+    throw err;
+  }
+}
+
+function isClosedWorkflowError(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError && /already completed/i.test(err.message);
+}
+
+function phaseAnswered(view: CheckoutView, phase: string): boolean {
+  if (phase === 'reserve') return true;
+  if (phase === 'commit') return view.commitment !== undefined;
+  if (phase === 'complete') return view.receipt !== undefined;
+  return ['cancelled', 'expired', 'compensated', 'compensation_failed'].includes(view.state);
+}

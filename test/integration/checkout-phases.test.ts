@@ -1,0 +1,185 @@
+import request from 'supertest';
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { referenceCheckoutBody } from '../support/checkout-requests';
+import { countEffects, injectFault, journalOf } from '../support/journal';
+import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+
+/**
+ * The checkout saga's paths through the API, against the real dev server, Postgres and every
+ * vendor's sandbox over HTTP. The sandbox journal is the vendors' side of the story: each effect
+ * must be there once, and each undo once.
+ */
+describe('checkout phases (reserve, commit, complete, cancel)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+  });
+
+  const api = () => request(stack.apiUrl);
+  const effects = async (posReference: string) => countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`));
+
+  it('quotes, commits with the vendors\' approved amounts, and completes with the receipt; every effect once', async () => {
+    const posReference = uniquePosReference();
+    const body = await referenceCheckoutBody(stack.sandboxUrl, posReference);
+    const coupon = (body.coupons as Array<{ code: string }>)[0].code;
+
+    const reserved = await api().post('/v1/checkouts').send(body).expect(201);
+    const id = reserved.body.checkoutId as string;
+    expect(reserved.body).toMatchObject({
+      state: 'reserved',
+      quote: {
+        total: '70.00',
+        loyalty: { walletBalance: '10.00', requestedSpend: '5.00' },
+        points: { points: 100, value: '1.00', accepted: true },
+        coupons: [{ provider: 'coupontools', code: coupon, accepted: true, value: '5.00' }],
+      },
+    });
+    expect(await effects(posReference)).toEqual({ 'coupontools:coupon.lock': 1 });
+
+    const committed = await api().post(`/v1/checkouts/${id}/commit`).send({}).expect(200);
+    expect(committed.body).toMatchObject({ state: 'committed', commitment: { discounts: { spend: '5.00', points: '1.00', coupons: '5.00' } } });
+    const amountDue = committed.body.commitment.amountDue as string;
+    expect(amountDue).toBe('59.00');
+
+    const completed = await api().post(`/v1/checkouts/${id}/complete`).send({ tender: { paid: amountDue, method: 'card' } }).expect(200);
+    expect(completed.body).toMatchObject({
+      state: 'completed',
+      receipt: {
+        total: '70.00',
+        amountDue: '59.00',
+        paid: '59.00',
+        awarded: '0.70',
+        spent: '5.00',
+        walletBalanceBefore: '10.00',
+        walletBalanceAfter: '5.70',
+        pointsRedeemed: 100,
+        pointsValue: '1.00',
+        coupons: [{ provider: 'coupontools', code: coupon, value: '5.00' }],
+        postTender: { qrCodeLinkUrl: expect.stringContaining('https://') },
+        references: {
+          crmcomPurchaseNumber: expect.any(String),
+          crmcomSpendNumber: expect.any(String),
+          pointsRedemptionId: expect.any(String),
+          capillaryTransactionId: expect.any(String),
+          cmcTransactionId: expect.any(String),
+        },
+        exceptions: [],
+      },
+    });
+    expect(await effects(posReference)).toEqual({
+      'crmcom:purchase.create': 1,
+      'crmcom:spend.create': 1,
+      'capillary:points.redeem': 1,
+      'capillary:transaction.add': 1,
+      'coupontools:coupon.lock': 1,
+      'coupontools:coupon.validate': 1,
+      'cmc:posttender.transaction': 1,
+    });
+
+    const audit = await stack.dataSource.getRepository(AuditEvent).find({ where: { checkoutId: id }, order: { id: 'ASC' } });
+    expect(audit.filter((r) => r.kind === 'transition').map((r) => r.outcome)).toEqual(['reserved', 'committed', 'completed']);
+    expect(audit.filter((r) => r.kind === 'vendor_call').every((r) => r.outcome === 'success')).toBe(true);
+    const keys = audit.map((r) => r.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(JSON.stringify(audit)).not.toContain('919999999999');
+  });
+
+  it('cancels a committed checkout by undoing every effect exactly once, newest first', async () => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const id = reserved.body.checkoutId as string;
+    await api().post(`/v1/checkouts/${id}/commit`).send({}).expect(200);
+    const cancelled = await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
+
+    expect(cancelled.body.state).toBe('cancelled');
+    expect(cancelled.body.compensations.map((c: { outcome: string }) => c.outcome)).toEqual(['done', 'done', 'done']);
+    expect(await effects(posReference)).toEqual({
+      'coupontools:coupon.lock': 1,
+      'coupontools:coupon.unlock': 1,
+      'crmcom:purchase.create': 1,
+      'crmcom:spend.create': 1,
+      'crmcom:spend.cancel': 1,
+      'crmcom:purchase.cancel': 1,
+      'capillary:points.redeem': 1,
+      'capillary:points.reverse': 1,
+    });
+    // A POS retry of the cancel answers the same and undoes nothing again; completing is refused.
+    await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
+    await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(409);
+    expect(Object.values(await effects(posReference)).every((n) => n === 1)).toBe(true);
+  });
+
+  it.each([
+    ['CRM.COM purchase', '/crmcom/crmapi/rest/v2/customer_events/purchases/create'],
+    ['Capillary points redeem', '/capillary/v1.1/points/redeem'],
+  ])('compensates everything when the %s keeps failing at commit', async (_name, path) => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await injectFault(stack.sandboxUrl, { path, kind: 'status', status: 503 });
+    const res = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(422);
+
+    expect(res.body).toMatchObject({ state: 'compensated', failureReason: expect.stringContaining('commit failed') });
+    const counts = await effects(posReference);
+    // Whatever was applied was undone once; the coupon hold was released once.
+    expect(counts['coupontools:coupon.unlock']).toBe(1);
+    expect(counts['crmcom:purchase.create'] ?? 0).toBe(counts['crmcom:purchase.cancel'] ?? 0);
+    expect(counts['crmcom:spend.create'] ?? 0).toBe(counts['crmcom:spend.cancel'] ?? 0);
+    expect(counts['capillary:points.redeem'] ?? 0).toBe(counts['capillary:points.reverse'] ?? 0);
+    expect(Object.values(counts).every((n) => n <= 1)).toBe(true);
+  }, 90_000);
+
+  it('resolves a purchase whose reply was lost by lookup, and posts it only once', async () => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await injectFault(stack.sandboxUrl, {
+      path: '/crmcom/crmapi/rest/v2/customer_events/purchases/create',
+      kind: 'apply_then_timeout',
+      latencyMs: 5000,
+      times: 1,
+    });
+    await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    const completed = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/complete`).send({}).expect(200);
+
+    expect(completed.body.state).toBe('completed');
+    expect((await effects(posReference))['crmcom:purchase.create']).toBe(1);
+  });
+
+  it.each([
+    ['CMC transaction', '/cmc/pos/checkout-saga/transaction', 'cmc:posttender.transaction'],
+    ['Capillary transaction add', '/capillary/v1.1/transaction/add', 'capillary:transaction.add'],
+    ['Coupontools validate', '/coupontools/v3/couponsession/update', 'coupontools:coupon.validate'],
+  ])('retries the %s forward after payment and completes with one effect', async (_name, path, effect) => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    await injectFault(stack.sandboxUrl, { path, kind: 'status', status: 503, times: 2 });
+    const completed = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/complete`).send({}).expect(200);
+
+    expect(completed.body).toMatchObject({ state: 'completed', receipt: { exceptions: [] } });
+    expect((await effects(posReference))[effect]).toBe(1);
+  });
+
+  it('records a coupon Coupontools refuses after payment as an exception, and the sale stands', async () => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    await injectFault(stack.sandboxUrl, {
+      path: '/coupontools/v3/couponsession/update',
+      kind: 'status',
+      status: 200,
+      body: { status: { status: 'ERROR', code: 514, message: 'Coupon session already validated' } },
+      times: 1,
+    });
+    const completed = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/complete`).send({}).expect(200);
+
+    expect(completed.body.state).toBe('completed');
+    expect(completed.body.receipt.exceptions).toEqual([expect.objectContaining({ vendor: 'coupontools', code: '514' })]);
+  });
+});

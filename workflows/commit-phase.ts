@@ -1,0 +1,75 @@
+import type { CheckoutCommitment, Refusal } from './checkout.contract';
+import { beforePayment, compensation } from './activity-options';
+import { asRefusal } from './failures';
+import { loyaltyPurchase } from './reserve-phase';
+import type { SagaState } from './saga-state';
+
+/**
+ * Commit: the CRM.COM purchase with its spend, and the Capillary points redemption, in parallel.
+ * Each undo is registered before its step, because a reply lost after the effect landed is still
+ * an effect; the undo resolves an unknown outcome by looking the effect up. The POS deducts what
+ * the vendors actually approved, which can be less than asked.
+ */
+export async function commit(s: SagaState, spendMinorAsked: number | undefined, holdExpiresAt: string): Promise<CheckoutCommitment> {
+  const refusals: Refusal[] = [];
+  await Promise.all([commitLoyalty(s, spendMinorAsked, refusals), commitPoints(s, refusals)]);
+
+  const spendMinor = s.purchase?.spend?.approvedMinor ?? 0;
+  const automaticSpendMinor = s.purchase?.automaticSpendMinor ?? 0;
+  const pointsMinor = s.pointsRedemption?.valueMinor ?? 0;
+  const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);
+  for (const c of s.coupons) if (c.refusal) refusals.push(c.refusal);
+  return {
+    checkoutId: s.ref.checkoutId,
+    state: 'committed',
+    currency: s.ref.currency,
+    totalMinor: s.input.totalMinor,
+    discounts: { spendMinor, automaticSpendMinor, pointsMinor, couponsMinor },
+    amountDueMinor: Math.max(0, s.input.totalMinor - spendMinor - automaticSpendMinor - pointsMinor - couponsMinor),
+    refusals,
+    holdExpiresAt,
+  };
+}
+
+async function commitLoyalty(s: SagaState, spendMinorAsked: number | undefined, refusals: Refusal[]): Promise<void> {
+  const customer = s.loyaltyCustomer;
+  if (!customer) return;
+  const quoteMax = s.view.quote?.loyalty?.maxSpendMinor ?? 0;
+  const asked = spendMinorAsked ?? s.view.quote?.loyalty?.requestedSpendMinor ?? 0;
+  const spendMinor = Math.min(asked, quoteMax);
+  const undo = 'void CRM.COM purchase';
+  s.compensations.push(undo, () =>
+    compensation.voidLoyaltyPurchase(s.ref, {
+      purchaseNumber: s.purchase?.purchaseNumber,
+      spendNumber: s.purchase?.spend?.spendNumber ?? null,
+    }),
+  );
+  try {
+    s.purchase = await beforePayment.submitLoyaltyPurchase(s.ref, customer, loyaltyPurchase(s.input), spendMinor > 0 ? spendMinor : undefined);
+  } catch (err) {
+    const refusal = asRefusal(err);
+    if (!refusal) throw err;
+    // CRM.COM refused the purchase: nothing was posted, so there is nothing to void.
+    s.compensations.discard(undo);
+    refusals.push(refusal);
+    return;
+  }
+  const spend = s.purchase.spend;
+  if (spend?.refusal) refusals.push({ vendor: 'crmcom', ...spend.refusal });
+}
+
+async function commitPoints(s: SagaState, refusals: Refusal[]): Promise<void> {
+  const points = s.input.points;
+  if (!points || !s.pointsAccepted || !s.pointsCustomer) return;
+  const customer = s.pointsCustomer;
+  const undo = 'reverse Capillary points';
+  s.compensations.push(undo, () => compensation.reversePoints(s.ref, customer, s.pointsRedemption ?? null, points.points));
+  try {
+    s.pointsRedemption = await beforePayment.redeemPoints(s.ref, customer, points.points);
+  } catch (err) {
+    const refusal = asRefusal(err);
+    if (!refusal) throw err;
+    s.compensations.discard(undo);
+    refusals.push(refusal);
+  }
+}

@@ -1,0 +1,48 @@
+import { CancellationScope } from '@temporalio/workflow';
+import { describeFailure } from './failures';
+
+export interface CompensationOutcome {
+  step: string;
+  outcome: 'done' | 'failed';
+  reason?: string;
+}
+
+/**
+ * Undo steps, registered *before* the step they undo (its reply may be lost after the effect
+ * landed) and run newest first in a scope that a cancellation cannot interrupt. Every undo is
+ * idempotent, so running one whose step never happened is harmless. Failures are kept, not
+ * swallowed: the saga ends compensation_failed with them.
+ */
+export class CompensationStack {
+  private readonly undos: Array<{ step: string; undo: () => Promise<unknown> }> = [];
+
+  push(step: string, undo: () => Promise<unknown>): void {
+    this.undos.push({ step, undo });
+  }
+
+  /** Drops an undo once its effect is known not to exist (the vendor refused the step). */
+  discard(step: string): void {
+    const i = this.undos.findIndex((u) => u.step === step);
+    if (i >= 0) this.undos.splice(i, 1);
+  }
+
+  get size(): number {
+    return this.undos.length;
+  }
+
+  async unwind(): Promise<CompensationOutcome[]> {
+    const outcomes: CompensationOutcome[] = [];
+    await CancellationScope.nonCancellable(async () => {
+      while (this.undos.length > 0) {
+        const { step, undo } = this.undos.pop()!;
+        try {
+          await undo();
+          outcomes.push({ step, outcome: 'done' });
+        } catch (err) {
+          outcomes.push({ step, outcome: 'failed', reason: describeFailure(err) });
+        }
+      }
+    });
+    return outcomes;
+  }
+}

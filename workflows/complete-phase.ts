@@ -1,0 +1,98 @@
+import type { CheckoutReceipt, Refusal } from './checkout.contract';
+import { checkoutReference } from './checkout.contract';
+import { afterPayment } from './activity-options';
+import { asRefusal, describeFailure } from './failures';
+import type { SagaState } from './saga-state';
+
+/**
+ * Complete runs after the customer has paid, so nothing here is compensated: transient faults are
+ * retried forward (for up to a day), and a vendor's refusal becomes an exception on the receipt for
+ * finance while the sale stands. Coupontools validation has no undo, so it goes last.
+ */
+export async function complete(s: SagaState, paidMinor: number | undefined): Promise<CheckoutReceipt> {
+  const exceptions: Refusal[] = [];
+  const amountDueMinor = s.view.commitment?.amountDueMinor ?? s.input.totalMinor;
+  const capillaryCoupons = s.acceptedCoupons().filter((c) => c.provider === 'capillary');
+  const usesCapillary = Boolean(s.input.points) || capillaryCoupons.length > 0;
+  const references: CheckoutReceipt['references'] = {
+    ...(s.purchase && { crmcomPurchaseNumber: s.purchase.purchaseNumber }),
+    ...(s.purchase?.spend?.spendNumber && { crmcomSpendNumber: s.purchase.spend.spendNumber }),
+    ...(s.pointsRedemption && { pointsRedemptionId: s.pointsRedemption.redemptionId }),
+  };
+  let postTender: CheckoutReceipt['postTender'];
+
+  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_COMPLETED', reason: `${step} did not complete: ${describeFailure(err)}` });
+    }
+  };
+
+  await Promise.all([
+    usesCapillary &&
+      forward('transaction add', 'capillary', async () => {
+        const tx = await afterPayment.addSaleTransaction(s.ref, {
+          billingTime: s.input.performedOn,
+          amountMinor: amountDueMinor,
+          grossAmountMinor: s.input.totalMinor,
+          discountMinor: s.input.totalMinor - amountDueMinor,
+          lines: s.input.lines,
+          ...(s.input.points && { customer: s.input.points.customer }),
+          ...(s.pointsRedemption && { pointsRedemptionIds: [s.pointsRedemption.redemptionId] }),
+        });
+        references.capillaryBillNumber = checkoutReference(s.ref);
+        references.capillaryTransactionId = tx.transactionId;
+      }),
+    ...capillaryCoupons.map((c) =>
+      forward(`coupon ${c.code} redeem`, 'capillary', async () => {
+        await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: s.input.points?.customer });
+      }),
+    ),
+    s.input.postTender &&
+      forward('post-tender transaction', 'cmc', async () => {
+        const sent = await afterPayment.sendPostTender(s.ref, {
+          terminalId: s.input.till,
+          posLocationId: s.input.store,
+          amountMinor: amountDueMinor,
+          transactionDate: s.input.performedOn,
+          lines: s.input.lines,
+        });
+        references.cmcTransactionId = sent.vendorTransactionId;
+        postTender = {
+          ...(sent.qrCodeWidget?.qrCodeLinkUrl && { qrCodeLinkUrl: sent.qrCodeWidget.qrCodeLinkUrl }),
+          ...(sent.qrCodeWidget?.shortLinkUrl && { shortLinkUrl: sent.qrCodeWidget.shortLinkUrl }),
+          ...(sent.cfsTemplate?.cfsCarouselUrl && { cfsCarouselUrl: sent.cfsTemplate.cfsCarouselUrl }),
+        };
+      }),
+  ]);
+
+  // Last: a validated Coupontools coupon cannot be given back.
+  for (const c of s.acceptedCoupons().filter((c) => c.provider === 'coupontools')) {
+    await forward(`coupon ${c.code} validate`, 'coupontools', async () => {
+      await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: paidMinor ?? amountDueMinor });
+    });
+  }
+
+  const customer = s.loyaltyCustomer;
+  const awardedMinor = s.purchase?.awardedMinor ?? 0;
+  const spentMinor = (s.purchase?.spend?.approvedMinor ?? 0) + (s.purchase?.automaticSpendMinor ?? 0);
+  return {
+    currency: s.ref.currency,
+    totalMinor: s.input.totalMinor,
+    amountDueMinor,
+    paidMinor: paidMinor ?? amountDueMinor,
+    awardedMinor,
+    spentMinor,
+    ...(customer && {
+      walletBalanceBeforeMinor: customer.walletBalanceMinor,
+      walletBalanceAfterMinor: customer.walletBalanceMinor + awardedMinor - spentMinor,
+    }),
+    pointsRedeemed: s.pointsRedemption?.points ?? 0,
+    pointsValueMinor: s.pointsRedemption?.valueMinor ?? 0,
+    coupons: s.acceptedCoupons().map((c) => ({ provider: c.provider, code: c.code, ...(c.valueMinor !== undefined && { valueMinor: c.valueMinor }) })),
+    ...(postTender && { postTender }),
+    references,
+    exceptions,
+  };
+}
