@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities';
@@ -91,12 +94,20 @@ export function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutI
   };
 }
 
+/**
+ * Where recorded histories live: one JSON file per saga path, replayed by replay.test.ts so a
+ * workflow change that would break running sagas fails CI. `RECORD_HISTORIES=1 npm test --
+ * test/workflows` rewrites them (only when the change is meant to need a patched() guard).
+ */
+export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+
 /** Starts a worker with the given activities and runs `scenario` against one checkout. */
 export async function withSaga<T>(
   env: TestWorkflowEnvironment,
   activities: Activities,
   input: CheckoutInput,
   scenario: (start: () => Promise<unknown>, handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>) => Promise<T>,
+  recordAs?: string,
 ): Promise<T> {
   const taskQueue = `wf-test-${randomUUID()}`;
   const worker = await Worker.create({
@@ -115,5 +126,12 @@ export async function withSaga<T>(
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
-  return worker.runUntil(scenario(start, env.client.workflow.getHandle(input.checkoutId)));
+  const result = await worker.runUntil(scenario(start, env.client.workflow.getHandle(input.checkoutId)));
+  if (process.env.RECORD_HISTORIES && recordAs) {
+    const history = await env.client.workflow.getHandle(input.checkoutId).fetchHistory();
+    mkdirSync(HISTORIES_DIR, { recursive: true });
+    // Protobuf binary: protobufjs's JSON codec fails inside Jest's module registry ("type must be a Type").
+    writeFileSync(path.join(HISTORIES_DIR, `${recordAs}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+  }
+  return result;
 }

@@ -36,7 +36,7 @@ describe(checkoutWorkflow.name, () => {
       const receipt = await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
       await handle.result();
       return { quote, commitment, receipt };
-    });
+    }, 'completed');
 
     expect(quote).toMatchObject({
       state: 'reserved',
@@ -74,7 +74,7 @@ describe(checkoutWorkflow.name, () => {
       const q = await start();
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return q;
-    })) as CheckoutQuote;
+    }, 'reserve-refusals-then-cancel')) as CheckoutQuote;
 
     expect(quote.coupons).toEqual([
       { provider: 'coupontools', code: 'USED', accepted: false, refusal: { vendor: 'coupontools', code: '514', reason: 'This coupon was already used' } },
@@ -89,7 +89,7 @@ describe(checkoutWorkflow.name, () => {
     const { error, view } = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
       const error = await start().catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
-    });
+    }, 'customer-rejected');
 
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(view.state).toBe('compensated');
@@ -106,7 +106,7 @@ describe(checkoutWorkflow.name, () => {
       // A POS retry of the cancel gets the same answer and undoes nothing twice.
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return (await handle.result()) as CheckoutView;
-    });
+    }, 'cancel-after-commit');
 
     expect(view.state).toBe('cancelled');
     const undos = calls.filter((c) => /^(void|reverse|release)/.test(c));
@@ -127,7 +127,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       const error = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
-    });
+    }, 'commit-failed-compensated');
 
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(calls.filter((c) => c === 'submitLoyaltyPurchase')).toHaveLength(5);
@@ -143,7 +143,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return (await handle.result()) as CheckoutView;
-    });
+    }, 'compensation-failed');
 
     expect(view.state).toBe('compensation_failed');
     expect(view.failureReason).toContain('unlock refused');
@@ -154,7 +154,7 @@ describe(checkoutWorkflow.name, () => {
     const view = await withSaga(env, happyActivities(calls, transitions), checkoutInput({ holdTimeoutMs: 1500, points: undefined }), async (start, handle) => {
       await start();
       return (await handle.result()) as CheckoutView;
-    });
+    }, 'expired');
 
     expect(view.state).toBe('expired');
     expect(calls).toEqual(expect.arrayContaining(['releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
@@ -167,7 +167,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       return handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
-    });
+    }, 'complete-exception');
 
     expect(receipt.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
     expect(calls).not.toContain('releaseCoupon:coupontools:CT1');
@@ -186,7 +186,7 @@ describe(checkoutWorkflow.name, () => {
       // The cancelled saga has ended: Temporal itself refuses further updates.
       await expect(handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).rejects.toThrow(/already completed/);
       expect((await handle.query(checkoutView)).state).toBe('cancelled');
-    });
+    }, 'invalid-state-and-retries');
     expect(calls.filter((c) => c.startsWith('submitLoyaltyPurchase'))).toHaveLength(1);
   });
 });
