@@ -12,7 +12,6 @@ import {
   IsNumber,
   IsObject,
   IsOptional,
-  IsPositive,
   IsString,
   Length,
   Matches,
@@ -41,6 +40,9 @@ const KEY_TOKEN_MESSAGE = 'must contain only letters, digits, "_", "-" and "."';
 /** Decimal string in the checkout currency; the currency's own precision is checked when converting. */
 const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 const AMOUNT_MESSAGE = 'must be a non-negative decimal string such as "10.00"';
+/** Codes and identifiers must say something: whitespace alone is no product, coupon or customer. */
+const NOT_BLANK = /\S/;
+const NOT_BLANK_MESSAGE = 'must not be blank';
 /** An instant with its zone: a till's local time without an offset is ambiguous. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -51,6 +53,7 @@ export class CustomerIdentifierDto {
   type: CustomerIdentifierType;
 
   @ApiProperty({ example: '22265577', description: 'Card, access token, phone, e-mail or account number' })
+  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
   @Length(1, 128)
   @IsString()
   @IsDefined({ message: 'is required' })
@@ -73,6 +76,7 @@ export class CustomerDto {
 
 export class CheckoutLineDto {
   @ApiProperty({ example: 'Soft Drinks', description: 'Product code as the loyalty vendor knows it' })
+  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
   @Length(1, 100)
   @IsString()
   @IsDefined({ message: 'is required' })
@@ -85,9 +89,11 @@ export class CheckoutLineDto {
   description?: string;
 
   @ApiProperty({ example: 1 })
+  // maxDecimalPlaces crashes on exponent notation (5e-324), so the range checks run before it.
+  @IsNumber({ maxDecimalPlaces: 3 }, { message: 'must have at most 3 decimal places' })
   @Max(100_000)
-  @IsPositive()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @Min(0.001)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsDefined({ message: 'is required' })
   quantity: number;
 
@@ -149,6 +155,7 @@ export class CouponDto {
   provider: CouponProvider;
 
   @ApiProperty({ example: 'kkfiznr8Yp8630h82es8d' })
+  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
   @Length(1, 64)
   @IsString()
   @IsDefined({ message: 'is required' })
@@ -205,6 +212,7 @@ export class CreateCheckoutDto {
   @ApiProperty({ type: [CheckoutLineDto] })
   @Type(() => CheckoutLineDto)
   @ValidateNested({ each: true })
+  @IsObject({ each: true, message: 'each line must be an object' })
   @ArrayMaxSize(500)
   @ArrayMinSize(1)
   @IsArray()
@@ -228,6 +236,7 @@ export class CreateCheckoutDto {
   @ApiPropertyOptional({ type: [CouponDto] })
   @Type(() => CouponDto)
   @ValidateNested({ each: true })
+  @IsObject({ each: true, message: 'each coupon must be an object' })
   @ArrayMaxSize(20)
   @IsArray()
   @IsOptional()
