@@ -34,7 +34,7 @@ export interface TestStack {
  * The real system in one test file: the vendor sandbox and the API on real ports, a worker on its
  * own task queue against the suite's Temporal dev server, and the migrated test database.
  */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
   quietTemporalRuntime();
   const sandbox: FastifyInstance = buildSandboxApp();
   await sandbox.listen({ host: '127.0.0.1', port: 0 });
@@ -50,15 +50,18 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();
-  const workerConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker: Worker = await createCheckoutWorker({
-    connection: workerConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    dataSource,
-    vendors: createVendorRegistry(config),
-  });
-  const workerRun = worker.run();
+  // Without an in-process worker the test runs its own worker processes (see worker-process.ts).
+  const workerConnection = options.worker === false ? undefined : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker: Worker | undefined = workerConnection
+    ? await createCheckoutWorker({
+        connection: workerConnection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        dataSource,
+        vendors: createVendorRegistry(config),
+      })
+    : undefined;
+  const workerRun = worker?.run();
   const api: INestApplication = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const apiPort = (api.getHttpServer().address() as { port: number }).port;
@@ -72,9 +75,9 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     temporal,
     async stop() {
       await api.close();
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
-      await workerConnection.close();
+      await workerConnection?.close();
       await temporal.connection.close();
       await dataSource.destroy();
       await sandbox.close();

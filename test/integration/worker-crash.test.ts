@@ -1,0 +1,70 @@
+import type { ChildProcess } from 'node:child_process';
+import request from 'supertest';
+import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { referenceCheckoutBody } from '../support/checkout-requests';
+import { countEffects, injectFault, journalOf } from '../support/journal';
+import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { buildDist, startWorkerProcess } from '../support/worker-process';
+
+/**
+ * The worker process dies (SIGKILL, no goodbye) in the middle of 20 concurrent checkouts; a new one
+ * starts. Every checkout must finish, every vendor effect must be in the journal exactly once, and
+ * the audit trail must hold each transition once.
+ */
+describe('a worker killed mid-checkout', () => {
+  let stack: TestStack;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    buildDist();
+    // The API waits long enough for sagas whose activities must time out on the dead worker first.
+    stack = await startTestStack({ CHECKOUT_ANSWER_TIMEOUT_MS: '120000' }, { worker: false });
+    workers.push(await startWorkerProcess(stack.config, 'worker-crash-1.log'));
+  }, 120_000);
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
+    await stack?.stop();
+  });
+
+  it('lets 20 concurrent checkouts finish after a SIGKILL and restart, with no duplicate effect or audit row', async () => {
+    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+    // Slow every vendor call so the kill lands while checkouts are in flight.
+    await injectFault(stack.sandboxUrl, { path: '/*', kind: 'latency', latencyMs: 250 });
+    const refs = Array.from({ length: 20 }, () => uniquePosReference('KILL'));
+    const bodies = await Promise.all(refs.map((ref) => referenceCheckoutBody(stack.sandboxUrl, ref, { complete: true })));
+    const answers = Promise.all(bodies.map((body) => request(stack.apiUrl).post('/v1/checkouts').timeout(170_000).send(body)));
+
+    await new Promise((r) => setTimeout(r, 2500));
+    const before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
+    workers[0].kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
+    workers.push(await startWorkerProcess(stack.config, 'worker-crash-2.log'));
+    const responses = await answers;
+
+    expect(before.length).toBeGreaterThan(0); // the kill did land mid-flight
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(responses.map((r) => r.body.state)).toEqual(Array(20).fill('completed'));
+    for (const [i, ref] of refs.entries()) {
+      const counts = countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${ref}`));
+      // All 20 share the sandbox's one customer, so later ones find the wallet or points spent:
+      // a refused spend or redemption is no effect, but never a doubled one.
+      const receipt = responses[i].body.receipt;
+      expect({ ref, counts }).toEqual({
+        ref,
+        counts: {
+          'crmcom:purchase.create': 1,
+          ...(receipt.spent !== '0.00' && { 'crmcom:spend.create': 1 }),
+          ...(receipt.pointsRedeemed > 0 && { 'capillary:points.redeem': 1 }),
+          'capillary:transaction.add': 1,
+          'coupontools:coupon.lock': 1,
+          'coupontools:coupon.validate': 1,
+          'cmc:posttender.transaction': 1,
+        },
+      });
+      const transitions = await stack.dataSource
+        .getRepository(AuditEvent)
+        .find({ where: { checkoutId: `checkout:demo:S1:T1:${ref}`, kind: 'transition' }, order: { id: 'ASC' } });
+      expect(transitions.map((t) => t.outcome)).toEqual(['reserved', 'committed', 'completed']);
+    }
+  }, 180_000);
+});
