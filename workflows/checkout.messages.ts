@@ -1,9 +1,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CheckoutCommitment, CheckoutQuote, CheckoutReceipt, CheckoutView } from './checkout.contract';
+import type { CheckoutView } from './checkout.contract';
 
-/** The POS drives a checkout with these Updates (the first one through Update-with-Start). */
-export const reserveCheckout = defineUpdate<CheckoutQuote>('reserveCheckout');
-export const commitCheckout = defineUpdate<CheckoutCommitment, [{ spendMinor?: number }]>('commitCheckout');
-export const completeCheckout = defineUpdate<CheckoutReceipt, [{ paidMinor?: number; method?: string }]>('completeCheckout');
+/**
+ * The POS drives a checkout with these Updates (the first one through Update-with-Start). Each
+ * answers with a snapshot of the checkout's view as the phase left it, so the API never needs a
+ * query (which would queue behind the workflow's tasks) to answer the till.
+ */
+export const reserveCheckout = defineUpdate<CheckoutView>('reserveCheckout');
+export const commitCheckout = defineUpdate<CheckoutView, [{ spendMinor?: number }]>('commitCheckout');
+export const completeCheckout = defineUpdate<CheckoutView, [{ paidMinor?: number; method?: string }]>('completeCheckout');
 export const cancelCheckout = defineUpdate<CheckoutView>('cancelCheckout');
 export const checkoutView = defineQuery<CheckoutView>('checkoutView');

@@ -92,7 +92,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
         const quote = await reserve(s, new Date(holdExpiresAt).toISOString());
         s.view.quote = quote;
         await enter('reserved', 'reserve');
-        return quote;
+        return snapshot(s.view);
       }),
     { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) },
   );
@@ -105,7 +105,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
         const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
         s.view.commitment = commitment;
         await enter('committed', 'commit');
-        return commitment;
+        return snapshot(s.view);
       }),
     { validator: (_: { spendMinor?: number }) => requireState(s.state, ['reserved'], 'commit', phases.commit, busy) },
   );
@@ -117,7 +117,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
         const receipt = await complete(s, paidMinor);
         s.view.receipt = receipt;
         await enter('completed', 'complete');
-        return receipt;
+        return snapshot(s.view);
       }),
     { validator: (_: { paidMinor?: number }) => requireState(s.state, ['committed'], 'complete', phases.complete, busy) },
   );
@@ -127,7 +127,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     () =>
       once('cancel', async () => {
         await unwind('cancelled', 'cancel');
-        return s.view;
+        return snapshot(s.view);
       }),
     { validator: () => requireState(s.state, ['pending', 'reserved', 'committed'], 'cancel', phases.cancel, busy) },
   );
@@ -141,12 +141,17 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
       await once('cancel', async () => {
         s.view.failureReason = `no call from the POS within ${Math.round(input.holdTimeoutMs / 1000)} s`;
         await unwind('expired', 'expire');
-        return s.view;
+        return snapshot(s.view);
       });
     }
   }
   await condition(allHandlersFinished);
   return s.view;
+}
+
+/** The view as it is now: later phases must not change what an earlier answer said. */
+function snapshot(view: CheckoutView): CheckoutView {
+  return JSON.parse(JSON.stringify(view)) as CheckoutView;
 }
 
 /** Update validator: refuses calls the current state does not allow, before anything is recorded. */

@@ -56,8 +56,8 @@ export class CheckoutSagaGateway {
     const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId);
     let outcome: PhaseOutcome;
     try {
-      await this.temporal.workflow.executeUpdateWithStart(reserveCheckout, { startWorkflowOperation: start, updateId: 'reserve' });
-      outcome = await this.viewOf(handle(), false);
+      const view = await this.temporal.workflow.executeUpdateWithStart(reserveCheckout, { startWorkflowOperation: start, updateId: 'reserve' });
+      outcome = { view, rejected: false, pending: false };
     } catch (err) {
       outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
     }
@@ -74,12 +74,13 @@ export class CheckoutSagaGateway {
           : phase === 'complete'
             ? await handle.startUpdate(completeCheckout, { args: [{ paidMinor: args.paidMinor }], updateId: phase, waitForStage: 'ACCEPTED' })
             : await handle.startUpdate(cancelCheckout, { updateId: phase, waitForStage: 'ACCEPTED' });
-      const answered = await Promise.race([
-        update.result().then(() => true),
-        new Promise<false>((resolve) => setTimeout(() => resolve(false), this.config.CHECKOUT_ANSWER_TIMEOUT_MS).unref()),
+      const view = await Promise.race([
+        update.result(),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), this.config.CHECKOUT_ANSWER_TIMEOUT_MS).unref()),
       ]);
-      const outcome = await this.viewOf(handle, false);
-      return { ...outcome, pending: !answered };
+      if (view) return { view, rejected: false, pending: false };
+      // Still running (a vendor retried after payment, say): answer with where it is now.
+      return { view: await handle.query(checkoutView), rejected: false, pending: true };
     } catch (err) {
       return this.outcomeOfFailure(handle, err, phase);
     }
@@ -103,15 +104,14 @@ export class CheckoutSagaGateway {
     }
   }
 
-  private async viewOf(handle: WorkflowHandle<typeof checkoutWorkflow>, rejected: boolean): Promise<PhaseOutcome> {
-    return { view: await handle.query(checkoutView), rejected, pending: false };
-  }
-
   /** Refusals are answers; a wrong-state call is a 409; a closed saga answers with its final view. */
   private async outcomeOfFailure(handle: WorkflowHandle<typeof checkoutWorkflow>, err: unknown, phase: string): Promise<PhaseOutcome> {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
-      if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') return this.viewOf(handle, true);
+      if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') {
+        // The saga refused or failed and has unwound: its result is the final view.
+        return { view: (await handle.result()) as CheckoutView, rejected: true, pending: false };
+      }
       if (cause.type === FailureTypes.invalidState) {
         throw new ProblemException({
           type: '/problems/invalid-checkout-state',

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import type { CheckoutCommitment, CheckoutQuote, CheckoutReceipt, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
+import type { CheckoutQuote, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { testTemporalAddress } from '../support/test-env';
@@ -31,9 +31,9 @@ describe(checkoutWorkflow.name, () => {
   it('reserves, commits and completes with the vendors\' figures on the receipt, validating Coupontools last', async () => {
     const input = checkoutInput();
     const { quote, commitment, receipt } = await withSaga(env, happyActivities(calls, transitions), input, async (start, handle) => {
-      const quote = (await start()) as CheckoutQuote;
-      const commitment = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
-      const receipt = await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+      const quote = ((await start()) as CheckoutView).quote;
+      const commitment = (await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' })).commitment;
+      const receipt = (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
       await handle.result();
       return { quote, commitment, receipt };
     }, 'completed');
@@ -48,9 +48,9 @@ describe(checkoutWorkflow.name, () => {
       ],
     });
     // CRM.COM approved 4.00 of the 5.00 asked: the POS deducts what the vendor approved.
-    expect((commitment as CheckoutCommitment).discounts).toEqual({ spendMinor: 400, automaticSpendMinor: 0, pointsMinor: 100, couponsMinor: 400 });
-    expect((commitment as CheckoutCommitment).amountDueMinor).toBe(100);
-    expect(receipt as CheckoutReceipt).toMatchObject({
+    expect(commitment?.discounts).toEqual({ spendMinor: 400, automaticSpendMinor: 0, pointsMinor: 100, couponsMinor: 400 });
+    expect(commitment?.amountDueMinor).toBe(100);
+    expect(receipt).toMatchObject({
       awardedMinor: 10,
       spentMinor: 400,
       walletBalanceBeforeMinor: 1000,
@@ -71,9 +71,9 @@ describe(checkoutWorkflow.name, () => {
     activities.lookUpCoupon = async (_r, _p, code) => ({ code, redeemable: false, refusal: { code: '514', reason: 'This coupon was already used' } });
     activities.checkPoints = async () => ({ redeemable: false, points: 100, valueMinor: 0, refusal: { code: '803', reason: 'Not enough points' } });
     const quote = (await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'USED' }] }), async (start, handle) => {
-      const q = await start();
+      const view = (await start()) as CheckoutView;
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
-      return q;
+      return view.quote;
     }, 'reserve-refusals-then-cancel')) as CheckoutQuote;
 
     expect(quote.coupons).toEqual([
@@ -166,10 +166,10 @@ describe(checkoutWorkflow.name, () => {
     const receipt = await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
-      return handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+      return (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
     }, 'complete-exception');
 
-    expect(receipt.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
+    expect(receipt?.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
     expect(calls).not.toContain('releaseCoupon:coupontools:CT1');
   });
 
