@@ -45,5 +45,26 @@ function toProblem(exception: unknown): ProblemDetails {
       errors: [{ field: 'body', message: (exception as Error).message }],
     };
   }
+  if (isTemporalUnavailable(exception)) {
+    // Nothing was started or changed: the POS retries with the same key after Retry-After.
+    return {
+      type: '/problems/temporarily-unavailable',
+      title: 'The checkout service is temporarily unavailable',
+      status: 503,
+      detail: 'The workflow engine cannot be reached; retry the same request shortly',
+      retryAfterSeconds: 5,
+    };
+  }
   return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged' };
+}
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client, at any depth of causes. */
+function isTemporalUnavailable(exception: unknown): boolean {
+  let e: unknown = exception;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
