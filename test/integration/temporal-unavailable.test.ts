@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../src/api-app';
+import { loadConfig } from '../../src/config/app-config';
+import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { TEST_DATABASE_URL } from '../support/test-env';
+
+/** With the workflow engine out of reach, a till gets 503 and Retry-After, never a 500. */
+describe('the API while Temporal is unreachable', () => {
+  let api: INestApplication;
+
+  beforeAll(async () => {
+    // Port 9 (discard) on loopback: nothing answers gRPC there.
+    api = await createApiApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:9' }));
+    await api.listen(0, '127.0.0.1');
+  });
+  afterAll(() => api?.close());
+
+  it('answers a checkout with 503 problem+json and Retry-After', async () => {
+    const res = await request(api.getHttpServer()).post('/v1/checkouts').send(oneShotCheckoutBody('UNAVAILABLE1'));
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ type: '/problems/temporarily-unavailable', status: 503 });
+  }, 60_000);
+});
