@@ -1,0 +1,102 @@
+import type { CustomerIdentifier, PointsCustomer } from './capabilities';
+import type { CapillaryClient } from './capillary-client';
+import {
+  CODES,
+  VENDOR,
+  expectItem,
+  failure,
+  identifierValue,
+  list,
+  num,
+  readStatus,
+  reasonFor,
+  str,
+  unsupportedIdentifier,
+  v11Items,
+  v11Key,
+  v11Request,
+  type Item,
+  type Json,
+} from './capillary-envelope';
+import type { VendorCallContext } from './vendor-call';
+import { vendorRejection, vendorUnavailable } from './vendor-errors';
+import type { VendorResponse } from './vendor-http';
+
+/**
+ * Capillary's customer endpoints: finding (and enrolling) the loyalty customer, and the customer's
+ * redemption history, which points and coupons search when a reply was lost.
+ */
+export class CapillaryCustomers {
+  constructor(private readonly client: CapillaryClient) {}
+
+  async find(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean } = {}): Promise<PointsCustomer> {
+    const key = requireKey(identifier);
+    const found = await this.get(ctx, identifier, key);
+    if ('customer' in found) return found.customer;
+    if (!options.enrol) {
+      throw vendorRejection({ vendor: VENDOR, code: String(found.notFound), reason: reasonFor(found.notFound) });
+    }
+    // customer/add has no undo and none is needed; a lost reply is harmless because every attempt
+    // starts with customer/get and finds the customer this call created.
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'customer.add',
+      method: 'POST',
+      path: '/v1.1/customer/add',
+      body: { root: { customer: [{ [key]: identifierValue(identifier), type: 'LOYALTY', source: 'INSTORE' }] } },
+    }, (r) => ({ vendorReference: str(customerItem(r, 'customer.add').data.user_id) ?? null }));
+    return toPointsCustomer(identifier, customerItem(res, 'customer.add').data);
+  }
+
+  /** GET v1.1/customer/redemptions, one kind at a time. */
+  async redemptions(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, type: 'points' | 'coupons'): Promise<unknown> {
+    const res = await this.client.call<Json>(ctx, {
+      operation: `customer.redemptions.${type}`,
+      method: 'GET',
+      path: '/v1.1/customer/redemptions',
+      query: { type, [key]: identifierValue(identifier) },
+    }, (r) => (redemptionHistory(r), {}));
+    return redemptionHistory(res);
+  }
+
+  private async get(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string): Promise<{ customer: PointsCustomer } | { notFound: number }> {
+    const found = (c: number) => c === 1000 || CODES.customerNotFound.has(c);
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'customer.get',
+      method: 'GET',
+      path: '/v1.1/customer/get',
+      query: { user_id: 'true', [key]: identifierValue(identifier) },
+    }, (r) => ({ vendorReference: str(customerItem(r, 'customer.get', found).data.user_id) ?? null }));
+    const item = customerItem(res, 'customer.get', found);
+    return item.status.code === 1000 ? { customer: toPointsCustomer(identifier, item.data) } : { notFound: item.status.code };
+  }
+}
+
+/** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */
+export function requireKey(identifier: CustomerIdentifier) {
+  const key = v11Key(identifier);
+  if (!key) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(identifier) });
+  return key;
+}
+
+function customerItem(res: VendorResponse<unknown>, operation: string, ok: (code: number) => boolean = (c) => c === 1000): Item {
+  return expectItem(v11Items(v11Request(res, operation), ['customers', 'customer']), operation, res, ok);
+}
+
+function toPointsCustomer(identifier: CustomerIdentifier, data: Json): PointsCustomer {
+  const userId = str(data.user_id);
+  const balance = num(data.loyalty_points);
+  return { identifier, ...(userId && { vendorCustomerId: userId }), ...(balance !== undefined && { pointsBalance: balance }) };
+}
+
+/**
+ * The customer's redemption history. A lookup must not read a failed answer as "nothing found" (that
+ * would redeem twice): only an answer that lists the customer, or says the customer is unknown, counts.
+ */
+function redemptionHistory(res: VendorResponse<unknown>): unknown {
+  const root = v11Request(res, 'customer.redemptions');
+  const customer = list(root.customer)[0];
+  if (!customer) throw vendorUnavailable(VENDOR, 'customer.redemptions: answer without customer', { httpStatus: res.status, response: res.body });
+  const status = readStatus(customer.item_status);
+  if (status && !status.success && !CODES.customerNotFound.has(status.code)) throw failure(status.code, status.message, 'customer.redemptions', res);
+  return customer.redemptions;
+}

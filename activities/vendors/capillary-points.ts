@@ -1,0 +1,166 @@
+import type { CustomerIdentifier, PointsCheck, PointsCustomer, PointsRedemption } from './capabilities';
+import { money, pointsValue } from './capillary-amounts';
+import type { CapillaryClient } from './capillary-client';
+import { type CapillaryCustomers, requireKey } from './capillary-customers';
+import {
+  CODES,
+  VENDOR,
+  bool,
+  capillaryTime,
+  dig,
+  expectItem,
+  failure,
+  identifierValue,
+  isTransient,
+  list,
+  num,
+  obj,
+  reasonFor,
+  str,
+  unsupportedIdentifier,
+  v11Items,
+  v11Key,
+  v11Request,
+  v2Check,
+  v2Type,
+  type Item,
+  type Json,
+} from './capillary-envelope';
+import type { VendorCallContext } from './vendor-call';
+import { vendorRejection, vendorUnavailable } from './vendor-errors';
+import type { VendorResponse } from './vendor-http';
+
+/**
+ * Points: check, redeem, find and reverse. Capillary does not deduplicate redemptions, so a retry
+ * finds its earlier redemption by bill number (ctx.reference) in the customer's history first.
+ */
+export class CapillaryPoints {
+  constructor(
+    private readonly client: CapillaryClient,
+    private readonly customers: CapillaryCustomers,
+  ) {}
+
+  async checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck> {
+    const key = v11Key(customer.identifier);
+    if (!key) return { redeemable: false, points, valueMinor: 0, refusal: unsupportedIdentifier(customer.identifier) };
+    const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points);
+    if (bool(redeemable.is_redeemable) && status.code === 800) {
+      return { redeemable: true, points, valueMinor: pointsValue(redeemable, points, ctx.currency) ?? 0 };
+    }
+    return { redeemable: false, points, valueMinor: 0, refusal: { code: String(status.code), reason: reasonFor(status.code, status.message) } };
+  }
+
+  async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
+    const key = requireKey(customer.identifier);
+    // Capillary does not deduplicate redemptions: an earlier attempt whose reply was lost may have
+    // redeemed on this bill already, so find it before redeeming again.
+    if (ctx.attempt > 1) {
+      const earlier = await this.findPointsRedemption(ctx, customer.identifier, key);
+      if (earlier) {
+        const valueMinor = await this.priceOf(ctx, customer.identifier, key, earlier.points);
+        if (valueMinor === undefined) throw vendorUnavailable(VENDOR, 'points.isredeemable: no points value to price the redemption found');
+        return { ...earlier, valueMinor };
+      }
+    }
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'points.redeem',
+      method: 'POST',
+      path: '/v1.1/points/redeem',
+      // The saga redeems on the customer's behalf after the checkout step: no OTP round trip.
+      query: { skip_validation: 'true' },
+      body: {
+        root: {
+          redeem: [
+            {
+              points_redeemed: points,
+              customer: { [key]: identifierValue(customer.identifier) },
+              transaction_number: ctx.reference,
+              external_reference_number: ctx.reference,
+              redemption_time: capillaryTime(new Date()),
+            },
+          ],
+        },
+      },
+    }, (r) => {
+      const item = redeemItem(r);
+      return { vendorReference: str(item.data.redemption_id) ?? null, amountMinor: money(item.data.redeemed_value, ctx.currency) ?? null };
+    });
+    const data = redeemItem(res).data;
+    const redemptionId = str(data.redemption_id);
+    // Applied but unnamed: the retry's lookup will find it by bill number.
+    if (!redemptionId) throw vendorUnavailable(VENDOR, 'points.redeem: answer without redemption_id');
+    return {
+      redemptionId,
+      points: num(data.points_redeemed) ?? points,
+      valueMinor: money(data.redeemed_value, ctx.currency) ?? (await this.priceOf(ctx, customer.identifier, key, points)) ?? 0,
+      balanceAfter: num(data.balance),
+    };
+  }
+
+  async findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
+    const key = requireKey(customer.identifier);
+    const earlier = await this.findPointsRedemption(ctx, customer.identifier, key);
+    if (!earlier) return undefined;
+    const redeemed = earlier.points || points;
+    // An undo needs the id and the points only: an unpriced redemption must not block it.
+    return { ...earlier, points: redeemed, valueMinor: (await this.priceOf(ctx, customer.identifier, key, redeemed)) ?? 0 };
+  }
+
+  async reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }> {
+    const type = v2Type(customer.identifier);
+    if (!type) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(customer.identifier) });
+    const accepted = new Set([...CODES.alreadyReversed, ...CODES.unknownRedemption]);
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'points.reverse',
+      method: 'POST',
+      path: '/v2/points/reverse',
+      body: {
+        redemptionId: redemption.redemptionId,
+        pointsToBeReversed: redemption.points,
+        identifier: { type, value: identifierValue(customer.identifier) },
+      },
+    }, (r) => (v2Check(r, 'points.reverse', accepted) ? {} : { vendorReference: str(obj(r.body)?.reversalId) ?? null }));
+    return { alreadyReversed: v2Check(res, 'points.reverse', accepted) !== undefined };
+  }
+
+  private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number) {
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'points.isredeemable',
+      method: 'GET',
+      path: '/v1.1/points/isredeemable',
+      query: { points, skip_validation: 'true', [key]: identifierValue(identifier) },
+    }, (r) => (pointsCheck(r), {}));
+    return pointsCheck(res);
+  }
+
+  /** What `points` are worth now; for a redemption found after a lost reply, whose answer carried it. */
+  private async priceOf(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number): Promise<number | undefined> {
+    return pointsValue((await this.isRedeemable(ctx, identifier, key, points)).redeemable, points, ctx.currency);
+  }
+
+  /** Our redemption on this bill, from the customer's redemption history (GET v1.1/customer/redemptions). */
+  private async findPointsRedemption(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string) {
+    const rows = await this.customers.redemptions(ctx, identifier, key, 'points');
+    const row = list(dig(rows, 'points', 'point')).find((p) => str(p.transaction_number) === ctx.reference);
+    // The history names a redemption `id`; a redeem answer names it `redemption_id`. Prefer the latter when present.
+    const redemptionId = str(row?.redemption_id) ?? str(row?.id);
+    return row && redemptionId ? { redemptionId, points: num(row.points_redeemed) ?? 0 } : undefined;
+  }
+}
+
+/**
+ * isredeemable's verdict: a refusal is data (checkPoints reports it), "try later" is thrown. The
+ * published sample nests the answer in a redeem answer, so both places are read.
+ */
+function pointsCheck(res: VendorResponse<unknown>): { redeemable: Json; status: Item['status'] } {
+  const root = v11Request(res, 'points.isredeemable');
+  const nested = obj(dig(root, 'responses', 'points', 'response'));
+  const [item] = v11Items(nested && !dig(root, 'points', 'redeemable') ? nested : root, ['points', 'redeemable']);
+  if (!item) throw vendorUnavailable(VENDOR, 'points.isredeemable: answer without points.redeemable', { httpStatus: res.status, response: res.body });
+  if (item.status.code !== 800 && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, 'points.isredeemable', res);
+  return { redeemable: item.data, status: item.status };
+}
+
+function redeemItem(res: VendorResponse<unknown>): Item {
+  return expectItem(v11Items(v11Request(res, 'points.redeem'), ['responses', 'points']), 'points.redeem', res, (c) => c === 800);
+}

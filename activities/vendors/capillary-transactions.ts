@@ -1,0 +1,151 @@
+import { formatMinorUnits } from '../../src/common/money';
+import type { SaleReturn, SaleTransaction } from './capabilities';
+import type { CapillaryClient } from './capillary-client';
+import { requireKey } from './capillary-customers';
+import {
+  CODES,
+  VENDOR,
+  capillaryDate,
+  capillaryTime,
+  expectItem,
+  failure,
+  identifierValue,
+  str,
+  v11Items,
+  v11Request,
+  type Item,
+  type Json,
+} from './capillary-envelope';
+import type { VendorCallContext } from './vendor-call';
+import { vendorUnavailable } from './vendor-errors';
+import type { VendorResponse } from './vendor-http';
+
+/**
+ * Bills and their returns (v1.1 transaction/add). The bill number is unique across the org, so a
+ * retried bill is recognised by 604; a partial return has no such key and is found by bill_client_id.
+ */
+export class CapillaryTransactions {
+  constructor(private readonly client: CapillaryClient) {}
+
+  async addTransaction(ctx: VendorCallContext, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
+    const key = sale.customer ? requireKey(sale.customer) : undefined;
+    const ours = (c: number) => c === 600 || c === 687 || (ctx.attempt > 1 && c === CODES.duplicateBill);
+    const redemptions = {
+      ...(sale.pointsRedemptionIds?.length && { points_redemptions: { id: sale.pointsRedemptionIds } }),
+      ...(sale.couponRedemptionIds?.length && { coupon_redemptions: { id: sale.couponRedemptionIds } }),
+    };
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'transaction.add',
+      method: 'POST',
+      path: '/v1.1/transaction/add',
+      body: {
+        root: {
+          transaction: [
+            {
+              type: sale.customer ? 'regular' : 'not_interested',
+              number: ctx.reference,
+              amount: formatMinorUnits(sale.amountMinor, ctx.currency),
+              gross_amount: formatMinorUnits(sale.grossAmountMinor, ctx.currency),
+              discount: formatMinorUnits(sale.discountMinor, ctx.currency),
+              currency_code: ctx.currency,
+              billing_time: capillaryTime(sale.billingTime),
+              ...(sale.customer && key && { customer: { [key]: identifierValue(sale.customer) } }),
+              line_items: { line_item: lineItems(sale.lines, ctx.currency) },
+              ...(Object.keys(redemptions).length > 0 && { redemptions }),
+            },
+          ],
+        },
+      },
+    }, (r) => {
+      const item = transactionItem(r, 'transaction.add', ours);
+      return { vendorReference: str(item.data.id) ?? null, amountMinor: sale.amountMinor };
+    });
+    const item = transactionItem(res, 'transaction.add', ours);
+    if (item.status.code === CODES.duplicateBill) {
+      const earlier = await this.findTransactions(ctx, ctx.reference, sale.customer ? 'REGULAR' : 'NOT_INTERESTED');
+      const id = str(earlier[0]?.id);
+      if (!id) throw failure(item.status.code, item.status.message, 'transaction.add', res);
+      return { transactionId: id, duplicate: true };
+    }
+    const id = str(item.data.id);
+    if (!id) throw vendorUnavailable(VENDOR, 'transaction.add: answer without transaction id');
+    return { transactionId: id, duplicate: false };
+  }
+
+  async returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
+    const key = sale.customer ? requireKey(sale.customer) : undefined;
+    // A partial return (AMOUNT, LINE_ITEM) sent twice returns twice: find ours by bill_client_id first.
+    if (ctx.attempt > 1) {
+      const returns = await this.findTransactions(ctx, sale.originalBillNumber, sale.customer ? 'RETURN' : 'NOT_INTERESTED_RETURN');
+      const earlier = returns.find((t) => str(t.bill_client_id) === ctx.reference);
+      const id = str(earlier?.id);
+      if (id) return { transactionId: id, alreadyReturned: false };
+    }
+    const ours = (c: number) => c === 600 || c === 687 || CODES.alreadyReturned.has(c);
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'transaction.return',
+      method: 'POST',
+      path: '/v1.1/transaction/add',
+      body: {
+        root: {
+          transaction: [
+            {
+              type: sale.customer ? 'RETURN' : 'NOT_INTERESTED_RETURN',
+              return_type: sale.returnType,
+              number: sale.originalBillNumber,
+              bill_client_id: ctx.reference,
+              purchase_time: capillaryDate(sale.originalBillingTime),
+              billing_time: capillaryTime(sale.billingTime),
+              amount: formatMinorUnits(sale.amountMinor, ctx.currency),
+              currency_code: ctx.currency,
+              ...(sale.customer && key && { customer: { [key]: identifierValue(sale.customer) } }),
+              ...(sale.lines?.length && { line_items: { line_item: lineItems(sale.lines, ctx.currency) } }),
+            },
+          ],
+        },
+      },
+    }, (r) => {
+      const item = transactionItem(r, 'transaction.return', ours);
+      return { vendorReference: str(item.data.id) ?? null, amountMinor: sale.amountMinor };
+    });
+    const item = transactionItem(res, 'transaction.return', ours);
+    if (CODES.alreadyReturned.has(item.status.code)) return { transactionId: null, alreadyReturned: true };
+    return { transactionId: str(item.data.id) ?? null, alreadyReturned: false };
+  }
+
+  private async findTransactions(ctx: VendorCallContext, number: string, type: string): Promise<Json[]> {
+    const found = (c: number) => c === 600 || CODES.transactionNotFound.has(c);
+    const res = await this.client.call<Json>(ctx, {
+      operation: 'transaction.get',
+      method: 'GET',
+      path: '/v1.1/transaction/get',
+      query: { number, type },
+    }, (r) => (transactionItems(r, found), {}));
+    return transactionItems(res, found)
+      .filter((i) => i.status.code === 600)
+      .map((i) => i.data);
+  }
+}
+
+function transactionItem(res: VendorResponse<unknown>, operation: string, ok: (code: number) => boolean): Item {
+  return expectItem(v11Items(v11Request(res, operation), ['transactions', 'transaction']), operation, res, ok);
+}
+
+function transactionItems(res: VendorResponse<unknown>, ok: (code: number) => boolean): Item[] {
+  const items = v11Items(v11Request(res, 'transaction.get'), ['transactions', 'transaction']);
+  expectItem(items, 'transaction.get', res, ok);
+  return items;
+}
+
+function lineItems(lines: SaleTransaction['lines'], currency: string) {
+  return lines.map((line, i) => ({
+    serial: String(i + 1),
+    item_code: line.sku,
+    ...(line.description && { description: line.description }),
+    qty: String(line.quantity),
+    // rate is the unit price; sent only when the total divides exactly, never rounded.
+    ...(line.quantity > 0 && line.totalMinor % line.quantity === 0 && { rate: formatMinorUnits(line.totalMinor / line.quantity, currency) }),
+    value: formatMinorUnits(line.totalMinor, currency),
+    amount: formatMinorUnits(line.totalMinor, currency),
+  }));
+}
