@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
-import { Checkout } from '../src/checkouts/checkout.entity';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
 import { Context } from '@temporalio/activity';
 
@@ -34,24 +33,23 @@ export function createTransitionActivities({ dataSource }: { dataSource: DataSou
           })
           .orIgnore()
           .execute();
-        await tx.upsert(
-          Checkout,
-          {
-            id: ref.checkoutId,
-            merchant: ref.merchant,
-            store: ref.store,
-            till: ref.till,
-            posReference: ref.posReference,
-            state: transition.state,
-            currency: ref.currency,
-            totalMinor: transition.totalMinor,
-            awardedMinor: transition.view.receipt?.awardedMinor ?? null,
-            spentMinor: transition.view.receipt?.spentMinor ?? null,
-            receipt: transition.view.receipt ?? null,
-            view: transition.view,
-            failureReason: transition.view.rejection?.reason ?? transition.view.failureReason ?? null,
-          },
-          ['id'],
+        // Insert, or move forward only: a late attempt of an earlier transition changes nothing.
+        const v = transition.view;
+        await tx.query(
+          `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
+                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT (id) DO UPDATE SET
+             state = EXCLUDED.state, awarded_minor = EXCLUDED.awarded_minor, spent_minor = EXCLUDED.spent_minor,
+             receipt = EXCLUDED.receipt, view = EXCLUDED.view, transition_seq = EXCLUDED.transition_seq,
+             failure_reason = EXCLUDED.failure_reason, updated_at = now()
+           WHERE checkouts.transition_seq < EXCLUDED.transition_seq`,
+          [
+            ref.checkoutId, ref.merchant, ref.store, ref.till, ref.posReference, transition.state, ref.currency,
+            transition.totalMinor, v.receipt?.awardedMinor ?? null, v.receipt?.spentMinor ?? null,
+            v.receipt ? JSON.stringify(v.receipt) : null, JSON.stringify(v), transition.seq,
+            v.rejection?.reason ?? v.failureReason ?? null,
+          ],
         );
       });
     },

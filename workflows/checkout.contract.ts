@@ -186,6 +186,8 @@ export interface CheckoutView {
 
 /** A state change as the transition activity records it (audit row + projection). */
 export interface CheckoutTransition {
+  /** 1 for the saga's first transition, then +1: orders late writes. */
+  seq: number;
   state: CheckoutState;
   step: string;
   totalMinor: number;

@@ -1,6 +1,8 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
+  isCancellation,
   log,
   setHandler,
   upsertSearchAttributes,
@@ -36,30 +38,39 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
   let holdExpiresAt = workflowNow() + input.holdTimeoutMs;
   const phases: Partial<Record<'reserve' | 'commit' | 'complete' | 'cancel', Promise<unknown>>> = {};
 
+  let transitions = 0;
   const enter = async (state: CheckoutState, step: string) => {
+    transitions += 1;
+    const seq = transitions;
     s.state = state;
     s.view.state = state;
     upsertSearchAttributes([
       { key: SearchAttributes.state, value: state },
       { key: SearchAttributes.vendors, value: s.vendors() },
     ]);
-    await bookkeeping.recordCheckoutTransition(s.ref, { state, step, totalMinor: input.totalMinor, view: s.view });
+    await bookkeeping.recordCheckoutTransition(s.ref, { seq, state, step, totalMinor: input.totalMinor, view: s.view });
   };
 
-  /** Unwinds every registered undo and lands in `target`, or compensation_failed if any undo failed. */
-  const unwind = async (target: 'cancelled' | 'expired' | 'compensated', step: string) => {
-    if (s.compensations.size > 0) await enter('compensating', step);
-    const outcomes = await s.compensations.unwind();
-    s.view.compensations.push(...outcomes);
-    const failed = outcomes.filter((o) => o.outcome === 'failed');
-    if (failed.length > 0) {
-      s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
-      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
-      await enter('compensation_failed', step);
-    } else {
-      await enter(target, step);
-    }
-  };
+  /**
+   * Unwinds every registered undo and lands in `target`, or compensation_failed if any undo failed.
+   * Entirely non-cancellable: a cancel from the Temporal UI must still undo, and record, everything.
+   */
+  let unwinding: Promise<void> | undefined;
+  // Once per saga: an operator's cancel arriving while a failed phase unwinds joins that unwind.
+  const unwind = (target: 'cancelled' | 'expired' | 'compensated', step: string) =>
+    (unwinding ??= CancellationScope.nonCancellable(async () => {
+      if (s.compensations.size > 0) await enter('compensating', step);
+      const outcomes = await s.compensations.unwind();
+      s.view.compensations.push(...outcomes);
+      const failed = outcomes.filter((o) => o.outcome === 'failed');
+      if (failed.length > 0) {
+        s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
+        log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
+        await enter('compensation_failed', step);
+      } else {
+        await enter(target, step);
+      }
+    }));
 
   /** Runs a phase once: a repeated call (a POS retry under another update id) gets the same answer. */
   const once = <T>(name: keyof typeof phases, run: () => Promise<T>): Promise<T> => {
@@ -71,7 +82,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
         const rejected = err instanceof ApplicationFailure && err.type === FailureTypes.checkoutRejected;
         if (rejected) s.view.rejection = err.details?.[0] as CheckoutView['rejection'];
         else s.view.failureReason = `${name} failed: ${describeFailure(err)}`;
-        await unwind('compensated', name);
+        // After payment nothing is undone; the complete phase records its own exceptions.
+        if (name !== 'complete' && !isFinalState(s.state)) await unwind('compensated', name);
         throw rejected
           ? err
           : ApplicationFailure.create({ type: 'CheckoutFailed', message: s.view.failureReason ?? 'failed', nonRetryable: true });
@@ -132,20 +144,34 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     { validator: () => requireState(s.state, ['pending', 'reserved', 'committed'], 'cancel', phases.cancel, busy) },
   );
 
-  // Hold time: reserved or committed effects are released when the POS goes quiet.
-  while (!isFinalState(s.state)) {
-    const seen = activity;
-    const remaining = holdExpiresAt - workflowNow();
-    const progressed = await condition(() => activity !== seen || isFinalState(s.state), Math.max(remaining, 1));
-    if (!progressed && !busy && !isFinalState(s.state) && workflowNow() >= holdExpiresAt) {
-      await once('cancel', async () => {
-        s.view.failureReason = `no call from the POS within ${Math.round(input.holdTimeoutMs / 1000)} s`;
-        await unwind('expired', 'expire');
-        return snapshot(s.view);
-      });
+  try {
+    // Hold time: reserved or committed effects are released when the POS goes quiet.
+    while (!isFinalState(s.state)) {
+      if (busy) {
+        // A phase is running (perhaps retrying a vendor after payment for hours): wait for it
+        // without arming timers, so the history does not grow while we wait.
+        await condition(() => !busy || isFinalState(s.state));
+        continue;
+      }
+      const seen = activity;
+      const progressed = await condition(() => activity !== seen || busy || isFinalState(s.state), Math.max(holdExpiresAt - workflowNow(), 1));
+      if (!progressed && !busy && !isFinalState(s.state) && workflowNow() >= holdExpiresAt) {
+        await once('cancel', async () => {
+          s.view.failureReason = `no call from the POS within ${Math.round(input.holdTimeoutMs / 1000)} s`;
+          await unwind('expired', 'expire');
+          return snapshot(s.view);
+        });
+      }
+    }
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancelled from the Temporal UI or CLI: undo whatever is not yet final, as a POS cancel would.
+    if (!isFinalState(s.state) && s.state !== 'completed') {
+      s.view.failureReason = 'cancelled by an operator';
+      await unwind('cancelled', 'operator cancel');
     }
   }
-  await condition(allHandlersFinished);
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return s.view;
 }
 

@@ -12,7 +12,11 @@ import type { SagaState } from './saga-state';
  */
 export async function commit(s: SagaState, spendMinorAsked: number | undefined, holdExpiresAt: string): Promise<CheckoutCommitment> {
   const refusals: Refusal[] = [];
-  await Promise.all([commitLoyalty(s, spendMinorAsked, refusals), commitPoints(s, refusals)]);
+  // allSettled, not all: a failed step must not start the undos while the other step is still
+  // running, or its effect would land after its undo had found nothing to undo.
+  const results = await Promise.allSettled([commitLoyalty(s, spendMinorAsked, refusals), commitPoints(s, refusals)]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 
   const spendMinor = s.purchase?.spend?.approvedMinor ?? 0;
   const automaticSpendMinor = s.purchase?.automaticSpendMinor ?? 0;
@@ -49,8 +53,8 @@ async function commitLoyalty(s: SagaState, spendMinorAsked: number | undefined, 
   } catch (err) {
     const refusal = asRefusal(err);
     if (!refusal) throw err;
-    // CRM.COM refused the purchase: nothing was posted, so there is nothing to void.
-    s.compensations.discard(undo);
+    // The undo stays: a refusal on a retried attempt does not prove the first attempt posted
+    // nothing, and the void looks the purchase up by our reference ("never posted" = done).
     refusals.push(refusal);
     return;
   }
@@ -69,7 +73,7 @@ async function commitPoints(s: SagaState, refusals: Refusal[]): Promise<void> {
   } catch (err) {
     const refusal = asRefusal(err);
     if (!refusal) throw err;
-    s.compensations.discard(undo);
+    // The undo stays, as for the purchase: the reversal finds the redemption by bill, if any.
     refusals.push(refusal);
   }
 }

@@ -67,11 +67,16 @@ export async function complete(s: SagaState, paidMinor: number | undefined): Pro
       }),
   ]);
 
-  // Last: a validated Coupontools coupon cannot be given back.
+  // Last: a validated Coupontools coupon cannot be given back. One that could not be validated is
+  // unlocked, so no coupon stays locked (the exception tells finance it was honoured unvalidated).
   for (const c of s.acceptedCoupons().filter((c) => c.provider === 'coupontools')) {
+    const before = exceptions.length;
     await forward(`coupon ${c.code} validate`, 'coupontools', async () => {
       await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: paidMinor ?? amountDueMinor });
     });
+    if (exceptions.length > before) {
+      await forward(`coupon ${c.code} release`, 'coupontools', () => afterPayment.releaseCoupon(s.ref, c.provider, c.code));
+    }
   }
 
   const customer = s.loyaltyCustomer;

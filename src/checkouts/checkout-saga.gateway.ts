@@ -15,12 +15,22 @@ import { FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView }
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 
-/** What a phase call came to: the saga's view, and whether the saga refused the checkout. */
+/** What a phase call came to: the saga's view, and whether it was refused, failed or is still running. */
 export interface PhaseOutcome {
   view: CheckoutView;
+  /** A vendor refused the checkout (unknown customer): 422, the same on every retry. */
   rejected: boolean;
+  /** A vendor kept failing and everything was undone: 502, the same on every retry. */
+  failed: boolean;
   /** The phase was still running when the API stopped waiting: the POS gets 202 and polls. */
   pending: boolean;
+}
+
+/** One rule for every answer, first call or retry: the view decides. */
+export function outcomeOf(view: CheckoutView, pending = false): PhaseOutcome {
+  const rejected = Boolean(view.rejection);
+  const failed = !rejected && Boolean(view.failureReason) && ['compensating', 'compensated', 'compensation_failed'].includes(view.state);
+  return { view, rejected, failed, pending };
 }
 
 type Phase = 'commit' | 'complete' | 'cancel';
@@ -57,7 +67,7 @@ export class CheckoutSagaGateway {
     let outcome: PhaseOutcome;
     try {
       const view = await this.temporal.workflow.executeUpdateWithStart(reserveCheckout, { startWorkflowOperation: start, updateId: 'reserve' });
-      outcome = { view, rejected: false, pending: false };
+      outcome = outcomeOf(view);
     } catch (err) {
       outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
     }
@@ -78,9 +88,9 @@ export class CheckoutSagaGateway {
         update.result(),
         new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), this.config.CHECKOUT_ANSWER_TIMEOUT_MS).unref()),
       ]);
-      if (view) return { view, rejected: false, pending: false };
+      if (view) return outcomeOf(view);
       // Still running (a vendor retried after payment, say): answer with where it is now.
-      return { view: await handle.query(checkoutView), rejected: false, pending: true };
+      return outcomeOf(await handle.query(checkoutView), true);
     } catch (err) {
       return this.outcomeOfFailure(handle, err, phase);
     }
@@ -110,7 +120,7 @@ export class CheckoutSagaGateway {
     if (cause instanceof ApplicationFailure) {
       if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') {
         // The saga refused or failed and has unwound: its result is the final view.
-        return { view: (await handle.result()) as CheckoutView, rejected: true, pending: false };
+        return outcomeOf((await handle.result()) as CheckoutView);
       }
       if (cause.type === FailureTypes.invalidState) {
         throw new ProblemException({
@@ -126,7 +136,8 @@ export class CheckoutSagaGateway {
       // The saga has ended. A POS retry of a phase it finished gets that phase's answer again;
       // any other call is refused with the state the checkout ended in.
       const view = (await handle.result()) as CheckoutView;
-      if (phaseAnswered(view, phase)) return { view, rejected: Boolean(view.rejection), pending: false };
+      const outcome = outcomeOf(view);
+      if (outcome.rejected || outcome.failed || phaseAnswered(view, phase)) return outcome;
       throw new ProblemException({
         type: '/problems/invalid-checkout-state',
         title: `The checkout cannot ${phase} now`,

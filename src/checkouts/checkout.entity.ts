@@ -43,6 +43,10 @@ export class Checkout {
   @Column({ type: 'jsonb', nullable: true })
   view: CheckoutView | null;
 
+  /** The saga's count of transitions at the last write: the projection never moves backwards. */
+  @Column({ name: 'transition_seq', type: 'int', default: 0 })
+  transitionSeq: number;
+
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

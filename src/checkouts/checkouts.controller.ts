@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -20,6 +21,7 @@ import { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto
 @ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was started' })
 @ApiUnprocessableEntityResponse({ type: CheckoutViewDto, description: 'A vendor refused the checkout; `rejection.reason` is for the cashier' })
 @ApiAcceptedResponse({ type: CheckoutViewDto, description: 'Still running after the answer timeout: poll GET /v1/checkouts/{id}' })
+@ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' })
 @Controller('v1/checkouts')
 export class CheckoutsController {
   constructor(private readonly checkouts: CheckoutsService) {}
@@ -66,8 +68,8 @@ export class CheckoutsController {
   }
 }
 
-/** 422 for a refused checkout, 202 while a phase is still running, else the phase's own status. */
+/** 422 refused, 502 failed and undone, 202 still running, else the phase's own status. */
 function send(res: Response, answer: CheckoutAnswer, status: number) {
-  res.status(answer.rejected ? 422 : answer.pending ? 202 : status);
+  res.status(answer.rejected ? 422 : answer.failed ? 502 : answer.pending ? 202 : status);
   return toApiMoney(answer.view, answer.currency);
 }

@@ -47,9 +47,9 @@ export class CheckoutsService {
     }
     const replayed = memo.requestId !== requestId;
     let answer = outcome;
-    if (dto.complete && !answer.rejected && !answer.pending) {
+    if (dto.complete && !answer.rejected && !answer.failed && !answer.pending) {
       if (answer.view.state === 'reserved') answer = await this.sagas.drive(input.checkoutId, 'commit', {});
-      if (!answer.rejected && !answer.pending && answer.view.state === 'committed') {
+      if (!answer.rejected && !answer.failed && !answer.pending && answer.view.state === 'committed') {
         answer = await this.sagas.drive(input.checkoutId, 'complete', {});
       }
     }

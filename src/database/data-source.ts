@@ -3,10 +3,11 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { Checkout } from '../checkouts/checkout.entity';
 import { CreateAuditAndCheckouts1763769600000 } from '../../migrations/1763769600000-CreateAuditAndCheckouts';
 import { AddCheckoutView1763856000000 } from '../../migrations/1763856000000-AddCheckoutView';
+import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/1763942400000-AddCheckoutTransitionSeq';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
 export const ENTITIES = [AuditEvent, Checkout];
-export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000];
+export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {

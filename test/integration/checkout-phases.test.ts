@@ -123,9 +123,12 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     const posReference = uniquePosReference();
     const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
     await injectFault(stack.sandboxUrl, { path, kind: 'status', status: 503 });
-    const res = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(422);
+    const res = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(502);
 
     expect(res.body).toMatchObject({ state: 'compensated', failureReason: expect.stringContaining('commit failed') });
+    // A POS retry gets the same answer.
+    const again = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(502);
+    expect(again.body).toEqual(res.body);
     const counts = await effects(posReference);
     // Whatever was applied was undone once; the coupon hold was released once.
     expect(counts['coupontools:coupon.unlock']).toBe(1);

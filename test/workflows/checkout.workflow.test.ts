@@ -170,7 +170,6 @@ describe(checkoutWorkflow.name, () => {
     }, 'complete-exception');
 
     expect(receipt?.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
-    expect(calls).not.toContain('releaseCoupon:coupontools:CT1');
   });
 
   it('refuses a complete before commit, answers a repeated commit from its first run, and refuses all after cancel', async () => {
@@ -189,4 +188,78 @@ describe(checkoutWorkflow.name, () => {
     }, 'invalid-state-and-retries');
     expect(calls.filter((c) => c.startsWith('submitLoyaltyPurchase'))).toHaveLength(1);
   });
+
+  it('waits for a still-running commit step before undoing, so a late redemption is reversed too', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.submitLoyaltyPurchase = refusedAfterRetries(calls);
+    activities.redeemPoints = async () => {
+      await new Promise((r) => setTimeout(r, 1500));
+      calls.push('redeemPoints:done');
+      return { redemptionId: 'R9', points: 100, valueMinor: 100 };
+    };
+    const view = await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
+      return (await handle.result()) as CheckoutView;
+    }, 'commit-partial-failure');
+
+    expect(view.state).toBe('compensated');
+    expect(calls.indexOf('reversePoints:R9')).toBeGreaterThan(calls.indexOf('redeemPoints:done'));
+  }, 60_000);
+
+  it('keeps the undo of a step refused on a retried attempt: the effect of the first attempt is looked up', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.redeemPoints = refused('803', 'Not enough points');
+    await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+    }, 'points-refused-then-cancel');
+
+    expect(calls).toContain('reversePoints:unknown');
+  });
+
+  it('undoes everything when an operator cancels the workflow mid-commit', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.submitLoyaltyPurchase = async () => {
+      calls.push('submitLoyaltyPurchase');
+      await new Promise((r) => setTimeout(r, 1000));
+      return { purchaseNumber: '111', awardedMinor: 10, automaticSpendMinor: 0 };
+    };
+    const view = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
+      await start();
+      const commit = handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      await handle.cancel();
+      await commit;
+      return (await handle.result()) as CheckoutView;
+    }, 'operator-cancel-mid-commit');
+
+    expect(['cancelled', 'compensated']).toContain(view.state);
+    expect(calls).toEqual(expect.arrayContaining(['releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
+    expect(calls.some((c) => c.startsWith('voidLoyaltyPurchase'))).toBe(true);
+    expect(transitions.at(-1)?.state).toBe(view.state);
+  });
+
+  it('unlocks a Coupontools coupon whose validation was refused after payment', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.redeemCoupon = refused('514', 'already validated elsewhere');
+    await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+    }, 'complete-validate-refused');
+
+    // The refused validation (the mock records no call) is followed by the unlock, after payment.
+    expect(calls.at(-1)).toBe('releaseCoupon:coupontools:CT1');
+    expect(calls.indexOf('releaseCoupon:coupontools:CT1')).toBeGreaterThan(calls.indexOf('sendPostTender'));
+  });
 });
+
+/** A purchase that fails at once on every attempt (the vendor refuses connections). */
+function refusedAfterRetries(calls: string[]) {
+  return async () => {
+    calls.push('submitLoyaltyPurchase');
+    throw vendorUnavailable('crmcom', 'ECONNREFUSED');
+  };
+}

@@ -24,7 +24,11 @@ describe('recorded checkout histories', () => {
         'expired',
         'invalid-state-and-retries',
         'reserve-refusals-then-cancel',
-      ].map((n) => `${n}.history.pb`),
+        'commit-partial-failure',
+        'points-refused-then-cancel',
+        'operator-cancel-mid-commit',
+        'complete-validate-refused',
+      ].sort().map((n) => `${n}.history.pb`),
     );
   });
 
