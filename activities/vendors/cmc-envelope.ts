@@ -1,5 +1,5 @@
 import type { PostTenderReceipt, PostTenderTransaction } from './capabilities';
-import { vendorRejection, vendorUnavailable } from './vendor-errors';
+import { vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
 /** ClearLine's `{data: ...}` answers and its refusals, read for the CMC adapter (cmc.vendor.ts). */
@@ -83,8 +83,8 @@ export function statusRejection(posStatus: string, tx: PostTenderTransaction, re
 }
 
 export function isSessionRefusal(err: unknown): boolean {
-  const detail = (err as { details?: Array<{ code?: string; response?: ProblemDetails }> }).details?.[0];
-  return detail?.code === 'HTTP_400' && Object.keys(detail.response?.errors ?? {}).some((k) => k.toLowerCase() === 'sessionid');
+  const response = vendorResponseOf(err) as ProblemDetails | undefined;
+  return errorCode(err) === 'HTTP_400' && Object.keys(response?.errors ?? {}).some((k) => k.toLowerCase() === 'sessionid');
 }
 
 export function errorCode(err: unknown): string | undefined {

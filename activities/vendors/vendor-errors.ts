@@ -17,14 +17,34 @@ export interface UnavailableDetails {
   response?: unknown;
 }
 
+/**
+ * The vendor's raw answer rides on the failure as a hidden property: VendorHttp puts its redacted
+ * excerpt in the audit row, but it never enters the failure's details, which Temporal stores in
+ * the workflow history (a vendor's error body can echo a phone number or a name).
+ */
+const VENDOR_RESPONSE = Symbol('vendorResponse');
+
+function withHiddenResponse(failure: ApplicationFailure, response: unknown): ApplicationFailure {
+  if (response !== undefined) Object.defineProperty(failure, VENDOR_RESPONSE, { value: response, enumerable: false });
+  return failure;
+}
+
+export function vendorResponseOf(err: unknown): unknown {
+  return err !== null && typeof err === 'object' ? (err as Record<symbol, unknown>)[VENDOR_RESPONSE] : undefined;
+}
+
 /** The vendor refused: retrying cannot change the answer. */
 export function vendorRejection(details: RejectionDetails): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: FailureTypes.vendorRejection,
-    message: `${details.vendor} refused (${details.code}): ${details.reason}`,
-    nonRetryable: true,
-    details: [details],
-  });
+  const { response, ...kept } = details;
+  return withHiddenResponse(
+    ApplicationFailure.create({
+      type: FailureTypes.vendorRejection,
+      message: `${details.vendor} refused (${details.code}): ${details.reason}`,
+      nonRetryable: true,
+      details: [kept],
+    }),
+    response,
+  );
 }
 
 /**
@@ -32,13 +52,17 @@ export function vendorRejection(details: RejectionDetails): ApplicationFailure {
  * Retry-After overrides the backoff so we never call sooner than the vendor asked.
  */
 export function vendorUnavailable(vendor: string, message: string, details: UnavailableDetails = {}): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: FailureTypes.vendorUnavailable,
-    message: `${vendor} unavailable: ${message}`,
-    nonRetryable: false,
-    nextRetryDelay: details.retryAfterMs,
-    details: [{ code: details.httpStatus ? `HTTP_${details.httpStatus}` : 'NETWORK', ...details }],
-  });
+  const { response, ...kept } = details;
+  return withHiddenResponse(
+    ApplicationFailure.create({
+      type: FailureTypes.vendorUnavailable,
+      message: `${vendor} unavailable: ${message}`,
+      nonRetryable: false,
+      nextRetryDelay: kept.retryAfterMs,
+      details: [{ code: kept.httpStatus ? `HTTP_${kept.httpStatus}` : 'NETWORK', ...kept }],
+    }),
+    response,
+  );
 }
 
 export function isRejection(err: unknown): err is ApplicationFailure {

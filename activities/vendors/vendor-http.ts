@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { redact } from './redact';
-import { vendorUnavailable } from './vendor-errors';
+import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { VendorCallContext } from './vendor-call';
 
 export interface VendorResponse<T = unknown> {
@@ -88,7 +88,7 @@ export class VendorHttp {
     } catch (err) {
       const failure = err as Error & { type?: string; nonRetryable?: boolean; details?: unknown[] };
       const rejected = failure.nonRetryable === true;
-      const detail = (failure.details?.[0] ?? {}) as { code?: string; httpStatus?: number; response?: unknown };
+      const detail = (failure.details?.[0] ?? {}) as { code?: string; httpStatus?: number };
       await ctx.recorder.record({
         vendor: this.vendor,
         operation: req.operation,
@@ -96,7 +96,7 @@ export class VendorHttp {
         httpStatus: detail.httpStatus ?? null,
         latencyMs: Math.round(performance.now() - started),
         requestExcerpt,
-        responseExcerpt: redact(detail.response ?? null),
+        responseExcerpt: redact(vendorResponseOf(err) ?? null),
         errorCode: detail.code ?? failure.type ?? null,
         errorMessage: failure.message,
       });
