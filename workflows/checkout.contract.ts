@@ -152,6 +152,8 @@ export interface CheckoutReceipt {
   totalMinor: number;
   amountDueMinor: number;
   paidMinor: number;
+  /** How the customer paid, as the POS said (card, cash…). */
+  paymentMethod?: string;
   awardedMinor: number;
   spentMinor: number;
   walletBalanceBeforeMinor?: number;
@@ -204,6 +206,8 @@ export const FailureTypes = {
   checkoutRejected: 'CheckoutRejected',
   /** An update arrived in a state that does not allow it (commit after cancel). */
   invalidState: 'InvalidCheckoutState',
+  /** A phase called again with other arguments than its first call (a different spend). */
+  phaseConflict: 'CheckoutPhaseConflict',
 } as const;
 
 export const SearchAttributes = {

@@ -20,7 +20,7 @@ import {
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
-import { describeFailure, invalidState } from './failures';
+import { describeFailure, invalidState, phaseConflict } from './failures';
 import { reserve } from './reserve-phase';
 import { SagaState } from './saga-state';
 import { workflowNow } from './workflow-clock';
@@ -95,6 +95,20 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     return phases[name] as Promise<T>;
   };
 
+  /**
+   * A phase runs once, so its first arguments are the ones that count: a later call with different
+   * ones (a spend changed after commit) is refused rather than silently answered with the first.
+   */
+  const phaseArgs: Partial<Record<keyof typeof phases, string>> = {};
+  const rememberArgs = <A>(name: keyof typeof phases, args: A): A => {
+    phaseArgs[name] ??= JSON.stringify(args ?? {});
+    return args;
+  };
+  const requireSameArgs = (name: keyof typeof phases, args: unknown) => {
+    const first = phaseArgs[name];
+    if (first !== undefined && first !== JSON.stringify(args ?? {})) throw phaseConflict(name);
+  };
+
   setHandler(checkoutView, () => s.view);
 
   setHandler(
@@ -111,27 +125,39 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   setHandler(
     commitCheckout,
-    ({ spendMinor }) =>
+    (args) =>
       once('commit', async () => {
+        const { spendMinor } = rememberArgs('commit', args);
         holdExpiresAt = workflowNow() + input.holdTimeoutMs;
         const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
         s.view.commitment = commitment;
         await enter('committed', 'commit');
         return snapshot(s.view);
       }),
-    { validator: (_: { spendMinor?: number }) => requireState(s.state, ['reserved'], 'commit', phases.commit, busy) },
+    {
+      validator: (args: { spendMinor?: number }) => {
+        requireSameArgs('commit', args);
+        requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
+      },
+    },
   );
 
   setHandler(
     completeCheckout,
-    ({ paidMinor }) =>
+    (args) =>
       once('complete', async () => {
-        const receipt = await complete(s, paidMinor);
+        const { paidMinor, method } = rememberArgs('complete', args);
+        const receipt = await complete(s, paidMinor, method);
         s.view.receipt = receipt;
         await enter('completed', 'complete');
         return snapshot(s.view);
       }),
-    { validator: (_: { paidMinor?: number }) => requireState(s.state, ['committed'], 'complete', phases.complete, busy) },
+    {
+      validator: (args: { paidMinor?: number; method?: string }) => {
+        requireSameArgs('complete', args);
+        requireState(s.state, ['committed'], 'complete', phases.complete, busy);
+      },
+    },
   );
 
   setHandler(

@@ -9,7 +9,7 @@ import type { SagaState } from './saga-state';
  * retried forward (for up to a day), and a vendor's refusal becomes an exception on the receipt for
  * finance while the sale stands. Coupontools validation has no undo, so it goes last.
  */
-export async function complete(s: SagaState, paidMinor: number | undefined): Promise<CheckoutReceipt> {
+export async function complete(s: SagaState, paidMinor: number | undefined, paymentMethod?: string): Promise<CheckoutReceipt> {
   const exceptions: Refusal[] = [];
   const amountDueMinor = s.view.commitment?.amountDueMinor ?? s.input.totalMinor;
   const capillaryCoupons = s.acceptedCoupons().filter((c) => c.provider === 'capillary');
@@ -87,6 +87,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined): Pro
     totalMinor: s.input.totalMinor,
     amountDueMinor,
     paidMinor: paidMinor ?? amountDueMinor,
+    ...(paymentMethod && { paymentMethod }),
     awardedMinor,
     spentMinor,
     ...(customer && {

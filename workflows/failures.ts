@@ -32,3 +32,12 @@ export function invalidState(action: string, state: string): ApplicationFailure 
     details: [{ state }],
   });
 }
+
+export function phaseConflict(phase: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureTypes.phaseConflict,
+    message: `${phase} was already made with other values; it runs once per checkout`,
+    nonRetryable: true,
+    details: [{ phase }],
+  });
+}

@@ -1,2 +1,3 @@
 // Everything the worker's workflow bundle contains.
 export { checkoutWorkflow } from './checkout.workflow';
+export { productSyncWorkflow } from './product-sync.workflow';

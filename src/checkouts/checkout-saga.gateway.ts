@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Client,
@@ -8,6 +9,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { stringify } from 'safe-stable-stringify';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
@@ -37,7 +39,7 @@ type Phase = 'commit' | 'complete' | 'cancel';
 
 /**
  * The API's only door to Temporal: starts sagas with Update-with-Start, drives them with Updates
- * (update ids are the phase names, so a POS retry of a phase gets the first answer), and turns
+ * (update ids name the phase and its arguments, so a POS retry of a phase gets the first answer), and turns
  * Temporal's failures into outcomes or problem+json.
  */
 @Injectable()
@@ -47,7 +49,16 @@ export class CheckoutSagaGateway {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async reserve(input: CheckoutInput, memo: Record<string, string>): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
+  /** When the API stops waiting and answers 202: one deadline for all phases of a request. */
+  answerDeadline(): number {
+    return Date.now() + this.config.CHECKOUT_ANSWER_TIMEOUT_MS;
+  }
+
+  async reserve(
+    input: CheckoutInput,
+    memo: Record<string, string>,
+    deadline = this.answerDeadline(),
+  ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
     const start = new WithStartWorkflowOperation(checkoutWorkflow, {
       workflowId: input.checkoutId,
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,
@@ -66,8 +77,12 @@ export class CheckoutSagaGateway {
     const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId);
     let outcome: PhaseOutcome;
     try {
-      const view = await this.temporal.workflow.executeUpdateWithStart(reserveCheckout, { startWorkflowOperation: start, updateId: 'reserve' });
-      outcome = outcomeOf(view);
+      const update = await this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
+        startWorkflowOperation: start,
+        updateId: 'reserve',
+        waitForStage: 'ACCEPTED',
+      });
+      outcome = await this.answerBy(handle(), update.result(), deadline);
     } catch (err) {
       outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
     }
@@ -75,25 +90,45 @@ export class CheckoutSagaGateway {
     return { outcome, memo: description.memo ?? {} };
   }
 
-  async drive(checkoutId: string, phase: Phase, args: { spendMinor?: number; paidMinor?: number } = {}): Promise<PhaseOutcome> {
+  async drive(
+    checkoutId: string,
+    phase: Phase,
+    args: { spendMinor?: number; paidMinor?: number; method?: string } = {},
+    deadline = this.answerDeadline(),
+  ): Promise<PhaseOutcome> {
     const handle = this.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId);
+    // The update id names the phase and its arguments: a POS retry of the same call is answered
+    // from the first, a call with other arguments reaches the workflow, which refuses it (409).
+    const updateId = `${phase}:${createHash('sha256').update(stringify(args) ?? '').digest('hex').slice(0, 16)}`;
     try {
       const update =
         phase === 'commit'
-          ? await handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId: phase, waitForStage: 'ACCEPTED' })
+          ? await handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId, waitForStage: 'ACCEPTED' })
           : phase === 'complete'
-            ? await handle.startUpdate(completeCheckout, { args: [{ paidMinor: args.paidMinor }], updateId: phase, waitForStage: 'ACCEPTED' })
-            : await handle.startUpdate(cancelCheckout, { updateId: phase, waitForStage: 'ACCEPTED' });
-      const view = await Promise.race([
-        update.result(),
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), this.config.CHECKOUT_ANSWER_TIMEOUT_MS).unref()),
-      ]);
-      if (view) return outcomeOf(view);
-      // Still running (a vendor retried after payment, say): answer with where it is now.
-      return outcomeOf(await handle.query(checkoutView), true);
+            ? await handle.startUpdate(completeCheckout, {
+                args: [{ paidMinor: args.paidMinor, method: args.method }],
+                updateId,
+                waitForStage: 'ACCEPTED',
+              })
+            : await handle.startUpdate(cancelCheckout, { updateId, waitForStage: 'ACCEPTED' });
+      return await this.answerBy(handle, update.result(), deadline);
     } catch (err) {
       return this.outcomeOfFailure(handle, err, phase);
     }
+  }
+
+  /** The phase's answer, or at the deadline (a vendor retried after payment, say) the view so far: 202. */
+  private async answerBy(handle: WorkflowHandle<typeof checkoutWorkflow>, result: Promise<CheckoutView>, deadline: number): Promise<PhaseOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const view = await Promise.race([
+      result,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (view) return outcomeOf(view);
+    result.catch(() => undefined); // settled later by the saga itself
+    return outcomeOf(await handle.query(checkoutView), true);
   }
 
   async view(checkoutId: string): Promise<CheckoutView | undefined> {
@@ -121,6 +156,15 @@ export class CheckoutSagaGateway {
       if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') {
         // The saga refused or failed and has unwound: its result is the final view.
         return outcomeOf((await handle.result()) as CheckoutView);
+      }
+      if (cause.type === FailureTypes.phaseConflict) {
+        throw new ProblemException({
+          type: '/problems/checkout-phase-conflict',
+          title: `The checkout's ${phase} was already made with other values`,
+          status: 409,
+          detail: cause.message,
+          checkoutId: handle.workflowId,
+        });
       }
       if (cause.type === FailureTypes.invalidState) {
         throw new ProblemException({

@@ -35,7 +35,8 @@ export class CheckoutsService {
     const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS);
     const requestHash = createHash('sha256').update(stringify(dto) ?? '').digest('hex');
     const requestId = randomUUID();
-    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency });
+    const deadline = this.sagas.answerDeadline();
+    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, deadline);
     if (memo.requestHash !== requestHash) {
       throw new ProblemException({
         type: '/problems/idempotency-conflict',
@@ -48,9 +49,9 @@ export class CheckoutsService {
     const replayed = memo.requestId !== requestId;
     let answer = outcome;
     if (dto.complete && !answer.rejected && !answer.failed && !answer.pending) {
-      if (answer.view.state === 'reserved') answer = await this.sagas.drive(input.checkoutId, 'commit', {});
+      if (answer.view.state === 'reserved') answer = await this.sagas.drive(input.checkoutId, 'commit', {}, deadline);
       if (!answer.rejected && !answer.failed && !answer.pending && answer.view.state === 'committed') {
-        answer = await this.sagas.drive(input.checkoutId, 'complete', {});
+        answer = await this.sagas.drive(input.checkoutId, 'complete', {}, deadline);
       }
     }
     return { ...answer, currency: input.currency, replayed };
@@ -69,7 +70,7 @@ export class CheckoutsService {
     const errors: Array<{ field: string; message: string }> = [];
     const paidMinor = dto.tender ? minorUnits(errors, 'tender.paid', dto.tender.paid, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor })), currency, replayed: false };
+    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method })), currency, replayed: false };
   }
 
   async cancel(checkoutId: string): Promise<CheckoutAnswer> {

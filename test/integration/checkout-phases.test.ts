@@ -55,6 +55,7 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
         total: '70.00',
         amountDue: '59.00',
         paid: '59.00',
+        paymentMethod: 'card',
         awarded: '0.70',
         spent: '5.00',
         walletBalanceBefore: '10.00',
@@ -184,5 +185,20 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
 
     expect(completed.body.state).toBe('completed');
     expect(completed.body.receipt.exceptions).toEqual([expect.objectContaining({ vendor: 'coupontools', code: '514' })]);
+  });
+
+  it('answers a repeated commit with its first answer, and refuses a commit with another spend (409)', async () => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const id = reserved.body.checkoutId as string;
+    const first = await api().post(`/v1/checkouts/${id}/commit`).send({ spend: { amount: '3.00' } }).expect(200);
+    const again = await api().post(`/v1/checkouts/${id}/commit`).send({ spend: { amount: '3.00' } }).expect(200);
+    const other = await api().post(`/v1/checkouts/${id}/commit`).send({ spend: { amount: '4.00' } }).expect(409);
+
+    expect(again.body).toEqual(first.body);
+    expect(first.body.commitment.discounts.spend).toBe('3.00');
+    expect(other.body).toMatchObject({ type: '/problems/checkout-phase-conflict', status: 409 });
+    expect((await effects(posReference))['crmcom:spend.create']).toBe(1);
+    await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
   });
 });

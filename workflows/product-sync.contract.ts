@@ -1,0 +1,35 @@
+import { defineQuery } from '@temporalio/workflow';
+
+/**
+ * What the API, the schedule and the product sync workflow share. Products never travel in the
+ * input (Temporal caps payload size): they are in Postgres under the sync id.
+ */
+export type ProductSyncStatus = 'running' | 'completed' | 'completed_with_errors' | 'failed';
+
+export type ProductSyncInput =
+  /** A request stored by POST /v1/products/sync. */
+  | { kind: 'request'; merchant: string; syncId: string; batchCount: number }
+  /** The nightly schedule: resend the merchant's latest completed catalogue as a new sync. */
+  | { kind: 'nightly'; merchant: string };
+
+export interface ProductSyncProgress {
+  /** Null only for a nightly run that found no completed catalogue to resend. */
+  syncId: string | null;
+  status: ProductSyncStatus | 'nothing_to_sync';
+  batchesDone: number;
+  batchesTotal: number;
+  processed: number;
+  unprocessed: number;
+  failureReason?: string;
+}
+
+export interface ProductBatchResult {
+  processed: number;
+  unprocessed: number;
+}
+
+export const productSyncProgress = defineQuery<ProductSyncProgress>('productSyncProgress');
+
+export function productSyncWorkflowId(merchant: string, syncId: string): string {
+  return `product-sync:${merchant}:${syncId}`;
+}
