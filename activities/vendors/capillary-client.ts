@@ -2,6 +2,7 @@ import { VENDOR, authRejection, dig, isAuthFailure, num, obj, str, type Json } f
 import type { VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { VendorHttp, type VendorResponse } from './vendor-http';
+import { TokenCache, type IssuedToken } from './token-cache';
 
 export interface CapillaryOptions {
   baseUrl: string;
@@ -30,8 +31,7 @@ const TOKEN_RENEW_MARGIN_MS = 60_000;
  */
 export class CapillaryClient {
   private readonly http: VendorHttp;
-  private token: { value: string; renewAt: number } | null = null;
-  private tokenRequest: Promise<string> | null = null;
+  private readonly tokens = new TokenCache(() => this.requestToken());
 
   constructor(private readonly options: CapillaryOptions) {
     this.http = new VendorHttp(VENDOR, options.timeoutMs);
@@ -44,7 +44,7 @@ export class CapillaryClient {
     if (call.path.startsWith('/v1.1/')) url.searchParams.set('format', 'json');
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     for (let renewed = false; ; renewed = true) {
-      const token = await this.currentToken();
+      const token = await this.tokens.current();
       try {
         return await this.http.audited<B>(
           ctx,
@@ -66,7 +66,7 @@ export class CapillaryClient {
         );
       } catch (err) {
         if (!renewed && isRejection(err) && rejectionDetails(err)?.code === '401') {
-          this.token = null;
+          this.tokens.invalidate(token);
           continue;
         }
         throw err;
@@ -74,17 +74,8 @@ export class CapillaryClient {
     }
   }
 
-  private async currentToken(): Promise<string> {
-    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    // One token request at a time: concurrent activities share the renewal.
-    this.tokenRequest ??= this.requestToken().finally(() => {
-      this.tokenRequest = null;
-    });
-    return this.tokenRequest;
-  }
-
   /** Not audited: the body is the OAuth secret, and the answer is the token. */
-  private async requestToken(): Promise<string> {
+  private async requestToken(): Promise<IssuedToken> {
     const issuedAt = Date.now();
     const res = await this.http.send<Json>({
       operation: 'oauth.token.generate',
@@ -102,7 +93,6 @@ export class CapillaryClient {
       throw vendorUnavailable(VENDOR, 'oauth.token.generate: answer without accessToken', { httpStatus: res.status });
     }
     const ttlMs = (num(data?.ttlSeconds) ?? 300) * 1000;
-    this.token = { value: accessToken, renewAt: issuedAt + ttlMs - Math.min(TOKEN_RENEW_MARGIN_MS, ttlMs / 5) };
-    return accessToken;
+    return { value: accessToken, renewAt: issuedAt + ttlMs - Math.min(TOKEN_RENEW_MARGIN_MS, ttlMs / 5) };
   }
 }

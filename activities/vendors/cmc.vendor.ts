@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { toVendorNumber } from '../../src/common/money';
 import type { AppConfig } from '../../src/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
@@ -16,7 +15,8 @@ import {
 import { redact } from './redact';
 import type { VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
-import { parseRetryAfter, VendorHttp } from './vendor-http';
+import { TokenCache, type IssuedToken } from './token-cache';
+import { VendorHttp } from './vendor-http';
 
 export interface CmcOptions {
   /** Stands in for https://public-api-demo.clearline.me: the adapter appends `/pos/{posSystemId}/...`. */
@@ -46,12 +46,12 @@ export class CmcVendor implements PostTenderCapability {
   readonly vendor = VENDOR;
   private readonly http: VendorHttp;
   private readonly now: () => number;
-  private token: { value: string; renewAt: number } | null = null;
-  private tokenRequest: Promise<string> | null = null;
+  private readonly tokens: TokenCache;
 
   constructor(private readonly options: CmcOptions) {
     this.http = new VendorHttp(VENDOR, options.timeoutMs);
     this.now = options.now ?? Date.now;
+    this.tokens = new TokenCache(() => this.requestToken(), this.now);
   }
 
   sendTransaction(ctx: VendorCallContext, tx: PostTenderTransaction): Promise<PostTenderReceipt> {
@@ -130,7 +130,7 @@ export class CmcVendor implements PostTenderCapability {
   private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => Facts): Promise<T> {
     const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
     for (let renewed = false; ; renewed = true) {
-      const token = await this.currentToken();
+      const token = await this.tokens.current();
       try {
         const res = await this.http.audited<{ data?: T } | ProblemDetails | null>(
           ctx,
@@ -140,7 +140,7 @@ export class CmcVendor implements PostTenderCapability {
         return unwrap<T>(res, operation);
       } catch (err) {
         if (!renewed && errorCode(err) === 'HTTP_401') {
-          if (this.token?.value === token) this.token = null;
+          this.tokens.invalidate(token);
           continue;
         }
         throw err;
@@ -148,50 +148,19 @@ export class CmcVendor implements PostTenderCapability {
     }
   }
 
-  private async currentToken(): Promise<string> {
-    if (this.token && this.now() < this.token.renewAt) return this.token.value;
-    // One token request at a time: concurrent activities share the renewal.
-    this.tokenRequest ??= this.requestToken().finally(() => {
-      this.tokenRequest = null;
-    });
-    return this.tokenRequest;
-  }
-
-  /**
-   * The token endpoint takes a form body, which VendorHttp (JSON only) cannot send, so this one request
-   * goes through undici directly with VendorHttp's timeout and fault classification. Like every adapter's
-   * token call it writes no audit row: it carries nothing of the sale, and its answer is a secret.
-   */
-  private async requestToken(): Promise<string> {
+  /** Not audited, like every adapter's token call: it carries nothing of the sale, and its answer is a secret. */
+  private async requestToken(): Promise<IssuedToken> {
     const issuedAt = this.now();
     // RFC 6749 §2.3.1: id and secret are form-encoded before Basic encoding.
     const basic = Buffer.from(`${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`).toString('base64');
-    let res;
-    try {
-      res = await request(this.options.tokenUrl, {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'pos_integration' }).toString(),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (err) {
-      throw vendorUnavailable(VENDOR, `connect.token: ${isTimeout(err) ? `no answer within ${this.options.timeoutMs} ms` : describe(err)}`);
-    }
-    const text = await res.body.text();
-    let body: unknown = text;
-    try {
-      body = text.length ? JSON.parse(text) : null;
-    } catch {
-      // Gateways answer 502/503 with HTML.
-    }
-    const status = res.statusCode;
-    if (status === 429 || status >= 500) {
-      throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status}`, {
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        httpStatus: status,
-        response: body,
-      });
-    }
+    const res = await this.http.send<unknown>({
+      operation: 'connect.token',
+      method: 'POST',
+      url: this.options.tokenUrl,
+      headers: { authorization: `Basic ${basic}` },
+      form: { grant_type: 'client_credentials', scope: 'pos_integration' },
+    });
+    const { status, body } = res;
     const answer = (body ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
     if (status >= 400) {
       throw vendorRejection({
@@ -206,8 +175,7 @@ export class CmcVendor implements PostTenderCapability {
       throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status} without an access_token`, { httpStatus: status });
     }
     const lifetimeMs = (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_LIFETIME_S) * 1000;
-    this.token = { value: answer.access_token, renewAt: issuedAt + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };
-    return answer.access_token;
+    return { value: answer.access_token, renewAt: issuedAt + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };
   }
 }
 
@@ -229,12 +197,3 @@ function isoInstant(value: string): string {
   return at.toISOString();
 }
 
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string } | null;
-  return e?.code ?? e?.message ?? 'network error';
-}

@@ -37,6 +37,7 @@ import {
 } from './crmcom-legacy-envelope';
 import type { VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
+import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
 
 export { toCrmcomLocalTime } from './crmcom-legacy-envelope';
@@ -84,8 +85,7 @@ export function spendReference(ctx: VendorCallContext): string {
 export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapability {
   readonly vendor = VENDOR;
   private readonly http: VendorHttp;
-  private token: { value: string; renewAt: number } | null = null;
-  private tokenRequest: Promise<string> | null = null;
+  private readonly tokens = new TokenCache(() => this.requestToken());
 
   constructor(private readonly options: CrmcomLegacyOptions) {
     this.http = new VendorHttp(VENDOR, options.timeoutMs);
@@ -289,7 +289,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     tolerated: ReadonlySet<string>,
   ): Promise<Answer<T>> {
     for (let renewed = false; ; renewed = true) {
-      const token = await this.currentToken();
+      const token = await this.tokens.current();
       try {
         const res = await this.http.audited<Envelope<T>>(
           ctx,
@@ -303,7 +303,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
       } catch (err) {
         const code = (err as { details?: Array<{ code?: string }> }).details?.[0]?.code;
         if (!renewed && code && TOKEN_ERROR_CODES.has(code)) {
-          this.token = null;
+          this.tokens.invalidate(token);
           continue;
         }
         throw err;
@@ -311,16 +311,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     }
   }
 
-  private async currentToken(): Promise<string> {
-    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    // One token request at a time: concurrent activities share the renewal.
-    this.tokenRequest ??= this.requestToken().finally(() => {
-      this.tokenRequest = null;
-    });
-    return this.tokenRequest;
-  }
-
-  private async requestToken(): Promise<string> {
+  private async requestToken(): Promise<IssuedToken> {
     const issuedAt = Date.now();
     const res = await this.http.send<Envelope<{ token: string }>>({
       operation: 'authentication.token',
@@ -330,7 +321,6 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
       body: {},
     });
     const data = unwrap(res, 'authentication.token');
-    this.token = { value: data.token, renewAt: issuedAt + TOKEN_LIFETIME_MS - TOKEN_RENEW_MARGIN_MS };
-    return data.token;
+    return { value: data.token, renewAt: issuedAt + TOKEN_LIFETIME_MS - TOKEN_RENEW_MARGIN_MS };
   }
 }

@@ -14,7 +14,10 @@ export interface VendorRequest {
   method: 'GET' | 'POST' | 'PUT';
   url: string;
   headers?: Record<string, string>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead (OAuth token endpoints). */
+  form?: Record<string, string>;
 }
 
 /**
@@ -33,10 +36,15 @@ export class VendorHttp {
     const started = performance.now();
     let res;
     try {
+      const [contentType, payload] = req.form
+        ? ['application/x-www-form-urlencoded', new URLSearchParams(req.form).toString()]
+        : req.body !== undefined
+          ? ['application/json', JSON.stringify(req.body)]
+          : [undefined, undefined];
       res = await request(req.url, {
         method: req.method,
-        headers: { accept: 'application/json', ...(req.body !== undefined && { 'content-type': 'application/json' }), ...req.headers },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        headers: { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers },
+        body: payload,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {

@@ -1,0 +1,38 @@
+/** A session token as a vendor issued it, and when we stop using it (before it actually expires). */
+export interface IssuedToken {
+  value: string;
+  renewAt: number;
+}
+
+/**
+ * One adapter's session token (CRM.COM legacy, Capillary OAuth, ClearLine OAuth): issued once at
+ * a time however many activities ask together, renewed before it expires, and dropped when the
+ * vendor refuses it so the next call fetches a new one.
+ */
+export class TokenCache {
+  private token: IssuedToken | null = null;
+  private pending: Promise<string> | null = null;
+
+  constructor(
+    private readonly issue: () => Promise<IssuedToken>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  current(): Promise<string> {
+    if (this.token && this.now() < this.token.renewAt) return Promise.resolve(this.token.value);
+    this.pending ??= this.issue()
+      .then((token) => {
+        this.token = token;
+        return token.value;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+
+  /** The vendor refused `value`: forget it, unless a newer token has replaced it meanwhile. */
+  invalidate(value: string): void {
+    if (this.token?.value === value) this.token = null;
+  }
+}
