@@ -1,0 +1,56 @@
+import request from 'supertest';
+import { referenceCheckoutBody } from '../support/checkout-requests';
+import { countEffects, journalOf } from '../support/journal';
+import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+
+/** A till that goes quiet: held coupons and committed effects are given back when the hold runs out. */
+describe('checkout hold expiry', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const waitForState = async (id: string, state: string) => {
+    for (let i = 0; i < 60; i += 1) {
+      const res = await request(stack.apiUrl).get(`/v1/checkouts/${id}`).expect(200);
+      if (res.body.state === state) return res.body;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`checkout ${id} never reached ${state}`);
+  };
+
+  it('expires a reserved checkout nobody commits and unlocks its coupon', async () => {
+    const posReference = uniquePosReference('EXP');
+    const reserved = await request(stack.apiUrl).post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const view = await waitForState(reserved.body.checkoutId, 'expired');
+
+    expect(view.failureReason).toContain('no call from the POS');
+    expect(countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`))).toEqual({
+      'coupontools:coupon.lock': 1,
+      'coupontools:coupon.unlock': 1,
+    });
+    await request(stack.apiUrl).post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(409);
+  }, 60_000);
+
+  it('expires a committed checkout nobody completes and undoes the purchase, spend and points once each', async () => {
+    const posReference = uniquePosReference('EXP');
+    const reserved = await request(stack.apiUrl).post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await request(stack.apiUrl).post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    await waitForState(reserved.body.checkoutId, 'expired');
+
+    expect(countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`))).toEqual({
+      'coupontools:coupon.lock': 1,
+      'coupontools:coupon.unlock': 1,
+      'crmcom:purchase.create': 1,
+      'crmcom:purchase.cancel': 1,
+      'crmcom:spend.create': 1,
+      'crmcom:spend.cancel': 1,
+      'capillary:points.redeem': 1,
+      'capillary:points.reverse': 1,
+    });
+  }, 60_000);
+});
