@@ -5,6 +5,7 @@ import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
 import { createSaleActivities } from './checkout-sale.activities';
 import { createTransitionActivities } from './checkout-transition.activities';
+import { createProductSyncActivities } from './product-sync.activities';
 import type { VendorRegistry } from './vendors/vendor-registry';
 
 export interface ActivityDeps {
@@ -12,14 +13,22 @@ export interface ActivityDeps {
   vendors: VendorRegistry;
 }
 
-/** All activities, wired to their dependencies; workflows import this file as a type only. */
-export function createActivities({ dataSource, vendors }: ActivityDeps) {
-  const audit = new AuditWriter(dataSource);
+/** The checkout saga's activities: what its workflow proxies and its tests mock. */
+export function createCheckoutActivities({ dataSource, vendors }: ActivityDeps, audit = new AuditWriter(dataSource)) {
   return {
     ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit }),
     ...createPointsActivities({ points: vendors.points, audit }),
     ...createCouponActivities({ coupons: vendors.coupons, audit }),
     ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit }),
     ...createTransitionActivities({ dataSource }),
+  };
+}
+
+/** Every activity the worker runs, wired to its dependencies; workflows import these as types only. */
+export function createActivities(deps: ActivityDeps) {
+  const audit = new AuditWriter(deps.dataSource);
+  return {
+    ...createCheckoutActivities(deps, audit),
+    ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
   };
 }

@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { ProductsModule } from './products/products.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         TemporalModule,
         CheckoutsModule,
+        ProductsModule,
       ],
       controllers: [HealthController],
     };

@@ -1,8 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import type { createCheckoutActivities } from '../activities';
 import { FailureTypes } from './checkout.contract';
 
-type Activities = ReturnType<typeof createActivities>;
+type Activities = ReturnType<typeof createCheckoutActivities>;
 
 /** Reserve and commit steps: bounded retries with backoff, then the saga compensates. */
 export const beforePayment = proxyActivities<Activities>({

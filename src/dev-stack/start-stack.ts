@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../database/migrate';
+import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
 import { ensureTemporalBinary, PROJECT_ROOT } from './temporal-cli';
 import { startDevServer } from './temporal-dev-server';
@@ -51,6 +52,7 @@ async function main() {
   console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);
   const applied = await migrate(config.DATABASE_URL);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+  console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
 
   const dist = path.join(PROJECT_ROOT, 'dist', 'src');
   if (config.usesSandbox) {

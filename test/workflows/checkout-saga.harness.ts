@@ -5,12 +5,12 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { createActivities } from '../../activities';
+import type { createCheckoutActivities } from '../../activities';
 import type { CheckoutInput, CheckoutTransition } from '../../workflows/checkout.contract';
 import { reserveCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = ReturnType<typeof createCheckoutActivities>;
 
 /** Every activity answers a happy default; a test overrides the ones its branch is about. */
 export function happyActivities(calls: string[], transitions: CheckoutTransition[]): Activities {

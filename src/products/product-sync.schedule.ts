@@ -1,0 +1,68 @@
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
+import type { ProductSyncInput } from '../../workflows/product-sync.contract';
+import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
+import type { AppConfig } from '../config/app-config';
+
+/** 02:00 UTC every night (Temporal schedules read cron in UTC unless told otherwise). */
+export const NIGHTLY_PRODUCT_SYNC_CRON = '0 2 * * *';
+
+export function productSyncScheduleId(merchant: string): string {
+  return `product-sync-nightly:${merchant}`;
+}
+
+/**
+ * The nightly product sync: starts productSyncWorkflow in `nightly` mode, which resends the
+ * merchant's latest completed catalogue (a copy of the most recent completed POST /v1/products/sync)
+ * as a new sync. Created if missing, brought up to date if it exists, so every start may call it.
+ */
+export async function ensureProductSyncSchedule(
+  client: Client,
+  { merchant, taskQueue }: { merchant: string; taskQueue: string },
+): Promise<'created' | 'updated'> {
+  const input: ProductSyncInput = { kind: 'nightly', merchant };
+  const options: ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof productSyncWorkflow>> = {
+    scheduleId: productSyncScheduleId(merchant),
+    spec: { cronExpressions: [NIGHTLY_PRODUCT_SYNC_CRON] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: productSyncWorkflow,
+      // Temporal appends the scheduled time to the id, so each night is its own run.
+      workflowId: `product-sync:${merchant}:nightly`,
+      taskQueue,
+      args: [input],
+    },
+    // A night that is still sending when the next one is due is not doubled up.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+  };
+  try {
+    await client.schedule.create(options);
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: { ...previous.policies, ...options.policies },
+    }));
+    return 'updated';
+  }
+}
+
+/** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
+export async function ensureProductSyncScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    return await ensureProductSyncSchedule(client, { merchant: config.MERCHANT_ID, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  } finally {
+    await connection.close();
+  }
+}

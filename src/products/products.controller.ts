@@ -1,0 +1,28 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ProductSyncResultsQueryDto, SyncProductsDto } from './dto/sync-products.dto';
+import { ProductsService } from './products.service';
+
+@ApiTags('products')
+@ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was stored or started' })
+@Controller('v1/products/sync')
+export class ProductsController {
+  constructor(private readonly products: ProductsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Stored and started: poll the Location (GET /v1/products/sync/{id})' })
+  async sync(@Body() dto: SyncProductsDto, @Res({ passthrough: true }) res: Response) {
+    const started = await this.products.startSync(dto);
+    res.setHeader('Location', `/v1/products/sync/${started.syncId}`);
+    return started;
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ description: 'Status, progress and a page of unprocessed products with CRM.COM\'s error (offset/limit, at most 1,000)' })
+  @ApiNotFoundResponse({ description: 'No such product sync for this merchant' })
+  async findOne(@Param('id') id: string, @Query() query: ProductSyncResultsQueryDto) {
+    return this.products.findSync(id, query);
+  }
+}
