@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { CheckoutKey } from '../workflows/checkout.contract';
+import { checkoutReference, type CheckoutKey, type CheckoutRef } from '../workflows/checkout.contract';
 import type { AuditScope, AuditWriter } from './audit/audit-writer';
 import type { VendorCallContext } from './vendors/vendor-call';
 
@@ -17,6 +17,19 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
     till: checkout.till,
     currency: checkout.currency,
   };
+}
+
+/**
+ * The context a checkout step's adapter call needs, from inside the running activity: the vendor
+ * sees our checkout reference (or a more specific one, such as checkout:code for a coupon).
+ */
+export function checkoutStepContext(
+  audit: AuditWriter,
+  ref: CheckoutRef,
+  step: string,
+  reference = checkoutReference(ref),
+): VendorCallContext {
+  return vendorCallContext(audit, currentAuditScope(ref, step), reference);
 }
 
 /** The context an adapter call needs: our reference for the step and the attempt's audit recorder. */

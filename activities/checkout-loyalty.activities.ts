@@ -1,5 +1,5 @@
-import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
-import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { CheckoutRef } from '../workflows/checkout.contract';
+import { checkoutStepContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
 import type {
   CustomerIdentifier,
@@ -12,7 +12,7 @@ import type {
 
 /** CRM.COM steps of the checkout saga; each vendor call writes its own audit row. */
 export function createLoyaltyActivities({ loyalty, audit }: { loyalty: LoyaltyCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(audit, currentAuditScope(ref, step), checkoutReference(ref));
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
       return loyalty.identify(ctx(ref, 'identify'), identifier);

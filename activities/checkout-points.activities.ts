@@ -1,11 +1,11 @@
-import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
-import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { CheckoutRef } from '../workflows/checkout.contract';
+import { checkoutStepContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
 import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
 /** Capillary points steps. The bill number (our checkout reference) ties a redemption to its sale. */
 export function createPointsActivities({ points, audit }: { points: PointsCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(audit, currentAuditScope(ref, step), checkoutReference(ref));
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
       return points.findCustomer(ctx(ref, 'points customer'), identifier);

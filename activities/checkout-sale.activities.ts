@@ -1,5 +1,5 @@
-import { checkoutReference, type CheckoutRef } from '../workflows/checkout.contract';
-import { currentAuditScope, vendorCallContext } from './activity-scope';
+import type { CheckoutRef } from '../workflows/checkout.contract';
+import { checkoutStepContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
 import type {
   PostTenderCapability,
@@ -11,7 +11,7 @@ import type {
 
 /** After payment: the bill at Capillary and the post-tender transaction at CMC, both under our reference. */
 export function createSaleActivities(deps: { transactions: TransactionCapability; postTender: PostTenderCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => vendorCallContext(deps.audit, currentAuditScope(ref, step), checkoutReference(ref));
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps.audit, ref, step);
   return {
     async addSaleTransaction(ref: CheckoutRef, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
       return deps.transactions.addTransaction(ctx(ref, 'transaction add'), sale);

@@ -38,8 +38,8 @@ import {
 const KEY_TOKEN = /^[A-Za-z0-9_.-]+$/;
 const KEY_TOKEN_MESSAGE = 'must contain only letters, digits, "_", "-" and "."';
 /** Decimal string in the checkout currency; the currency's own precision is checked when converting. */
-const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
-const AMOUNT_MESSAGE = 'must be a non-negative decimal string such as "10.00"';
+export const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
+export const AMOUNT_MESSAGE = 'must be a non-negative decimal string such as "10.00"';
 /** Codes and identifiers must say something: whitespace alone is no product, coupon or customer. */
 const NOT_BLANK = /\S/;
 const NOT_BLANK_MESSAGE = 'must not be blank';

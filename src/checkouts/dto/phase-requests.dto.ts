@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { SpendDto } from './create-checkout.dto';
-
-const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
+import { AMOUNT, AMOUNT_MESSAGE, SpendDto } from './create-checkout.dto';
 
 /** POST /v1/checkouts/{id}/commit: optionally change the wallet spend asked for at reserve. */
 export class CommitCheckoutDto {
@@ -17,7 +15,7 @@ export class CommitCheckoutDto {
 
 export class TenderDto {
   @ApiProperty({ example: '12.00', description: 'What the customer paid' })
-  @Matches(AMOUNT, { message: 'must be a non-negative decimal string such as "10.00"' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   @IsString()
   @IsDefined({ message: 'is required' })
   paid: string;
