@@ -167,12 +167,15 @@ export class CheckoutSagaGateway {
         });
       }
       if (cause.type === FailureTypes.invalidState) {
+        // "busy" passes once the running step ends (a cancel during a commit): say when to retry.
+        const busy = /busy with another step/.test(cause.message);
         throw new ProblemException({
           type: '/problems/invalid-checkout-state',
           title: `The checkout cannot ${phase} now`,
           status: 409,
-          detail: cause.message,
+          detail: busy ? `${cause.message}; retry shortly` : cause.message,
           checkoutId: handle.workflowId,
+          ...(busy && { retryAfterSeconds: 1 }),
         });
       }
     }

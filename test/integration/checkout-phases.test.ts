@@ -201,4 +201,20 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     expect((await effects(posReference))['crmcom:spend.create']).toBe(1);
     await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
   });
+
+  it('refuses a cancel while the commit is running with 409 and Retry-After, and cancels once it ends', async () => {
+    const posReference = uniquePosReference();
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const id = reserved.body.checkoutId as string;
+    await injectFault(stack.sandboxUrl, { path: '/crmcom/crmapi/rest/v2/customer_events/purchases/create', kind: 'latency', latencyMs: 1500, times: 1 });
+    const commit = api().post(`/v1/checkouts/${id}/commit`).send({}).then((r) => r); // supertest sends on then()
+    await new Promise((r) => setTimeout(r, 500));
+    const busy = await api().post(`/v1/checkouts/${id}/cancel`).send();
+
+    expect(busy.status).toBe(409);
+    expect(busy.headers['retry-after']).toBe('1');
+    expect((await commit).status).toBe(200);
+    await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
+    expect((await effects(posReference))['crmcom:purchase.cancel']).toBe(1);
+  });
 });
