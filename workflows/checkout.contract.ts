@@ -94,6 +94,11 @@ export interface CheckoutInput extends CheckoutRef {
   postTender?: { provider: 'cmc' };
   /** How long reserved or committed effects are held without a next call before they are released. */
   holdTimeoutMs: number;
+  /**
+   * CRM.COM reclaim codes for a sale without a CRM.COM customer: the customer scans one later in
+   * the CRM.COM app to be awarded. Never printed when the sale was awarded at the till.
+   */
+  reclaimCodes?: { qr: string; barcode: string };
 }
 
 /** A vendor's refusal of one part of the checkout, in words a cashier can show. */
@@ -162,6 +167,8 @@ export interface CheckoutReceipt {
   pointsValueMinor: number;
   coupons: Array<{ provider: CouponProvider; code: string; valueMinor?: number }>;
   postTender?: { qrCodeLinkUrl?: string; shortLinkUrl?: string; cfsCarouselUrl?: string };
+  /** CRM.COM reclaim QR and barcode strings (semicolon formats of the CRM.COM POS guide). */
+  crmcomReclaim?: { qr: string; barcode: string };
   references: {
     crmcomPurchaseNumber?: string;
     crmcomSpendNumber?: string;
@@ -184,6 +191,8 @@ export interface CheckoutView {
   rejection?: Refusal & { step: string };
   failureReason?: string;
   compensations: Array<{ step: string; outcome: 'done' | 'failed'; reason?: string }>;
+  /** The void of a completed checkout (voidCheckoutWorkflow): what it could not undo, and its references. */
+  void?: { exceptions: Refusal[]; nonCompensable: Array<{ vendor: string; code: string }>; references: Record<string, string> };
 }
 
 /** A state change as the transition activity records it (audit row + projection). */

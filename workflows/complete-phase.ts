@@ -98,6 +98,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
     pointsValueMinor: s.pointsRedemption?.valueMinor ?? 0,
     coupons: s.acceptedCoupons().map((c) => ({ provider: c.provider, code: c.code, ...(c.valueMinor !== undefined && { valueMinor: c.valueMinor }) })),
     ...(postTender && { postTender }),
+    ...(!customer && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
     references,
     exceptions,
   };

@@ -1,4 +1,4 @@
-import { MoneyFormatError, parseDecimalAmount } from '../common/money';
+import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../common/money';
 import { invalidFields } from '../common/problem';
 import {
   checkoutWorkflowId,
@@ -25,7 +25,12 @@ export function minorUnits(errors: FieldErrors, field: string, amount: string, c
 }
 
 /** API edge -> workflow input: decimal strings become minor units here, and nowhere else. */
-export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string, holdTimeoutMs: number): CheckoutInput {
+export function toCheckoutInput(
+  dto: CreateCheckoutDto,
+  merchant: string,
+  holdTimeoutMs: number,
+  crmcomMerchantNumber?: string,
+): CheckoutInput {
   const key: CheckoutKey = { merchant, store: dto.store, till: dto.till, posReference: dto.posReference };
   const errors: FieldErrors = [];
   const lines = dto.lines.map((line, i) => ({
@@ -52,6 +57,7 @@ export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string, holdTi
     codes.add(`${c.provider}:${c.code}`);
   });
   if (errors.length) throw invalidFields(errors);
+  const totalMinor = lines.reduce((sum, l) => sum + l.totalMinor, 0);
 
   return {
     ...key,
@@ -59,7 +65,7 @@ export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string, holdTi
     performedOn: dto.performedOn,
     currency: dto.currency,
     lines,
-    totalMinor: lines.reduce((sum, l) => sum + l.totalMinor, 0),
+    totalMinor,
     ...(dto.customer && { customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } } }),
     ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor } }),
     ...(dto.points && pointsCustomer && {
@@ -68,5 +74,19 @@ export function toCheckoutInput(dto: CreateCheckoutDto, merchant: string, holdTi
     coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
     ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
     holdTimeoutMs,
+    ...(!dto.customer && crmcomMerchantNumber && { reclaimCodes: reclaimCodes(dto, crmcomMerchantNumber, totalMinor) }),
+  };
+}
+
+/**
+ * CRM.COM's reclaim codes (vendor-docs/crmcom-v2-pos-ecommerce.txt, "QR/Barcode format"): the fields
+ * in this order, separated by semicolons, the amount x100. Receipt number = the POS reference, venue
+ * number = the store.
+ */
+export function reclaimCodes(dto: CreateCheckoutDto, merchantNumber: string, totalMinor: number): { qr: string; barcode: string } {
+  const amount = amountTimes100(totalMinor, dto.currency);
+  return {
+    qr: [dto.posReference, merchantNumber, dto.store, amount].join(';'),
+    barcode: [merchantNumber, dto.posReference, amount, dto.store].join(';'),
   };
 }

@@ -32,7 +32,7 @@ export class CheckoutsService {
    * key; the request's hash in the memo tells a retry from a different sale reusing the key.
    */
   async create(dto: CreateCheckoutDto): Promise<CheckoutAnswer> {
-    const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS);
+    const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS, this.config.CRMCOM_MERCHANT_NUMBER);
     const requestHash = createHash('sha256').update(stringify(dto) ?? '').digest('hex');
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();

@@ -54,6 +54,13 @@ export function formatMinorUnits(minor: number, currency: string): string {
   return `${minor < 0 ? '-' : ''}${whole}${fraction}`;
 }
 
+/** An amount "x100" as CRM.COM's receipt codes want it: 10.50 EUR -> 1050, whatever the currency's precision. */
+export function amountTimes100(minor: number, currency: string): number {
+  assertMinorUnits(minor);
+  const exponent = currencyExponent(currency);
+  return exponent <= 2 ? minor * 10 ** (2 - exponent) : Math.round(minor / 10 ** (exponent - 2));
+}
+
 /** For vendors whose JSON carries amounts as numbers (CRM.COM): 790 -> 7.9, the nearest double. */
 export function toVendorNumber(minor: number, currency: string): number {
   return Number(formatMinorUnits(minor, currency));

@@ -34,6 +34,8 @@ const schema = z.object({
   CRMCOM_API_KEY: z.string().min(1).default('sandbox-crmcom-api-key'),
   CRMCOM_UNIT_NAME: z.string().min(1).default('Unit'),
   CRMCOM_SYNC_DEFINITION: z.string().min(1).default('Product_Sync'),
+  /** Printed in the reclaim QR/barcode of sales without a CRM.COM customer; the store id is the venue number. */
+  CRMCOM_MERCHANT_NUMBER: z.string().regex(/^[^;]{1,40}$/).default('M0001'),
   // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
   CAPILLARY_BASE_URL: z.string().url().optional(),
   CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),

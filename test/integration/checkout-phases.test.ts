@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { referenceCheckoutBody } from '../support/checkout-requests';
+import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
 import { countEffects, injectFault, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
@@ -216,5 +216,20 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     expect((await commit).status).toBe(200);
     await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
     expect((await effects(posReference))['crmcom:purchase.cancel']).toBe(1);
+  });
+
+  it('prints CRM.COM reclaim codes on the receipt of a sale without a CRM.COM customer, and only then', async () => {
+    const posReference = uniquePosReference();
+    const body = await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true, spend: undefined });
+    const anonymous = { ...body, customer: undefined };
+    const res = await api().post('/v1/checkouts').send(anonymous).expect(201);
+
+    expect(res.body.receipt.crmcomReclaim).toEqual({
+      qr: `${posReference};M0001;S1;7000`,
+      barcode: `M0001;${posReference};7000;S1`,
+    });
+    expect((await effects(posReference))['crmcom:purchase.create']).toBeUndefined();
+    const identified = await api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference())).expect(201);
+    expect(identified.body.receipt.crmcomReclaim).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  amountTimes100,
   currencyExponent,
   formatMinorUnits,
   fromVendorAmount,
@@ -55,5 +56,11 @@ describe('money', () => {
     expect(fromVendorAmount(0.1251, 'EUR')).toBe(13);
     expect(fromVendorAmount(-0.5, 'EUR')).toBe(-50);
     expect(() => fromVendorAmount(Number.NaN, 'EUR')).toThrow(MoneyFormatError);
+  });
+
+  it('gives CRM.COM\'s "amount x100" whatever the currency\'s precision', () => {
+    expect(amountTimes100(1050, 'EUR')).toBe(1050);
+    expect(amountTimes100(1500, 'JPY')).toBe(150000);
+    expect(amountTimes100(1234, 'BHD')).toBe(123);
   });
 });
