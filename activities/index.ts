@@ -5,6 +5,7 @@ import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
 import { createSaleActivities } from './checkout-sale.activities';
 import { createTransitionActivities } from './checkout-transition.activities';
+import { createVoidActivities } from './checkout-void.activities';
 import { createProductSyncActivities } from './product-sync.activities';
 import type { VendorRegistry } from './vendors/vendor-registry';
 
@@ -30,5 +31,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCheckoutActivities(deps, audit),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
+    ...createVoidActivities({ ...deps.vendors, audit }),
   };
 }

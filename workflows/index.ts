@@ -1,3 +1,4 @@
 // Everything the worker's workflow bundle contains.
 export { checkoutWorkflow } from './checkout.workflow';
 export { productSyncWorkflow } from './product-sync.workflow';
+export { voidCheckoutWorkflow } from './void-checkout.workflow';

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { toApiMoney } from '../common/money-view';
+import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
 import { CheckoutViewDto } from './dto/checkout-response.dto';
 import { CreateCheckoutDto } from './dto/create-checkout.dto';
@@ -24,7 +25,10 @@ import { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto
 @ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' })
 @Controller('v1/checkouts')
 export class CheckoutsController {
-  constructor(private readonly checkouts: CheckoutsService) {}
+  constructor(
+    private readonly checkouts: CheckoutsService,
+    private readonly voids: CheckoutVoidService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: CheckoutViewDto, description: 'Reserved (the quote), or completed (the receipt) with "complete": true' })
@@ -57,6 +61,17 @@ export class CheckoutsController {
   @ApiConflictResponse({ description: 'The checkout is already completed or ended' })
   async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.cancel(id), 200);
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CheckoutViewDto, description: 'Voided: every effect undone; `void` lists exceptions and non-compensable effects. Voiding again answers the same' })
+  @ApiConflictResponse({ description: 'The checkout is not completed' })
+  @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
+  async void(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const answer = await this.voids.void(id);
+    res.status(answer.pending ? 202 : 200);
+    return toApiMoney(answer.view, answer.currency);
   }
 
   @Get(':id')

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CheckoutSagaGateway } from './checkout-saga.gateway';
+import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsController } from './checkouts.controller';
 import { CheckoutsService } from './checkouts.service';
 
-@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, CheckoutSagaGateway] })
+@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, CheckoutSagaGateway, CheckoutVoidService] })
 export class CheckoutsModule {}

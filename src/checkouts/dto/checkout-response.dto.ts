@@ -79,6 +79,16 @@ export class ReceiptDto {
   references: Record<string, string>;
   @ApiProperty({ type: [RefusalDto], description: 'Effects a vendor refused after payment: recorded for finance' })
   exceptions: RefusalDto[];
+  @ApiPropertyOptional({ example: { qr: 'REF0001;M0001;S1;1000', barcode: 'M0001;REF0001;1000;S1' }, description: 'CRM.COM reclaim codes, for sales without a CRM.COM customer' })
+  crmcomReclaim?: { qr: string; barcode: string };
+  @ApiPropertyOptional({ example: 'card' }) paymentMethod?: string;
+}
+
+export class VoidDto {
+  @ApiProperty({ type: [RefusalDto], description: 'Undo steps a vendor refused or that never completed' }) exceptions: RefusalDto[];
+  @ApiProperty({ example: [{ vendor: 'coupontools', code: 'kkfiznr8Yp8630h82es8d' }], description: 'Effects with no undo (Coupontools validation): for finance' })
+  nonCompensable: Array<{ vendor: string; code: string }>;
+  @ApiProperty({ example: { cmcRefundTransactionId: 'demo:S1:T1:REF0001:refund' } }) references: Record<string, string>;
 }
 
 export class CheckoutViewDto {
@@ -89,6 +99,7 @@ export class CheckoutViewDto {
   @ApiPropertyOptional({ type: ReceiptDto }) receipt?: ReceiptDto;
   @ApiPropertyOptional({ type: RejectionDto }) rejection?: RejectionDto;
   @ApiPropertyOptional({ example: 'commit failed: crmcom unavailable: HTTP 503' }) failureReason?: string;
+  @ApiPropertyOptional({ type: VoidDto, description: 'Present once the checkout was voided' }) void?: VoidDto;
   @ApiProperty({ example: [{ step: 'release coupon coupontools:kkfiznr8Yp8630h82es8d', outcome: 'done' }] })
   compensations: Array<{ step: string; outcome: string; reason?: string }>;
 }

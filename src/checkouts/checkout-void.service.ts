@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { ProblemException } from '../common/problem';
+import type { CheckoutInput, CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
+import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
+import { Checkout } from './checkout.entity';
+
+export interface VoidAnswer {
+  view: CheckoutView;
+  currency: string;
+  /** Still running when the API stopped waiting (a vendor retried forward): 202, poll GET. */
+  pending: boolean;
+}
+
+/**
+ * POST /v1/checkouts/{id}/void: starts voidCheckoutWorkflow (id `void:<checkoutId>`) for a completed
+ * checkout and waits for its answer. The workflow id is the idempotency key: a running void is
+ * re-attached to, a closed one never runs again and its result is the answer.
+ */
+@Injectable()
+export class CheckoutVoidService {
+  constructor(
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async void(checkoutId: string): Promise<VoidAnswer> {
+    const row = checkoutId.startsWith(`checkout:${this.config.MERCHANT_ID}:`)
+      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID })
+      : null;
+    if (!row?.view) {
+      throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });
+    }
+    const handle = this.temporal.workflow.getHandle<typeof voidCheckoutWorkflow>(voidWorkflowId(checkoutId));
+    const deadline = Date.now() + this.config.CHECKOUT_ANSWER_TIMEOUT_MS;
+    if (row.state === 'voided') {
+      // Voided before: the first void's answer (the projection holds the same view).
+      try {
+        return await this.answerBy(handle, row, deadline);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { view: row.view, currency: row.currency, pending: false };
+        throw err;
+      }
+    }
+    if (row.state !== 'completed') {
+      throw new ProblemException({
+        type: '/problems/invalid-checkout-state',
+        title: 'The checkout cannot void now',
+        status: 409,
+        detail: `only a completed checkout can be voided; the checkout is ${row.state}`,
+        checkoutId,
+      });
+    }
+    const ref: CheckoutRef = {
+      checkoutId,
+      merchant: row.merchant,
+      store: row.store,
+      till: row.till,
+      posReference: row.posReference,
+      currency: row.currency,
+    };
+    const original = await this.originalInput(checkoutId);
+    const input: VoidCheckoutInput = {
+      ref,
+      view: row.view,
+      ...(original && {
+        original: {
+          performedOn: original.performedOn,
+          lines: original.lines,
+          ...(original.points && { capillaryCustomer: original.points.customer }),
+        },
+      }),
+    };
+    try {
+      await this.temporal.workflow.start(voidCheckoutWorkflow, {
+        workflowId: voidWorkflowId(checkoutId),
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        // A running void is the same void: attach to it. A closed one never runs again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      // Closed already (the projection had not moved yet): its result is the answer.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return this.answerBy(handle, row, deadline);
+  }
+
+  /** The void's result, or at the deadline the projection's view so far (202). */
+  private async answerBy(handle: WorkflowHandle<typeof voidCheckoutWorkflow>, row: Checkout, deadline: number): Promise<VoidAnswer> {
+    const result = handle.result();
+    let timer: NodeJS.Timeout | undefined;
+    const view = await Promise.race([
+      result,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (view) return { view, currency: row.currency, pending: false };
+    result.catch(() => undefined); // settled later by the void itself
+    return { view: row.view ?? { checkoutId: row.id, state: row.state, compensations: [] }, currency: row.currency, pending: true };
+  }
+
+  /**
+   * The checkout's own input (the first event of its workflow history): the lines, the sale time and
+   * the Capillary customer, which the view does not hold. Undefined when the history is gone.
+   */
+  private async originalInput(checkoutId: string): Promise<CheckoutInput | undefined> {
+    try {
+      const history = await this.temporal.workflow.getHandle(checkoutId).fetchHistory();
+      const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      return payload ? defaultPayloadConverter.fromPayload<CheckoutInput>(payload) : undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { createTransitionActivities } from '../activities/checkout-transition.activities';
+import type { createVoidActivities } from '../activities/checkout-void.activities';
+import {
+  checkoutReference,
+  FailureTypes,
+  type CheckoutLine,
+  type CheckoutRef,
+  type CheckoutView,
+  type CustomerRef,
+  type Refusal,
+} from './checkout.contract';
+import { asRefusal, describeFailure } from './failures';
+import { workflowNow } from './workflow-clock';
+
+type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
+
+/** The void runs after the sale was paid and refunded: like complete, transient faults are retried forward. */
+const forwardSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '24h',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
+  },
+});
+
+/** Our own bookkeeping (audit + projection) retries until Postgres is back. */
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** The void's transition seq: above any of the checkout's own, so the projection moves to `voided`. */
+export const VOID_TRANSITION_SEQ = 1000;
+
+export function voidWorkflowId(checkoutId: string): string {
+  return `void:${checkoutId}`;
+}
+
+export interface VoidCheckoutInput {
+  ref: CheckoutRef;
+  /** The completed checkout's view, from the projection: its receipt says which effects to undo. */
+  view: CheckoutView;
+  /** From the checkout's own input (its workflow history); absent when that history is gone. */
+  original?: {
+    performedOn: string;
+    lines: CheckoutLine[];
+    /** The Capillary customer of the bill and the points redemption (CheckoutInput.points.customer). */
+    capillaryCustomer?: CustomerRef;
+  };
+}
+
+/**
+ * Void of a completed checkout: every effect the sale left at a vendor is undone (CMC refund,
+ * Capillary coupon reactivation, bill return and points reversal, CRM.COM purchase and spend
+ * cancel), a vendor's refusal becomes an exception for finance, and Coupontools validation, which has
+ * no undo, is recorded as non-compensable. The answer is the checkout's view in state `voided`.
+ * Workflow id `void:<checkoutId>`: a closed void never runs again, so voiding twice gets this answer.
+ */
+export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<CheckoutView> {
+  const { ref, view, original } = input;
+  const receipt = view.receipt;
+  const exceptions: Refusal[] = [];
+  const nonCompensable: Array<{ vendor: string; code: string }> = [];
+  const references: Record<string, string> = {};
+  const now = new Date(workflowNow()).toISOString();
+
+  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_VOIDED', reason: `${step} did not complete: ${describeFailure(err)}` });
+    }
+  };
+
+  if (receipt) {
+    const refs = receipt.references;
+    const performedOn = original?.performedOn ?? now;
+    const lines = original?.lines ?? [];
+    const capillaryCoupons = receipt.coupons.filter((c) => c.provider === 'capillary');
+    const customerMissing = (step: string): Refusal => ({
+      vendor: 'capillary',
+      code: 'CUSTOMER_UNKNOWN',
+      reason: `${step} not attempted: the checkout's Capillary customer is no longer known`,
+    });
+
+    const capillary = async () => {
+      // Coupons first (they were redeemed against the bill), then the bill, then the points it used.
+      for (const c of capillaryCoupons) {
+        await forward(`coupon ${c.code} reactivate`, 'capillary', async () => {
+          await forwardSteps.reinstateCompletedCoupon(ref, { code: c.code });
+        });
+      }
+      if (refs.capillaryTransactionId) {
+        if (!original) exceptions.push(customerMissing('transaction return'));
+        else
+          await forward('transaction return', 'capillary', async () => {
+            const returned = await forwardSteps.returnCompletedSale(ref, {
+              amountMinor: receipt.amountDueMinor,
+              originalBillingTime: performedOn,
+              billingTime: now,
+              ...(original.capillaryCustomer && { customer: original.capillaryCustomer }),
+            });
+            if (returned.transactionId) references.capillaryReturnTransactionId = returned.transactionId;
+          });
+      }
+      if (refs.pointsRedemptionId) {
+        const customer = original?.capillaryCustomer;
+        if (!customer) exceptions.push(customerMissing('points reversal'));
+        else
+          await forward('points reverse', 'capillary', async () => {
+            await forwardSteps.reverseCompletedPoints(ref, customer, {
+              redemptionId: refs.pointsRedemptionId as string,
+              points: receipt.pointsRedeemed,
+              valueMinor: receipt.pointsValueMinor,
+            });
+            references.pointsReversedRedemptionId = refs.pointsRedemptionId as string;
+          });
+      }
+    };
+
+    await Promise.all([
+      refs.cmcTransactionId &&
+        forward('post-tender refund', 'cmc', async () => {
+          const refund = await forwardSteps.refundPostTender(ref, {
+            // The ClearLine transactionId the sale was sent under is our checkout reference (cmcTransactionId is CMC's own id).
+            originalTransactionId: checkoutReference(ref),
+            amountMinor: receipt.amountDueMinor,
+            transactionDate: now,
+            lines,
+          });
+          references.cmcRefundTransactionId = refund.vendorTransactionId;
+        }),
+      capillary(),
+      refs.crmcomPurchaseNumber &&
+        forward('purchase cancel', 'crmcom', async () => {
+          await forwardSteps.voidCompletedPurchase(ref, { purchaseNumber: refs.crmcomPurchaseNumber as string, spendNumber: refs.crmcomSpendNumber ?? null });
+          references.crmcomCancelledPurchaseNumber = refs.crmcomPurchaseNumber as string;
+        }),
+    ]);
+
+    // Coupontools validation cannot be given back: finance sees it, the void does not pretend.
+    for (const c of receipt.coupons.filter((c) => c.provider === 'coupontools')) {
+      nonCompensable.push({ vendor: 'coupontools', code: c.code });
+      exceptions.push({ vendor: 'coupontools', code: 'NON_COMPENSABLE', reason: `coupon ${c.code} was validated at Coupontools, which has no undo` });
+    }
+  }
+
+  const voided: CheckoutView = { ...view, state: 'voided', void: { exceptions, nonCompensable, references } };
+  await bookkeeping.recordCheckoutTransition(ref, {
+    seq: VOID_TRANSITION_SEQ,
+    state: 'voided',
+    step: 'void',
+    totalMinor: receipt?.totalMinor ?? view.quote?.totalMinor ?? 0,
+    view: voided,
+  });
+  return voided;
+}
