@@ -165,7 +165,8 @@ export interface CheckoutReceipt {
   walletBalanceAfterMinor?: number;
   pointsRedeemed: number;
   pointsValueMinor: number;
-  coupons: Array<{ provider: CouponProvider; code: string; valueMinor?: number }>;
+  /** `redemptionId`: the vendor's id of the redemption (Capillary), which a void reactivates. */
+  coupons: Array<{ provider: CouponProvider; code: string; valueMinor?: number; redemptionId?: string }>;
   postTender?: { qrCodeLinkUrl?: string; shortLinkUrl?: string; cfsCarouselUrl?: string };
   /** CRM.COM reclaim QR and barcode strings (semicolon formats of the CRM.COM POS guide). */
   crmcomReclaim?: { qr: string; barcode: string };

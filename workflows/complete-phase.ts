@@ -20,6 +20,8 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
     ...(s.pointsRedemption && { pointsRedemptionId: s.pointsRedemption.redemptionId }),
   };
   let postTender: CheckoutReceipt['postTender'];
+  /** Capillary redemption ids by coupon code: a later void reactivates the coupon with them. */
+  const couponRedemptionIds: Record<string, string> = {};
 
   const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
     try {
@@ -46,7 +48,8 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
       }),
     ...capillaryCoupons.map((c) =>
       forward(`coupon ${c.code} redeem`, 'capillary', async () => {
-        await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: s.input.points?.customer });
+        const redemption = await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: s.input.points?.customer });
+        if (redemption.redemptionId) couponRedemptionIds[c.code] = redemption.redemptionId;
       }),
     ),
     s.input.postTender &&
@@ -96,7 +99,12 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
     }),
     pointsRedeemed: s.pointsRedemption?.points ?? 0,
     pointsValueMinor: s.pointsRedemption?.valueMinor ?? 0,
-    coupons: s.acceptedCoupons().map((c) => ({ provider: c.provider, code: c.code, ...(c.valueMinor !== undefined && { valueMinor: c.valueMinor }) })),
+    coupons: s.acceptedCoupons().map((c) => ({
+      provider: c.provider,
+      code: c.code,
+      ...(c.valueMinor !== undefined && { valueMinor: c.valueMinor }),
+      ...(couponRedemptionIds[c.code] && { redemptionId: couponRedemptionIds[c.code] }),
+    })),
     ...(postTender && { postTender }),
     ...(!customer && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
     references,

@@ -91,7 +91,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       // Coupons first (they were redeemed against the bill), then the bill, then the points it used.
       for (const c of capillaryCoupons) {
         await forward(`coupon ${c.code} reactivate`, 'capillary', async () => {
-          await forwardSteps.reinstateCompletedCoupon(ref, { code: c.code });
+          await forwardSteps.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
         });
       }
       if (refs.capillaryTransactionId) {

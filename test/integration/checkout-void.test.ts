@@ -74,6 +74,22 @@ describe('checkout void', () => {
     expect(transitions.map((r) => r.outcome)).toEqual(['reserved', 'committed', 'completed', 'voided']);
   });
 
+  it('reactivates a Capillary coupon redeemed at complete, once', async () => {
+    const posReference = uniquePosReference();
+    const body = await referenceCheckoutBody(stack.sandboxUrl, posReference, {
+      complete: true,
+      coupons: [{ provider: 'capillary', code: '06000041' }],
+    });
+    const completed = await api().post('/v1/checkouts').send(body).expect(201);
+    expect(completed.body.receipt.coupons).toEqual([expect.objectContaining({ provider: 'capillary', code: '06000041', redemptionId: expect.any(String) })]);
+
+    const voided = await api().post(`/v1/checkouts/${completed.body.checkoutId}/void`).send().expect(200);
+    expect(voided.body.void.exceptions).toEqual([]);
+    const counts = await effects(posReference);
+    expect(counts['capillary:coupon.redeem']).toBe(1);
+    expect(counts['capillary:coupon.reactivate']).toBe(1);
+  });
+
   it('refuses to void a checkout that is not completed (409) or unknown (404)', async () => {
     const posReference = uniquePosReference();
     const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
