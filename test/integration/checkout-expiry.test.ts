@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { countEffects, journalOf } from '../support/journal';
+import { checkoutEffects } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /** A till that goes quiet: held coupons and committed effects are given back when the hold runs out. */
@@ -29,7 +29,7 @@ describe('checkout hold expiry', () => {
     const view = await waitForState(reserved.body.checkoutId, 'expired');
 
     expect(view.failureReason).toContain('no call from the POS');
-    expect(countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`))).toEqual({
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
       'coupontools:coupon.lock': 1,
       'coupontools:coupon.unlock': 1,
     });
@@ -42,7 +42,7 @@ describe('checkout hold expiry', () => {
     await request(stack.apiUrl).post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
     await waitForState(reserved.body.checkoutId, 'expired');
 
-    expect(countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`))).toEqual({
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
       'coupontools:coupon.lock': 1,
       'coupontools:coupon.unlock': 1,
       'crmcom:purchase.create': 1,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
-import { countEffects, injectFault, journalOf } from '../support/journal';
+import { checkoutEffects, injectFault } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /**
@@ -23,7 +23,7 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
   });
 
   const api = () => request(stack.apiUrl);
-  const effects = async (posReference: string) => countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`));
+  const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
 
   it('quotes, commits with the vendors\' approved amounts, and completes with the receipt; every effect once', async () => {
     const posReference = uniquePosReference();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { countEffects, journalOf } from '../support/journal';
+import { checkoutEffects } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /**
@@ -23,7 +23,7 @@ describe('checkout void', () => {
   });
 
   const api = () => request(stack.apiUrl);
-  const effects = async (posReference: string) => countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`));
+  const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
 
   it('undoes every effect of the reference checkout once, reports Coupontools as non-compensable, and answers a second void the same', async () => {
     const posReference = uniquePosReference();

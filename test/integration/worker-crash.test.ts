@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { countEffects, injectFault, journalOf } from '../support/journal';
+import { checkoutEffects, injectFault, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 
@@ -45,7 +45,7 @@ describe('a worker killed mid-checkout', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(responses.map((r) => r.body.state)).toEqual(Array(20).fill('completed'));
     for (const [i, ref] of refs.entries()) {
-      const counts = countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${ref}`));
+      const counts = await checkoutEffects(stack.sandboxUrl, ref);
       // All 20 share the sandbox's one customer, so later ones find the wallet or points spent:
       // a refused spend or redemption is no effect, but never a doubled one.
       const receipt = responses[i].body.receipt;

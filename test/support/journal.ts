@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { checkoutReference } from '../../workflows/checkout.contract';
 
 export interface JournalEntry {
   vendor: string;
@@ -19,6 +20,12 @@ export function countEffects(entries: JournalEntry[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of entries) counts[`${e.vendor}:${e.effect}`] = (counts[`${e.vendor}:${e.effect}`] ?? 0) + 1;
   return counts;
+}
+
+/** How often each effect was applied for one checkout of the test stacks' merchant, store and till. */
+export async function checkoutEffects(sandboxUrl: string, posReference: string): Promise<Record<string, number>> {
+  const reference = checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference });
+  return countEffects(await journalOf(sandboxUrl, reference));
 }
 
 export async function injectFault(sandboxUrl: string, fault: Record<string, unknown>): Promise<void> {
