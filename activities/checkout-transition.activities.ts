@@ -17,7 +17,7 @@ export function createTransitionActivities({ dataSource }: { dataSource: DataSou
           .insert()
           .into(AuditEvent)
           .values({
-            idempotencyKey: [ref.checkoutId, runId ?? '-', 'transition', transition.state].join('|'),
+            idempotencyKey: [ref.checkoutId, runId ?? '-', 'transition', transition.state, ...(transition.distinctBy ? [transition.distinctBy] : [])].join('|'),
             checkoutId: ref.checkoutId,
             runId,
             kind: 'transition',

@@ -4,6 +4,7 @@ import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
 import { createSaleActivities } from './checkout-sale.activities';
+import { createReturnActivities } from './checkout-return.activities';
 import { createTransitionActivities } from './checkout-transition.activities';
 import { createVoidActivities } from './checkout-void.activities';
 import { createProductSyncActivities } from './product-sync.activities';
@@ -32,5 +33,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCheckoutActivities(deps, audit),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit }),
+    ...createReturnActivities({ ...deps.vendors, audit }),
   };
 }

@@ -3,6 +3,7 @@
  * and the failure types. Deterministic and free of Node, because workflow code imports it too.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { CheckoutReturns } from './checkout-returns.contract';
 
 export const CHECKOUT_STATES = [
   'pending',
@@ -16,6 +17,8 @@ export const CHECKOUT_STATES = [
   'compensation_failed',
   'voided',
   'partially_returned',
+  /** Every unit of money of the sale returned by partial returns (returns workflow). */
+  'returned',
 ] as const;
 export type CheckoutState = (typeof CHECKOUT_STATES)[number];
 
@@ -194,6 +197,8 @@ export interface CheckoutView {
   compensations: Array<{ step: string; outcome: 'done' | 'failed'; reason?: string }>;
   /** The void of a completed checkout (voidCheckoutWorkflow): what it could not undo, and its references. */
   void?: { exceptions: Refusal[]; nonCompensable: Array<{ vendor: string; code: string }>; references: Record<string, string> };
+  /** Partial returns of a completed checkout (checkoutReturnsWorkflow). */
+  returns?: CheckoutReturns;
 }
 
 /** A state change as the transition activity records it (audit row + projection). */
@@ -204,6 +209,8 @@ export interface CheckoutTransition {
   step: string;
   totalMinor: number;
   view: CheckoutView;
+  /** Names the occurrence of a state entered more than once (each partial return): keeps its audit row distinct. */
+  distinctBy?: string;
 }
 
 /** ApplicationFailure types thrown by activities and update handlers. */

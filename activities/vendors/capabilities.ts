@@ -85,6 +85,22 @@ export interface LoyaltyCapability {
   findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined>;
   /** Undo of submitPurchase: spend cancelled first, then the purchase. Unknown or already cancelled = done. */
   voidPurchase(ctx: VendorCallContext, purchase: { purchaseNumber: string; spendNumber?: string | null }): Promise<{ alreadyVoided: boolean }>;
+  /**
+   * Return of goods for part of a sale (a partial return), idempotent by ctx.reference; throws a
+   * rejection where the API has no such call (CRM.COM legacy).
+   */
+  returnGoods(ctx: VendorCallContext, goods: LoyaltyGoodsReturn): Promise<{ returnNumber: string; alreadyReturned: boolean }>;
+}
+
+export interface LoyaltyGoodsReturn {
+  /** The customer's vendor key (identify's accountNumber); absent when the sale had no customer at the till. */
+  accountNumber?: string;
+  amountMinor: number;
+  performedOn: string;
+  /** The returned lines, when the return is by line. */
+  lines?: CheckoutLine[];
+  /** Our purchase the goods came from, when it was posted by us. */
+  originalPurchaseNumber?: string;
 }
 
 // ── catalogue: CRM.COM product synchronisation ─────────────────────────────────────────────────
@@ -147,6 +163,8 @@ export interface PointsCapability {
   findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined>;
   /** Undo of redeemPoints; "already reversed" (3802, 812) = done. */
   reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }>;
+  /** How many points of a redemption were reversed so far: how a retried partial reversal finds its lost reply. */
+  pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number>;
 }
 
 // ── coupons: Coupontools sessions, Capillary coupons ───────────────────────────────────────────

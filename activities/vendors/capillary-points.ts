@@ -123,6 +123,14 @@ export class CapillaryPoints {
     return { alreadyReversed: v2Check(res, 'points.reverse', accepted) !== undefined };
   }
 
+  /** Sum of the reversals of one redemption, from the customer's redemption history. */
+  async pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
+    const key = requireKey(customer.identifier);
+    const rows = await this.customers.redemptions(ctx, customer.identifier, key, 'points');
+    const row = list(dig(rows, 'points', 'point')).find((p) => str(p.redemption_id) === redemptionId || str(p.id) === redemptionId);
+    return list(row?.reversals).reduce((sum, r) => sum + (num(r.points_reversed) ?? 0), 0);
+  }
+
   private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number) {
     const res = await this.client.call<Json>(ctx, {
       operation: 'points.isredeemable',

@@ -69,6 +69,10 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
     return this.points.reversePoints(ctx, customer, redemption);
   }
 
+  pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
+    return this.points.pointsReversed(ctx, customer, redemptionId);
+  }
+
   // ── coupons ───────────────────────────────────────────────────────────────────────────────────
 
   lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {

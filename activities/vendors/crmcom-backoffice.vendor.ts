@@ -9,6 +9,7 @@ import {
   type CustomerIdentifier,
   type LoyaltyCapability,
   type LoyaltyCustomer,
+  type LoyaltyGoodsReturn,
   type LoyaltyPreview,
   type LoyaltyPurchase,
   type LoyaltyPurchaseResult,
@@ -130,6 +131,36 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
       [CRMCOM_NOT_FOUND, CRMCOM_ALREADY_CANCELLED],
     );
     return { alreadyVoided: !outcome.ok };
+  }
+
+  /**
+   * `POST /purchases/ad_hoc_return`: the guide's return of goods "with the total amount of the returned
+   * goods"; its body fields are not documented, so it mirrors POST /purchases (our own `id` derived
+   * from the return's reference, contact, reference_number, products) plus `total_amount` and, when
+   * the goods came from a purchase we posted, `purchase_id` (our assumption; CRM.COM may ignore it).
+   * No deduplication is documented: a retry posts the same id again, and "already exists" for it is ours.
+   */
+  async returnGoods(ctx: VendorCallContext, goods: LoyaltyGoodsReturn): Promise<{ returnNumber: string; alreadyReturned: boolean }> {
+    const id = crmcomPurchaseId(ctx.reference);
+    const body = {
+      id,
+      ...(goods.accountNumber && { contact_id: goods.accountNumber }),
+      reference_number: ctx.reference,
+      performed_on: epochSeconds(goods.performedOn),
+      currency_code: ctx.currency,
+      total_amount: toVendorNumber(goods.amountMinor, ctx.currency),
+      ...(goods.originalPurchaseNumber && { purchase_id: goods.originalPurchaseNumber }),
+      ...(goods.lines?.length && {
+        products: goods.lines.map((line) => ({ product_sku: line.sku, quantity: line.quantity, total_amount: toVendorNumber(line.totalMinor, ctx.currency) })),
+      }),
+    };
+    const outcome = await this.exchange<{ id: string }>(
+      ctx,
+      { operation: 'purchases.ad_hoc_return', method: 'POST', url: `${this.options.baseUrl}/purchases/ad_hoc_return`, body },
+      (d) => ({ vendorReference: d.id, amountMinor: goods.amountMinor }),
+      [CRMCOM_ALREADY_EXISTS],
+    );
+    return { returnNumber: outcome.ok ? outcome.body.id : id, alreadyReturned: !outcome.ok };
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type CustomerIdentifier,
   type LoyaltyCapability,
   type LoyaltyCustomer,
+  type LoyaltyGoodsReturn,
   type LoyaltyPreview,
   type LoyaltyPurchase,
   type LoyaltyPurchaseResult,
@@ -143,6 +144,21 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     const spends = await this.listSpends(ctx, { external_system_reference_number: reference });
     const spend = spends.find((s) => s.external_system_reference_number === reference && s.life_cycle_state !== 'CANCELLED');
     return { purchaseNumber: purchase.number, spendNumber: spend?.number ?? null };
+  }
+
+  /**
+   * The legacy (v1) guide has no return of goods and no partial purchase reversal: only a whole
+   * purchase cancel. A partial return therefore cannot be reflected here; the refusal becomes an
+   * exception on the return, for finance (the award share stays with the customer).
+   */
+  returnGoods(_ctx: VendorCallContext, _goods: LoyaltyGoodsReturn): Promise<{ returnNumber: string; alreadyReturned: boolean }> {
+    return Promise.reject(
+      vendorRejection({
+        vendor: VENDOR,
+        code: 'RETURN_NOT_SUPPORTED',
+        reason: 'the CRM.COM legacy API has no partial return: the award share was not reversed at CRM.COM',
+      }),
+    );
   }
 
   async voidPurchase(

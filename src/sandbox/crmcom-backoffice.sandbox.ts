@@ -51,6 +51,10 @@ interface Purchase {
   requestedSpendMinor: number | null;
   approvedSpendMinor: number;
   state: 'POSTED' | 'CANCELLED';
+  totalMinor: number;
+  /** Goods returned against it by ad hoc returns naming it, and the award they took back. */
+  returnedMinor: number;
+  awardReversedMinor: number;
 }
 
 interface Product {
@@ -81,6 +85,7 @@ export class CrmcomBackofficeSandbox {
   private contacts: Contact[] = [];
   private products = new Map<string, Product>();
   private purchases = new Map<string, Purchase>();
+  private adHocReturns = new Set<string>();
 
   constructor(private readonly journal: SandboxJournal) {
     this.reset();
@@ -88,6 +93,7 @@ export class CrmcomBackofficeSandbox {
 
   reset(): void {
     this.purchases = new Map();
+    this.adHocReturns = new Set();
     this.products = new Map(['Soft Drinks', 'Sandwiches'].map((sku) => [sku, { sku, description: sku }]));
     this.contacts = [
       contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000),
@@ -105,6 +111,7 @@ export class CrmcomBackofficeSandbox {
     app.get('/customers', (req, reply) => this.findCustomers(req.query as Record<string, string>, reply));
     app.post('/purchases', (req, reply) => this.createPurchase((req.body ?? {}) as Body, reply));
     app.get('/purchases/:id', (req, reply) => this.showPurchase((req.params as { id: string }).id, reply));
+    app.post('/purchases/ad_hoc_return', (req, reply) => this.adHocReturn((req.body ?? {}) as Body, reply));
     app.post('/purchases/:id/cancel', (req, reply) => this.cancelPurchase((req.params as { id: string }).id, reply));
     app.post('/synchronise_products', (req, reply) => this.synchroniseProducts((req.body ?? {}) as Body, reply));
   }
@@ -151,7 +158,8 @@ export class CrmcomBackofficeSandbox {
     const requestedSpendMinor = spendRequest ? fromVendorAmount(spendRequest.amount as number, currency) : null;
     const ruleMaxMinor = Math.floor((totalMinor * SPEND_RULE_MAX_BASIS_POINTS) / 10_000);
     const approvedSpendMinor = Math.max(0, Math.min(requestedSpendMinor ?? 0, owner.walletBalanceMinor, ruleMaxMinor));
-    const purchase: Purchase = { id, referenceNumber: reference, contactId: owner.id, currency, awardedMinor, requestedSpendMinor, approvedSpendMinor, state: 'POSTED' };
+    const purchase: Purchase = { id, referenceNumber: reference, contactId: owner.id, currency, awardedMinor, requestedSpendMinor, approvedSpendMinor, state: 'POSTED',
+      totalMinor, returnedMinor: 0, awardReversedMinor: 0 };
     this.purchases.set(id, purchase);
     // The spend is evaluated against the wallet as it stood: this purchase's award is not yet spendable.
     owner.walletBalanceMinor += awardedMinor - approvedSpendMinor;
@@ -174,6 +182,48 @@ export class CrmcomBackofficeSandbox {
     if (owner) owner.walletBalanceMinor += purchase.approvedSpendMinor - purchase.awardedMinor;
     if (purchase.approvedSpendMinor > 0) this.record('spend.cancel', purchase, purchase.approvedSpendMinor);
     this.record('purchase.cancel', purchase, purchase.awardedMinor);
+    return { id };
+  }
+
+  /**
+   * Return of goods: the award the returned amount earned is taken back from the wallet. Naming one
+   * of the contact's purchases (`purchase_id`, our assumption: the guide documents no fields), the
+   * award comes back pro rata of that purchase, cumulatively floored so that returns adding up to
+   * the purchase take back exactly its award; unnamed, the offer's rate applies to the amount. Our
+   * own `id` twice is "already exists" (applied once).
+   */
+  private adHocReturn(body: Body, reply: FastifyReply) {
+    const id = body.id === undefined ? randomUUID() : String(body.id);
+    const reference = typeof body.reference_number === 'string' ? body.reference_number : '';
+    if (!reference) return fail(reply, E.missingParameter, 'reference_number is mandatory.', ['reference_number']);
+    const currency = typeof body.currency_code === 'string' ? body.currency_code : 'EUR';
+    if (!isCurrencyCode(currency)) return fail(reply, E.invalidValue, 'Unknown currency.', ['currency_code', currency]);
+    if (typeof body.total_amount !== 'number' || !(body.total_amount > 0)) {
+      return fail(reply, E.invalidValue, 'total_amount must be positive.', ['total_amount']);
+    }
+    const owner = body.contact_id === undefined ? undefined : this.contacts.find((c) => c.id === body.contact_id);
+    if (body.contact_id !== undefined && !owner) return fail(reply, E.notFound, 'Record not found.', ['contact', String(body.contact_id)]);
+    const purchase = typeof body.purchase_id === 'string' ? this.purchases.get(body.purchase_id) : undefined;
+    if (body.purchase_id !== undefined && (!purchase || purchase.contactId !== owner?.id || purchase.state !== 'POSTED')) {
+      return fail(reply, E.notFound, 'Record not found.', ['purchase', String(body.purchase_id)]);
+    }
+    if (this.adHocReturns.has(id)) return fail(reply, E.alreadyExists, 'Return already exists.', ['ad_hoc_return', id]);
+    const amountMinor = fromVendorAmount(body.total_amount, currency);
+    let reversedMinor: number;
+    if (purchase) {
+      if (purchase.returnedMinor + amountMinor > purchase.totalMinor) {
+        return fail(reply, E.invalidValue, 'The returned amount exceeds what is left of the purchase.', ['total_amount']);
+      }
+      purchase.returnedMinor += amountMinor;
+      const upTo = Math.floor((purchase.awardedMinor * purchase.returnedMinor) / purchase.totalMinor);
+      reversedMinor = upTo - purchase.awardReversedMinor;
+      purchase.awardReversedMinor = upTo;
+    } else {
+      reversedMinor = Math.floor((amountMinor * AWARD_RATE_BASIS_POINTS) / 10_000);
+    }
+    this.adHocReturns.add(id);
+    if (owner) owner.walletBalanceMinor -= reversedMinor;
+    this.journal.add({ vendor: VENDOR, effect: 'purchase.ad_hoc_return', reference, vendorReference: id, amount: formatMinorUnits(reversedMinor, currency) });
     return { id };
   }
 
