@@ -12,11 +12,13 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { toApiMoney } from '../common/money-view';
+import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
 import { CheckoutViewDto } from './dto/checkout-response.dto';
 import { CreateCheckoutDto } from './dto/create-checkout.dto';
 import { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
+import { ReturnCheckoutDto } from './dto/return-checkout.dto';
 
 @ApiTags('checkouts')
 @ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was started' })
@@ -28,6 +30,7 @@ export class CheckoutsController {
   constructor(
     private readonly checkouts: CheckoutsService,
     private readonly voids: CheckoutVoidService,
+    private readonly returns: CheckoutReturnsService,
   ) {}
 
   @Post()
@@ -72,6 +75,18 @@ export class CheckoutsController {
     const answer = await this.voids.void(id);
     res.status(answer.pending ? 202 : 200);
     return toApiMoney(answer.view, answer.currency);
+  }
+
+  @Post(':id/returns')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' })
+  @ApiConflictResponse({ description: 'The checkout is not completed (voided…), or the returnReference was used for another body' })
+  @ApiUnprocessableEntityResponse({ description: 'Beyond what is left of the sale, or a line not sold: problem+json naming the field; nothing was sent to any vendor' })
+  @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
+  async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.returns.return(id, dto);
+    res.status(outcome.pending ? 202 : 200);
+    return toApiMoney(outcome.answer ?? { checkoutId: id, pending: true }, outcome.currency);
   }
 
   @Get(':id')
