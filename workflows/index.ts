@@ -2,3 +2,4 @@
 export { checkoutWorkflow } from './checkout.workflow';
 export { productSyncWorkflow } from './product-sync.workflow';
 export { voidCheckoutWorkflow } from './void-checkout.workflow';
+export { checkoutBatchWorkflow } from './checkout-batch.workflow';

@@ -35,8 +35,8 @@ import {
  */
 
 /** Store, till and POS reference end up in the workflow id, so they are plain tokens without ':'. */
-const KEY_TOKEN = /^[A-Za-z0-9_.-]+$/;
-const KEY_TOKEN_MESSAGE = 'must contain only letters, digits, "_", "-" and "."';
+export const KEY_TOKEN = /^[A-Za-z0-9_.-]+$/;
+export const KEY_TOKEN_MESSAGE = 'must contain only letters, digits, "_", "-" and "."';
 /** Decimal string in the checkout currency; the currency's own precision is checked when converting. */
 export const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 export const AMOUNT_MESSAGE = 'must be a non-negative decimal string such as "10.00"';
