@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AuditWriter } from './audit/audit-writer';
+import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
@@ -34,5 +35,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit }),
     ...createReturnActivities({ ...deps.vendors, audit }),
+    ...createCheckoutBatchActivities({ dataSource: deps.dataSource }),
   };
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -25,6 +26,8 @@ export class AppModule {
         }),
         DatabaseModule,
         TemporalModule,
+        // Before CheckoutsModule: its `v1/checkouts/batch` routes are registered first.
+        CheckoutBatchesModule,
         CheckoutsModule,
         ProductsModule,
       ],

@@ -102,6 +102,11 @@ export interface CheckoutInput extends CheckoutRef {
    * the CRM.COM app to be awarded. Never printed when the sale was awarded at the till.
    */
   reclaimCodes?: { qr: string; barcode: string };
+  /**
+   * Back-office batch uploads only: bill the sale at Capillary even when it uses no Capillary points
+   * or coupons, with this Capillary customer, or as `not_interested` when there is none.
+   */
+  capillaryBill?: { customer?: CustomerRef };
 }
 
 /** A vendor's refusal of one part of the checkout, in words a cashier can show. */

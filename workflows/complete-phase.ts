@@ -1,8 +1,12 @@
+import { patched } from '@temporalio/workflow';
 import type { CheckoutReceipt, Refusal } from './checkout.contract';
 import { checkoutReference } from './checkout.contract';
 import { afterPayment } from './activity-options';
 import { asRefusal, describeFailure } from './failures';
 import type { SagaState } from './saga-state';
+
+/** patched() id of the Capillary bill for every back-office batch sale (issue 5). */
+export const CAPILLARY_BATCH_BILL_PATCH = 'capillary-batch-bill';
 
 /**
  * Complete runs after the customer has paid, so nothing here is compensated: transient faults are
@@ -13,7 +17,11 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
   const exceptions: Refusal[] = [];
   const amountDueMinor = s.view.commitment?.amountDueMinor ?? s.input.totalMinor;
   const capillaryCoupons = s.acceptedCoupons().filter((c) => c.provider === 'capillary');
-  const usesCapillary = Boolean(s.input.points) || capillaryCoupons.length > 0;
+  // Batch sales are billed at Capillary whatever they used (guarded: it adds a command to sagas
+  // whose input asks for it; recorded histories never do, but the marker keeps that explicit).
+  const batchBill = s.input.capillaryBill && patched(CAPILLARY_BATCH_BILL_PATCH) ? s.input.capillaryBill : undefined;
+  const usesCapillary = Boolean(s.input.points) || capillaryCoupons.length > 0 || batchBill !== undefined;
+  const billCustomer = s.input.points?.customer ?? batchBill?.customer;
   const references: CheckoutReceipt['references'] = {
     ...(s.purchase && { crmcomPurchaseNumber: s.purchase.purchaseNumber }),
     ...(s.purchase?.spend?.spendNumber && { crmcomSpendNumber: s.purchase.spend.spendNumber }),
@@ -40,7 +48,8 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
           grossAmountMinor: s.input.totalMinor,
           discountMinor: s.input.totalMinor - amountDueMinor,
           lines: s.input.lines,
-          ...(s.input.points && { customer: s.input.points.customer }),
+          // Without a Capillary customer the bill goes as `not_interested` (capillary-transactions.ts).
+          ...(billCustomer && { customer: billCustomer }),
           ...(s.pointsRedemption && { pointsRedemptionIds: [s.pointsRedemption.redemptionId] }),
         });
         references.capillaryBillNumber = checkoutReference(s.ref);

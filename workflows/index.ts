@@ -3,3 +3,4 @@ export { checkoutWorkflow } from './checkout.workflow';
 export { productSyncWorkflow } from './product-sync.workflow';
 export { voidCheckoutWorkflow } from './void-checkout.workflow';
 export { checkoutReturnsWorkflow } from './checkout-returns.workflow';
+export { checkoutBatchWorkflow } from './checkout-batch.workflow';

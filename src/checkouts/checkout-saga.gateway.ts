@@ -46,7 +46,8 @@ type Phase = 'commit' | 'complete' | 'cancel';
 export class CheckoutSagaGateway {
   constructor(
     @Inject(Client) private readonly temporal: Client,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Only what it uses, so the batch activity can build one from its own worker's client and task queue.
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'TEMPORAL_TASK_QUEUE' | 'CHECKOUT_ANSWER_TIMEOUT_MS'>,
   ) {}
 
   /** When the API stops waiting and answers 202: one deadline for all phases of a request. */

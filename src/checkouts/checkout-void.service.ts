@@ -72,7 +72,10 @@ export class CheckoutVoidService {
         original: {
           performedOn: original.performedOn,
           lines: original.lines,
-          ...(original.points && { capillaryCustomer: original.points.customer }),
+          // A batch sale's bill may name a Capillary customer without points (CheckoutInput.capillaryBill).
+          ...((original.points?.customer ?? original.capillaryBill?.customer) && {
+            capillaryCustomer: original.points?.customer ?? original.capillaryBill?.customer,
+          }),
         },
       }),
     };

@@ -9,7 +9,7 @@ import {
 import type { CreateCheckoutDto } from './dto/create-checkout.dto';
 
 /** Identifier types Capillary can look a customer up by. */
-const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
+export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
 
 type FieldErrors = Array<{ field: string; message: string }>;
 

@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { stringify } from 'safe-stable-stringify';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -8,6 +7,7 @@ import { ProblemException } from '../common/problem';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { Checkout } from './checkout.entity';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
+import { checkoutRequestHash } from './checkout-request-hash';
 import { CheckoutSagaGateway, type PhaseOutcome } from './checkout-saga.gateway';
 import type { CreateCheckoutDto } from './dto/create-checkout.dto';
 import type { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
@@ -33,7 +33,7 @@ export class CheckoutsService {
    */
   async create(dto: CreateCheckoutDto): Promise<CheckoutAnswer> {
     const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS, this.config.CRMCOM_MERCHANT_NUMBER);
-    const requestHash = createHash('sha256').update(stringify(dto) ?? '').digest('hex');
+    const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();
     const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, deadline);

@@ -1,0 +1,67 @@
+import { Context } from '@temporalio/activity';
+import { Between, type DataSource } from 'typeorm';
+import { CheckoutBatchSale } from '../src/checkout-batches/checkout-batch-sale.entity';
+import { CheckoutSagaGateway } from '../src/checkouts/checkout-saga.gateway';
+import { BATCH_SALES_PER_CHUNK_AT_ONCE, type CheckoutBatchChunk } from '../workflows/checkout-batch.contract';
+import { driveOneShotSale, SALE_PHASE_WAIT_MS } from './batch-sale-driver';
+
+/** Heartbeat at least this often while a slow sale is waited for (the workflow's timeout is 30 s). */
+const HEARTBEAT_EVERY_MS = 5_000;
+
+/**
+ * The back-office batch: drives a chunk of stored sales through their one-shot sagas with the
+ * worker's own Temporal client, a few at a time, and records on each sale's row whether it could be
+ * driven. A retried chunk skips the sales it already recorded.
+ */
+export function createCheckoutBatchActivities({ dataSource }: { dataSource: DataSource }) {
+  return {
+    async driveCheckoutBatchChunk(chunk: CheckoutBatchChunk): Promise<{ driven: number; notDriven: number }> {
+      const ctx = Context.current();
+      const gateway = new CheckoutSagaGateway(ctx.client, { TEMPORAL_TASK_QUEUE: ctx.info.taskQueue, CHECKOUT_ANSWER_TIMEOUT_MS: SALE_PHASE_WAIT_MS });
+      const repo = dataSource.getRepository(CheckoutBatchSale);
+      const sales = await repo.find({
+        where: { merchant: chunk.merchant, batchId: chunk.batchId, position: Between(chunk.from, chunk.to - 1) },
+        order: { position: 'ASC' },
+      });
+      const heartbeat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        await eachAtMost(BATCH_SALES_PER_CHUNK_AT_ONCE, sales, async (sale) => {
+          if (sale.driveOutcome) return;
+          const result = await driveOneShotSale(gateway, sale.input, {
+            requestHash: sale.requestHash,
+            requestId: `batch:${chunk.batchId}:${sale.position}`,
+            batchId: chunk.batchId,
+          });
+          sale.driveOutcome = result.outcome;
+          sale.driveReason = result.outcome === 'driven' ? null : result.reason;
+          await repo.update(
+            { merchant: sale.merchant, batchId: sale.batchId, position: sale.position },
+            { driveOutcome: sale.driveOutcome, driveReason: sale.driveReason },
+          );
+          ctx.heartbeat();
+        });
+      } finally {
+        clearInterval(heartbeat);
+      }
+      const driven = sales.filter((s) => s.driveOutcome === 'driven').length;
+      return { driven, notDriven: sales.length - driven };
+    },
+  };
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at once; every item gets its turn even when one fails,
+ * then the first failure is thrown (so the activity is retried for the ones that did not finish).
+ */
+async function eachAtMost<T>(limit: number, items: T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((err: unknown) => failures.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.length) throw failures[0];
+}
