@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
+import { CodecModule } from './temporal/codec.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -27,6 +29,8 @@ export class AppModule {
         TemporalModule,
         CheckoutsModule,
         ProductsModule,
+        AuditModule,
+        CodecModule,
       ],
       controllers: [HealthController],
     };
