@@ -20,7 +20,7 @@ const SENSITIVE_KEYS = new Set(
 
 /** Key shapes the list cannot enumerate: every vendor names e-mails, phones, names and tokens its own way. */
 const SENSITIVE_KEY_PATTERN =
-  /email|phone|mobile|msisdn|password|secret|token|birth|address|card_?number|^pan$|first_?name|last_?name|full_?name|middle_?name|surname|^dob$|postcode|postal_?code|^street/i;
+  /email|phone|mobile|msisdn|password|secret|token$|birth|address|card_?number|^pan$|first_?name|last_?name|full_?name|middle_?name|surname|^dob$|postcode|postal_?code|^street/i;
 
 export const REDACTED = '[redacted]';
 
