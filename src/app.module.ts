@@ -21,7 +21,11 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             // Keys and tokens never reach the log; bodies are not logged at all (they carry customer ids).
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+            redact: [
+              'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
+              // Should a body ever be logged (a serializer change, a debug level), its identifiers stay out.
+              'req.body.customer.identifier.value', 'req.body.points.identifier.value', 'req.body.payloads',
+            ],
             customProps: (req) => ({ checkoutId: (req as { params?: { id?: string } }).params?.id }),
           },
         }),
