@@ -28,8 +28,12 @@ export function checkoutStepContext(
   ref: CheckoutRef,
   step: string,
   reference = checkoutReference(ref),
+  customer?: { type: string; value: string },
 ): VendorCallContext {
-  return vendorCallContext(audit, currentAuditScope(ref, step), reference);
+  const scope = currentAuditScope(ref, step);
+  // The audit row names the customer by keyed hash only; the identifier itself is redacted.
+  if (customer) scope.customerRef = audit.customers.refOf(customer);
+  return vendorCallContext(audit, scope, reference);
 }
 
 /** The context an adapter call needs: our reference for the step and the attempt's audit recorder. */

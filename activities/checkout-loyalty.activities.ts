@@ -15,7 +15,7 @@ export function createLoyaltyActivities({ loyalty, audit }: { loyalty: LoyaltyCa
   const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
-      return loyalty.identify(ctx(ref, 'identify'), identifier);
+      return loyalty.identify(checkoutStepContext(audit, ref, 'identify', undefined, identifier), identifier);
     },
 
     async previewLoyalty(ref: CheckoutRef, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {

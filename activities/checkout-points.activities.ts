@@ -8,7 +8,7 @@ export function createPointsActivities({ points, audit }: { points: PointsCapabi
   const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
-      return points.findCustomer(ctx(ref, 'points customer'), identifier);
+      return points.findCustomer(checkoutStepContext(audit, ref, 'points customer', undefined, identifier), identifier);
     },
 
     async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsCheck> {

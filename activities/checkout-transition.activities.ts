@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditEvent } from '../src/audit/audit-event.entity';
+import type { AuditWriter } from './audit/audit-writer';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
 import { Context } from '@temporalio/activity';
 
@@ -7,32 +7,37 @@ import { Context } from '@temporalio/activity';
  * Saga transitions: one audit row per state entered and the `checkouts` projection moved in the same
  * database transaction, so the read model never shows a state the trail does not explain.
  */
-export function createTransitionActivities({ dataSource }: { dataSource: DataSource }) {
+export function createTransitionActivities({ dataSource, audit }: { dataSource: DataSource; audit: AuditWriter }) {
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
       const runId = Context.current().info.workflowExecution?.runId ?? null;
       await dataSource.transaction(async (tx) => {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(AuditEvent)
-          .values({
-            idempotencyKey: [ref.checkoutId, runId ?? '-', 'transition', transition.state, ...(transition.distinctBy ? [transition.distinctBy] : [])].join('|'),
-            checkoutId: ref.checkoutId,
-            runId,
+        await audit.append(
+          {
+            idempotency_key: [ref.checkoutId, runId ?? '-', 'transition', transition.state, ...(transition.distinctBy ? [transition.distinctBy] : [])].join('|'),
+            checkout_id: ref.checkoutId,
+            run_id: runId,
             kind: 'transition',
             step: transition.step,
+            vendor: null,
+            operation: null,
             outcome: transition.state,
-            amountMinor: transition.view.receipt?.amountDueMinor ?? null,
+            http_status: null,
+            latency_ms: null,
+            attempt: Context.current().info.attempt,
+            amount_minor: transition.view.receipt?.amountDueMinor ?? null,
             currency: ref.currency,
-            errorCode: transition.view.rejection?.code ?? null,
-            errorMessage: transition.view.rejection?.reason ?? transition.view.failureReason ?? null,
+            vendor_reference: null,
+            request_excerpt: null,
+            response_excerpt: null,
+            error_code: transition.view.rejection?.code ?? null,
+            error_message: transition.view.rejection?.reason ?? transition.view.failureReason ?? null,
             merchant: ref.merchant,
             store: ref.store,
             till: ref.till,
-          })
-          .orIgnore()
-          .execute();
+          },
+          tx,
+        );
         // Insert, or move forward only: a late attempt of an earlier transition changes nothing.
         const v = transition.view;
         await tx.query(

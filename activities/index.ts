@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { CustomerRefHasher } from '../src/audit/customer-ref';
 import { AuditWriter } from './audit/audit-writer';
 import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCouponActivities } from './checkout-coupons.activities';
@@ -14,22 +15,24 @@ import type { VendorRegistry } from './vendors/vendor-registry';
 export interface ActivityDeps {
   dataSource: DataSource;
   vendors: VendorRegistry;
+  /** Keyed hashes of customer identifiers for audit rows (AUDIT_HMAC_KEY). */
+  customers: CustomerRefHasher;
 }
 
 /** The checkout saga's activities: what its workflow proxies and its tests mock. */
-export function createCheckoutActivities({ dataSource, vendors }: ActivityDeps, audit = new AuditWriter(dataSource)) {
+export function createCheckoutActivities({ dataSource, vendors, customers }: ActivityDeps, audit = new AuditWriter(dataSource, customers)) {
   return {
     ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit }),
     ...createPointsActivities({ points: vendors.points, audit }),
     ...createCouponActivities({ coupons: vendors.coupons, audit }),
     ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit }),
-    ...createTransitionActivities({ dataSource }),
+    ...createTransitionActivities({ dataSource, audit }),
   };
 }
 
 /** Every activity the worker runs, wired to its dependencies; workflows import these as types only. */
 export function createActivities(deps: ActivityDeps) {
-  const audit = new AuditWriter(deps.dataSource);
+  const audit = new AuditWriter(deps.dataSource, deps.customers);
   return {
     ...createCheckoutActivities(deps, audit),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
+import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
+import { CodecModule } from './temporal/codec.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -20,7 +22,11 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             // Keys and tokens never reach the log; bodies are not logged at all (they carry customer ids).
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+            redact: [
+              'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
+              // Should a body ever be logged (a serializer change, a debug level), its identifiers stay out.
+              'req.body.customer.identifier.value', 'req.body.points.identifier.value', 'req.body.payloads',
+            ],
             customProps: (req) => ({ checkoutId: (req as { params?: { id?: string } }).params?.id }),
           },
         }),
@@ -30,6 +36,8 @@ export class AppModule {
         CheckoutBatchesModule,
         CheckoutsModule,
         ProductsModule,
+        AuditModule,
+        CodecModule,
       ],
       controllers: [HealthController],
     };

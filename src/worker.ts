@@ -3,6 +3,8 @@ import { createVendorRegistry } from '../activities/vendors/vendor-registry';
 import { loadConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
 import { createCheckoutWorker } from './temporal/checkout-worker';
+import { CustomerRefHasher } from './audit/customer-ref';
+import { encryptionCodecFor } from './temporal/encryption-codec';
 
 /** The worker process: runs checkout workflows and their activities until SIGINT/SIGTERM. */
 async function main() {
@@ -17,6 +19,8 @@ async function main() {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       dataSource,
       vendors: createVendorRegistry(config),
+      customers: new CustomerRefHasher(config.auditHmacKey),
+      payloadCodec: encryptionCodecFor(config),
     });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
     // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done.

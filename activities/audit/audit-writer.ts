@@ -1,5 +1,6 @@
-import type { DataSource } from 'typeorm';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import type { DataSource, EntityManager } from 'typeorm';
+import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../src/audit/audit-chain';
+import type { CustomerRefHasher } from '../../src/audit/customer-ref';
 import type { VendorCallRecord, VendorCallRecorder } from '../vendors/vendor-call';
 
 /** Who an audit row belongs to: the checkout and the exact activity attempt that wrote it. */
@@ -13,14 +14,30 @@ export interface AuditScope {
   store: string;
   till: string;
   currency: string;
+  /** The keyed hash of the customer the step is about, when it names one (never the identifier). */
+  customerRef?: string | null;
 }
+
+/** A new row's content; the writer adds the time and the chain. */
+export type NewAuditRow = Omit<AuditRowContent, 'recorded_at' | 'customer_ref'> & { customer_ref?: string | null };
+
+/** Namespaces our advisory locks so they cannot meet another feature's. */
+const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
 
 /**
  * Writes audit rows from activities (never from workflow code). The idempotency key names the
  * activity attempt, so a retried write of the same attempt is a no-op while a new attempt adds a row.
+ *
+ * Each row is appended to its checkout's hash chain: under a transaction-scoped advisory lock on
+ * the checkout id (activities of one checkout run in parallel; other checkouts never wait), the
+ * writer reads the checkout's head, hashes the row onto it and inserts. The lock is held until
+ * commit, so ids of one checkout follow chain order.
  */
 export class AuditWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly customers: CustomerRefHasher,
+  ) {}
 
   recorderFor(scope: AuditScope): VendorCallRecorder {
     let sequence = 0;
@@ -29,43 +46,81 @@ export class AuditWriter {
     };
   }
 
-  async insert(scope: AuditScope, discriminator: string, row: Partial<AuditEvent>): Promise<void> {
+  async insert(scope: AuditScope, discriminator: string, row: VendorCallRow): Promise<void> {
     const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, scope.attempt, discriminator].join('|');
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEvent)
-      .values({
-        idempotencyKey: key,
-        checkoutId: scope.checkoutId,
-        runId: scope.runId,
-        attempt: scope.attempt,
-        step: scope.step,
-        merchant: scope.merchant,
-        store: scope.store,
-        till: scope.till,
-        currency: scope.currency,
-        ...row,
-      })
-      .orIgnore()
-      .execute();
+    await this.append({
+      idempotency_key: key,
+      checkout_id: scope.checkoutId,
+      run_id: scope.runId,
+      attempt: scope.attempt,
+      step: scope.step,
+      merchant: scope.merchant,
+      store: scope.store,
+      till: scope.till,
+      currency: scope.currency,
+      customer_ref: scope.customerRef ?? null,
+      ...row,
+    });
+  }
+
+  /** Appends one row (in `manager`'s transaction when given). False when its key was written before. */
+  async append(row: NewAuditRow, manager?: EntityManager): Promise<boolean> {
+    if (!manager) return this.dataSource.transaction((tx) => this.append(row, tx));
+    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CHAIN_LOCK_CLASS, row.checkout_id]);
+    const [seen] = (await manager.query(`SELECT 1 FROM audit_events WHERE idempotency_key = $1`, [row.idempotency_key])) as unknown[];
+    if (seen) return false;
+    const [head] = (await manager.query(
+      `SELECT row_hash FROM audit_events WHERE checkout_id = $1 ORDER BY id DESC LIMIT 1`,
+      [row.checkout_id],
+    )) as { row_hash: string }[];
+    // Hash exactly what Postgres will give back: jsonb drops undefined and normalises nothing else we use.
+    const content: AuditRowContent = {
+      ...row,
+      request_excerpt: roundTrip(row.request_excerpt),
+      response_excerpt: roundTrip(row.response_excerpt),
+      customer_ref: row.customer_ref ?? null,
+      recorded_at: new Date(),
+    };
+    const prevHash = head?.row_hash ?? CHAIN_GENESIS;
+    const rowHash = auditRowHash(prevHash, content);
+    await manager.query(
+      `INSERT INTO audit_events (idempotency_key, checkout_id, run_id, kind, step, vendor, operation, outcome, http_status,
+         latency_ms, attempt, amount_minor, currency, vendor_reference, request_excerpt, response_excerpt, error_code,
+         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+      [
+        content.idempotency_key, content.checkout_id, content.run_id, content.kind, content.step, content.vendor,
+        content.operation, content.outcome, content.http_status, content.latency_ms, content.attempt,
+        content.amount_minor === null ? null : String(content.amount_minor), content.currency, content.vendor_reference,
+        jsonParam(content.request_excerpt), jsonParam(content.response_excerpt), content.error_code, content.error_message,
+        content.merchant, content.store, content.till, content.customer_ref, (content.recorded_at as Date).toISOString(),
+        prevHash, rowHash,
+      ],
+    );
+    return true;
   }
 }
 
-function vendorCallRow(call: VendorCallRecord): Partial<AuditEvent> {
+type VendorCallRow = Pick<
+  NewAuditRow,
+  | 'kind' | 'vendor' | 'operation' | 'outcome' | 'http_status' | 'latency_ms' | 'request_excerpt' | 'response_excerpt'
+  | 'vendor_reference' | 'amount_minor' | 'error_code' | 'error_message'
+>;
+
+function vendorCallRow(call: VendorCallRecord): VendorCallRow {
   return {
     kind: 'vendor_call',
     vendor: call.vendor,
     operation: call.operation,
     outcome: call.outcome,
-    httpStatus: call.httpStatus,
-    latencyMs: call.latencyMs,
-    requestExcerpt: asJson(call.requestExcerpt),
-    responseExcerpt: asJson(call.responseExcerpt),
-    vendorReference: call.vendorReference ?? null,
-    amountMinor: call.amountMinor ?? null,
-    errorCode: call.errorCode ?? null,
-    errorMessage: call.errorMessage ?? null,
+    http_status: call.httpStatus,
+    latency_ms: call.latencyMs,
+    request_excerpt: asJson(call.requestExcerpt),
+    response_excerpt: asJson(call.responseExcerpt),
+    vendor_reference: call.vendorReference ?? null,
+    amount_minor: call.amountMinor ?? null,
+    error_code: call.errorCode ?? null,
+    error_message: call.errorMessage ?? null,
   };
 }
 
@@ -73,4 +128,12 @@ function vendorCallRow(call: VendorCallRecord): Partial<AuditEvent> {
 function asJson(excerpt: unknown): object | null {
   if (excerpt === null || excerpt === undefined) return null;
   return typeof excerpt === 'object' ? excerpt : { text: String(excerpt).slice(0, 500) };
+}
+
+function roundTrip(value: unknown): unknown {
+  return value === null || value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+function jsonParam(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
 }

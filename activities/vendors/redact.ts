@@ -18,6 +18,10 @@ const SENSITIVE_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/** Key shapes the list cannot enumerate: every vendor names e-mails, phones, names and tokens its own way. */
+const SENSITIVE_KEY_PATTERN =
+  /email|phone|mobile|msisdn|password|secret|token$|birth|address|card_?number|^pan$|first_?name|last_?name|full_?name|middle_?name|surname|^dob$|postcode|postal_?code|^street/i;
+
 export const REDACTED = '[redacted]';
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -25,7 +29,20 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) ? REDACTED : redact(v, depth + 1);
+    out[key] = SENSITIVE_KEYS.has(key.toLowerCase()) || SENSITIVE_KEY_PATTERN.test(key) ? REDACTED : redact(v, depth + 1);
   }
   return out;
+}
+
+const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/g;
+/** A phone, card or account number: 7 or more digits, possibly grouped by spaces, dots or dashes. */
+const LONG_NUMBER = /\+?\d(?:[\s.-]?\d){6,}/g;
+
+/**
+ * Vendors' own words (a Capillary status message, a CRM.COM description) can echo the identifier
+ * we searched for: "Customer 919999999999 not found". Failure messages reach the workflow history,
+ * the worker log and the audit row, so e-mail addresses and long numbers are masked in them.
+ */
+export function scrubPersonalData(text: string): string {
+  return text.replace(EMAIL, '[email]').replace(LONG_NUMBER, '[number]');
 }

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureTypes } from '../../workflows/checkout.contract';
+import { scrubPersonalData } from './redact';
 
 /** Details attached to a business rejection; they reach the POS as the reason. */
 export interface RejectionDetails {
@@ -35,11 +36,12 @@ export function vendorResponseOf(err: unknown): unknown {
 
 /** The vendor refused: retrying cannot change the answer. */
 export function vendorRejection(details: RejectionDetails): ApplicationFailure {
-  const { response, ...kept } = details;
+  const { response, ...rest } = details;
+  const kept = { ...rest, reason: scrubPersonalData(rest.reason) };
   return withHiddenResponse(
     ApplicationFailure.create({
       type: FailureTypes.vendorRejection,
-      message: `${details.vendor} refused (${details.code}): ${details.reason}`,
+      message: `${kept.vendor} refused (${kept.code}): ${kept.reason}`,
       nonRetryable: true,
       details: [kept],
     }),
@@ -56,7 +58,7 @@ export function vendorUnavailable(vendor: string, message: string, details: Unav
   return withHiddenResponse(
     ApplicationFailure.create({
       type: FailureTypes.vendorUnavailable,
-      message: `${vendor} unavailable: ${message}`,
+      message: `${vendor} unavailable: ${scrubPersonalData(message)}`,
       nonRetryable: false,
       nextRetryDelay: kept.retryAfterMs,
       details: [{ code: kept.httpStatus ? `HTTP_${kept.httpStatus}` : 'NETWORK', ...kept }],

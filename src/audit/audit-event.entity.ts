@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
 
 export type AuditKind = 'vendor_call' | 'transition';
@@ -8,6 +8,7 @@ export type VendorCallOutcome = 'success' | 'rejected' | 'failed';
 /**
  * One row per vendor call attempt and per saga transition. Append-only: the database refuses
  * UPDATE, DELETE and TRUNCATE (see the migration), and `idempotencyKey` makes retried writes no-ops.
+ * Each row is a link of its checkout's hash chain (src/audit/audit-chain.ts).
  */
 @Entity({ name: 'audit_events' })
 export class AuditEvent {
@@ -79,6 +80,19 @@ export class AuditEvent {
   @Column({ type: 'text' })
   till: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
+  /** HMAC-SHA256 (AUDIT_HMAC_KEY) of the customer identifier the row's call was about; never the identifier. */
+  @Column({ name: 'customer_ref', type: 'text', nullable: true })
+  customerRef: string | null;
+
+  /** Set by the writer (not the database): it is part of the hashed content. */
+  @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt: Date;
+
+  /** The previous row's row_hash in this checkout's chain (64 zeros for the first row). */
+  @Column({ name: 'prev_hash', type: 'char', length: 64 })
+  prevHash: string;
+
+  /** sha256(prev_hash || canonical content): see src/audit/audit-chain.ts. */
+  @Column({ name: 'row_hash', type: 'char', length: 64 })
+  rowHash: string;
 }

@@ -50,7 +50,24 @@ const schema = z.object({
   CMC_CLIENT_ID: z.string().min(1).default('sandbox-cmc-client'),
   CMC_CLIENT_SECRET: z.string().min(1).default('sandbox-cmc-secret'),
   CMC_POS_SYSTEM_ID: z.string().min(1).default('checkout-saga'),
+  /** HMAC-SHA256 key for customer references in audit rows (at least 32 characters). Required in production. */
+  AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  /** AES-256-GCM key (base64 of 32 bytes) of the Temporal payload codec. Required in production. */
+  TEMPORAL_CODEC_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes').optional(),
+  /** Names the codec key in each payload's metadata, so keys can rotate. */
+  TEMPORAL_CODEC_KEY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('default'),
+  /** The Temporal UI allowed to call the codec endpoint (CORS). */
+  TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
+}).superRefine((c, ctx) => {
+  // Development keys are public: production must bring its own.
+  for (const key of ['AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEY'] as const) {
+    if (c.NODE_ENV === 'production' && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+  }
 });
+
+/** Used only outside production (loadConfig refuses to start production without real keys). */
+const DEV_AUDIT_HMAC_KEY = 'dev-only-audit-hmac-key-not-a-secret-0000';
+const DEV_TEMPORAL_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
  * Where each vendor lives inside the sandbox. Each prefix stands in for the vendor's own base URL,
@@ -73,6 +90,9 @@ export type AppConfig = z.infer<typeof schema> & {
   cmcTokenUrl: string;
   /** True while any vendor is served by the embedded sandbox (then `npm start` runs it). */
   usesSandbox: boolean;
+  /** The keys in force: the configured ones, or the development defaults outside production. */
+  auditHmacKey: string;
+  temporalCodecKey: Buffer;
 };
 
 export class ConfigError extends Error {}
@@ -94,5 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cmcBaseUrl: c.CMC_BASE_URL ?? sandboxBase(SANDBOX_PATHS.cmc),
     cmcTokenUrl: c.CMC_TOKEN_URL ?? sandboxBase(`${SANDBOX_PATHS.cmc}/connect/token`),
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
+    auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
+    temporalCodecKey: Buffer.from(c.TEMPORAL_CODEC_KEY ?? DEV_TEMPORAL_CODEC_KEY, 'base64'),
   };
 }

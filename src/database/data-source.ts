@@ -10,10 +10,18 @@ import { AddCheckoutView1763856000000 } from '../../migrations/1763856000000-Add
 import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/1763942400000-AddCheckoutTransitionSeq';
 import { CreateProductSyncs1764028800000 } from '../../migrations/1764028800000-CreateProductSyncs';
 import { CreateCheckoutBatches1764201600000 } from '../../migrations/1764201600000-CreateCheckoutBatches';
+import { AddAuditChainAndSeals1764374400000 } from '../../migrations/1764374400000-AddAuditChainAndSeals';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
 export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, CheckoutBatch, CheckoutBatchSale];
-export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000, CreateProductSyncs1764028800000, CreateCheckoutBatches1764201600000];
+export const MIGRATIONS = [
+  CreateAuditAndCheckouts1763769600000,
+  AddCheckoutView1763856000000,
+  AddCheckoutTransitionSeq1763942400000,
+  CreateProductSyncs1764028800000,
+  CreateCheckoutBatches1764201600000,
+  AddAuditChainAndSeals1764374400000,
+];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {

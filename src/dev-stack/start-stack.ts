@@ -42,6 +42,8 @@ async function main() {
       binary,
       port: Number(port),
       uiPort: TEMPORAL_UI_PORT,
+      // Payloads are encrypted: the UI decodes them through the API's codec endpoint.
+      uiCodecEndpoint: `http://localhost:${config.API_PORT}/v1/codec`,
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       namespace: config.TEMPORAL_NAMESPACE,
       stdio: 'inherit',

@@ -7,6 +7,8 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port, or undefined to run headless (tests). */
   uiPort?: number;
+  /** The codec server the Web UI calls to show decrypted payloads (our API's /v1/codec). */
+  uiCodecEndpoint?: string;
   /** SQLite file that survives restarts; in-memory when undefined. */
   dbFile?: string;
   namespace?: string;
@@ -39,6 +41,7 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...searchAttributeFlags(),
   ];
   const child = spawn(options.binary, args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });

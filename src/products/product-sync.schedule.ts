@@ -9,6 +9,7 @@ import {
 import type { ProductSyncInput } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
 import type { AppConfig } from '../config/app-config';
+import { encryptionCodecFor } from '../temporal/encryption-codec';
 
 /** 02:00 UTC every night (Temporal schedules read cron in UTC unless told otherwise). */
 export const NIGHTLY_PRODUCT_SYNC_CRON = '0 2 * * *';
@@ -60,7 +61,7 @@ export async function ensureProductSyncSchedule(
 export async function ensureProductSyncScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
     return await ensureProductSyncSchedule(client, { merchant: config.MERCHANT_ID, taskQueue: config.TEMPORAL_TASK_QUEUE });
   } finally {
     await connection.close();

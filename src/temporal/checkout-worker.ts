@@ -1,7 +1,9 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import type { VendorRegistry } from '../../activities/vendors/vendor-registry';
+import type { CustomerRefHasher } from '../audit/customer-ref';
 
 export interface CheckoutWorkerDeps {
   connection: NativeConnection;
@@ -9,6 +11,9 @@ export interface CheckoutWorkerDeps {
   taskQueue: string;
   dataSource: DataSource;
   vendors: VendorRegistry;
+  customers: CustomerRefHasher;
+  /** The same codec as the API's client (EncryptionCodec): the worker reads and writes the encrypted payloads. */
+  payloadCodec: PayloadCodec;
   /** Tests pass a prebuilt bundle so each worker does not re-bundle the workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -22,6 +27,7 @@ export function createCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Worker> 
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
-    activities: createActivities({ dataSource: deps.dataSource, vendors: deps.vendors }),
+    dataConverter: { payloadCodecs: [deps.payloadCodec] },
+    activities: createActivities({ dataSource: deps.dataSource, vendors: deps.vendors, customers: deps.customers }),
   });
 }

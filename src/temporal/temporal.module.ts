@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { encryptionCodecFor } from './encryption-codec';
 
 /** The Temporal client the API starts and drives sagas with. */
 @Global()
@@ -13,7 +14,8 @@ import { APP_CONFIG } from '../config/config.module';
       useFactory: async (config: AppConfig) => {
         // lazy: the API starts (and /health answers) even while Temporal is still coming up.
         const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+        // Payloads are encrypted before they leave the API (customer identifiers ride in checkout inputs).
+        return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
       },
     },
   ],

@@ -10,6 +10,8 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createDataSource } from '../../src/database/data-source';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { createCheckoutWorker } from '../../src/temporal/checkout-worker';
+import { CustomerRefHasher } from '../../src/audit/customer-ref';
+import { encryptionCodecFor } from '../../src/temporal/encryption-codec';
 import { TEST_DATABASE_URL, testTemporalAddress } from './test-env';
 
 let runtimeInstalled = false;
@@ -59,13 +61,18 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         dataSource,
         vendors: createVendorRegistry(config),
+        customers: new CustomerRefHasher(config.auditHmacKey),
+        payloadCodec: encryptionCodecFor(config),
       })
     : undefined;
   const workerRun = worker?.run();
   const api: INestApplication = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const apiPort = (api.getHttpServer().address() as { port: number }).port;
-  const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }) });
+  const temporal = new Client({
+    connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
+    dataConverter: { payloadCodecs: [encryptionCodecFor(config)] },
+  });
 
   return {
     config,

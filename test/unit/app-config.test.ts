@@ -32,4 +32,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ CRMCOM_API: 'v3' })).toThrow(/CRMCOM_API/);
   });
+
+  it('refuses to start production without its own audit HMAC key and payload codec key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_HMAC_KEY: is required in production.*TEMPORAL_CODEC_KEY: is required in production/);
+    expect(() => loadConfig({ TEMPORAL_CODEC_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/TEMPORAL_CODEC_KEY: must be base64 of 32 bytes/);
+    const key = Buffer.alloc(32, 9).toString('base64');
+    const config = loadConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEY: key });
+    expect(config.temporalCodecKey.equals(Buffer.alloc(32, 9))).toBe(true);
+    expect(config.auditHmacKey).toBe('k'.repeat(32));
+  });
 });

@@ -1,4 +1,4 @@
-import { redact, REDACTED } from '../../activities/vendors/redact';
+import { redact, REDACTED, scrubPersonalData } from '../../activities/vendors/redact';
 
 describe('redact', () => {
   it('replaces secrets and personal data at any depth and keeps the rest', () => {
@@ -14,5 +14,31 @@ describe('redact', () => {
       products_set: [{ product_identifier: { code: 'Soft Drinks' }, total_amount: 10 }],
       account_owner: { first_name: REDACTED, email: REDACTED },
     });
+  });
+});
+
+describe('redact: every vendor\'s personal fields', () => {
+  it('hides phones, e-mails, mobiles, names, card numbers, addresses, birth dates and tokens whatever the vendor calls them', () => {
+    const body = {
+      root: { customer: [{ mobile: '919999999999', email: 'a@b.co', firstname: 'A', lastname: 'B', external_id: 'X1' }] }, // Capillary
+      contact: { phone_number: '+35799123456', email_address: 'c@d.co', date_of_birth: '1990-01-01', address_line_1: 'Main St 1' }, // CRM.COM
+      user: { name: 'C' }, // Coupontools
+      customerPhone: '35799', cardNumber: '4111111111111111', MobileNumber: '1', refresh_token: 't', billingAddress: 'x', // CMC and others
+      keep: { sku: 'Soft Drinks', total_amount: 10 },
+    };
+    const out = JSON.stringify(redact(body));
+    for (const secret of ['919999999999', 'a@b.co', '+35799123456', 'c@d.co', '1990-01-01', 'Main St', '4111111111111111', 'X1', '"t"']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('Soft Drinks');
+  });
+});
+
+describe('scrubPersonalData', () => {
+  it('masks e-mail addresses and phone or card numbers in vendor messages, and keeps short codes', () => {
+    expect(scrubPersonalData('Customer with mobile 919999999999 not found')).toBe('Customer with mobile [number] not found');
+    expect(scrubPersonalData('No customer for jane.doe@example.com')).toBe('No customer for [email]');
+    expect(scrubPersonalData('card +357 99 123 456 refused')).toBe('card [number] refused');
+    expect(scrubPersonalData('purchases.create: HTTP 503')).toBe('purchases.create: HTTP 503');
   });
 });
