@@ -1,11 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { ProductsModule } from './products/products.module';
+import { ReportsModule } from './reports/reports.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Module({})
@@ -27,6 +29,8 @@ export class AppModule {
         TemporalModule,
         CheckoutsModule,
         ProductsModule,
+        AuditModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };
