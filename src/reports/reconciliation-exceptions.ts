@@ -48,6 +48,8 @@ function mismatchesOf(e: CheckoutDayEvent): Mismatch[] {
   const { quote, receipt } = e.view ?? {};
   if (!receipt) return [];
   const out: Mismatch[] = [];
+  // What the saga asked CRM.COM to spend: the POS's request capped by the quote (wallet balance and
+  // CRM.COM's preview maximum); the POS's raw request is not in the projection.
   const requested = quote?.loyalty?.requestedSpendMinor ?? 0;
   if (requested > 0 && receipt.spentMinor < requested) {
     out.push({ vendor: 'crmcom', code: 'SPEND_BELOW_REQUEST', reason: 'CRM.COM approved less spend than the POS asked for', figures: { requestedMinor: requested, approvedMinor: receipt.spentMinor } });
