@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { ProductsModule } from './products/products.module';
+import { ReportsModule } from './reports/reports.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AppModule {
         ProductsModule,
         AuditModule,
         CodecModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
     };

@@ -11,6 +11,7 @@ import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/17639424
 import { CreateProductSyncs1764028800000 } from '../../migrations/1764028800000-CreateProductSyncs';
 import { CreateCheckoutBatches1764201600000 } from '../../migrations/1764201600000-CreateCheckoutBatches';
 import { AddAuditChainAndSeals1764374400000 } from '../../migrations/1764374400000-AddAuditChainAndSeals';
+import { CreateStoresAndFinanceIndexes1764460800000 } from '../../migrations/1764460800000-CreateStoresAndFinanceIndexes';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
 export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, CheckoutBatch, CheckoutBatchSale];
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   CreateProductSyncs1764028800000,
   CreateCheckoutBatches1764201600000,
   AddAuditChainAndSeals1764374400000,
+  CreateStoresAndFinanceIndexes1764460800000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

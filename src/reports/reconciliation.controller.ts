@@ -1,0 +1,38 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { renderReconciliationCsv } from './reconciliation-csv';
+import { ReconciliationService } from './reconciliation.service';
+import { ReconciliationQueryDto } from './dto/reconciliation-query.dto';
+
+const FIGURES =
+  'Per store (`totals`), till (`tills`) and currency; amounts are integer minor units with `currency`, times are in the store\'s time zone. ' +
+  'A checkout counts on the day (in the store\'s zone) its saga entered the state, from the audit trail\'s transition rows; its amounts come from the projection. ' +
+  '`sales`: checkouts completed that day: count, `totalMinor` (basket total), `amountDueMinor` (after discounts), `paidMinor` (tender), `refusals` (coupons or points refused at the quote). ' +
+  '`awards`: CRM.COM amounts awarded on those sales (sales with a CRM.COM purchase). `spends`: CRM.COM wallet spend the vendor approved (`amountMinor`) beside what the saga asked for (`requestedMinor`: the POS request capped by the quote\'s wallet and preview maximum). ' +
+  '`couponDiscounts`: coupon values on the receipts. `pointsRedeemed`: Capillary points and their value. ' +
+  '`voids`: checkouts voided that day, the voided receipts\' totals and the awards, spends and points the void reversed. ' +
+  '`returns`: returns made that day (the view\'s `returns[]`). `compensations`: checkouts whose undos ran that day, undos done and failed. ' +
+  '`failures`: compensated (a vendor failed), rejected (refused checkout), compensationFailed, expired, cancelled. ' +
+  '`vendors`: every vendor call attempt recorded that day by till, vendor, purpose (sale, compensation, void, return) and operation: succeeded, rejected, failed, and the successful calls\' amounts. ' +
+  '`exceptions`: compensation_failed, expired_after_commit, non_compensable (Coupontools validation on void), void_incomplete, after_payment_refusal, amount_mismatch (spend below request, award versus preview, points value, CMC or Capillary bill versus the POS amount due, tender versus due).';
+
+// roles: finance, admin
+@ApiTags('finance')
+@Controller('v1/reports/reconciliation')
+export class ReconciliationController {
+  constructor(private readonly reconciliation: ReconciliationService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'One store\'s day reconciled per till and vendor, with the exceptions finance must act on', description: FIGURES })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'JSON, or with format=csv one figure a row (section, till, vendor, figure, value…) with a header row' })
+  @ApiBadRequestResponse({ description: 'problem+json naming the invalid query parameter' })
+  async report(@Query() query: ReconciliationQueryDto, @Res({ passthrough: true }) res: Response) {
+    const report = await this.reconciliation.report(query.store, query.date);
+    if (query.format !== 'csv') return report;
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${report.store}-${report.date}.csv"`);
+    return renderReconciliationCsv(report);
+  }
+}
