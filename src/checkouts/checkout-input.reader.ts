@@ -10,7 +10,11 @@ export async function readCheckoutInput(temporal: Client, checkoutId: string): P
   try {
     const history = await temporal.workflow.getHandle(checkoutId).fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload ? defaultPayloadConverter.fromPayload<CheckoutInput>(payload) : undefined;
+    if (!payload) return undefined;
+    // The history holds what the codec wrote (encrypted): decode it the way the client would.
+    let payloads = [payload];
+    for (const codec of [...temporal.options.loadedDataConverter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    return defaultPayloadConverter.fromPayload<CheckoutInput>(payloads[0]);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
-import type { CheckoutInput, CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
+import type { CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import { Checkout } from './checkout.entity';
+import { readCheckoutInput } from './checkout-input.reader';
 
 export interface VoidAnswer {
   view: CheckoutView;
@@ -64,7 +64,7 @@ export class CheckoutVoidService {
       posReference: row.posReference,
       currency: row.currency,
     };
-    const original = await this.originalInput(checkoutId);
+    const original = await readCheckoutInput(this.temporal, checkoutId);
     const input: VoidCheckoutInput = {
       ref,
       view: row.view,
@@ -108,24 +108,5 @@ export class CheckoutVoidService {
     if (view) return { view, currency: row.currency, pending: false };
     result.catch(() => undefined); // settled later by the void itself
     return { view: row.view ?? { checkoutId: row.id, state: row.state, compensations: [] }, currency: row.currency, pending: true };
-  }
-
-  /**
-   * The checkout's own input (the first event of its workflow history): the lines, the sale time and
-   * the Capillary customer, which the view does not hold. Undefined when the history is gone.
-   */
-  private async originalInput(checkoutId: string): Promise<CheckoutInput | undefined> {
-    try {
-      const history = await this.temporal.workflow.getHandle(checkoutId).fetchHistory();
-      const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-      if (!payload) return undefined;
-      // The history holds what the codec wrote (encrypted): decode it the way the client would.
-      let payloads = [payload];
-      for (const codec of [...this.temporal.options.loadedDataConverter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
-      return defaultPayloadConverter.fromPayload<CheckoutInput>(payloads[0]);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
   }
 }
