@@ -33,6 +33,8 @@ export interface CheckoutReturn {
   returnReference: string;
   requestHash: string;
   kind: 'lines' | 'amount';
+  /** When the return was accepted (workflow time): the day finance counts it on. */
+  returnedAt: string;
   /** The goods' value returned, in the sale's (gross) terms. */
   amountMinor: number;
   lines?: Array<{ sku: string; quantity: number; totalMinor: number }>;

@@ -121,6 +121,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
       returnReference: req.returnReference,
       requestHash: req.requestHash,
       kind: req.lines ? 'lines' : 'amount',
+      returnedAt: new Date(workflowNow()).toISOString(),
       amountMinor,
       ...(req.lines && { lines: req.lines }),
       refundMinor: shares.paidMinor,

@@ -13,7 +13,7 @@ export function emptyFigures(till: string | null, currency: string): TillFigures
     couponDiscounts: { count: 0, amountMinor: 0 },
     pointsRedeemed: { count: 0, points: 0, amountMinor: 0 },
     voids: { count: 0, totalMinor: 0, amountDueMinor: 0, awardsReversedMinor: 0, spendsReversedMinor: 0, pointsReversed: 0, pointsValueReversedMinor: 0 },
-    returns: { count: 0, amountMinor: 0 },
+    returns: { count: 0, amountMinor: 0, refundMinor: 0, awardReversedMinor: 0, pointsReversed: 0, pointsValueReversedMinor: 0 },
     compensations: { checkouts: 0, undone: 0, failed: 0 },
     failures: { compensated: 0, rejected: 0, compensationFailed: 0, expired: 0, cancelled: 0 },
   };
@@ -94,6 +94,10 @@ function addCompensations(f: TillFigures, e: CheckoutDayEvent): void {
 export function addReturn(f: TillFigures, r: ReturnFact): void {
   f.returns.count += 1;
   f.returns.amountMinor += r.amountMinor;
+  f.returns.refundMinor += r.refundMinor;
+  f.returns.awardReversedMinor += r.awardReversedMinor;
+  f.returns.pointsReversed += r.pointsReversed;
+  f.returns.pointsValueReversedMinor += r.pointsValueReversedMinor;
 }
 
 /** A store total: every numeric figure of its tills added up (same currency only). */

@@ -62,22 +62,37 @@ export class ReconciliationRepository {
 
   /**
    * Returns of completed sales made during the day, from the projection's `returns` block (one
-   * element per return, `{ amountMinor, at }`). A return moves the projection, so only checkouts
+   * item per return, counted on its `returnedAt`). A return moves the projection, so only checkouts
    * updated since the day began are read.
    */
   async returnsOfDay(merchant: string, store: string, date: string, timeZone: string): Promise<ReturnFact[]> {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH ${DAY}
-       SELECT c.id, c.till, c.currency, (r->>'amountMinor')::bigint::text AS amount_minor, local_iso((r->>'at')::timestamptz, $4) AS at
-         FROM day, checkouts c,
-              jsonb_array_elements(CASE WHEN jsonb_typeof(c.view->'returns') = 'array' THEN c.view->'returns' ELSE '[]'::jsonb END) AS r
+       SELECT c.id, c.till, c.currency, local_iso((r->>'returnedAt')::timestamptz, $4) AS at,
+              (r->>'amountMinor')::bigint::text AS amount_minor, (r->>'refundMinor')::bigint::text AS refund_minor,
+              -- A share counts as reversed only where the vendor's reference shows it was (else it is an exception of the return).
+              CASE WHEN r->'references' ? 'crmcomReturnNumber' THEN (r->'reversed'->>'awardedMinor')::bigint ELSE 0 END::text AS award_minor,
+              CASE WHEN r->'references' ? 'pointsReversedRedemptionId' THEN (r->'reversed'->>'pointsRedeemed')::bigint ELSE 0 END::text AS points,
+              CASE WHEN r->'references' ? 'pointsReversedRedemptionId' THEN (r->'reversed'->>'pointsValueMinor')::bigint ELSE 0 END::text AS points_value_minor
+         FROM day, checkouts c, jsonb_array_elements(COALESCE(c.view->'returns'->'items', '[]'::jsonb)) AS r
         WHERE c.merchant = $1 AND c.store = $2 AND c.updated_at >= day.from_ts
-          AND (r->>'at')::timestamptz >= day.from_ts AND (r->>'at')::timestamptz < day.to_ts
-        ORDER BY r->>'at', c.id`,
+          AND (r->>'returnedAt')::timestamptz >= day.from_ts AND (r->>'returnedAt')::timestamptz < day.to_ts
+        ORDER BY r->>'returnedAt', c.id`,
       [merchant, store, date, timeZone],
     );
-    return rows.map((r) => ({ checkoutId: r.id as string, till: r.till as string, currency: (r.currency as string).trim(), at: r.at as string, amountMinor: Number(r.amount_minor) }));
+    return rows.map((r) => ({
+      checkoutId: r.id as string,
+      till: r.till as string,
+      currency: (r.currency as string).trim(),
+      at: r.at as string,
+      amountMinor: Number(r.amount_minor),
+      refundMinor: Number(r.refund_minor),
+      awardReversedMinor: Number(r.award_minor),
+      pointsReversed: Number(r.points),
+      pointsValueReversedMinor: Number(r.points_value_minor),
+    }));
   }
+
 
   /** Every vendor call attempt of the day, counted by till, vendor, step, operation and outcome. */
   async vendorCallsOfDay(merchant: string, store: string, date: string, timeZone: string): Promise<VendorCallGroup[]> {

@@ -33,13 +33,19 @@ export interface CheckoutDayEvent {
   vendorAmounts: Record<string, number>;
 }
 
-/** One return of a completed sale (the returns block of the view: `returns[]` with `amountMinor` and `at`). */
+/** One partial return of a completed sale (an item of the view's `returns.items`, counted on its `returnedAt`). */
 export interface ReturnFact {
   checkoutId: string;
   till: string;
   currency: string;
   at: string;
+  /** The goods' value returned, and the share of the amount paid that the POS refunds. */
   amountMinor: number;
+  refundMinor: number;
+  /** The pro-rata shares given back: CRM.COM award, Capillary points and their value. */
+  awardReversedMinor: number;
+  pointsReversed: number;
+  pointsValueReversedMinor: number;
 }
 
 export interface VendorCallGroup {
@@ -72,7 +78,7 @@ export interface TillFigures {
     pointsReversed: number;
     pointsValueReversedMinor: number;
   };
-  returns: { count: number; amountMinor: number };
+  returns: { count: number; amountMinor: number; refundMinor: number; awardReversedMinor: number; pointsReversed: number; pointsValueReversedMinor: number };
   compensations: { checkouts: number; undone: number; failed: number };
   failures: { compensated: number; rejected: number; compensationFailed: number; expired: number; cancelled: number };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { fromVendorAmount, parseDecimalAmount } from '../../src/common/money';
+import { formatMinorUnits, fromVendorAmount, parseDecimalAmount } from '../../src/common/money';
 import { CENTS_PER_POINT } from '../../src/sandbox/capillary-sandbox-org';
 import type { ReconciliationReport, TillFigures } from '../../src/reports/reconciliation.types';
 import { checkoutReference } from '../../workflows/checkout.contract';
@@ -34,6 +34,8 @@ interface Sale {
   coupontools: boolean;
   state?: string;
   voided?: boolean;
+  /** The goods' value returned by a partial return, when the day made one. */
+  returnedMinor?: number;
 }
 
 describe('GET /v1/reports/reconciliation', () => {
@@ -127,8 +129,6 @@ describe('GET /v1/reports/reconciliation', () => {
     return row.d;
   }
 
-  it.todo('includes returns in the generated day once POST /v1/checkouts/{id}/returns lands (wip/returns): the report already reads view.returns[]');
-
   it('reconciles a generated day of 200+ checkouts with the sandbox journal, in JSON and CSV alike', async () => {
     const started = Date.now();
     const date = await storeDate();
@@ -168,10 +168,15 @@ describe('GET /v1/reports/reconciliation', () => {
       s.voided = true;
     });
 
-    // Returns: the endpoint is being built on another branch; the day includes them once it exists.
-    const probe = await api().post(`/v1/checkouts/${toVoid[0]?.checkoutId}/returns`).send({});
-    const returnsAvailable = probe.status !== 404;
-    expect(returnsAvailable).toBe(false); // when this fails, returns have landed: add them to the day (see it.todo above)
+    // 5. Partial returns of completed sales that used points (a Capillary bill and points to give back): half of each.
+    const toReturn = sales.filter((s) => s.state === 'completed' && !s.voided && ['points', 'reference'].includes(s.kind)).filter((_, i) => i % 4 === 0);
+    expect(toReturn.length).toBeGreaterThan(0);
+    await mapBounded(toReturn, 4, async (s) => {
+      const half = Math.floor(s.totalMinor / 2);
+      const res = await api().post(`/v1/checkouts/${s.checkoutId}/returns`).send({ returnReference: 'RET1', amount: formatMinorUnits(half, 'EUR') }).expect(200);
+      expect(res.body.return.state).toBe('partially_returned');
+      s.returnedMinor = half;
+    });
 
     expect(await storeDate()).toBe(date); // the run crossed midnight in the store's zone: run it again
     expect(sales.length).toBeGreaterThanOrEqual(200);
@@ -232,7 +237,17 @@ describe('GET /v1/reports/reconciliation', () => {
         spendsReversedMinor: sum(effects('crmcom:spend.cancel', voided)),
         pointsValueReversedMinor: sum(effects('capillary:points.reverse', voided)),
       });
-      expect(figures.returns).toEqual({ count: 0, amountMinor: 0 });
+      const returned = (s: Sale) => inTill(s) && s.returnedMinor !== undefined;
+      expect(figures.returns).toEqual({
+        count: sales.filter(returned).length,
+        amountMinor: sales.filter(returned).reduce((n, s) => n + (s.returnedMinor ?? 0), 0),
+        // What the POS refunds is the paid share: Capillary's bill return carries it (every returned sale had a bill).
+        refundMinor: sum(effects('capillary:transaction.return', returned)),
+        // The legacy CRM.COM API has no partial return: the award stays (an exception on the return).
+        awardReversedMinor: sum(effects('crmcom:purchase.ad_hoc_return', returned)),
+        pointsReversed: sum(effects('capillary:points.reverse', returned)) / CENTS_PER_POINT,
+        pointsValueReversedMinor: sum(effects('capillary:points.reverse', returned)),
+      });
       const ended = (state: string, kind?: Kind) => sales.filter((s) => inTill(s) && s.state === state && (!kind || s.kind === kind)).length;
       expect(figures.failures).toEqual({
         compensated: ended('compensated') - ended('compensated', 'unknownCustomer'),
@@ -255,10 +270,15 @@ describe('GET /v1/reports/reconciliation', () => {
     expect(calls(vendor('capillary', 'sale', 'points.redeem'))).toEqual({ succeeded: all('capillary:points.redeem').length, amountMinor: sum(all('capillary:points.redeem')) });
     expect(calls(vendor('capillary', 'sale', 'transaction.add'))).toEqual({ succeeded: all('capillary:transaction.add').length, amountMinor: sum(all('capillary:transaction.add')) });
     expect(calls(vendor('cmc', 'sale', 'pos.transaction'))).toEqual({ succeeded: all('cmc:posttender.transaction').length, amountMinor: sum(all('cmc:posttender.transaction')) });
-    expect(calls(vendor('cmc', 'void', 'pos.refund'))).toEqual({ succeeded: all('cmc:posttender.refund').length, amountMinor: sum(all('cmc:posttender.refund')) });
+    const voidedSale = (s: Sale) => s.voided === true;
+    const returnedSale = (s: Sale) => s.returnedMinor !== undefined;
+    expect(calls(vendor('cmc', 'void', 'pos.refund'))).toEqual({ succeeded: all('cmc:posttender.refund', voidedSale).length, amountMinor: sum(all('cmc:posttender.refund', voidedSale)) });
+    expect(calls(vendor('cmc', 'return', 'pos.refund'))).toEqual({ succeeded: all('cmc:posttender.refund', returnedSale).length, amountMinor: sum(all('cmc:posttender.refund', returnedSale)) });
+    expect(calls(vendor('capillary', 'return', 'transaction.return'))).toEqual({ succeeded: all('capillary:transaction.return', returnedSale).length, amountMinor: sum(all('capillary:transaction.return', returnedSale)) });
+    expect(calls(vendor('capillary', 'return', 'points.reverse')).succeeded).toBe(all('capillary:points.reverse', returnedSale).length);
     expect(calls(vendor('coupontools', 'sale', 'couponsession.validate')).succeeded).toBe(all('coupontools:coupon.validate').length);
     expect(calls(vendor('coupontools', 'sale', 'couponsession.validate')).amountMinor).toBe(sum(all('coupontools:coupon.validate')));
-    const undone = (s: Sale) => !s.voided;
+    const undone = (s: Sale) => !s.voided && !returnedSale(s);
     expect(calls(vendor('crmcom', 'compensation', 'purchases.cancel')).succeeded).toBe(all('crmcom:purchase.cancel', undone).length);
     expect(calls(vendor('capillary', 'compensation', 'points.reverse')).succeeded).toBe(all('capillary:points.reverse', undone).length);
     expect(calls(vendor('coupontools', 'compensation', 'couponsession.unlock')).succeeded).toBe(all('coupontools:coupon.unlock', undone).length);

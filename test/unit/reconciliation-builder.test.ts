@@ -18,7 +18,7 @@ const event = (over: Partial<CheckoutDayEvent>): CheckoutDayEvent => ({
 const facts = (checkoutEvents: CheckoutDayEvent[]): ReconciliationFacts => ({
   merchant: 'demo', store: 'S1', date: '2026-11-21', timeZone: 'Asia/Nicosia', timeZoneSource: 'store',
   from: '2026-11-21T00:00:00.000+02:00', to: '2026-11-22T00:00:00.000+02:00', generatedAt: '2026-11-22T01:00:00.000+02:00',
-  checkoutEvents, returns: [{ checkoutId: 'c1', till: 'T2', currency: 'EUR', at: '2026-11-21T12:00:00.000+02:00', amountMinor: 700 }],
+  checkoutEvents, returns: [{ checkoutId: 'c1', till: 'T2', currency: 'EUR', at: '2026-11-21T12:00:00.000+02:00', amountMinor: 700, refundMinor: 600, awardReversedMinor: 7, pointsReversed: 10, pointsValueReversedMinor: 100 }],
   vendorCalls: [
     { till: 'T1', vendor: 'crmcom', step: 'purchase', operation: 'purchases.create', outcome: 'success', currency: 'EUR', count: 2, amountMinor: 40 },
     { till: 'T1', vendor: 'crmcom', step: 'purchase', operation: 'purchases.create', outcome: 'failed', currency: 'EUR', count: 1, amountMinor: 0 },
@@ -43,8 +43,8 @@ describe(buildReconciliation.name, () => {
       voids: { count: 1, totalMinor: 2000, awardsReversedMinor: 20, spendsReversedMinor: 300, pointsReversed: 200 },
       compensations: { checkouts: 1, undone: 1, failed: 0 }, failures: { compensated: 1, rejected: 1 },
     });
-    expect(report.tills.find((t) => t.till === 'T2')).toMatchObject({ sales: { count: 1, totalMinor: 1000 }, awards: { count: 0 }, returns: { count: 1, amountMinor: 700 } });
-    expect(report.totals).toEqual([expect.objectContaining({ till: null, sales: expect.objectContaining({ count: 2, totalMinor: 3000 }), returns: { count: 1, amountMinor: 700 } })]);
+    expect(report.tills.find((t) => t.till === 'T2')).toMatchObject({ sales: { count: 1, totalMinor: 1000 }, awards: { count: 0 }, returns: { count: 1, amountMinor: 700, refundMinor: 600, awardReversedMinor: 7, pointsReversed: 10, pointsValueReversedMinor: 100 } });
+    expect(report.totals).toEqual([expect.objectContaining({ till: null, sales: expect.objectContaining({ count: 2, totalMinor: 3000 }), returns: { count: 1, amountMinor: 700, refundMinor: 600, awardReversedMinor: 7, pointsReversed: 10, pointsValueReversedMinor: 100 } })]);
     expect(report.vendors).toEqual([
       expect.objectContaining({ vendor: 'crmcom', purpose: 'compensation', operation: 'purchases.cancel', succeeded: 1 }),
       expect.objectContaining({ vendor: 'crmcom', purpose: 'sale', operation: 'purchases.create', succeeded: 2, failed: 1, amountMinor: 40 }),
