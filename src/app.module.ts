@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         DatabaseModule,
         TemporalModule,
+        AccessModule,
         CheckoutsModule,
         ProductsModule,
       ],

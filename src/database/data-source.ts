@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ApiKey } from '../access/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Checkout } from '../checkouts/checkout.entity';
 import { ProductSyncItem } from '../products/product-sync-item.entity';
@@ -7,10 +8,11 @@ import { CreateAuditAndCheckouts1763769600000 } from '../../migrations/176376960
 import { AddCheckoutView1763856000000 } from '../../migrations/1763856000000-AddCheckoutView';
 import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/1763942400000-AddCheckoutTransitionSeq';
 import { CreateProductSyncs1764028800000 } from '../../migrations/1764028800000-CreateProductSyncs';
+import { CreateApiKeys1764288000000 } from '../../migrations/1764288000000-CreateApiKeys';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
-export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem];
-export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000, CreateProductSyncs1764028800000];
+export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, ApiKey];
+export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000, CreateProductSyncs1764028800000, CreateApiKeys1764288000000];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
