@@ -24,6 +24,7 @@ export async function runKeysCli(argv: string[], config: AppConfig, out: (line: 
     out(USAGE);
     return command ? 0 : 2;
   }
+  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command "${command}"`);
   const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
   try {
     switch (command) {
