@@ -23,7 +23,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .setDescription('POS checkout orchestration across CRM.COM, Capillary, Coupontools and CMC. Amounts are decimal strings in the checkout currency; errors are application/problem+json.')
     .setVersion('0.1.0')
     // Every endpoint but /health needs an API key; each one's description names the roles it allows.
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer cs_<keyId>_<secret>' }, BEARER_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cs_<keyId>_<secret>', description: 'API key: Authorization: Bearer cs_<keyId>_<secret>' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in its own header' }, HEADER_SCHEME)
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
