@@ -129,7 +129,7 @@ describe('access matrix', () => {
 
   it("answers 404 for another store's or till's checkout, on every checkout endpoint", async () => {
     const checkoutOps = operations.filter((o) => o.template.startsWith('/v1/checkouts/{id}'));
-    expect(checkoutOps.length).toBeGreaterThanOrEqual(6);
+    expect(checkoutOps.length).toBeGreaterThanOrEqual(5); // GET, commit, complete, cancel, void
     for (const op of checkoutOps) {
       for (const key of [s1Pos, s1t1Pos]) {
         const res = await call(op, bearer(key), checkoutS2);
