@@ -3,10 +3,10 @@ import {
   ApiBearerAuth,
   ApiExtension,
   ApiForbiddenResponse,
-  ApiOperation,
   ApiSecurity,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  DECORATORS,
 } from '@nestjs/swagger';
 import type { Principal } from './principal';
 import type { Role } from './roles';
@@ -27,7 +27,7 @@ export function Roles(...roles: Role[]) {
   const list = allowed.map((r) => `\`${r}\``).join(', ');
   return applyDecorators(
     SetMetadata(ROLES_METADATA, allowed),
-    ApiOperation({ description: `Roles: ${list}. The key's merchant, store and till scope what it sees.` }, { overrideExisting: false }),
+    describeRoles(`Roles: ${list}. The key's merchant, store and till scope what it sees.`),
     ApiExtension('x-roles', allowed),
     ApiBearerAuth(BEARER_SCHEME),
     ApiSecurity(HEADER_SCHEME),
@@ -35,6 +35,19 @@ export function Roles(...roles: Role[]) {
     ApiForbiddenResponse({ description: `The key's role is not one of ${list}, or the request lies outside its scope (problem+json)` }),
     ApiTooManyRequestsResponse({ description: "Over the key's rate limit: retry after Retry-After seconds (problem+json)" }),
   );
+}
+
+/**
+ * Appends the roles to the operation's description, keeping a description the route gives itself
+ * with @ApiOperation below @Roles (one above it replaces the text; the matrix test would notice).
+ */
+function describeRoles(text: string): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    const previous = (Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value as object) ?? {}) as { description?: string };
+    const description = [previous.description, text].filter(Boolean).join('\n\n');
+    Reflect.defineMetadata(DECORATORS.API_OPERATION, { summary: '', ...previous, description }, descriptor.value as object);
+    return descriptor;
+  };
 }
 
 /** A route anyone may call without a key (health, the API description). */

@@ -19,6 +19,7 @@ interface Operation {
   method: (typeof METHODS)[number];
   template: string;
   roles: Role[] | undefined;
+  description: string | undefined;
 }
 
 /**
@@ -46,9 +47,17 @@ describe('access matrix', () => {
     s1Pos = await keyFor({ role: 'pos', store: 'S1' });
     s1t1Pos = await keyFor({ role: 'pos', store: 'S1', till: 'T1' });
 
-    const doc = (await request(stack.apiUrl).get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { 'x-roles'?: Role[] }>> };
+    const doc = (await request(stack.apiUrl).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { 'x-roles'?: Role[]; description?: string }>>;
+    };
     operations = Object.entries(doc.paths).flatMap(([template, item]) =>
-      METHODS.filter((m) => item[m]).map((method) => ({ label: `${method.toUpperCase()} ${template}`, method, template, roles: item[method]!['x-roles'] })),
+      METHODS.filter((m) => item[m]).map((method) => ({
+        label: `${method.toUpperCase()} ${template}`,
+        method,
+        template,
+        roles: item[method]!['x-roles'],
+        description: item[method]!.description,
+      })),
     );
 
     // A store S2 checkout of this merchant (created by the merchant-wide pos key), and a product sync.
@@ -80,6 +89,9 @@ describe('access matrix', () => {
     expect(operations.map((o) => o.label)).toEqual(expect.arrayContaining(['POST /v1/checkouts', 'GET /v1/checkouts/{id}', 'POST /v1/products/sync', 'GET /health']));
     const undeclared = operations.filter((o) => !PUBLIC.has(o.label) && !o.roles?.length).map((o) => o.label);
     expect(undeclared).toEqual([]);
+    for (const op of operations.filter((o) => !PUBLIC.has(o.label))) {
+      expect([op.label, op.description]).toEqual([op.label, expect.stringContaining(`Roles: ${op.roles!.map((r) => `\`${r}\``).join(', ')}.`)]);
+    }
     for (const op of operations.filter((o) => o.template.includes('{') && !PUBLIC.has(o.label))) {
       expect([op.label, fixtureFor(op.template) ? 'has a fixture' : 'needs a fixture in access-matrix.test.ts']).toEqual([op.label, 'has a fixture']);
     }
