@@ -6,10 +6,13 @@
 const api = process.env.API_URL ?? 'http://localhost:3000';
 const sandbox = process.env.SANDBOX_URL ?? 'http://127.0.0.1:4010';
 const count = Number(process.argv[2] ?? 50);
+// The development pos key `npm start` wrote (store S1), unless API_KEY names another.
+const apiKey = process.env.API_KEY ?? JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('.data/dev-keys.json', 'utf8'))).pos;
 const run = Date.now().toString(36);
 
 async function post(url, body) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers = { 'content-type': 'application/json', ...(url.startsWith(api) && { authorization: `Bearer ${apiKey}` }) };
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { BEARER_SCHEME, HEADER_SCHEME } from './access/access.decorators';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -21,6 +22,9 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .setTitle('checkout-saga')
     .setDescription('POS checkout orchestration across CRM.COM, Capillary, Coupontools and CMC. Amounts are decimal strings in the checkout currency; errors are application/problem+json.')
     .setVersion('0.1.0')
+    // Every endpoint but /health needs an API key; each one's description names the roles it allows.
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cs_<keyId>_<secret>', description: 'API key: Authorization: Bearer cs_<keyId>_<secret>' }, BEARER_SCHEME)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in its own header' }, HEADER_SCHEME)
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
   return app;

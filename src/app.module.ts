@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
 import { AuditModule } from './audit/audit.module';
+import { AccessModule } from './access/access.module';
 import { CheckoutsModule } from './checkouts/checkouts.module';
 import { CodecModule } from './temporal/codec.module';
 import type { AppConfig } from './config/app-config';
@@ -35,6 +36,7 @@ export class AppModule {
         TemporalModule,
         // Before CheckoutsModule: its `v1/checkouts/batch` routes are registered first.
         CheckoutBatchesModule,
+        AccessModule,
         CheckoutsModule,
         ProductsModule,
         AuditModule,

@@ -1,15 +1,17 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Caller, Roles } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
 import { AuditEventsService } from './audit-events.service';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
 
-// roles: finance, admin
 @ApiTags('finance')
 @Controller('v1/audit/events')
 export class AuditEventsController {
   constructor(private readonly auditEvents: AuditEventsService) {}
 
   @Get()
+  @Roles('finance')
   @ApiOperation({
     summary: 'The audit trail: one row per vendor call attempt and per saga transition',
     description:
@@ -19,7 +21,7 @@ export class AuditEventsController {
   })
   @ApiOkResponse({ description: '`{ events: [...], nextCursor }`' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid query parameter' })
-  list(@Query() query: AuditEventsQueryDto) {
-    return this.auditEvents.list(query);
+  list(@Query() query: AuditEventsQueryDto, @Caller() caller: Principal) {
+    return this.auditEvents.list(query, caller);
   }
 }

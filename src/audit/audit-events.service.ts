@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Injectable } from '@nestjs/common';
+import { storeInScope, type Principal } from '../access/principal';
 import { invalidFields } from '../common/problem';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
 import { AuditEventsRepository, type AuditEventRow } from './audit-events.repository';
@@ -15,19 +14,22 @@ export interface AuditEventsPage {
 @Injectable()
 export class AuditEventsService {
   constructor(
-    private readonly events: AuditEventsRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: AuditEventsRepository
   ) {}
 
-  async list(query: AuditEventsQueryDto): Promise<AuditEventsPage> {
+  async list(query: AuditEventsQueryDto, caller: Principal): Promise<AuditEventsPage> {
+    const store = storeInScope(caller, query.store);
+    const till = caller.till ?? query.till;
     if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
       throw invalidFields([{ field: 'to', message: 'must be after from' }]);
     }
     const limit = query.limit ?? DEFAULT_AUDIT_PAGE;
     // One row more than asked tells whether another page exists without a count query.
     const rows = await this.events.findPage({
-      merchant: this.config.MERCHANT_ID,
       ...query,
+      merchant: caller.merchant,
+      ...(store !== undefined && { store }),
+      ...(till !== undefined && { till }),
       afterId: query.cursor ? decodeAuditCursor(query.cursor) : undefined,
       limit: limit + 1,
     });

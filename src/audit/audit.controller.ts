@@ -1,23 +1,21 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
+import { Caller, Roles } from '../access/access.decorators';
+import { storeInScope, type Principal } from '../access/principal';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
 
-// roles: finance, admin
 @ApiTags('audit')
 @Controller('v1/audit')
 export class AuditController {
-  constructor(
-    private readonly verifier: AuditVerifyService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly verifier: AuditVerifyService) {}
 
   @Get('verify')
+  @Roles('finance')
   @ApiOkResponse({ type: AuditVerifyResultDto, description: 'Recomputed chains and seals of the range; firstBreak is null when everything verifies' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid parameter' })
-  verify(@Query() query: AuditVerifyQueryDto): Promise<AuditVerifyResultDto> {
-    return this.verifier.verify(this.config.MERCHANT_ID, query);
+  verify(@Query() query: AuditVerifyQueryDto, @Caller() caller: Principal): Promise<AuditVerifyResultDto> {
+    const store = storeInScope(caller, query.store);
+    return this.verifier.verify(caller.merchant, { ...query, ...(store !== undefined && { store }) });
   }
 }

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Caller, Roles } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
 import { CheckoutBatchesService } from './checkout-batches.service';
 import { CheckoutBatchAcceptedDto, CheckoutBatchProgressDto } from './dto/checkout-batch-response.dto';
 import { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
@@ -12,21 +14,23 @@ export class CheckoutBatchesController {
   constructor(private readonly batches: CheckoutBatchesService) {}
 
   @Post()
+  @Roles('pos')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CheckoutBatchAcceptedDto, description: 'Stored and started (or, uploaded again, the same batch id and nothing new): poll the Location' })
   @ApiBadRequestResponse({ description: 'problem+json naming each invalid field (`sales[12].lines[0].totalAmount`), or `sales` beyond 500; nothing was stored or started' })
   @ApiConflictResponse({ description: 'The batchReference was already used for other sales' })
-  async upload(@Body() dto: CreateCheckoutBatchDto, @Res({ passthrough: true }) res: Response) {
-    const accepted = await this.batches.upload(dto);
+  async upload(@Body() dto: CreateCheckoutBatchDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    const accepted = await this.batches.upload(dto, caller);
     res.setHeader('Location', `/v1/checkouts/batch/${accepted.batchId}`);
     res.setHeader('Idempotent-Replayed', String(accepted.replayed));
     return accepted;
   }
 
   @Get(':id')
+  @Roles('pos', 'ops', 'finance')
   @ApiOkResponse({ type: CheckoutBatchProgressDto, description: 'Counts and one result per sale, in upload order' })
   @ApiNotFoundResponse({ description: 'No such batch for this merchant' })
-  async findOne(@Param('id') id: string) {
-    return this.batches.findOne(id);
+  async findOne(@Param('id') id: string, @Caller() caller: Principal) {
+    return this.batches.findOne(id, caller);
   }
 }

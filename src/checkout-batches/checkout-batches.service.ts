@@ -5,6 +5,7 @@ import { checkoutBatchWorkflowId } from '../../workflows/checkout-batch.contract
 import { checkoutBatchWorkflow } from '../../workflows/checkout-batch.workflow';
 import { toApiMoney } from '../common/money-view';
 import { ProblemException } from '../common/problem';
+import { maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { batchSaleResult, countOutcomes, type BatchSaleRow } from './checkout-batch-results';
@@ -32,8 +33,9 @@ export class CheckoutBatchesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async upload(dto: CreateCheckoutBatchDto): Promise<BatchAccepted> {
-    const merchant = this.config.MERCHANT_ID;
+  async upload(dto: CreateCheckoutBatchDto, caller: Principal): Promise<BatchAccepted> {
+    assertSalesInScope(dto, caller);
+    const merchant = caller.merchant;
     const batch = toBatchSales(dto, {
       merchant,
       holdTimeoutMs: this.config.CHECKOUT_HOLD_TIMEOUT_MS,
@@ -89,8 +91,8 @@ export class CheckoutBatchesService {
   }
 
   /** Progress and per-sale results, read from the batch's rows and the checkouts projection. */
-  async findOne(batchId: string) {
-    const merchant = this.config.MERCHANT_ID;
+  async findOne(batchId: string, caller: Principal) {
+    const merchant = caller.merchant;
     const [batch] = (await this.dataSource.query(`SELECT sale_count, created_at FROM checkout_batches WHERE merchant = $1 AND id = $2`, [
       merchant,
       batchId,
@@ -105,6 +107,10 @@ export class CheckoutBatchesService {
         ORDER BY s.position`,
       [merchant, batchId],
     )) as BatchSaleRow[];
+    // A store- or till-scoped key sees a batch only when every sale lies in its scope.
+    if (rows.some((r) => !maySeeCheckout(caller, r.checkoutId))) {
+      throw new ProblemException({ type: '/problems/not-found', title: 'No such batch', status: 404, detail: `batch ${batchId} does not exist` });
+    }
     const results = rows.map(batchSaleResult);
     const counts = countOutcomes(results);
     return {
@@ -114,5 +120,23 @@ export class CheckoutBatchesService {
       createdAt: new Date(batch.created_at).toISOString(),
       results: results.map((r, i) => toApiMoney(r, rows[i].currency)),
     };
+  }
+}
+
+/** Every sale must lie in the uploading key's scope: 403 naming the first sale outside it. */
+function assertSalesInScope(dto: CreateCheckoutBatchDto, caller: Principal): void {
+  const errors: Array<{ field: string; message: string }> = [];
+  (dto.sales ?? []).forEach((sale, i) => {
+    if (caller.store !== null && sale.store !== caller.store) errors.push({ field: `sales[${i}].store`, message: `is outside this API key's scope (store ${caller.store})` });
+    else if (caller.till !== null && sale.till !== caller.till) errors.push({ field: `sales[${i}].till`, message: `is outside this API key's scope (till ${caller.till})` });
+  });
+  if (errors.length) {
+    throw new ProblemException({
+      type: '/problems/outside-key-scope',
+      title: "The request lies outside the API key's scope",
+      status: 403,
+      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      errors,
+    });
   }
 }

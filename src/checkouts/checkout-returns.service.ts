@@ -4,6 +4,7 @@ import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { DataSource } from 'typeorm';
+import { maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { invalidFields, ProblemException } from '../common/problem';
@@ -46,9 +47,9 @@ export class CheckoutReturnsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async return(checkoutId: string, dto: ReturnCheckoutDto): Promise<ReturnOutcome> {
-    const row = checkoutId.startsWith(`checkout:${this.config.MERCHANT_ID}:`)
-      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID })
+  async return(checkoutId: string, dto: ReturnCheckoutDto, caller: Principal): Promise<ReturnOutcome> {
+    const row = maySeeCheckout(caller, checkoutId)
+      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant })
       : null;
     if (!row?.view) {
       throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
@@ -29,9 +30,10 @@ export class CheckoutVoidService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async void(checkoutId: string): Promise<VoidAnswer> {
-    const row = checkoutId.startsWith(`checkout:${this.config.MERCHANT_ID}:`)
-      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID })
+  async void(checkoutId: string, caller: Principal): Promise<VoidAnswer> {
+    // Outside the key's merchant, store or till: not found, like a checkout that does not exist.
+    const row = maySeeCheckout(caller, checkoutId)
+      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant })
       : null;
     if (!row?.view) {
       throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });

@@ -11,6 +11,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Caller, Roles } from '../access/access.decorators';
+import type { Principal } from '../access/principal';
 import { toApiMoney } from '../common/money-view';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutVoidService } from './checkout-void.service';
@@ -34,66 +36,73 @@ export class CheckoutsController {
   ) {}
 
   @Post()
+  @Roles('pos')
   @ApiCreatedResponse({ type: CheckoutViewDto, description: 'Reserved (the quote), or completed (the receipt) with "complete": true' })
   @ApiConflictResponse({ description: 'The checkout key was already used for a different request' })
-  async create(@Body() dto: CreateCheckoutDto, @Res({ passthrough: true }) res: Response) {
-    const answer = await this.checkouts.create(dto);
+  async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    const answer = await this.checkouts.create(dto, caller);
     res.setHeader('Idempotent-Replayed', String(answer.replayed));
     return send(res, answer, 201);
   }
 
   @Post(':id/commit')
+  @Roles('pos')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' })
   @ApiConflictResponse({ description: 'The checkout is not reserved (already committed, cancelled, expired…)' })
-  async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.checkouts.commit(id, dto), 200);
+  async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.commit(id, dto, caller), 200);
   }
 
   @Post(':id/complete')
+  @Roles('pos')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckoutViewDto, description: 'Completed: the receipt block' })
   @ApiConflictResponse({ description: 'The checkout is not committed' })
-  async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.checkouts.complete(id, dto), 200);
+  async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.complete(id, dto, caller), 200);
   }
 
   @Post(':id/cancel')
+  @Roles('pos')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' })
   @ApiConflictResponse({ description: 'The checkout is already completed or ended' })
-  async cancel(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.checkouts.cancel(id), 200);
+  async cancel(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.checkouts.cancel(id, caller), 200);
   }
 
   @Post(':id/void')
+  @Roles('pos')
   @HttpCode(200)
   @ApiOkResponse({ type: CheckoutViewDto, description: 'Voided: every effect undone; `void` lists exceptions and non-compensable effects. Voiding again answers the same' })
   @ApiConflictResponse({ description: 'The checkout is not completed' })
-  @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
-  async void(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const answer = await this.voids.void(id);
+  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  async void(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    const answer = await this.voids.void(id, caller);
     res.status(answer.pending ? 202 : 200);
     return toApiMoney(answer.view, answer.currency);
   }
 
   @Post(':id/returns')
+  @Roles('pos')
   @HttpCode(200)
   @ApiOkResponse({ description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' })
   @ApiConflictResponse({ description: 'The checkout is not completed (voided…), or the returnReference was used for another body' })
   @ApiUnprocessableEntityResponse({ description: 'Beyond what is left of the sale, or a line not sold: problem+json naming the field; nothing was sent to any vendor' })
-  @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
-  async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Res({ passthrough: true }) res: Response) {
-    const outcome = await this.returns.return(id, dto);
+  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.returns.return(id, dto, caller);
     res.status(outcome.pending ? 202 : 200);
     return toApiMoney(outcome.answer ?? { checkoutId: id, pending: true }, outcome.currency);
   }
 
   @Get(':id')
+  @Roles('pos', 'ops', 'finance')
   @ApiOkResponse({ type: CheckoutViewDto })
-  @ApiNotFoundResponse({ description: 'No such checkout for this merchant' })
-  async findOne(@Param('id') id: string) {
-    const { view, currency } = await this.checkouts.findOne(id);
+  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  async findOne(@Param('id') id: string, @Caller() caller: Principal) {
+    const { view, currency } = await this.checkouts.findOne(id, caller);
     return toApiMoney(view, currency);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { assertMayCreateAt, maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
@@ -31,8 +32,9 @@ export class CheckoutsService {
    * receipt when the POS asked for all three phases at once. The workflow id is the idempotency
    * key; the request's hash in the memo tells a retry from a different sale reusing the key.
    */
-  async create(dto: CreateCheckoutDto): Promise<CheckoutAnswer> {
-    const input = toCheckoutInput(dto, this.config.MERCHANT_ID, this.config.CHECKOUT_HOLD_TIMEOUT_MS, this.config.CRMCOM_MERCHANT_NUMBER);
+  async create(dto: CreateCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+    assertMayCreateAt(caller, dto.store, dto.till);
+    const input = toCheckoutInput(dto, caller.merchant, this.config.CHECKOUT_HOLD_TIMEOUT_MS, this.config.CRMCOM_MERCHANT_NUMBER);
     const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();
@@ -57,31 +59,31 @@ export class CheckoutsService {
     return { ...answer, currency: input.currency, replayed };
   }
 
-  async commit(checkoutId: string, dto: CommitCheckoutDto): Promise<CheckoutAnswer> {
-    const currency = await this.currencyOf(checkoutId);
+  async commit(checkoutId: string, dto: CommitCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId, caller);
     const errors: Array<{ field: string; message: string }> = [];
     const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
     return { ...(await this.sagas.drive(checkoutId, 'commit', { spendMinor })), currency, replayed: false };
   }
 
-  async complete(checkoutId: string, dto: CompleteCheckoutDto): Promise<CheckoutAnswer> {
-    const currency = await this.currencyOf(checkoutId);
+  async complete(checkoutId: string, dto: CompleteCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId, caller);
     const errors: Array<{ field: string; message: string }> = [];
     const paidMinor = dto.tender ? minorUnits(errors, 'tender.paid', dto.tender.paid, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
     return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method })), currency, replayed: false };
   }
 
-  async cancel(checkoutId: string): Promise<CheckoutAnswer> {
-    const currency = await this.currencyOf(checkoutId);
+  async cancel(checkoutId: string, caller: Principal): Promise<CheckoutAnswer> {
+    const currency = await this.currencyOf(checkoutId, caller);
     return { ...(await this.sagas.drive(checkoutId, 'cancel')), currency, replayed: false };
   }
 
   /** The projection when the saga has recorded a state; the running saga's own view before that. */
-  async findOne(checkoutId: string): Promise<{ view: CheckoutView; currency: string }> {
-    this.assertOwnMerchant(checkoutId);
-    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID });
+  async findOne(checkoutId: string, caller: Principal): Promise<{ view: CheckoutView; currency: string }> {
+    assertVisible(caller, checkoutId);
+    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant });
     if (row?.view) return { view: row.view, currency: row.currency };
     const view = await this.sagas.view(checkoutId);
     const memo = await this.sagas.memo(checkoutId);
@@ -89,19 +91,19 @@ export class CheckoutsService {
     return { view, currency: String(memo.currency ?? row?.currency ?? 'EUR') };
   }
 
-  private async currencyOf(checkoutId: string): Promise<string> {
-    this.assertOwnMerchant(checkoutId);
-    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: this.config.MERCHANT_ID });
+  private async currencyOf(checkoutId: string, caller: Principal): Promise<string> {
+    assertVisible(caller, checkoutId);
+    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant });
     if (row) return row.currency;
     const memo = await this.sagas.memo(checkoutId);
     if (!memo || typeof memo.currency !== 'string') throw notFound(checkoutId);
     return memo.currency;
   }
+}
 
-  /** A checkout id names its merchant; another merchant's checkout does not exist for this caller. */
-  private assertOwnMerchant(checkoutId: string): void {
-    if (!checkoutId.startsWith(`checkout:${this.config.MERCHANT_ID}:`)) throw notFound(checkoutId);
-  }
+/** A checkout id names its merchant, store and till; one outside the key's scope does not exist for it. */
+function assertVisible(caller: Principal, checkoutId: string): void {
+  if (!maySeeCheckout(caller, checkoutId)) throw notFound(checkoutId);
 }
 
 function notFound(checkoutId: string): ProblemException {

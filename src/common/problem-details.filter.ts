@@ -15,7 +15,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     if (problem.status >= 500) this.logger.error(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    // A 401 names its scheme in the header (RFC 9110), not in the body.
+    const { wwwAuthenticate, ...body } = problem;
+    if (typeof wwwAuthenticate === 'string') response.setHeader('WWW-Authenticate', wwwAuthenticate);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
   }
 }
 

@@ -20,8 +20,13 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('checkout-saga'),
-  /** Until API keys land (issue 6) every request acts for this merchant. */
+  /**
+   * Requests act for their API key's merchant; this one only names the merchant of the development
+   * keys `npm start` creates and of the nightly product sync schedule.
+   */
   MERCHANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('demo'),
+  /** Requests a minute for a new API key when its creator names no limit. */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
   /** How long a reserved or committed checkout waits for the POS's next call before it expires. */
   CHECKOUT_HOLD_TIMEOUT_MS: milliseconds.default(15 * 60 * 1000),

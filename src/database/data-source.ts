@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ApiKey } from '../access/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { CheckoutBatchSale } from '../checkout-batches/checkout-batch-sale.entity';
 import { CheckoutBatch } from '../checkout-batches/checkout-batch.entity';
@@ -10,17 +11,19 @@ import { AddCheckoutView1763856000000 } from '../../migrations/1763856000000-Add
 import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/1763942400000-AddCheckoutTransitionSeq';
 import { CreateProductSyncs1764028800000 } from '../../migrations/1764028800000-CreateProductSyncs';
 import { CreateCheckoutBatches1764201600000 } from '../../migrations/1764201600000-CreateCheckoutBatches';
+import { CreateApiKeys1764288000000 } from '../../migrations/1764288000000-CreateApiKeys';
 import { AddAuditChainAndSeals1764374400000 } from '../../migrations/1764374400000-AddAuditChainAndSeals';
 import { CreateStoresAndFinanceIndexes1764460800000 } from '../../migrations/1764460800000-CreateStoresAndFinanceIndexes';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
-export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, CheckoutBatch, CheckoutBatchSale];
+export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, CheckoutBatch, CheckoutBatchSale, ApiKey];
 export const MIGRATIONS = [
   CreateAuditAndCheckouts1763769600000,
   AddCheckoutView1763856000000,
   AddCheckoutTransitionSeq1763942400000,
   CreateProductSyncs1764028800000,
   CreateCheckoutBatches1764201600000,
+  CreateApiKeys1764288000000,
   AddAuditChainAndSeals1764374400000,
   CreateStoresAndFinanceIndexes1764460800000,
 ];

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDevKeys } from '../access/dev-keys';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../database/migrate';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
@@ -55,6 +56,8 @@ async function main() {
   const applied = await migrate(config.DATABASE_URL);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
   console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
+  const devKeys = await ensureDevKeys(config, path.join(dataDir, 'dev-keys.json'));
+  for (const line of devKeys) console.log(line);
 
   const dist = path.join(PROJECT_ROOT, 'dist', 'src');
   if (config.usesSandbox) {
@@ -70,6 +73,7 @@ checkout-saga is starting:
   Temporal         ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
   Vendor sandbox   ${config.usesSandbox ? `http://127.0.0.1:${config.SANDBOX_PORT}  (journal: /_sandbox/journal)` : 'off: vendor URLs are configured'}
   Postgres         ${redactUrl(config.DATABASE_URL)}
+  API keys         ${path.join(dataDir, 'dev-keys.json')}  (more: npm run keys -- create --role pos --store S1)
 Press Ctrl-C to stop everything.
 `);
 }

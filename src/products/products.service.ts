@@ -25,8 +25,7 @@ export class ProductsService {
   ) {}
 
   /** Stores the request, then starts its workflow with the sync id only (products stay in Postgres). */
-  async startSync(dto: SyncProductsDto): Promise<{ syncId: string; status: string; batches: number; products: number }> {
-    const merchant = this.config.MERCHANT_ID;
+  async startSync(dto: SyncProductsDto, merchant: string): Promise<{ syncId: string; status: string; batches: number; products: number }> {
     const syncId = randomUUID();
     const batchCount = Math.ceil(dto.products.length / CATALOGUE_BATCH_LIMIT);
     await this.dataSource.transaction(async (tx) => {
@@ -55,8 +54,8 @@ export class ProductsService {
   }
 
   /** The stored progress and one page of unprocessed results, in request order. */
-  async findSync(id: string, query: ProductSyncResultsQueryDto) {
-    const sync = UUID.test(id) ? await this.dataSource.getRepository(ProductSync).findOneBy({ id, merchant: this.config.MERCHANT_ID }) : null;
+  async findSync(id: string, query: ProductSyncResultsQueryDto, merchant: string) {
+    const sync = UUID.test(id) ? await this.dataSource.getRepository(ProductSync).findOneBy({ id, merchant }) : null;
     if (!sync) throw new ProblemException({ type: '/problems/not-found', title: 'No such product sync', status: 404, detail: `product sync ${id} does not exist` });
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;

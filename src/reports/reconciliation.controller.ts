@@ -2,6 +2,8 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { renderReconciliationCsv } from './reconciliation-csv';
+import { Caller, Roles } from '../access/access.decorators';
+import { storeInScope, type Principal } from '../access/principal';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationQueryDto } from './dto/reconciliation-query.dto';
 
@@ -17,19 +19,19 @@ const FIGURES =
   '`vendors`: every vendor call attempt recorded that day by till, vendor, purpose (sale, compensation, void, return) and operation: succeeded, rejected, failed, and the successful calls\' amounts. ' +
   '`exceptions`: compensation_failed, expired_after_commit, non_compensable (Coupontools validation on void), void_incomplete, after_payment_refusal, amount_mismatch (spend below request, award versus preview, points value, CMC or Capillary bill versus the POS amount due, tender versus due).';
 
-// roles: finance, admin
 @ApiTags('finance')
 @Controller('v1/reports/reconciliation')
 export class ReconciliationController {
   constructor(private readonly reconciliation: ReconciliationService) {}
 
   @Get()
+  @Roles('finance')
   @ApiOperation({ summary: 'One store\'s day reconciled per till and vendor, with the exceptions finance must act on', description: FIGURES })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'JSON, or with format=csv one figure a row (section, till, vendor, figure, value…) with a header row' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid query parameter' })
-  async report(@Query() query: ReconciliationQueryDto, @Res({ passthrough: true }) res: Response) {
-    const report = await this.reconciliation.report(query.store, query.date);
+  async report(@Query() query: ReconciliationQueryDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
+    const report = await this.reconciliation.report(caller.merchant, storeInScope(caller, query.store) ?? query.store, query.date);
     if (query.format !== 'csv') return report;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${report.store}-${report.date}.csv"`);

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
 import { findStoreTimeZone } from '../stores/store-time-zones';
 import { buildReconciliation } from './reconciliation-builder';
 import { ReconciliationRepository } from './reconciliation.repository';
@@ -11,13 +9,11 @@ import type { ReconciliationReport } from './reconciliation.types';
 export class ReconciliationService {
   constructor(
     private readonly repository: ReconciliationRepository,
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource
   ) {}
 
   /** One store's day: the facts read in parallel, then the one builder both renderings share. */
-  async report(store: string, date: string): Promise<ReconciliationReport> {
-    const merchant = this.config.MERCHANT_ID;
+  async report(merchant: string, store: string, date: string): Promise<ReconciliationReport> {
     const zone = await findStoreTimeZone(this.dataSource, merchant, store);
     const [bounds, checkoutEvents, returns, vendorCalls] = await Promise.all([
       this.repository.dayBounds(date, zone.timeZone),

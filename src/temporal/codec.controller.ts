@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
+import { Roles } from '../access/access.decorators';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { invalidFields } from '../common/problem';
@@ -23,7 +24,6 @@ const SCHEMA = {
  * `temporal workflow show --codec-endpoint …`). It holds the same key as the API and the worker.
  * CORS for the UI's origin is set in CodecModule.
  */
-// roles: ops, admin
 @ApiTags('codec')
 @Controller('v1/codec')
 export class CodecController {
@@ -34,6 +34,7 @@ export class CodecController {
   }
 
   @Post('decode')
+  @Roles('ops')
   @HttpCode(200)
   @ApiBody({ schema: SCHEMA })
   @ApiOkResponse({ description: 'The same payloads, decrypted' })
@@ -43,6 +44,7 @@ export class CodecController {
   }
 
   @Post('encode')
+  @Roles('ops')
   @HttpCode(200)
   @ApiBody({ schema: SCHEMA })
   @ApiOkResponse({ description: 'The same payloads, encrypted' })

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { AuditWriter, type NewAuditRow } from '../../activities/audit/audit-writer';
 import { AuditSealer } from '../../src/audit/audit-sealer';
 import { CustomerRefHasher } from '../../src/audit/customer-ref';
@@ -44,7 +43,7 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
     store,
     till: 'T1',
   });
-  const verify = (query: Record<string, string>) => request(stack.apiUrl).get('/v1/audit/verify').query(query);
+  const verify = (query: Record<string, string>) => stack.api(stack.keys.finance).get('/v1/audit/verify').query(query);
 
   it('chains 60 concurrent writes of one checkout (with retried duplicates) into one verifiable chain', async () => {
     const store = newStore();

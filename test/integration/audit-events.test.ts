@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import type request from 'supertest';
 import { mapBounded } from '../support/bounded';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -9,13 +9,13 @@ interface EventRow { id: string; checkoutId: string; kind: string; vendor: strin
 describe('GET /v1/audit/events', () => {
   let stack: TestStack;
   const merchant = `audit${randomUUID().slice(0, 8)}`;
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api(stack.keys.finance);
 
   beforeAll(async () => {
     stack = await startTestStack({ MERCHANT_ID: merchant });
     await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, 'S1', 'Asia/Nicosia')`, [merchant]);
     await mapBounded(Array.from({ length: 6 }, (_, i) => i), 3, (i) =>
-      api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference(), { till: i % 2 ? 'T2' : 'T1' })).expect(201));
+      stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference(), { till: i % 2 ? 'T2' : 'T1' })).expect(201));
   }, 120_000);
   afterAll(() => stack?.stop());
 

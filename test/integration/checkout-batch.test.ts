@@ -48,7 +48,7 @@ describe('POST /v1/checkouts/batch', () => {
   async function pollUntilDone(batchId: string, timeoutMs: number) {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const res = await request(stack.apiUrl).get(`/v1/checkouts/batch/${batchId}`).expect(200);
+      const res = await stack.api().get(`/v1/checkouts/batch/${batchId}`).expect(200);
       if (res.body.status === 'completed' || Date.now() > until) return res.body;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -60,7 +60,7 @@ describe('POST /v1/checkouts/batch', () => {
     const body = { sales: Array.from({ length: 500 }, (_, i) => sale(prefix, i)) };
 
     const started = Date.now();
-    const accepted = await request(stack.apiUrl).post('/v1/checkouts/batch').send(body).expect(202);
+    const accepted = await stack.api().post('/v1/checkouts/batch').send(body).expect(202);
     const acceptedMs = Date.now() - started;
     expect(accepted.body).toMatchObject({ batchId: expect.stringMatching(/^b-[0-9a-f]{32}$/), sales: 500, replayed: false });
     expect(accepted.headers.location).toBe(`/v1/checkouts/batch/${accepted.body.batchId}`);
@@ -108,7 +108,7 @@ describe('POST /v1/checkouts/batch', () => {
     // The same upload again: the same batch id, no new workflow, no new effect, no new audit row.
     const workflowsBefore = await workflowCount();
     const auditBefore = await stack.dataSource.getRepository(AuditEvent).count();
-    const again = await request(stack.apiUrl).post('/v1/checkouts/batch').send(body).expect(202);
+    const again = await stack.api().post('/v1/checkouts/batch').send(body).expect(202);
     expect(again.body).toEqual({ batchId: accepted.body.batchId, sales: 500, replayed: true });
     expect(again.headers['idempotent-replayed']).toBe('true');
     await new Promise((r) => setTimeout(r, 2000));
@@ -128,19 +128,19 @@ describe('POST /v1/checkouts/batch', () => {
     sales[16] = { ...sales[16], complete: false };
     const workflowsBefore = await workflowCount();
 
-    const res = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ sales }).expect(400);
+    const res = await stack.api().post('/v1/checkouts/batch').send({ sales }).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'sales[14].store' })]);
 
     sales[14] = sale(prefix, 14);
-    const mapped = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ sales }).expect(400);
+    const mapped = await stack.api().post('/v1/checkouts/batch').send({ sales }).expect(400);
     expect(mapped.body.errors).toEqual([
       { field: 'sales[12].lines[0].totalAmount', message: expect.stringMatching(/EUR|decimal|places/i) },
       { field: 'sales[15].posReference', message: 'repeats the store, till and posReference of sales[1]' },
       { field: 'sales[16].complete', message: 'must be true or absent: a batch carries completed sales' },
     ]);
 
-    const tooMany = await request(stack.apiUrl)
+    const tooMany = await stack.api()
       .post('/v1/checkouts/batch')
       .send({ sales: Array.from({ length: 501 }, (_, i) => sale(prefix, i)) })
       .expect(400);
@@ -154,23 +154,23 @@ describe('POST /v1/checkouts/batch', () => {
   it('answers 409 when a batchReference is reused for other sales, and 404 for an unknown batch', async () => {
     const prefix = uniquePosReference('R');
     const batchReference = `ref-${prefix}`;
-    const first = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ batchReference, sales: [sale(prefix, 0)] }).expect(202);
+    const first = await stack.api().post('/v1/checkouts/batch').send({ batchReference, sales: [sale(prefix, 0)] }).expect(202);
     expect(first.body.batchId).toBe(batchReference);
-    const other = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ batchReference, sales: [sale(prefix, 1)] }).expect(409);
+    const other = await stack.api().post('/v1/checkouts/batch').send({ batchReference, sales: [sale(prefix, 1)] }).expect(409);
     expect(other.body).toMatchObject({ type: '/problems/idempotency-conflict', batchId: batchReference });
-    await request(stack.apiUrl).get('/v1/checkouts/batch/no-such-batch').expect(404);
+    await stack.api().get('/v1/checkouts/batch/no-such-batch').expect(404);
     expect((await pollUntilDone(batchReference, 60_000)).counts).toMatchObject({ total: 1, completed: 1 });
   });
 
   it('reports a sale whose checkout key already belongs to another sale as rejected, without touching it', async () => {
     const prefix = uniquePosReference('C');
     const single = { ...sale(prefix, 0), complete: true };
-    await request(stack.apiUrl).post('/v1/checkouts').send(single).expect(201);
+    await stack.api().post('/v1/checkouts').send(single).expect(201);
     const effectsBefore = countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${prefix}-0`));
     const changed = { ...sale(prefix, 0), lines: [{ sku: 'Soft Drinks', quantity: 2, totalAmount: '99.00', netAmount: '99.00', vatAmount: '0.00' }] };
     // The same sale as the single POST is a replay (completed), a different one with its key is refused.
-    const same = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ sales: [sale(prefix, 0), sale(prefix, 1)] }).expect(202);
-    const conflict = await request(stack.apiUrl).post('/v1/checkouts/batch').send({ sales: [changed] }).expect(202);
+    const same = await stack.api().post('/v1/checkouts/batch').send({ sales: [sale(prefix, 0), sale(prefix, 1)] }).expect(202);
+    const conflict = await stack.api().post('/v1/checkouts/batch').send({ sales: [changed] }).expect(202);
     expect((await pollUntilDone(same.body.batchId, 60_000)).counts).toMatchObject({ completed: 2, rejected: 0 });
     const refused = await pollUntilDone(conflict.body.batchId, 60_000);
     expect(refused.results[0]).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('already identify another checkout') });

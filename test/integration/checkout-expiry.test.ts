@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutEffects } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -16,7 +15,7 @@ describe('checkout hold expiry', () => {
 
   const waitForState = async (id: string, state: string) => {
     for (let i = 0; i < 60; i += 1) {
-      const res = await request(stack.apiUrl).get(`/v1/checkouts/${id}`).expect(200);
+      const res = await stack.api().get(`/v1/checkouts/${id}`).expect(200);
       if (res.body.state === state) return res.body;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -25,7 +24,7 @@ describe('checkout hold expiry', () => {
 
   it('expires a reserved checkout nobody commits and unlocks its coupon', async () => {
     const posReference = uniquePosReference('EXP');
-    const reserved = await request(stack.apiUrl).post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
     const view = await waitForState(reserved.body.checkoutId, 'expired');
 
     expect(view.failureReason).toContain('no call from the POS');
@@ -33,13 +32,13 @@ describe('checkout hold expiry', () => {
       'coupontools:coupon.lock': 1,
       'coupontools:coupon.unlock': 1,
     });
-    await request(stack.apiUrl).post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(409);
+    await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(409);
   }, 60_000);
 
   it('expires a committed checkout nobody completes and undoes the purchase, spend and points once each', async () => {
     const posReference = uniquePosReference('EXP');
-    const reserved = await request(stack.apiUrl).post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
-    await request(stack.apiUrl).post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
     await waitForState(reserved.body.checkoutId, 'expired');
 
     expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({

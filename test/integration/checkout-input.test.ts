@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import request from 'supertest';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -95,7 +94,7 @@ describe('POST /v1/checkouts input and idempotency', () => {
         if (!body) return;
         runs += 1;
         // A malformed body is refused at once; one that hangs was taken for a checkout.
-        const res = await request(stack.apiUrl).post('/v1/checkouts').timeout(10_000).send(body);
+        const res = await stack.api().post('/v1/checkouts').timeout(10_000).send(body);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);
@@ -112,7 +111,7 @@ describe('POST /v1/checkouts input and idempotency', () => {
   it('starts one saga for 100 concurrent identical requests and gives all of them the same answer', async () => {
     const posReference = uniquePosReference('BURST');
     const body = oneShotCheckoutBody(posReference);
-    const answers = await Promise.all(Array.from({ length: 100 }, () => request(stack.apiUrl).post('/v1/checkouts').send(body)));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => stack.api().post('/v1/checkouts').send(body)));
 
     expect(answers.map((a) => a.status)).toEqual(Array(100).fill(201));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);

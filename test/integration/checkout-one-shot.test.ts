@@ -28,7 +28,7 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
 
   it('identifies the customer, submits the purchase and answers 201 with the receipt', async () => {
     const posReference = uniquePosReference();
-    const res = await request(stack.apiUrl).post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
+    const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
 
     const checkoutId = `checkout:demo:S1:T1:${posReference}`;
     expect(res.headers['idempotent-replayed']).toBe('false');
@@ -80,15 +80,15 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
     expect(stored).not.toContain('22265577');
     expect(stored).not.toMatch(/"token":"(?!\[redacted\])/);
 
-    const view = await request(stack.apiUrl).get(`/v1/checkouts/${checkoutId}`).expect(200);
+    const view = await stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200);
     expect(view.body).toEqual(res.body);
   });
 
   it('answers a retried request with the same response and Idempotent-Replayed, without a second purchase', async () => {
     const posReference = uniquePosReference();
     const body = oneShotCheckoutBody(posReference);
-    const first = await request(stack.apiUrl).post('/v1/checkouts').send(body).expect(201);
-    const again = await request(stack.apiUrl).post('/v1/checkouts').send(body).expect(201);
+    const first = await stack.api().post('/v1/checkouts').send(body).expect(201);
+    const again = await stack.api().post('/v1/checkouts').send(body).expect(201);
 
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
@@ -97,9 +97,9 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
 
   it('refuses the same checkout key with a different body with 409 problem+json', async () => {
     const posReference = uniquePosReference();
-    await request(stack.apiUrl).post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
+    await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
     const lines = [{ sku: 'Sandwiches', quantity: 2, totalAmount: '20.00', netAmount: '16.00', vatAmount: '4.00' }];
-    const res = await request(stack.apiUrl).post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { lines })).expect(409);
+    const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { lines })).expect(409);
 
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 409, type: '/problems/idempotency-conflict' });
@@ -109,7 +109,7 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
   it('answers 422 with a cashier-readable reason when CRM.COM does not know the customer', async () => {
     const posReference = uniquePosReference();
     const body = oneShotCheckoutBody(posReference, { customer: { provider: 'crmcom', identifier: { type: 'code', value: '00000000' } } });
-    const res = await request(stack.apiUrl).post('/v1/checkouts').send(body).expect(422);
+    const res = await stack.api().post('/v1/checkouts').send(body).expect(422);
 
     expect(res.body).toMatchObject({
       checkoutId: `checkout:demo:S1:T1:${posReference}`,
@@ -131,12 +131,12 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
       currency: 'EURO',
       lines: [{ sku: 'Soft Drinks', quantity: 1, totalAmount: '10.001', netAmount: '8.00', vatAmount: '2.00' }],
     });
-    const res = await request(stack.apiUrl).post('/v1/checkouts').send(body).expect(400);
+    const res = await stack.api().post('/v1/checkouts').send(body).expect(400);
 
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors).toEqual([{ field: 'currency', message: expect.any(String) }]);
 
-    const badAmount = await request(stack.apiUrl)
+    const badAmount = await stack.api()
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(posReference, { lines: [{ sku: 'X', quantity: 1, totalAmount: '10.001', netAmount: '8', vatAmount: '2' }] }))
       .expect(400);
@@ -149,7 +149,7 @@ describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
 
   it('refuses to update or delete audit rows: the trail is append-only in the database itself', async () => {
     const posReference = uniquePosReference();
-    const res = await request(stack.apiUrl).post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
+    const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
     const [row] = await auditRows(res.body.checkoutId);
 
     await expect(stack.dataSource.query(`UPDATE audit_events SET outcome = 'x' WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);

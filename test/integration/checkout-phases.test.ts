@@ -22,7 +22,7 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
   });
 
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
 
   it('quotes, commits with the vendors\' approved amounts, and completes with the receipt; every effect once', async () => {

@@ -24,7 +24,7 @@ describe('checkout returns', () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
   });
 
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
   const wallet = async () => {
     const res = await request(stack.sandboxUrl)

@@ -22,7 +22,7 @@ describe('checkout void', () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
   });
 
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
 
   it('undoes every effect of the reference checkout once, reports Coupontools as non-compensable, and answers a second void the same', async () => {

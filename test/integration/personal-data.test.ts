@@ -26,14 +26,14 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
 
     const known = uniquePosReference('PD');
-    await request(stack.apiUrl).post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);
+    await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);
     const email = uniquePosReference('PD');
-    await request(stack.apiUrl)
+    await stack.api()
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(email, { customer: { provider: 'crmcom', identifier: { type: 'email', value: unknownEmail } } }))
       .expect(422);
     const phone = uniquePosReference('PD');
-    await request(stack.apiUrl)
+    await stack.api()
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(phone, { points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: unknownPhone } } }))
       .expect(201); // an unknown points customer refuses the points, not the sale

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import type request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { ensureProductSyncSchedule, productSyncScheduleId } from '../../src/products/product-sync.schedule';
 import { ProductSyncItem } from '../../src/products/product-sync-item.entity';
@@ -24,7 +24,7 @@ describe('product synchronisation', () => {
     await stack?.stop();
   });
 
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api(stack.keys.admin);
 
   async function settled(syncId: string, timeoutMs = 45_000): Promise<request.Response> {
     const deadline = Date.now() + timeoutMs;

@@ -41,7 +41,8 @@ interface Sale {
 describe('GET /v1/reports/reconciliation', () => {
   let stack: TestStack;
   const merchant = `recon${randomUUID().slice(0, 8)}`;
-  const api = () => request(stack.apiUrl);
+  const api = () => stack.api();
+  const finance = () => stack.api(stack.keys.finance);
   const sales: Sale[] = [];
 
   beforeAll(async () => {
@@ -187,10 +188,10 @@ describe('GET /v1/reports/reconciliation', () => {
     expect(sales.filter((s) => s.kind === 'compensated').map((s) => s.state)).toEqual(['compensated', 'compensated', 'compensated']);
 
     const t0 = performance.now();
-    const res = await api().get('/v1/reports/reconciliation').query({ date, store: STORE }).expect(200);
+    const res = await finance().get('/v1/reports/reconciliation').query({ date, store: STORE }).expect(200);
     const reportMs = performance.now() - t0;
     const report = res.body as ReconciliationReport;
-    const csvRes = await api().get('/v1/reports/reconciliation').query({ date, store: STORE, format: 'csv' }).expect(200);
+    const csvRes = await finance().get('/v1/reports/reconciliation').query({ date, store: STORE, format: 'csv' }).expect(200);
     console.log(`reconciliation report for ${sales.length} checkouts (${report.vendors.reduce((n, v) => n + v.succeeded + v.rejected + v.failed, 0)} vendor calls): ${reportMs.toFixed(1)} ms; day generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const journal = ((await request(stack.sandboxUrl).get('/_sandbox/journal').expect(200)).body.entries as JournalEntry[])

@@ -2,22 +2,29 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/api-app';
 import { loadConfig } from '../../src/config/app-config';
+import { createDataSource } from '../../src/database/data-source';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { TEST_DATABASE_URL } from '../support/test-env';
+import { bearer, testKeyFactory } from '../support/test-stack';
 
 /** With the workflow engine out of reach, a till gets 503 and Retry-After, never a 500. */
 describe('the API while Temporal is unreachable', () => {
   let api: INestApplication;
+  let posKey: string;
 
   beforeAll(async () => {
     // Port 9 (discard) on loopback: nothing answers gRPC there.
-    api = await createApiApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:9' }));
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:9' });
+    const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+    posKey = await testKeyFactory(dataSource, config.MERCHANT_ID)({ role: 'pos' });
+    await dataSource.destroy();
+    api = await createApiApp(config);
     await api.listen(0, '127.0.0.1');
   });
   afterAll(() => api?.close());
 
   it('answers a checkout with 503 problem+json and Retry-After', async () => {
-    const res = await request(api.getHttpServer()).post('/v1/checkouts').send(oneShotCheckoutBody('UNAVAILABLE1'));
+    const res = await request(api.getHttpServer()).post('/v1/checkouts').set(bearer(posKey)).send(oneShotCheckoutBody('UNAVAILABLE1'));
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.headers['content-type']).toContain('application/problem+json');

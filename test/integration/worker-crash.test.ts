@@ -32,7 +32,7 @@ describe('a worker killed mid-checkout', () => {
     await injectFault(stack.sandboxUrl, { path: '/*', kind: 'latency', latencyMs: 250 });
     const refs = Array.from({ length: 20 }, () => uniquePosReference('KILL'));
     const bodies = await Promise.all(refs.map((ref) => referenceCheckoutBody(stack.sandboxUrl, ref, { complete: true })));
-    const answers = Promise.all(bodies.map((body) => request(stack.apiUrl).post('/v1/checkouts').timeout(170_000).send(body)));
+    const answers = Promise.all(bodies.map((body) => stack.api().post('/v1/checkouts').timeout(170_000).send(body)));
 
     await new Promise((r) => setTimeout(r, 2500));
     const before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');

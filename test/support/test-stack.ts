@@ -3,8 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
+import { ApiKeyStore, type NewApiKey } from '../../src/access/api-key.store';
+import { ROLES, type Role } from '../../src/access/roles';
 import { createApiApp } from '../../src/api-app';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createDataSource } from '../../src/database/data-source';
@@ -29,7 +32,25 @@ export interface TestStack {
   sandboxUrl: string;
   dataSource: DataSource;
   temporal: Client;
+  /** One key per role for the config's merchant, scoped to the whole merchant. */
+  keys: Record<Role, string>;
+  /** A new key (merchant defaults to the config's, the rate limit to a test-sized 100,000/min). */
+  keyFor(spec: Partial<NewApiKey> & { role: Role }): Promise<string>;
+  /** A supertest agent on the API that sends the key (default: the merchant-wide pos key). */
+  api(key?: string): ReturnType<typeof request.agent>;
   stop(): Promise<void>;
+}
+
+/** The header that carries an API key. */
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` };
+}
+
+/** Creates keys straight in the database, as the CLI does. */
+export function testKeyFactory(dataSource: DataSource, merchant: string) {
+  const store = new ApiKeyStore(dataSource);
+  return async (spec: Partial<NewApiKey> & { role: Role }): Promise<string> =>
+    (await store.create({ merchant, rateLimitPerMinute: 100_000, label: 'test', ...spec })).key;
 }
 
 /**
@@ -73,13 +94,19 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
     dataConverter: { payloadCodecs: [encryptionCodecFor(config)] },
   });
+  const keyFor = testKeyFactory(dataSource, config.MERCHANT_ID);
+  const keys = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await keyFor({ role })]))) as Record<Role, string>;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
 
   return {
     config,
-    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiUrl,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataSource,
     temporal,
+    keys,
+    keyFor,
+    api: (key = keys.pos) => request.agent(apiUrl).set(bearer(key)),
     async stop() {
       await api.close();
       worker?.shutdown();

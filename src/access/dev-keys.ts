@@ -1,0 +1,46 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { AppConfig } from '../config/app-config';
+import { createDataSource } from '../database/data-source';
+import { ApiKeyStore } from './api-key.store';
+import { ROLES, type Role } from './roles';
+
+const DEV_LABEL = 'dev:';
+/** The development pos key acts for the sandbox's CMC terminal location and the README's examples. */
+const DEV_POS_STORE = 'S1';
+
+/**
+ * `npm start` on a fresh database: one key per role for MERCHANT_ID (pos scoped to store S1),
+ * printed once and written to `file` (gitignored .data/) so a developer finds them again. Later
+ * starts only say where they are: keys are never re-created or re-printed from the database.
+ */
+export async function ensureDevKeys(config: AppConfig, file: string): Promise<string[]> {
+  const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+  try {
+    const store = new ApiKeyStore(dataSource);
+    if ((await store.countByLabelPrefix(config.MERCHANT_ID, DEV_LABEL)) > 0) {
+      return [
+        existsSync(file)
+          ? `development API keys: ${file}`
+          : `development API keys exist for merchant ${config.MERCHANT_ID} but ${file} is gone: create new ones with npm run keys -- create --role pos --store S1`,
+      ];
+    }
+    const keys = {} as Record<Role, string>;
+    for (const role of ROLES) {
+      const created = await store.create({
+        role,
+        merchant: config.MERCHANT_ID,
+        store: role === 'pos' ? DEV_POS_STORE : null,
+        rateLimitPerMinute: config.API_KEY_RATE_LIMIT_PER_MINUTE,
+        label: `${DEV_LABEL}${role}`,
+      });
+      keys[role] = created.key;
+    }
+    writeFileSync(file, `${JSON.stringify({ merchant: config.MERCHANT_ID, ...keys }, null, 2)}\n`, { mode: 0o600 });
+    return [
+      `development API keys for merchant ${config.MERCHANT_ID} (written to ${file}):`,
+      ...ROLES.map((role) => `  ${role.padEnd(8)} ${keys[role]}${role === 'pos' ? `  (store ${DEV_POS_STORE})` : ''}`),
+    ];
+  } finally {
+    await dataSource.destroy();
+  }
+}

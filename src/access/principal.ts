@@ -1,0 +1,63 @@
+import { ProblemException } from '../common/problem';
+import type { Role } from './roles';
+
+/** Who is calling: the key's id, role and scope. The merchant of every request comes from here. */
+export interface Principal {
+  keyId: string;
+  role: Role;
+  merchant: string;
+  /** Null: every store of the merchant. */
+  store: string | null;
+  /** Null: every till in scope. */
+  till: string | null;
+  rateLimitPerMinute: number;
+}
+
+/**
+ * A new checkout must lie inside the key's scope: 403 naming the field, since the caller sent the
+ * store or till itself (nothing is revealed about anything that exists).
+ */
+export function assertMayCreateAt(principal: Principal, store: string, till: string): void {
+  const errors: Array<{ field: string; message: string }> = [];
+  if (principal.store !== null && store !== principal.store) errors.push({ field: 'store', message: `is outside this API key's scope (store ${principal.store})` });
+  else if (principal.till !== null && till !== principal.till) errors.push({ field: 'till', message: `is outside this API key's scope (till ${principal.till})` });
+  if (errors.length) {
+    throw new ProblemException({
+      type: '/problems/outside-key-scope',
+      title: "The request lies outside the API key's scope",
+      status: 403,
+      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      errors,
+    });
+  }
+}
+
+/**
+ * Whether the caller may see a checkout, from its id `checkout:<merchant>:<store>:<till>:<posReference>`
+ * (merchant, store and till never contain ':'). Callers answer 404 when not: another merchant's or
+ * store's checkout does not exist for this key.
+ */
+export function maySeeCheckout(principal: Principal, checkoutId: string): boolean {
+  const [kind, merchant, store, till] = checkoutId.split(':');
+  if (kind !== 'checkout' || merchant !== principal.merchant) return false;
+  if (principal.store !== null && store !== principal.store) return false;
+  return principal.till === null || till === principal.till;
+}
+
+/**
+ * The store a read is limited to: the key's own store when it has one (asking for another is 403
+ * naming `store`), else what the caller asked for (undefined: every store of the merchant).
+ */
+export function storeInScope(principal: Principal, requested: string | undefined): string | undefined {
+  if (principal.store === null) return requested;
+  if (requested !== undefined && requested !== principal.store) {
+    throw new ProblemException({
+      type: '/problems/outside-key-scope',
+      title: "The request lies outside the API key's scope",
+      status: 403,
+      detail: `store: is outside this API key's scope (store ${principal.store})`,
+      errors: [{ field: 'store', message: `is outside this API key's scope (store ${principal.store})` }],
+    });
+  }
+  return principal.store;
+}
