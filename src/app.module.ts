@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { OpsModule } from './ops/ops.module';
 import { ProductsModule } from './products/products.module';
 import { TemporalModule } from './temporal/temporal.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
         TemporalModule,
         CheckoutsModule,
         ProductsModule,
+        OpsModule,
       ],
       controllers: [HealthController],
     };

@@ -7,10 +7,11 @@ import { CreateAuditAndCheckouts1763769600000 } from '../../migrations/176376960
 import { AddCheckoutView1763856000000 } from '../../migrations/1763856000000-AddCheckoutView';
 import { AddCheckoutTransitionSeq1763942400000 } from '../../migrations/1763942400000-AddCheckoutTransitionSeq';
 import { CreateProductSyncs1764028800000 } from '../../migrations/1764028800000-CreateProductSyncs';
+import { AddOpsActionAudit1764547200000 } from '../../migrations/1764547200000-AddOpsActionAudit';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
 export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem];
-export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000, CreateProductSyncs1764028800000];
+export const MIGRATIONS = [CreateAuditAndCheckouts1763769600000, AddCheckoutView1763856000000, AddCheckoutTransitionSeq1763942400000, CreateProductSyncs1764028800000, AddOpsActionAudit1764547200000];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
