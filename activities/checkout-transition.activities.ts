@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AuditEvent } from '../src/audit/audit-event.entity';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
 import { Context } from '@temporalio/activity';
+import { sagaTransitions } from './metrics/worker-metrics';
 
 /**
  * Saga transitions: one audit row per state entered and the `checkouts` projection moved in the same
@@ -11,8 +12,8 @@ export function createTransitionActivities({ dataSource }: { dataSource: DataSou
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
       const runId = Context.current().info.workflowExecution?.runId ?? null;
-      await dataSource.transaction(async (tx) => {
-        await tx
+      const recorded = await dataSource.transaction(async (tx) => {
+        const row = await tx
           .createQueryBuilder()
           .insert()
           .into(AuditEvent)
@@ -51,7 +52,10 @@ export function createTransitionActivities({ dataSource }: { dataSource: DataSou
             v.rejection?.reason ?? v.failureReason ?? null,
           ],
         );
+        return (row.raw as unknown[]).length > 0;
       });
+      // Counted when the audit row is new: a retried write of the same transition counts once.
+      if (recorded) sagaTransitions.inc({ state: transition.state });
     },
   };
 }

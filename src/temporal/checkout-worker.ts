@@ -2,6 +2,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import type { VendorRegistry } from '../../activities/vendors/vendor-registry';
+import { activityObservability } from './activity-observability.interceptor';
 
 export interface CheckoutWorkerDeps {
   connection: NativeConnection;
@@ -23,5 +24,6 @@ export function createCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Worker> 
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({ dataSource: deps.dataSource, vendors: deps.vendors }),
+    interceptors: { activity: [activityObservability] },
   });
 }
