@@ -18,6 +18,7 @@ describe('recorded checkout histories', () => {
         'cancel-after-commit',
         'commit-failed-compensated',
         'compensation-failed',
+        'compensation-failed-retried',
         'complete-exception',
         'completed',
         'customer-rejected',
