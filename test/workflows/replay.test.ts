@@ -29,7 +29,7 @@ describe('recorded checkout histories', () => {
         'points-refused-then-cancel',
         'operator-cancel-mid-commit',
         'complete-validate-refused',
-      ].sort().map((n) => `${n}.history.pb`),
+      ].map((n) => `${n}.history.pb`).sort(),
     );
   });
 
