@@ -42,7 +42,7 @@ describe('ops over a checkout saga in compensation_failed', () => {
   beforeAll(async () => {
     buildDist();
     mkdirSync(path.resolve(__dirname, '..', '..', '.data'), { recursive: true });
-    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '120000' }, { worker: false });
+    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '120000', CHECKOUT_ANSWER_TIMEOUT_MS: '3000' }, { worker: false });
     const [ours, sdk] = [await freePort(), await freePort()];
     workerMetricsUrl = `http://127.0.0.1:${ours}`;
     sdkMetricsUrl = `http://127.0.0.1:${sdk}`;
@@ -178,6 +178,35 @@ describe('ops over a checkout saga in compensation_failed', () => {
     const sdk = (await request(sdkMetricsUrl).get('/metrics').expect(200)).text;
     expect(sdk).toMatch(/^temporal_activity_execution_latency_count\{[^}]*activity_type="voidLoyaltyPurchase"[^}]*\} [1-9]/m);
   });
+
+  it('re-drives a step stuck in retries after payment at once (activity reset), audited', async () => {
+    const stuckReference = uniquePosReference('STUCK');
+    const reserved = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, stuckReference)).expect(201);
+    const id = reserved.body.checkoutId as string;
+    await api().post(`/v1/checkouts/${id}/commit`).send({}).expect(200);
+    await injectFault(stack.sandboxUrl, { path: '/cmc/pos/checkout-saga/transaction', kind: 'status', status: 503 });
+    // The API answers 202 after CHECKOUT_ANSWER_TIMEOUT_MS; the saga keeps retrying CMC with backoff.
+    await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(202);
+    const stuck = await eventually(
+      () => api().get(`/v1/ops/sagas/${encodeURIComponent(id)}`),
+      (r) => (r.body.steps ?? []).some((s: { activity: string; attempts: number }) => s.activity === 'sendPostTender' && s.attempts >= 5),
+      30_000,
+    );
+    const step = stuck.body.steps.find((s: { activity: string }) => s.activity === 'sendPostTender');
+    expect(step).toMatchObject({ status: 'scheduled', lastFailure: expect.stringContaining('HTTP 503'), nextAttemptAt: expect.any(String) });
+    // The next attempt is seconds away (backoff 8 s and growing); a reset runs it now.
+    await request(stack.sandboxUrl).delete('/_sandbox/faults').expect(200);
+    const retried = await api().post(`/v1/ops/sagas/${encodeURIComponent(id)}/retry`).expect(200);
+
+    expect(retried.body).toMatchObject({ action: 'reset_activity', state: 'committed', activities: [expect.stringMatching(/^sendPostTender#/)] });
+    const completed = await eventually(() => api().get(`/v1/checkouts/${id}`), (r) => r.body.state === 'completed', 20_000);
+    expect(completed.body.state).toBe('completed');
+    // Done before the server's own next attempt was due: the reset, not the backoff, ran it.
+    expect(Date.now()).toBeLessThan(new Date(step.nextAttemptAt as string).getTime());
+    expect((await checkoutEffects(stack.sandboxUrl, stuckReference))['cmc:posttender.transaction']).toBe(1);
+    const actions = await stack.dataSource.getRepository(AuditEvent).find({ where: { checkoutId: id, kind: 'ops_action' } });
+    expect(actions.map((a) => [a.operation, a.outcome])).toEqual([['reset_activity', 'requested']]);
+  }, 90_000);
 
   it('answers /health and /ready (database, Temporal, a polling worker)', async () => {
     await api().get('/health').expect(200, { status: 'ok' });
