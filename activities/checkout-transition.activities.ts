@@ -11,7 +11,10 @@ import { sagaTransitions } from './metrics/worker-metrics';
 export function createTransitionActivities({ dataSource }: { dataSource: DataSource }) {
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
-      const runId = Context.current().info.workflowExecution?.runId ?? null;
+      const info = Context.current().info;
+      const runId = info.workflowExecution?.runId ?? null;
+      // Only the checkout saga's own runs compete by run; the void saga moves the row by its seq.
+      const projectionRunId = info.workflowType === 'checkoutWorkflow' ? runId : null;
       const recorded = await dataSource.transaction(async (tx) => {
         const row = await tx
           .createQueryBuilder()
@@ -34,22 +37,24 @@ export function createTransitionActivities({ dataSource }: { dataSource: DataSou
           })
           .orIgnore()
           .execute();
-        // Insert, or move forward only: a late attempt of an earlier transition changes nothing.
+        // Insert, or move forward only: a late attempt of an earlier transition changes nothing. A
+        // different run of the same checkout is a reset (ids are never reused), so it wins.
         const v = transition.view;
         await tx.query(
           `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
-                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            ON CONFLICT (id) DO UPDATE SET
              state = EXCLUDED.state, awarded_minor = EXCLUDED.awarded_minor, spent_minor = EXCLUDED.spent_minor,
              receipt = EXCLUDED.receipt, view = EXCLUDED.view, transition_seq = EXCLUDED.transition_seq,
-             failure_reason = EXCLUDED.failure_reason, updated_at = now()
-           WHERE checkouts.transition_seq < EXCLUDED.transition_seq`,
+             failure_reason = EXCLUDED.failure_reason, run_id = COALESCE(EXCLUDED.run_id, checkouts.run_id), updated_at = now()
+           WHERE checkouts.transition_seq < EXCLUDED.transition_seq
+              OR (checkouts.run_id IS NOT NULL AND EXCLUDED.run_id IS NOT NULL AND checkouts.run_id <> EXCLUDED.run_id)`,
           [
             ref.checkoutId, ref.merchant, ref.store, ref.till, ref.posReference, transition.state, ref.currency,
             transition.totalMinor, v.receipt?.awardedMinor ?? null, v.receipt?.spentMinor ?? null,
             v.receipt ? JSON.stringify(v.receipt) : null, JSON.stringify(v), transition.seq,
-            v.rejection?.reason ?? v.failureReason ?? null,
+            v.rejection?.reason ?? v.failureReason ?? null, projectionRunId,
           ],
         );
         return (row.raw as unknown[]).length > 0;
