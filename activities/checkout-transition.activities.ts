@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditWriter } from './audit/audit-writer';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
 import { Context } from '@temporalio/activity';
+import { sagaTransitions } from './metrics/worker-metrics';
 
 /**
  * Saga transitions: one audit row per state entered and the `checkouts` projection moved in the same
@@ -10,9 +11,12 @@ import { Context } from '@temporalio/activity';
 export function createTransitionActivities({ dataSource, audit }: { dataSource: DataSource; audit: AuditWriter }) {
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
-      const runId = Context.current().info.workflowExecution?.runId ?? null;
-      await dataSource.transaction(async (tx) => {
-        await audit.append(
+      const info = Context.current().info;
+      const runId = info.workflowExecution?.runId ?? null;
+      // Only the checkout saga's own runs compete by run; the void and returns sagas move the row by their seq.
+      const projectionRunId = info.workflowType === 'checkoutWorkflow' ? runId : null;
+      const recorded = await dataSource.transaction(async (tx) => {
+        const appended = await audit.append(
           {
             idempotency_key: [ref.checkoutId, runId ?? '-', 'transition', transition.state, ...(transition.distinctBy ? [transition.distinctBy] : [])].join('|'),
             checkout_id: ref.checkoutId,
@@ -38,25 +42,30 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
           },
           tx,
         );
-        // Insert, or move forward only: a late attempt of an earlier transition changes nothing.
+        // Insert, or move forward only: a late attempt of an earlier transition changes nothing. A
+        // different run of the same checkout is a reset (ids are never reused), so it wins.
         const v = transition.view;
         await tx.query(
           `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
-                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
            ON CONFLICT (id) DO UPDATE SET
              state = EXCLUDED.state, awarded_minor = EXCLUDED.awarded_minor, spent_minor = EXCLUDED.spent_minor,
              receipt = EXCLUDED.receipt, view = EXCLUDED.view, transition_seq = EXCLUDED.transition_seq,
-             failure_reason = EXCLUDED.failure_reason, updated_at = now()
-           WHERE checkouts.transition_seq < EXCLUDED.transition_seq`,
+             failure_reason = EXCLUDED.failure_reason, run_id = COALESCE(EXCLUDED.run_id, checkouts.run_id), updated_at = now()
+           WHERE checkouts.transition_seq < EXCLUDED.transition_seq
+              OR (checkouts.run_id IS NOT NULL AND EXCLUDED.run_id IS NOT NULL AND checkouts.run_id <> EXCLUDED.run_id)`,
           [
             ref.checkoutId, ref.merchant, ref.store, ref.till, ref.posReference, transition.state, ref.currency,
             transition.totalMinor, v.receipt?.awardedMinor ?? null, v.receipt?.spentMinor ?? null,
             v.receipt ? JSON.stringify(v.receipt) : null, JSON.stringify(v), transition.seq,
-            v.rejection?.reason ?? v.failureReason ?? null,
+            v.rejection?.reason ?? v.failureReason ?? null, projectionRunId,
           ],
         );
+        return appended;
       });
+      // Counted when the audit row is new: a retried write of the same transition counts once.
+      if (recorded) sagaTransitions.inc({ state: transition.state });
     },
   };
 }

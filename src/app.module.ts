@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
 import { AuditModule } from './audit/audit.module';
@@ -9,6 +10,12 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { CheckoutLogContextInterceptor } from './logging/checkout-log-context.interceptor';
+import { checkoutLogFields } from './logging/checkout-log-context';
+import { REDACTION } from './logging/log-redaction';
+import { ReadinessService } from './health/readiness.service';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpsModule } from './ops/ops.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -23,13 +30,10 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            // Keys and tokens never reach the log; bodies are not logged at all (they carry customer ids).
-            redact: [
-              'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
-              // Should a body ever be logged (a serializer change, a debug level), its identifiers stay out.
-              'req.body.customer.identifier.value', 'req.body.points.identifier.value', 'req.body.payloads',
-            ],
-            customProps: (req) => ({ checkoutId: (req as { params?: { id?: string } }).params?.id }),
+            // Keys, tokens and personal data never reach the log; bodies are not logged at all (they carry customer ids).
+            redact: REDACTION,
+            // The request and response lines; lines logged while handling get the same through the interceptor.
+            customProps: (req) => checkoutLogFields(req as Parameters<typeof checkoutLogFields>[0], config.MERCHANT_ID),
           },
         }),
         DatabaseModule,
@@ -42,8 +46,11 @@ export class AppModule {
         AuditModule,
         CodecModule,
         ReportsModule,
+        OpsModule,
+        MetricsModule,
       ],
       controllers: [HealthController],
+      providers: [ReadinessService, { provide: APP_INTERCEPTOR, useClass: CheckoutLogContextInterceptor }],
     };
   }
 }

@@ -1,14 +1,24 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createVendorRegistry } from '../activities/vendors/vendor-registry';
 import { loadConfig } from './config/app-config';
 import { createDataSource } from './database/data-source';
+import { TemporalPinoLogger } from './logging/temporal-pino-logger';
 import { createCheckoutWorker } from './temporal/checkout-worker';
 import { CustomerRefHasher } from './audit/customer-ref';
 import { encryptionCodecFor } from './temporal/encryption-codec';
+import { startWorkerMetricsServer } from './temporal/worker-metrics-server';
 
 /** The worker process: runs checkout workflows and their activities until SIGINT/SIGTERM. */
 async function main() {
   const config = loadConfig();
+  // Before any connection: the Runtime (logger, SDK metrics) is installed once per process.
+  Runtime.install({
+    logger: TemporalPinoLogger.create(config.LOG_LEVEL === 'silent' || config.LOG_LEVEL === 'fatal' ? 'error' : config.LOG_LEVEL),
+    ...(config.WORKER_SDK_METRICS_PORT > 0 && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_SDK_METRICS_PORT}` } } },
+    }),
+  });
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await startWorkerMetricsServer(config.WORKER_METRICS_PORT) : undefined;
   const dataSource = createDataSource(config.DATABASE_URL);
   await dataSource.initialize();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -26,6 +36,7 @@ async function main() {
     // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done.
     await worker.run();
   } finally {
+    metricsServer?.close();
     await connection.close();
     await dataSource.destroy();
   }

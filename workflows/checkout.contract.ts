@@ -238,4 +238,6 @@ export const SearchAttributes = {
   till: defineSearchAttributeKey('CheckoutTill', SearchAttributeType.KEYWORD),
   merchant: defineSearchAttributeKey('CheckoutMerchant', SearchAttributeType.KEYWORD),
   vendors: defineSearchAttributeKey('CheckoutVendors', SearchAttributeType.KEYWORD_LIST),
+  /** The phase or undo that failed the saga (e.g. `commit`, `void CRM.COM purchase`); cleared when ops recover it. */
+  failingStep: defineSearchAttributeKey('CheckoutFailingStep', SearchAttributeType.KEYWORD),
 } as const;

@@ -10,4 +10,6 @@ export const reserveCheckout = defineUpdate<CheckoutView>('reserveCheckout');
 export const commitCheckout = defineUpdate<CheckoutView, [{ spendMinor?: number }]>('commitCheckout');
 export const completeCheckout = defineUpdate<CheckoutView, [{ paidMinor?: number; method?: string }]>('completeCheckout');
 export const cancelCheckout = defineUpdate<CheckoutView>('cancelCheckout');
+/** Ops: runs the undos that failed again, for a saga waiting in compensation_failed. */
+export const retryCompensation = defineUpdate<CheckoutView>('retryCompensation');
 export const checkoutView = defineQuery<CheckoutView>('checkoutView');

@@ -17,13 +17,22 @@ import {
   type CheckoutState,
   type CheckoutView,
 } from './checkout.contract';
-import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from './checkout.messages';
+import {
+  cancelCheckout,
+  checkoutView,
+  commitCheckout,
+  completeCheckout,
+  reserveCheckout,
+  retryCompensation,
+} from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
 import { describeFailure, invalidState, phaseConflict } from './failures';
 import { reserve } from './reserve-phase';
+import type { CompensationOutcome } from './compensation-stack';
 import { SagaState } from './saga-state';
 import { workflowNow } from './workflow-clock';
+import { Patches, isPatched } from './workflow-patches';
 
 /**
  * One checkout saga, driven by the POS through Updates: reserve (Update-with-Start) -> commit ->
@@ -52,6 +61,29 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
   };
 
   /**
+   * CheckoutFailingStep: which phase or undo failed the saga, so ops filter on it; null clears it.
+   * A separate upsert (a new command): sagas recorded before it replay without it (patched()).
+   */
+  const markFailingStep = (step: string | null) => {
+    if (!isPatched(Patches.failingStep)) return;
+    upsertSearchAttributes([{ key: SearchAttributes.failingStep, value: step }]);
+  };
+
+  /** Lands in `target` when every undo was done, or in compensation_failed (ops must act) when one failed. */
+  const settleUndos = async (outcomes: CompensationOutcome[], target: CheckoutState, step: string) => {
+    s.view.compensations.push(...outcomes);
+    const failed = outcomes.filter((o) => o.outcome === 'failed');
+    if (failed.length > 0) {
+      s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
+      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
+      markFailingStep(failed[0].step);
+      await enter('compensation_failed', step);
+    } else {
+      await enter(target, step);
+    }
+  };
+
+  /**
    * Unwinds every registered undo and lands in `target`, or compensation_failed if any undo failed.
    * Entirely non-cancellable: a cancel from the Temporal UI must still undo, and record, everything.
    */
@@ -60,16 +92,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
   const unwind = (target: 'cancelled' | 'expired' | 'compensated', step: string) =>
     (unwinding ??= CancellationScope.nonCancellable(async () => {
       if (s.compensations.size > 0) await enter('compensating', step);
-      const outcomes = await s.compensations.unwind();
-      s.view.compensations.push(...outcomes);
-      const failed = outcomes.filter((o) => o.outcome === 'failed');
-      if (failed.length > 0) {
-        s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
-        log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
-        await enter('compensation_failed', step);
-      } else {
-        await enter(target, step);
-      }
+      await settleUndos(await s.compensations.unwind(), target, step);
     }));
 
   /** Runs a phase once: a repeated call (a POS retry under another update id) gets the same answer. */
@@ -81,7 +104,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
       } catch (err) {
         const rejected = err instanceof ApplicationFailure && err.type === FailureTypes.checkoutRejected;
         if (rejected) s.view.rejection = err.details?.[0] as CheckoutView['rejection'];
-        else s.view.failureReason = `${name} failed: ${describeFailure(err)}`;
+        else {
+          s.view.failureReason = `${name} failed: ${describeFailure(err)}`;
+          markFailingStep(name);
+        }
         // After payment nothing is undone; the complete phase records its own exceptions.
         if (name !== 'complete' && !isFinalState(s.state)) await unwind('compensated', name);
         throw rejected
@@ -170,6 +196,37 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     { validator: () => requireState(s.state, ['pending', 'reserved', 'committed'], 'cancel', phases.cancel, busy) },
   );
 
+  /**
+   * Ops retry of a saga in compensation_failed: the undos that failed run again (each is idempotent:
+   * "already undone" is done), in this same run, so the undos that succeeded are not repeated and
+   * every attempt stays in this saga's history and audit trail. Chosen over a Temporal reset, which
+   * would start a new run re-executing every undo after the reset point.
+   */
+  let retrying = false;
+  setHandler(
+    retryCompensation,
+    async () => {
+      retrying = true;
+      try {
+        await CancellationScope.nonCancellable(async () => {
+          s.compensations.requeueFailed();
+          await enter('compensating', 'ops retry');
+          const outcomes = await s.compensations.unwind();
+          if (outcomes.every((o) => o.outcome === 'done')) markFailingStep(null);
+          await settleUndos(outcomes, 'compensated', 'ops retry');
+        });
+        return snapshot(s.view);
+      } finally {
+        retrying = false;
+      }
+    },
+    {
+      validator: () => {
+        if (retrying || s.state !== 'compensation_failed') throw invalidState('retry the compensation of', retrying ? 'compensating' : s.state);
+      },
+    },
+  );
+
   try {
     // Hold time: reserved or committed effects are released when the POS goes quiet.
     while (!isFinalState(s.state)) {
@@ -195,6 +252,16 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     if (!isFinalState(s.state) && s.state !== 'completed') {
       s.view.failureReason = 'cancelled by an operator';
       await unwind('cancelled', 'operator cancel');
+    }
+  }
+  // A failed compensation is not the end: the saga waits, open and searchable, for ops to retry it
+  // (or to cancel, which closes it as compensation_failed for finance to settle by hand).
+  if ((s.state === 'compensation_failed' || retrying) && isPatched(Patches.opsRetry)) {
+    try {
+      await condition(() => s.state === 'compensated');
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      log.warn('closed by an operator while compensation_failed', { checkoutId: s.ref.checkoutId });
     }
   }
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

@@ -15,6 +15,8 @@ export interface CompensationOutcome {
  */
 export class CompensationStack {
   private readonly undos: Array<{ step: string; undo: () => Promise<unknown> }> = [];
+  /** Undos that still failed, newest first: an ops retry runs them again. */
+  private failed: Array<{ step: string; undo: () => Promise<unknown> }> = [];
 
   push(step: string, undo: () => Promise<unknown>): void {
     this.undos.push({ step, undo });
@@ -30,6 +32,14 @@ export class CompensationStack {
     return this.undos.length;
   }
 
+  /** Puts the undos that failed back on the stack, so the next unwind runs them again newest first. */
+  requeueFailed(): number {
+    const count = this.failed.length;
+    this.undos.push(...this.failed.reverse());
+    this.failed = [];
+    return count;
+  }
+
   async unwind(): Promise<CompensationOutcome[]> {
     const outcomes: CompensationOutcome[] = [];
     await CancellationScope.nonCancellable(async () => {
@@ -40,6 +50,7 @@ export class CompensationStack {
           outcomes.push({ step, outcome: 'done' });
         } catch (err) {
           outcomes.push({ step, outcome: 'failed', reason: describeFailure(err) });
+          this.failed.push({ step, undo });
         }
       }
     });

@@ -86,15 +86,15 @@ export class AuditWriter {
     await manager.query(
       `INSERT INTO audit_events (idempotency_key, checkout_id, run_id, kind, step, vendor, operation, outcome, http_status,
          latency_ms, attempt, amount_minor, currency, vendor_reference, request_excerpt, response_excerpt, error_code,
-         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
       [
         content.idempotency_key, content.checkout_id, content.run_id, content.kind, content.step, content.vendor,
         content.operation, content.outcome, content.http_status, content.latency_ms, content.attempt,
         content.amount_minor === null ? null : String(content.amount_minor), content.currency, content.vendor_reference,
         jsonParam(content.request_excerpt), jsonParam(content.response_excerpt), content.error_code, content.error_message,
         content.merchant, content.store, content.till, content.customer_ref, (content.recorded_at as Date).toISOString(),
-        prevHash, rowHash,
+        prevHash, rowHash, content.actor ?? null,
       ],
     );
     return true;

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { observeVendorCall } from '../metrics/worker-metrics';
 import { redact } from './redact';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { VendorCallContext } from './vendor-call';
@@ -81,6 +82,7 @@ export class VendorHttp {
     try {
       const res = await this.send<T>(req);
       const facts = interpret(res);
+      observeVendorCall(this.vendor, req.operation, 'success', res.latencyMs);
       await ctx.recorder.record({
         vendor: this.vendor,
         operation: req.operation,
@@ -97,6 +99,7 @@ export class VendorHttp {
       const failure = err as Error & { type?: string; nonRetryable?: boolean; details?: unknown[] };
       const rejected = failure.nonRetryable === true;
       const detail = (failure.details?.[0] ?? {}) as { code?: string; httpStatus?: number };
+      observeVendorCall(this.vendor, req.operation, rejected ? 'rejected' : 'failed', performance.now() - started);
       await ctx.recorder.record({
         vendor: this.vendor,
         operation: req.operation,

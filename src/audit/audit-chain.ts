@@ -35,6 +35,8 @@ export interface AuditRowContent {
   store: string;
   till: string;
   customer_ref: string | null;
+  /** Who acted, on ops actions (the API key id); null on the saga's own rows. */
+  actor?: string | null;
   recorded_at: Date | string;
 }
 
@@ -64,6 +66,8 @@ export function canonicalAuditContent(row: AuditRowContent): string {
     store: row.store,
     till: row.till,
     customer_ref: row.customer_ref ?? null,
+    // Added with ops actions: hashed only when set, so rows chained before the column keep their hashes.
+    ...(row.actor !== null && row.actor !== undefined && { actor: row.actor }),
     recorded_at: new Date(row.recorded_at).toISOString(),
   }) as string;
 }

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
 
-export type AuditKind = 'vendor_call' | 'transition';
+export type AuditKind = 'vendor_call' | 'transition' | 'ops_action';
 /** success: the vendor did it; rejected: a business refusal; failed: transient or unknown outcome. */
 export type VendorCallOutcome = 'success' | 'rejected' | 'failed';
 
@@ -70,6 +70,10 @@ export class AuditEvent {
 
   @Column({ name: 'error_message', type: 'text', nullable: true })
   errorMessage: string | null;
+
+  /** Who took an ops action (`ops` until API keys land, then the key id); null on other rows. */
+  @Column({ type: 'text', nullable: true })
+  actor: string | null;
 
   @Column({ type: 'text' })
   merchant: string;

@@ -47,6 +47,10 @@ export class Checkout {
   @Column({ name: 'transition_seq', type: 'int', default: 0 })
   transitionSeq: number;
 
+  /** The run that wrote the row: a reset's new run overrides the closed run's transitions. */
+  @Column({ name: 'run_id', type: 'text', nullable: true })
+  runId: string | null;
+
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

@@ -13,6 +13,10 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_PORT: port.default(3000),
+  /** The worker's /metrics (ours: vendor calls, compensations, transitions); 0 turns it off. */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** The Temporal SDK's Prometheus endpoint in the worker (task slots, latencies, polls); 0 turns it off. */
+  WORKER_SDK_METRICS_PORT: port.default(9465),
   SANDBOX_PORT: port.default(4010),
   /** Loopback unless a container must expose it. */
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),

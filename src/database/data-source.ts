@@ -14,6 +14,7 @@ import { CreateCheckoutBatches1764201600000 } from '../../migrations/17642016000
 import { CreateApiKeys1764288000000 } from '../../migrations/1764288000000-CreateApiKeys';
 import { AddAuditChainAndSeals1764374400000 } from '../../migrations/1764374400000-AddAuditChainAndSeals';
 import { CreateStoresAndFinanceIndexes1764460800000 } from '../../migrations/1764460800000-CreateStoresAndFinanceIndexes';
+import { AddOpsActionAudit1764547200000 } from '../../migrations/1764547200000-AddOpsActionAudit';
 
 /** Explicit lists, so the API, the worker and the migration runner see exactly the same schema. */
 export const ENTITIES = [AuditEvent, Checkout, ProductSync, ProductSyncItem, CheckoutBatch, CheckoutBatchSale, ApiKey];
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   CreateApiKeys1764288000000,
   AddAuditChainAndSeals1764374400000,
   CreateStoresAndFinanceIndexes1764460800000,
+  AddOpsActionAudit1764547200000,
 ];
 
 export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {

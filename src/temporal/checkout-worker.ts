@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import type { VendorRegistry } from '../../activities/vendors/vendor-registry';
 import type { CustomerRefHasher } from '../audit/customer-ref';
+import { activityObservability } from './activity-observability.interceptor';
 
 export interface CheckoutWorkerDeps {
   connection: NativeConnection;
@@ -29,5 +30,6 @@ export function createCheckoutWorker(deps: CheckoutWorkerDeps): Promise<Worker> 
       : { workflowsPath: require.resolve('../../workflows') }),
     dataConverter: { payloadCodecs: [deps.payloadCodec] },
     activities: createActivities({ dataSource: deps.dataSource, vendors: deps.vendors, customers: deps.customers }),
+    interceptors: { activity: [activityObservability] },
   });
 }

@@ -11,7 +11,7 @@ import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { bearer, startTestStack, testKeyFactory, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /** Routes anyone may call. Everything else in the OpenAPI document must declare its roles. */
-const PUBLIC = new Set(['GET /health']);
+const PUBLIC = new Set(['GET /health', 'GET /ready']);
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 interface Operation {
@@ -68,6 +68,7 @@ describe('access matrix', () => {
     const batch = await stack.api().post('/v1/checkouts/batch').send({ sales: [oneShotCheckoutBody(uniquePosReference('ACLB'), { store: 'S2' })] }).expect(202);
     fixtures['/v1/checkouts/{id}'] = checkoutS2;
     fixtures['/v1/checkouts/batch/{id}'] = batch.body.batchId;
+    fixtures['/v1/ops/sagas/{id}'] = checkoutS2;
     fixtures['/v1/products/sync/{id}'] = sync.body.syncId;
   }, 120_000);
   afterAll(async () => {
@@ -81,7 +82,7 @@ describe('access matrix', () => {
   /** The existing resource for a templated path; checkout sub-resources share the checkout's. */
   function fixtureFor(template: string): string | undefined {
     if (!template.includes('{')) return undefined;
-    const base = template.startsWith('/v1/checkouts/{id}') ? '/v1/checkouts/{id}' : template;
+    const base = ['/v1/checkouts/{id}', '/v1/ops/sagas/{id}'].find((resource) => template.startsWith(resource)) ?? template;
     return fixtures[base];
   }
 

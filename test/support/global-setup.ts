@@ -17,12 +17,15 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (globalThis.__checkoutSagaDevServer) return;
   const binary = await ensureTemporalBinary((line) => process.stdout.write(`${line}\n`));
+  // With the Web UI on a free port: the ops browser test opens it.
+  const uiPort = await freePort();
   const [server] = await Promise.all([
-    startDevServer({ binary, port: await freePort() }),
+    startDevServer({ binary, port: await freePort(), uiPort }),
     recreateDatabase(TEST_DATABASE_URL),
   ]);
   globalThis.__checkoutSagaDevServer = server;
   process.env.CHECKOUT_SAGA_TEST_TEMPORAL = server.address;
+  process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI = `http://127.0.0.1:${uiPort}`;
   process.env.TEST_DATABASE_URL = TEST_DATABASE_URL;
 }
 

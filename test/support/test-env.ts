@@ -7,3 +7,10 @@ export function testTemporalAddress(): string {
   if (!address) throw new Error('the Temporal dev server was not started: run the tests with `npm test`');
   return address;
 }
+
+/** The dev server's Web UI (global-setup starts it on a free port). */
+export function testTemporalUiUrl(): string {
+  const url = process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI;
+  if (!url) throw new Error('the Temporal dev server was not started: run the tests with `npm test`');
+  return url;
+}

@@ -16,7 +16,7 @@ export function buildDist(): void {
  * `node dist/src/worker.js` with the test stack's configuration; resolves once it polls. Its output
  * goes to `.data/<logName>` for the post-mortem of a failed run.
  */
-export async function startWorkerProcess(config: AppConfig, logName: string): Promise<ChildProcess> {
+export async function startWorkerProcess(config: AppConfig, logName: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'worker.js')], {
     cwd: ROOT,
     env: {
@@ -27,6 +27,10 @@ export async function startWorkerProcess(config: AppConfig, logName: string): Pr
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       VENDOR_TIMEOUT_MS: String(config.VENDOR_TIMEOUT_MS),
+      // Off unless a test asks: parallel test files must not fight over the default ports.
+      WORKER_METRICS_PORT: '0',
+      WORKER_SDK_METRICS_PORT: '0',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

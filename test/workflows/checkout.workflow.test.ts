@@ -1,8 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import type { CheckoutQuote, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
-import { cancelCheckout, checkoutView, commitCheckout, completeCheckout } from '../../workflows/checkout.messages';
+import { SearchAttributes, type CheckoutQuote, type CheckoutTransition, type CheckoutView } from '../../workflows/checkout.contract';
+import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { testTemporalAddress } from '../support/test-env';
 import { quietTemporalRuntime } from '../support/test-stack';
@@ -136,18 +136,64 @@ describe(checkoutWorkflow.name, () => {
     expect(view).toMatchObject({ state: 'compensated', failureReason: expect.stringContaining('commit failed') });
   }, 60_000);
 
-  it('ends compensation_failed with the reason when an undo keeps failing', async () => {
+  it('ends compensation_failed with the reason when an undo keeps failing, and stays open until ops close it', async () => {
     const activities = happyActivities(calls, transitions);
     activities.releaseCoupon = refused('CT_DOWN', 'unlock refused');
-    const view = await withSaga(env, activities, checkoutInput({ points: undefined, customer: undefined, spend: undefined }), async (start, handle) => {
+    const { view, failingStep, result } = await withSaga(env, activities, checkoutInput({ points: undefined, customer: undefined, spend: undefined }), async (start, handle) => {
       await start();
-      await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
-      return (await handle.result()) as CheckoutView;
-    }, 'compensation-failed');
+      const view = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      const described = await handle.describe();
+      const failingStep = described.typedSearchAttributes.get(SearchAttributes.failingStep);
+      expect(described.status.name).toBe('RUNNING');
+      await handle.cancel();
+      return { view, failingStep, result: (await handle.result()) as CheckoutView };
+    });
 
     expect(view.state).toBe('compensation_failed');
     expect(view.failureReason).toContain('unlock refused');
     expect(view.compensations.filter((c) => c.outcome === 'failed')).toHaveLength(2);
+    expect(failingStep).toMatch(/^release coupon /);
+    // An ops cancel closes it as it is: finance settles it by hand.
+    expect(result.state).toBe('compensation_failed');
+  });
+
+  it('re-runs only the undos that failed on an ops retry, lands compensated and clears the failing step', async () => {
+    const activities = happyActivities(calls, transitions);
+    let refusing = true;
+    activities.releaseCoupon = async (_ref, provider, code) => {
+      calls.push(`releaseCoupon:${provider}:${code}`);
+      if (refusing && provider === 'coupontools') throw vendorRejection({ vendor: 'coupontools', code: 'CT_DOWN', reason: 'unlock refused' });
+    };
+    const input = checkoutInput({ points: undefined, spend: undefined });
+    const { failed, retried, refusedWhileFailed, failingStepAfter, result } = await withSaga(env, activities, input, async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      const failed = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      const refusedWhileFailed = await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' }).catch((e: unknown) => e);
+      refusing = false;
+      const retried = await handle.executeUpdate(retryCompensation, { updateId: 'ops-retry-1' });
+      const result = (await handle.result()) as CheckoutView;
+      const failingStepAfter = (await handle.describe()).typedSearchAttributes.get(SearchAttributes.failingStep);
+      return { failed, retried, refusedWhileFailed, failingStepAfter, result };
+    }, 'compensation-failed-retried');
+
+    expect(failed.state).toBe('compensation_failed');
+    // Newest first; the two coupon holds were taken in parallel, so their order varies.
+    expect(failed.compensations[0]).toEqual({ step: 'void CRM.COM purchase', outcome: 'done' });
+    const byStep = (a: { step: string }, b: { step: string }) => a.step.localeCompare(b.step);
+    expect([...failed.compensations.slice(1)].sort(byStep)).toEqual([
+      { step: 'release coupon capillary:CAP1', outcome: 'done' },
+      { step: 'release coupon coupontools:CT1', outcome: 'failed', reason: 'coupontools refused (CT_DOWN): unlock refused' },
+    ]);
+    expect(refusedWhileFailed).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(retried.state).toBe('compensated');
+    expect(result.state).toBe('compensated');
+    // The purchase void and the Capillary release ran once; only the refused unlock ran again.
+    expect(calls.filter((c) => c.startsWith('voidLoyaltyPurchase'))).toHaveLength(1);
+    expect(calls.filter((c) => c === 'releaseCoupon:capillary:CAP1')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'releaseCoupon:coupontools:CT1')).toHaveLength(2);
+    expect(failingStepAfter).toBeUndefined();
+    expect(transitions.map((t) => t.state).slice(-4)).toEqual(['compensating', 'compensation_failed', 'compensating', 'compensated']);
   });
 
   it('expires a reservation nobody commits within the hold time and releases its holds', async () => {

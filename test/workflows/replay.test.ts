@@ -18,6 +18,7 @@ describe('recorded checkout histories', () => {
         'cancel-after-commit',
         'commit-failed-compensated',
         'compensation-failed',
+        'compensation-failed-retried',
         'complete-exception',
         'completed',
         'customer-rejected',
@@ -28,7 +29,7 @@ describe('recorded checkout histories', () => {
         'points-refused-then-cancel',
         'operator-cancel-mid-commit',
         'complete-validate-refused',
-      ].sort().map((n) => `${n}.history.pb`),
+      ].map((n) => `${n}.history.pb`).sort(),
     );
   });
 

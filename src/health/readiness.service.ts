@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+export interface ReadinessCheck {
+  name: 'database' | 'temporal' | 'worker';
+  ok: boolean;
+  detail?: string;
+}
+
+/** A worker counts as reachable when it polled the checkout task queue within this window. */
+const WORKER_POLL_WINDOW_MS = 60_000;
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** Can this API serve checkouts now: Postgres answers, Temporal answers, and a worker polls our queue. */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Client) private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async check(): Promise<ReadinessCheck[]> {
+    return Promise.all([
+      this.run('database', async () => {
+        await this.dataSource.query('SELECT 1');
+      }),
+      this.run('temporal', async () => {
+        await this.temporal.workflowService.getSystemInfo({});
+      }),
+      this.run('worker', async () => {
+        const { pollers } = await this.temporal.workflowService.describeTaskQueue({
+          namespace: this.config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: this.config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        const recent = (pollers ?? []).filter((p) => Date.now() - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < WORKER_POLL_WINDOW_MS);
+        if (recent.length === 0) throw new Error(`no worker polled task queue ${this.config.TEMPORAL_TASK_QUEUE} in the last minute`);
+      }),
+    ]);
+  }
+
+  private async run(name: ReadinessCheck['name'], probe: () => Promise<void>): Promise<ReadinessCheck> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        probe(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        }),
+      ]);
+      return { name, ok: true };
+    } catch (err) {
+      return { name, ok: false, detail: err instanceof Error ? err.message : String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { patched } from '@temporalio/workflow';
+
+/**
+ * Every patched() id of the checkout workflow and the change it guards. A saga whose history was
+ * recorded before a change replays the old way (patched() is false there); new sagas, and old ones
+ * reaching the point for the first time, take the new way. Remove an id (deprecatePatch first) only
+ * once no saga recorded without it can still be running or replayed.
+ */
+export const Patches = {
+  /** Upserts CheckoutFailingStep when a phase or an undo fails, and clears it when ops recover the saga. */
+  failingStep: 'search-attribute-failing-step',
+  /** A saga that ends compensation_failed stays open, waiting for an ops retry (or an ops cancel). */
+  opsRetry: 'ops-retry-compensation',
+} as const;
+
+export type PatchId = (typeof Patches)[keyof typeof Patches];
+
+/** The one call site of patched(): the patch replay test swaps this module to prove each guard is needed. */
+export function isPatched(id: PatchId): boolean {
+  return patched(id);
+}
