@@ -55,16 +55,45 @@ function toProblem(exception: unknown): ProblemDetails {
       retryAfterSeconds: 5,
     };
   }
+  if (isDatabaseUnavailable(exception)) {
+    // Postgres restarting or unreachable: a read the POS can repeat in a moment.
+    return {
+      type: '/problems/temporarily-unavailable',
+      title: 'The checkout service is temporarily unavailable',
+      status: 503,
+      detail: 'The database cannot be reached; retry the same request shortly',
+      retryAfterSeconds: 5,
+    };
+  }
   return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged' };
 }
 
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client, at any depth of causes. */
+/** gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4) or RESOURCE_EXHAUSTED (8) from the Temporal client, at any depth of causes. */
 function isTemporalUnavailable(exception: unknown): boolean {
+  return someCause(exception, (code) => code === 14 || code === 4 || code === 8);
+}
+
+/**
+ * The database went away under us: connection refused or reset, or Postgres shutting down or
+ * starting up (SQLSTATE class 08, 57P01-57P03).
+ */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  return someCause(
+    exception,
+    (code, message) =>
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET' ||
+      (typeof code === 'string' && (/^08/.test(code) || /^57P0[123]$/.test(code))) ||
+      /Connection terminated|terminating connection/i.test(message),
+  );
+}
+
+function someCause(exception: unknown, test: (code: unknown, message: string) => boolean): boolean {
   let e: unknown = exception;
   for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 14 || code === 4) return true;
-    e = (e as { cause?: unknown }).cause;
+    const { code, message, driverError } = e as { code?: unknown; message?: unknown; driverError?: unknown };
+    if (test(code, typeof message === 'string' ? message : '')) return true;
+    e = (e as { cause?: unknown }).cause ?? driverError;
   }
   return false;
 }
