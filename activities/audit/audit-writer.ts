@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { isDatabaseUnavailable } from '../../src/database/database-unavailable';
 import type { VendorCallRecord, VendorCallRecorder } from '../vendors/vendor-call';
 
 /** Who an audit row belongs to: the checkout and the exact activity attempt that wrote it. */
@@ -16,11 +18,23 @@ export interface AuditScope {
 }
 
 /**
+ * How long a vendor call's audit row waits for Postgres to come back. The call has happened: if the
+ * row were given up, the attempt would vanish from the trail, and failing the activity would spend
+ * the step's retries (and compensate a good checkout) on our own database's outage. The activity's
+ * own timeout may pass meanwhile; the row is still written once Postgres answers (a timed-out
+ * activity keeps running), and its idempotency key keeps it single.
+ */
+export const AUDIT_WRITE_PATIENCE_MS = 120_000;
+
+/**
  * Writes audit rows from activities (never from workflow code). The idempotency key names the
  * activity attempt, so a retried write of the same attempt is a no-op while a new attempt adds a row.
  */
 export class AuditWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly patienceMs = AUDIT_WRITE_PATIENCE_MS,
+  ) {}
 
   recorderFor(scope: AuditScope): VendorCallRecorder {
     let sequence = 0;
@@ -29,7 +43,20 @@ export class AuditWriter {
     };
   }
 
+  /** Inserts the row, waiting out a database outage of up to `patienceMs` (backoff 250 ms to 2 s). */
   async insert(scope: AuditScope, discriminator: string, row: Partial<AuditEvent>): Promise<void> {
+    const giveUpAt = Date.now() + this.patienceMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await this.insertOnce(scope, discriminator, row);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || Date.now() + delay > giveUpAt) throw err;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async insertOnce(scope: AuditScope, discriminator: string, row: Partial<AuditEvent>): Promise<void> {
     const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, scope.attempt, discriminator].join('|');
     await this.dataSource
       .createQueryBuilder()

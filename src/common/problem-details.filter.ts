@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import type { ProblemDetails } from './problem';
 
 /**
@@ -13,7 +14,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception);
+    // An outage answers 503 to every request until it ends: one line each, not a stack each.
+    if (problem.status === 503) this.logger.warn(`${problem.detail}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (problem.status >= 500) this.logger.error(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
@@ -73,27 +76,11 @@ function isTemporalUnavailable(exception: unknown): boolean {
   return someCause(exception, (code) => code === 14 || code === 4 || code === 8);
 }
 
-/**
- * The database went away under us: connection refused or reset, or Postgres shutting down or
- * starting up (SQLSTATE class 08, 57P01-57P03).
- */
-function isDatabaseUnavailable(exception: unknown): boolean {
-  return someCause(
-    exception,
-    (code, message) =>
-      code === 'ECONNREFUSED' ||
-      code === 'ECONNRESET' ||
-      (typeof code === 'string' && (/^08/.test(code) || /^57P0[123]$/.test(code))) ||
-      /Connection terminated|terminating connection/i.test(message),
-  );
-}
-
-function someCause(exception: unknown, test: (code: unknown, message: string) => boolean): boolean {
+function someCause(exception: unknown, test: (code: unknown) => boolean): boolean {
   let e: unknown = exception;
   for (let depth = 0; e && depth < 5; depth++) {
-    const { code, message, driverError } = e as { code?: unknown; message?: unknown; driverError?: unknown };
-    if (test(code, typeof message === 'string' ? message : '')) return true;
-    e = (e as { cause?: unknown }).cause ?? driverError;
+    if (test((e as { code?: unknown }).code)) return true;
+    e = (e as { cause?: unknown }).cause;
   }
   return false;
 }

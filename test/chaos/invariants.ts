@@ -127,7 +127,7 @@ export async function checkInvariants(target: InvariantTarget): Promise<Invarian
     const transitions = rows.filter((r) => r.kind === 'transition').map((r) => r.outcome);
     report.counts.auditTransitions += transitions.length;
     report.counts.auditVendorCalls += rows.length - transitions.length;
-    violations.push(...transitionViolations(ref, state, transitions));
+    violations.push(...transitionViolations(ref, state, transitions, (got.body.compensations ?? []).length));
     for (const effect of Object.keys(effects)) {
       const [vendor] = effect.split(':');
       if (!rows.some((r) => r.kind === 'vendor_call' && r.vendor === vendor && r.operation === OPERATION_OF[effect])) {
@@ -156,14 +156,17 @@ function effectViolations(ref: string, state: CheckoutState, effects: Record<str
   return out;
 }
 
-function transitionViolations(ref: string, state: CheckoutState, transitions: string[]): string[] {
+function transitionViolations(ref: string, state: CheckoutState, transitions: string[], compensations: number): string[] {
   const out: string[] = [];
   if (new Set(transitions).size !== transitions.length) out.push(`${ref}: duplicate transition rows ${transitions.join(',')}`);
   if (transitions.at(-1) !== state) out.push(`${ref}: last audited transition ${transitions.at(-1)} but state ${state}`);
   if (state === 'completed' && transitions.join(',') !== 'reserved,committed,completed') {
     out.push(`${ref}: completed with transitions ${transitions.join(',')}`);
   }
-  if (state === 'compensated' && !transitions.includes('compensating')) out.push(`${ref}: compensated without a compensating transition`);
+  // A saga that failed before registering any undo goes straight to compensated.
+  if (state === 'compensated' && compensations > 0 && !transitions.includes('compensating')) {
+    out.push(`${ref}: compensated ${compensations} undos without a compensating transition`);
+  }
   return out;
 }
 

@@ -5,9 +5,11 @@ export interface PosCheckout {
   posReference: string;
   checkoutId?: string;
   /** Every POST answer (first call and retries after 503), in order. */
-  answers: Array<Pick<HttpAnswer, 'status' | 'ms'> & { retryAfter?: string; replayed?: string }>;
+  answers: Array<Pick<HttpAnswer, 'status' | 'ms'> & { at: number; retryAfter?: string; replayed?: string }>;
   /** The final state as the POS last saw it (after polling a 202), or undefined when it never got one. */
   finalState?: CheckoutState;
+  /** When the POS learnt the final state (the POST's answer or a GET after a 202). */
+  finalAt?: number;
   /** From the first POST to the final answer. */
   totalMs: number;
   startedAt: number;
@@ -33,7 +35,7 @@ export async function runPosCheckout(apiUrl: string, posReference: string, body:
   for (;;) {
     answer = await callApi(apiUrl, 'POST', '/v1/checkouts', body);
     const retryAfter = answer.headers.get('retry-after') ?? undefined;
-    result.answers.push({ status: answer.status, ms: answer.ms, retryAfter, replayed: answer.headers.get('idempotent-replayed') ?? undefined });
+    result.answers.push({ status: answer.status, ms: answer.ms, at: Date.now(), retryAfter, replayed: answer.headers.get('idempotent-replayed') ?? undefined });
     const again = answer.status === 503 || answer.status === 0;
     if (!again || Date.now() > deadline) break;
     await sleep(retryAfter ? Number(retryAfter) * 1000 : 1000);
@@ -47,6 +49,7 @@ export async function runPosCheckout(apiUrl: string, posReference: string, body:
     if (state && FINAL_STATES.includes(state)) break;
   }
   result.finalState = state && FINAL_STATES.includes(state) ? state : undefined;
+  result.finalAt = result.finalState ? Date.now() : undefined;
   result.totalMs = Date.now() - startedAt;
   return result;
 }

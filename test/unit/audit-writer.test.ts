@@ -1,0 +1,41 @@
+import type { DataSource } from 'typeorm';
+import { AuditWriter, type AuditScope } from '../../activities/audit/audit-writer';
+
+const scope: AuditScope = {
+  checkoutId: 'checkout:demo:S1:T1:R1', runId: 'run', activityId: '1', attempt: 1, step: 'purchase',
+  merchant: 'demo', store: 'S1', till: 'T1', currency: 'EUR',
+};
+
+/** A DataSource whose inserts fail with `errors` in turn, then succeed; counts the attempts. */
+function flakyDataSource(errors: unknown[]) {
+  let attempts = 0;
+  const execute = async () => {
+    attempts += 1;
+    const err = errors.shift();
+    if (err) throw err;
+  };
+  const builder = { insert: () => builder, into: () => builder, values: () => builder, orIgnore: () => builder, execute };
+  return { dataSource: { createQueryBuilder: () => builder } as unknown as DataSource, attempts: () => attempts };
+}
+
+describe(AuditWriter.name, () => {
+  it('waits for Postgres to come back rather than losing the row of a call that happened', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const shuttingDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const db = flakyDataSource([refused, shuttingDown]);
+
+    await new AuditWriter(db.dataSource).insert(scope, '1:purchases.create', { kind: 'vendor_call', outcome: 'success' });
+    expect(db.attempts()).toBe(3);
+  });
+
+  it('gives up after its patience, and never retries an error that is not an outage', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const outage = flakyDataSource(Array.from({ length: 50 }, () => refused));
+    await expect(new AuditWriter(outage.dataSource, 300).insert(scope, 'x', {})).rejects.toThrow('ECONNREFUSED');
+    expect(outage.attempts()).toBeLessThan(4);
+
+    const constraint = flakyDataSource([Object.assign(new Error('violates check constraint'), { code: '23514' })]);
+    await expect(new AuditWriter(constraint.dataSource).insert(scope, 'x', {})).rejects.toThrow('check constraint');
+    expect(constraint.attempts()).toBe(1);
+  });
+});
