@@ -27,6 +27,7 @@ export async function startWorkerProcess(config: AppConfig, logName: string): Pr
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       VENDOR_TIMEOUT_MS: String(config.VENDOR_TIMEOUT_MS),
+      CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

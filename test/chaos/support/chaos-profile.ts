@@ -27,7 +27,7 @@ const PROFILES: Record<ChaosProfile['name'], ChaosProfile> = {
     outageMs: 10_000,
     outageRatePerSecond: 2,
     faultCheckouts: 5,
-    slowVendorRatePerSecond: 5,
+    slowVendorRatePerSecond: 3,
     slowVendorDurationMs: 30_000,
     soakDurationMs: 120_000,
     soakRatePerSecond: 3,
