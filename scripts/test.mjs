@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on a fresh machine. Installs dependencies if missing, type-checks,
 // lints, then runs Jest; Jest's global setup builds or finds Temporal, starts a dev server and
-// recreates the test database. Extra arguments go to Jest (npm test -- test/unit).
+// recreates the test database. Then, when Jest passed, the chaos suite's short profile
+// (scripts/test-chaos.mjs). Extra arguments go to Jest and skip the chaos suite (npm test -- test/unit).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -27,7 +28,15 @@ try {
 } catch {
   // Jest died before writing its report; its exit code below says so.
 }
+let status = jest.status ?? 1;
+let chaos = 'chaos: not run (Jest failed, or a subset was asked for)';
+if (status === 0 && process.argv.length === 2) {
+  const run = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'test-chaos.mjs'), '--profile', 'short'], { cwd: projectRoot, stdio: 'inherit' });
+  status = run.status ?? 1;
+  chaos = `chaos (short profile): ${status === 0 ? 'passed' : 'failed'}`;
+}
 console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(chaos);
 // The plain closing line CI reads.
 console.log(summary);
-process.exit(jest.status ?? 1);
+process.exit(status);

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../src/audit/audit-chain';
 import type { CustomerRefHasher } from '../../src/audit/customer-ref';
+import { isDatabaseUnavailable } from '../../src/database/database-unavailable';
 import type { VendorCallRecord, VendorCallRecorder } from '../vendors/vendor-call';
 
 /** Who an audit row belongs to: the checkout and the exact activity attempt that wrote it. */
@@ -25,6 +27,15 @@ export type NewAuditRow = Omit<AuditRowContent, 'recorded_at' | 'customer_ref'> 
 const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
 
 /**
+ * How long a vendor call's audit row waits for Postgres to come back. The call has happened: if the
+ * row were given up, the attempt would vanish from the trail, and failing the activity would spend
+ * the step's retries (and compensate a good checkout) on our own database's outage. The activity's
+ * own timeout may pass meanwhile; the row is still written once Postgres answers (a timed-out
+ * activity keeps running), and its idempotency key keeps it single.
+ */
+export const AUDIT_WRITE_PATIENCE_MS = 120_000;
+
+/**
  * Writes audit rows from activities (never from workflow code). The idempotency key names the
  * activity attempt, so a retried write of the same attempt is a no-op while a new attempt adds a row.
  *
@@ -37,6 +48,7 @@ export class AuditWriter {
   constructor(
     private readonly dataSource: DataSource,
     readonly customers: CustomerRefHasher,
+    private readonly patienceMs = AUDIT_WRITE_PATIENCE_MS,
   ) {}
 
   recorderFor(scope: AuditScope): VendorCallRecorder {
@@ -46,7 +58,20 @@ export class AuditWriter {
     };
   }
 
+  /** Inserts the row, waiting out a database outage of up to `patienceMs` (backoff 250 ms to 2 s). */
   async insert(scope: AuditScope, discriminator: string, row: VendorCallRow): Promise<void> {
+    const giveUpAt = Date.now() + this.patienceMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await this.insertOnce(scope, discriminator, row);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || Date.now() + delay > giveUpAt) throw err;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async insertOnce(scope: AuditScope, discriminator: string, row: VendorCallRow): Promise<void> {
     const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, scope.attempt, discriminator].join('|');
     await this.append({
       idempotency_key: key,

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import type { ProblemDetails } from './problem';
 
 /**
@@ -13,7 +14,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception);
+    // An outage answers 503 to every request until it ends: one line each, not a stack each.
+    if (problem.status === 503) this.logger.warn(`${problem.detail}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    else if (problem.status >= 500) this.logger.error(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     // A 401 names its scheme in the header (RFC 9110), not in the body.
     const { wwwAuthenticate, ...body } = problem;
@@ -58,15 +61,28 @@ function toProblem(exception: unknown): ProblemDetails {
       retryAfterSeconds: 5,
     };
   }
+  if (isDatabaseUnavailable(exception)) {
+    // Postgres restarting or unreachable: a read the POS can repeat in a moment.
+    return {
+      type: '/problems/temporarily-unavailable',
+      title: 'The checkout service is temporarily unavailable',
+      status: 503,
+      detail: 'The database cannot be reached; retry the same request shortly',
+      retryAfterSeconds: 5,
+    };
+  }
   return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged' };
 }
 
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client, at any depth of causes. */
+/** gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4) or RESOURCE_EXHAUSTED (8) from the Temporal client, at any depth of causes. */
 function isTemporalUnavailable(exception: unknown): boolean {
+  return someCause(exception, (code) => code === 14 || code === 4 || code === 8);
+}
+
+function someCause(exception: unknown, test: (code: unknown) => boolean): boolean {
   let e: unknown = exception;
   for (let depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 14 || code === 4) return true;
+    if (test((e as { code?: unknown }).code)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sampleLatencyMs } from './sandbox-latency';
 
 /**
  * Fault injection per route, for the failures a saga must survive:
- * - `latency`: answer normally, `latencyMs` later;
+ * - `latency`: answer normally, `latencyMs` later; with `p99LatencyMs` too, a long-tailed delay whose
+ *   median is `latencyMs` and 99th percentile `p99LatencyMs` (a slow vendor, not a stuck one);
  * - `status`: answer `status` (default 503) with `body` instead of calling the vendor logic;
  * - `rate_limit`: 429 with `Retry-After: retryAfterSeconds`;
  * - `hang`: never answer (until the client gives up);
@@ -18,6 +20,7 @@ export interface FaultSpec {
   kind: FaultKind;
   method?: string;
   latencyMs?: number;
+  p99LatencyMs?: number;
   status?: number;
   body?: unknown;
   retryAfterSeconds?: number;
@@ -83,7 +86,10 @@ export class SandboxFaults {
   private async apply(fault: Fault, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     switch (fault.kind) {
       case 'latency':
-        await sleepUnlessClosed(req, fault.latencyMs ?? 1000);
+        await sleepUnlessClosed(
+          req,
+          fault.p99LatencyMs ? sampleLatencyMs(fault.latencyMs ?? 0, fault.p99LatencyMs) : (fault.latencyMs ?? 1000),
+        );
         return;
       case 'status':
         return reply.code(fault.status ?? 503).send(fault.body ?? { error: 'injected fault' });

@@ -43,7 +43,7 @@ async function recreateDatabase(databaseUrl: string): Promise<void> {
   await migrate(databaseUrl);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -27,6 +27,7 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       VENDOR_TIMEOUT_MS: String(config.VENDOR_TIMEOUT_MS),
+      CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),
       // Off unless a test asks: parallel test files must not fight over the default ports.
       WORKER_METRICS_PORT: '0',
       WORKER_SDK_METRICS_PORT: '0',

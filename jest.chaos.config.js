@@ -1,0 +1,20 @@
+/**
+ * The chaos suite (test/chaos, design.md §8): scenarios that break Temporal, Postgres, vendors and
+ * the worker under load, then check the invariants. Run by `npm run test:chaos -- --profile short|full`;
+ * the same global setup as the integration tests (a Temporal dev server, the migrated test database).
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  testTimeout: 600_000,
+  projects: [
+    {
+      displayName: 'chaos',
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { AppConfig } from '../../../src/config/app-config';
+import { freePort } from '../../support/global-setup';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** `node dist/src/main.js` with the test stack's configuration, so the soak can watch its memory on its own. */
+export async function startApiProcess(config: AppConfig, logName: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      API_PORT: String(port),
+      DATABASE_URL: config.DATABASE_URL,
+      TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      SANDBOX_PORT: String(config.SANDBOX_PORT),
+      CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  mkdirSync(path.join(ROOT, '.data'), { recursive: true });
+  const log = createWriteStream(path.join(ROOT, '.data', logName));
+  child.stderr?.pipe(log);
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.write(`${line}\n`);
+      if (line.includes('API listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`API exited with ${code} before listening; see .data/${logName}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
