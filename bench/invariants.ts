@@ -13,8 +13,8 @@ export interface InvariantResult {
 export const REFERENCE_EFFECTS = [
   'crmcom:purchase.create',
   'crmcom:spend.create',
-  'coupontools:lock',
-  'coupontools:validate',
+  'coupontools:coupon.lock',
+  'coupontools:coupon.validate',
   'capillary:points.redeem',
   'capillary:transaction.add',
   'cmc:posttender.transaction',
@@ -26,11 +26,12 @@ export const REFERENCE_TRANSITIONS = ['reserved', 'committed', 'completed'] as c
 /** Vendor calls whose success must be in the audit trail once per checkout: the effectful ones. */
 export const AUDITED_EFFECT_CALLS = [
   'crmcom:purchases.create',
+  'crmcom:spend_requests.create',
   'capillary:points.redeem',
   'capillary:transaction.add',
-  'coupontools:coupon.lock',
-  'coupontools:coupon.validate',
-  'cmc:transactions.create',
+  'coupontools:couponsession.lock',
+  'coupontools:couponsession.validate',
+  'cmc:pos.transaction',
 ] as const;
 
 /** The sandbox journal of the given posReferences, as effect -> count per posReference. */
@@ -76,13 +77,19 @@ export async function checkSagaInvariants(opts: {
   await db.connect();
   try {
     const results: InvariantResult[] = [];
+    // Stragglers get time to finish, but not forever: a one-shot answered 202 (the API stopped
+    // waiting) is left reserved or committed until its hold time expires, and makes no progress.
     const deadline = Date.now() + (opts.waitMs ?? 90_000);
     let states = new Map<string, CheckoutState>();
+    let lastProgress = Date.now();
+    let lastPicture = '';
     for (;;) {
       const rows = await db.query<{ id: string; state: CheckoutState }>('SELECT id, state FROM checkouts WHERE id = ANY($1)', [ids]);
       states = new Map(rows.rows.map((r) => [r.id, r.state]));
       const open = ids.filter((id) => !states.has(id) || !isFinalState(states.get(id)!));
-      if (open.length === 0 || Date.now() > deadline) break;
+      const picture = open.map((id) => `${id}=${states.get(id)}`).join(',');
+      if (picture !== lastPicture) [lastPicture, lastProgress] = [picture, Date.now()];
+      if (open.length === 0 || Date.now() > deadline || Date.now() - lastProgress > 20_000) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const notFinal = ids.filter((id) => !states.has(id) || !isFinalState(states.get(id)!));

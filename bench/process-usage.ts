@@ -44,9 +44,9 @@ export class ProcessUsageSampler {
     const postgres = await postgresPids();
     const all = [...named.map(([, pid]) => pid), ...postgres];
     if (!all.length) return;
-    let stats: Record<string, { cpu: number; memory: number } | undefined>;
+    let stats: Record<string, { cpu: number; memory: number } | null | undefined>;
     try {
-      stats = (await pidusage(all)) as Record<string, { cpu: number; memory: number }>;
+      stats = (await pidusage(all)) as Record<string, { cpu: number; memory: number } | null>;
     } catch {
       return; // a Postgres backend ended between listing and sampling: skip this second
     }
@@ -59,7 +59,7 @@ export class ProcessUsageSampler {
       const s = stats[pid];
       if (s) add(name, s.cpu, s.memory);
     }
-    const pg = postgres.map((pid) => stats[pid]).filter((s) => s !== undefined);
+    const pg = postgres.map((pid) => stats[pid]).filter((s): s is { cpu: number; memory: number } => Boolean(s));
     if (pg.length) add('postgres', pg.reduce((sum, s) => sum + s.cpu, 0), pg.reduce((sum, s) => sum + s.memory, 0));
   }
 }

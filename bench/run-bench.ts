@@ -2,9 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
 import { compare, machineInfo, markdown, p99PassesOneSecond, type BenchReport } from './bench-report';
-import { parseBenchOptions } from './bench-options';
+import { parseBenchOptions, type BenchOptions } from './bench-options';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { runScenario, seedBalances, setVendorLatency, type ScenarioRun } from './run-scenario';
+
+const log = (line: string) => console.log(`[bench] ${line}`);
 
 /**
  * `npm run bench`: the design's reference checkout (one-shot, every vendor) through the saga and
@@ -14,11 +16,6 @@ import { runScenario, seedBalances, setVendorLatency, type ScenarioRun } from '.
  */
 async function main() {
   const options = parseBenchOptions(process.argv.slice(2));
-  const startedAt = new Date().toISOString();
-  const machine = machineInfo();
-  const log = (line: string) => console.log(`[bench] ${line}`);
-  log(`profile ${options.profile}; ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' / ')}`);
-
   const started: { stack?: BenchStack } = {};
   let stopping = false;
   const stop = async (code: number) => {
@@ -30,9 +27,27 @@ async function main() {
     }
     process.exit(code);
   };
+  // Whatever happens, the processes this bench started must not outlive it.
+  const crash = (err: unknown) => {
+    console.error('bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+    void stop(1);
+  };
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  try {
+    const report = await runBench(options, started);
+    await stop(report.invariantsPass ? 0 : 1);
+  } catch (err) {
+    crash(err);
+  }
+}
 
+async function runBench(options: BenchOptions, started: { stack?: BenchStack }): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  log(`profile ${options.profile}; ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' / ')}`);
   log(options.attachUrl ? `attaching to ${options.attachUrl}` : 'starting the bench stack (own ports, database checkout_saga_bench, task queue checkout-saga-bench)…');
   const stack = await startBenchStack({ ...options, log });
   started.stack = stack;
@@ -65,7 +80,7 @@ async function main() {
     machine,
     notes: [
       'Open model: each request is due at start + i/rate and timed from that due time, whether or not earlier ones answered (bench/load/open-loop-load.ts says why not autocannon -R).',
-      'Unloaded: sequential checkouts, one at a time. Baseline: the same vendor adapters and calls, in the saga\'s order and parallelism, without Temporal, audit or NestJS (bench/baseline/).',
+      "Unloaded: sequential checkouts, one at a time. Baseline: the same vendor adapters and calls, in the saga's order and parallelism, without Temporal, audit or NestJS (bench/baseline/).",
       `Stack: ${options.attachUrl ? `attached to ${options.attachUrl}` : `own Temporal dev server (${options.temporalDb === 'file' ? 'SQLite file, as npm start' : 'in memory'}), API, worker and sandbox with LOG_LEVEL=warn`}; Postgres CPU is every postgres process on the machine.`,
     ],
     runs,
@@ -81,10 +96,7 @@ async function main() {
   writeFileSync(path.join(dir, `${stamp}.md`), md);
   console.log(`\n${md}`);
   log(`results: bench/results/${stamp}.md and .json`);
-  await stop(report.invariantsPass ? 0 : 1);
+  return report;
 }
 
-main().catch((err: unknown) => {
-  console.error('bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+void main();
