@@ -42,7 +42,9 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     for (const { child } of children.reverse()) await stopChild(child);
   };
   const startNode = async (name: string, script: string, env: NodeJS.ProcessEnv, ready: string) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist', script)], {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the stack's Node processes.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist', script)], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
