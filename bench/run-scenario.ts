@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import pidusage from 'pidusage';
 import { request } from 'undici';
 import type { BenchStack } from './bench-stack';
 import type { Scenario } from './bench-options';
@@ -42,6 +43,7 @@ export async function seedBalances(sandboxUrl: string): Promise<void> {
 export async function runScenario(stack: BenchStack, scenario: Scenario, target: Target, vendorLatencyMs: number, prefix: string): Promise<ScenarioRun> {
   const count = scenario.mode === 'sequential' ? scenario.count! : Math.ceil(scenario.rate * scenario.seconds);
   await createCouponSessions(stack.sandboxUrl, prefix, count);
+  await waitUntilQuiet(stack);
   const plan: LoadPlan = {
     url: target === 'saga' ? stack.apiUrl : stack.baselineUrl,
     prefix,
@@ -71,6 +73,24 @@ export async function runScenario(stack: BenchStack, scenario: Scenario, target:
           answered: result.samples.filter((s) => s.ok).map((s) => checkoutNames(prefix, s.index).posReference),
         });
   return { vendorLatencyMs, scenario, target, prefix, stats, usage, invariants };
+}
+
+/**
+ * An overloaded scenario leaves sagas running after its answers (and after the invariants stop
+ * waiting): they would steal CPU from the next measurement. Waits, up to two minutes, until the
+ * worker and Temporal use under 10 % of a core each for three seconds in a row.
+ */
+async function waitUntilQuiet(stack: BenchStack, maxMs = 120_000): Promise<void> {
+  const pids = [stack.pids.worker, stack.pids.temporal].filter((p): p is number => p !== undefined);
+  if (!pids.length) return;
+  const deadline = Date.now() + maxMs;
+  let quietSeconds = 0;
+  await pidusage(pids).catch(() => undefined); // the first sample only sets the baseline
+  while (quietSeconds < 3 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const stats = (await pidusage(pids).catch(() => ({}))) as Record<number, { cpu: number } | null>;
+    quietSeconds = pids.every((p) => (stats[p]?.cpu ?? 0) < 10) ? quietSeconds + 1 : 0;
+  }
 }
 
 async function createCouponSessions(sandboxUrl: string, prefix: string, count: number): Promise<void> {

@@ -68,6 +68,8 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   return { sent, samples, elapsedSeconds, scheduledSeconds };
 }
 
+// The bench stopped (Ctrl-C, a crash): stop sending rather than load a stack that is going away.
+process.once('disconnect', () => process.exit(1));
 process.once('message', (plan: LoadPlan) => {
   run(plan)
     .then((result) => process.send!(result, () => process.exit(0)))
