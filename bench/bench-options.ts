@@ -23,7 +23,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 about two minutes: short steps, for development
+  --quick                 short steps, for development (longer when the stack cannot keep up)
   --full                  the design's figure: 40/s for 300 s (plus the unloaded run and the ramp)
   --duration <s>          seconds of the sustained scenario (default 60; --full 300; --quick 10)
   --rate <n>              sustained arrival rate, checkouts/s (default 40)
