@@ -95,7 +95,7 @@ export function markdown(report: BenchReport): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...report.comparisons.map(
       (c) =>
-        `| ${c.vendorLatencyMs} ms | ${c.scenario} | ${c.ratio.p50.toFixed(1)}× | ${c.ratio.p90.toFixed(1)}× | ${c.ratio.p99.toFixed(1)}× | ${fmt(c.overheadMs.p50)} | ${fmt(c.overheadMs.p90)} | ${fmt(c.overheadMs.p99)} | ${c.meetsOverheadTarget === undefined ? '' : c.meetsOverheadTarget ? 'met' : '**missed**'} |`,
+        `| ${c.vendorLatencyMs} ms | ${c.scenario} | ${ratio(c.ratio.p50)} | ${ratio(c.ratio.p90)} | ${ratio(c.ratio.p99)} | ${fmt(c.overheadMs.p50)} | ${fmt(c.overheadMs.p90)} | ${fmt(c.overheadMs.p99)} | ${c.meetsOverheadTarget === undefined ? '' : c.meetsOverheadTarget ? 'met' : '**missed**'} |`,
     ),
     '',
     `Rate at which the saga's p99 passes 1 s (ramp): ${Object.entries(report.p99PassesOneSecondAt).map(([k, v]) => `vendors at ${k}: ${v}`).join('; ') || 'no ramp run'}.`,
@@ -128,6 +128,10 @@ export function markdown(report: BenchReport): string {
     for (const r of errors) lines.push(`- ${r.vendorLatencyMs} ms, ${r.scenario.name}, ${r.target}: ${Object.entries(r.stats.errorKinds).slice(0, 5).map(([k, n]) => `${n}× ${k}`).join('; ')}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function ratio(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(1)}×` : '–';
 }
 
 function fmt(ms: number): string {
