@@ -51,6 +51,13 @@ export class CapillarySandbox {
     this.state.reset();
   }
 
+  /** Admin: set a customer's points balance (by mobile), so a benchmark can redeem on thousands of checkouts. */
+  setPoints(mobile: string, points: number): boolean {
+    const customer = this.state.findCustomer({ mobile });
+    if (customer) customer.loyaltyPoints = points;
+    return Boolean(customer);
+  }
+
   register(app: FastifyInstance): void {
     app.addHook('preHandler', async (req, reply) => {
       if (req.url.includes('/v3/oauth/') || req.url.includes('/_sandbox/')) return;

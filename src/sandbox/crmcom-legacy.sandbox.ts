@@ -142,6 +142,13 @@ export class CrmcomLegacySandbox {
     this.tokens.clear();
   }
 
+  /** Admin: set a participant's wallet, so a benchmark can spend on thousands of checkouts. */
+  setWalletBalance(authenticationCode: string, cents: number): boolean {
+    const participant = this.participants.find((p) => p.authenticationCode === authenticationCode);
+    if (participant) participant.walletBalanceCents = cents;
+    return Boolean(participant);
+  }
+
   register(app: FastifyInstance): void {
     const post = (path: string, handle: (body: Body) => unknown) =>
       app.post(path, (req, reply) => this.withToken(req, reply, (b) => withFields(handle(b), b.fields_set)));

@@ -26,10 +26,11 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
   const faults = new SandboxFaults();
   const crmcomLegacy = new CrmcomLegacySandbox(journal);
   const coupontools = new CouponToolsSandbox(journal);
+  const capillary = new CapillarySandbox(journal);
   const vendors: Array<[string, VendorSandbox]> = [
     [SANDBOX_PATHS.crmcomLegacy, crmcomLegacy],
     [SANDBOX_PATHS.crmcomBackoffice, new CrmcomBackofficeSandbox(journal)],
-    [SANDBOX_PATHS.capillary, new CapillarySandbox(journal)],
+    [SANDBOX_PATHS.capillary, capillary],
     [SANDBOX_PATHS.coupontools, coupontools],
     [SANDBOX_PATHS.cmc, new CmcSandbox(journal)],
   ];
@@ -60,6 +61,20 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
     if (!body.code || !/^[A-Za-z0-9]{1,64}$/.test(body.code)) return reply.code(400).send({ error: 'code: letters and digits, 1 to 64' });
     coupontools.addSession(body.code, { value: body.value ?? '5.00', expiration_date: '2099-12-31 23:59:59' });
     return reply.code(201).send({ code: body.code });
+  });
+  // Balances for a long run (the benchmark): the seed wallet and points last only a few checkouts.
+  app.post('/_sandbox/balances', async (req, reply) => {
+    const body = (req.body ?? {}) as { crmcom?: { code?: string; walletCents?: number }; capillary?: { mobile?: string; points?: number } };
+    const { crmcom, capillary: points } = body;
+    const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    if (crmcom && (!crmcom.code || !valid(crmcom.walletCents))) return reply.code(400).send({ error: 'crmcom: code and walletCents (integer ≥ 0)' });
+    if (points && (!points.mobile || !valid(points.points))) return reply.code(400).send({ error: 'capillary: mobile and points (integer ≥ 0)' });
+    const found = {
+      ...(crmcom && { crmcom: crmcomLegacy.setWalletBalance(crmcom.code!, crmcom.walletCents!) }),
+      ...(points && { capillary: capillary.setPoints(points.mobile!, points.points!) }),
+    };
+    if (Object.values(found).includes(false)) return reply.code(404).send({ error: 'no such participant or customer', found });
+    return found;
   });
   app.post('/_sandbox/crmcom/expire-tokens', async () => {
     crmcomLegacy.expireTokens();

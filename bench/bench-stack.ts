@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ApiKeyStore } from '../src/access/api-key.store';
+import { createDataSource } from '../src/database/data-source';
+import { migrate } from '../src/database/migrate';
+import { ensureTemporalBinary, PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
+import { startDevServer } from '../src/dev-stack/temporal-dev-server';
+
+export const BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/checkout_saga_bench';
+
+/** What the bench drives and measures; pids of the processes it can see (undefined when attached). */
+export interface BenchStack {
+  apiUrl: string;
+  baselineUrl: string;
+  sandboxUrl: string;
+  databaseUrl: string;
+  /** The pos key the load generator sends (the bench's own, or API_KEY when attached). */
+  apiKey: string;
+  pids: Partial<Record<'api' | 'worker' | 'temporal' | 'sandbox' | 'baseline', number>>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Attach to a running API (`npm start`) instead of starting one; the baseline is still ours. */
+  attachUrl?: string;
+  sandboxUrl?: string;
+  databaseUrl?: string;
+  /** Temporal dev server persistence: a fresh SQLite file (as `npm start`) or in memory. */
+  temporalDb: 'file' | 'memory';
+  log: (line: string) => void;
+}
+
+/**
+ * The bench's own stack, on free ports and its own database and task queue, so it never collides with
+ * a running `npm start`: Temporal dev server, migrations, sandbox, worker, API, and the baseline. Each
+ * process logs to .data/bench-<name>.log.
+ */
+export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
+  const logDir = path.join(PROJECT_ROOT, '.data');
+  mkdirSync(logDir, { recursive: true });
+  const children: Array<{ name: string; child: ChildProcess }> = [];
+  const stop = async () => {
+    for (const { child } of children.reverse()) await stopChild(child);
+  };
+  const startNode = async (name: string, script: string, env: NodeJS.ProcessEnv, ready: string) => {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the stack's Node processes.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist', script)], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push({ name, child });
+    await waitForLine(child, ready, path.join(logDir, `bench-${name}.log`), name);
+    return child;
+  };
+
+  try {
+    const sandboxPort = options.sandboxUrl ? undefined : await freePort();
+    const sandboxUrl = options.sandboxUrl ?? `http://127.0.0.1:${sandboxPort}`;
+    const vendorEnv = { SANDBOX_PORT: String(new URL(sandboxUrl).port) };
+    const pids: BenchStack['pids'] = {};
+    if (!options.sandboxUrl) {
+      pids.sandbox = (await startNode('sandbox', 'src/sandbox/main.js', vendorEnv, 'vendor sandbox listening')).pid;
+    }
+    const baselinePort = await freePort();
+    pids.baseline = (await startNode('baseline', 'bench/baseline/baseline-server.js', { ...vendorEnv, BASELINE_PORT: String(baselinePort) }, 'baseline listening')).pid;
+    const baselineUrl = `http://127.0.0.1:${baselinePort}/v1/checkouts`;
+
+    if (options.attachUrl) {
+      options.log(`attached to the API at ${options.attachUrl}; its processes are not measured`);
+      const apiKey = process.env.API_KEY;
+      if (!apiKey) throw new Error('attaching needs API_KEY: a pos key of merchant demo, store S1, with a rate limit above the bench rate (npm run keys -- create --role pos --store S1 --rate-limit 100000)');
+      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, sandboxUrl, databaseUrl: options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga', apiKey, pids, stop };
+    }
+
+    const binary = await ensureTemporalBinary(options.log);
+    const temporalPort = await freePort();
+    const dbFile = path.join(logDir, 'bench-temporal.sqlite');
+    rmSync(dbFile, { force: true });
+    const server = await startDevServer({ binary, port: temporalPort, ...(options.temporalDb === 'file' && { dbFile }) });
+    children.unshift({ name: 'temporal', child: server.process });
+    pids.temporal = server.process.pid;
+
+    const databaseUrl = options.databaseUrl ?? BENCH_DATABASE_URL;
+    await migrate(databaseUrl);
+    const apiKey = await createBenchKey(databaseUrl);
+    const apiPort = await freePort();
+    const env = {
+      ...vendorEnv,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: 'checkout-saga-bench',
+      API_PORT: String(apiPort),
+    };
+    pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue')).pid;
+    pids.api = (await startNode('api', 'src/main.js', env, 'API listening')).pid;
+    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, sandboxUrl, databaseUrl, apiKey, pids, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function waitForLine(child: ChildProcess, marker: string, logFile: string, name: string, timeoutMs = 120_000): Promise<void> {
+  const log = createWriteStream(logFile);
+  child.stderr?.pipe(log);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms (see ${logFile})`)), timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.write(`${line}\n`);
+      if (line.includes(marker)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before it was ready (see ${logFile})`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A pos key for the bench's checkouts (merchant demo, store S1): a rate limit no bench rate reaches. */
+async function createBenchKey(databaseUrl: string): Promise<string> {
+  const dataSource = await createDataSource(databaseUrl, 1).initialize();
+  try {
+    const { key } = await new ApiKeyStore(dataSource).create({ role: 'pos', merchant: 'demo', store: 'S1', rateLimitPerMinute: 10_000_000, label: 'bench' });
+    return key;
+  } finally {
+    await dataSource.destroy();
+  }
+}

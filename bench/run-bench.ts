@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
+import { compare, machineInfo, markdown, p99PassesOneSecond, type BenchReport } from './bench-report';
+import { parseBenchOptions, type BenchOptions } from './bench-options';
+import { startBenchStack, type BenchStack } from './bench-stack';
+import { runScenario, seedBalances, setVendorLatency, type ScenarioRun } from './run-scenario';
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+/**
+ * `npm run bench`: the design's reference checkout (one-shot, every vendor) through the saga and
+ * through the direct-call baseline, at fixed arrival rates, with the sandbox's vendors answering in
+ * 0 ms and in 50 ms; latency, throughput, CPU and memory per process, and the invariants after each
+ * run. Results: bench/results/<timestamp>.json and .md. Exit 1 when an invariant breaks.
+ */
+async function main() {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const started: { stack?: BenchStack } = {};
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (started.stack) {
+      if (options.attachUrl) await setVendorLatency(started.stack.sandboxUrl, 0).catch(() => undefined);
+      await started.stack.stop();
+    }
+    process.exit(code);
+  };
+  // Whatever happens, the processes this bench started must not outlive it.
+  const crash = (err: unknown) => {
+    console.error('bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+    void stop(1);
+  };
+  process.on('SIGINT', () => void stop(130));
+  process.on('SIGTERM', () => void stop(143));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  try {
+    const report = await runBench(options, started);
+    await stop(report.invariantsPass ? 0 : 1);
+  } catch (err) {
+    crash(err);
+  }
+}
+
+async function runBench(options: BenchOptions, started: { stack?: BenchStack }): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  log(`profile ${options.profile}; ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' / ')}`);
+  log(options.attachUrl ? `attaching to ${options.attachUrl}` : 'starting the bench stack (own ports, database checkout_saga_bench, task queue checkout-saga-bench)…');
+  const stack = await startBenchStack({ ...options, log });
+  started.stack = stack;
+  await seedBalances(stack.sandboxUrl);
+
+  const runId = Date.now().toString(36);
+  const runs: ScenarioRun[] = [];
+  for (const latency of options.vendorLatenciesMs) {
+    await setVendorLatency(stack.sandboxUrl, latency);
+    for (const [si, scenario] of options.scenarios.entries()) {
+      for (const target of scenario.baseline ? (['saga', 'baseline'] as const) : (['saga'] as const)) {
+        const prefix = `B${runId}L${latency}S${si}${target === 'saga' ? 'T' : 'D'}`;
+        log(`vendors ${latency} ms, ${scenario.name}, ${target}…`);
+        const run = await runScenario(stack, scenario, target, latency, prefix);
+        const s = run.stats;
+        log(
+          `  ${s.ok}/${s.sent} ok, ${s.errors} errors; p50 ${s.p50.toFixed(0)} p90 ${s.p90.toFixed(0)} p99 ${s.p99.toFixed(0)} max ${s.max.toFixed(0)} ms; ${s.throughput.toFixed(1)}/s; max send lag ${s.maxSendLagMs.toFixed(0)} ms`,
+        );
+        for (const i of run.invariants) log(`  ${i.pass ? 'PASS' : 'FAIL'} ${i.name}: ${i.detail}`);
+        runs.push(run);
+      }
+    }
+  }
+  await setVendorLatency(stack.sandboxUrl, 0);
+
+  const report: BenchReport = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    profile: options.profile,
+    machine,
+    notes: [
+      'Open model: each request is due at start + i/rate and timed from that due time, whether or not earlier ones answered (bench/load/open-loop-load.ts says why not autocannon -R).',
+      "Unloaded: sequential checkouts, one at a time. Baseline: the same vendor adapters and calls, in the saga's order and parallelism, without Temporal, audit or NestJS (bench/baseline/).",
+      `Stack: ${options.attachUrl ? `attached to ${options.attachUrl}` : `own Temporal dev server (${options.temporalDb === 'file' ? 'SQLite file, as npm start' : 'in memory'}), API, worker and sandbox with LOG_LEVEL=warn`}; Postgres CPU is every postgres process on the machine.`,
+    ],
+    runs,
+    comparisons: compare(runs),
+    p99PassesOneSecondAt: p99PassesOneSecond(runs),
+    invariantsPass: runs.every((r) => r.invariants.every((i) => i.pass)),
+  };
+  const md = markdown(report);
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  writeFileSync(path.join(dir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${stamp}.md`), md);
+  console.log(`\n${md}`);
+  log(`results: bench/results/${stamp}.md and .json`);
+  return report;
+}
+
+void main();

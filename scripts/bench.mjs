@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm run bench -- [options]`: install dependencies if missing, build, then run the benchmark
+// (dist/bench/run-bench.js), which starts its own stack, drives it, prints and writes the results.
+import { run, ensureDependencies, projectRoot } from './lib/bootstrap.mjs';
+
+ensureDependencies();
+run('npx', ['tsc', '-p', 'tsconfig.build.json'], 'building');
+const { spawn } = await import('node:child_process');
+const child = spawn(process.execPath, ['dist/bench/run-bench.js', ...process.argv.slice(2)], { cwd: projectRoot, stdio: 'inherit' });
+// Ctrl-C reaches the bench through the terminal's process group; it stops what it started itself.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code) => process.exit(code ?? 1));
