@@ -9,11 +9,12 @@ export type SaleDriveResult = { outcome: 'driven' } | { outcome: 'conflict' | 'r
 
 /**
  * One sale of a batch, exactly as POST /v1/checkouts with "complete": true runs it: Update-with-Start
- * "reserve" on the checkout's own workflow (its id is the checkout key: a sale that already ran is
- * answered from its saga, never run again), then commit and complete. A reserve or commit still
- * running at the wait's end throws, so the chunk is retried later and re-attaches: a sale left
- * reserved would expire and be lost. A complete still running is the saga retrying a vendor forward
- * after payment: it finishes on its own and the projection shows it.
+ * of the one-shot Update on the checkout's own workflow (its id is the checkout key: a sale that
+ * already ran is answered from its saga, never run again), which the workflow drives to its end. A
+ * reserve or commit still running at the wait's end throws, so the chunk is retried later and
+ * re-attaches; a complete still running is the saga retrying a vendor forward after payment: it
+ * finishes on its own and the projection shows it. The commit and complete calls below only act on a
+ * saga reserved before one-shots ran inside the workflow.
  */
 export async function driveOneShotSale(
   gateway: CheckoutSagaGateway,
@@ -22,7 +23,7 @@ export async function driveOneShotSale(
 ): Promise<SaleDriveResult> {
   try {
     const deadline = () => Date.now() + SALE_PHASE_WAIT_MS;
-    const reserved = await gateway.reserve(input, { ...memo, currency: input.currency }, deadline());
+    const reserved = await gateway.reserve(input, { ...memo, currency: input.currency }, deadline(), { oneShot: true });
     if (reserved.memo.requestHash !== memo.requestHash) {
       return { outcome: 'conflict', reason: `store ${input.store}, till ${input.till}, posReference ${input.posReference} already identify another checkout` };
     }

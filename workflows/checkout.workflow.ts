@@ -7,6 +7,7 @@ import {
   setHandler,
   upsertSearchAttributes,
   allHandlersFinished,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { bookkeeping } from './activity-options';
 import {
@@ -24,6 +25,8 @@ import {
   completeCheckout,
   reserveCheckout,
   retryCompensation,
+  runOneShotCheckout,
+  type OneShotRequest,
 } from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
@@ -45,7 +48,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
   let busy = false;
   let activity = 0;
   let holdExpiresAt = workflowNow() + input.holdTimeoutMs;
-  const phases: Partial<Record<'reserve' | 'commit' | 'complete' | 'cancel', Promise<unknown>>> = {};
+  const phases: Partial<Record<'reserve' | 'commit' | 'complete' | 'cancel' | 'oneShot', Promise<unknown>>> = {};
 
   let transitions = 0;
   const enter = async (state: CheckoutState, step: string) => {
@@ -137,51 +140,68 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   setHandler(checkoutView, () => s.view);
 
-  setHandler(
-    reserveCheckout,
-    () =>
-      once('reserve', async () => {
-        const quote = await reserve(s, new Date(holdExpiresAt).toISOString());
-        s.view.quote = quote;
-        await enter('reserved', 'reserve');
-        return snapshot(s.view);
-      }),
-    { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) },
-  );
+  const runReserve = () =>
+    once('reserve', async () => {
+      const quote = await reserve(s, new Date(holdExpiresAt).toISOString());
+      s.view.quote = quote;
+      await enter('reserved', 'reserve');
+      return snapshot(s.view);
+    });
 
-  setHandler(
-    commitCheckout,
-    (args) =>
-      once('commit', async () => {
-        const { spendMinor } = rememberArgs('commit', args);
-        holdExpiresAt = workflowNow() + input.holdTimeoutMs;
-        const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
-        s.view.commitment = commitment;
-        await enter('committed', 'commit');
-        return snapshot(s.view);
-      }),
-    {
-      validator: (args: { spendMinor?: number }) => {
-        requireSameArgs('commit', args);
-        requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
-      },
+  const runCommit = (args: { spendMinor?: number }) =>
+    once('commit', async () => {
+      const { spendMinor } = rememberArgs('commit', args);
+      holdExpiresAt = workflowNow() + input.holdTimeoutMs;
+      const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
+      s.view.commitment = commitment;
+      await enter('committed', 'commit');
+      return snapshot(s.view);
+    });
+
+  const runComplete = (args: { paidMinor?: number; method?: string }) =>
+    once('complete', async () => {
+      const { paidMinor, method } = rememberArgs('complete', args);
+      const receipt = await complete(s, paidMinor, method);
+      s.view.receipt = receipt;
+      await enter('completed', 'complete');
+      return snapshot(s.view);
+    });
+
+  setHandler(reserveCheckout, runReserve, { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
+
+  setHandler(commitCheckout, runCommit, {
+    validator: (args: { spendMinor?: number }) => {
+      requireSameArgs('commit', args);
+      requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
     },
-  );
+  });
 
+  setHandler(completeCheckout, runComplete, {
+    validator: (args: { paidMinor?: number; method?: string }) => {
+      requireSameArgs('complete', args);
+      requireState(s.state, ['committed'], 'complete', phases.complete, busy);
+    },
+  });
+
+  /**
+   * One-shot: the workflow drives the sale to its end from wherever it stands (a POS retry, or a saga
+   * reserved by an earlier one-shot call, resumes it). Each phase is the same memoised phase the
+   * separate Updates run, and one that ends the sale early (a refusal, a cancel) ends the chain.
+   */
   setHandler(
-    completeCheckout,
-    (args) =>
-      once('complete', async () => {
-        const { paidMinor, method } = rememberArgs('complete', args);
-        const receipt = await complete(s, paidMinor, method);
-        s.view.receipt = receipt;
-        await enter('completed', 'complete');
+    runOneShotCheckout,
+    () =>
+      (phases.oneShot ??= (async () => {
+        if (s.state === 'pending') await runReserve();
+        if (s.state === 'reserved') await runCommit({});
+        if (s.state === 'committed') return runComplete({});
         return snapshot(s.view);
-      }),
+      })()) as Promise<CheckoutView>,
     {
-      validator: (args: { paidMinor?: number; method?: string }) => {
-        requireSameArgs('complete', args);
-        requireState(s.state, ['committed'], 'complete', phases.complete, busy);
+      validator: (args: OneShotRequest) => {
+        // Only the request that started this saga may drive it to the end (the API answers 409 to another).
+        if (args?.requestHash !== workflowInfo().memo?.requestHash) throw phaseConflict('one-shot');
+        if (!phases.oneShot && !phases.reserve) requireState(s.state, ['pending'], 'run one-shot', undefined, busy);
       },
     },
   );

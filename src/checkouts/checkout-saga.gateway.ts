@@ -14,7 +14,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import { FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
-import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout } from '../../workflows/checkout.messages';
+import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 
 /** What a phase call came to: the saga's view, and whether it was refused, failed or is still running. */
@@ -55,10 +55,16 @@ export class CheckoutSagaGateway {
     return Date.now() + this.config.CHECKOUT_ANSWER_TIMEOUT_MS;
   }
 
+  /**
+   * Starts (or re-attaches to) the saga with its first Update: `reserve`, or with `oneShot` the whole
+   * sale in one Update the workflow drives to its end (so it completes even when the API stops
+   * waiting). The memo comes back so the caller can tell a retry from another sale reusing the key.
+   */
   async reserve(
     input: CheckoutInput,
     memo: Record<string, string>,
     deadline = this.answerDeadline(),
+    options: { oneShot?: boolean } = {},
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
     const start = new WithStartWorkflowOperation(checkoutWorkflow, {
       workflowId: input.checkoutId,
@@ -78,13 +84,25 @@ export class CheckoutSagaGateway {
     const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId);
     let outcome: PhaseOutcome;
     try {
-      const update = await this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
-        startWorkflowOperation: start,
-        updateId: 'reserve',
-        waitForStage: 'ACCEPTED',
-      });
+      const update = options.oneShot
+        ? await this.temporal.workflow.startUpdateWithStart(runOneShotCheckout, {
+            startWorkflowOperation: start,
+            args: [{ requestHash: memo.requestHash ?? '' }],
+            updateId: 'one-shot',
+            waitForStage: 'ACCEPTED',
+          })
+        : await this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
+            startWorkflowOperation: start,
+            updateId: 'reserve',
+            waitForStage: 'ACCEPTED',
+          });
       outcome = await this.answerBy(handle(), update.result(), deadline);
     } catch (err) {
+      if (options.oneShot && isPhaseConflict(err)) {
+        // Another sale already holds this checkout key: the memo tells the caller (409), nothing ran.
+        const description = await handle().describe();
+        return { outcome: outcomeOf({ checkoutId: input.checkoutId, state: 'pending', compensations: [] }), memo: description.memo ?? {} };
+      }
       outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
     }
     const description = await handle().describe();
@@ -199,6 +217,10 @@ export class CheckoutSagaGateway {
     }
     throw err;
   }
+}
+
+function isPhaseConflict(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureTypes.phaseConflict;
 }
 
 function isClosedWorkflowError(err: unknown): boolean {

@@ -38,7 +38,7 @@ export class CheckoutsService {
     const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();
-    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, deadline);
+    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, deadline, { oneShot: dto.complete === true });
     if (memo.requestHash !== requestHash) {
       throw new ProblemException({
         type: '/problems/idempotency-conflict',
@@ -49,14 +49,8 @@ export class CheckoutsService {
       });
     }
     const replayed = memo.requestId !== requestId;
-    let answer = outcome;
-    if (dto.complete && !answer.rejected && !answer.failed && !answer.pending) {
-      if (answer.view.state === 'reserved') answer = await this.sagas.drive(input.checkoutId, 'commit', {}, deadline);
-      if (!answer.rejected && !answer.failed && !answer.pending && answer.view.state === 'committed') {
-        answer = await this.sagas.drive(input.checkoutId, 'complete', {}, deadline);
-      }
-    }
-    return { ...answer, currency: input.currency, replayed };
+    // One-shot: the saga itself ran all three phases (still running at the deadline: 202, and it finishes).
+    return { ...outcome, currency: input.currency, replayed };
   }
 
   async commit(checkoutId: string, dto: CommitCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {

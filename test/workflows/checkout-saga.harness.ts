@@ -106,7 +106,11 @@ export async function withSaga<T>(
   env: TestWorkflowEnvironment,
   activities: Activities,
   input: CheckoutInput,
-  scenario: (start: () => Promise<unknown>, handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>) => Promise<T>,
+  scenario: (
+    start: () => Promise<unknown>,
+    handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>,
+    taskQueue: string,
+  ) => Promise<T>,
   recordAs?: string,
 ): Promise<T> {
   const taskQueue = `wf-test-${randomUUID()}`;
@@ -126,7 +130,7 @@ export async function withSaga<T>(
         workflowIdConflictPolicy: 'USE_EXISTING',
       }),
     });
-  const result = await worker.runUntil(scenario(start, env.client.workflow.getHandle(input.checkoutId)));
+  const result = await worker.runUntil(scenario(start, env.client.workflow.getHandle(input.checkoutId), taskQueue));
   if (process.env.RECORD_HISTORIES && recordAs) {
     const history = await env.client.workflow.getHandle(input.checkoutId).fetchHistory();
     mkdirSync(HISTORIES_DIR, { recursive: true });

@@ -29,6 +29,7 @@ describe('recorded checkout histories', () => {
         'points-refused-then-cancel',
         'operator-cancel-mid-commit',
         'complete-validate-refused',
+        'one-shot-completed',
       ].map((n) => `${n}.history.pb`).sort(),
     );
   });
