@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CustomerRefHasher } from '../src/audit/customer-ref';
+import { createAuditSealActivities } from './audit-seal.activities';
 import { AuditWriter } from './audit/audit-writer';
 import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCouponActivities } from './checkout-coupons.activities';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
   const audit = new AuditWriter(deps.dataSource, deps.customers);
   return {
     ...createCheckoutActivities(deps, audit),
+    ...createAuditSealActivities({ dataSource: deps.dataSource }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit }),
     ...createReturnActivities({ ...deps.vendors, audit }),

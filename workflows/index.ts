@@ -4,3 +4,4 @@ export { productSyncWorkflow } from './product-sync.workflow';
 export { voidCheckoutWorkflow } from './void-checkout.workflow';
 export { checkoutReturnsWorkflow } from './checkout-returns.workflow';
 export { checkoutBatchWorkflow } from './checkout-batch.workflow';
+export { auditSealWorkflow } from './audit-seal.workflow';

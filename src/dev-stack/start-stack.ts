@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ensureDevKeys } from '../access/dev-keys';
 import { loadConfig } from '../config/app-config';
 import { migrate } from '../database/migrate';
+import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
 import { ensureTemporalBinary, PROJECT_ROOT } from './temporal-cli';
@@ -56,6 +57,7 @@ async function main() {
   const applied = await migrate(config.DATABASE_URL);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
   console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
+  console.log(`nightly audit seal schedule ${await ensureAuditSealScheduleFor(config)}`);
   const devKeys = await ensureDevKeys(config, path.join(dataDir, 'dev-keys.json'));
   for (const line of devKeys) console.log(line);
 

@@ -1,0 +1,19 @@
+import type { DataSource } from 'typeorm';
+import { AuditSealer } from '../src/audit/audit-sealer';
+
+/** The nightly seal: every merchant's unsealed store-days before `today` (UTC), oldest first. */
+export function createAuditSealActivities({ dataSource }: { dataSource: DataSource }) {
+  const sealer = new AuditSealer(dataSource);
+  return {
+    async sealClosedAuditDays(only: { today?: string; merchant?: string } = {}): Promise<{ merchants: number; sealed: number }> {
+      // The activity, not the workflow, reads the clock: "today" is when the seal actually runs.
+      const day = only.today ?? new Date().toISOString().slice(0, 10);
+      const merchants = only.merchant
+        ? [{ merchant: only.merchant }]
+        : ((await dataSource.query(`SELECT DISTINCT merchant FROM audit_events ORDER BY merchant`)) as { merchant: string }[]);
+      let sealed = 0;
+      for (const { merchant } of merchants) sealed += (await sealer.sealClosedDays(merchant, day)).sealed;
+      return { merchants: merchants.length, sealed };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
+import type { AppConfig } from '../config/app-config';
+import { encryptionCodecFor } from '../temporal/encryption-codec';
+
+/** 00:30 UTC: yesterday (UTC) is closed; a late write of a still-running activity has had half an hour. */
+export const NIGHTLY_AUDIT_SEAL_CRON = '30 0 * * *';
+export const AUDIT_SEAL_SCHEDULE_ID = 'audit-seal-nightly';
+
+/** Creates the nightly seal schedule, or brings it up to date: every start may call it. */
+export async function ensureAuditSealSchedule(client: Client, { taskQueue }: { taskQueue: string }): Promise<'created' | 'updated'> {
+  const options: ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof auditSealWorkflow>> = {
+    scheduleId: AUDIT_SEAL_SCHEDULE_ID,
+    spec: { cronExpressions: [NIGHTLY_AUDIT_SEAL_CRON] },
+    action: { type: 'startWorkflow', workflowType: auditSealWorkflow, workflowId: 'audit-seal', taskQueue, args: [{}] },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
+  };
+  try {
+    await client.schedule.create(options);
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
+    return 'updated';
+  }
+}
+
+/** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
+export async function ensureAuditSealScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
+    return await ensureAuditSealSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  } finally {
+    await connection.close();
+  }
+}
