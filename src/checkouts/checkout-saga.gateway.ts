@@ -173,8 +173,9 @@ export class CheckoutSagaGateway {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
       if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') {
-        // The saga refused or failed and has unwound: its result is the final view.
-        return outcomeOf((await handle.result()) as CheckoutView);
+        // The saga refused or failed and has unwound before answering: its view is final. Queried, not
+        // awaited as the result: a saga in compensation_failed stays open for ops (it has no result yet).
+        return outcomeOf(await handle.query(checkoutView));
       }
       if (cause.type === FailureTypes.phaseConflict) {
         throw new ProblemException({
