@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../src/dev-stack/free-port';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiKeyStore } from '../src/access/api-key.store';
@@ -133,16 +133,6 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   clearTimeout(timer);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A pos key for the bench's checkouts (merchant demo, store S1): a rate limit no bench rate reaches. */
 async function createBenchKey(databaseUrl: string): Promise<string> {

@@ -21,15 +21,18 @@ export function assertMayCreateAt(principal: Principal, store: string, till: str
   const errors: Array<{ field: string; message: string }> = [];
   if (principal.store !== null && store !== principal.store) errors.push({ field: 'store', message: `is outside this API key's scope (store ${principal.store})` });
   else if (principal.till !== null && till !== principal.till) errors.push({ field: 'till', message: `is outside this API key's scope (till ${principal.till})` });
-  if (errors.length) {
-    throw new ProblemException({
-      type: '/problems/outside-key-scope',
-      title: "The request lies outside the API key's scope",
-      status: 403,
-      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      errors,
-    });
-  }
+  if (errors.length) throw outsideKeyScope(errors);
+}
+
+/** 403 problem+json naming each field that lies outside the key's scope. */
+export function outsideKeyScope(errors: Array<{ field: string; message: string }>): ProblemException {
+  return new ProblemException({
+    type: '/problems/outside-key-scope',
+    title: "The request lies outside the API key's scope",
+    status: 403,
+    detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  });
 }
 
 /**
@@ -51,13 +54,7 @@ export function maySeeCheckout(principal: Principal, checkoutId: string): boolea
 export function storeInScope(principal: Principal, requested: string | undefined): string | undefined {
   if (principal.store === null) return requested;
   if (requested !== undefined && requested !== principal.store) {
-    throw new ProblemException({
-      type: '/problems/outside-key-scope',
-      title: "The request lies outside the API key's scope",
-      status: 403,
-      detail: `store: is outside this API key's scope (store ${principal.store})`,
-      errors: [{ field: 'store', message: `is outside this API key's scope (store ${principal.store})` }],
-    });
+    throw outsideKeyScope([{ field: 'store', message: `is outside this API key's scope (store ${principal.store})` }]);
   }
   return principal.store;
 }

@@ -5,7 +5,7 @@ import { checkoutBatchWorkflowId } from '../../workflows/checkout-batch.contract
 import { checkoutBatchWorkflow } from '../../workflows/checkout-batch.workflow';
 import { toApiMoney } from '../common/money-view';
 import { ProblemException } from '../common/problem';
-import { maySeeCheckout, type Principal } from '../access/principal';
+import { maySeeCheckout, outsideKeyScope, type Principal } from '../access/principal';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { batchSaleResult, countOutcomes, type BatchSaleRow } from './checkout-batch-results';
@@ -130,13 +130,5 @@ function assertSalesInScope(dto: CreateCheckoutBatchDto, caller: Principal): voi
     if (caller.store !== null && sale.store !== caller.store) errors.push({ field: `sales[${i}].store`, message: `is outside this API key's scope (store ${caller.store})` });
     else if (caller.till !== null && sale.till !== caller.till) errors.push({ field: `sales[${i}].till`, message: `is outside this API key's scope (till ${caller.till})` });
   });
-  if (errors.length) {
-    throw new ProblemException({
-      type: '/problems/outside-key-scope',
-      title: "The request lies outside the API key's scope",
-      status: 403,
-      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      errors,
-    });
-  }
+  if (errors.length) throw outsideKeyScope(errors);
 }

@@ -6,7 +6,7 @@ import { parseApiKey } from '../../src/access/api-key-format';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../src/dev-stack/free-port';
 import { checkoutEffects, injectFault } from '../support/journal';
 import { screenshotWorkflowList } from '../support/temporal-ui-browser';
 import { testTemporalUiUrl } from '../support/test-env';

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../src/dev-stack/free-port';
 import { Client } from 'pg';
 import { migrate } from '../../src/database/migrate';
 import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
@@ -41,15 +41,4 @@ async function recreateDatabase(databaseUrl: string): Promise<void> {
     await admin.end();
   }
   await migrate(databaseUrl);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../../src/config/app-config';
-import { freePort } from '../../support/global-setup';
+import { freePort } from '../../../src/dev-stack/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

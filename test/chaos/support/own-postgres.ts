@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../support/global-setup';
+import { freePort } from '../../../src/dev-stack/free-port';
 
 /**
  * A throwaway PostgreSQL cluster of the chaos suite's own, so scenario 2 can stop and start a

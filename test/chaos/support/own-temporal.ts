@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureTemporalBinary } from '../../../src/dev-stack/temporal-cli';
 import { startDevServer, type DevServer } from '../../../src/dev-stack/temporal-dev-server';
-import { freePort } from '../../support/global-setup';
+import { freePort } from '../../../src/dev-stack/free-port';
 
 /**
  * A Temporal dev server of the chaos suite's own, on a SQLite file, so scenario 1 can stop it and

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A port nothing listens on right now, for a process a test starts. */
+/** A port nothing listens on right now, for a process we start (the bench's stack, the tests' servers). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
