@@ -5,6 +5,8 @@ const SAFE = /^[A-Za-z0-9_.:-]{1,200}$/;
 
 interface RequestLike {
   params?: Record<string, string | undefined>;
+  /** Set by the API key guard: the merchant of the request is the key's. */
+  principal?: { merchant: string };
   body?: unknown;
   originalUrl?: string;
   url?: string;
@@ -15,7 +17,8 @@ interface RequestLike {
  * and /v1/ops/sagas/{id}, or, for POST /v1/checkouts, the id the body's store, till and POS reference
  * make. Read before validation, so only well-formed values are used.
  */
-export function checkoutLogFields(req: RequestLike, merchant: string): { checkoutId?: string; workflowId?: string } {
+export function checkoutLogFields(req: RequestLike, defaultMerchant: string): { checkoutId?: string; workflowId?: string } {
+  const merchant = req.principal?.merchant ?? defaultMerchant;
   const id = req.params?.id;
   const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
   if (id && SAFE.test(id) && (path.startsWith('/v1/checkouts/') || path.startsWith('/v1/ops/sagas/'))) {

@@ -7,7 +7,7 @@ import { useApiKey } from './support/chaos-http';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 import { checkInvariants } from './invariants';
-import { startApiProcess } from './support/api-process';
+import { startApiProcess } from '../support/api-process';
 import { chaosProfile } from './support/chaos-profile';
 import { printScenarioSummary } from './support/chaos-summary';
 import { driveAtRate, latencyStats } from './support/load-driver';

@@ -1,12 +1,16 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { AuditSealer } from '../../src/audit/audit-sealer';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { encryptionCodecFor } from '../../src/temporal/encryption-codec';
+import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { buildDist, startWorkerProcess } from '../support/worker-process';
 
 /**
  * Canary customer identifiers sent in real checkouts must appear in clear nowhere we keep: the
@@ -15,6 +19,10 @@ import { startTestStack, uniquePosReference, type TestStack } from '../support/t
  */
 describe('personal data stays out of the audit trail and the Temporal history', () => {
   let stack: TestStack;
+  let processes: ChildProcess[] = [];
+  let api: () => ReturnType<typeof request.agent>;
+  const merchant = `pd${randomUUID().slice(0, 8)}`;
+  const logNames = [`pd-api-${merchant}.log`, `pd-worker-${merchant}.log`];
   const CAPILLARY_PHONE = '919999999999'; // the sandbox's Capillary customer: the checkout succeeds
   const unknownEmail = `canary-${randomUUID().slice(0, 8)}@example.com`;
   const unknownPhone = `9197${randomInt(10_000_000, 99_999_999)}`;
@@ -22,25 +30,32 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const checkoutIds: string[] = [];
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // The API and the worker as the processes they are in production, logging at debug to files we read.
+    stack = await startTestStack({ MERCHANT_ID: merchant }, { worker: false });
+    buildDist();
+    const worker = await startWorkerProcess(stack.config, logNames[1], { LOG_LEVEL: 'debug' });
+    const apiProcess = await startApiProcess(stack.config, logNames[0], { LOG_LEVEL: 'debug' });
+    processes = [worker, apiProcess.child];
+    api = () => request.agent(apiProcess.url).set(bearer(stack.keys.pos));
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
 
     const known = uniquePosReference('PD');
-    await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);
+    await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);
     const email = uniquePosReference('PD');
-    await stack.api()
+    await api()
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(email, { customer: { provider: 'crmcom', identifier: { type: 'email', value: unknownEmail } } }))
       .expect(422);
     const phone = uniquePosReference('PD');
-    await stack.api()
+    await api()
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(phone, { points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: unknownPhone } } }))
       .expect(201); // an unknown points customer refuses the points, not the sale
-    checkoutIds.push(...[known, email, phone].map((ref) => `checkout:demo:S1:T1:${ref}`));
-    await new AuditSealer(stack.dataSource).sealDay('demo', 'S1', new Date().toISOString().slice(0, 10));
+    checkoutIds.push(...[known, email, phone].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
+    await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {
+    for (const child of processes) child.kill('SIGTERM');
     await stack?.stop();
   });
 
@@ -80,6 +95,16 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
     const [decoded] = await encryptionCodecFor(stack.config).decode(input);
     expect(Buffer.from(decoded.data ?? new Uint8Array()).toString('utf8')).toContain(CAPILLARY_PHONE);
+  });
+
+  it('the API and worker logs (debug level) hold no canary, and do name the checkouts', () => {
+    const logs = logNames.map((name) => readFileSync(path.join(__dirname, '..', '..', '.data', name), 'utf8'));
+    for (const log of logs) {
+      expect(log.length).toBeGreaterThan(0);
+      expectNoCanary(log);
+    }
+    // The logs are not empty of substance: the API's request lines name the checkouts it served.
+    expect(checkoutIds.some((id) => logs[0].includes(id))).toBe(true);
   });
 
   it('`temporal workflow show` prints no canary', () => {

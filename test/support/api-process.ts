@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AppConfig } from '../../../src/config/app-config';
-import { freePort } from '../../../src/dev-stack/free-port';
+import type { AppConfig } from '../../src/config/app-config';
+import { freePort } from '../../src/dev-stack/free-port';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 /** `node dist/src/main.js` with the test stack's configuration, so the soak can watch its memory on its own. */
-export async function startApiProcess(config: AppConfig, logName: string): Promise<{ child: ChildProcess; url: string }> {
+export async function startApiProcess(config: AppConfig, logName: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
@@ -22,6 +22,7 @@ export async function startApiProcess(config: AppConfig, logName: string): Promi
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
