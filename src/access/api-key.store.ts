@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
 import { apiKeyMatches, generateApiKey, parseApiKey } from './api-key-format';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ApiKey } from './api-key.entity';
 import type { Principal } from './principal';
 import type { Role } from './roles';
@@ -18,7 +19,13 @@ export interface NewApiKey {
 export type ApiKeyListing = Omit<ApiKey, 'keyHash'>;
 
 /** The api_keys table, one named method per query; used by the API guard, the CLI and `npm start`. */
+/** How long a key seen valid is trusted while Postgres cannot be asked. */
+export const STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
+
 export class ApiKeyStore {
+  /** Keys seen valid lately, by key id: used only while Postgres is unreachable (see authenticate). */
+  private readonly recentlyValid = new Map<string, { keyHash: string; principal: Principal; seenAt: number }>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Stores a new key and returns its text: the only time the secret exists outside the caller. */
@@ -39,12 +46,29 @@ export class ApiKeyStore {
   }
 
   /** The principal of a presented key, or undefined when it is malformed, unknown, wrong or revoked. */
+  /**
+   * The key's principal, read from Postgres on every request (a revocation counts at once). While
+   * Postgres is unreachable, a key that was valid within STALE_IF_UNAVAILABLE_MS is still accepted:
+   * tills keep selling through a database blip (their audit rows wait it out), and no new key gets in.
+   */
   async authenticate(presented: string): Promise<Principal | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
-    const row = await this.dataSource.getRepository(ApiKey).findOneBy({ keyId: parsed.keyId, revokedAt: IsNull() });
-    if (!row || !apiKeyMatches(presented, row.keyHash)) return undefined;
-    return { keyId: row.keyId, role: row.role, merchant: row.merchant, store: row.store, till: row.till, rateLimitPerMinute: row.rateLimitPerMinute };
+    let row: ApiKey | null;
+    try {
+      row = await this.dataSource.getRepository(ApiKey).findOneBy({ keyId: parsed.keyId, revokedAt: IsNull() });
+    } catch (err) {
+      const recent = this.recentlyValid.get(parsed.keyId);
+      if (!isDatabaseUnavailable(err) || !recent || Date.now() - recent.seenAt > STALE_IF_UNAVAILABLE_MS) throw err;
+      return apiKeyMatches(presented, recent.keyHash) ? recent.principal : undefined;
+    }
+    if (!row || !apiKeyMatches(presented, row.keyHash)) {
+      this.recentlyValid.delete(parsed.keyId);
+      return undefined;
+    }
+    const principal: Principal = { keyId: row.keyId, role: row.role, merchant: row.merchant, store: row.store, till: row.till, rateLimitPerMinute: row.rateLimitPerMinute };
+    this.recentlyValid.set(row.keyId, { keyHash: row.keyHash, principal, seenAt: Date.now() });
+    return principal;
   }
 
   async list(filter: { merchant?: string; includeRevoked?: boolean } = {}): Promise<ApiKeyListing[]> {
