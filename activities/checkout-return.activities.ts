@@ -1,6 +1,7 @@
 import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext } from './activity-scope';
 import type { AuditWriter } from './audit/audit-writer';
+import { recordRecoveredEffect } from './vendors/vendor-call';
 import type {
   CustomerIdentifier,
   LoyaltyCapability,
@@ -85,6 +86,12 @@ export function createReturnActivities(deps: {
     async reversePointsPart(ref: CheckoutRef, customer: CustomerIdentifier, part: PointsPartReversal): Promise<{ alreadyReversed: boolean }> {
       const c = ctx(ref, 'points reverse', part.returnReference);
       if (c.attempt > 1 && (await deps.points.pointsReversed(c, { identifier: customer }, part.redemptionId)) >= part.reversedBefore + part.points) {
+        await recordRecoveredEffect(c, {
+          vendor: 'capillary',
+          operation: 'points.reverse',
+          foundBy: 'customer.redemptions.points',
+          vendorReference: null,
+        });
         return { alreadyReversed: true };
       }
       return deps.points.reversePoints(c, { identifier: customer }, { redemptionId: part.redemptionId, points: part.points, valueMinor: part.valueMinor });

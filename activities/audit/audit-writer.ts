@@ -54,16 +54,17 @@ export class AuditWriter {
   recorderFor(scope: AuditScope): VendorCallRecorder {
     let sequence = 0;
     return {
-      record: (call) => this.insert(scope, `${++sequence}:${call.operation}`, vendorCallRow(call)),
+      record: (call) =>
+        this.insert(scope, `${++sequence}:${call.operation}`, vendorCallRow(call), call.recoveredBy ? { unlessEffectRecorded: true } : {}),
     };
   }
 
   /** Inserts the row, waiting out a database outage of up to `patienceMs` (backoff 250 ms to 2 s). */
-  async insert(scope: AuditScope, discriminator: string, row: VendorCallRow): Promise<void> {
+  async insert(scope: AuditScope, discriminator: string, row: VendorCallRow, options: AppendOptions = {}): Promise<void> {
     const giveUpAt = Date.now() + this.patienceMs;
     for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
       try {
-        return await this.insertOnce(scope, discriminator, row);
+        return await this.insertOnce(scope, discriminator, row, options);
       } catch (err) {
         if (!isDatabaseUnavailable(err) || Date.now() + delay > giveUpAt) throw err;
         await sleep(delay);
@@ -71,7 +72,7 @@ export class AuditWriter {
     }
   }
 
-  private async insertOnce(scope: AuditScope, discriminator: string, row: VendorCallRow): Promise<void> {
+  private async insertOnce(scope: AuditScope, discriminator: string, row: VendorCallRow, options: AppendOptions): Promise<void> {
     const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, scope.attempt, discriminator].join('|');
     await this.append({
       idempotency_key: key,
@@ -85,15 +86,17 @@ export class AuditWriter {
       currency: scope.currency,
       customer_ref: scope.customerRef ?? null,
       ...row,
-    });
+    }, undefined, options);
   }
 
   /** Appends one row (in `manager`'s transaction when given). False when its key was written before. */
-  async append(row: NewAuditRow, manager?: EntityManager): Promise<boolean> {
-    if (!manager) return this.dataSource.transaction((tx) => this.append(row, tx));
+  async append(row: NewAuditRow, manager?: EntityManager, options: AppendOptions = {}): Promise<boolean> {
+    if (!manager) return this.dataSource.transaction((tx) => this.append(row, tx, options));
     await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CHAIN_LOCK_CLASS, row.checkout_id]);
     const [seen] = (await manager.query(`SELECT 1 FROM audit_events WHERE idempotency_key = $1`, [row.idempotency_key])) as unknown[];
     if (seen) return false;
+    // Under the checkout's lock, so two attempts cannot both find the effect unrecorded.
+    if (options.unlessEffectRecorded && (await effectRecorded(manager, row))) return false;
     const [head] = (await manager.query(
       `SELECT row_hash FROM audit_events WHERE checkout_id = $1 ORDER BY id DESC LIMIT 1`,
       [row.checkout_id],
@@ -124,6 +127,25 @@ export class AuditWriter {
     );
     return true;
   }
+}
+
+export interface AppendOptions {
+  /**
+   * A recovered effect (found by lookup after a retry): skip the row when the step already has a
+   * successful row of the same vendor operation for the same reference (or one without a reference).
+   */
+  unlessEffectRecorded?: boolean;
+}
+
+async function effectRecorded(manager: EntityManager, row: NewAuditRow): Promise<boolean> {
+  const found = (await manager.query(
+    `SELECT 1 FROM audit_events
+      WHERE checkout_id = $1 AND kind = 'vendor_call' AND step = $2 AND vendor = $3 AND operation = $4 AND outcome = 'success'
+        AND ($5::text IS NULL OR vendor_reference IS NULL OR vendor_reference = $5)
+      LIMIT 1`,
+    [row.checkout_id, row.step, row.vendor, row.operation, row.vendor_reference],
+  )) as unknown[];
+  return found.length > 0;
 }
 
 type VendorCallRow = Pick<

@@ -26,7 +26,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -59,6 +59,13 @@ export class CapillaryPoints {
       if (earlier) {
         const valueMinor = await this.priceOf(ctx, customer.identifier, key, earlier.points);
         if (valueMinor === undefined) throw vendorUnavailable(VENDOR, 'points.isredeemable: no points value to price the redemption found');
+        await recordRecoveredEffect(ctx, {
+          vendor: VENDOR,
+          operation: 'points.redeem',
+          foundBy: 'customer.redemptions.points',
+          vendorReference: earlier.redemptionId,
+          amountMinor: valueMinor,
+        });
         return { ...earlier, valueMinor };
       }
     }

@@ -16,7 +16,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -79,7 +79,10 @@ export class CapillaryTransactions {
       const returns = await this.findTransactions(ctx, sale.originalBillNumber, sale.customer ? 'RETURN' : 'NOT_INTERESTED_RETURN');
       const earlier = returns.find((t) => str(t.bill_client_id) === ctx.reference);
       const id = str(earlier?.id);
-      if (id) return { transactionId: id, alreadyReturned: false };
+      if (id) {
+        await recordRecoveredEffect(ctx, { vendor: VENDOR, operation: 'transaction.return', foundBy: 'transaction.get', vendorReference: id, amountMinor: sale.amountMinor });
+        return { transactionId: id, alreadyReturned: false };
+      }
     }
     const ours = (c: number) => c === 600 || c === 687 || CODES.alreadyReturned.has(c);
     const res = await this.client.call<Json>(ctx, {

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../../src/config/app-config';
 import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../src/common/money';
 import type { CouponCapability, CouponLookup, CouponRedemption, Refusal } from './capabilities';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { VendorHttp, type VendorResponse } from './vendor-http';
 
@@ -81,7 +81,10 @@ export class CouponToolsVendor implements CouponCapability {
 
   async hold(ctx: VendorCallContext, code: string): Promise<{ held: boolean }> {
     // The lock carries no owner: after a lost reply, a locked session is taken to be our own lock.
-    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).locked === '1') return { held: true };
+    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).locked === '1') {
+      await recordRecoveredEffect(ctx, { vendor: VENDOR, operation: 'couponsession.lock', foundBy: 'couponsession.data', vendorReference: code });
+      return { held: true };
+    }
     await this.update(ctx, 'couponsession.lock', code, { lock: '1' });
     return { held: true };
   }
@@ -101,7 +104,16 @@ export class CouponToolsVendor implements CouponCapability {
     const redemption: CouponRedemption = { code, compensable: false };
     // No idempotency key exists: a retry first reads the session, and a validated one is our earlier
     // validation (our lock kept other tills away since the look-up found it unused).
-    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).validated === '1') return redemption;
+    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).validated === '1') {
+      await recordRecoveredEffect(ctx, {
+        vendor: VENDOR,
+        operation: 'couponsession.validate',
+        foundBy: 'couponsession.data',
+        vendorReference: code,
+        amountMinor: sale.billAmountMinor,
+      });
+      return redemption;
+    }
     const moneySpent = toMoneySpent(sale.billAmountMinor, ctx.currency);
     await this.update(ctx, 'couponsession.validate', code, { validate: '1', money_spent: moneySpent }, sale.billAmountMinor);
     return redemption;

@@ -30,7 +30,7 @@ import {
   rejectionFrom,
   toPurchaseResult,
 } from './crmcom-backoffice-envelope';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection } from './vendor-errors';
 import { VendorHttp, type VendorRequest } from './vendor-http';
 
@@ -101,7 +101,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     // documented deduplication: look our own id up before posting again.
     if (ctx.attempt > 1) {
       const existing = await this.showPurchase(ctx, id);
-      if (existing) return toPurchaseResult(existing, ctx.currency, spendMinor);
+      if (existing) return this.recoveredPurchase(ctx, existing, spendMinor);
     }
     const outcome = await this.exchange<PurchaseData>(
       ctx,
@@ -112,9 +112,21 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     if (outcome.ok) return toPurchaseResult(outcome.body, ctx.currency, spendMinor);
     // Posted already (a concurrent attempt): that purchase is the answer.
     const existing = await this.showPurchase(ctx, id);
-    if (existing) return toPurchaseResult(existing, ctx.currency, spendMinor);
+    if (existing) return this.recoveredPurchase(ctx, existing, spendMinor);
     // Our reference_number belongs to a purchase with another id: not ours to adopt.
     throw rejectionFrom(outcome.error, 400, 'purchases.create');
+  }
+
+  /** A purchase an earlier attempt posted: audited as its create (once), then answered. */
+  private async recoveredPurchase(ctx: VendorCallContext, existing: PurchaseData, spendMinor?: number): Promise<LoyaltyPurchaseResult> {
+    await recordRecoveredEffect(ctx, {
+      vendor: VENDOR,
+      operation: 'purchases.create',
+      foundBy: 'purchases.show',
+      vendorReference: existing.id,
+      amountMinor: fromVendorAmount(existing.awarded ?? 0, ctx.currency),
+    });
+    return toPurchaseResult(existing, ctx.currency, spendMinor);
   }
 
   async findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: null } | undefined> {

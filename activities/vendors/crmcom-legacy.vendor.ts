@@ -36,7 +36,7 @@ import {
   toSyncResult,
   unwrap,
 } from './crmcom-legacy-envelope';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
@@ -129,6 +129,15 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     // A retried attempt may follow a reply that was lost after CRM.COM posted the purchase:
     // look it up by our reference before posting again (CRM.COM has no idempotency key).
     const existing = ctx.attempt > 1 ? await this.purchaseUnder(ctx) : undefined;
+    if (existing) {
+      await recordRecoveredEffect(ctx, {
+        vendor: VENDOR,
+        operation: 'purchases.create',
+        foundBy: 'purchases.list',
+        vendorReference: existing.number,
+        amountMinor: minor(existing.total_awarded_amount, ctx.currency),
+      });
+    }
     const posted = existing ?? (await this.createPurchase(ctx, customer, purchase));
     const result = toPurchaseResult(posted, ctx.currency);
     if (spendMinor === undefined) return result;
@@ -227,7 +236,16 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     if (mayExist) {
       const found = await this.listSpends(ctx, { external_system_reference_number: reference });
       const earlier = found.find((s) => s.external_system_reference_number === reference);
-      if (earlier) return toSpendResult(earlier, spendMinor, ctx.currency);
+      if (earlier) {
+        await recordRecoveredEffect(ctx, {
+          vendor: VENDOR,
+          operation: 'spend_requests.create',
+          foundBy: 'spend_requests.list',
+          vendorReference: earlier.number,
+          amountMinor: approvedMinor(earlier, ctx.currency),
+        });
+        return toSpendResult(earlier, spendMinor, ctx.currency);
+      }
     }
     try {
       const data = await this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {

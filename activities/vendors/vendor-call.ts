@@ -14,6 +14,11 @@ export interface VendorCallRecord {
   amountMinor?: number | null;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /**
+   * Set when this row is not a call but an effect an earlier attempt applied, found now by the named
+   * lookup: the writer adds it only when no successful row of the operation exists for the step.
+   */
+  recoveredBy?: string;
 }
 
 export interface VendorCallRecorder {
@@ -30,4 +35,35 @@ export interface VendorCallContext {
   attempt: number;
   currency: string;
   recorder: VendorCallRecorder;
+}
+
+/** An effect found by lookup-before-retry: what an earlier attempt applied. */
+export interface RecoveredEffect {
+  vendor: string;
+  operation: string;
+  /** The lookup operation that found it, e.g. `purchases.show`. */
+  foundBy: string;
+  vendorReference: string | null;
+  amountMinor?: number | null;
+}
+
+/**
+ * Audits an effect that an earlier attempt applied. That attempt may have died (worker SIGKILL)
+ * between the vendor's answer and its own audit row: without this row the journal would hold an
+ * effect the trail never mentions. When the earlier attempt's row did land, the writer skips this
+ * one, so each effect has exactly one successful row and finance never counts it twice.
+ */
+export function recordRecoveredEffect(ctx: VendorCallContext, effect: RecoveredEffect): Promise<void> {
+  return ctx.recorder.record({
+    vendor: effect.vendor,
+    operation: effect.operation,
+    outcome: 'success',
+    httpStatus: null,
+    latencyMs: 0,
+    requestExcerpt: { recovered_by: effect.foundBy, attempt: ctx.attempt },
+    responseExcerpt: null,
+    vendorReference: effect.vendorReference,
+    amountMinor: effect.amountMinor ?? null,
+    recoveredBy: effect.foundBy,
+  });
 }

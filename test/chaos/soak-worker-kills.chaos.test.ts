@@ -40,15 +40,7 @@ describe('chaos 7: a soak with the worker killed periodically', () => {
     await stack?.stop();
   });
 
-  /**
-   * Known gap, found by this soak: a worker SIGKILLed after a vendor call returned but before its
-   * audit row was written leaves the effect in the vendor's journal with no audited call (the retry's
-   * lookup finds the effect and audits the lookup, not the call). Until lookups audit the effect they
-   * recover, the soak runs only with CHAOS_SOAK=1 or the full profile, so CI stays a true signal.
-   */
-  const soakRuns = process.env.CHAOS_PROFILE === 'full' || process.env.CHAOS_SOAK === '1';
-  if (!soakRuns) console.log('chaos 7 (soak) skipped in the short profile: known audit gap after a SIGKILL (see the test); CHAOS_SOAK=1 runs it');
-  (soakRuns ? it : it.skip)('keeps every invariant through the kills, and the API process does not grow', async () => {
+  it('keeps every invariant through the kills, and the API process does not grow', async () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
     await injectFault(stack.sandboxUrl, { path: '/*', kind: 'latency', latencyMs: 50 });
     const refs: string[] = [];

@@ -11,6 +11,7 @@ import {
   CAPILLARY_SANDBOX_OAUTH,
 } from '../../src/sandbox/capillary.sandbox';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import { recordedCalls } from '../support/vendor-records';
 
 /** The Capillary adapter against the sandbox over real HTTP. */
 describe(CapillaryVendor.name, () => {
@@ -222,7 +223,7 @@ describe(CapillaryVendor.name, () => {
       const found = await vendor.redeemPoints(retry.ctx, tom, 100);
       const [applied] = await effects('points.redeem', 'B-rlost');
       expect(found).toEqual({ redemptionId: applied.vendorReference, points: 100, valueMinor: 100 });
-      expect(retry.records.map((r) => r.operation)).toEqual(['customer.redemptions.points', 'points.isredeemable']);
+      expect(recordedCalls(retry.records)).toEqual(['customer.redemptions.points', 'points.isredeemable', 'points.redeem (recovered)']);
       expect(await effects('points.redeem', 'B-rlost')).toHaveLength(1);
     });
 
@@ -518,7 +519,7 @@ describe(CapillaryVendor.name, () => {
       const result = await adapter().returnTransaction(retry.ctx, returned('AMOUNT', 10_000));
       const [applied] = await effects('transaction.return', 'B-retlost');
       expect(result).toEqual({ transactionId: applied.vendorReference, alreadyReturned: false });
-      expect(retry.records.map((r) => r.operation)).toEqual(['transaction.get']);
+      expect(recordedCalls(retry.records)).toEqual(['transaction.get', 'transaction.return (recovered)']);
       expect(await effects('transaction.return', 'B-retlost')).toHaveLength(1);
     });
 

@@ -9,6 +9,7 @@ import {
 } from '../../src/sandbox/coupontools.sandbox';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { FailureTypes } from '../../workflows/checkout.contract';
+import { recordedCalls } from '../support/vendor-records';
 
 /** The Coupontools adapter against the sandbox over real HTTP. */
 describe(CouponToolsVendor.name, () => {
@@ -131,7 +132,7 @@ describe(CouponToolsVendor.name, () => {
       expect(await failure(vendor.hold(context('CT-hold-lost').ctx, SESSIONS.claimed))).toMatchObject(unavailable);
       const retry = context('CT-hold-lost', 2);
       await expect(vendor.hold(retry.ctx, SESSIONS.claimed)).resolves.toEqual({ held: true });
-      expect(retry.records.map((r) => r.operation)).toEqual(['couponsession.data']);
+      expect(recordedCalls(retry.records)).toEqual(['couponsession.data', 'couponsession.lock (recovered)']);
       expect((await journal('CT-hold-lost')).map((e) => e.effect)).toEqual(['coupon.lock']);
     });
   });
@@ -215,7 +216,7 @@ describe(CouponToolsVendor.name, () => {
       expect(await failure(vendor.redeem(context('CT-redeem-lost').ctx, SESSIONS.claimed, { billAmountMinor: 1000 }))).toMatchObject(unavailable);
       const retry = context('CT-redeem-lost', 2);
       await expect(vendor.redeem(retry.ctx, SESSIONS.claimed, { billAmountMinor: 1000 })).resolves.toEqual({ code: SESSIONS.claimed, compensable: false });
-      expect(retry.records.map((r) => r.operation)).toEqual(['couponsession.data']);
+      expect(recordedCalls(retry.records)).toEqual(['couponsession.data', 'couponsession.validate (recovered)']);
       expect((await journal('CT-redeem-lost')).map((e) => e.effect)).toEqual(['coupon.validate']);
     });
   });

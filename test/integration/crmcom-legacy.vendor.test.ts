@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';
+import { recordedCalls } from '../support/vendor-records';
 
 const API = '/crmcom/crmapi/rest/v2';
 const fixture = (name: string): unknown =>
@@ -151,7 +152,7 @@ describe(CrmcomLegacyVendor.name, () => {
       const retry = context('R-lost-reply', 2);
       const second = await vendor.submitPurchase(retry.ctx, customer, purchase);
       expect(second).toEqual(first);
-      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list']);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)']);
       expect(await journalCount('R-lost-reply')).toBe(1);
     });
 
@@ -223,7 +224,7 @@ describe(CrmcomLegacyVendor.name, () => {
       const retry = context('R-spend-503', 2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result.spend).toMatchObject({ approvedMinor: 790 });
-      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list', 'spend_requests.create']);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
       expect(await effects('R-spend-503')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
     });
 
@@ -240,7 +241,7 @@ describe(CrmcomLegacyVendor.name, () => {
         automaticSpendMinor: 0,
         spend: { spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 },
       });
-      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list']);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create (recovered)']);
       expect(await effects('R-spend-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
     });
 
@@ -252,7 +253,7 @@ describe(CrmcomLegacyVendor.name, () => {
       const retry = context('R-purchase-lost', 2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result).toMatchObject({ purchaseNumber: '111', spend: { spendNumber: '294', approvedMinor: 790 } });
-      expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'spend_requests.list', 'spend_requests.create']);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
       expect(await effects('R-purchase-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
     });
   });

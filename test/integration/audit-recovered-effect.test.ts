@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { AuditWriter, type AuditScope } from '../../activities/audit/audit-writer';
+import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
+import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
+import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { CustomerRefHasher } from '../../src/audit/customer-ref';
+import { createDataSource } from '../../src/database/data-source';
+import {
+  COUPONTOOLS_SANDBOX_CLIENT_ID,
+  COUPONTOOLS_SANDBOX_CLIENT_SECRET,
+  COUPONTOOLS_SANDBOX_SESSIONS,
+} from '../../src/sandbox/coupontools.sandbox';
+import { CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
+import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import { TEST_DATABASE_URL } from '../support/test-env';
+
+const JOHN = '5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001';
+
+/**
+ * A worker killed after a vendor applied an effect but before the attempt's audit row was written:
+ * the retry's lookup finds the effect, and the trail must then name it, once. Real sandbox over
+ * HTTP, real migrated Postgres, the AuditWriter the activities use.
+ */
+describe('an effect recovered by lookup after a lost audit row', () => {
+  let sandbox: FastifyInstance;
+  let sandboxUrl: string;
+  let dataSource: DataSource;
+  let writer: AuditWriter;
+
+  beforeAll(async () => {
+    sandbox = buildSandboxApp();
+    await sandbox.listen({ host: '127.0.0.1', port: 0 });
+    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
+    dataSource = await createDataSource(TEST_DATABASE_URL, 2).initialize();
+    writer = new AuditWriter(dataSource, new CustomerRefHasher('test-key-test-key-test-key-test-key'));
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await sandbox?.close();
+  });
+  beforeEach(() => request(sandboxUrl).post('/_sandbox/reset').expect(200));
+
+  const crmcom = () => new CrmcomBackofficeVendor({ baseUrl: `${sandboxUrl}/crmcom/backoffice/v1`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
+  const coupontools = () =>
+    new CouponToolsVendor({
+      baseUrl: `${sandboxUrl}/coupontools/v3`,
+      clientId: COUPONTOOLS_SANDBOX_CLIENT_ID,
+      clientSecret: COUPONTOOLS_SANDBOX_CLIENT_SECRET,
+      timeoutMs: 2000,
+    });
+  const purchase = { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] };
+
+  /** The context of one activity attempt; `auditLost` plays the worker dying before its rows land. */
+  const attempt = (checkoutId: string, reference: string, n: number, step: string, auditLost = false): VendorCallContext => {
+    const scope: AuditScope = {
+      checkoutId, runId: 'run-1', activityId: step, attempt: n, step, merchant: 'demo', store: 'S1', till: 'T1', currency: 'EUR',
+    };
+    return { reference, store: 'S1', till: 'T1', attempt: n, currency: 'EUR', recorder: auditLost ? { record: async () => undefined } : writer.recorderFor(scope) };
+  };
+  const successRows = (checkoutId: string, operation: string) =>
+    dataSource.query<Array<{ attempt: number; vendor_reference: string; amount_minor: string | null; request_excerpt: Record<string, unknown> | null }>>(
+      `SELECT attempt, vendor_reference, amount_minor, request_excerpt FROM audit_events
+        WHERE checkout_id = $1 AND kind = 'vendor_call' AND operation = $2 AND outcome = 'success' ORDER BY id`,
+      [checkoutId, operation],
+    );
+  const journal = async (vendor: string, reference: string) =>
+    ((await request(sandboxUrl).get('/_sandbox/journal').query({ vendor, reference })).body.entries as Array<{ effect: string }>).map((e) => e.effect);
+
+  it('audits a CRM.COM purchase whose first attempt left no row, as one success found by purchases.show', async () => {
+    const checkoutId = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
+    const reference = checkoutId.slice('checkout:'.length);
+    const customer = { accountNumber: JOHN, walletBalanceMinor: 0 };
+    const first = await crmcom().submitPurchase(attempt(checkoutId, reference, 1, 'commit:loyalty', true), customer, purchase);
+    expect(await successRows(checkoutId, 'purchases.create')).toEqual([]);
+
+    const second = await crmcom().submitPurchase(attempt(checkoutId, reference, 2, 'commit:loyalty'), customer, purchase);
+    const third = await crmcom().submitPurchase(attempt(checkoutId, reference, 3, 'commit:loyalty'), customer, purchase);
+
+    expect(second.purchaseNumber).toBe(first.purchaseNumber);
+    expect(third.purchaseNumber).toBe(first.purchaseNumber);
+    expect(await journal('crmcom', reference)).toEqual(['purchase.create']);
+    // One row for the one purchase: the third attempt found the second's recovered row and added none.
+    expect(await successRows(checkoutId, 'purchases.create')).toEqual([
+      { attempt: 2, vendor_reference: first.purchaseNumber, amount_minor: expect.any(String), request_excerpt: { recovered_by: 'purchases.show', attempt: 2 } },
+    ]);
+  });
+
+  it('adds nothing when the first attempt did audit its purchase (no double count for finance)', async () => {
+    const checkoutId = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
+    const reference = checkoutId.slice('checkout:'.length);
+    const customer = { accountNumber: JOHN, walletBalanceMinor: 0 };
+    await crmcom().submitPurchase(attempt(checkoutId, reference, 1, 'commit:loyalty'), customer, purchase);
+    await crmcom().submitPurchase(attempt(checkoutId, reference, 2, 'commit:loyalty'), customer, purchase);
+
+    const rows = await successRows(checkoutId, 'purchases.create');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ attempt: 1, request_excerpt: expect.not.objectContaining({ recovered_by: expect.anything() }) });
+  });
+
+  it('audits a Coupontools lock and validation found on the session after lost rows', async () => {
+    const checkoutId = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
+    const code = COUPONTOOLS_SANDBOX_SESSIONS.claimed;
+    await coupontools().hold(attempt(checkoutId, `${checkoutId}:${code}`, 1, 'reserve:coupon', true), code);
+    await coupontools().hold(attempt(checkoutId, `${checkoutId}:${code}`, 2, 'reserve:coupon'), code);
+    await coupontools().redeem(attempt(checkoutId, `${checkoutId}:${code}`, 1, 'complete:coupon', true), code, { billAmountMinor: 2500 });
+    await coupontools().redeem(attempt(checkoutId, `${checkoutId}:${code}`, 2, 'complete:coupon'), code, { billAmountMinor: 2500 });
+
+    expect(await successRows(checkoutId, 'couponsession.lock')).toEqual([
+      { attempt: 2, vendor_reference: code, amount_minor: null, request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
+    ]);
+    expect(await successRows(checkoutId, 'couponsession.validate')).toEqual([
+      { attempt: 2, vendor_reference: code, amount_minor: '2500', request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
+    ]);
+  });
+});
