@@ -10,15 +10,21 @@ const CURRENCY = /^[A-Z]{3}$/;
 export class MoneyFormatError extends Error {}
 
 /** ISO 4217 minor-unit exponent (EUR 2, JPY 0, BHD 3), taken from the runtime's ICU data. */
+/** Exponents already worked out: building an Intl.NumberFormat costs more than a whole vendor call's mapping. */
+const exponents = new Map<string, number>();
+
 export function currencyExponent(currency: string): number {
+  const known = exponents.get(currency);
+  if (known !== undefined) return known;
   if (!CURRENCY.test(currency)) throw new MoneyFormatError(`unknown currency ${JSON.stringify(currency)}`);
+  let digits: number;
   try {
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits;
-    return digits ?? 2;
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     throw new MoneyFormatError(`unknown currency ${JSON.stringify(currency)}`);
   }
+  exponents.set(currency, digits);
+  return digits;
 }
 
 export function isCurrencyCode(value: string): boolean {
