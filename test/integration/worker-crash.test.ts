@@ -34,8 +34,12 @@ describe('a worker killed mid-checkout', () => {
     const bodies = await Promise.all(refs.map((ref) => referenceCheckoutBody(stack.sandboxUrl, ref, { complete: true })));
     const answers = Promise.all(bodies.map((body) => stack.api().post('/v1/checkouts').timeout(170_000).send(body)));
 
-    await new Promise((r) => setTimeout(r, 2500));
-    const before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
+    // Kill once the first effects have landed (not after a fixed sleep: a busy machine starts slower).
+    let before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
+    for (const giveUpAt = Date.now() + 60_000; before.length === 0 && Date.now() < giveUpAt; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
+    }
     workers[0].kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000));
     workers.push(await startWorkerProcess(stack.config, 'worker-crash-2.log'));
