@@ -1,5 +1,5 @@
 import { VENDOR, authRejection, dig, isAuthFailure, num, obj, str, type Json } from './capillary-envelope';
-import type { VendorCallContext } from './vendor-call';
+import type { CallFacts, VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { VendorHttp, type VendorResponse } from './vendor-http';
 import { TokenCache, type IssuedToken } from './token-cache';
@@ -19,8 +19,6 @@ export interface CapillaryCall {
   body?: unknown;
 }
 
-/** What the audit row records of an answer: the vendor's id for the effect and the amount it moved. */
-export type CallFacts = { vendorReference?: string | null; amountMinor?: number | null };
 
 /** Renew this long before the token's ttl ends (a fifth of a short ttl) so no call carries a dying token. */
 const TOKEN_RENEW_MARGIN_MS = 60_000;

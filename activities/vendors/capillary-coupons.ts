@@ -90,7 +90,12 @@ export class CapillaryCoupons {
           ],
         },
       },
-    }, (r) => ({ vendorReference: str(couponRedeemItem(r, ours).data.redemptionId) ?? null }));
+    }, (r) => {
+      const item = couponRedeemItem(r, ours);
+      // "Already redeemed" on a retry is our own earlier redemption: its row only if that attempt's row was lost.
+      const recoveredBy = item.status.code === 700 ? undefined : `coupon.redeem: ${item.status.code} already redeemed`;
+      return { vendorReference: str(item.data.redemptionId) ?? null, recoveredBy };
+    });
     const item = couponRedeemItem(res, ours);
     if (item.status.code !== 700) {
       const earlier = await this.findCouponRedemption(ctx, customer, key, code, bill);

@@ -58,7 +58,9 @@ export class CapillaryTransactions {
       },
     }, (r) => {
       const item = transactionItem(r, 'transaction.add', ours);
-      return { vendorReference: str(item.data.id) ?? null, amountMinor: sale.amountMinor };
+      // 604 on a retry is our own earlier bill: it counts as the bill's row only if that attempt's row was lost.
+      const recoveredBy = item.status.code === CODES.duplicateBill ? 'transaction.add: 604 duplicate bill' : undefined;
+      return { vendorReference: str(item.data.id) ?? null, amountMinor: sale.amountMinor, recoveredBy };
     });
     const item = transactionItem(res, 'transaction.add', ours);
     if (item.status.code === CODES.duplicateBill) {

@@ -13,7 +13,7 @@ import {
   type TransactionData,
 } from './cmc-envelope';
 import { redact } from './redact';
-import type { VendorCallContext } from './vendor-call';
+import type { CallFacts, VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
@@ -29,8 +29,6 @@ export interface CmcOptions {
   /** Clock for token expiry; tests move it. */
   now?: () => number;
 }
-
-type Facts = { vendorReference?: string | null; amountMinor?: number | null };
 
 const DEFAULT_TOKEN_LIFETIME_S = 3600;
 const TOKEN_RENEW_MARGIN_MS = 5 * 60 * 1000;
@@ -100,7 +98,9 @@ export class CmcVendor implements PostTenderCapability {
           if (d.id === null || d.id === undefined || d.id === '') {
             throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
           }
-          return { vendorReference: String(d.id), amountMinor: kind.amountMinor };
+          // A re-send may be answered with what an earlier attempt applied, whose own row may have landed.
+          const recoveredBy = ctx.attempt > 1 ? `${operation}: same transactionId re-sent` : undefined;
+          return { vendorReference: String(d.id), amountMinor: kind.amountMinor, recoveredBy };
         });
         return toReceipt(data, sessionId);
       } catch (err) {
@@ -127,7 +127,7 @@ export class CmcVendor implements PostTenderCapability {
   }
 
   /** One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once. */
-  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => Facts): Promise<T> {
+  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => CallFacts): Promise<T> {
     const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
     for (let renewed = false; ; renewed = true) {
       const token = await this.tokens.current();

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../../src/config/app-config';
 import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../src/common/money';
 import type { CouponCapability, CouponLookup, CouponRedemption, Refusal } from './capabilities';
-import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { VendorHttp, type VendorResponse } from './vendor-http';
 
@@ -151,7 +151,7 @@ export class CouponToolsVendor implements CouponCapability {
     operation: string,
     path: string,
     body: Record<string, string>,
-    facts: (body: Envelope) => { vendorReference?: string | null; amountMinor?: number | null },
+    facts: (body: Envelope) => CallFacts,
   ): Promise<Envelope> {
     const res = await this.http.audited<Envelope>(
       ctx,

@@ -30,7 +30,7 @@ import {
   rejectionFrom,
   toPurchaseResult,
 } from './crmcom-backoffice-envelope';
-import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { vendorRejection } from './vendor-errors';
 import { VendorHttp, type VendorRequest } from './vendor-http';
 
@@ -41,8 +41,6 @@ export interface CrmcomBackofficeOptions {
   apiKey: string;
   timeoutMs: number;
 }
-
-type Facts = { vendorReference?: string | null; amountMinor?: number | null };
 
 export function createCrmcomBackofficeVendor(config: AppConfig): CrmcomBackofficeVendor {
   // config.crmcomBaseUrl is the back-office base (the real one, or the sandbox's /crmcom/backoffice/v1)
@@ -215,14 +213,14 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     return outcome.ok ? outcome.body : undefined;
   }
 
-  private async request<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => Facts): Promise<T> {
+  private async request<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts): Promise<T> {
     const outcome = await this.exchange(ctx, req, facts, []);
     if (!outcome.ok) throw rejectionFrom(outcome.error, outcome.error.status, req.operation);
     return outcome.body;
   }
 
   /** One audited call; the `tolerated` codes are answers the caller handles, so they audit as success. */
-  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => Facts, tolerated: readonly string[]): Promise<Outcome<T>> {
+  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts, tolerated: readonly string[]): Promise<Outcome<T>> {
     const withKey = { ...req, headers: { ...req.headers, api_key: this.options.apiKey } };
     const res = await this.http.audited<unknown>(ctx, withKey, (r) => {
       const outcome = classify<T>(r, req.operation, tolerated);

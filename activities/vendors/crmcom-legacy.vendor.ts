@@ -36,7 +36,7 @@ import {
   toSyncResult,
   unwrap,
 } from './crmcom-legacy-envelope';
-import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
@@ -306,7 +306,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     operation: string,
     path: string,
     body: Record<string, unknown>,
-    facts: (data: T) => { vendorReference?: string | null; amountMinor?: number | null },
+    facts: (data: T) => CallFacts,
   ): Promise<T> {
     const answer = await this.callTolerating(ctx, operation, path, body, facts, NOTHING_TOLERATED);
     if (!answer.ok) throw new Error(`unreachable: ${answer.code} was not tolerated`);
@@ -319,7 +319,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     operation: string,
     path: string,
     body: Record<string, unknown>,
-    facts: (data: T) => { vendorReference?: string | null; amountMinor?: number | null },
+    facts: (data: T) => CallFacts,
     tolerated: ReadonlySet<string>,
   ): Promise<Answer<T>> {
     for (let renewed = false; ; renewed = true) {

@@ -21,6 +21,13 @@ export interface VendorCallRecord {
   recoveredBy?: string;
 }
 
+/**
+ * What the audit row records of an answer: the vendor's id for the effect and the amount it moved,
+ * and `recoveredBy` when the answer is the vendor saying an earlier attempt already applied it (a
+ * duplicate key answer on a retry), so the row counts as the effect only when no earlier row does.
+ */
+export type CallFacts = Pick<VendorCallRecord, 'vendorReference' | 'amountMinor' | 'recoveredBy'>;
+
 export interface VendorCallRecorder {
   record(call: VendorCallRecord): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { observeVendorCall } from '../metrics/worker-metrics';
 import { redact } from './redact';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
-import type { VendorCallContext } from './vendor-call';
+import type { CallFacts, VendorCallContext } from './vendor-call';
 
 export interface VendorResponse<T = unknown> {
   status: number;
@@ -75,7 +75,7 @@ export class VendorHttp {
   async audited<T>(
     ctx: VendorCallContext,
     req: VendorRequest,
-    interpret: (res: VendorResponse<T>) => { vendorReference?: string | null; amountMinor?: number | null },
+    interpret: (res: VendorResponse<T>) => CallFacts,
   ): Promise<VendorResponse<T>> {
     const started = performance.now();
     const requestExcerpt = redact(req.body ?? null);
@@ -93,6 +93,7 @@ export class VendorHttp {
         responseExcerpt: redact(res.body),
         vendorReference: facts.vendorReference ?? null,
         amountMinor: facts.amountMinor ?? null,
+        ...(facts.recoveredBy && { recoveredBy: facts.recoveredBy }),
       });
       return res;
     } catch (err) {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AuditWriter, type AuditScope } from '../../activities/audit/audit-writer';
+import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
@@ -13,6 +14,7 @@ import {
   COUPONTOOLS_SANDBOX_CLIENT_SECRET,
   COUPONTOOLS_SANDBOX_SESSIONS,
 } from '../../src/sandbox/coupontools.sandbox';
+import { CAPILLARY_SANDBOX_CUSTOMER, CAPILLARY_SANDBOX_OAUTH } from '../../src/sandbox/capillary.sandbox';
 import { CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { TEST_DATABASE_URL } from '../support/test-env';
@@ -51,6 +53,16 @@ describe('an effect recovered by lookup after a lost audit row', () => {
       clientSecret: COUPONTOOLS_SANDBOX_CLIENT_SECRET,
       timeoutMs: 2000,
     });
+  const capillary = () =>
+    new CapillaryVendor({ baseUrl: `${sandboxUrl}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
+  const bill = {
+    billingTime: '2026-11-21T10:00:00Z',
+    amountMinor: 90_000,
+    grossAmountMinor: 100_000,
+    discountMinor: 10_000,
+    lines: [{ sku: 'skuattr9', description: 'soap', quantity: 2, totalMinor: 100_000, netMinor: 90_000, vatMinor: 10_000 }],
+    customer: { type: 'phone' as const, value: `+${CAPILLARY_SANDBOX_CUSTOMER.mobile}` },
+  };
   const purchase = { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] };
 
   /** The context of one activity attempt; `auditLost` plays the worker dying before its rows land. */
@@ -113,6 +125,25 @@ describe('an effect recovered by lookup after a lost audit row', () => {
     ]);
     expect(await successRows(checkoutId, 'couponsession.validate')).toEqual([
       { attempt: 2, vendor_reference: code, amount_minor: '2500', request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
+    ]);
+  });
+
+  // Capillary has no lookup before the retry: its 604 "duplicate bill" answer is how the retry learns
+  // the bill exists, and that answer's row is the bill's row only when the first attempt's was lost.
+  it('counts a Capillary bill once when the retry is answered 604, whether or not the first row landed', async () => {
+    const landed = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
+    const lost = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
+    for (const [checkoutId, firstRowLost] of [[landed, false], [lost, true]] as const) {
+      const reference = checkoutId.slice('checkout:'.length);
+      await capillary().addTransaction(attempt(checkoutId, reference, 1, 'complete:bill', firstRowLost), bill);
+      await expect(capillary().addTransaction(attempt(checkoutId, reference, 2, 'complete:bill'), bill)).resolves.toMatchObject({ duplicate: true });
+      expect(await journal('capillary', reference)).toEqual(['transaction.add']);
+    }
+    expect(await successRows(landed, 'transaction.add')).toEqual([
+      { attempt: 1, vendor_reference: expect.stringMatching(/^\d+$/), amount_minor: '90000', request_excerpt: expect.any(Object) },
+    ]);
+    expect(await successRows(lost, 'transaction.add')).toEqual([
+      { attempt: 2, vendor_reference: null, amount_minor: '90000', request_excerpt: expect.any(Object) },
     ]);
   });
 });

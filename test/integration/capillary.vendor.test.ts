@@ -367,6 +367,8 @@ describe(CapillaryVendor.name, () => {
       const [applied] = await effects('coupon.redeem', 'B-crlost');
       expect(found).toEqual({ code: COUPONS.redeemable, redemptionId: applied.vendorReference, compensable: true });
       expect(retry.records.map((r) => r.operation)).toEqual(['coupon.redeem', 'customer.redemptions.coupons']);
+      // The 711 answer is marked as the earlier attempt's effect, so the audit writer never counts it twice.
+      expect(retry.records[0]).toMatchObject({ outcome: 'success', recoveredBy: 'coupon.redeem: 711 already redeemed' });
       expect(await effects('coupon.redeem', 'B-crlost')).toHaveLength(1);
     });
 
@@ -422,6 +424,7 @@ describe(CapillaryVendor.name, () => {
       const result = await adapter().addTransaction(ctx, sale());
       expect(result).toEqual({ transactionId: expect.stringMatching(/^\d+$/), duplicate: false });
       expect(records).toEqual([expect.objectContaining({ operation: 'transaction.add', outcome: 'success', vendorReference: result.transactionId, amountMinor: 90_000 })]);
+      expect(records[0].recoveredBy).toBeUndefined();
       expect(await effects('transaction.add', 'B-tx')).toHaveLength(1);
     });
 
@@ -450,6 +453,7 @@ describe(CapillaryVendor.name, () => {
       const [applied] = await effects('transaction.add', 'B-txlost');
       expect(result).toEqual({ transactionId: applied.vendorReference, duplicate: true });
       expect(retry.records.map((r) => r.operation)).toEqual(['transaction.add', 'transaction.get']);
+      expect(retry.records[0]).toMatchObject({ outcome: 'success', recoveredBy: 'transaction.add: 604 duplicate bill', amountMinor: 90_000 });
       expect(await effects('transaction.add', 'B-txlost')).toHaveLength(1);
     });
 

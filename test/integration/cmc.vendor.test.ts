@@ -162,6 +162,9 @@ describe(CmcVendor.name, () => {
         ['pos.startInteraction', 'success'],
         ['pos.transaction', 'success'],
       ]);
+      // Counted as the sale's row only if the first attempt's row was lost (the audit writer checks).
+      expect(retry.records[1].recoveredBy).toBe('pos.transaction: same transactionId re-sent');
+      expect(first.records.every((r) => r.recoveredBy === undefined)).toBe(true);
       expect(await journal('R-lost')).toHaveLength(1);
     });
 
