@@ -19,7 +19,6 @@ export interface CapillaryCall {
   body?: unknown;
 }
 
-
 /** Renew this long before the token's ttl ends (a fifth of a short ttl) so no call carries a dying token. */
 const TOKEN_RENEW_MARGIN_MS = 60_000;
 
