@@ -7,6 +7,7 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { freePort } from '../../src/dev-stack/free-port';
+import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault } from '../support/journal';
 import { screenshotWorkflowList } from '../support/temporal-ui-browser';
 import { testTemporalUiUrl } from '../support/test-env';
@@ -15,16 +16,6 @@ import { buildDist, startWorkerProcess } from '../support/worker-process';
 
 const PURCHASE_CANCEL = '/crmcom/crmapi/rest/v2/customer_events/purchases/cancel';
 const FAILED_QUERY = 'CheckoutState="compensation_failed" AND CheckoutStore="S1"';
-
-/** Polls until `check` passes: visibility (list) is eventually consistent with the workflow. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /**
  * Ops through real boundaries: CRM.COM's sandbox refuses the purchase void, so the cancelled

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
+import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
@@ -35,11 +36,7 @@ describe('a worker killed mid-checkout', () => {
     const answers = Promise.all(bodies.map((body) => stack.api().post('/v1/checkouts').timeout(170_000).send(body)));
 
     // Kill once the first effects have landed (not after a fixed sleep: a busy machine starts slower).
-    let before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
-    for (const giveUpAt = Date.now() + 60_000; before.length === 0 && Date.now() < giveUpAt; ) {
-      await new Promise((r) => setTimeout(r, 200));
-      before = await journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL');
-    }
+    const before = await eventually(() => journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL'), (effects) => effects.length > 0, 60_000);
     workers[0].kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000));
     workers.push(await startWorkerProcess(stack.config, 'worker-crash-2.log'));
