@@ -3,6 +3,11 @@ import eslint from '@eslint/js';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
+/** The layers' dependency rules (README "Layout"): one no-restricted-imports block per root. */
+function layerRules(files, patterns, ignores = []) {
+  return [{ files: [files], ignores, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } }];
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'bench/results/'] },
   eslint.configs.recommended,
@@ -18,7 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: no I/O, no Node built-ins, activities as types only, relative imports.
+    // Workflow code is replayed: no I/O, no Node built-ins, nothing but itself and Temporal's workflow
+    // packages; activities as types only, from leaf files (the barrel pulls the whole worker in).
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -26,8 +32,10 @@ export default tseslint.config(
         {
           paths: builtinModules.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
           patterns: [
-            { group: ['../activities', '../activities/*', '../activities/**'], allowTypeImports: true, message: 'Import activities as types only (import type).' },
-            { group: ['../src/**', 'typeorm', 'pg', 'undici', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'], message: 'Workflow code must not reach I/O.' },
+            { regex: '^\\.\\./activities(/index)?$', message: 'Import activity types from their leaf file, never the activities barrel.' },
+            { regex: '^\\.\\./activities/', allowTypeImports: true, message: 'Import activities as types only (import type).' },
+            { regex: '^\\.\\./(?!activities/)', message: 'workflows/ imports only itself (and activity types): no core/, src/ or other roots.' },
+            { regex: '^(?![.]|@temporalio/(workflow|common)$)', message: 'Workflow code must not reach I/O: only @temporalio/workflow and @temporalio/common.' },
           ],
         },
       ],
@@ -38,6 +46,22 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules('activities/**/*.ts', [
+    { regex: '^(\\.\\./)+src(/|$)', message: 'activities/ may import workflows/ and core/, never src/ (the API and the worker composition root).' },
+  ]),
+  ...layerRules('core/**/*.ts', [
+    { regex: '^(\\.\\./)+(src|activities|test|bench)(/|$)', message: 'core/ may import workflows/ only: never src/ or activities/.' },
+    { group: ['@nestjs/*', 'express', 'fastify', 'undici'], message: 'core/ is framework-free: no Nest, no HTTP.' },
+  ]),
+  ...layerRules('src/**/*.ts', [
+    { regex: '^(\\.\\./)+(activities|test|bench)(/|$)', message: 'Only the worker composition root (src/worker.ts, src/worker/) imports activities/.' },
+  ], ['src/worker.ts', 'src/worker/**', 'src/sandbox/**']),
+  ...layerRules('src/sandbox/**/*.ts', [
+    { regex: '^\\.\\./(?!\\.\\./core/)', message: 'The sandbox stands in for the vendors: it imports core/ only, never our adapters or the API.' },
+  ]),
+  ...layerRules('migrations/**/*.ts', [
+    { regex: '^\\.\\./(?!core/)', message: 'Migrations may import core/ only.' },
+  ]),
   {
     files: ['**/*.{js,mjs}'],
     ...tseslint.configs.disableTypeChecked,

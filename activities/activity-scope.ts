@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { checkoutReference, type CheckoutKey, type CheckoutRef } from '../workflows/checkout.contract';
-import type { AuditScope, AuditWriter } from './audit/audit-writer';
+import type { AuditScope, AuditWriter } from '../core/audit/audit-writer';
 import type { VendorCallContext } from './vendors/vendor-call';
 
 /** The audit scope of the running activity attempt, from Temporal's activity info. */

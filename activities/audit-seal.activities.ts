@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditSealer } from '../src/audit/audit-sealer';
+import { AuditSealer } from '../core/audit/audit-sealer';
 
 /** The nightly seal: every merchant's unsealed store-days before `today` (UTC), oldest first. */
 export function createAuditSealActivities({ dataSource }: { dataSource: DataSource }) {

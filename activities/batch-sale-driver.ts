@@ -1,5 +1,5 @@
-import { ProblemException } from '../src/common/problem';
-import type { CheckoutSagaGateway } from '../src/checkouts/checkout-saga.gateway';
+import type { CheckoutSagaClient } from '../core/checkouts/checkout-saga.client';
+import { SagaRefusal } from '../core/checkouts/saga-refusal';
 import type { CheckoutInput } from '../workflows/checkout.contract';
 
 /** How long the batch waits for one phase of one sale before leaving it to a later attempt. */
@@ -17,29 +17,27 @@ export type SaleDriveResult = { outcome: 'driven' } | { outcome: 'conflict' | 'r
  * saga reserved before one-shots ran inside the workflow.
  */
 export async function driveOneShotSale(
-  gateway: CheckoutSagaGateway,
+  sagas: CheckoutSagaClient,
   input: CheckoutInput,
   memo: { requestHash: string; requestId: string; batchId: string },
 ): Promise<SaleDriveResult> {
   try {
     const deadline = () => Date.now() + SALE_PHASE_WAIT_MS;
-    const reserved = await gateway.reserve(input, { ...memo, currency: input.currency }, deadline(), { oneShot: true });
+    const reserved = await sagas.reserve(input, { ...memo, currency: input.currency }, deadline(), { oneShot: true });
     if (reserved.memo.requestHash !== memo.requestHash) {
       return { outcome: 'conflict', reason: `store ${input.store}, till ${input.till}, posReference ${input.posReference} already identify another checkout` };
     }
     let answer = reserved.outcome;
     if (answer.rejected || answer.failed) return { outcome: 'driven' };
     if (answer.pending) throw new Error(`${input.checkoutId}: reserve still running`);
-    if (answer.view.state === 'reserved') answer = await gateway.drive(input.checkoutId, 'commit', {}, deadline());
+    if (answer.view.state === 'reserved') answer = await sagas.drive(input.checkoutId, 'commit', {}, deadline());
     if (answer.rejected || answer.failed) return { outcome: 'driven' };
     if (answer.pending) throw new Error(`${input.checkoutId}: commit still running`);
-    if (answer.view.state === 'committed') await gateway.drive(input.checkoutId, 'complete', {}, deadline());
+    if (answer.view.state === 'committed') await sagas.drive(input.checkoutId, 'complete', {}, deadline());
     return { outcome: 'driven' };
   } catch (err) {
     // The saga exists in a state a one-shot cannot drive (a till reserved it and cancelled, say).
-    if (err instanceof ProblemException && err.problem.status < 500) {
-      return { outcome: 'refused', reason: err.problem.detail ?? err.problem.title };
-    }
+    if (err instanceof SagaRefusal) return { outcome: 'refused', reason: err.detail };
     throw err;
   }
 }

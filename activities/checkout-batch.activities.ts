@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { Between, type DataSource } from 'typeorm';
-import { CheckoutBatchSale } from '../src/checkout-batches/checkout-batch-sale.entity';
-import { CheckoutSagaGateway } from '../src/checkouts/checkout-saga.gateway';
+import { CheckoutBatchSale } from '../core/checkout-batches/checkout-batch-sale.entity';
+import { CheckoutSagaClient } from '../core/checkouts/checkout-saga.client';
 import { BATCH_SALES_PER_CHUNK_AT_ONCE, type CheckoutBatchChunk } from '../workflows/checkout-batch.contract';
 import { driveOneShotSale, SALE_PHASE_WAIT_MS } from './batch-sale-driver';
 
@@ -17,7 +17,7 @@ export function createCheckoutBatchActivities({ dataSource }: { dataSource: Data
   return {
     async driveCheckoutBatchChunk(chunk: CheckoutBatchChunk): Promise<{ driven: number; notDriven: number }> {
       const ctx = Context.current();
-      const gateway = new CheckoutSagaGateway(ctx.client, { TEMPORAL_TASK_QUEUE: ctx.info.taskQueue, CHECKOUT_ANSWER_TIMEOUT_MS: SALE_PHASE_WAIT_MS });
+      const sagas = new CheckoutSagaClient(ctx.client, { taskQueue: ctx.info.taskQueue, answerTimeoutMs: SALE_PHASE_WAIT_MS });
       const repo = dataSource.getRepository(CheckoutBatchSale);
       const sales = await repo.find({
         where: { merchant: chunk.merchant, batchId: chunk.batchId, position: Between(chunk.from, chunk.to - 1) },
@@ -27,7 +27,7 @@ export function createCheckoutBatchActivities({ dataSource }: { dataSource: Data
       try {
         await eachAtMost(BATCH_SALES_PER_CHUNK_AT_ONCE, sales, async (sale) => {
           if (sale.driveOutcome) return;
-          const result = await driveOneShotSale(gateway, sale.input, {
+          const result = await driveOneShotSale(sagas, sale.input, {
             requestHash: sale.requestHash,
             requestId: `batch:${chunk.batchId}:${sale.position}`,
             batchId: chunk.batchId,

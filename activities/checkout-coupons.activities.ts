@@ -1,6 +1,6 @@
 import { checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
 import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from './audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CouponCapability, CouponLookup, CouponRedemption, CustomerIdentifier } from './vendors/capabilities';
 
 /** Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code. */

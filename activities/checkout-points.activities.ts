@@ -1,6 +1,6 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from './audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
 /** Capillary points steps. The bill number (our checkout reference) ties a redemption to its sale. */

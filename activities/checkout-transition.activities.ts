@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AuditWriter } from './audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
 import { Context } from '@temporalio/activity';
 import { sagaTransitions } from './metrics/worker-metrics';

@@ -1,6 +1,6 @@
 import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from './audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type {
   CouponCapability,
   CustomerIdentifier,

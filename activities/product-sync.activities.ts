@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ProductSyncItem } from '../src/products/product-sync-item.entity';
+import { ProductSyncItem } from '../core/products/product-sync-item.entity';
 import type { ProductBatchResult, ProductSyncStatus } from '../workflows/product-sync.contract';
 import { productSyncWorkflowId } from '../workflows/product-sync.contract';
-import type { AuditWriter } from './audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CatalogueCapability, CatalogueSyncResult } from './vendors/capabilities';
 import type { VendorCallContext } from './vendors/vendor-call';
 import { isRejection, rejectionDetails } from './vendors/vendor-errors';

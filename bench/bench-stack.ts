@@ -3,9 +3,9 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { freePort } from '../src/dev-stack/free-port';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ApiKeyStore } from '../src/access/api-key.store';
-import { createDataSource } from '../src/database/data-source';
-import { migrate } from '../src/database/migrate';
+import { ApiKeyStore } from '../core/access/api-key.store';
+import { createDataSource } from '../core/database/data-source';
+import { migrate } from '../core/database/migrate';
 import { ensureTemporalBinary, PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
 import { startDevServer } from '../src/dev-stack/temporal-dev-server';
 

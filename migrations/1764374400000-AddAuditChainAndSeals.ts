@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../src/audit/audit-chain';
+import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../core/audit/audit-chain';
 
 /**
  * Tamper evidence and the finance queries (issue 6):
- * - audit_events gets `prev_hash`/`row_hash` (a chain per checkout, see src/audit/audit-chain.ts)
+ * - audit_events gets `prev_hash`/`row_hash` (a chain per checkout, see core/audit/audit-chain.ts)
  *   and `customer_ref` (an HMAC of the customer identifier, never the identifier itself). Rows
  *   written before this migration are chained here, in id order per checkout.
  * - audit_seals: one row per (merchant, store, UTC day) over the heads of every checkout touched

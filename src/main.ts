@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApiApp } from './api-app';
-import { loadConfig } from './config/app-config';
+import { loadConfig } from '../core/config/app-config';
 
 async function main() {
   const config = loadConfig();

@@ -1,12 +1,9 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createVendorRegistry } from '../activities/vendors/vendor-registry';
-import { loadConfig } from './config/app-config';
-import { createDataSource } from './database/data-source';
-import { TemporalPinoLogger } from './logging/temporal-pino-logger';
-import { createCheckoutWorker } from './temporal/checkout-worker';
-import { CustomerRefHasher } from './audit/customer-ref';
-import { encryptionCodecFor } from './temporal/encryption-codec';
-import { startWorkerMetricsServer } from './temporal/worker-metrics-server';
+import { loadConfig } from '../core/config/app-config';
+import { createDataSource } from '../core/database/data-source';
+import { TemporalPinoLogger } from '../core/logging/temporal-pino-logger';
+import { buildWorker } from './worker/build-worker';
+import { startWorkerMetricsServer } from './worker/worker-metrics-server';
 
 /** The worker process: runs checkout workflows and their activities until SIGINT/SIGTERM. */
 async function main() {
@@ -23,15 +20,7 @@ async function main() {
   await dataSource.initialize();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const worker = await createCheckoutWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      dataSource,
-      vendors: createVendorRegistry(config),
-      customers: new CustomerRefHasher(config.auditHmacKey),
-      payloadCodec: encryptionCodecFor(config),
-    });
+    const worker = await buildWorker(config, { connection, dataSource });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);
     // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done.
     await worker.run();

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createCheckoutActivities } from '../activities';
+import type { createCheckoutActivities } from '../activities/checkout.activities';
 import { FailureTypes } from './checkout.contract';
 
 type Activities = ReturnType<typeof createCheckoutActivities>;

@@ -3,7 +3,10 @@
  * shared by the API and the worker. Deterministic and free of Node (workflow code imports it).
  */
 import { defineUpdate } from '@temporalio/workflow';
-import type { CheckoutLine, CheckoutRef, CheckoutState, CheckoutView, CustomerRef, Refusal } from './checkout.contract';
+import type { CheckoutLine, CheckoutRef, CheckoutReturn, CheckoutView, CustomerRef } from './checkout.contract';
+
+// Part of the checkout's view, so declared with it; named here too for the returns workflow and API.
+export type { CheckoutReturn, CheckoutReturns } from './checkout.contract';
 
 /** One returns workflow per checkout serialises its returns: no two can both pass the total. */
 export function returnsWorkflowId(checkoutId: string): string {
@@ -27,36 +30,6 @@ export interface ReturnRequest {
   /** Exactly one of the two. */
   amountMinor?: number;
   lines?: Array<{ sku: string; quantity: number; totalMinor: number }>;
-}
-
-export interface CheckoutReturn {
-  returnReference: string;
-  requestHash: string;
-  kind: 'lines' | 'amount';
-  /** When the return was accepted (workflow time): the day finance counts it on. */
-  returnedAt: string;
-  /** The goods' value returned, in the sale's (gross) terms. */
-  amountMinor: number;
-  lines?: Array<{ sku: string; quantity: number; totalMinor: number }>;
-  /** The share of what the customer paid: what the POS refunds. */
-  refundMinor: number;
-  /** The pro-rata shares reversed (points given back) or recorded (coupons: not reversed, see nonCompensable). */
-  reversed: { awardedMinor: number; spentMinor: number; pointsRedeemed: number; pointsValueMinor: number; couponsMinor: number };
-  /** The checkout's state once this return was made, and what is left to return. */
-  state: CheckoutState;
-  returnableMinor: number;
-  references: Record<string, string>;
-  /** What a vendor refused or cannot reverse: for finance. */
-  exceptions: Refusal[];
-  /** Coupon discount shares that stay with the customer (a coupon is used whole; Coupontools has no undo). */
-  nonCompensable: Array<{ vendor: string; code: string; shareMinor: number }>;
-}
-
-/** The returns block of the checkout view. */
-export interface CheckoutReturns {
-  returnedMinor: number;
-  returnableMinor: number;
-  items: CheckoutReturn[];
 }
 
 export interface CheckoutReturnsInput {

@@ -3,7 +3,6 @@
  * and the failure types. Deterministic and free of Node, because workflow code imports it too.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { CheckoutReturns } from './checkout-returns.contract';
 
 export const CHECKOUT_STATES = [
   'pending',
@@ -218,6 +217,37 @@ export interface CheckoutTransition {
   distinctBy?: string;
 }
 
+/** One partial return of a completed checkout (the returns workflow records it on the view). */
+export interface CheckoutReturn {
+  returnReference: string;
+  requestHash: string;
+  kind: 'lines' | 'amount';
+  /** When the return was accepted (workflow time): the day finance counts it on. */
+  returnedAt: string;
+  /** The goods' value returned, in the sale's (gross) terms. */
+  amountMinor: number;
+  lines?: Array<{ sku: string; quantity: number; totalMinor: number }>;
+  /** The share of what the customer paid: what the POS refunds. */
+  refundMinor: number;
+  /** The pro-rata shares reversed (points given back) or recorded (coupons: not reversed, see nonCompensable). */
+  reversed: { awardedMinor: number; spentMinor: number; pointsRedeemed: number; pointsValueMinor: number; couponsMinor: number };
+  /** The checkout's state once this return was made, and what is left to return. */
+  state: CheckoutState;
+  returnableMinor: number;
+  references: Record<string, string>;
+  /** What a vendor refused or cannot reverse: for finance. */
+  exceptions: Refusal[];
+  /** Coupon discount shares that stay with the customer (a coupon is used whole; Coupontools has no undo). */
+  nonCompensable: Array<{ vendor: string; code: string; shareMinor: number }>;
+}
+
+/** The returns block of the checkout view. */
+export interface CheckoutReturns {
+  returnedMinor: number;
+  returnableMinor: number;
+  items: CheckoutReturn[];
+}
+
 /** ApplicationFailure types thrown by activities and update handlers. */
 export const FailureTypes = {
   /** The vendor said no (unknown customer, coupon used): never retried. */
@@ -230,6 +260,10 @@ export const FailureTypes = {
   invalidState: 'InvalidCheckoutState',
   /** A phase called again with other arguments than its first call (a different spend). */
   phaseConflict: 'CheckoutPhaseConflict',
+  /** An update arrived while another step runs (a cancel during a commit): it passes once that step ends. */
+  checkoutBusy: 'CheckoutBusy',
+  /** A phase failed and its effects were unwound; the view's failureReason says why. */
+  checkoutFailed: 'CheckoutFailed',
 } as const;
 
 export const SearchAttributes = {

@@ -30,7 +30,7 @@ import {
 } from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
-import { describeFailure, invalidState, phaseConflict } from './failures';
+import { checkoutBusy, checkoutFailed, describeFailure, invalidState, phaseConflict } from './failures';
 import { reserve } from './reserve-phase';
 import type { CompensationOutcome } from './compensation-stack';
 import { SagaState } from './saga-state';
@@ -115,7 +115,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
         if (name !== 'complete' && !isFinalState(s.state)) await unwind('compensated', name);
         throw rejected
           ? err
-          : ApplicationFailure.create({ type: 'CheckoutFailed', message: s.view.failureReason ?? 'failed', nonRetryable: true });
+          : checkoutFailed(s.view.failureReason ?? 'failed');
       } finally {
         busy = false;
         activity += 1;
@@ -302,5 +302,7 @@ function requireState(
   busy = false,
 ): void {
   if (alreadyRunning) return; // the same phase again: answered from its first run
-  if (busy || !allowed.includes(state)) throw invalidState(action, busy ? 'busy with another step' : state);
+  // Validator refusals are not recorded in history: their shape can change without a patch.
+  if (busy) throw checkoutBusy(action);
+  if (!allowed.includes(state)) throw invalidState(action, state);
 }

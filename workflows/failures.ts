@@ -33,6 +33,20 @@ export function invalidState(action: string, state: string): ApplicationFailure 
   });
 }
 
+/** Refuses an update while another step runs; not a state the checkout is in, so its own type. */
+export function checkoutBusy(action: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureTypes.checkoutBusy,
+    message: `cannot ${action} a checkout that is busy with another step`,
+    nonRetryable: true,
+  });
+}
+
+/** A phase that failed and was unwound: the update's answer, the view says why. */
+export function checkoutFailed(reason: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureTypes.checkoutFailed, message: reason, nonRetryable: true });
+}
+
 export function phaseConflict(phase: string): ApplicationFailure {
   return ApplicationFailure.create({
     type: FailureTypes.phaseConflict,

@@ -4,6 +4,18 @@ import { defineQuery } from '@temporalio/workflow';
  * What the API, the schedule and the product sync workflow share. Products never travel in the
  * input (Temporal caps payload size): they are in Postgres under the sync id.
  */
+/** One product as the API takes it and CRM.COM's catalogue receives it. */
+export interface CatalogueProduct {
+  code: string;
+  alternativeCode?: string;
+  description?: string;
+  familyCode?: string;
+  brandCode?: string;
+}
+
+/** CRM.COM synchronises at most this many products a call (vendors.md): each sync batch is one call. */
+export const CATALOGUE_BATCH_LIMIT = 1000;
+
 export type ProductSyncStatus = 'running' | 'completed' | 'completed_with_errors' | 'failed';
 
 export type ProductSyncInput =

@@ -1,5 +1,7 @@
 import type { CheckoutLine, CustomerIdentifierType } from '../../workflows/checkout.contract';
 import type { VendorCallContext } from './vendor-call';
+import type { CatalogueProduct } from '../../workflows/product-sync.contract';
+export { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../workflows/product-sync.contract';
 
 /**
  * Sagas speak to capabilities, never to vendors by name; an adapter implements the ones its vendor
@@ -105,14 +107,6 @@ export interface LoyaltyGoodsReturn {
 
 // ── catalogue: CRM.COM product synchronisation ─────────────────────────────────────────────────
 
-export interface CatalogueProduct {
-  code: string;
-  alternativeCode?: string;
-  description?: string;
-  familyCode?: string;
-  brandCode?: string;
-}
-
 export interface CatalogueSyncResult {
   processed: Array<{ code: string; vendorId?: string }>;
   unprocessed: Array<{ code: string; errorCode: string; errorDescription: string }>;
@@ -125,8 +119,6 @@ export interface CatalogueCapability {
   /** At most CATALOGUE_BATCH_LIMIT products a call; partial success is a result, not an error. */
   synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult>;
 }
-
-export const CATALOGUE_BATCH_LIMIT = 1000;
 
 // ── points: Capillary ──────────────────────────────────────────────────────────────────────────
 

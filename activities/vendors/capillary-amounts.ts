@@ -1,4 +1,4 @@
-import { fromVendorAmount } from '../../src/common/money';
+import { fromVendorAmount } from '../../core/money/money';
 import { bool, multiplyDecimal, str, type Json } from './capillary-envelope';
 
 /** Capillary's decimal amounts (numbers or strings, in the org's currency) as our minor units. */

@@ -1,4 +1,4 @@
-import { formatMinorUnits } from '../../src/common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { CouponLookup, CouponRedemption, CustomerIdentifier } from './capabilities';
 import { couponValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';

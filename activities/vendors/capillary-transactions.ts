@@ -1,4 +1,4 @@
-import { formatMinorUnits } from '../../src/common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { SaleReturn, SaleTransaction } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
 import { requireKey } from './capillary-customers';

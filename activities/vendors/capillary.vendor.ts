@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../src/config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import type {
   CouponCapability,
   CouponLookup,

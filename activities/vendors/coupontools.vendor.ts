@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../src/config/app-config';
-import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../src/common/money';
+import type { AppConfig } from '../../core/config/app-config';
+import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../core/money/money';
 import type { CouponCapability, CouponLookup, CouponRedemption, Refusal } from './capabilities';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { fromVendorAmount } from '../../src/common/money';
+import { fromVendorAmount } from '../../core/money/money';
 import type { CustomerIdentifier, LoyaltyPurchaseResult } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { fromVendorAmount, toVendorNumber } from '../../src/common/money';
-import type { AppConfig } from '../../src/config/app-config';
+import { fromVendorAmount, toVendorNumber } from '../../core/money/money';
+import type { AppConfig } from '../../core/config/app-config';
 import {
   CATALOGUE_BATCH_LIMIT,
   type CatalogueCapability,

@@ -1,4 +1,4 @@
-import { fromVendorAmount, toVendorNumber } from '../../src/common/money';
+import { fromVendorAmount, toVendorNumber } from '../../core/money/money';
 import type { CheckoutLine } from '../../workflows/checkout.contract';
 import type {
   CatalogueProduct,

@@ -1,5 +1,5 @@
-import { toVendorNumber } from '../../src/common/money';
-import type { AppConfig } from '../../src/config/app-config';
+import { toVendorNumber } from '../../core/money/money';
+import type { AppConfig } from '../../core/config/app-config';
 import {
   CATALOGUE_BATCH_LIMIT,
   type CatalogueCapability,

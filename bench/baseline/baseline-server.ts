@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
 import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
 import type { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
-import { loadConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../core/config/app-config';
 import { runDirectCheckout } from './direct-checkout';
 
 /**

@@ -9,7 +9,7 @@ import {
   DECORATORS,
 } from '@nestjs/swagger';
 import type { Principal } from './principal';
-import type { Role } from './roles';
+import type { Role } from '../../core/access/roles';
 
 export const ROLES_METADATA = Symbol('access:roles');
 export const PUBLIC_METADATA = Symbol('access:public');

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from './api-key.guard';
-import { ApiKeyStore } from './api-key.store';
+import { ApiKeyStore } from '../../core/access/api-key.store';
 import { KeyThrottlerGuard, principalOf } from './key-throttler.guard';
 
 /**

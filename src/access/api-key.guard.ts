@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '../common/problem';
 import { PUBLIC_METADATA, ROLES_METADATA } from './access.decorators';
-import { ApiKeyStore } from './api-key.store';
+import { ApiKeyStore } from '../../core/access/api-key.store';
 import type { Principal } from './principal';
-import { roleAllows, type Role } from './roles';
+import { roleAllows, type Role } from '../../core/access/roles';
 
 /**
  * The global guard: deny by default. A route is open only with @Public(); otherwise it needs a

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from '../config/app-config';
-import { createDataSource } from '../database/data-source';
-import { ApiKeyStore } from './api-key.store';
-import { isRole, ROLES } from './roles';
+import { loadConfig, type AppConfig } from '../../core/config/app-config';
+import { createDataSource } from '../../core/database/data-source';
+import { ApiKeyStore } from '../../core/access/api-key.store';
+import { isRole, ROLES } from '../../core/access/roles';
 
 /**
  * `npm run keys -- <command>`: create, list and revoke API keys in the configured database.

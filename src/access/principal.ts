@@ -1,17 +1,7 @@
 import { ProblemException } from '../common/problem';
-import type { Role } from './roles';
+import type { Principal } from '../../core/access/principal';
 
-/** Who is calling: the key's id, role and scope. The merchant of every request comes from here. */
-export interface Principal {
-  keyId: string;
-  role: Role;
-  merchant: string;
-  /** Null: every store of the merchant. */
-  store: string | null;
-  /** Null: every till in scope. */
-  till: string | null;
-  rateLimitPerMinute: number;
-}
+export type { Principal } from '../../core/access/principal';
 
 /**
  * A new checkout must lie inside the key's scope: 403 naming the field, since the caller sent the

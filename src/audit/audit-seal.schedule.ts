@@ -1,7 +1,7 @@
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
-import type { AppConfig } from '../config/app-config';
-import { encryptionCodecFor } from '../temporal/encryption-codec';
+import type { AppConfig } from '../../core/config/app-config';
+import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 00:30 UTC: yesterday (UTC) is closed; a late write of a still-running activity has had half an hour. */
 export const NIGHTLY_AUDIT_SEAL_CRON = '30 0 * * *';
@@ -27,11 +27,5 @@ export async function ensureAuditSealSchedule(client: Client, { taskQueue }: { t
 
 /** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
 export async function ensureAuditSealScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
-    return await ensureAuditSealSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
-  } finally {
-    await connection.close();
-  }
+  return withTemporalClient(config, (client) => ensureAuditSealSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }));
 }

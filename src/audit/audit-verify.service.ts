@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { stringify } from 'safe-stable-stringify';
 import { DataSource } from 'typeorm';
 import { invalidFields } from '../common/problem';
-import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
-import { CHECKOUT_HEADS_SQL, sealHash, utcDayBounds, type CheckoutHead } from './audit-seal';
+import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../core/audit/audit-chain';
+import { CHECKOUT_HEADS_SQL, sealHash, utcDayBounds, type CheckoutHead } from '../../core/audit/audit-seal';
 import type { AuditBreakDto, AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
 
 const MAX_DAYS = 92;

@@ -1,5 +1,5 @@
 import type { CheckoutReceipt, CheckoutState, Refusal } from '../../workflows/checkout.contract';
-import type { BatchSaleDriveOutcome } from './checkout-batch-sale.entity';
+import type { BatchSaleDriveOutcome } from '../../core/checkout-batches/checkout-batch-sale.entity';
 
 export type BatchSaleOutcome = 'completed' | 'rejected' | 'failed' | 'pending';
 

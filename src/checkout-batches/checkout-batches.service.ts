@@ -6,7 +6,7 @@ import { checkoutBatchWorkflow } from '../../workflows/checkout-batch.workflow';
 import { toApiMoney } from '../common/money-view';
 import { ProblemException } from '../common/problem';
 import { maySeeCheckout, outsideKeyScope, type Principal } from '../access/principal';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { batchSaleResult, countOutcomes, type BatchSaleRow } from './checkout-batch-results';
 import { toBatchSales, type MappedBatch } from './checkout-batch-sales.mapper';

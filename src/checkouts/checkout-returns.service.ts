@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { DataSource } from 'typeorm';
 import { maySeeCheckout, type Principal } from '../access/principal';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { invalidFields, ProblemException } from '../common/problem';
 import type { CheckoutRef } from '../../workflows/checkout.contract';
@@ -19,7 +19,7 @@ import {
   type ReturnRequest,
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
-import { Checkout } from './checkout.entity';
+import { Checkout } from '../../core/checkouts/checkout.entity';
 import { readCheckoutInput } from './checkout-input.reader';
 import { minorUnits } from './checkout.mapper';
 import type { ReturnCheckoutDto } from './dto/return-checkout.dto';

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { maySeeCheckout, type Principal } from '../access/principal';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import type { CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
-import { Checkout } from './checkout.entity';
+import { Checkout } from '../../core/checkouts/checkout.entity';
 import { readCheckoutInput } from './checkout-input.reader';
 
 export interface VoidAnswer {

@@ -1,4 +1,4 @@
-import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../common/money';
+import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../../core/money/money';
 import { invalidFields } from '../common/problem';
 import {
   checkoutWorkflowId,

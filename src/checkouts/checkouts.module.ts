@@ -1,9 +1,20 @@
 import { Module } from '@nestjs/common';
-import { CheckoutSagaGateway } from './checkout-saga.gateway';
+import { Client } from '@temporalio/client';
+import { CheckoutSagaClient } from '../../core/checkouts/checkout-saga.client';
+import type { AppConfig } from '../../core/config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsController } from './checkouts.controller';
 import { CheckoutsService } from './checkouts.service';
 
-@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, CheckoutSagaGateway, CheckoutVoidService, CheckoutReturnsService] })
+/** The saga client is framework-free (core/): Nest only builds it from the API's client and config. */
+const sagaClientProvider = {
+  provide: CheckoutSagaClient,
+  inject: [Client, APP_CONFIG],
+  useFactory: (temporal: Client, config: AppConfig) =>
+    new CheckoutSagaClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, answerTimeoutMs: config.CHECKOUT_ANSWER_TIMEOUT_MS }),
+};
+
+@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, sagaClientProvider, CheckoutVoidService, CheckoutReturnsService] })
 export class CheckoutsModule {}

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { assertMayCreateAt, maySeeCheckout, type Principal } from '../access/principal';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import type { CheckoutView } from '../../workflows/checkout.contract';
-import { Checkout } from './checkout.entity';
+import { Checkout } from '../../core/checkouts/checkout.entity';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
 import { checkoutRequestHash } from './checkout-request-hash';
-import { CheckoutSagaGateway, type PhaseOutcome } from './checkout-saga.gateway';
+import { CheckoutSagaClient, type PhaseOutcome } from '../../core/checkouts/checkout-saga.client';
 import type { CreateCheckoutDto } from './dto/create-checkout.dto';
 import type { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
 
@@ -22,7 +22,7 @@ export interface CheckoutAnswer extends PhaseOutcome {
 @Injectable()
 export class CheckoutsService {
   constructor(
-    private readonly sagas: CheckoutSagaGateway,
+    @Inject(CheckoutSagaClient) private readonly sagas: CheckoutSagaClient,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -1,4 +1,4 @@
-import { formatMinorUnits } from './money';
+import { formatMinorUnits } from '../../core/money/money';
 
 /**
  * Workflow answers carry integer minor units in fields named `...Minor`; the API shows them as

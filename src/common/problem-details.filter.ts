@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { isDatabaseUnavailable } from '../../core/database/database-unavailable';
+import { SagaRefusal } from '../../core/checkouts/saga-refusal';
 import type { ProblemDetails } from './problem';
+import { sagaRefusalProblem } from './saga-refusal.problem';
 
 /**
  * Every error leaves the API as application/problem+json. Anything we did not anticipate is a 500
@@ -26,6 +28,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 function toProblem(exception: unknown): ProblemDetails {
+  if (exception instanceof SagaRefusal) return sagaRefusalProblem(exception);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const body = exception.getResponse();

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfig, type AppConfig } from './app-config';
+import { loadConfig, type AppConfig } from '../../core/config/app-config';
 
 /** DI token of the validated configuration. */
 export const APP_CONFIG = Symbol('AppConfig');

@@ -1,8 +1,8 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { createDataSource } from './data-source';
+import { createDataSource } from '../../core/database/data-source';
 
 /** The API's DataSource (same entities and migrations as the worker's). Migrations run before start. */
 @Global()

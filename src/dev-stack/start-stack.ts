@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDevKeys } from '../access/dev-keys';
-import { loadConfig } from '../config/app-config';
-import { migrate } from '../database/migrate';
+import { ensureDevKeys } from '../../core/access/dev-keys';
+import { loadConfig } from '../../core/config/app-config';
+import { migrate } from '../../core/database/migrate';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';

@@ -1,5 +1,5 @@
 import { checkoutWorkflowId } from '../../workflows/checkout.contract';
-import { checkoutIdOf } from './log-redaction';
+import { checkoutIdOf } from '../../core/logging/log-redaction';
 
 const SAFE = /^[A-Za-z0-9_.:-]{1,200}$/;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditWriter } from '../../activities/audit/audit-writer';
-import { CustomerRefHasher } from '../audit/customer-ref';
-import type { AppConfig } from '../config/app-config';
+import { AuditWriter } from '../../core/audit/audit-writer';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
 export interface OpsAction {

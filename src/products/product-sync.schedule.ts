@@ -1,6 +1,5 @@
 import {
-  Client,
-  Connection,
+  type Client,
   ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type ScheduleOptions,
@@ -8,8 +7,8 @@ import {
 } from '@temporalio/client';
 import type { ProductSyncInput } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
-import type { AppConfig } from '../config/app-config';
-import { encryptionCodecFor } from '../temporal/encryption-codec';
+import type { AppConfig } from '../../core/config/app-config';
+import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 02:00 UTC every night (Temporal schedules read cron in UTC unless told otherwise). */
 export const NIGHTLY_PRODUCT_SYNC_CRON = '0 2 * * *';
@@ -59,11 +58,5 @@ export async function ensureProductSyncSchedule(
 
 /** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
 export async function ensureProductSyncScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
-    return await ensureProductSyncSchedule(client, { merchant: config.MERCHANT_ID, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  } finally {
-    await connection.close();
-  }
+  return withTemporalClient(config, (client) => ensureProductSyncSchedule(client, { merchant: config.MERCHANT_ID, taskQueue: config.TEMPORAL_TASK_QUEUE }));
 }

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { CATALOGUE_BATCH_LIMIT } from '../../activities/vendors/capabilities';
+import { CATALOGUE_BATCH_LIMIT } from '../../workflows/product-sync.contract';
 import { productSyncWorkflowId } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
 import { ProblemException } from '../common/problem';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { ProductSyncResultsQueryDto, SyncProductsDto } from './dto/sync-products.dto';
-import { ProductSyncItem } from './product-sync-item.entity';
-import { ProductSync } from './product-sync.entity';
+import { ProductSyncItem } from '../../core/products/product-sync-item.entity';
+import { ProductSync } from '../../core/products/product-sync.entity';
 
 /** Rows per INSERT when storing a request: one jsonb parameter each, far below Postgres' limits. */
 const INSERT_CHUNK = 10_000;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { findStoreTimeZone } from '../stores/store-time-zones';
+import { findStoreTimeZone } from '../../core/stores/store-time-zones';
 import { buildReconciliation } from './reconciliation-builder';
 import { ReconciliationRepository } from './reconciliation.repository';
 import type { ReconciliationReport } from './reconciliation.types';

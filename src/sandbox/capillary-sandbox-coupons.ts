@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { formatMinorUnits } from '../common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 import { type ItemResult, fail, requestStatus, status, v2Fail } from './capillary-sandbox-envelope';
 import { type Body, type Query, cents, dig, identifierEcho, identifierOf, list, now, obj, str } from './capillary-sandbox-input';

@@ -1,4 +1,4 @@
-import { formatMinorUnits } from '../common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 import { customerAddView, type ItemResult, fail, itemOk, requestStatus, status } from './capillary-sandbox-envelope';
 import { type Body, type Query, dig, identifierEcho, identifierOf, list } from './capillary-sandbox-input';

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { formatMinorUnits } from '../common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { Body } from './capillary-sandbox-input';
 import { ORG_CURRENCY, PROGRAM_ID } from './capillary-sandbox-org';
 import type { Customer } from './capillary-sandbox-state';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { fromVendorAmount } from '../common/money';
+import { fromVendorAmount } from '../../core/money/money';
 import { CAPILLARY_SANDBOX_TILL, ORG_CURRENCY } from './capillary-sandbox-org';
 
 /**

@@ -1,4 +1,4 @@
-import { formatMinorUnits } from '../common/money';
+import { formatMinorUnits } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 import { type ItemResult, fail, itemOk, one, requestStatus, status, transactionCustomerView } from './capillary-sandbox-envelope';
 import { type Body, type Query, cents, dig, identifierOf, list, now, obj, str } from './capillary-sandbox-input';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../common/money';
+import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatMinorUnits, fromVendorAmount, toVendorNumber } from '../common/money';
+import { formatMinorUnits, fromVendorAmount, toVendorNumber } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 
 /**

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/app-config';
+import { loadConfig } from '../../core/config/app-config';
 import { buildSandboxApp } from './sandbox-app';
 
 /** The vendor sandbox as its own process (port 4010 by default). */

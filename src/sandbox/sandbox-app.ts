@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SANDBOX_PATHS } from '../config/app-config';
+import { SANDBOX_PATHS } from '../../core/config/app-config';
 import { CapillarySandbox } from './capillary.sandbox';
 import { CmcSandbox } from './cmc.sandbox';
 import { CouponToolsSandbox } from './coupontools.sandbox';

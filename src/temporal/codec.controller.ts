@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
 import { Roles } from '../access/access.decorators';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { invalidFields } from '../common/problem';
-import { encryptionCodecFor, type EncryptionCodec } from './encryption-codec';
+import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
 
 /** Temporal's remote codec protocol: proto3 JSON, so metadata values and data are base64. */
 interface JsonPayload {

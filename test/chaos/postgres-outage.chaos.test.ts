@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { migrate } from '../../src/database/migrate';
+import { migrate } from '../../core/database/migrate';
 import { injectFault } from '../support/journal';
 import { useApiKey } from './support/chaos-http';
 import { startTestStack, type TestStack } from '../support/test-stack';

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import request from 'supertest';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { injectFault } from '../support/journal';
-import { encryptionCodecFor } from '../../src/temporal/encryption-codec';
+import { temporalClientOn } from '../../core/temporal/temporal-client';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 import { checkInvariants } from './invariants';
@@ -58,7 +58,7 @@ describe('chaos 1: Temporal stopped under load and restarted on the same databas
     const replays = await Promise.all(
       run.refs.map(async (ref) => callApi(stack.apiUrl, 'POST', '/v1/checkouts', await referenceCheckoutBody(stack.sandboxUrl, ref, { complete: true }))),
     );
-    const client = new Client({ connection: await Connection.connect({ address: temporal.address }), dataConverter: { payloadCodecs: [encryptionCodecFor(stack.config)] } });
+    const client = temporalClientOn(await Connection.connect({ address: temporal.address }), stack.config);
     const runsPerId = new Map<string, number>();
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'checkoutWorkflow'` })) {
       runsPerId.set(wf.workflowId, (runsPerId.get(wf.workflowId) ?? 0) + 1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AuditWriter, type NewAuditRow } from '../../activities/audit/audit-writer';
-import { AuditSealer } from '../../src/audit/audit-sealer';
-import { CustomerRefHasher } from '../../src/audit/customer-ref';
+import { AuditWriter, type NewAuditRow } from '../../core/audit/audit-writer';
+import { AuditSealer } from '../../core/audit/audit-sealer';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /** The hash chain, the daily seals and GET /v1/audit/verify, against the migrated Postgres. */

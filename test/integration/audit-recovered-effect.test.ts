@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { AuditWriter, type AuditScope } from '../../activities/audit/audit-writer';
+import { AuditWriter, type AuditScope } from '../../core/audit/audit-writer';
 import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
-import { CustomerRefHasher } from '../../src/audit/customer-ref';
-import { createDataSource } from '../../src/database/data-source';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import { createDataSource } from '../../core/database/data-source';
 import {
   COUPONTOOLS_SANDBOX_CLIENT_ID,
   COUPONTOOLS_SANDBOX_CLIENT_SECRET,

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { Checkout } from '../../src/checkouts/checkout.entity';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { Checkout } from '../../core/checkouts/checkout.entity';
 import { countEffects, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 

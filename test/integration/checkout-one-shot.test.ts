@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 

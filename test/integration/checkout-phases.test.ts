@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutEffects, injectFault } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
-import { SANDBOX_PATHS } from '../../src/config/app-config';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { SANDBOX_PATHS } from '../../core/config/app-config';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutEffects, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';

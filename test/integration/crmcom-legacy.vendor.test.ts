@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { CrmcomLegacyVendor, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
-import { loadConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../core/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApiKeyStore } from '../../src/access/api-key.store';
-import { ensureDevKeys } from '../../src/access/dev-keys';
-import { loadConfig } from '../../src/config/app-config';
-import { createDataSource } from '../../src/database/data-source';
+import { ApiKeyStore } from '../../core/access/api-key.store';
+import { ensureDevKeys } from '../../core/access/dev-keys';
+import { loadConfig } from '../../core/config/app-config';
+import { createDataSource } from '../../core/database/data-source';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
 /** What `npm start` does about API keys, against the migrated test database. */

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApiKeyStore } from '../../src/access/api-key.store';
-import { ApiKey } from '../../src/access/api-key.entity';
-import { hashApiKey } from '../../src/access/api-key-format';
-import { createDataSource } from '../../src/database/data-source';
+import { ApiKeyStore } from '../../core/access/api-key.store';
+import { ApiKey } from '../../core/access/api-key.entity';
+import { hashApiKey } from '../../core/access/api-key-format';
+import { createDataSource } from '../../core/database/data-source';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
 const run = promisify(execFile);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { ensureProductSyncSchedule, productSyncScheduleId } from '../../src/products/product-sync.schedule';
-import { ProductSyncItem } from '../../src/products/product-sync-item.entity';
-import { ProductSync } from '../../src/products/product-sync.entity';
+import { ProductSyncItem } from '../../core/products/product-sync-item.entity';
+import { ProductSync } from '../../core/products/product-sync.entity';
 import { countEffects, injectFault, journalOf } from '../support/journal';
 import { startTestStack, type TestStack } from '../support/test-stack';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { formatMinorUnits, fromVendorAmount, parseDecimalAmount } from '../../src/common/money';
+import { formatMinorUnits, fromVendorAmount, parseDecimalAmount } from '../../core/money/money';
 import { CENTS_PER_POINT } from '../../src/sandbox/capillary-sandbox-org';
 import type { ReconciliationReport, TillFigures } from '../../src/reports/reconciliation.types';
 import { checkoutReference } from '../../workflows/checkout.contract';

@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { createCapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import { createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
-import { loadConfig } from '../../src/config/app-config';
+import { loadConfig } from '../../core/config/app-config';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 
 /** `POST /_sandbox/balances`: the benchmark's wallet and points for thousands of checkouts, seen through our adapters. */

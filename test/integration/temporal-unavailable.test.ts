@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/api-app';
-import { loadConfig } from '../../src/config/app-config';
-import { createDataSource } from '../../src/database/data-source';
+import { loadConfig } from '../../core/config/app-config';
+import { createDataSource } from '../../core/database/data-source';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { TEST_DATABASE_URL } from '../support/test-env';
 import { bearer, testKeyFactory } from '../support/test-stack';

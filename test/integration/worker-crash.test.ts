@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
-import { AuditEvent } from '../../src/audit/audit-event.entity';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault, journalOf } from '../support/journal';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AppConfig } from '../../src/config/app-config';
+import type { AppConfig } from '../../core/config/app-config';
 import { freePort } from '../../src/dev-stack/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,6 +1,6 @@
 import { freePort } from '../../src/dev-stack/free-port';
 import { Client } from 'pg';
-import { migrate } from '../../src/database/migrate';
+import { migrate } from '../../core/database/migrate';
 import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { startDevServer, type DevServer } from '../../src/dev-stack/temporal-dev-server';
 import { TEST_DATABASE_URL } from './test-env';

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
-import { ApiKeyStore, type NewApiKey } from '../../src/access/api-key.store';
-import { ROLES, type Role } from '../../src/access/roles';
+import { ApiKeyStore, type NewApiKey } from '../../core/access/api-key.store';
+import { ROLES, type Role } from '../../core/access/roles';
 import { createApiApp } from '../../src/api-app';
-import { loadConfig, type AppConfig } from '../../src/config/app-config';
-import { createDataSource } from '../../src/database/data-source';
+import { loadConfig, type AppConfig } from '../../core/config/app-config';
+import { createDataSource } from '../../core/database/data-source';
 import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
-import { createCheckoutWorker } from '../../src/temporal/checkout-worker';
-import { CustomerRefHasher } from '../../src/audit/customer-ref';
-import { encryptionCodecFor } from '../../src/temporal/encryption-codec';
+import { buildWorker } from '../../src/worker/build-worker';
+import { temporalClientOn } from '../../core/temporal/temporal-client';
 import { TEST_DATABASE_URL, testTemporalAddress } from './test-env';
 
 let runtimeInstalled = false;
@@ -76,24 +74,13 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   // Without an in-process worker the test runs its own worker processes (see worker-process.ts).
   const workerConnection = options.worker === false ? undefined : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker: Worker | undefined = workerConnection
-    ? await createCheckoutWorker({
-        connection: workerConnection,
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        dataSource,
-        vendors: createVendorRegistry(config),
-        customers: new CustomerRefHasher(config.auditHmacKey),
-        payloadCodec: encryptionCodecFor(config),
-      })
+    ? await buildWorker(config, { connection: workerConnection, dataSource })
     : undefined;
   const workerRun = worker?.run();
   const api: INestApplication = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const apiPort = (api.getHttpServer().address() as { port: number }).port;
-  const temporal = new Client({
-    connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
-    dataConverter: { payloadCodecs: [encryptionCodecFor(config)] },
-  });
+  const temporal = temporalClientOn(await Connection.connect({ address: config.TEMPORAL_ADDRESS }), config);
   const keyFor = testKeyFactory(dataSource, config.MERCHANT_ID);
   const keys = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await keyFor({ role })]))) as Record<Role, string>;
   const apiUrl = `http://127.0.0.1:${apiPort}`;

@@ -1,6 +1,6 @@
 import { assertMayCreateAt, maySeeCheckout, type Principal } from '../../src/access/principal';
 import { ProblemException } from '../../src/common/problem';
-import { roleAllows } from '../../src/access/roles';
+import { roleAllows } from '../../core/access/roles';
 
 const key = (scope: Partial<Principal> = {}): Principal => ({ keyId: 'k', role: 'pos', merchant: 'demo', store: null, till: null, rateLimitPerMinute: 1, ...scope });
 

@@ -1,4 +1,4 @@
-import { apiKeyMatches, generateApiKey, hashApiKey, parseApiKey } from '../../src/access/api-key-format';
+import { apiKeyMatches, generateApiKey, hashApiKey, parseApiKey } from '../../core/access/api-key-format';
 
 describe('API key format', () => {
   it('generates cs_<keyId>_<secret> keys that parse back to their key id and match only their own hash', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config/app-config';
+import { ConfigError, loadConfig } from '../../core/config/app-config';
 
 describe('loadConfig', () => {
   it('defaults every vendor to the embedded sandbox', () => {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { AuditWriter, type AuditScope } from '../../activities/audit/audit-writer';
-import { CustomerRefHasher } from '../../src/audit/customer-ref';
+import { AuditWriter, type AuditScope } from '../../core/audit/audit-writer';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
 
 const scope: AuditScope = {
   checkoutId: 'checkout:demo:S1:T1:R1', runId: 'run', activityId: '1', attempt: 1, step: 'purchase',

@@ -1,5 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec } from '../../src/temporal/encryption-codec';
+import { EncryptionCodec } from '../../core/temporal/encryption-codec';
 
 describe(EncryptionCodec.name, () => {
   const key = Buffer.alloc(32, 1);

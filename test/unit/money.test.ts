@@ -7,7 +7,7 @@ import {
   MoneyFormatError,
   parseDecimalAmount,
   toVendorNumber,
-} from '../../src/common/money';
+} from '../../core/money/money';
 
 describe('money', () => {
   it('knows each currency minor unit from ISO 4217', () => {

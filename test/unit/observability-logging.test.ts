@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { checkoutLogFields } from '../../src/logging/checkout-log-context';
-import { TemporalPinoLogger } from '../../src/logging/temporal-pino-logger';
+import { TemporalPinoLogger } from '../../core/logging/temporal-pino-logger';
 
 function capture(): { stream: Writable; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];

@@ -5,7 +5,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { createCheckoutActivities } from '../../activities';
+import type { createCheckoutActivities } from '../../activities/checkout.activities';
 import type { CheckoutInput, CheckoutTransition } from '../../workflows/checkout.contract';
 import { reserveCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CatalogueProduct } from '../../activities/vendors/capabilities';
+import type { CatalogueProduct } from '../../workflows/product-sync.contract';
 
 /** One product of a sync request, and what CRM.COM said about it once its batch was sent. */
 @Entity({ name: 'product_sync_items' })

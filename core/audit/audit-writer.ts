@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
-import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../src/audit/audit-chain';
-import type { CustomerRefHasher } from '../../src/audit/customer-ref';
-import { isDatabaseUnavailable } from '../../src/database/database-unavailable';
-import type { VendorCallRecord, VendorCallRecorder } from '../vendors/vendor-call';
+import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
+import type { CustomerRefHasher } from './customer-ref';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
+import type { VendorCallRecord, VendorCallRecorder } from './vendor-call-record';
 
 /** Who an audit row belongs to: the checkout and the exact activity attempt that wrote it. */
 export interface AuditScope {

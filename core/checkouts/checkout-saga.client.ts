@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
 import {
-  Client,
+  type Client,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -10,9 +9,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
-import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { ProblemException } from '../common/problem';
+import { answerByDeadline } from './answer-by-deadline';
+import { SagaRefusal } from './saga-refusal';
 import { FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
@@ -37,22 +35,29 @@ export function outcomeOf(view: CheckoutView, pending = false): PhaseOutcome {
 
 type Phase = 'commit' | 'complete' | 'cancel';
 
+/** Where the client starts sagas and how long a caller waits for a phase's answer. */
+export interface CheckoutSagaClientOptions {
+  taskQueue: string;
+  /** After this the phase answers with the view so far, `pending` (the API's 202). */
+  answerTimeoutMs: number;
+}
+
 /**
- * The API's only door to Temporal: starts sagas with Update-with-Start, drives them with Updates
- * (update ids name the phase and its arguments, so a POS retry of a phase gets the first answer), and turns
- * Temporal's failures into outcomes or problem+json.
+ * The one door to checkout sagas, for the API and the batch activity alike: starts them with
+ * Update-with-Start, drives them with Updates (update ids name the phase and its arguments, so a POS
+ * retry of a phase gets the first answer), and turns Temporal's failures into outcomes or typed
+ * refusals (SagaRefusal). No framework: the API wraps it in a Nest provider, the worker builds one
+ * from its own client.
  */
-@Injectable()
-export class CheckoutSagaGateway {
+export class CheckoutSagaClient {
   constructor(
-    @Inject(Client) private readonly temporal: Client,
-    // Only what it uses, so the batch activity can build one from its own worker's client and task queue.
-    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'TEMPORAL_TASK_QUEUE' | 'CHECKOUT_ANSWER_TIMEOUT_MS'>,
+    private readonly temporal: Client,
+    private readonly options: CheckoutSagaClientOptions,
   ) {}
 
-  /** When the API stops waiting and answers 202: one deadline for all phases of a request. */
+  /** When the caller stops waiting and answers 202: one deadline for all phases of a request. */
   answerDeadline(): number {
-    return Date.now() + this.config.CHECKOUT_ANSWER_TIMEOUT_MS;
+    return Date.now() + this.options.answerTimeoutMs;
   }
 
   /**
@@ -68,7 +73,7 @@ export class CheckoutSagaGateway {
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
     const start = new WithStartWorkflowOperation(checkoutWorkflow, {
       workflowId: input.checkoutId,
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+      taskQueue: this.options.taskQueue,
       args: [input],
       // A running saga with this id is the same checkout: attach to it. A closed one never runs again.
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -138,16 +143,8 @@ export class CheckoutSagaGateway {
 
   /** The phase's answer, or at the deadline (a vendor retried after payment, say) the view so far: 202. */
   private async answerBy(handle: WorkflowHandle<typeof checkoutWorkflow>, result: Promise<CheckoutView>, deadline: number): Promise<PhaseOutcome> {
-    let timer: NodeJS.Timeout | undefined;
-    const view = await Promise.race([
-      result,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (view) return outcomeOf(view);
-    result.catch(() => undefined); // settled later by the saga itself
-    return outcomeOf(await handle.query(checkoutView), true);
+    const view = await answerByDeadline(result, deadline);
+    return view ? outcomeOf(view) : outcomeOf(await handle.query(checkoutView), true);
   }
 
   async view(checkoutId: string): Promise<CheckoutView | undefined> {
@@ -168,36 +165,19 @@ export class CheckoutSagaGateway {
     }
   }
 
-  /** Refusals are answers; a wrong-state call is a 409; a closed saga answers with its final view. */
+  /** Refusals are answers; a wrong-state call is a SagaRefusal; a closed saga answers with its final view. */
   private async outcomeOfFailure(handle: WorkflowHandle<typeof checkoutWorkflow>, err: unknown, phase: string): Promise<PhaseOutcome> {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
-      if (cause.type === FailureTypes.checkoutRejected || cause.type === 'CheckoutFailed') {
+      if (cause.type === FailureTypes.checkoutRejected || cause.type === FailureTypes.checkoutFailed) {
         // The saga refused or failed and has unwound before answering: its view is final. Queried, not
         // awaited as the result: a saga in compensation_failed stays open for ops (it has no result yet).
         return outcomeOf(await handle.query(checkoutView));
       }
-      if (cause.type === FailureTypes.phaseConflict) {
-        throw new ProblemException({
-          type: '/problems/checkout-phase-conflict',
-          title: `The checkout's ${phase} was already made with other values`,
-          status: 409,
-          detail: cause.message,
-          checkoutId: handle.workflowId,
-        });
-      }
-      if (cause.type === FailureTypes.invalidState) {
-        // "busy" passes once the running step ends (a cancel during a commit): say when to retry.
-        const busy = /busy with another step/.test(cause.message);
-        throw new ProblemException({
-          type: '/problems/invalid-checkout-state',
-          title: `The checkout cannot ${phase} now`,
-          status: 409,
-          detail: busy ? `${cause.message}; retry shortly` : cause.message,
-          checkoutId: handle.workflowId,
-          ...(busy && { retryAfterSeconds: 1 }),
-        });
-      }
+      if (cause.type === FailureTypes.phaseConflict) throw new SagaRefusal('phase-conflict', phase, handle.workflowId, cause.message);
+      // "busy" passes once the running step ends (a cancel during a commit): the caller may retry shortly.
+      if (cause.type === FailureTypes.checkoutBusy) throw new SagaRefusal('busy', phase, handle.workflowId, cause.message);
+      if (cause.type === FailureTypes.invalidState) throw new SagaRefusal('invalid-state', phase, handle.workflowId, cause.message);
     }
     if (err instanceof WorkflowExecutionAlreadyStartedError || isClosedWorkflowError(err)) {
       // The saga has ended. A POS retry of a phase it finished gets that phase's answer again;
@@ -205,17 +185,9 @@ export class CheckoutSagaGateway {
       const view = (await handle.result()) as CheckoutView;
       const outcome = outcomeOf(view);
       if (outcome.rejected || outcome.failed || phaseAnswered(view, phase)) return outcome;
-      throw new ProblemException({
-        type: '/problems/invalid-checkout-state',
-        title: `The checkout cannot ${phase} now`,
-        status: 409,
-        detail: `the checkout is ${view.state}`,
-        checkoutId: handle.workflowId,
-      });
+      throw new SagaRefusal('invalid-state', phase, handle.workflowId, `the checkout is ${view.state}`);
     }
-    if (err instanceof WorkflowNotFoundError) {
-      throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${handle.workflowId} does not exist` });
-    }
+    if (err instanceof WorkflowNotFoundError) throw new SagaRefusal('not-found', phase, handle.workflowId, `checkout ${handle.workflowId} does not exist`);
     throw err;
   }
 }

@@ -1,0 +1,30 @@
+import type { DataSource } from 'typeorm';
+import { AuditWriter } from '../core/audit/audit-writer';
+import type { CustomerRefHasher } from '../core/audit/customer-ref';
+import { createCouponActivities } from './checkout-coupons.activities';
+import { createLoyaltyActivities } from './checkout-loyalty.activities';
+import { createPointsActivities } from './checkout-points.activities';
+import { createSaleActivities } from './checkout-sale.activities';
+import { createTransitionActivities } from './checkout-transition.activities';
+import type { VendorRegistry } from './vendors/vendor-registry';
+
+export interface ActivityDeps {
+  dataSource: DataSource;
+  vendors: VendorRegistry;
+  /** Keyed hashes of customer identifiers for audit rows (AUDIT_HMAC_KEY). */
+  customers: CustomerRefHasher;
+}
+
+/**
+ * The checkout saga's activities: what its workflow proxies (as a type, from this leaf file, never
+ * from the activities barrel) and its tests mock.
+ */
+export function createCheckoutActivities({ dataSource, vendors, customers }: ActivityDeps, audit = new AuditWriter(dataSource, customers)) {
+  return {
+    ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit }),
+    ...createPointsActivities({ points: vendors.points, audit }),
+    ...createCouponActivities({ coupons: vendors.coupons, audit }),
+    ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit }),
+    ...createTransitionActivities({ dataSource, audit }),
+  };
+}

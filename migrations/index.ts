@@ -1,0 +1,25 @@
+import { CreateAuditAndCheckouts1763769600000 } from './1763769600000-CreateAuditAndCheckouts';
+import { AddCheckoutView1763856000000 } from './1763856000000-AddCheckoutView';
+import { AddCheckoutTransitionSeq1763942400000 } from './1763942400000-AddCheckoutTransitionSeq';
+import { CreateProductSyncs1764028800000 } from './1764028800000-CreateProductSyncs';
+import { CreateCheckoutBatches1764201600000 } from './1764201600000-CreateCheckoutBatches';
+import { CreateApiKeys1764288000000 } from './1764288000000-CreateApiKeys';
+import { AddAuditChainAndSeals1764374400000 } from './1764374400000-AddAuditChainAndSeals';
+import { CreateStoresAndFinanceIndexes1764460800000 } from './1764460800000-CreateStoresAndFinanceIndexes';
+import { AddOpsActionAudit1764547200000 } from './1764547200000-AddOpsActionAudit';
+
+/**
+ * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
+ * against this folder), so the API, the worker and the migration runner see the same schema.
+ */
+export const MIGRATIONS = [
+  CreateAuditAndCheckouts1763769600000,
+  AddCheckoutView1763856000000,
+  AddCheckoutTransitionSeq1763942400000,
+  CreateProductSyncs1764028800000,
+  CreateCheckoutBatches1764201600000,
+  CreateApiKeys1764288000000,
+  AddAuditChainAndSeals1764374400000,
+  CreateStoresAndFinanceIndexes1764460800000,
+  AddOpsActionAudit1764547200000,
+];

@@ -1,0 +1,38 @@
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from '../../activities';
+import { createVendorRegistry, type VendorRegistry } from '../../activities/vendors/vendor-registry';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import type { AppConfig } from '../../core/config/app-config';
+import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
+import { activityObservability } from './activity-observability.interceptor';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  dataSource: DataSource;
+  /** Default: the vendors the config names (the sandbox in development and tests). */
+  vendors?: VendorRegistry;
+  /** Tests pass a prebuilt bundle so each worker does not re-bundle the workflows. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/**
+ * The worker's composition root: every workflow and activity wired to the config's task queue, the
+ * payload codec (the same as every client's: the worker reads and writes encrypted payloads) and the
+ * audit interceptor. The worker process and the test stack both build their worker here.
+ */
+export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    dataConverter: { payloadCodecs: [encryptionCodecFor(config)] },
+    activities: createActivities({
+      dataSource: deps.dataSource,
+      vendors: deps.vendors ?? createVendorRegistry(config),
+      customers: new CustomerRefHasher(config.auditHmacKey),
+    }),
+    interceptors: { activity: [activityObservability] },
+  });
+}
