@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { Checkout } from '../../core/checkouts/checkout.entity';
+import { eventually } from '../support/eventually';
 import { countEffects, journalOf } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
@@ -45,14 +46,10 @@ describe('POST /v1/checkouts/batch', () => {
 
   const workflowCount = async () => Number((await stack.temporal.workflow.count(`TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"`)).count);
 
-  async function pollUntilDone(batchId: string, timeoutMs: number) {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await stack.api().get(`/v1/checkouts/batch/${batchId}`).expect(200);
-      if (res.body.status === 'completed' || Date.now() > until) return res.body;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const batchProgress = async (batchId: string) => (await stack.api().get(`/v1/checkouts/batch/${batchId}`).expect(200)).body;
+  /** The batch's progress once it is completed, or its last progress when `timeoutMs` ran out. */
+  const progressWhenDone = (batchId: string, timeoutMs: number) =>
+    eventually(() => batchProgress(batchId), (progress) => progress.status === 'completed', { timeoutMs, intervalMs: 500 });
 
   it('runs 500 sales to 500 results, and the same upload again starts nothing new', async () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
@@ -65,7 +62,7 @@ describe('POST /v1/checkouts/batch', () => {
     expect(accepted.body).toMatchObject({ batchId: expect.stringMatching(/^b-[0-9a-f]{32}$/), sales: 500, replayed: false });
     expect(accepted.headers.location).toBe(`/v1/checkouts/batch/${accepted.body.batchId}`);
 
-    const progress = await pollUntilDone(accepted.body.batchId, 280_000);
+    const progress = await progressWhenDone(accepted.body.batchId, 280_000);
     const batchMs = Date.now() - started;
     console.log(
       progress.status === 'completed'
@@ -120,7 +117,7 @@ describe('POST /v1/checkouts/batch', () => {
     expect(workflowsBefore).toBe(501); // 500 checkouts and the batch
     expect(countEffects(await journalOf(stack.sandboxUrl, 'demo:'))).toEqual(journal);
     expect(await stack.dataSource.getRepository(AuditEvent).count()).toBe(auditBefore);
-    expect((await pollUntilDone(accepted.body.batchId, 0)).counts).toEqual(progress.counts);
+    expect((await batchProgress(accepted.body.batchId)).counts).toEqual(progress.counts);
   }, 300_000);
 
   it('refuses a batch with an invalid sale whole, naming the field under its sale, and starts nothing', async () => {
@@ -163,7 +160,7 @@ describe('POST /v1/checkouts/batch', () => {
     const other = await stack.api().post('/v1/checkouts/batch').send({ batchReference, sales: [sale(prefix, 1)] }).expect(409);
     expect(other.body).toMatchObject({ type: '/problems/idempotency-conflict', batchId: batchReference });
     await stack.api().get('/v1/checkouts/batch/no-such-batch').expect(404);
-    expect((await pollUntilDone(batchReference, 60_000)).counts).toMatchObject({ total: 1, completed: 1 });
+    expect((await progressWhenDone(batchReference, 60_000)).counts).toMatchObject({ total: 1, completed: 1 });
   });
 
   it('reports a sale whose checkout key already belongs to another sale as rejected, without touching it', async () => {
@@ -175,8 +172,8 @@ describe('POST /v1/checkouts/batch', () => {
     // The same sale as the single POST is a replay (completed), a different one with its key is refused.
     const same = await stack.api().post('/v1/checkouts/batch').send({ sales: [sale(prefix, 0), sale(prefix, 1)] }).expect(202);
     const conflict = await stack.api().post('/v1/checkouts/batch').send({ sales: [changed] }).expect(202);
-    expect((await pollUntilDone(same.body.batchId, 60_000)).counts).toMatchObject({ completed: 2, rejected: 0 });
-    const refused = await pollUntilDone(conflict.body.batchId, 60_000);
+    expect((await progressWhenDone(same.body.batchId, 60_000)).counts).toMatchObject({ completed: 2, rejected: 0 });
+    const refused = await progressWhenDone(conflict.body.batchId, 60_000);
     expect(refused.results[0]).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('already identify another checkout') });
     expect(countEffects(await journalOf(stack.sandboxUrl, `demo:S1:T1:${prefix}-0`))).toEqual(effectsBefore);
   });

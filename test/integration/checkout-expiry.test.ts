@@ -1,4 +1,5 @@
 import { referenceCheckoutBody } from '../support/checkout-requests';
+import { checkoutViewIn } from '../support/checkout-view';
 import { checkoutEffects } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
@@ -13,19 +14,10 @@ describe('checkout hold expiry', () => {
     await stack?.stop();
   });
 
-  const waitForState = async (id: string, state: string) => {
-    for (let i = 0; i < 60; i += 1) {
-      const res = await stack.api().get(`/v1/checkouts/${id}`).expect(200);
-      if (res.body.state === state) return res.body;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`checkout ${id} never reached ${state}`);
-  };
-
   it('expires a reserved checkout nobody commits and unlocks its coupon', async () => {
     const posReference = uniquePosReference('EXP');
     const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
-    const view = await waitForState(reserved.body.checkoutId, 'expired');
+    const view = await checkoutViewIn(stack, reserved.body.checkoutId, 'expired', { intervalMs: 250 });
 
     expect(view.failureReason).toContain('no call from the POS');
     expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
@@ -39,7 +31,7 @@ describe('checkout hold expiry', () => {
     const posReference = uniquePosReference('EXP');
     const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
     await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
-    await waitForState(reserved.body.checkoutId, 'expired');
+    await checkoutViewIn(stack, reserved.body.checkoutId, 'expired', { intervalMs: 250 });
 
     expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
       'coupontools:coupon.lock': 1,

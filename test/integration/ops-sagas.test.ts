@@ -6,6 +6,7 @@ import { parseApiKey } from '../../core/access/api-key-format';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { referenceCheckoutBody } from '../support/checkout-requests';
+import { checkoutViewIn } from '../support/checkout-view';
 import { freePort } from '../../src/dev-stack/free-port';
 import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault } from '../support/journal';
@@ -185,7 +186,7 @@ describe('ops over a checkout saga in compensation_failed', () => {
     const stuck = await eventually(
       () => ops().get(`/v1/ops/sagas/${encodeURIComponent(id)}`),
       (r) => (r.body.steps ?? []).some((s: { activity: string; attempts: number }) => s.activity === 'sendPostTender' && s.attempts >= 5),
-      30_000,
+      { timeoutMs: 30_000 },
     );
     const step = stuck.body.steps.find((s: { activity: string }) => s.activity === 'sendPostTender');
     expect(step).toMatchObject({ status: 'scheduled', lastFailure: expect.stringContaining('HTTP 503'), nextAttemptAt: expect.any(String) });
@@ -194,8 +195,7 @@ describe('ops over a checkout saga in compensation_failed', () => {
     const retried = await ops().post(`/v1/ops/sagas/${encodeURIComponent(id)}/retry`).expect(200);
 
     expect(retried.body).toMatchObject({ action: 'reset_activity', state: 'committed', activities: [expect.stringMatching(/^sendPostTender#/)] });
-    const completed = await eventually(() => api().get(`/v1/checkouts/${id}`), (r) => r.body.state === 'completed', 20_000);
-    expect(completed.body.state).toBe('completed');
+    await checkoutViewIn(stack, id, 'completed', { timeoutMs: 20_000 });
     // Done before the server's own next attempt was due: the reset, not the backoff, ran it.
     expect(Date.now()).toBeLessThan(new Date(step.nextAttemptAt as string).getTime());
     expect((await checkoutEffects(stack.sandboxUrl, stuckReference))['cmc:posttender.transaction']).toBe(1);

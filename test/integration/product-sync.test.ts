@@ -4,6 +4,7 @@ import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { ensureProductSyncSchedule, productSyncScheduleId } from '../../src/products/product-sync.schedule';
 import { ProductSyncItem } from '../../core/products/product-sync-item.entity';
 import { ProductSync } from '../../core/products/product-sync.entity';
+import { eventually } from '../support/eventually';
 import { countEffects, injectFault, journalOf } from '../support/journal';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -26,14 +27,16 @@ describe('product synchronisation', () => {
 
   const api = () => stack.api(stack.keys.admin);
 
-  async function settled(syncId: string, timeoutMs = 45_000): Promise<request.Response> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await api().get(`/v1/products/sync/${syncId}`).expect(200);
-      if (res.body.status !== 'running') return res;
-      if (Date.now() > deadline) throw new Error(`sync ${syncId} still running: ${JSON.stringify(res.body.progress)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+  /** The sync's view once it is no longer running. */
+  async function settled(syncId: string): Promise<request.Response> {
+    const res = await eventually(
+      () => api().get(`/v1/products/sync/${syncId}`).expect(200),
+      (r) => r.body.status !== 'running',
+      { timeoutMs: 45_000, intervalMs: 250 },
+    );
+    // On a timeout the failure shows the progress the sync had reached.
+    expect(res.body).toMatchObject({ syncId, status: expect.not.stringMatching(/^running$/) });
+    return res;
   }
 
   it('sends 2,500 products in three calls, reports the unknown family unprocessed, and a lost reply duplicates nothing', async () => {
@@ -102,8 +105,13 @@ describe('product synchronisation', () => {
       await settled(latest.body.syncId as string);
       await handle.trigger();
 
-      const nightly = await waitFor(() => stack.dataSource.getRepository(ProductSync).findOneBy({ source: 'nightly', copiedFrom: latest.body.syncId as string }));
-      const done = await settled(nightly.id);
+      const nightly = await eventually(
+        () => stack.dataSource.getRepository(ProductSync).findOneBy({ source: 'nightly', copiedFrom: latest.body.syncId as string }),
+        (found) => found !== null,
+        { timeoutMs: 20_000, intervalMs: 250 },
+      );
+      expect(nightly).toMatchObject({ source: 'nightly' });
+      const done = await settled(nightly!.id);
       expect(done.body).toMatchObject({
         source: 'nightly',
         status: 'completed_with_errors',
@@ -120,14 +128,4 @@ function countBy<T>(items: T[], key: (item: T) => string): Record<string, number
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
-}
-
-async function waitFor<T>(find: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('not found in time');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

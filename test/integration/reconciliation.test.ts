@@ -6,6 +6,7 @@ import type { ReconciliationReport, TillFigures } from '../../src/reports/reconc
 import { checkoutReference } from '../../workflows/checkout.contract';
 import { mapBounded } from '../support/bounded';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { checkoutViewIn } from '../support/checkout-view';
 import { readCsvTable } from '../support/csv-table';
 import { injectFault, type JournalEntry } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -116,15 +117,6 @@ describe('GET /v1/reports/reconciliation', () => {
     sale.state = completed.body.state;
   }
 
-  async function waitForState(sale: Sale, state: string) {
-    for (let t = 0; t < 120; t++) {
-      const res = await api().get(`/v1/checkouts/${sale.checkoutId}`).expect(200);
-      if (res.body.state === state) return (sale.state = state);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error(`${sale.checkoutId} never reached ${state}`);
-  }
-
   async function storeDate(): Promise<string> {
     const [row] = await stack.dataSource.query(`SELECT to_char(now() AT TIME ZONE $1, 'YYYY-MM-DD') AS d`, [ZONE]);
     return row.d;
@@ -141,7 +133,7 @@ describe('GET /v1/reports/reconciliation', () => {
     // 2. The day's bulk, 8 checkouts at a time.
     const bulk = Array.from({ length: 204 }, (_, i) => newSale(mix[i % mix.length] as Kind, i));
     await mapBounded(bulk, 8, (sale, i) => drive(sale, i + 1));
-    await waitForState(expired, 'expired');
+    expired.state = (await checkoutViewIn(stack, expired.checkoutId, 'expired', { timeoutMs: 60_000, intervalMs: 500 })).state;
 
     // 3. Injected vendor failures, one at a time (faults are per route): compensated, compensation failed, refused after payment.
     for (let n = 0; n < 3; n++) {

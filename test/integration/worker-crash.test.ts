@@ -36,7 +36,7 @@ describe('a worker killed mid-checkout', () => {
     const answers = Promise.all(bodies.map((body) => stack.api().post('/v1/checkouts').timeout(170_000).send(body)));
 
     // Kill once the first effects have landed (not after a fixed sleep: a busy machine starts slower).
-    const before = await eventually(() => journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL'), (effects) => effects.length > 0, 60_000);
+    const before = await eventually(() => journalOf(stack.sandboxUrl, 'demo:S1:T1:KILL'), (effects) => effects.length > 0, { timeoutMs: 60_000 });
     workers[0].kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000));
     workers.push(await startWorkerProcess(stack.config, 'worker-crash-2.log'));

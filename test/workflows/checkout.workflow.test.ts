@@ -4,6 +4,7 @@ import { vendorRejection, vendorUnavailable } from '../../activities/vendors/ven
 import { SearchAttributes, type CheckoutQuote, type CheckoutTransition, type CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import { eventually } from '../support/eventually';
 import { testTemporalAddress } from '../support/test-env';
 import { quietTemporalRuntime } from '../support/test-stack';
 import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
@@ -275,7 +276,8 @@ describe(checkoutWorkflow.name, () => {
     const view = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
       await start();
       const commit = handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 300));
+      // Cancel while the purchase is in flight (it takes 1 s), however slowly the commit got there.
+      await eventually(async () => calls, (c) => c.includes('submitLoyaltyPurchase'), { intervalMs: 50 });
       await handle.cancel();
       await commit;
       return (await handle.result()) as CheckoutView;
