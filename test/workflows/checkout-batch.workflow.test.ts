@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { createCheckoutBatchActivities } from '../../activities/checkout-batch.activities';
 import { BATCH_CHUNK_SIZE, BATCH_PARALLEL_CHUNKS, type CheckoutBatchChunk } from '../../workflows/checkout-batch.contract';
 import { checkoutBatchWorkflow } from '../../workflows/checkout-batch.workflow';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
+import { workflowTestEnvForFile } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createCheckoutBatchActivities>;
 
 /** The batch workflow's decisions with its chunk activity mocked, on the suite's real dev server. */
 describe(checkoutBatchWorkflow.name, () => {
-  let env: TestWorkflowEnvironment;
+  const wf = workflowTestEnvForFile();
 
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
-
-  async function run(activities: Activities, saleCount: number) {
-    const taskQueue = `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
-    return worker.runUntil(
-      env.client.workflow.execute(checkoutBatchWorkflow, { workflowId: `batch:m:${randomUUID()}`, taskQueue, args: [{ merchant: 'm', batchId: 'b1', saleCount }] }),
+  const run = (activities: Activities, saleCount: number) =>
+    wf.withWorker(activities, (taskQueue) =>
+      wf.client.workflow.execute(checkoutBatchWorkflow, { workflowId: `batch:m:${randomUUID()}`, taskQueue, args: [{ merchant: 'm', batchId: 'b1', saleCount }] }),
     );
-  }
 
   it(`drives 500 sales as chunks of ${BATCH_CHUNK_SIZE}, at most ${BATCH_PARALLEL_CHUNKS} at once, each position exactly once`, async () => {
     const chunks: CheckoutBatchChunk[] = [];

@@ -1,33 +1,21 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { type ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { vendorRejection } from '../../activities/vendors/vendor-errors';
-import { FailureTypes, type CheckoutInput, type CheckoutTransition, type CheckoutView } from '../../workflows/checkout.contract';
+import { FailureTypes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
 import { runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
 import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
+import { activityCallsPerTest } from './activity-calls';
+import { workflowTestEnvForFile } from './workflow-test-env';
 
 /** The one-shot Update: the workflow itself runs reserve, commit and complete, once per checkout. */
 describe(`${checkoutWorkflow.name} one-shot`, () => {
-  let env: TestWorkflowEnvironment;
-  let calls: string[];
-  let transitions: CheckoutTransition[];
-
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
-  beforeEach(() => {
-    calls = [];
-    transitions = [];
-  });
+  const wf = workflowTestEnvForFile();
+  const { calls, transitions } = activityCallsPerTest();
 
   /** Update-with-Start of the one-shot, as the API sends it: the request's hash in the memo and in the update. */
   const oneShot = (input: CheckoutInput, taskQueue: string, requestHash: string, memoHash = requestHash) =>
-    env.client.workflow.executeUpdateWithStart(runOneShotCheckout, {
+    wf.client.workflow.executeUpdateWithStart(runOneShotCheckout, {
       updateId: 'one-shot',
       args: [{ requestHash }],
       startWorkflowOperation: new WithStartWorkflowOperation(checkoutWorkflow, {
@@ -41,7 +29,7 @@ describe(`${checkoutWorkflow.name} one-shot`, () => {
 
   it('runs all three phases in one Update and answers the receipt; the same Update again answers the same', async () => {
     const input = checkoutInput();
-    const [first, again] = await withSaga(env, happyActivities(calls, transitions), input, async (_start, handle, taskQueue) => {
+    const [first, again] = await withSaga(wf, happyActivities(calls, transitions), input, async (_start, handle, taskQueue) => {
       const first = await oneShot(input, taskQueue, 'h1');
       const again = await oneShot(input, taskQueue, 'h1');
       await handle.result();
@@ -57,7 +45,7 @@ describe(`${checkoutWorkflow.name} one-shot`, () => {
 
   it('refuses another request reusing the checkout key before any step runs', async () => {
     const input = checkoutInput();
-    const err = await withSaga(env, happyActivities(calls, transitions), input, async (_start, handle, taskQueue) => {
+    const err = await withSaga(wf, happyActivities(calls, transitions), input, async (_start, handle, taskQueue) => {
       const failed = await oneShot(input, taskQueue, 'other-request', 'first-request').catch((e: unknown) => e);
       await handle.terminate('test over');
       return failed;
@@ -75,7 +63,7 @@ describe(`${checkoutWorkflow.name} one-shot`, () => {
         throw vendorRejection({ vendor: 'crmcom', code: 'NOT_FOUND', reason: 'unknown customer' });
       },
     };
-    const err = await withSaga(env, activities, input, async (_start, handle, taskQueue) => {
+    const err = await withSaga(wf, activities, input, async (_start, handle, taskQueue) => {
       const failed = await oneShot(input, taskQueue, 'h1').catch((e: unknown) => e);
       await handle.result();
       return failed;

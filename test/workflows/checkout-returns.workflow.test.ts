@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { createReturnActivities } from '../../activities/checkout-return.activities';
 import type { createTransitionActivities } from '../../activities/checkout-transition.activities';
-import type { CheckoutRef, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
+import type { CheckoutTransition } from '../../workflows/checkout.contract';
 import {
   ReturnFailureTypes,
   returnCheckout,
@@ -14,8 +11,9 @@ import {
   type ReturnRequest,
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
+import { activityCallsPerTest } from './activity-calls';
+import { completedCheckout } from './completed-checkout';
+import { workflowTestEnvForFile, type RunningWorker } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createReturnActivities> & ReturnType<typeof createTransitionActivities>;
 
@@ -44,23 +42,14 @@ function mockActivities(calls: string[], transitions: CheckoutTransition[]): Act
 }
 
 function completedInput(): CheckoutReturnsInput {
-  const posReference = randomUUID();
-  const ref: CheckoutRef = { checkoutId: `checkout:m:S1:T1:${posReference}`, merchant: 'm', store: 'S1', till: 'T1', posReference, currency: 'EUR' };
-  const view: CheckoutView = {
-    checkoutId: ref.checkoutId,
-    state: 'completed',
-    compensations: [],
-    receipt: {
+  return {
+    ...completedCheckout({
       currency: 'EUR', totalMinor: 7000, amountDueMinor: 5900, paidMinor: 5900, awardedMinor: 70, spentMinor: 500,
       pointsRedeemed: 100, pointsValueMinor: 100,
       coupons: [{ provider: 'coupontools', code: 'CT1', valueMinor: 500 }],
       references: { crmcomPurchaseNumber: 'P1', capillaryTransactionId: 'TX1', pointsRedemptionId: 'R1', cmcTransactionId: 'CMC1' },
       exceptions: [],
-    },
-  };
-  return {
-    ref,
-    view,
+    }),
     original: {
       performedOn: '2026-11-21T10:00:00Z',
       lines: [
@@ -75,35 +64,20 @@ function completedInput(): CheckoutReturnsInput {
 
 /** The returns workflow's decisions with its activities mocked, on the suite's real dev server. */
 describe(checkoutReturnsWorkflow.name, () => {
-  let env: TestWorkflowEnvironment;
-  let calls: string[];
-  let transitions: CheckoutTransition[];
-  let worker: Worker;
-  let taskQueue: string;
-  let running: Promise<void>;
+  const wf = workflowTestEnvForFile();
+  const { calls, transitions } = activityCallsPerTest();
+  let worker: RunningWorker;
 
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
   beforeEach(async () => {
-    calls = [];
-    transitions = [];
-    taskQueue = `wf-test-${randomUUID()}`;
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: mockActivities(calls, transitions) });
-    running = worker.run();
+    worker = await wf.startWorker(mockActivities(calls, transitions));
   });
-  afterEach(async () => {
-    worker.shutdown();
-    await running;
-  });
+  afterEach(() => worker.stop());
 
   const send = (input: CheckoutReturnsInput, req: Omit<ReturnRequest, 'requestHash'> & { requestHash?: string }) => {
     const full: ReturnRequest = { requestHash: `h-${req.returnReference}`, ...req };
-    return env.client.workflow.executeUpdateWithStart(returnCheckout, {
+    return wf.client.workflow.executeUpdateWithStart(returnCheckout, {
       startWorkflowOperation: new WithStartWorkflowOperation(checkoutReturnsWorkflow, {
-        workflowId: returnsWorkflowId(input.ref.checkoutId), taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId: returnsWorkflowId(input.ref.checkoutId), taskQueue: worker.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
       }),
       updateId: returnUpdateId(full.returnReference, full.requestHash),
       args: [full],

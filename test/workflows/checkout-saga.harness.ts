@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { createCheckoutActivities } from '../../activities/checkout.activities';
 import type { CheckoutInput, CheckoutTransition } from '../../workflows/checkout.contract';
 import { reserveCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import type { WorkflowTestEnv } from './workflow-test-env';
 
 export type Activities = ReturnType<typeof createCheckoutActivities>;
 
@@ -101,38 +100,29 @@ export function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutI
  */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 
-/** Starts a worker with the given activities and runs `scenario` against one checkout. */
+/** Runs `scenario` against one checkout while a worker with the given activities polls its task queue. */
 export async function withSaga<T>(
-  env: TestWorkflowEnvironment,
+  wf: WorkflowTestEnv,
   activities: Activities,
   input: CheckoutInput,
-  scenario: (
-    start: () => Promise<unknown>,
-    handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>,
-    taskQueue: string,
-  ) => Promise<T>,
+  scenario: (start: () => Promise<unknown>, handle: WorkflowHandle, taskQueue: string) => Promise<T>,
   recordAs?: string,
 ): Promise<T> {
-  const taskQueue = `wf-test-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities,
+  const result = await wf.withWorker(activities, (taskQueue) => {
+    const start = () =>
+      wf.client.workflow.executeUpdateWithStart(reserveCheckout, {
+        updateId: 'reserve',
+        startWorkflowOperation: new WithStartWorkflowOperation(checkoutWorkflow, {
+          workflowId: input.checkoutId,
+          taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+    return scenario(start, wf.client.workflow.getHandle(input.checkoutId), taskQueue);
   });
-  const start = () =>
-    env.client.workflow.executeUpdateWithStart(reserveCheckout, {
-      updateId: 'reserve',
-      startWorkflowOperation: new WithStartWorkflowOperation(checkoutWorkflow, {
-        workflowId: input.checkoutId,
-        taskQueue,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
-    });
-  const result = await worker.runUntil(scenario(start, env.client.workflow.getHandle(input.checkoutId), taskQueue));
   if (process.env.RECORD_HISTORIES && recordAs) {
-    const history = await env.client.workflow.getHandle(input.checkoutId).fetchHistory();
+    const history = await wf.client.workflow.getHandle(input.checkoutId).fetchHistory();
     mkdirSync(HISTORIES_DIR, { recursive: true });
     // Protobuf binary: protobufjs's JSON codec fails inside Jest's module registry ("type must be a Type").
     writeFileSync(path.join(HISTORIES_DIR, `${recordAs}.history.pb`), temporal.api.history.v1.History.encode(history).finish());

@@ -1,29 +1,17 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import { SearchAttributes, type CheckoutQuote, type CheckoutTransition, type CheckoutView } from '../../workflows/checkout.contract';
+import { SearchAttributes, type CheckoutQuote, type CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { eventually } from '../support/eventually';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
 import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
+import { activityCallsPerTest } from './activity-calls';
+import { workflowTestEnvForFile } from './workflow-test-env';
 
 /** The saga's decisions with every activity mocked, on the suite's real dev server. */
 describe(checkoutWorkflow.name, () => {
-  let env: TestWorkflowEnvironment;
-  let calls: string[];
-  let transitions: CheckoutTransition[];
-
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
-  beforeEach(() => {
-    calls = [];
-    transitions = [];
-  });
+  const wf = workflowTestEnvForFile();
+  const { calls, transitions } = activityCallsPerTest();
 
   const refused = (code: string, reason = 'refused') => async () => {
     throw vendorRejection({ vendor: 'v', code, reason });
@@ -31,7 +19,7 @@ describe(checkoutWorkflow.name, () => {
 
   it('reserves, commits and completes with the vendors\' figures on the receipt, validating Coupontools last', async () => {
     const input = checkoutInput();
-    const { quote, commitment, receipt } = await withSaga(env, happyActivities(calls, transitions), input, async (start, handle) => {
+    const { quote, commitment, receipt } = await withSaga(wf, happyActivities(calls, transitions), input, async (start, handle) => {
       const quote = ((await start()) as CheckoutView).quote;
       const commitment = (await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' })).commitment;
       const receipt = (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
@@ -71,7 +59,7 @@ describe(checkoutWorkflow.name, () => {
     const activities = happyActivities(calls, transitions);
     activities.lookUpCoupon = async (_r, _p, code) => ({ code, redeemable: false, refusal: { code: '514', reason: 'This coupon was already used' } });
     activities.checkPoints = async () => ({ redeemable: false, points: 100, valueMinor: 0, refusal: { code: '803', reason: 'Not enough points' } });
-    const quote = (await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'USED' }] }), async (start, handle) => {
+    const quote = (await withSaga(wf, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'USED' }] }), async (start, handle) => {
       const view = (await start()) as CheckoutView;
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return view.quote;
@@ -87,7 +75,7 @@ describe(checkoutWorkflow.name, () => {
   it('refuses the checkout when CRM.COM does not know the customer, and releases the coupons it held', async () => {
     const activities = happyActivities(calls, transitions);
     activities.identifyCustomer = refused('NotFoundAPIValueException', 'Rewards participant not found');
-    const { error, view } = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
+    const { error, view } = await withSaga(wf, activities, checkoutInput(), async (start, handle) => {
       const error = await start().catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
     }, 'customer-rejected');
@@ -100,7 +88,7 @@ describe(checkoutWorkflow.name, () => {
   });
 
   it('cancels after commit by undoing everything in reverse order, each once', async () => {
-    const view = await withSaga(env, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+    const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
@@ -124,7 +112,7 @@ describe(checkoutWorkflow.name, () => {
       calls.push('submitLoyaltyPurchase');
       throw vendorUnavailable('crmcom', 'no answer within 5000 ms');
     };
-    const { error, view } = await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    const { error, view } = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
       await start();
       const error = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
@@ -140,7 +128,7 @@ describe(checkoutWorkflow.name, () => {
   it('ends compensation_failed with the reason when an undo keeps failing, and stays open until ops close it', async () => {
     const activities = happyActivities(calls, transitions);
     activities.releaseCoupon = refused('CT_DOWN', 'unlock refused');
-    const { view, failingStep, result } = await withSaga(env, activities, checkoutInput({ points: undefined, customer: undefined, spend: undefined }), async (start, handle) => {
+    const { view, failingStep, result } = await withSaga(wf, activities, checkoutInput({ points: undefined, customer: undefined, spend: undefined }), async (start, handle) => {
       await start();
       const view = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       const described = await handle.describe();
@@ -166,7 +154,7 @@ describe(checkoutWorkflow.name, () => {
       if (refusing && provider === 'coupontools') throw vendorRejection({ vendor: 'coupontools', code: 'CT_DOWN', reason: 'unlock refused' });
     };
     const input = checkoutInput({ points: undefined, spend: undefined });
-    const { failed, retried, refusedWhileFailed, failingStepAfter, result } = await withSaga(env, activities, input, async (start, handle) => {
+    const { failed, retried, refusedWhileFailed, failingStepAfter, result } = await withSaga(wf, activities, input, async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       const failed = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
@@ -198,7 +186,7 @@ describe(checkoutWorkflow.name, () => {
   });
 
   it('expires a reservation nobody commits within the hold time and releases its holds', async () => {
-    const view = await withSaga(env, happyActivities(calls, transitions), checkoutInput({ holdTimeoutMs: 1500, points: undefined }), async (start, handle) => {
+    const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput({ holdTimeoutMs: 1500, points: undefined }), async (start, handle) => {
       await start();
       return (await handle.result()) as CheckoutView;
     }, 'expired');
@@ -210,7 +198,7 @@ describe(checkoutWorkflow.name, () => {
   it('completes a paid sale even when a vendor refuses after payment, recording it as an exception', async () => {
     const activities = happyActivities(calls, transitions);
     activities.redeemCoupon = refused('514', 'already validated elsewhere');
-    const receipt = await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
+    const receipt = await withSaga(wf, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       return (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
@@ -220,7 +208,7 @@ describe(checkoutWorkflow.name, () => {
   });
 
   it('refuses a complete before commit, answers a repeated commit from its first run, and refuses all after cancel', async () => {
-    await withSaga(env, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+    await withSaga(wf, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
       await start();
       await expect(handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'early' })).rejects.toMatchObject({
         cause: expect.objectContaining({ type: 'InvalidCheckoutState' }),
@@ -244,7 +232,7 @@ describe(checkoutWorkflow.name, () => {
       calls.push('redeemPoints:done');
       return { redemptionId: 'R9', points: 100, valueMinor: 100 };
     };
-    const view = await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    const view = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
       return (await handle.result()) as CheckoutView;
@@ -257,7 +245,7 @@ describe(checkoutWorkflow.name, () => {
   it('keeps the undo of a step refused on a retried attempt: the effect of the first attempt is looked up', async () => {
     const activities = happyActivities(calls, transitions);
     activities.redeemPoints = refused('803', 'Not enough points');
-    await withSaga(env, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
@@ -273,7 +261,7 @@ describe(checkoutWorkflow.name, () => {
       await new Promise((r) => setTimeout(r, 1000));
       return { purchaseNumber: '111', awardedMinor: 10, automaticSpendMinor: 0 };
     };
-    const view = await withSaga(env, activities, checkoutInput(), async (start, handle) => {
+    const view = await withSaga(wf, activities, checkoutInput(), async (start, handle) => {
       await start();
       const commit = handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
       // Cancel while the purchase is in flight (it takes 1 s), however slowly the commit got there.
@@ -292,7 +280,7 @@ describe(checkoutWorkflow.name, () => {
   it('unlocks a Coupontools coupon whose validation was refused after payment', async () => {
     const activities = happyActivities(calls, transitions);
     activities.redeemCoupon = refused('514', 'already validated elsewhere');
-    await withSaga(env, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
+    await withSaga(wf, activities, checkoutInput({ coupons: [{ provider: 'coupontools', code: 'CT1' }] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });

@@ -5,6 +5,7 @@ import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { Patches } from '../../workflows/workflow-patches';
 import { HISTORIES_DIR } from './checkout-saga.harness';
+import { WORKFLOWS_PATH } from './workflow-test-env';
 
 /** Histories recorded before the CheckoutFailingStep upsert and the ops retry wait existed (frozen copies). */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
@@ -34,7 +35,7 @@ async function replayErrors(options: ReplayWorkerOptions, dir: string): Promise<
  * made without patched(). No flag in the workflow itself, so production code has no test switch.
  */
 describe('patched(search-attribute-failing-step)', () => {
-  const workflowsPath = require.resolve('../../workflows');
+  const workflowsPath = WORKFLOWS_PATH;
 
   it('lets the compensation histories recorded before the change replay with the new code', async () => {
     const errors = await replayErrors({ workflowsPath }, BEFORE_PATCHES_DIR);

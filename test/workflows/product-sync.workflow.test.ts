@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { createProductSyncActivities } from '../../activities/product-sync.activities';
 import { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../activities/vendors/capabilities';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
 import { productSyncProgress, type ProductSyncInput, type ProductSyncStatus } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
+import { workflowTestEnvForFile } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createProductSyncActivities>;
 
@@ -42,27 +39,19 @@ function catalogue(count: number): CatalogueProduct[] {
 
 /** The product sync's decisions with its activities mocked, on the suite's real dev server. */
 describe(productSyncWorkflow.name, () => {
-  let env: TestWorkflowEnvironment;
+  const wf = workflowTestEnvForFile();
   let store: Store;
 
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
   beforeEach(() => {
     store = { products: catalogue(2500), sent: [], finished: [] };
   });
 
-  async function run(activities: Activities, input: ProductSyncInput) {
-    const taskQueue = `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(productSyncWorkflow, { workflowId: `product-sync:m:${randomUUID()}`, taskQueue, args: [input] });
+  const run = (activities: Activities, input: ProductSyncInput) =>
+    wf.withWorker(activities, async (taskQueue) => {
+      const handle = await wf.client.workflow.start(productSyncWorkflow, { workflowId: `product-sync:m:${randomUUID()}`, taskQueue, args: [input] });
       const result = await handle.result();
       return { result, queried: await handle.query(productSyncProgress) };
     });
-  }
 
   const request = (): ProductSyncInput => ({ kind: 'request', merchant: 'm', syncId: randomUUID(), batchCount: Math.ceil(store.products.length / CATALOGUE_BATCH_LIMIT) });
 

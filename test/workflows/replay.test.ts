@@ -3,6 +3,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from './checkout-saga.harness';
+import { WORKFLOWS_PATH } from './workflow-test-env';
 
 /**
  * Every recorded saga path (test/histories, recorded by the workflow tests with RECORD_HISTORIES=1)
@@ -39,7 +40,7 @@ describe('recorded checkout histories', () => {
       workflowId: file.replace(/\.history\.pb$/, ''),
       history: temporal.api.history.v1.History.decode(readFileSync(path.join(HISTORIES_DIR, file))),
     }));
-    const results = Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories);
+    const results = Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories);
     const failures: string[] = [];
     for await (const result of results) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { createTransitionActivities } from '../../activities/checkout-transition.activities';
 import type { createVoidActivities } from '../../activities/checkout-void.activities';
 import { vendorRejection } from '../../activities/vendors/vendor-errors';
-import type { CheckoutRef, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
+import type { CheckoutTransition } from '../../workflows/checkout.contract';
 import { VOID_TRANSITION_SEQ, voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
-import { testTemporalAddress } from '../support/test-env';
-import { quietTemporalRuntime } from '../support/test-stack';
+import { activityCallsPerTest } from './activity-calls';
+import { completedCheckout } from './completed-checkout';
+import { workflowTestEnvForFile } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
 
@@ -41,13 +39,8 @@ function mockActivities(calls: string[], transitions: CheckoutTransition[], over
 }
 
 function completedInput(): VoidCheckoutInput {
-  const posReference = randomUUID();
-  const ref: CheckoutRef = { checkoutId: `checkout:m:S1:T1:${posReference}`, merchant: 'm', store: 'S1', till: 'T1', posReference, currency: 'EUR' };
-  const view: CheckoutView = {
-    checkoutId: ref.checkoutId,
-    state: 'completed',
-    compensations: [],
-    receipt: {
+  return {
+    ...completedCheckout({
       currency: 'EUR',
       totalMinor: 7000,
       amountDueMinor: 5900,
@@ -69,11 +62,7 @@ function completedInput(): VoidCheckoutInput {
         cmcTransactionId: 'CMC1',
       },
       exceptions: [],
-    },
-  };
-  return {
-    ref,
-    view,
+    }),
     original: {
       performedOn: '2026-11-21T10:00:00Z',
       lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 7000, netMinor: 5600, vatMinor: 1400 }],
@@ -84,27 +73,13 @@ function completedInput(): VoidCheckoutInput {
 
 /** The void's decisions with its activities mocked, on the suite's real dev server. */
 describe(voidCheckoutWorkflow.name, () => {
-  let env: TestWorkflowEnvironment;
-  let calls: string[];
-  let transitions: CheckoutTransition[];
+  const wf = workflowTestEnvForFile();
+  const { calls, transitions } = activityCallsPerTest();
 
-  beforeAll(async () => {
-    quietTemporalRuntime();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: testTemporalAddress() });
-  });
-  afterAll(() => env?.teardown());
-  beforeEach(() => {
-    calls = [];
-    transitions = [];
-  });
-
-  async function run(activities: Activities, input: VoidCheckoutInput) {
-    const taskQueue = `wf-test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
-    return worker.runUntil(
-      env.client.workflow.execute(voidCheckoutWorkflow, { workflowId: voidWorkflowId(input.ref.checkoutId), taskQueue, args: [input] }),
+  const run = (activities: Activities, input: VoidCheckoutInput) =>
+    wf.withWorker(activities, (taskQueue) =>
+      wf.client.workflow.execute(voidCheckoutWorkflow, { workflowId: voidWorkflowId(input.ref.checkoutId), taskQueue, args: [input] }),
     );
-  }
 
   it('undoes every effect once, reports Coupontools as non-compensable and records `voided` above the checkout\'s transitions', async () => {
     const input = completedInput();
