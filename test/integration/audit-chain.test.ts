@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AuditWriter, type NewAuditRow } from '../../core/audit/audit-writer';
+import type { AuditWriter, NewAuditRow } from '../../core/audit/audit-writer';
 import { AuditSealer } from '../../core/audit/audit-sealer';
-import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import { testAuditWriter } from '../support/audit-database';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /** The hash chain, the daily seals and GET /v1/audit/verify, against the migrated Postgres. */
@@ -12,7 +12,7 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({}, { worker: false });
-    writer = new AuditWriter(stack.dataSource, new CustomerRefHasher('test-key-test-key-test-key-test-key'));
+    writer = testAuditWriter(stack.dataSource);
   });
   afterAll(async () => {
     await stack?.stop();

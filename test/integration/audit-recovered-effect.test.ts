@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import request from 'supertest';
-import type { DataSource } from 'typeorm';
-import { AuditWriter, type AuditScope } from '../../core/audit/audit-writer';
+import type { AuditScope } from '../../core/audit/audit-writer';
 import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
-import { CustomerRefHasher } from '../../core/audit/customer-ref';
-import { createDataSource } from '../../core/database/data-source';
 import {
   COUPONTOOLS_SANDBOX_CLIENT_ID,
   COUPONTOOLS_SANDBOX_CLIENT_SECRET,
@@ -16,8 +11,9 @@ import {
 } from '../../src/sandbox/coupontools.sandbox';
 import { CAPILLARY_SANDBOX_CUSTOMER, CAPILLARY_SANDBOX_OAUTH } from '../../src/sandbox/capillary.sandbox';
 import { CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
-import { TEST_DATABASE_URL } from '../support/test-env';
+import { auditDatabaseForFile } from '../support/audit-database';
+import { journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
 
 const JOHN = '5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001';
 
@@ -27,34 +23,19 @@ const JOHN = '5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001';
  * HTTP, real migrated Postgres, the AuditWriter the activities use.
  */
 describe('an effect recovered by lookup after a lost audit row', () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
-  let dataSource: DataSource;
-  let writer: AuditWriter;
+  const sandbox = sandboxForFile();
+  const audit = auditDatabaseForFile();
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-    dataSource = await createDataSource(TEST_DATABASE_URL, 2).initialize();
-    writer = new AuditWriter(dataSource, new CustomerRefHasher('test-key-test-key-test-key-test-key'));
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await sandbox?.close();
-  });
-  beforeEach(() => request(sandboxUrl).post('/_sandbox/reset').expect(200));
-
-  const crmcom = () => new CrmcomBackofficeVendor({ baseUrl: `${sandboxUrl}/crmcom/backoffice/v1`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
+  const crmcom = () => new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}/crmcom/backoffice/v1`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
   const coupontools = () =>
     new CouponToolsVendor({
-      baseUrl: `${sandboxUrl}/coupontools/v3`,
+      baseUrl: `${sandbox.url}/coupontools/v3`,
       clientId: COUPONTOOLS_SANDBOX_CLIENT_ID,
       clientSecret: COUPONTOOLS_SANDBOX_CLIENT_SECRET,
       timeoutMs: 2000,
     });
   const capillary = () =>
-    new CapillaryVendor({ baseUrl: `${sandboxUrl}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
+    new CapillaryVendor({ baseUrl: `${sandbox.url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
   const bill = {
     billingTime: '2026-11-21T10:00:00Z',
     amountMinor: 90_000,
@@ -70,16 +51,15 @@ describe('an effect recovered by lookup after a lost audit row', () => {
     const scope: AuditScope = {
       checkoutId, runId: 'run-1', activityId: step, attempt: n, step, merchant: 'demo', store: 'S1', till: 'T1', currency: 'EUR',
     };
-    return { reference, store: 'S1', till: 'T1', attempt: n, currency: 'EUR', recorder: auditLost ? { record: async () => undefined } : writer.recorderFor(scope) };
+    return { reference, store: 'S1', till: 'T1', attempt: n, currency: 'EUR', recorder: auditLost ? { record: async () => undefined } : audit.writer.recorderFor(scope) };
   };
   const successRows = (checkoutId: string, operation: string) =>
-    dataSource.query<Array<{ attempt: number; vendor_reference: string; amount_minor: string | null; request_excerpt: Record<string, unknown> | null }>>(
+    audit.dataSource.query<Array<{ attempt: number; vendor_reference: string; amount_minor: string | null; request_excerpt: Record<string, unknown> | null }>>(
       `SELECT attempt, vendor_reference, amount_minor, request_excerpt FROM audit_events
         WHERE checkout_id = $1 AND kind = 'vendor_call' AND operation = $2 AND outcome = 'success' ORDER BY id`,
       [checkoutId, operation],
     );
-  const journal = async (vendor: string, reference: string) =>
-    ((await request(sandboxUrl).get('/_sandbox/journal').query({ vendor, reference })).body.entries as Array<{ effect: string }>).map((e) => e.effect);
+  const journal = async (vendor: string, reference: string) => (await journalOf(sandbox.url, reference, vendor)).map((e) => e.effect);
 
   it('audits a CRM.COM purchase whose first attempt left no row, as one success found by purchases.show', async () => {
     const checkoutId = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { CustomerIdentifier } from '../../activities/vendors/capabilities';
 import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
@@ -11,7 +10,6 @@ import {
   CAPILLARY_SANDBOX_TILL,
   CapillarySandbox,
 } from '../../src/sandbox/capillary.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import couponGet from '../fixtures/capillary/coupon-get.response.json';
 import couponIsRedeemable from '../fixtures/capillary/coupon-isredeemable.response.json';
 import couponReactivateRequest from '../fixtures/capillary/coupon-reactivate.request.json';
@@ -34,6 +32,7 @@ import transactionAdd from '../fixtures/capillary/transaction-add.response.json'
 import transactionGet from '../fixtures/capillary/transaction-get.response.json';
 import transactionReturnRequest from '../fixtures/capillary/transaction-return.request.json';
 import transactionReturn from '../fixtures/capillary/transaction-return.response.json';
+import { sandboxForFile } from '../support/sandbox-server';
 
 /**
  * Key paths of a JSON value. Capillary's JSON is converted XML, so a one-element list and a single
@@ -93,32 +92,25 @@ interface Captured {
 }
 
 describe(`${CapillarySandbox.name} conformance`, () => {
-  let sandbox: FastifyInstance;
-  let url: string;
   const captured: Captured[] = [];
   const basic = (till: string, password: string) => `Basic ${Buffer.from(`${till}:${createHash('md5').update(password).digest('hex')}`).toString('base64')}`;
   const till = basic(CAPILLARY_SANDBOX_TILL.code, CAPILLARY_SANDBOX_TILL.password);
-  const get = (path: string, query: Record<string, string>) => request(url).get(`/capillary${path}`).query({ format: 'json', ...query }).set('authorization', till);
-  const post = (path: string, body: object) => request(url).post(`/capillary${path}`).query({ format: 'json' }).set('authorization', till).send(body);
+  const get = (path: string, query: Record<string, string>) => request(sandbox.url).get(`/capillary${path}`).query({ format: 'json', ...query }).set('authorization', till);
+  const post = (path: string, body: object) => request(sandbox.url).post(`/capillary${path}`).query({ format: 'json' }).set('authorization', till).send(body);
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('preHandler', async (req) => {
+  const sandbox = sandboxForFile((app) => {
+    app.addHook('preHandler', async (req) => {
       if (!req.url.startsWith('/capillary/')) return;
       const u = new URL(req.url, 'http://sandbox');
       captured.push({ method: req.method, path: u.pathname.replace('/capillary', ''), query: u.searchParams, headers: req.headers, body: req.body, reply: undefined });
     });
-    sandbox.addHook('onSend', async (req, _reply, payload) => {
+    app.addHook('onSend', async (req, _reply, payload) => {
       const last = [...captured].reverse().find((c) => req.url.includes(c.path));
       if (last && typeof payload === 'string') last.reply = JSON.parse(payload);
       return payload;
     });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await request(url).post('/_sandbox/reset').expect(200);
+  beforeEach(() => {
     captured.length = 0;
   });
 
@@ -128,7 +120,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     const sent = (path: string) => captured.filter((c) => c.path === path);
 
     beforeEach(async () => {
-      const vendor = new CapillaryVendor({ baseUrl: `${url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
+      const vendor = new CapillaryVendor({ baseUrl: `${sandbox.url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 2000 });
       const customer = await vendor.findCustomer(ctx('C-1'), phone);
       await vendor.findCustomer(ctx('C-1'), { type: 'email', value: 'new.customer@example.com' }, { enrol: true });
       await vendor.checkPoints(ctx('C-1'), customer, 100);
@@ -218,9 +210,9 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(shapeDiff(actual, documented)).toEqual({ missing: allowed.missing ?? [], extra: allowed.extra ?? [] });
 
     it('OAuth token generate', async () => {
-      const res = await request(url).post('/capillary/v3/oauth/token/generate').send(CAPILLARY_SANDBOX_OAUTH).expect(200);
+      const res = await request(sandbox.url).post('/capillary/v3/oauth/token/generate').send(CAPILLARY_SANDBOX_OAUTH).expect(200);
       expectShape(res.body, oauthToken);
-      await request(url).post('/capillary/v3/oauth/token/generate').send({ key: CAPILLARY_SANDBOX_OAUTH.key, secret: 'wrong' }).expect(401);
+      await request(sandbox.url).post('/capillary/v3/oauth/token/generate').send({ key: CAPILLARY_SANDBOX_OAUTH.key, secret: 'wrong' }).expect(401);
     });
 
     it('customer/get, without the `response` wrapper as in the sample', async () => {
@@ -246,7 +238,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expectShape(redeem.body, pointsRedeem);
       const id = redeem.body.response.responses.points.redemption_id as string;
       await post('/v1.1/coupon/redeem', { root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number: 'TestBill-1234', amount: '10' }] }] } }).expect(200);
-      await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send({ redemptionId: id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } }).expect(200);
+      await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send({ redemptionId: id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } }).expect(200);
       const history = await get('/v1.1/customer/redemptions', { mobile: TOM.mobile }).expect(200);
       expectShape(history.body, customerRedemptions);
     });
@@ -254,9 +246,9 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     it('v2/points/reverse, then 3802 on a repeat (REDEEMED -> REVERSED)', async () => {
       const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B1', validation_code: 'X' }] } });
       const body = { redemptionId: redeem.body.response.responses.points.redemption_id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } };
-      const first = await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(200);
+      const first = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(200);
       expectShape(first.body, pointsReverse);
-      const again = await request(url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
+      const again = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
       expect(again.body.errors[0]).toMatchObject({ code: 3802 });
     });
 
@@ -273,11 +265,11 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expectShape(coupon.body, couponGet);
       expect(coupon.body.response.coupons.coupon.redemption_info.redeemed).toBe('true');
       const id = Number(redeem.body.coupons.coupon.redemptionId);
-      const reactivate = await request(url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(200);
+      const reactivate = await request(sandbox.url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(200);
       expectShape(reactivate.body, couponReactivate);
       const after = await get('/v1.1/coupon/get', { code: COUPONS.redeemable });
       expect(after.body.response.coupons.coupon.redemption_info.redeemed).toBe('false');
-      await request(url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(400);
+      await request(sandbox.url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(400);
     });
 
     it('transaction/add, 604 on a duplicate bill, transaction/get, and RETURN with 633 on a repeat (ADDED -> RETURNED)', async () => {
@@ -307,15 +299,15 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     it('accepts till Basic auth (till : md5(password)), also with the space the document example shows', async () => {
       await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
       const spaced = `Basic ${Buffer.from(`${CAPILLARY_SANDBOX_TILL.code}: ${createHash('md5').update(CAPILLARY_SANDBOX_TILL.password).digest('hex')}`).toString('base64')}`;
-      await request(url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', spaced).expect(200);
+      await request(sandbox.url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', spaced).expect(200);
     });
 
     it('answers the v1.1 request code 401 for wrong till credentials, a v2 error for a missing token', async () => {
-      const v11 = await request(url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', basic(CAPILLARY_SANDBOX_TILL.code, 'wrong')).expect(401);
+      const v11 = await request(sandbox.url).get('/capillary/v1.1/customer/get').query({ mobile: TOM.mobile }).set('authorization', basic(CAPILLARY_SANDBOX_TILL.code, 'wrong')).expect(401);
       expect(v11.body).toEqual({ response: { status: { success: 'false', code: 401, message: expect.any(String) } } });
-      const v2 = await request(url).post('/capillary/v2/points/reverse').send({}).expect(401);
+      const v2 = await request(sandbox.url).post('/capillary/v2/points/reverse').send({}).expect(401);
       expect(v2.body.errors[0]).toMatchObject({ code: 401 });
-      await request(url).get('/capillary/v1.1/customer/get').set('x-cap-api-oauth-token', 'not-a-token').expect(401);
+      await request(sandbox.url).get('/capillary/v1.1/customer/get').set('x-cap-api-oauth-token', 'not-a-token').expect(401);
     });
   });
 });

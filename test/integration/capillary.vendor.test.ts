@@ -1,8 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { CustomerIdentifier, PointsCustomer, SaleTransaction } from '../../activities/vendors/capabilities';
 import { CapillaryVendor, type CapillaryOptions } from '../../activities/vendors/capillary.vendor';
-import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { REDACTED } from '../../activities/vendors/redact';
 import { FailureTypes } from '../../workflows/checkout.contract';
 import {
@@ -10,50 +8,33 @@ import {
   CAPILLARY_SANDBOX_CUSTOMER as TOM,
   CAPILLARY_SANDBOX_OAUTH,
 } from '../../src/sandbox/capillary.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
-import { recordedCalls } from '../support/vendor-records';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
+import { injectFault, journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
+import { callContext, failureOf, recordedCalls } from '../support/vendor-calls';
 
 /** The Capillary adapter against the sandbox over real HTTP. */
 describe(CapillaryVendor.name, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
-  let baseUrl: string;
   const tokenRequests: string[] = [];
-
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('onRequest', async (req) => {
+  const sandbox = sandboxForFile((app) =>
+    app.addHook('onRequest', async (req) => {
       if (req.url.endsWith('/v3/oauth/token/generate')) tokenRequests.push(req.url);
-    });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-    baseUrl = `${sandboxUrl}/capillary`;
-  });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
+    }),
+  );
+  beforeEach(() => {
     tokenRequests.length = 0;
   });
 
   const adapter = (overrides: Partial<CapillaryOptions> = {}) =>
-    new CapillaryVendor({ baseUrl, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 1000, ...overrides });
-  const context = (reference: string, attempt = 1) => {
-    const records: VendorCallRecord[] = [];
-    const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency: 'INR', recorder: { record: async (r) => void records.push(r) } };
-    return { ctx, records };
-  };
+    new CapillaryVendor({ baseUrl: `${sandbox.url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 1000, ...overrides });
+  const context = (reference: string, attempt = 1) => callContext(reference, attempt, 'INR');
   const phone: CustomerIdentifier = { type: 'phone', value: `+${TOM.mobile}` };
   const tom: PointsCustomer = { identifier: phone };
   const stranger: PointsCustomer = { identifier: { type: 'phone', value: '910000000001' } };
-  const inject = (fault: object) => request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
-  const orgConfig = (patch: object) => request(sandboxUrl).put('/capillary/_sandbox/org-config').send(patch).expect(200);
-  const effects = async (effect: string, reference?: string) =>
-    ((await request(sandboxUrl).get('/_sandbox/journal').query({ vendor: 'capillary', ...(reference && { reference }) })).body.entries as Array<{
-      effect: string;
-      reference: string;
-      vendorReference: string;
-    }>).filter((e) => e.effect === effect);
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+  const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
+  const orgConfig = (patch: object) => request(sandbox.url).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+  /** The journalled applications of `effect` (of `reference`, or of every reference). */
+  const effects = async (effect: string, reference = '') => (await journalOf(sandbox.url, reference, 'capillary')).filter((e) => e.effect === effect);
   const rejection = (code: string) => expect.objectContaining({ type: FailureTypes.vendorRejection, nonRetryable: true, details: [expect.objectContaining({ code })] });
   const unavailable = expect.objectContaining({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
   /** The lost reply: Capillary applies the effect, the answer never arrives within our timeout. */
@@ -84,12 +65,12 @@ describe(CapillaryVendor.name, () => {
 
     it('refuses identifier types Capillary cannot search by, without calling it', async () => {
       const { ctx, records } = context('B-code');
-      expect(await failure(adapter().findCustomer(ctx, { type: 'code', value: '22265577' }))).toEqual(rejection('UNSUPPORTED_IDENTIFIER'));
+      expect(await failureOf(adapter().findCustomer(ctx, { type: 'code', value: '22265577' }))).toEqual(rejection('UNSUPPORTED_IDENTIFIER'));
       expect(records).toEqual([]);
     });
 
     it('rejects a customer Capillary does not know when enrolment is not asked for', async () => {
-      expect(await failure(adapter().findCustomer(context('B-unknown').ctx, stranger.identifier))).toEqual(rejection('1012'));
+      expect(await failureOf(adapter().findCustomer(context('B-unknown').ctx, stranger.identifier))).toEqual(rejection('1012'));
       expect(await effects('customer.add')).toHaveLength(0);
     });
 
@@ -107,14 +88,14 @@ describe(CapillaryVendor.name, () => {
 
     it('reports a 503 as VendorUnavailable and succeeds on the next attempt', async () => {
       await failOnce('/v1.1/customer/get');
-      expect(await failure(adapter().findCustomer(context('B-503').ctx, phone))).toEqual(unavailable);
+      expect(await failureOf(adapter().findCustomer(context('B-503').ctx, phone))).toEqual(unavailable);
       await expect(adapter().findCustomer(context('B-503', 2).ctx, phone)).resolves.toMatchObject({ pointsBalance: 1000 });
     });
 
     it('enrols once when the reply to customer/add is lost: the retry finds the customer', async () => {
       await loseReplyOf('/v1.1/customer/add');
       const vendor = adapter({ timeoutMs: 300 });
-      expect(await failure(vendor.findCustomer(context('B-lost', 1).ctx, stranger.identifier, { enrol: true }))).toEqual(unavailable);
+      expect(await failureOf(vendor.findCustomer(context('B-lost', 1).ctx, stranger.identifier, { enrol: true }))).toEqual(unavailable);
       const retry = context('B-lost', 2);
       await expect(vendor.findCustomer(retry.ctx, stranger.identifier, { enrol: true })).resolves.toMatchObject({ pointsBalance: 0 });
       expect(retry.records.map((r) => r.operation)).toEqual(['customer.get']);
@@ -157,7 +138,7 @@ describe(CapillaryVendor.name, () => {
 
     it('reports a 429 as VendorUnavailable and succeeds on the next attempt', async () => {
       await inject({ path: '/capillary/v1.1/points/isredeemable', kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
-      expect(await failure(adapter().checkPoints(context('B-429').ctx, tom, 100))).toEqual(unavailable);
+      expect(await failureOf(adapter().checkPoints(context('B-429').ctx, tom, 100))).toEqual(unavailable);
       await expect(adapter().checkPoints(context('B-429', 2).ctx, tom, 100)).resolves.toMatchObject({ redeemable: true });
     });
 
@@ -169,7 +150,7 @@ describe(CapillaryVendor.name, () => {
         body: { response: { status: { success: 'false', code: 521, message: 'Another action is running for the customer, retry later' } } },
         times: 1,
       });
-      expect(await failure(adapter().checkPoints(context('B-521').ctx, tom, 100))).toEqual(unavailable);
+      expect(await failureOf(adapter().checkPoints(context('B-521').ctx, tom, 100))).toEqual(unavailable);
     });
 
     it('treats item code 886 (unable to process points, try later) as retryable', async () => {
@@ -180,7 +161,7 @@ describe(CapillaryVendor.name, () => {
         body: { response: { status: { success: false, code: '500' }, points: { redeemable: { is_redeemable: false, item_status: { success: false, code: 886, message: 'Try again later' } } } } },
         times: 1,
       });
-      expect(await failure(adapter().checkPoints(context('B-886').ctx, tom, 100))).toEqual(unavailable);
+      expect(await failureOf(adapter().checkPoints(context('B-886').ctx, tom, 100))).toEqual(unavailable);
     });
   });
 
@@ -198,19 +179,19 @@ describe(CapillaryVendor.name, () => {
       ['816 customer not found', stranger, 100, '816'],
     ])('rejects %s without redeeming', async (_name, customer, points, code) => {
       const { ctx, records } = context('B-no');
-      expect(await failure(adapter().redeemPoints(ctx, customer, points))).toEqual(rejection(code));
+      expect(await failureOf(adapter().redeemPoints(ctx, customer, points))).toEqual(rejection(code));
       expect(records[0]).toMatchObject({ outcome: 'rejected', errorCode: code });
       expect(await effects('points.redeem')).toHaveLength(0);
     });
 
     it('rejects 807 when the points are not a multiple the org allows', async () => {
       await orgConfig({ pointsMultiple: 10 });
-      expect(await failure(adapter().redeemPoints(context('B-807r').ctx, tom, 15))).toEqual(rejection('807'));
+      expect(await failureOf(adapter().redeemPoints(context('B-807r').ctx, tom, 15))).toEqual(rejection('807'));
     });
 
     it('reports a 503 as VendorUnavailable and redeems once on the next attempt', async () => {
       await failOnce('/v1.1/points/redeem');
-      expect(await failure(adapter().redeemPoints(context('B-r503', 1).ctx, tom, 100))).toEqual(unavailable);
+      expect(await failureOf(adapter().redeemPoints(context('B-r503', 1).ctx, tom, 100))).toEqual(unavailable);
       await adapter().redeemPoints(context('B-r503', 2).ctx, tom, 100);
       expect(await effects('points.redeem', 'B-r503')).toHaveLength(1);
     });
@@ -218,7 +199,7 @@ describe(CapillaryVendor.name, () => {
     it('finds the redemption of a lost reply on the retry instead of redeeming twice', async () => {
       await loseReplyOf('/v1.1/points/redeem');
       const vendor = adapter({ timeoutMs: 300 });
-      expect(await failure(vendor.redeemPoints(context('B-rlost', 1).ctx, tom, 100))).toEqual(unavailable);
+      expect(await failureOf(vendor.redeemPoints(context('B-rlost', 1).ctx, tom, 100))).toEqual(unavailable);
       const retry = context('B-rlost', 2);
       const found = await vendor.redeemPoints(retry.ctx, tom, 100);
       const [applied] = await effects('points.redeem', 'B-rlost');
@@ -269,7 +250,7 @@ describe(CapillaryVendor.name, () => {
       const vendor = adapter();
       const redemption = await vendor.redeemPoints(context('B-rev503').ctx, tom, 100);
       await failOnce('/v2/points/reverse');
-      expect(await failure(vendor.reversePoints(context('B-rev503', 1).ctx, tom, redemption))).toEqual(unavailable);
+      expect(await failureOf(vendor.reversePoints(context('B-rev503', 1).ctx, tom, redemption))).toEqual(unavailable);
       await expect(vendor.reversePoints(context('B-rev503', 2).ctx, tom, redemption)).resolves.toEqual({ alreadyReversed: false });
       expect(await effects('points.reverse', 'B-rev503')).toHaveLength(1);
     });
@@ -278,7 +259,7 @@ describe(CapillaryVendor.name, () => {
       const vendor = adapter({ timeoutMs: 300 });
       const redemption = await vendor.redeemPoints(context('B-revlost').ctx, tom, 100);
       await loseReplyOf('/v2/points/reverse');
-      expect(await failure(vendor.reversePoints(context('B-revlost', 1).ctx, tom, redemption))).toEqual(unavailable);
+      expect(await failureOf(vendor.reversePoints(context('B-revlost', 1).ctx, tom, redemption))).toEqual(unavailable);
       await expect(vendor.reversePoints(context('B-revlost', 2).ctx, tom, redemption)).resolves.toEqual({ alreadyReversed: true });
       expect(await effects('points.reverse', 'B-revlost')).toHaveLength(1);
     });
@@ -316,7 +297,7 @@ describe(CapillaryVendor.name, () => {
 
     it('reports a 503 as VendorUnavailable and succeeds on the next attempt', async () => {
       await failOnce('/v1.1/coupon/isredeemable');
-      expect(await failure(adapter().lookUp(context('B-c503').ctx, COUPONS.redeemable, phone))).toEqual(unavailable);
+      expect(await failureOf(adapter().lookUp(context('B-c503').ctx, COUPONS.redeemable, phone))).toEqual(unavailable);
       await expect(adapter().lookUp(context('B-c503', 2).ctx, COUPONS.redeemable, phone)).resolves.toMatchObject({ redeemable: true });
     });
   });
@@ -344,16 +325,16 @@ describe(CapillaryVendor.name, () => {
       ['711 already redeemed', COUPONS.redeemed, '711'],
       ['713 expired', COUPONS.expired, '713'],
     ])('rejects %s', async (_name, code, expected) => {
-      expect(await failure(adapter().redeem(context(`B-crr:${code}`).ctx, code, { billAmountMinor: 100, customer: phone }))).toEqual(rejection(expected));
+      expect(await failureOf(adapter().redeem(context(`B-crr:${code}`).ctx, code, { billAmountMinor: 100, customer: phone }))).toEqual(rejection(expected));
     });
 
     it('rejects a coupon redemption without a customer', async () => {
-      expect(await failure(adapter().redeem(couponCtx('B-crn').ctx, COUPONS.redeemable, { billAmountMinor: 100 }))).toEqual(rejection('CUSTOMER_REQUIRED'));
+      expect(await failureOf(adapter().redeem(couponCtx('B-crn').ctx, COUPONS.redeemable, { billAmountMinor: 100 }))).toEqual(rejection('CUSTOMER_REQUIRED'));
     });
 
     it('reports a 503 as VendorUnavailable and redeems once on the next attempt', async () => {
       await failOnce('/v1.1/coupon/redeem');
-      expect(await failure(adapter().redeem(couponCtx('B-cr503', 1).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
+      expect(await failureOf(adapter().redeem(couponCtx('B-cr503', 1).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
       await adapter().redeem(couponCtx('B-cr503', 2).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone });
       expect(await effects('coupon.redeem', 'B-cr503')).toHaveLength(1);
     });
@@ -361,7 +342,7 @@ describe(CapillaryVendor.name, () => {
     it('resolves "already redeemed" (711) on a retry by finding its own redemption on the bill', async () => {
       await loseReplyOf('/v1.1/coupon/redeem');
       const vendor = adapter({ timeoutMs: 300 });
-      expect(await failure(vendor.redeem(couponCtx('B-crlost', 1).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
+      expect(await failureOf(vendor.redeem(couponCtx('B-crlost', 1).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
       const retry = couponCtx('B-crlost', 2);
       const found = await vendor.redeem(retry.ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone });
       const [applied] = await effects('coupon.redeem', 'B-crlost');
@@ -374,7 +355,7 @@ describe(CapillaryVendor.name, () => {
 
     it('still rejects 711 on a retry when the coupon was redeemed on another bill', async () => {
       const retry = context(`B-crother:${COUPONS.redeemed}`, 2);
-      expect(await failure(adapter().redeem(retry.ctx, COUPONS.redeemed, { billAmountMinor: 100, customer: phone }))).toEqual(rejection('711'));
+      expect(await failureOf(adapter().redeem(retry.ctx, COUPONS.redeemed, { billAmountMinor: 100, customer: phone }))).toEqual(rejection('711'));
     });
   });
 
@@ -404,7 +385,7 @@ describe(CapillaryVendor.name, () => {
     it('reports a 503 as VendorUnavailable and reactivates once on the next attempt', async () => {
       const redemption = await redeemCoupon('B-re503');
       await failOnce('/v2/coupon/reactivate');
-      expect(await failure(adapter().reinstate(context('B-re503', 1).ctx, redemption))).toEqual(unavailable);
+      expect(await failureOf(adapter().reinstate(context('B-re503', 1).ctx, redemption))).toEqual(unavailable);
       await expect(adapter().reinstate(context('B-re503', 2).ctx, redemption)).resolves.toEqual({ alreadyReinstated: false });
       expect(await effects('coupon.reactivate', 'B-re503')).toHaveLength(1);
     });
@@ -412,7 +393,7 @@ describe(CapillaryVendor.name, () => {
     it('resolves a lost reactivation reply on the retry, reactivating once', async () => {
       const redemption = await redeemCoupon('B-relost');
       await loseReplyOf('/v2/coupon/reactivate');
-      expect(await failure(adapter({ timeoutMs: 300 }).reinstate(context('B-relost', 1).ctx, redemption))).toEqual(unavailable);
+      expect(await failureOf(adapter({ timeoutMs: 300 }).reinstate(context('B-relost', 1).ctx, redemption))).toEqual(unavailable);
       await expect(adapter().reinstate(context('B-relost', 2).ctx, redemption)).resolves.toEqual({ alreadyReinstated: true });
       expect(await effects('coupon.reactivate', 'B-relost')).toHaveLength(1);
     });
@@ -434,20 +415,20 @@ describe(CapillaryVendor.name, () => {
 
     it('rejects a bill number that already exists (604) on a first attempt', async () => {
       await adapter().addTransaction(context('B-dup').ctx, sale());
-      expect(await failure(adapter().addTransaction(context('B-dup').ctx, sale()))).toEqual(rejection('604'));
+      expect(await failureOf(adapter().addTransaction(context('B-dup').ctx, sale()))).toEqual(rejection('604'));
       expect(await effects('transaction.add', 'B-dup')).toHaveLength(1);
     });
 
     it('reports a 503 as VendorUnavailable and adds once on the next attempt', async () => {
       await failOnce('/v1.1/transaction/add');
-      expect(await failure(adapter().addTransaction(context('B-tx503', 1).ctx, sale()))).toEqual(unavailable);
+      expect(await failureOf(adapter().addTransaction(context('B-tx503', 1).ctx, sale()))).toEqual(unavailable);
       await expect(adapter().addTransaction(context('B-tx503', 2).ctx, sale())).resolves.toMatchObject({ duplicate: false });
       expect(await effects('transaction.add', 'B-tx503')).toHaveLength(1);
     });
 
     it('takes 604 on a retry after a lost reply as its own bill and fetches its id', async () => {
       await loseReplyOf('/v1.1/transaction/add');
-      expect(await failure(adapter({ timeoutMs: 300 }).addTransaction(context('B-txlost', 1).ctx, sale()))).toEqual(unavailable);
+      expect(await failureOf(adapter({ timeoutMs: 300 }).addTransaction(context('B-txlost', 1).ctx, sale()))).toEqual(unavailable);
       const retry = context('B-txlost', 2);
       const result = await adapter().addTransaction(retry.ctx, sale());
       const [applied] = await effects('transaction.add', 'B-txlost');
@@ -469,7 +450,7 @@ describe(CapillaryVendor.name, () => {
       await partial({ id: '42', number: 'B-201', item_status: { success: 'true', code: '600', message: 'Transaction added successfully' } });
       await expect(adapter().addTransaction(context('B-201').ctx, sale())).resolves.toEqual({ transactionId: '42', duplicate: false });
       await partial({ number: 'B-201b', item_status: { success: 'false', code: 601, message: 'Transaction amount is invalid' } });
-      expect(await failure(adapter().addTransaction(context('B-201b').ctx, sale()))).toEqual(rejection('601'));
+      expect(await failureOf(adapter().addTransaction(context('B-201b').ctx, sale()))).toEqual(rejection('601'));
     });
   });
 
@@ -498,7 +479,7 @@ describe(CapillaryVendor.name, () => {
 
     it('returns part of a bill by AMOUNT, treats 634 after the rest as done, and rejects more than is left (630)', async () => {
       await adapter().returnTransaction(context('B-amt1').ctx, returned('AMOUNT', 40_000));
-      expect(await failure(adapter().returnTransaction(context('B-amt2').ctx, returned('AMOUNT', 60_000)))).toEqual(rejection('630'));
+      expect(await failureOf(adapter().returnTransaction(context('B-amt2').ctx, returned('AMOUNT', 60_000)))).toEqual(rejection('630'));
       await adapter().returnTransaction(context('B-amt3').ctx, returned('AMOUNT', 50_000));
       await expect(adapter().returnTransaction(context('B-amt4').ctx, returned('AMOUNT', 10_000))).resolves.toEqual({ transactionId: null, alreadyReturned: true });
       expect(await effects('transaction.return')).toHaveLength(2);
@@ -511,14 +492,14 @@ describe(CapillaryVendor.name, () => {
 
     it('reports a 503 as VendorUnavailable and returns once on the next attempt', async () => {
       await failOnce('/v1.1/transaction/add');
-      expect(await failure(adapter().returnTransaction(context('B-ret503', 1).ctx, returned('AMOUNT', 10_000)))).toEqual(unavailable);
+      expect(await failureOf(adapter().returnTransaction(context('B-ret503', 1).ctx, returned('AMOUNT', 10_000)))).toEqual(unavailable);
       await adapter().returnTransaction(context('B-ret503', 2).ctx, returned('AMOUNT', 10_000));
       expect(await effects('transaction.return', 'B-ret503')).toHaveLength(1);
     });
 
     it('finds its own partial return after a lost reply instead of returning twice', async () => {
       await loseReplyOf('/v1.1/transaction/add');
-      expect(await failure(adapter({ timeoutMs: 300 }).returnTransaction(context('B-retlost', 1).ctx, returned('AMOUNT', 10_000)))).toEqual(unavailable);
+      expect(await failureOf(adapter({ timeoutMs: 300 }).returnTransaction(context('B-retlost', 1).ctx, returned('AMOUNT', 10_000)))).toEqual(unavailable);
       const retry = context('B-retlost', 2);
       const result = await adapter().returnTransaction(retry.ctx, returned('AMOUNT', 10_000));
       const [applied] = await effects('transaction.return', 'B-retlost');
@@ -535,7 +516,7 @@ describe(CapillaryVendor.name, () => {
         body: { response: { status: { success: 'false', code: 500 }, transactions: { transaction: [{ item_status: { success: 'false', code: '637', message: 'Try again later' } }] } } },
         times: 1,
       });
-      expect(await failure(adapter().returnTransaction(context('B-637').ctx, returned('FULL', 90_000)))).toEqual(unavailable);
+      expect(await failureOf(adapter().returnTransaction(context('B-637').ctx, returned('FULL', 90_000)))).toEqual(unavailable);
     });
   });
 
@@ -559,7 +540,7 @@ describe(CapillaryVendor.name, () => {
     it('renews a token Capillary no longer accepts and repeats the call once', async () => {
       const vendor = adapter();
       await vendor.findCustomer(context('B-t3').ctx, phone);
-      await request(sandboxUrl).post('/capillary/_sandbox/expire-tokens').expect(200);
+      await request(sandbox.url).post('/capillary/_sandbox/expire-tokens').expect(200);
       const { ctx, records } = context('B-t3');
       await expect(vendor.findCustomer(ctx, phone)).resolves.toMatchObject({ pointsBalance: 1000 });
       expect(records.map((r) => [r.outcome, r.errorCode ?? null])).toEqual([
@@ -569,11 +550,11 @@ describe(CapillaryVendor.name, () => {
     });
 
     it('refuses a wrong OAuth secret', async () => {
-      expect(await failure(adapter({ oauthSecret: 'wrong' }).findCustomer(context('B-t4').ctx, phone))).toEqual(rejection('401'));
+      expect(await failureOf(adapter({ oauthSecret: 'wrong' }).findCustomer(context('B-t4').ctx, phone))).toEqual(rejection('401'));
     });
 
     it('reports an unreachable Capillary as retryable VendorUnavailable', async () => {
-      expect(await failure(adapter({ baseUrl: 'http://127.0.0.1:9/capillary' }).findCustomer(context('B-t5').ctx, phone))).toEqual(unavailable);
+      expect(await failureOf(adapter({ baseUrl: 'http://127.0.0.1:9/capillary' }).findCustomer(context('B-t5').ctx, phone))).toEqual(unavailable);
     });
   });
 });

@@ -1,15 +1,14 @@
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { PostTenderTransaction } from '../../activities/vendors/capabilities';
 import { CmcVendor } from '../../activities/vendors/cmc.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { CMC_SANDBOX_CLIENT_ID, CMC_SANDBOX_CLIENT_SECRET, CmcSandbox } from '../../src/sandbox/cmc.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import startInteractionRequest from '../fixtures/cmc/start-interaction.request.json';
 import startInteractionResponse from '../fixtures/cmc/start-interaction.response.json';
 import tokenResponse from '../fixtures/cmc/token.response.json';
 import transactionRequest from '../fixtures/cmc/transaction.request.json';
 import transactionResponse from '../fixtures/cmc/transaction.response.json';
+import { sandboxForFile } from '../support/sandbox-server';
 
 const POS_SYSTEM = 'checkout-saga';
 
@@ -43,28 +42,21 @@ function undocumentedKeys(value: unknown, documented: unknown, path = ''): strin
 
 /** The sandbox speaks vendor-docs/cmc-post-tender.txt, and the adapter sends what it documents. */
 describe(`${CmcSandbox.name} conformance`, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
   let captured: Captured[] = [];
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('preHandler', async (req) => {
+  const sandbox = sandboxForFile((app) => {
+    app.addHook('preHandler', async (req) => {
       if (req.url.startsWith('/cmc/')) captured.push({ url: req.url, headers: req.headers, body: req.body });
     });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
+  beforeEach(() => {
     captured = [];
   });
 
   const vendor = () =>
     new CmcVendor({
-      baseUrl: `${sandboxUrl}/cmc`,
-      tokenUrl: `${sandboxUrl}/cmc/connect/token`,
+      baseUrl: `${sandbox.url}/cmc`,
+      tokenUrl: `${sandbox.url}/cmc/connect/token`,
       clientId: CMC_SANDBOX_CLIENT_ID,
       clientSecret: CMC_SANDBOX_CLIENT_SECRET,
       posSystemId: POS_SYSTEM,
@@ -84,7 +76,7 @@ describe(`${CmcSandbox.name} conformance`, () => {
   };
   const basic = `Basic ${Buffer.from(`${CMC_SANDBOX_CLIENT_ID}:${CMC_SANDBOX_CLIENT_SECRET}`).toString('base64')}`;
   const bearer = async () => {
-    const res = await request(sandboxUrl).post('/cmc/connect/token').set('authorization', basic).type('form').send({ grant_type: 'client_credentials', scope: 'pos_integration' }).expect(200);
+    const res = await request(sandbox.url).post('/cmc/connect/token').set('authorization', basic).type('form').send({ grant_type: 'client_credentials', scope: 'pos_integration' }).expect(200);
     return `Bearer ${res.body.access_token as string}`;
   };
   const sent = (suffix: string) => captured.filter((c) => c.url.endsWith(suffix));
@@ -148,13 +140,13 @@ describe(`${CmcSandbox.name} conformance`, () => {
 
   describe('answers the sandbox gives', () => {
     it('answers the token request like the quick start', async () => {
-      const res = await request(sandboxUrl).post('/cmc/connect/token').set('authorization', basic).type('form').send({ grant_type: 'client_credentials', scope: 'pos_integration' }).expect(200);
+      const res = await request(sandbox.url).post('/cmc/connect/token').set('authorization', basic).type('form').send({ grant_type: 'client_credentials', scope: 'pos_integration' }).expect(200);
       expect(shape(res.body)).toEqual(shape(tokenResponse));
       expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'pos_integration' });
     });
 
     it('answers startInteraction like the document, field for field', async () => {
-      const res = await request(sandboxUrl)
+      const res = await request(sandbox.url)
         .post(`/cmc/pos/${POS_SYSTEM}/startInteraction`)
         .set('authorization', await bearer())
         .send({ terminalId: '6orMqUyq', posLocationId: '6orMqUyq2Hg3tP' })
@@ -164,7 +156,7 @@ describe(`${CmcSandbox.name} conformance`, () => {
     });
 
     it('accepts the reference documentation content type application/json-patch+json', async () => {
-      await request(sandboxUrl)
+      await request(sandbox.url)
         .post(`/cmc/pos/${POS_SYSTEM}/startInteraction`)
         .set('authorization', await bearer())
         .set('content-type', 'application/json-patch+json')
@@ -174,8 +166,8 @@ describe(`${CmcSandbox.name} conformance`, () => {
 
     it('answers a transaction that fires the POS Rule like the document, field for field', async () => {
       const auth = await bearer();
-      const start = await request(sandboxUrl).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
-      const res = await request(sandboxUrl)
+      const start = await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
+      const res = await request(sandbox.url)
         .post(`/cmc/pos/${POS_SYSTEM}/transaction`)
         .set('authorization', auth)
         .send({ ...transactionRequest, sessionId: start.body.data.sessionId, transactionId: 'R-c-doc', transactionAmount: 50, terminalId: 'T1', posLocationId: 'S1' })
@@ -185,8 +177,8 @@ describe(`${CmcSandbox.name} conformance`, () => {
 
     it('answers a transaction below the POS Rule with the same fields, widget and template null', async () => {
       const auth = await bearer();
-      const start = await request(sandboxUrl).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
-      const res = await request(sandboxUrl)
+      const start = await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
+      const res = await request(sandbox.url)
         .post(`/cmc/pos/${POS_SYSTEM}/transaction`)
         .set('authorization', auth)
         .send({ ...transactionRequest, sessionId: start.body.data.sessionId, transactionId: 'R-c-small', transactionAmount: 49.99, terminalId: 'T1', posLocationId: 'S1' })
@@ -195,8 +187,8 @@ describe(`${CmcSandbox.name} conformance`, () => {
     });
 
     it('answers 401 without a valid Bearer token and 401 invalid_client for wrong credentials', async () => {
-      await request(sandboxUrl).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', 'Bearer nope').send({ terminalId: 'T1', posLocationId: 'S1' }).expect(401);
-      const res = await request(sandboxUrl)
+      await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', 'Bearer nope').send({ terminalId: 'T1', posLocationId: 'S1' }).expect(401);
+      const res = await request(sandbox.url)
         .post('/cmc/connect/token')
         .set('authorization', `Basic ${Buffer.from(`${CMC_SANDBOX_CLIENT_ID}:wrong`).toString('base64')}`)
         .type('form')

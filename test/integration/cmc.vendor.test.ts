@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import request from 'supertest';
 import type { PostTenderTransaction } from '../../activities/vendors/capabilities';
 import { CmcVendor, type CmcOptions } from '../../activities/vendors/cmc.vendor';
-import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { CMC_SANDBOX_CLIENT_ID, CMC_SANDBOX_CLIENT_SECRET } from '../../src/sandbox/cmc.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { FailureTypes } from '../../workflows/checkout.contract';
+import { injectFault, journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
+import { callContext, failureOf } from '../support/vendor-calls';
 
 const POS_SYSTEM = 'checkout-saga';
 const START_PATH = `/cmc/pos/${POS_SYSTEM}/startInteraction`;
@@ -14,40 +14,27 @@ const TOKEN_PATH = '/cmc/connect/token';
 
 /** The CMC (ClearLine) post-tender adapter against the sandbox over real HTTP. */
 describe(CmcVendor.name, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
   /** Paths the sandbox was asked for, in order: counts token requests and interactions. */
   let hits: string[] = [];
-
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('onRequest', async (req) => {
+  const sandbox = sandboxForFile((app) =>
+    app.addHook('onRequest', async (req) => {
       if (req.url.startsWith('/cmc/')) hits.push(req.url);
-    });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-  });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
+    }),
+  );
+  beforeEach(() => {
     hits = [];
   });
 
   const adapter = (overrides: Partial<CmcOptions> = {}) =>
     new CmcVendor({
-      baseUrl: `${sandboxUrl}/cmc`,
-      tokenUrl: `${sandboxUrl}${TOKEN_PATH}`,
+      baseUrl: `${sandbox.url}/cmc`,
+      tokenUrl: `${sandbox.url}${TOKEN_PATH}`,
       clientId: CMC_SANDBOX_CLIENT_ID,
       clientSecret: CMC_SANDBOX_CLIENT_SECRET,
       posSystemId: POS_SYSTEM,
       timeoutMs: 1000,
       ...overrides,
     });
-  const context = (reference: string, attempt = 1) => {
-    const records: VendorCallRecord[] = [];
-    const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async (r) => void records.push(r) } };
-    return { ctx, records };
-  };
   const sale = (overrides: Partial<PostTenderTransaction> = {}): PostTenderTransaction => ({
     terminalId: 'T1',
     posLocationId: 'S1',
@@ -57,15 +44,13 @@ describe(CmcVendor.name, () => {
     customerId: 'c0ffee5eed',
     ...overrides,
   });
-  const journal = async (reference: string) =>
-    (await request(sandboxUrl).get('/_sandbox/journal').query({ vendor: 'cmc', reference })).body.entries as Array<{ effect: string; reference: string; amount: string; vendorReference: string }>;
-  const inject = (fault: object) => request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+  const journal = (reference: string) => journalOf(sandbox.url, reference, 'cmc');
+  const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
   const tokenRequests = () => hits.filter((h) => h === TOKEN_PATH).length;
 
   describe('sendTransaction', () => {
     it('sends a sale that fires the POS Rule and maps the QR code widget and CFS template', async () => {
-      const { ctx, records } = context('R-sale');
+      const { ctx, records } = callContext('R-sale');
       const receipt = await adapter().sendTransaction(ctx, sale());
       expect(receipt).toEqual({
         vendorTransactionId: expect.any(String),
@@ -88,19 +73,19 @@ describe(CmcVendor.name, () => {
     });
 
     it('returns no widget or template for a sale below the POS Rule threshold', async () => {
-      const receipt = await adapter().sendTransaction(context('R-small').ctx, sale({ amountMinor: 1250 }));
+      const receipt = await adapter().sendTransaction(callContext('R-small').ctx, sale({ amountMinor: 1250 }));
       expect(receipt).toEqual({ vendorTransactionId: expect.any(String), sessionId: expect.any(String) });
       expect(await journal('R-small')).toEqual([expect.objectContaining({ amount: '12.50' })]);
     });
 
     it('sends a sale from the documentation example terminal', async () => {
-      const receipt = await adapter().sendTransaction(context('R-doc').ctx, sale({ terminalId: '6orMqUyq', posLocationId: '6orMqUyq2Hg3tP' }));
+      const receipt = await adapter().sendTransaction(callContext('R-doc').ctx, sale({ terminalId: '6orMqUyq', posLocationId: '6orMqUyq2Hg3tP' }));
       expect(receipt.vendorTransactionId).toEqual(expect.any(String));
     });
 
     it('refuses a Disabled terminal with a readable reason and sends no transaction', async () => {
-      const { ctx, records } = context('R-disabled');
-      const error = await failure(adapter().sendTransaction(ctx, sale({ terminalId: 'T-DISABLED' })));
+      const { ctx, records } = callContext('R-disabled');
+      const error = await failureOf(adapter().sendTransaction(ctx, sale({ terminalId: 'T-DISABLED' })));
       expect(error).toMatchObject({
         type: FailureTypes.vendorRejection,
         nonRetryable: true,
@@ -112,13 +97,13 @@ describe(CmcVendor.name, () => {
     });
 
     it('refuses a NotAvailable terminal', async () => {
-      const error = await failure(adapter().sendTransaction(context('R-na').ctx, sale({ terminalId: 'T-NOT-AVAILABLE' })));
+      const error = await failureOf(adapter().sendTransaction(callContext('R-na').ctx, sale({ terminalId: 'T-NOT-AVAILABLE' })));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'NotAvailable', reason: expect.stringContaining('not available') })] });
     });
 
     it('refuses a terminal ClearLine does not know (404 terminal not found)', async () => {
-      const { ctx, records } = context('R-unknown');
-      const error = await failure(adapter().sendTransaction(ctx, sale({ terminalId: 'T-NOPE' })));
+      const { ctx, records } = callContext('R-unknown');
+      const error = await failureOf(adapter().sendTransaction(ctx, sale({ terminalId: 'T-NOPE' })));
       expect(error).toMatchObject({
         type: FailureTypes.vendorRejection,
         nonRetryable: true,
@@ -130,30 +115,30 @@ describe(CmcVendor.name, () => {
     it('reports an injected 503 as VendorUnavailable, and the next attempt applies the sale once', async () => {
       await inject({ path: TRANSACTION_PATH, kind: 'status', status: 503, times: 1 });
       const vendor = adapter();
-      const first = context('R-503', 1);
-      const error = await failure(vendor.sendTransaction(first.ctx, sale()));
+      const first = callContext('R-503', 1);
+      const error = await failureOf(vendor.sendTransaction(first.ctx, sale()));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
       expect(first.records.at(-1)).toMatchObject({ operation: 'pos.transaction', outcome: 'failed', httpStatus: 503 });
-      await vendor.sendTransaction(context('R-503', 2).ctx, sale());
+      await vendor.sendTransaction(callContext('R-503', 2).ctx, sale());
       expect(await journal('R-503')).toHaveLength(1);
     });
 
     it('reports a 429 on startInteraction as VendorUnavailable honouring Retry-After', async () => {
       await inject({ path: START_PATH, kind: 'rate_limit', retryAfterSeconds: 2, times: 1 });
       const vendor = adapter();
-      await expect(vendor.sendTransaction(context('R-429', 1).ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nextRetryDelay: 2000 });
-      await vendor.sendTransaction(context('R-429', 2).ctx, sale());
+      await expect(vendor.sendTransaction(callContext('R-429', 1).ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nextRetryDelay: 2000 });
+      await vendor.sendTransaction(callContext('R-429', 2).ctx, sale());
       expect(await journal('R-429')).toHaveLength(1);
     });
 
     it('after a lost reply, re-sends the same transactionId and gets the recorded sale back without a second effect', async () => {
       await inject({ path: TRANSACTION_PATH, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
       const vendor = adapter({ timeoutMs: 300 });
-      const first = context('R-lost', 1);
+      const first = callContext('R-lost', 1);
       await expect(vendor.sendTransaction(first.ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
       expect(await journal('R-lost')).toHaveLength(1);
 
-      const retry = context('R-lost', 2);
+      const retry = callContext('R-lost', 2);
       const receipt = await vendor.sendTransaction(retry.ctx, sale());
       const [effect] = await journal('R-lost');
       expect(receipt.vendorTransactionId).toBe(effect.vendorReference);
@@ -176,7 +161,7 @@ describe(CmcVendor.name, () => {
         body: { title: 'One or more validation errors occurred.', status: 400, errors: { SessionId: ['Session expired'] } },
         times: 1,
       });
-      const { ctx, records } = context('R-session');
+      const { ctx, records } = callContext('R-session');
       await adapter().sendTransaction(ctx, sale());
       expect(records.map((r) => [r.operation, r.outcome])).toEqual([
         ['pos.startInteraction', 'success'],
@@ -188,11 +173,11 @@ describe(CmcVendor.name, () => {
     });
 
     it('refuses a transaction ClearLine finds invalid, naming the fields', async () => {
-      const error = await failure(adapter().sendTransaction(context('R-bad-date').ctx, sale({ transactionDate: 'yesterday' })));
+      const error = await failureOf(adapter().sendTransaction(callContext('R-bad-date').ctx, sale({ transactionDate: 'yesterday' })));
       // Our own guard: an unparseable date never reaches the vendor.
       expect(error).toBeInstanceOf(TypeError);
       await inject({ path: TRANSACTION_PATH, kind: 'status', status: 400, body: { title: 'Bad Request', errors: { transactionAmount: ['invalid'] } }, times: 1 });
-      await expect(adapter().sendTransaction(context('R-400').ctx, sale())).rejects.toMatchObject({
+      await expect(adapter().sendTransaction(callContext('R-400').ctx, sale())).rejects.toMatchObject({
         type: FailureTypes.vendorRejection,
         details: [expect.objectContaining({ code: 'HTTP_400', reason: expect.stringContaining('transactionAmount') })],
       });
@@ -204,8 +189,8 @@ describe(CmcVendor.name, () => {
 
     it('sends a negative transaction that references the original sale', async () => {
       const vendor = adapter();
-      await vendor.sendTransaction(context('R-orig').ctx, sale());
-      const { ctx, records } = context('R-orig-refund');
+      await vendor.sendTransaction(callContext('R-orig').ctx, sale());
+      const { ctx, records } = callContext('R-orig-refund');
       const receipt = await vendor.sendRefund(ctx, refund('R-orig'));
       expect(receipt).toEqual({ vendorTransactionId: expect.any(String), sessionId: expect.any(String) });
       expect(records.at(-1)).toMatchObject({ operation: 'pos.refund', outcome: 'success', amountMinor: -2500 });
@@ -215,21 +200,21 @@ describe(CmcVendor.name, () => {
     });
 
     it('refuses a refund of a sale ClearLine does not know', async () => {
-      const error = await failure(adapter().sendRefund(context('R-ghost-refund').ctx, refund('R-ghost')));
+      const error = await failureOf(adapter().sendRefund(callContext('R-ghost-refund').ctx, refund('R-ghost')));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'HTTP_404', reason: expect.stringContaining('original sale') })] });
       expect(await journal('R-ghost-refund')).toEqual([]);
     });
 
     it('refuses refunds that add up to more than the sale', async () => {
       const vendor = adapter();
-      await vendor.sendTransaction(context('R-over').ctx, sale());
-      await vendor.sendRefund(context('R-over-refund-1').ctx, refund('R-over', { amountMinor: 5000 }));
-      const error = await failure(vendor.sendRefund(context('R-over-refund-2').ctx, refund('R-over', { amountMinor: 5000 })));
+      await vendor.sendTransaction(callContext('R-over').ctx, sale());
+      await vendor.sendRefund(callContext('R-over-refund-1').ctx, refund('R-over', { amountMinor: 5000 }));
+      const error = await failureOf(vendor.sendRefund(callContext('R-over-refund-2').ctx, refund('R-over', { amountMinor: 5000 })));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'HTTP_400', reason: expect.stringContaining('exceed') })] });
     });
 
     it('refuses a refund at a Disabled terminal', async () => {
-      await expect(adapter().sendRefund(context('R-dis-refund').ctx, refund('R-x', { terminalId: 'T-DISABLED' }))).rejects.toMatchObject({
+      await expect(adapter().sendRefund(callContext('R-dis-refund').ctx, refund('R-x', { terminalId: 'T-DISABLED' }))).rejects.toMatchObject({
         type: FailureTypes.vendorRejection,
         details: [expect.objectContaining({ code: 'Disabled' })],
       });
@@ -237,19 +222,19 @@ describe(CmcVendor.name, () => {
 
     it('reports an injected 503 as VendorUnavailable, and the next attempt refunds once', async () => {
       const vendor = adapter();
-      await vendor.sendTransaction(context('R-r503').ctx, sale());
+      await vendor.sendTransaction(callContext('R-r503').ctx, sale());
       await inject({ path: TRANSACTION_PATH, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.sendRefund(context('R-r503-refund', 1).ctx, refund('R-r503'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await vendor.sendRefund(context('R-r503-refund', 2).ctx, refund('R-r503'));
+      await expect(vendor.sendRefund(callContext('R-r503-refund', 1).ctx, refund('R-r503'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      await vendor.sendRefund(callContext('R-r503-refund', 2).ctx, refund('R-r503'));
       expect(await journal('R-r503-refund')).toHaveLength(1);
     });
 
     it('after a lost reply, re-sends the same refund and applies it once', async () => {
       const vendor = adapter({ timeoutMs: 300 });
-      await vendor.sendTransaction(context('R-rlost').ctx, sale());
+      await vendor.sendTransaction(callContext('R-rlost').ctx, sale());
       await inject({ path: TRANSACTION_PATH, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      await expect(vendor.sendRefund(context('R-rlost-refund', 1).ctx, refund('R-rlost'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      const receipt = await vendor.sendRefund(context('R-rlost-refund', 2).ctx, refund('R-rlost'));
+      await expect(vendor.sendRefund(callContext('R-rlost-refund', 1).ctx, refund('R-rlost'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      const receipt = await vendor.sendRefund(callContext('R-rlost-refund', 2).ctx, refund('R-rlost'));
       const entries = await journal('R-rlost-refund');
       expect(entries).toEqual([expect.objectContaining({ effect: 'posttender.refund', vendorReference: receipt.vendorTransactionId })]);
     });
@@ -258,31 +243,31 @@ describe(CmcVendor.name, () => {
   describe('access token', () => {
     it('fetches one token and reuses it across calls', async () => {
       const vendor = adapter();
-      await vendor.sendTransaction(context('R-t1').ctx, sale());
-      await vendor.sendTransaction(context('R-t2').ctx, sale());
+      await vendor.sendTransaction(callContext('R-t1').ctx, sale());
+      await vendor.sendTransaction(callContext('R-t2').ctx, sale());
       expect(tokenRequests()).toBe(1);
     });
 
     it('shares one token request between concurrent calls', async () => {
       const vendor = adapter();
-      await Promise.all([vendor.sendTransaction(context('R-c1').ctx, sale()), vendor.sendTransaction(context('R-c2').ctx, sale())]);
+      await Promise.all([vendor.sendTransaction(callContext('R-c1').ctx, sale()), vendor.sendTransaction(callContext('R-c2').ctx, sale())]);
       expect(tokenRequests()).toBe(1);
     });
 
     it('renews the token before it expires', async () => {
       let now = Date.now();
       const vendor = adapter({ now: () => now });
-      await vendor.sendTransaction(context('R-e1').ctx, sale());
+      await vendor.sendTransaction(callContext('R-e1').ctx, sale());
       now += 3600 * 1000 - 4 * 60 * 1000; // inside the renewal margin, still valid at the vendor
-      await vendor.sendTransaction(context('R-e2').ctx, sale());
+      await vendor.sendTransaction(callContext('R-e2').ctx, sale());
       expect(tokenRequests()).toBe(2);
     });
 
     it('renews a token ClearLine answers 401 to and repeats the call once', async () => {
       const vendor = adapter();
-      await vendor.sendTransaction(context('R-a1').ctx, sale());
+      await vendor.sendTransaction(callContext('R-a1').ctx, sale());
       await inject({ path: START_PATH, kind: 'status', status: 401, body: '', times: 1 });
-      const { ctx, records } = context('R-a2');
+      const { ctx, records } = callContext('R-a2');
       await vendor.sendTransaction(ctx, sale());
       expect(records.map((r) => [r.operation, r.outcome, r.errorCode ?? null])).toEqual([
         ['pos.startInteraction', 'rejected', 'HTTP_401'],
@@ -293,8 +278,8 @@ describe(CmcVendor.name, () => {
     });
 
     it('refuses wrong client credentials without auditing a business call', async () => {
-      const { ctx, records } = context('R-secret');
-      const error = await failure(adapter({ clientSecret: 'wrong' }).sendTransaction(ctx, sale()));
+      const { ctx, records } = callContext('R-secret');
+      const error = await failureOf(adapter({ clientSecret: 'wrong' }).sendTransaction(ctx, sale()));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, nonRetryable: true, details: [expect.objectContaining({ code: 'invalid_client', httpStatus: 401 })] });
       expect(JSON.stringify(error)).not.toContain('wrong');
       expect(records).toEqual([]);
@@ -302,8 +287,8 @@ describe(CmcVendor.name, () => {
 
     it('reports a token endpoint 503 or an unreachable one as VendorUnavailable', async () => {
       await inject({ path: TOKEN_PATH, kind: 'status', status: 503, times: 1 });
-      await expect(adapter().sendTransaction(context('R-t503').ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
-      await expect(adapter({ tokenUrl: 'http://127.0.0.1:9/connect/token' }).sendTransaction(context('R-down').ctx, sale())).rejects.toMatchObject({
+      await expect(adapter().sendTransaction(callContext('R-t503').ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
+      await expect(adapter({ tokenUrl: 'http://127.0.0.1:9/connect/token' }).sendTransaction(callContext('R-down').ctx, sale())).rejects.toMatchObject({
         type: FailureTypes.vendorUnavailable,
       });
     });

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
@@ -8,7 +7,6 @@ import {
   COUPONTOOLS_SANDBOX_SESSIONS as SESSIONS,
   CouponToolsSandbox,
 } from '../../src/sandbox/coupontools.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import dataRequest from '../fixtures/coupontools/couponsession-data.request.json';
 import dataResponse from '../fixtures/coupontools/couponsession-data.response.json';
 import errorResponse from '../fixtures/coupontools/couponsession-error.response.json';
@@ -16,6 +14,7 @@ import lockRequest from '../fixtures/coupontools/couponsession-update-lock.reque
 import unlockRequest from '../fixtures/coupontools/couponsession-update-unlock.request.json';
 import validateRequest from '../fixtures/coupontools/couponsession-update-validate.request.json';
 import updateResponse from '../fixtures/coupontools/couponsession-update.response.json';
+import { sandboxForFile } from '../support/sandbox-server';
 
 /**
  * Adapter and sandbox against vendor-docs/coupontools-pos-integration.txt. Fixtures:
@@ -25,34 +24,27 @@ import updateResponse from '../fixtures/coupontools/couponsession-update.respons
  * document and follow vendors.md's simulator suggestion and the sandbox's own choice.
  */
 describe(`${CouponToolsSandbox.name} conformance`, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
   const sent: Array<{ method: string; path: string; headers: Record<string, unknown>; body: unknown }> = [];
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('preHandler', async (req) => {
+  const sandbox = sandboxForFile((app) => {
+    app.addHook('preHandler', async (req) => {
       if (req.url.startsWith('/coupontools/')) sent.push({ method: req.method, path: req.url, headers: req.headers, body: req.body });
     });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
+  beforeEach(() => {
     sent.length = 0;
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
   });
 
   const vendor = () =>
     new CouponToolsVendor({
-      baseUrl: `${sandboxUrl}/coupontools/v3`,
+      baseUrl: `${sandbox.url}/coupontools/v3`,
       clientId: COUPONTOOLS_SANDBOX_CLIENT_ID,
       clientSecret: COUPONTOOLS_SANDBOX_CLIENT_SECRET,
       timeoutMs: 1000,
     });
   const ctx: VendorCallContext = { reference: 'CT-conf', store: 'S1', till: 'T1', attempt: 1, currency: 'EUR', recorder: { record: async () => undefined } };
   const post = (path: string, body: object) =>
-    request(sandboxUrl)
+    request(sandbox.url)
       .post(`/coupontools/v3/${path}`)
       .set({ 'x-client-id': COUPONTOOLS_SANDBOX_CLIENT_ID, 'x-client-secret': COUPONTOOLS_SANDBOX_CLIENT_SECRET })
       .send(body);
@@ -139,7 +131,7 @@ describe(`${CouponToolsSandbox.name} conformance`, () => {
       await update({ validate: '1', money_spent: '3.250' });
       expect((await update({ validate: '1' })).body.status).toMatchObject({ status: 'ERROR', code: 514 });
       expect((await update({ lock: '1' })).body.status).toMatchObject({ status: 'ERROR', code: 514 });
-      const effects = (await request(sandboxUrl).get('/_sandbox/journal').query({ vendor: 'coupontools' })).body.entries;
+      const effects = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'coupontools' })).body.entries;
       expect(effects.map((e: { effect: string; amount?: string }) => [e.effect, e.amount ?? null])).toEqual([
         ['coupon.lock', null],
         ['coupon.unlock', null],
@@ -155,7 +147,7 @@ describe(`${CouponToolsSandbox.name} conformance`, () => {
     });
 
     it('answers wrong credentials with HTTP 401 and the error envelope', async () => {
-      const res = await request(sandboxUrl).post('/coupontools/v3/couponsession/data').set({ 'x-client-id': 'x', 'x-client-secret': 'y' }).send(dataRequest);
+      const res = await request(sandbox.url).post('/coupontools/v3/couponsession/data').set({ 'x-client-id': 'x', 'x-client-secret': 'y' }).send(dataRequest);
       expect(res.status).toBe(401);
       expect(shape(res.body)).toEqual(shape(errorResponse));
     });

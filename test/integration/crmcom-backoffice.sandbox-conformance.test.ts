@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { LoyaltyCustomer } from '../../activities/vendors/capabilities';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { CRMCOM_SANDBOX_API_KEY, CrmcomBackofficeSandbox } from '../../src/sandbox/crmcom-backoffice.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import { sandboxForFile } from '../support/sandbox-server';
 
 const PREFIX = '/crmcom/backoffice/v1';
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '../fixtures/crmcom-backoffice', name), 'utf8'));
@@ -36,13 +35,10 @@ interface Exchange {
  * fixtures' README for which come from the document and which are our assumption).
  */
 describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
   let exchanges: Exchange[] = [];
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('onSend', async (req, reply, payload) => {
+  const sandbox = sandboxForFile((app) => {
+    app.addHook('onSend', async (req, reply, payload) => {
       if (req.url.startsWith(PREFIX)) {
         const [path] = req.url.split('?');
         exchanges.push({
@@ -57,16 +53,12 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
       }
       return payload;
     });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   });
-  afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
+  beforeEach(() => {
     exchanges = [];
   });
 
-  const adapter = () => new CrmcomBackofficeVendor({ baseUrl: `${sandboxUrl}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
+  const adapter = () => new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
   const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async () => undefined } });
   const purchase = {
     performedOn: '2026-11-21T10:00:00Z',
@@ -162,7 +154,7 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
   });
 
   it('answers a bad API key with HTTP 401 in the same error shape', async () => {
-    const res = await request(sandboxUrl).get(`${PREFIX}/customers`).query({ cim: '22265577' }).set('api_key', 'wrong');
+    const res = await request(sandbox.url).get(`${PREFIX}/customers`).query({ cim: '22265577' }).set('api_key', 'wrong');
     expect(res.status).toBe(401);
     expect(shape(res.body)).toEqual(shape(fixture('error-not-found.json')));
   });

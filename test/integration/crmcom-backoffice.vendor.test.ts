@@ -1,56 +1,31 @@
-import type { FastifyInstance } from 'fastify';
-import request from 'supertest';
 import type { LoyaltyCustomer, LoyaltyPurchase } from '../../activities/vendors/capabilities';
 import { CrmcomBackofficeVendor, crmcomPurchaseId } from '../../activities/vendors/crmcom-backoffice.vendor';
-import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { CRMCOM_BACKOFFICE_ERRORS as E, CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { FailureTypes } from '../../workflows/checkout.contract';
-import { recordedCalls } from '../support/vendor-records';
+import { injectFault, journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
+import { callContext, failureOf, recordedCalls } from '../support/vendor-calls';
 
 const PREFIX = '/crmcom/backoffice/v1';
 const JOHN = '5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001';
 
 /** The CRM.COM back-office adapter against the sandbox over real HTTP. */
 describe(CrmcomBackofficeVendor.name, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
-
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-  });
-  afterAll(async () => {
-    // After an aborted request (lost-reply tests) undici opens a spare connection the server never
-    // counts as idle; close every connection instead of waiting for keep-alive to expire.
-    const closing = sandbox.close();
-    sandbox.server.closeAllConnections();
-    await closing;
-  });
-  beforeEach(() => request(sandboxUrl).post('/_sandbox/reset').expect(200));
+  const sandbox = sandboxForFile();
 
   const adapter = (overrides: Partial<{ baseUrl: string; apiKey: string; timeoutMs: number }> = {}) =>
-    new CrmcomBackofficeVendor({ baseUrl: `${sandboxUrl}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 1000, ...overrides });
-  const context = (reference: string, attempt = 1) => {
-    const records: VendorCallRecord[] = [];
-    const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async (r) => void records.push(r) } };
-    return { ctx, records };
-  };
+    new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 1000, ...overrides });
   const line = (sku: string, totalMinor: number) => ({ sku, quantity: 1, totalMinor, netMinor: totalMinor - totalMinor / 5, vatMinor: totalMinor / 5 });
   const purchaseOf = (...lines: LoyaltyPurchase['lines']): LoyaltyPurchase => ({ performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines });
   const tenEuros = purchaseOf(line('Soft Drinks', 1000));
   const john: LoyaltyCustomer = { accountNumber: JOHN, walletBalanceMinor: 1000 };
-  const inject = (fault: object) => request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
-  const effects = async (reference: string) =>
-    ((await request(sandboxUrl).get('/_sandbox/journal').query({ vendor: 'crmcom', reference })).body.entries as Array<{ effect: string; amount?: string }>).map(
-      (e) => `${e.effect}${e.amount ? ` ${e.amount}` : ''}`,
-    );
-  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
+  const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
+  const effects = async (reference: string) => (await journalOf(sandbox.url, reference, 'crmcom')).map((e) => `${e.effect}${e.amount ? ` ${e.amount}` : ''}`);
 
   describe('identify', () => {
     it('finds the document participant 22265577 by its authentication code, with wallet balance 10.00', async () => {
-      const { ctx, records } = context('BO-identify');
+      const { ctx, records } = callContext('BO-identify');
       await expect(adapter().identify(ctx, { type: 'code', value: '22265577' })).resolves.toEqual({ accountNumber: JOHN, walletBalanceMinor: 1000 });
       expect(records).toEqual([expect.objectContaining({ operation: 'customers.list', outcome: 'success', httpStatus: 200, vendorReference: JOHN })]);
     });
@@ -61,12 +36,12 @@ describe(CrmcomBackofficeVendor.name, () => {
       ['email', 'john.doe@example.com'],
       ['externalId', 'EXT-400'],
     ] as const)('finds the same contact by identifier type %s', async (type, value) => {
-      await expect(adapter().identify(context('BO-types').ctx, { type, value })).resolves.toMatchObject({ accountNumber: JOHN });
+      await expect(adapter().identify(callContext('BO-types').ctx, { type, value })).resolves.toMatchObject({ accountNumber: JOHN });
     });
 
     it('rejects an unknown contact with the vendor code, without the searched value in the audit row', async () => {
-      const { ctx, records } = context('BO-unknown');
-      const error = await failure(adapter().identify(ctx, { type: 'email', value: 'nobody@example.com' }));
+      const { ctx, records } = callContext('BO-unknown');
+      const error = await failureOf(adapter().identify(ctx, { type: 'email', value: 'nobody@example.com' }));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, nonRetryable: true, details: [expect.objectContaining({ code: E.notFound, reason: 'CRM.COM knows no such customer' })] });
       expect(records[0]).toMatchObject({ outcome: 'rejected', httpStatus: 400, errorCode: E.notFound });
       expect(JSON.stringify(records)).not.toContain('nobody@example.com');
@@ -74,13 +49,13 @@ describe(CrmcomBackofficeVendor.name, () => {
 
     it('reports a 503 as retryable VendorUnavailable, and the next attempt succeeds', async () => {
       await inject({ path: `${PREFIX}/customers`, kind: 'status', status: 503, times: 1 });
-      const error = await failure(adapter().identify(context('BO-503').ctx, { type: 'code', value: '22265577' }));
+      const error = await failureOf(adapter().identify(callContext('BO-503').ctx, { type: 'code', value: '22265577' }));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
-      await expect(adapter().identify(context('BO-503', 2).ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ accountNumber: JOHN });
+      await expect(adapter().identify(callContext('BO-503', 2).ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ accountNumber: JOHN });
     });
 
     it('rejects a wrong API key as a configuration refusal', async () => {
-      const error = await failure(adapter({ apiKey: 'wrong' }).identify(context('BO-key').ctx, { type: 'code', value: '22265577' }));
+      const error = await failureOf(adapter({ apiKey: 'wrong' }).identify(callContext('BO-key').ctx, { type: 'code', value: '22265577' }));
       expect(error).toMatchObject({
         type: FailureTypes.vendorRejection,
         details: [expect.objectContaining({ code: E.invalidApiKey, httpStatus: 401, reason: expect.stringContaining('CRMCOM_API_KEY') })],
@@ -90,7 +65,7 @@ describe(CrmcomBackofficeVendor.name, () => {
 
   describe('preview', () => {
     it('offers the wallet balance as the most to spend, without calling CRM.COM (the guide has no preview)', async () => {
-      const { ctx, records } = context('BO-preview');
+      const { ctx, records } = callContext('BO-preview');
       await expect(adapter().preview(ctx, john, tenEuros)).resolves.toEqual({ awardMinor: 0, automaticSpendMinor: 0, maxAdditionalSpendMinor: 1000 });
       expect(records).toEqual([]);
     });
@@ -98,7 +73,7 @@ describe(CrmcomBackofficeVendor.name, () => {
 
   describe('submitPurchase', () => {
     it('posts the purchase under our own id and maps the 1 % award', async () => {
-      const { ctx, records } = context('BO-award');
+      const { ctx, records } = callContext('BO-award');
       await expect(adapter().submitPurchase(ctx, john, tenEuros)).resolves.toEqual({
         purchaseNumber: crmcomPurchaseId('BO-award'),
         awardedMinor: 10,
@@ -109,47 +84,47 @@ describe(CrmcomBackofficeVendor.name, () => {
     });
 
     it('returns a spend reduced by the spend rule as a result, not an error', async () => {
-      const result = await adapter().submitPurchase(context('BO-reduced').ctx, john, tenEuros, 800);
+      const result = await adapter().submitPurchase(callContext('BO-reduced').ctx, john, tenEuros, 800);
       expect(result.spend).toEqual({ spendNumber: null, requestedMinor: 800, approvedMinor: 500 });
       expect(await effects('BO-reduced')).toEqual(['purchase.create 0.10', 'spend.create 5.00']);
-      await expect(adapter().identify(context('BO-reduced-w').ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ walletBalanceMinor: 510 });
+      await expect(adapter().identify(callContext('BO-reduced-w').ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ walletBalanceMinor: 510 });
     });
 
     it('caps the approved spend at the wallet balance', async () => {
-      const result = await adapter().submitPurchase(context('BO-capped').ctx, john, purchaseOf(line('Soft Drinks', 1000), line('Sandwiches', 2000)), 2000);
+      const result = await adapter().submitPurchase(callContext('BO-capped').ctx, john, purchaseOf(line('Soft Drinks', 1000), line('Sandwiches', 2000)), 2000);
       expect(result.spend).toEqual({ spendNumber: null, requestedMinor: 2000, approvedMinor: 1000 });
     });
 
     it('posts the purchase but returns a refusal when no spend is approved (empty wallet)', async () => {
-      const jane = await adapter().identify(context('BO-jane').ctx, { type: 'code', value: '22265588' });
-      const result = await adapter().submitPurchase(context('BO-refused').ctx, jane, tenEuros, 300);
+      const jane = await adapter().identify(callContext('BO-jane').ctx, { type: 'code', value: '22265588' });
+      const result = await adapter().submitPurchase(callContext('BO-refused').ctx, jane, tenEuros, 300);
       expect(result).toMatchObject({ awardedMinor: 10, spend: { requestedMinor: 300, approvedMinor: 0, refusal: { code: 'SPEND_NOT_APPROVED' } } });
       expect(await effects('BO-refused')).toEqual(['purchase.create 0.10']);
     });
 
     it('rejects a purchase for an unknown contact', async () => {
-      const { ctx, records } = context('BO-nocontact');
-      const error = await failure(adapter().submitPurchase(ctx, { accountNumber: '00000000-0000-4000-8000-000000000000', walletBalanceMinor: 0 }, tenEuros));
+      const { ctx, records } = callContext('BO-nocontact');
+      const error = await failureOf(adapter().submitPurchase(ctx, { accountNumber: '00000000-0000-4000-8000-000000000000', walletBalanceMinor: 0 }, tenEuros));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: E.notFound, reason: 'CRM.COM knows no such customer' })] });
       expect(records[0]).toMatchObject({ outcome: 'rejected', errorCode: E.notFound });
       expect(await effects('BO-nocontact')).toEqual([]);
     });
 
     it('rejects a purchase of a product CRM.COM does not know', async () => {
-      const error = await failure(adapter().submitPurchase(context('BO-noproduct').ctx, john, purchaseOf(line('Caviar', 1000))));
+      const error = await failureOf(adapter().submitPurchase(callContext('BO-noproduct').ctx, john, purchaseOf(line('Caviar', 1000))));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: E.notFound, reason: 'CRM.COM does not know product Caviar' })] });
     });
 
     it('rejects an invalid purchase (no products)', async () => {
-      const error = await failure(adapter().submitPurchase(context('BO-empty').ctx, john, purchaseOf()));
+      const error = await failureOf(adapter().submitPurchase(callContext('BO-empty').ctx, john, purchaseOf()));
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: E.missingParameter })] });
     });
 
     it('reports a 503 as VendorUnavailable; the retry looks up, finds nothing and posts once', async () => {
       await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'status', status: 503, times: 1 });
-      const error = await failure(adapter().submitPurchase(context('BO-503p').ctx, john, tenEuros, 300));
+      const error = await failureOf(adapter().submitPurchase(callContext('BO-503p').ctx, john, tenEuros, 300));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      const retry = context('BO-503p', 2);
+      const retry = callContext('BO-503p', 2);
       await expect(adapter().submitPurchase(retry.ctx, john, tenEuros, 300)).resolves.toMatchObject({ awardedMinor: 10, spend: { approvedMinor: 300 } });
       expect(retry.records.map((r) => r.operation)).toEqual(['purchases.show', 'purchases.create']);
       expect(await effects('BO-503p')).toEqual(['purchase.create 0.10', 'spend.create 3.00']);
@@ -157,9 +132,9 @@ describe(CrmcomBackofficeVendor.name, () => {
 
     it('resolves a lost reply on attempt 2 by looking up our purchase id: one purchase, one spend', async () => {
       await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      const error = await failure(adapter({ timeoutMs: 300 }).submitPurchase(context('BO-lost').ctx, john, tenEuros, 400));
+      const error = await failureOf(adapter({ timeoutMs: 300 }).submitPurchase(callContext('BO-lost').ctx, john, tenEuros, 400));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      const retry = context('BO-lost', 2);
+      const retry = callContext('BO-lost', 2);
       await expect(adapter({ timeoutMs: 300 }).submitPurchase(retry.ctx, john, tenEuros, 400)).resolves.toEqual({
         purchaseNumber: crmcomPurchaseId('BO-lost'),
         awardedMinor: 10,
@@ -171,8 +146,8 @@ describe(CrmcomBackofficeVendor.name, () => {
     });
 
     it('adopts the existing purchase when CRM.COM answers that our id was already posted', async () => {
-      const first = await adapter().submitPurchase(context('BO-twice').ctx, john, tenEuros);
-      const again = context('BO-twice');
+      const first = await adapter().submitPurchase(callContext('BO-twice').ctx, john, tenEuros);
+      const again = callContext('BO-twice');
       await expect(adapter().submitPurchase(again.ctx, john, tenEuros)).resolves.toEqual(first);
       expect(again.records.map((r) => [r.operation, r.httpStatus, r.recoveredBy])).toEqual([
         ['purchases.create', 400, undefined],
@@ -186,20 +161,20 @@ describe(CrmcomBackofficeVendor.name, () => {
 
   describe('findPurchase', () => {
     it('finds the purchase posted under the reference, and nothing for one never posted', async () => {
-      await adapter().submitPurchase(context('BO-find').ctx, john, tenEuros);
-      await expect(adapter().findPurchase(context('BO-find').ctx)).resolves.toEqual({ purchaseNumber: crmcomPurchaseId('BO-find'), spendNumber: null });
-      await expect(adapter().findPurchase(context('BO-never').ctx)).resolves.toBeUndefined();
+      await adapter().submitPurchase(callContext('BO-find').ctx, john, tenEuros);
+      await expect(adapter().findPurchase(callContext('BO-find').ctx)).resolves.toEqual({ purchaseNumber: crmcomPurchaseId('BO-find'), spendNumber: null });
+      await expect(adapter().findPurchase(callContext('BO-never').ctx)).resolves.toBeUndefined();
     });
   });
 
   describe('voidPurchase', () => {
-    const posted = async (reference: string) => adapter().submitPurchase(context(reference).ctx, john, tenEuros, 500);
-    const wallet = async () => (await adapter().identify(context('BO-wallet').ctx, { type: 'code', value: '22265577' })).walletBalanceMinor;
+    const posted = async (reference: string) => adapter().submitPurchase(callContext(reference).ctx, john, tenEuros, 500);
+    const wallet = async () => (await adapter().identify(callContext('BO-wallet').ctx, { type: 'code', value: '22265577' })).walletBalanceMinor;
 
     it('cancels the purchase and CRM.COM reverses its award and spend', async () => {
       const { purchaseNumber } = await posted('BO-void');
       expect(await wallet()).toBe(510);
-      const { ctx, records } = context('BO-void');
+      const { ctx, records } = callContext('BO-void');
       await expect(adapter().voidPurchase(ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: false });
       expect(records).toEqual([expect.objectContaining({ operation: 'purchases.cancel', outcome: 'success', vendorReference: purchaseNumber })]);
       expect(await wallet()).toBe(1000);
@@ -208,15 +183,15 @@ describe(CrmcomBackofficeVendor.name, () => {
 
     it('treats a purchase already cancelled as done', async () => {
       const { purchaseNumber } = await posted('BO-void2');
-      await adapter().voidPurchase(context('BO-void2').ctx, { purchaseNumber });
-      const { ctx, records } = context('BO-void2');
+      await adapter().voidPurchase(callContext('BO-void2').ctx, { purchaseNumber });
+      const { ctx, records } = callContext('BO-void2');
       await expect(adapter().voidPurchase(ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: true });
       expect(records[0]).toMatchObject({ outcome: 'success', httpStatus: 400 });
       expect((await effects('BO-void2')).filter((e) => e.startsWith('purchase.cancel'))).toHaveLength(1);
     });
 
     it('treats an unknown purchase (NOTFOUNDEXCEPTION) as done', async () => {
-      await expect(adapter().voidPurchase(context('BO-void-unknown').ctx, { purchaseNumber: crmcomPurchaseId('BO-void-unknown') })).resolves.toEqual({
+      await expect(adapter().voidPurchase(callContext('BO-void-unknown').ctx, { purchaseNumber: crmcomPurchaseId('BO-void-unknown') })).resolves.toEqual({
         alreadyVoided: true,
       });
     });
@@ -224,18 +199,18 @@ describe(CrmcomBackofficeVendor.name, () => {
     it('reports a 429 as VendorUnavailable, and the next attempt cancels once', async () => {
       const { purchaseNumber } = await posted('BO-void429');
       await inject({ path: `${PREFIX}/purchases/${purchaseNumber}/cancel`, kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
-      const error = await failure(adapter().voidPurchase(context('BO-void429').ctx, { purchaseNumber }));
+      const error = await failureOf(adapter().voidPurchase(callContext('BO-void429').ctx, { purchaseNumber }));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable, nextRetryDelay: 1000 });
-      await expect(adapter().voidPurchase(context('BO-void429', 2).ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: false });
+      await expect(adapter().voidPurchase(callContext('BO-void429', 2).ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: false });
       expect((await effects('BO-void429')).filter((e) => e.startsWith('purchase.cancel'))).toHaveLength(1);
     });
 
     it('resolves a lost cancel reply on attempt 2 as already cancelled: one cancel', async () => {
       const { purchaseNumber } = await posted('BO-void-lost');
       await inject({ path: `${PREFIX}/purchases/${purchaseNumber}/cancel`, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      const error = await failure(adapter({ timeoutMs: 300 }).voidPurchase(context('BO-void-lost').ctx, { purchaseNumber }));
+      const error = await failureOf(adapter({ timeoutMs: 300 }).voidPurchase(callContext('BO-void-lost').ctx, { purchaseNumber }));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await expect(adapter({ timeoutMs: 300 }).voidPurchase(context('BO-void-lost', 2).ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: true });
+      await expect(adapter({ timeoutMs: 300 }).voidPurchase(callContext('BO-void-lost', 2).ctx, { purchaseNumber })).resolves.toEqual({ alreadyVoided: true });
       expect((await effects('BO-void-lost')).filter((e) => e.includes('.cancel'))).toEqual(['spend.cancel 5.00', 'purchase.cancel 0.10']);
     });
   });
@@ -248,41 +223,41 @@ describe(CrmcomBackofficeVendor.name, () => {
     const syncPath = `${PREFIX}/synchronise_products`;
 
     it('sends the batch and returns the process id; the products can then be sold', async () => {
-      const { ctx, records } = context('BO-sync');
+      const { ctx, records } = callContext('BO-sync');
       const result = await adapter().synchroniseProducts(ctx, batch('SYNC-A'));
       expect(result).toEqual({ processed: [{ code: 'SYNC-A-1' }, { code: 'SYNC-A-2' }], unprocessed: [], processId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
       expect(records).toEqual([expect.objectContaining({ operation: 'products.synchronise', outcome: 'success', vendorReference: result.processId })]);
       expect(await effects('SYNC-A-')).toEqual(['products.synchronise', 'products.synchronise']);
-      await expect(adapter().submitPurchase(context('BO-sold').ctx, john, purchaseOf(line('SYNC-A-1', 500)))).resolves.toMatchObject({ awardedMinor: 5 });
+      await expect(adapter().submitPurchase(callContext('BO-sold').ctx, john, purchaseOf(line('SYNC-A-1', 500)))).resolves.toMatchObject({ awardedMinor: 5 });
     });
 
     it('refuses more than 1,000 products before calling CRM.COM', async () => {
-      const { ctx, records } = context('BO-sync-big');
+      const { ctx, records } = callContext('BO-sync-big');
       const many = Array.from({ length: 1001 }, (_, i) => ({ code: `BIG-${i}` }));
-      const error = await failure(adapter().synchroniseProducts(ctx, many));
+      const error = await failureOf(adapter().synchroniseProducts(ctx, many));
       expect(error).toMatchObject({ type: 'CatalogueBatchTooLarge', nonRetryable: true, message: expect.stringContaining('at most 1000') });
       expect(records).toEqual([]);
       expect(await effects('BIG-')).toEqual([]);
     });
 
     it('does not call CRM.COM for an empty batch', async () => {
-      const { ctx, records } = context('BO-sync-none');
+      const { ctx, records } = callContext('BO-sync-none');
       await expect(adapter().synchroniseProducts(ctx, [])).resolves.toEqual({ processed: [], unprocessed: [] });
       expect(records).toEqual([]);
     });
 
     it('reports a 503 as VendorUnavailable, and the next attempt synchronises once', async () => {
       await inject({ path: syncPath, kind: 'status', status: 503, times: 1 });
-      await expect(failure(adapter().synchroniseProducts(context('BO-sync503').ctx, batch('SYNC-B')))).resolves.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await adapter().synchroniseProducts(context('BO-sync503', 2).ctx, batch('SYNC-B'));
+      await expect(failureOf(adapter().synchroniseProducts(callContext('BO-sync503').ctx, batch('SYNC-B')))).resolves.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      await adapter().synchroniseProducts(callContext('BO-sync503', 2).ctx, batch('SYNC-B'));
       expect(await effects('SYNC-B-')).toHaveLength(2);
     });
 
     it('re-sends the batch after a lost reply and the upsert applies each product once', async () => {
       await inject({ path: syncPath, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      const error = await failure(adapter({ timeoutMs: 300 }).synchroniseProducts(context('BO-sync-lost').ctx, batch('SYNC-C')));
+      const error = await failureOf(adapter({ timeoutMs: 300 }).synchroniseProducts(callContext('BO-sync-lost').ctx, batch('SYNC-C')));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await expect(adapter({ timeoutMs: 300 }).synchroniseProducts(context('BO-sync-lost', 2).ctx, batch('SYNC-C'))).resolves.toMatchObject({ unprocessed: [] });
+      await expect(adapter({ timeoutMs: 300 }).synchroniseProducts(callContext('BO-sync-lost', 2).ctx, batch('SYNC-C'))).resolves.toMatchObject({ unprocessed: [] });
       expect(await effects('SYNC-C-')).toEqual(['products.synchronise', 'products.synchronise']);
     });
   });

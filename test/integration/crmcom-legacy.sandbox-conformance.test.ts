@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { CrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { CRMCOM_SANDBOX_WEB_API_KEY, CrmcomLegacySandbox } from '../../src/sandbox/crmcom-legacy.sandbox';
+import { sandboxForFile } from '../support/sandbox-server';
 
 const API = '/crmcom/crmapi/rest/v2';
 type Json = Record<string, unknown>;
@@ -26,26 +25,15 @@ function shape(value: unknown): unknown {
  * to the document's own example requests against its example responses (test/fixtures/crmcom-legacy).
  */
 describe(CrmcomLegacySandbox.name, () => {
-  let sandbox: FastifyInstance;
-  let sandboxUrl: string;
   const sent: Array<{ path: string; body: Json }> = [];
 
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    sandbox.addHook('preHandler', async (req) => {
+  const sandbox = sandboxForFile((app) => {
+    app.addHook('preHandler', async (req) => {
       if (req.url.startsWith(API)) sent.push({ path: req.url.slice(API.length + 1), body: req.body as Json });
     });
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
   });
-  afterAll(async () => {
-    const closing = sandbox.close();
-    sandbox.server.closeAllConnections();
-    await closing;
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     sent.length = 0;
-    await request(sandboxUrl).post('/_sandbox/reset').expect(200);
   });
 
   describe('requests the adapter sends', () => {
@@ -74,7 +62,7 @@ describe(CrmcomLegacySandbox.name, () => {
     let vendor: CrmcomLegacyVendor;
 
     beforeEach(async () => {
-      vendor = new CrmcomLegacyVendor({ baseUrl: `${sandboxUrl}${API}`, webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 2000 });
+      vendor = new CrmcomLegacyVendor({ baseUrl: `${sandbox.url}${API}`, webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 2000 });
       const customer = await vendor.identify(ctx, { type: 'code', value: '22265577' });
       await vendor.preview(ctx, customer, purchase);
       const posted = await vendor.submitPurchase(ctx, customer, purchase, 1000);
@@ -132,10 +120,10 @@ describe(CrmcomLegacySandbox.name, () => {
   describe("answers to the document's example requests", () => {
     let token: string;
     const ask = async (path: string, example: Json, changes: Json = {}) =>
-      (await request(sandboxUrl).post(`${API}/${path}`).send({ ...example, token, ...changes }).expect(200)).body as Json;
+      (await request(sandbox.url).post(`${API}/${path}`).send({ ...example, token, ...changes }).expect(200)).body as Json;
 
     beforeEach(async () => {
-      const res = await request(sandboxUrl)
+      const res = await request(sandbox.url)
         .post(`${API}/authentication/web_api_key/token`)
         .set('authorization', `Basic ${Buffer.from(`${CRMCOM_SANDBOX_WEB_API_KEY}:`).toString('base64')}`)
         .send({})

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
-import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { CrmcomLegacyVendor, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
 import { loadConfig } from '../../core/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';
-import { recordedCalls } from '../support/vendor-records';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
+import { injectFault, journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
+import { callContext, recordedCalls } from '../support/vendor-calls';
 
 const API = '/crmcom/crmapi/rest/v2';
 const fixture = (name: string): unknown =>
@@ -17,55 +17,34 @@ const fixture = (name: string): unknown =>
 
 /** The CRM.COM legacy adapter against the sandbox over real HTTP. */
 describe(CrmcomLegacyVendor.name, () => {
-  let sandbox: FastifyInstance;
-  let baseUrl: string;
-  let sandboxUrl: string;
-
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-    baseUrl = `${sandboxUrl}${API}`;
-  });
-  afterAll(async () => {
-    // undici keeps idle sockets alive (up to the sandbox's 72 s keep-alive hint); close would wait for them.
-    const closing = sandbox.close();
-    sandbox.server.closeAllConnections();
-    await closing;
-  });
-  beforeEach(() => request(sandboxUrl).post('/_sandbox/reset').expect(200));
+  const sandbox = sandboxForFile();
+  const baseUrl = () => `${sandbox.url}${API}`;
 
   const adapter = (overrides: Partial<{ baseUrl: string; webApiKey: string; timeoutMs: number; syncDefinition: string }> = {}) =>
-    new CrmcomLegacyVendor({ baseUrl, webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 1000, ...overrides });
-  const context = (reference: string, attempt = 1) => {
-    const records: VendorCallRecord[] = [];
-    const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async (r) => void records.push(r) } };
-    return { ctx, records };
-  };
+    new CrmcomLegacyVendor({ baseUrl: baseUrl(), webApiKey: CRMCOM_SANDBOX_WEB_API_KEY, unitName: 'Unit', timeoutMs: 1000, ...overrides });
   const purchase = {
     performedOn: '2026-11-21T10:00:00Z',
     externalSystem: 'T1',
     lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }],
   };
-  const journal = async (reference: string) =>
-    (await request(sandboxUrl).get('/_sandbox/journal').query({ reference })).body.entries as Array<{ effect: string; amount?: string }>;
+  const journal = (reference: string) => journalOf(sandbox.url, reference);
   const journalCount = async (reference: string) => (await journal(reference)).length;
   const effects = async (reference: string) => (await journal(reference)).map((e) => `${e.effect} ${e.amount ?? ''}`.trim());
-  const inject = (fault: object) => request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
+  const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
   const lostReply = (path: string) => inject({ path: `${API}/${path}`, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-  const customerOf = (vendor: CrmcomLegacyVendor) => vendor.identify(context('R-identify').ctx, { type: 'code', value: '22265577' });
+  const customerOf = (vendor: CrmcomLegacyVendor) => vendor.identify(callContext('R-identify').ctx, { type: 'code', value: '22265577' });
   const unavailable = { type: FailureTypes.vendorUnavailable, nonRetryable: false };
 
   describe('identify', () => {
     it('identifies the document participant 22265577 with wallet balance 10.00', async () => {
-      const { ctx, records } = context('R-identify');
+      const { ctx, records } = callContext('R-identify');
       const customer = await adapter().identify(ctx, { type: 'code', value: '22265577' });
       expect(customer).toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
       expect(records).toEqual([expect.objectContaining({ operation: 'rewards_participants.show', outcome: 'success', httpStatus: 200, vendorReference: '400' })]);
     });
 
     it('classifies an unknown participant as a business rejection that is not retried', async () => {
-      const { ctx, records } = context('R-unknown');
+      const { ctx, records } = callContext('R-unknown');
       const error = await adapter().identify(ctx, { type: 'code', value: 'nope' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApplicationFailure);
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, nonRetryable: true });
@@ -81,9 +60,9 @@ describe(CrmcomLegacyVendor.name, () => {
 
     it('renews a token CRM.COM no longer accepts and repeats the call once', async () => {
       const vendor = adapter();
-      await vendor.identify(context('R-t1').ctx, { type: 'code', value: '22265577' });
-      await request(sandboxUrl).post('/_sandbox/crmcom/expire-tokens').expect(200);
-      const { ctx, records } = context('R-t2');
+      await vendor.identify(callContext('R-t1').ctx, { type: 'code', value: '22265577' });
+      await request(sandbox.url).post('/_sandbox/crmcom/expire-tokens').expect(200);
+      const { ctx, records } = callContext('R-t2');
       await expect(vendor.identify(ctx, { type: 'code', value: '22265577' })).resolves.toMatchObject({ accountNumber: '400' });
       expect(records.map((r) => [r.outcome, r.errorCode ?? null])).toEqual([
         ['rejected', 'InvalidTokenException'],
@@ -92,7 +71,7 @@ describe(CrmcomLegacyVendor.name, () => {
     });
 
     it('reports an unreachable vendor as retryable VendorUnavailable', async () => {
-      const { ctx, records } = context('R-down');
+      const { ctx, records } = callContext('R-down');
       const error = await adapter({ baseUrl: 'http://127.0.0.1:9/crmapi/rest/v2' })
         .identify(ctx, { type: 'code', value: '22265577' })
         .catch((e: unknown) => e);
@@ -103,13 +82,13 @@ describe(CrmcomLegacyVendor.name, () => {
 
     it('refuses a wrong Web API key', async () => {
       const error = await adapter({ webApiKey: 'wrong' })
-        .identify(context('R-key').ctx, { type: 'code', value: '22265577' })
+        .identify(callContext('R-key').ctx, { type: 'code', value: '22265577' })
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'AuthenticationException' })] });
     });
 
     it('is built from configuration by createCrmcomLegacyVendor', async () => {
-      const vendor = createCrmcomLegacyVendor(loadConfig({ CRMCOM_BASE_URL: baseUrl }));
+      const vendor = createCrmcomLegacyVendor(loadConfig({ CRMCOM_BASE_URL: baseUrl() }));
       await expect(customerOf(vendor)).resolves.toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
     });
   });
@@ -117,7 +96,7 @@ describe(CrmcomLegacyVendor.name, () => {
   describe('preview', () => {
     it('maps the award, the automatic spend and the most the customer may additionally spend', async () => {
       const vendor = adapter();
-      const { ctx, records } = context('R-preview');
+      const { ctx, records } = callContext('R-preview');
       const preview = await vendor.preview(ctx, await customerOf(vendor), purchase);
       // 1 % of 10.00 awarded; 7.90 is the sandbox rule's maximum spend out of the 10.00 wallet.
       expect(preview).toEqual({ awardMinor: 10, automaticSpendMinor: 0, maxAdditionalSpendMinor: 790 });
@@ -127,7 +106,7 @@ describe(CrmcomLegacyVendor.name, () => {
 
     it('refuses a preview for an account CRM.COM does not know', async () => {
       const error = await adapter()
-        .preview(context('R-preview-unknown').ctx, { accountNumber: '999', walletBalanceMinor: 0 }, purchase)
+        .preview(callContext('R-preview-unknown').ctx, { accountNumber: '999', walletBalanceMinor: 0 }, purchase)
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'NotFoundAPIValueException' })] });
     });
@@ -136,8 +115,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
       await inject({ path: `${API}/customer_events/purchases/preview`, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.preview(context('R-pv', 1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
-      await expect(vendor.preview(context('R-pv', 2).ctx, customer, purchase)).resolves.toMatchObject({ awardMinor: 10 });
+      await expect(vendor.preview(callContext('R-pv', 1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
+      await expect(vendor.preview(callContext('R-pv', 2).ctx, customer, purchase)).resolves.toMatchObject({ awardMinor: 10 });
     });
   });
 
@@ -145,11 +124,11 @@ describe(CrmcomLegacyVendor.name, () => {
     it('submits a purchase and, on a retried attempt, finds it by reference instead of posting again', async () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
-      const first = await vendor.submitPurchase(context('R-lost-reply', 1).ctx, customer, purchase);
+      const first = await vendor.submitPurchase(callContext('R-lost-reply', 1).ctx, customer, purchase);
       expect(first).toEqual({ purchaseNumber: expect.any(String), awardedMinor: 10, automaticSpendMinor: 0 });
 
       // Attempt 2 after a lost reply: the purchase exists, so no second effect.
-      const retry = context('R-lost-reply', 2);
+      const retry = callContext('R-lost-reply', 2);
       const second = await vendor.submitPurchase(retry.ctx, customer, purchase);
       expect(second).toEqual(first);
       expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)']);
@@ -159,7 +138,7 @@ describe(CrmcomLegacyVendor.name, () => {
     it('posts on a retried attempt when the first one never reached CRM.COM', async () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
-      const retry = context('R-never-arrived', 2);
+      const retry = callContext('R-never-arrived', 2);
       await vendor.submitPurchase(retry.ctx, customer, purchase);
       expect(retry.records.map((r) => r.operation)).toEqual(['purchases.list', 'purchases.create']);
       expect(await journalCount('R-never-arrived')).toBe(1);
@@ -167,7 +146,7 @@ describe(CrmcomLegacyVendor.name, () => {
 
     it('spends against the purchase and returns the amount CRM.COM approved, not the amount asked', async () => {
       const vendor = adapter();
-      const { ctx, records } = context('R-spend');
+      const { ctx, records } = callContext('R-spend');
       const result = await vendor.submitPurchase(ctx, await customerOf(vendor), purchase, 1000);
       expect(result).toEqual({
         purchaseNumber: '111',
@@ -185,13 +164,13 @@ describe(CrmcomLegacyVendor.name, () => {
 
     it('approves a spend within the rules in full', async () => {
       const vendor = adapter();
-      const result = await vendor.submitPurchase(context('R-spend-5').ctx, await customerOf(vendor), purchase, 500);
+      const result = await vendor.submitPurchase(callContext('R-spend-5').ctx, await customerOf(vendor), purchase, 500);
       expect(result.spend).toEqual({ spendNumber: '294', requestedMinor: 500, approvedMinor: 500 });
     });
 
     it('keeps the purchase when CRM.COM refuses the spend, with approvedMinor 0 and the refusal', async () => {
       const vendor = adapter();
-      const { ctx, records } = context('R-spend-refused');
+      const { ctx, records } = callContext('R-spend-refused');
       const result = await vendor.submitPurchase(ctx, await customerOf(vendor), purchase, 50);
       expect(result).toEqual({
         purchaseNumber: '111',
@@ -212,7 +191,7 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
       await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 200, body: fixture('spend-requests-create.response'), times: 1 });
-      const result = await vendor.submitPurchase(context('R-total-number').ctx, customer, purchase, 1000);
+      const result = await vendor.submitPurchase(callContext('R-total-number').ctx, customer, purchase, 1000);
       expect(result.spend).toEqual({ spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 });
     });
 
@@ -220,8 +199,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
       await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.submitPurchase(context('R-spend-503', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = context('R-spend-503', 2);
+      await expect(vendor.submitPurchase(callContext('R-spend-503', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = callContext('R-spend-503', 2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result.spend).toMatchObject({ approvedMinor: 790 });
       expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
@@ -232,8 +211,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter({ timeoutMs: 300 });
       const customer = await customerOf(vendor);
       await lostReply('customer_events/spend_requests/create');
-      await expect(vendor.submitPurchase(context('R-spend-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = context('R-spend-lost', 2);
+      await expect(vendor.submitPurchase(callContext('R-spend-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = callContext('R-spend-lost', 2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result).toEqual({
         purchaseNumber: '111',
@@ -249,8 +228,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter({ timeoutMs: 300 });
       const customer = await customerOf(vendor);
       await lostReply('customer_events/purchases/create');
-      await expect(vendor.submitPurchase(context('R-purchase-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = context('R-purchase-lost', 2);
+      await expect(vendor.submitPurchase(callContext('R-purchase-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = callContext('R-purchase-lost', 2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result).toMatchObject({ purchaseNumber: '111', spend: { spendNumber: '294', approvedMinor: 790 } });
       expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
@@ -261,33 +240,33 @@ describe(CrmcomLegacyVendor.name, () => {
   describe('findPurchase', () => {
     it('finds the purchase and its spend posted under the reference', async () => {
       const vendor = adapter();
-      await vendor.submitPurchase(context('R-find').ctx, await customerOf(vendor), purchase, 1000);
-      await expect(vendor.findPurchase(context('R-find').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: '294' });
+      await vendor.submitPurchase(callContext('R-find').ctx, await customerOf(vendor), purchase, 1000);
+      await expect(vendor.findPurchase(callContext('R-find').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: '294' });
     });
 
     it('answers undefined when nothing was posted under the reference', async () => {
-      const { ctx, records } = context('R-find-none');
+      const { ctx, records } = callContext('R-find-none');
       await expect(adapter().findPurchase(ctx)).resolves.toBeUndefined();
       expect(records.map((r) => r.operation)).toEqual(['purchases.list']);
     });
 
     it('reports an injected 503 as VendorUnavailable and succeeds on the next attempt', async () => {
       const vendor = adapter();
-      await vendor.submitPurchase(context('R-find-503').ctx, await customerOf(vendor), purchase);
+      await vendor.submitPurchase(callContext('R-find-503').ctx, await customerOf(vendor), purchase);
       await inject({ path: `${API}/customer_events/purchases/list`, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.findPurchase(context('R-find-503').ctx)).rejects.toMatchObject(unavailable);
-      await expect(vendor.findPurchase(context('R-find-503').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: null });
+      await expect(vendor.findPurchase(callContext('R-find-503').ctx)).rejects.toMatchObject(unavailable);
+      await expect(vendor.findPurchase(callContext('R-find-503').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: null });
     });
   });
 
   describe('voidPurchase', () => {
     const submitted = async (vendor: CrmcomLegacyVendor, reference: string) =>
-      vendor.submitPurchase(context(reference).ctx, await customerOf(vendor), purchase, 1000);
+      vendor.submitPurchase(callContext(reference).ctx, await customerOf(vendor), purchase, 1000);
 
     it('cancels the spend first, then the purchase, and gives the wallet back its balance', async () => {
       const vendor = adapter();
       const posted = await submitted(vendor, 'R-void');
-      const { ctx, records } = context('R-void');
+      const { ctx, records } = callContext('R-void');
       const result = await vendor.voidPurchase(ctx, { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber });
       expect(result).toEqual({ alreadyVoided: false });
       expect(records.map((r) => [r.operation, r.outcome, r.vendorReference])).toEqual([
@@ -301,14 +280,14 @@ describe(CrmcomLegacyVendor.name, () => {
     it('finds the spend by its purchase when no spend number is given', async () => {
       const vendor = adapter();
       const posted = await submitted(vendor, 'R-void-find');
-      const { ctx, records } = context('R-void-find');
+      const { ctx, records } = callContext('R-void-find');
       await vendor.voidPurchase(ctx, { purchaseNumber: posted.purchaseNumber, spendNumber: null });
       expect(records.map((r) => r.operation)).toEqual(['spend_requests.list', 'spend_requests.cancel', 'purchases.cancel']);
       expect(await effects('R-void-find')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
 
     it('treats a purchase CRM.COM does not know as already voided', async () => {
-      const { ctx, records } = context('R-void-unknown');
+      const { ctx, records } = callContext('R-void-unknown');
       await expect(adapter().voidPurchase(ctx, { purchaseNumber: '999', spendNumber: null })).resolves.toEqual({ alreadyVoided: true });
       expect(records.map((r) => [r.operation, r.outcome])).toEqual([
         ['spend_requests.list', 'success'],
@@ -320,8 +299,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const vendor = adapter();
       const posted = await submitted(vendor, 'R-void-twice');
       const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
-      await vendor.voidPurchase(context('R-void-twice').ctx, target);
-      await expect(vendor.voidPurchase(context('R-void-twice').ctx, target)).resolves.toEqual({ alreadyVoided: true });
+      await vendor.voidPurchase(callContext('R-void-twice').ctx, target);
+      await expect(vendor.voidPurchase(callContext('R-void-twice').ctx, target)).resolves.toEqual({ alreadyVoided: true });
       expect(await effects('R-void-twice')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
 
@@ -330,8 +309,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const posted = await submitted(vendor, 'R-void-503');
       const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
       await inject({ path: `${API}/customer_events/purchases/cancel`, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.voidPurchase(context('R-void-503', 1).ctx, target)).rejects.toMatchObject(unavailable);
-      await expect(vendor.voidPurchase(context('R-void-503', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
+      await expect(vendor.voidPurchase(callContext('R-void-503', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(callContext('R-void-503', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
       expect(await effects('R-void-503')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
 
@@ -340,8 +319,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const posted = await submitted(vendor, 'R-void-lost-spend');
       const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
       await lostReply('customer_events/spend_requests/cancel');
-      await expect(vendor.voidPurchase(context('R-void-lost-spend', 1).ctx, target)).rejects.toMatchObject(unavailable);
-      await expect(vendor.voidPurchase(context('R-void-lost-spend', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
+      await expect(vendor.voidPurchase(callContext('R-void-lost-spend', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(callContext('R-void-lost-spend', 2).ctx, target)).resolves.toEqual({ alreadyVoided: false });
       expect(await effects('R-void-lost-spend')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
 
@@ -350,8 +329,8 @@ describe(CrmcomLegacyVendor.name, () => {
       const posted = await submitted(vendor, 'R-void-lost');
       const target = { purchaseNumber: posted.purchaseNumber, spendNumber: posted.spend?.spendNumber };
       await lostReply('customer_events/purchases/cancel');
-      await expect(vendor.voidPurchase(context('R-void-lost', 1).ctx, target)).rejects.toMatchObject(unavailable);
-      await expect(vendor.voidPurchase(context('R-void-lost', 2).ctx, target)).resolves.toEqual({ alreadyVoided: true });
+      await expect(vendor.voidPurchase(callContext('R-void-lost', 1).ctx, target)).rejects.toMatchObject(unavailable);
+      await expect(vendor.voidPurchase(callContext('R-void-lost', 2).ctx, target)).resolves.toEqual({ alreadyVoided: true });
       expect(await effects('R-void-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
   });
@@ -363,7 +342,7 @@ describe(CrmcomLegacyVendor.name, () => {
     ];
 
     it('returns partial success as a result: processed products with their ids, unprocessed ones with the error', async () => {
-      const { ctx, records } = context('R-sync');
+      const { ctx, records } = callContext('R-sync');
       const result = await adapter().synchroniseProducts(ctx, products);
       expect(result).toEqual({
         processed: [{ code: 'Orange Cookie', vendorId: expect.stringMatching(/^[0-9A-F]{32}$/) }],
@@ -380,13 +359,13 @@ describe(CrmcomLegacyVendor.name, () => {
     });
 
     it('updates a product CRM.COM already has under the same id', async () => {
-      const result = await adapter().synchroniseProducts(context('R-sync-update').ctx, [{ code: 'Soft Drinks', description: 'Cold drinks' }]);
+      const result = await adapter().synchroniseProducts(callContext('R-sync-update').ctx, [{ code: 'Soft Drinks', description: 'Cold drinks' }]);
       expect(result).toEqual({ processed: [{ code: 'Soft Drinks', vendorId: '5A0C3F1E2B7D4C6A9E8F1D2C3B4A5968' }], unprocessed: [] });
       expect(await effects('Soft Drinks')).toEqual(['product.update']);
     });
 
     it('refuses more than 1,000 products before calling CRM.COM', async () => {
-      const { ctx, records } = context('R-sync-big');
+      const { ctx, records } = callContext('R-sync-big');
       const many = Array.from({ length: 1001 }, (_, i) => ({ code: `P${i}` }));
       const error = await adapter().synchroniseProducts(ctx, many).catch((e: unknown) => e);
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'TooManyProducts' })] });
@@ -394,23 +373,23 @@ describe(CrmcomLegacyVendor.name, () => {
     });
 
     it('refuses an unknown synchronisation definition', async () => {
-      const error = await adapter({ syncDefinition: 'Nope' }).synchroniseProducts(context('R-sync-def').ctx, products).catch((e: unknown) => e);
+      const error = await adapter({ syncDefinition: 'Nope' }).synchroniseProducts(callContext('R-sync-def').ctx, products).catch((e: unknown) => e);
       expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: 'NotFoundAPIValueException' })] });
     });
 
     it('reports a 429 as VendorUnavailable and succeeds on the next attempt with one effect', async () => {
       const vendor = adapter();
       await inject({ path: `${API}/products/synchronise`, kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
-      await expect(vendor.synchroniseProducts(context('R-sync-429', 1).ctx, products)).rejects.toMatchObject({ ...unavailable, nextRetryDelay: 1000 });
-      await expect(vendor.synchroniseProducts(context('R-sync-429', 2).ctx, products)).resolves.toMatchObject({ processed: [{ code: 'Orange Cookie' }] });
+      await expect(vendor.synchroniseProducts(callContext('R-sync-429', 1).ctx, products)).rejects.toMatchObject({ ...unavailable, nextRetryDelay: 1000 });
+      await expect(vendor.synchroniseProducts(callContext('R-sync-429', 2).ctx, products)).resolves.toMatchObject({ processed: [{ code: 'Orange Cookie' }] });
       expect(await effects('Orange Cookie')).toEqual(['product.create']);
     });
 
     it('resolves a lost reply by sending the batch again: the upsert changes nothing the second time', async () => {
       const vendor = adapter({ timeoutMs: 300 });
       await lostReply('products/synchronise');
-      await expect(vendor.synchroniseProducts(context('R-sync-lost', 1).ctx, products)).rejects.toMatchObject(unavailable);
-      const retry = await vendor.synchroniseProducts(context('R-sync-lost', 2).ctx, products);
+      await expect(vendor.synchroniseProducts(callContext('R-sync-lost', 1).ctx, products)).rejects.toMatchObject(unavailable);
+      const retry = await vendor.synchroniseProducts(callContext('R-sync-lost', 2).ctx, products);
       expect(retry.processed).toEqual([{ code: 'Orange Cookie', vendorId: expect.any(String) }]);
       expect(await effects('Orange Cookie')).toEqual(['product.create']);
     });

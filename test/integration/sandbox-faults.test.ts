@@ -1,32 +1,24 @@
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { VendorHttp } from '../../activities/vendors/vendor-http';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { FailureTypes } from '../../workflows/checkout.contract';
+import { injectFault, journalOf } from '../support/journal';
+import { sandboxForFile } from '../support/sandbox-server';
 
 /** The sandbox's fault injection, seen from our HTTP client as a vendor's failures would be. */
 describe('sandbox fault injection', () => {
-  let sandbox: FastifyInstance;
-  let url: string;
+  const sandbox = sandboxForFile();
   const http = new VendorHttp('crmcom', 500);
   const tokenPath = '/crmcom/crmapi/rest/v2/authentication/web_api_key/token';
   const token = () =>
     http.send({
       operation: 'token',
       method: 'POST',
-      url: `${url}${tokenPath}`,
+      url: `${sandbox.url}${tokenPath}`,
       headers: { authorization: `Basic ${Buffer.from('sandbox-web-api-key:').toString('base64')}` },
       body: {},
     });
-  const inject = (fault: object) => request(url).post('/_sandbox/faults').send(fault).expect(201);
-
-  beforeAll(async () => {
-    sandbox = buildSandboxApp();
-    await sandbox.listen({ host: '127.0.0.1', port: 0 });
-    url = `http://127.0.0.1:${(sandbox.server.address() as { port: number }).port}`;
-  });
-  afterAll(() => sandbox.close());
-  beforeEach(() => request(url).post('/_sandbox/reset').expect(200));
+  const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
 
   it('answers 429 with Retry-After, which the client turns into a retry no sooner than asked', async () => {
     await inject({ path: tokenPath, kind: 'rate_limit', retryAfterSeconds: 2, times: 1 });
@@ -40,7 +32,7 @@ describe('sandbox fault injection', () => {
   });
 
   it('holds the reply of an applied effect past the client timeout (the lost reply)', async () => {
-    const { body: auth } = await request(url)
+    const { body: auth } = await request(sandbox.url)
       .post(tokenPath)
       .set('authorization', `Basic ${Buffer.from('sandbox-web-api-key:').toString('base64')}`)
       .send({});
@@ -50,7 +42,7 @@ describe('sandbox fault injection', () => {
     const send = http.send({
       operation: 'purchases.create',
       method: 'POST',
-      url: `${url}${purchasePath}`,
+      url: `${sandbox.url}${purchasePath}`,
       body: {
         token: auth.data.token,
         accounts_receivable_identifier: { number: '400' },
@@ -60,8 +52,7 @@ describe('sandbox fault injection', () => {
     });
     await expect(send).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, message: expect.stringContaining('no answer within 500 ms') });
     expect(Date.now() - started).toBeLessThan(1500);
-    const journal = await request(url).get('/_sandbox/journal').query({ reference: 'R-lost' });
-    expect(journal.body.entries).toHaveLength(1);
+    expect(await journalOf(sandbox.url, 'R-lost')).toHaveLength(1);
   });
 
   it('delays a reply by the injected latency', async () => {
@@ -72,6 +63,6 @@ describe('sandbox fault injection', () => {
   });
 
   it('refuses a fault without a path or kind', async () => {
-    await request(url).post('/_sandbox/faults').send({ kind: 'nope' }).expect(400);
+    await request(sandbox.url).post('/_sandbox/faults').send({ kind: 'nope' }).expect(400);
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { checkoutReference } from '../../workflows/checkout.contract';
 
 export interface JournalEntry {
@@ -9,9 +10,9 @@ export interface JournalEntry {
   amount?: string;
 }
 
-/** The sandbox's record of applied effects whose reference starts with `reference`. */
-export async function journalOf(sandboxUrl: string, reference: string): Promise<JournalEntry[]> {
-  const res = await request(sandboxUrl).get('/_sandbox/journal').query({ reference }).expect(200);
+/** The sandbox's record of applied effects whose reference starts with `reference` (of one vendor, if named). */
+export async function journalOf(sandboxUrl: string, reference: string, vendor?: string): Promise<JournalEntry[]> {
+  const res = await request(sandboxUrl).get('/_sandbox/journal').query({ reference, ...(vendor && { vendor }) }).expect(200);
   return res.body.entries as JournalEntry[];
 }
 
@@ -22,12 +23,28 @@ export function countEffects(entries: JournalEntry[]): Record<string, number> {
   return counts;
 }
 
+/**
+ * The reference checkout's journal (referenceCheckoutBody) once committed and then undone, by a
+ * cancel, an expiry or a retried compensation alike: each effect applied once and undone once.
+ */
+export const REFERENCE_COMMITTED_THEN_UNDONE: Readonly<Record<string, number>> = {
+  'coupontools:coupon.lock': 1,
+  'coupontools:coupon.unlock': 1,
+  'crmcom:purchase.create': 1,
+  'crmcom:spend.create': 1,
+  'crmcom:spend.cancel': 1,
+  'crmcom:purchase.cancel': 1,
+  'capillary:points.redeem': 1,
+  'capillary:points.reverse': 1,
+};
+
 /** How often each effect was applied for one checkout of the test stacks' merchant, store and till. */
 export async function checkoutEffects(sandboxUrl: string, posReference: string): Promise<Record<string, number>> {
   const reference = checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference });
   return countEffects(await journalOf(sandboxUrl, reference));
 }
 
-export async function injectFault(sandboxUrl: string, fault: Record<string, unknown>): Promise<void> {
+/** Adds a fault to the sandbox (see src/sandbox/sandbox-faults.ts); a reset clears it. */
+export async function injectFault(sandboxUrl: string, fault: FaultSpec): Promise<void> {
   await request(sandboxUrl).post('/_sandbox/faults').send(fault).expect(201);
 }

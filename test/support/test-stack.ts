@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { type Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { ApiKeyStore, type NewApiKey } from '../../core/access/api-key.store';
@@ -10,9 +9,9 @@ import { ROLES, type Role } from '../../core/access/roles';
 import { createApiApp } from '../../src/api-app';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { createDataSource } from '../../core/database/data-source';
-import { buildSandboxApp } from '../../src/sandbox/sandbox-app';
 import { buildWorker } from '../../src/worker/build-worker';
 import { temporalClientOn } from '../../core/temporal/temporal-client';
+import { resetSandbox, startSandbox } from './sandbox-server';
 import { TEST_DATABASE_URL, testTemporalAddress } from './test-env';
 
 let runtimeInstalled = false;
@@ -51,22 +50,25 @@ export function testKeyFactory(dataSource: DataSource, merchant: string) {
     (await store.create({ merchant, rateLimitPerMinute: 100_000, label: 'test', ...spec })).key;
 }
 
+export interface TestStackOptions {
+  /** false: no in-process worker; the test runs its own worker processes (see worker-process.ts). */
+  worker?: boolean;
+}
+
 /**
  * The real system in one test file: the vendor sandbox and the API on real ports, a worker on its
  * own task queue against the suite's Temporal dev server, and the migrated test database.
  */
-export async function startTestStack(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
   quietTemporalRuntime();
-  const sandbox: FastifyInstance = buildSandboxApp();
-  await sandbox.listen({ host: '127.0.0.1', port: 0 });
-  const sandboxPort = (sandbox.server.address() as { port: number }).port;
+  const sandbox = await startSandbox();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL: TEST_DATABASE_URL,
     TEMPORAL_ADDRESS: testTemporalAddress(),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
-    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_PORT: new URL(sandbox.url).port,
     VENDOR_TIMEOUT_MS: '2000',
     ...env,
   });
@@ -88,7 +90,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   return {
     config,
     apiUrl,
-    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    sandboxUrl: sandbox.url,
     dataSource,
     temporal,
     keys,
@@ -104,6 +106,21 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The calling test file's stack: started before its first test, stopped after its last, and with
+ * `resetSandbox` the sandbox reset before each test. The returned object is filled in by the first
+ * hook: use it inside tests and hooks only.
+ */
+export function testStackForFile(env: Record<string, string> = {}, options: TestStackOptions & { resetSandbox?: boolean } = {}): TestStack {
+  const stack = {} as TestStack;
+  beforeAll(async () => {
+    Object.assign(stack, await startTestStack(env, options));
+  });
+  afterAll(() => stack.stop?.());
+  if (options.resetSandbox) beforeEach(() => resetSandbox(stack.sandboxUrl));
+  return stack;
 }
 
 /** A POS reference no other test (or earlier run) has used. */

@@ -1,0 +1,21 @@
+import type { VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
+
+/**
+ * The context of one adapter call for `reference` at store S1, till T1, as activity attempt
+ * `attempt` would pass it; the audit rows it records are kept in `records`, not in Postgres.
+ */
+export function callContext(reference: string, attempt = 1, currency = 'EUR'): { ctx: VendorCallContext; records: VendorCallRecord[] } {
+  const records: VendorCallRecord[] = [];
+  const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency, recorder: { record: async (r) => void records.push(r) } };
+  return { ctx, records };
+}
+
+/** The operations an attempt recorded; an effect found by lookup reads `<operation> (recovered)`. */
+export function recordedCalls(records: VendorCallRecord[]): string[] {
+  return records.map((r) => (r.recoveredBy ? `${r.operation} (recovered)` : r.operation));
+}
+
+/** What a call failed with, or undefined when it succeeded: for asserting on the whole failure. */
+export function failureOf(call: Promise<unknown>): Promise<unknown> {
+  return call.then(() => undefined, (e: unknown) => e);
+}
