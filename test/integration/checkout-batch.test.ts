@@ -1,9 +1,9 @@
-import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { Checkout } from '../../core/checkouts/checkout.entity';
 import { eventually } from '../support/eventually';
 import { countEffects, journalOf } from '../support/journal';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { resetSandbox } from '../support/sandbox-server';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 const STORES = ['S1', 'S2', 'S3'];
 const TILLS = ['T1', 'T2', 'T3', 'T4'];
@@ -35,14 +35,7 @@ const rejected = (i: number) => i % 100 === 7;
 
 /** HTTP into the API -> batch workflow -> one-shot sagas on the real dev server -> sandbox -> Postgres. */
 describe('POST /v1/checkouts/batch', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = testStackForFile();
 
   const workflowCount = async () => Number((await stack.temporal.workflow.count(`TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"`)).count);
 
@@ -52,7 +45,7 @@ describe('POST /v1/checkouts/batch', () => {
     eventually(() => batchProgress(batchId), (progress) => progress.status === 'completed', { timeoutMs, intervalMs: 500 });
 
   it('runs 500 sales to 500 results, and the same upload again starts nothing new', async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+    await resetSandbox(stack.sandboxUrl);
     const prefix = uniquePosReference('B');
     const body = { sales: Array.from({ length: 500 }, (_, i) => sale(prefix, i)) };
 

@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { journalOf } from '../support/journal';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /** What reaches the API from a till: malformed bodies and bursts of the same request. */
 describe('POST /v1/checkouts input and idempotency', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = testStackForFile();
 
   const workflowCount = async () => (await stack.temporal.workflow.count()).count;
 

@@ -2,21 +2,11 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /** HTTP into the API -> real Temporal dev server -> worker -> sandbox over HTTP -> Postgres. */
 describe('POST /v1/checkouts (one-shot, CRM.COM)', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  beforeEach(async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
-  });
+  const stack = testStackForFile({}, { resetSandbox: true });
 
   const journal = async (reference: string) =>
     (await request(stack.sandboxUrl).get('/_sandbox/journal').query({ reference })).body.entries as Array<{

@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
-import { checkoutEffects, injectFault } from '../support/journal';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { checkoutEffects, injectFault, REFERENCE_COMMITTED_THEN_UNDONE } from '../support/journal';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
  * The checkout saga's paths through the API, against the real dev server, Postgres and every
@@ -10,17 +9,7 @@ import { startTestStack, uniquePosReference, type TestStack } from '../support/t
  * must be there once, and each undo once.
  */
 describe('checkout phases (reserve, commit, complete, cancel)', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  beforeEach(async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
-  });
+  const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' }, { resetSandbox: true });
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
@@ -101,16 +90,7 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
 
     expect(cancelled.body.state).toBe('cancelled');
     expect(cancelled.body.compensations.map((c: { outcome: string }) => c.outcome)).toEqual(['done', 'done', 'done']);
-    expect(await effects(posReference)).toEqual({
-      'coupontools:coupon.lock': 1,
-      'coupontools:coupon.unlock': 1,
-      'crmcom:purchase.create': 1,
-      'crmcom:spend.create': 1,
-      'crmcom:spend.cancel': 1,
-      'crmcom:purchase.cancel': 1,
-      'capillary:points.redeem': 1,
-      'capillary:points.reverse': 1,
-    });
+    expect(await effects(posReference)).toEqual(REFERENCE_COMMITTED_THEN_UNDONE);
     // A POS retry of the cancel answers the same and undoes nothing again; completing is refused.
     await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
     await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(409);

@@ -3,7 +3,7 @@ import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { SANDBOX_PATHS } from '../../core/config/app-config';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutEffects, journalOf } from '../support/journal';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
  * Partial returns through the API, against the real dev server, Postgres and the sandboxes over HTTP,
@@ -12,17 +12,7 @@ import { startTestStack, uniquePosReference, type TestStack } from '../support/t
  * 0.70 awarded (1 %). Each return reverses floor(W × returned-so-far / 70.00) minus what earlier ones did.
  */
 describe('checkout returns', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '60000', CRMCOM_API: 'backoffice' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  beforeEach(async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
-  });
+  const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000', CRMCOM_API: 'backoffice' }, { resetSandbox: true });
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);

@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutEffects } from '../support/journal';
-import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
  * Void of a completed checkout through the API, against the real dev server, Postgres and every
@@ -10,17 +9,7 @@ import { startTestStack, uniquePosReference, type TestStack } from '../support/t
  * reported as non-compensable, and a second void answering the same without touching a vendor.
  */
 describe('checkout void', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  beforeEach(async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
-  });
+  const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' }, { resetSandbox: true });
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);

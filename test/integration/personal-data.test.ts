@@ -9,6 +9,7 @@ import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
+import { resetSandbox } from '../support/sandbox-server';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 
@@ -37,7 +38,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     const apiProcess = await startApiProcess(stack.config, logNames[0], { LOG_LEVEL: 'debug' });
     processes = [worker, apiProcess.child];
     api = () => request.agent(apiProcess.url).set(bearer(stack.keys.pos));
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+    await resetSandbox(stack.sandboxUrl);
 
     const known = uniquePosReference('PD');
     await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);

@@ -6,7 +6,7 @@ import { ProductSyncItem } from '../../core/products/product-sync-item.entity';
 import { ProductSync } from '../../core/products/product-sync.entity';
 import { eventually } from '../support/eventually';
 import { countEffects, injectFault, journalOf } from '../support/journal';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { testStackForFile } from '../support/test-stack';
 
 const SYNC_PATH = '/crmcom/crmapi/rest/v2/products/synchronise';
 
@@ -16,14 +16,7 @@ const SYNC_PATH = '/crmcom/crmapi/rest/v2/products/synchronise';
  * reply that must not duplicate anything, and the nightly schedule.
  */
 describe('product synchronisation', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = testStackForFile();
 
   const api = () => stack.api(stack.keys.admin);
 

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
 import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault, journalOf } from '../support/journal';
+import { resetSandbox } from '../support/sandbox-server';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 
@@ -28,7 +28,7 @@ describe('a worker killed mid-checkout', () => {
   });
 
   it('lets 20 concurrent checkouts finish after a SIGKILL and restart, with no duplicate effect or audit row', async () => {
-    await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+    await resetSandbox(stack.sandboxUrl);
     // Slow every vendor call so the kill lands while checkouts are in flight.
     await injectFault(stack.sandboxUrl, { path: '/*', kind: 'latency', latencyMs: 250 });
     const refs = Array.from({ length: 20 }, () => uniquePosReference('KILL'));
