@@ -1,4 +1,5 @@
 import { FINAL_STATES, type CheckoutState } from '../../../workflows/checkout.contract';
+import { eventually } from '../../support/eventually';
 import { callApi, type HttpAnswer } from './chaos-http';
 
 export interface PosCheckout {
@@ -40,15 +41,19 @@ export async function runPosCheckout(apiUrl: string, posReference: string, body:
     if (!again || Date.now() > deadline) break;
     await sleep(retryAfter ? Number(retryAfter) * 1000 : 1000);
   }
-  result.checkoutId = answer.body?.checkoutId;
+  const checkoutId: string | undefined = answer.body?.checkoutId;
+  result.checkoutId = checkoutId;
+  const isFinal = (state?: CheckoutState) => state !== undefined && FINAL_STATES.includes(state);
   let state = answer.body?.state as CheckoutState | undefined;
-  while (result.checkoutId && (answer.status === 202 || (state && !FINAL_STATES.includes(state))) && Date.now() < deadline) {
-    await sleep(behaviour.pollEveryMs ?? 500);
-    answer = await callApi(apiUrl, 'GET', `/v1/checkouts/${encodeURIComponent(result.checkoutId)}`);
-    if (answer.status === 200) state = answer.body.state;
-    if (state && FINAL_STATES.includes(state)) break;
+  if (checkoutId && (answer.status === 202 || (state && !isFinal(state))) && Date.now() < deadline) {
+    const polled = await eventually(
+      () => callApi(apiUrl, 'GET', `/v1/checkouts/${encodeURIComponent(checkoutId)}`),
+      (a) => a.status === 200 && isFinal(a.body.state),
+      { timeoutMs: deadline - Date.now(), intervalMs: behaviour.pollEveryMs ?? 500 },
+    );
+    if (polled.status === 200) state = polled.body.state;
   }
-  result.finalState = state && FINAL_STATES.includes(state) ? state : undefined;
+  result.finalState = isFinal(state) ? state : undefined;
   result.finalAt = result.finalState ? Date.now() : undefined;
   result.totalMs = Date.now() - startedAt;
   return result;
