@@ -27,7 +27,7 @@ const RUN_ID = 'run-1';
  * start from 1 again). When the decision moves to a durable intent recorded before the call, the
  * "attempt 1 again" cases flip and this file changes with it.
  */
-describe('lookup before retry, decided today by the activity attempt number', () => {
+describe(`${createCheckoutActivities.name}: lookup before retry, decided today by the activity attempt number`, () => {
   const sandbox = sandboxForFile();
   const audit = auditDatabaseForFile();
 
