@@ -20,7 +20,7 @@ import {
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
 import { Checkout } from '../../core/checkouts/checkout.entity';
-import { readCheckoutInput } from './checkout-input.reader';
+import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
 import { minorUnits } from './checkout.mapper';
 import type { ReturnCheckoutDto } from './dto/return-checkout.dto';
 

@@ -8,7 +8,7 @@ import { ProblemException } from '../common/problem';
 import type { CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import { Checkout } from '../../core/checkouts/checkout.entity';
-import { readCheckoutInput } from './checkout-input.reader';
+import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
 
 export interface VoidAnswer {
   view: CheckoutView;

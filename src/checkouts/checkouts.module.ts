@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
+import { DataSource } from 'typeorm';
 import { CheckoutSagaClient } from '../../core/checkouts/checkout-saga.client';
+import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutReturnsService } from './checkout-returns.service';
@@ -16,5 +18,10 @@ const sagaClientProvider = {
     new CheckoutSagaClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, answerTimeoutMs: config.CHECKOUT_ANSWER_TIMEOUT_MS }),
 };
 
-@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, sagaClientProvider, CheckoutVoidService, CheckoutReturnsService] })
+const checkoutsRepositoryProvider = { provide: CheckoutsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CheckoutsRepository(dataSource) };
+
+@Module({
+  controllers: [CheckoutsController],
+  providers: [CheckoutsService, sagaClientProvider, checkoutsRepositoryProvider, CheckoutVoidService, CheckoutReturnsService],
+})
 export class CheckoutsModule {}
