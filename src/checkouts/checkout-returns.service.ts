@@ -3,12 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
-import { DataSource } from 'typeorm';
-import { maySeeCheckout, type Principal } from '../access/principal';
+import type { Principal } from '../access/principal';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { invalidFields, ProblemException } from '../common/problem';
-import type { CheckoutRef } from '../../workflows/checkout.contract';
 import {
   ReturnFailureTypes,
   returnCheckout,
@@ -19,8 +17,7 @@ import {
   type ReturnRequest,
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
-import { Checkout } from '../../core/checkouts/checkout.entity';
-import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
+import { AfterSale } from '../../core/checkouts/after-sale';
 import { minorUnits } from './checkout.mapper';
 import type { ReturnCheckoutDto } from './dto/return-checkout.dto';
 
@@ -43,17 +40,12 @@ export interface ReturnOutcome {
 export class CheckoutReturnsService {
   constructor(
     @Inject(Client) private readonly temporal: Client,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AfterSale) private readonly afterSale: AfterSale,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async return(checkoutId: string, dto: ReturnCheckoutDto, caller: Principal): Promise<ReturnOutcome> {
-    const row = maySeeCheckout(caller, checkoutId)
-      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant })
-      : null;
-    if (!row?.view) {
-      throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });
-    }
+    const row = await this.afterSale.saleFor(caller, checkoutId, 'return');
     const request = toReturnRequest(dto, row.currency);
     if (!RETURNABLE_STATES.includes(row.state)) {
       throw new ProblemException({
@@ -64,20 +56,7 @@ export class CheckoutReturnsService {
         checkoutId,
       });
     }
-    const ref: CheckoutRef = { checkoutId, merchant: row.merchant, store: row.store, till: row.till, posReference: row.posReference, currency: row.currency };
-    const original = await readCheckoutInput(this.temporal, checkoutId);
-    const input: CheckoutReturnsInput = {
-      ref,
-      view: row.view,
-      ...(original && {
-        original: {
-          performedOn: original.performedOn,
-          lines: original.lines,
-          ...(original.points && { capillaryCustomer: original.points.customer }),
-          ...(original.customer && { crmcomCustomer: original.customer.identifier }),
-        },
-      }),
-    };
+    const input: CheckoutReturnsInput = await this.afterSale.startFrom(row);
     const start = new WithStartWorkflowOperation(checkoutReturnsWorkflow, {
       workflowId: returnsWorkflowId(checkoutId),
       taskQueue: this.config.TEMPORAL_TASK_QUEUE,

@@ -1,14 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { DataSource } from 'typeorm';
-import { maySeeCheckout, type Principal } from '../access/principal';
+import type { Principal } from '../access/principal';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
-import type { CheckoutRef, CheckoutView } from '../../workflows/checkout.contract';
+import type { CheckoutView } from '../../workflows/checkout.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
-import { Checkout } from '../../core/checkouts/checkout.entity';
-import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
+import { AfterSale, type RecordedSale } from '../../core/checkouts/after-sale';
 
 export interface VoidAnswer {
   view: CheckoutView;
@@ -26,18 +24,12 @@ export interface VoidAnswer {
 export class CheckoutVoidService {
   constructor(
     @Inject(Client) private readonly temporal: Client,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AfterSale) private readonly afterSale: AfterSale,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async void(checkoutId: string, caller: Principal): Promise<VoidAnswer> {
-    // Outside the key's merchant, store or till: not found, like a checkout that does not exist.
-    const row = maySeeCheckout(caller, checkoutId)
-      ? await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant })
-      : null;
-    if (!row?.view) {
-      throw new ProblemException({ type: '/problems/not-found', title: 'No such checkout', status: 404, detail: `checkout ${checkoutId} does not exist` });
-    }
+    const row = await this.afterSale.saleFor(caller, checkoutId, 'void');
     const handle = this.temporal.workflow.getHandle<typeof voidCheckoutWorkflow>(voidWorkflowId(checkoutId));
     const deadline = Date.now() + this.config.CHECKOUT_ANSWER_TIMEOUT_MS;
     if (row.state === 'voided') {
@@ -58,29 +50,7 @@ export class CheckoutVoidService {
         checkoutId,
       });
     }
-    const ref: CheckoutRef = {
-      checkoutId,
-      merchant: row.merchant,
-      store: row.store,
-      till: row.till,
-      posReference: row.posReference,
-      currency: row.currency,
-    };
-    const original = await readCheckoutInput(this.temporal, checkoutId);
-    const input: VoidCheckoutInput = {
-      ref,
-      view: row.view,
-      ...(original && {
-        original: {
-          performedOn: original.performedOn,
-          lines: original.lines,
-          // A batch sale's bill may name a Capillary customer without points (CheckoutInput.capillaryBill).
-          ...((original.points?.customer ?? original.capillaryBill?.customer) && {
-            capillaryCustomer: original.points?.customer ?? original.capillaryBill?.customer,
-          }),
-        },
-      }),
-    };
+    const input: VoidCheckoutInput = await this.afterSale.startFrom(row);
     try {
       await this.temporal.workflow.start(voidCheckoutWorkflow, {
         workflowId: voidWorkflowId(checkoutId),
@@ -98,7 +68,7 @@ export class CheckoutVoidService {
   }
 
   /** The void's result, or at the deadline the projection's view so far (202). */
-  private async answerBy(handle: WorkflowHandle<typeof voidCheckoutWorkflow>, row: Checkout, deadline: number): Promise<VoidAnswer> {
+  private async answerBy(handle: WorkflowHandle<typeof voidCheckoutWorkflow>, row: RecordedSale, deadline: number): Promise<VoidAnswer> {
     const result = handle.result();
     let timer: NodeJS.Timeout | undefined;
     const view = await Promise.race([
@@ -109,6 +79,6 @@ export class CheckoutVoidService {
     ]).finally(() => clearTimeout(timer));
     if (view) return { view, currency: row.currency, pending: false };
     result.catch(() => undefined); // settled later by the void itself
-    return { view: row.view ?? { checkoutId: row.id, state: row.state, compensations: [] }, currency: row.currency, pending: true };
+    return { view: row.view, currency: row.currency, pending: true };
   }
 }

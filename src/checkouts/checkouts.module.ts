@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { AfterSale } from '../../core/checkouts/after-sale';
 import { CheckoutSagaClient } from '../../core/checkouts/checkout-saga.client';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
@@ -19,9 +20,10 @@ const sagaClientProvider = {
 };
 
 const checkoutsRepositoryProvider = { provide: CheckoutsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CheckoutsRepository(dataSource) };
+const afterSaleProvider = { provide: AfterSale, inject: [Client, CheckoutsRepository], useFactory: (temporal: Client, checkouts: CheckoutsRepository) => new AfterSale(temporal, checkouts) };
 
 @Module({
   controllers: [CheckoutsController],
-  providers: [CheckoutsService, sagaClientProvider, checkoutsRepositoryProvider, CheckoutVoidService, CheckoutReturnsService],
+  providers: [CheckoutsService, sagaClientProvider, checkoutsRepositoryProvider, afterSaleProvider, CheckoutVoidService, CheckoutReturnsService],
 })
 export class CheckoutsModule {}
