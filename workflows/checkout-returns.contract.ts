@@ -3,7 +3,7 @@
  * shared by the API and the worker. Deterministic and free of Node (workflow code imports it).
  */
 import { defineUpdate } from '@temporalio/workflow';
-import type { CheckoutLine, CheckoutRef, CheckoutReturn, CheckoutView, CustomerRef } from './checkout.contract';
+import type { CheckoutRef, CheckoutReturn, CheckoutView, OriginalSale } from './checkout.contract';
 
 // Part of the checkout's view, so declared with it; named here too for the returns workflow and API.
 export type { CheckoutReturn, CheckoutReturns } from './checkout.contract';
@@ -37,12 +37,7 @@ export interface CheckoutReturnsInput {
   /** The checkout's view from the projection (with the returns made so far, if a previous run ended). */
   view: CheckoutView;
   /** From the checkout's own input (its workflow history); absent when that history is gone. */
-  original?: {
-    performedOn: string;
-    lines: CheckoutLine[];
-    capillaryCustomer?: CustomerRef;
-    crmcomCustomer?: CustomerRef;
-  };
+  original?: OriginalSale;
 }
 
 /** Answer of one return: the return's record and the checkout it belongs to. */

@@ -108,6 +108,19 @@ export interface CheckoutInput extends CheckoutRef {
   capillaryBill?: { customer?: CustomerRef };
 }
 
+/**
+ * What an after-sale workflow (void, returns) knows of the sale beyond its view, from the checkout's
+ * own input (its workflow history). Built in one place (core/checkouts/after-sale.ts) for both.
+ */
+export interface OriginalSale {
+  performedOn: string;
+  lines: CheckoutLine[];
+  /** The Capillary customer of the bill and the points redemption: the points' customer, else a batch bill's. */
+  capillaryCustomer?: CustomerRef;
+  /** The CRM.COM customer of the purchase. */
+  crmcomCustomer?: CustomerRef;
+}
+
 /** A vendor's refusal of one part of the checkout, in words a cashier can show. */
 export interface Refusal {
   vendor: string;

@@ -4,10 +4,9 @@ import type { createVoidActivities } from '../activities/checkout-void.activitie
 import {
   checkoutReference,
   FailureTypes,
-  type CheckoutLine,
   type CheckoutRef,
   type CheckoutView,
-  type CustomerRef,
+  type OriginalSale,
   type Refusal,
 } from './checkout.contract';
 import { asRefusal, describeFailure } from './failures';
@@ -45,12 +44,7 @@ export interface VoidCheckoutInput {
   /** The completed checkout's view, from the projection: its receipt says which effects to undo. */
   view: CheckoutView;
   /** From the checkout's own input (its workflow history); absent when that history is gone. */
-  original?: {
-    performedOn: string;
-    lines: CheckoutLine[];
-    /** The Capillary customer of the bill and the points redemption (CheckoutInput.points.customer). */
-    capillaryCustomer?: CustomerRef;
-  };
+  original?: OriginalSale;
 }
 
 /**

@@ -14,8 +14,8 @@ import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { toApiMoney } from '../common/money-view';
+import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { CheckoutReturnsService } from './checkout-returns.service';
-import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
 import { CheckoutViewDto } from './dto/checkout-response.dto';
 import { CreateCheckoutDto } from './dto/create-checkout.dto';
@@ -31,7 +31,7 @@ import { ReturnCheckoutDto } from './dto/return-checkout.dto';
 export class CheckoutsController {
   constructor(
     private readonly checkouts: CheckoutsService,
-    private readonly voids: CheckoutVoidService,
+    private readonly voids: CheckoutVoidClient,
     private readonly returns: CheckoutReturnsService,
   ) {}
 
@@ -79,7 +79,7 @@ export class CheckoutsController {
   @ApiConflictResponse({ description: 'The checkout is not completed' })
   @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
   async void(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    const answer = await this.voids.void(id, caller);
+    const answer = await this.voids.void(caller, id);
     res.status(answer.pending ? 202 : 200);
     return toApiMoney(answer.view, answer.currency);
   }
