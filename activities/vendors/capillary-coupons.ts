@@ -2,7 +2,7 @@ import { formatMinorUnits } from '../../core/money/money';
 import type { CouponLookup, CouponRedemption, CustomerIdentifier } from './capabilities';
 import { couponValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
-import { type CapillaryCustomers, requireKey } from './capillary-customers';
+import type { CapillaryCustomers } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -10,20 +10,18 @@ import {
   dig,
   expectItem,
   failure,
-  identifierValue,
   isTransient,
   list,
   obj,
   reasonFor,
   str,
-  unsupportedIdentifier,
   v11Items,
-  v11Key,
   v11Request,
   v2Check,
   type Item,
   type Json,
 } from './capillary-envelope';
+import { identifierValue, requireKey, unsupportedIdentifier, v11Key } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';

@@ -1,23 +1,7 @@
 import type { CustomerIdentifier, PointsCustomer } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
-import {
-  CODES,
-  VENDOR,
-  expectItem,
-  failure,
-  identifierValue,
-  list,
-  num,
-  readStatus,
-  reasonFor,
-  str,
-  unsupportedIdentifier,
-  v11Items,
-  v11Key,
-  v11Request,
-  type Item,
-  type Json,
-} from './capillary-envelope';
+import { CODES, VENDOR, expectItem, failure, list, num, readStatus, reasonFor, str, v11Items, v11Request, type Item, type Json } from './capillary-envelope';
+import { identifierValue, requireKey } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -69,13 +53,6 @@ export class CapillaryCustomers {
     const item = customerItem(res, 'customer.get', found);
     return item.status.code === 1000 ? { customer: toPointsCustomer(identifier, item.data) } : { notFound: item.status.code };
   }
-}
-
-/** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */
-export function requireKey(identifier: CustomerIdentifier) {
-  const key = v11Key(identifier);
-  if (!key) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(identifier) });
-  return key;
 }
 
 function customerItem(res: VendorResponse<unknown>, operation: string, ok: (code: number) => boolean = (c) => c === 1000): Item {

@@ -1,4 +1,3 @@
-import type { CustomerIdentifier } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -228,34 +227,6 @@ export function v2Check(res: VendorResponse<unknown>, operation: string, accepte
   }
   if (accepted.has(first.code)) return first;
   throw failure(first.code, first.message, operation, res);
-}
-
-/** v1.1 names the identifier as a query or body key; v2 as an identifier type. */
-export function v11Key(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | undefined {
-  switch (identifier.type) {
-    case 'phone':
-      return 'mobile';
-    case 'email':
-      return 'email';
-    case 'externalId':
-      return 'external_id';
-    default:
-      return undefined;
-  }
-}
-
-export function v2Type(identifier: CustomerIdentifier): 'mobile' | 'email' | 'externalId' | undefined {
-  const key = v11Key(identifier);
-  return key === 'external_id' ? 'externalId' : key;
-}
-
-/** Capillary keeps mobiles as digits with the country code ("919999999999"); POS input may carry "+", spaces, dashes. */
-export function identifierValue(identifier: CustomerIdentifier): string {
-  return identifier.type === 'phone' ? identifier.value.replace(/[\s+\-().]/g, '') : identifier.value.trim();
-}
-
-export function unsupportedIdentifier(identifier: CustomerIdentifier): { code: string; reason: string } {
-  return { code: 'UNSUPPORTED_IDENTIFIER', reason: `Capillary finds customers by mobile, e-mail or external id, not by ${identifier.type}` };
 }
 
 /** "YYYY-MM-DD HH:MM:SS", Capillary's date-time; UTC until stores carry time zones. */

@@ -1,7 +1,7 @@
 import type { CustomerIdentifier, PointsCheck, PointsCustomer, PointsRedemption } from './capabilities';
 import { money, pointsValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
-import { type CapillaryCustomers, requireKey } from './capillary-customers';
+import type { CapillaryCustomers } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -10,22 +10,19 @@ import {
   dig,
   expectItem,
   failure,
-  identifierValue,
   isTransient,
   list,
   num,
   obj,
   reasonFor,
   str,
-  unsupportedIdentifier,
   v11Items,
-  v11Key,
   v11Request,
   v2Check,
-  v2Type,
   type Item,
   type Json,
 } from './capillary-envelope';
+import { identifierValue, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
