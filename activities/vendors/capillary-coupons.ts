@@ -10,14 +10,13 @@ import {
   dig,
   expectItem,
   failure,
-  isTransient,
-  list,
   obj,
   reasonFor,
   str,
   v11Items,
   v11Request,
   v2Check,
+  verdictItem,
   type Item,
   type Json,
 } from './capillary-envelope';
@@ -126,9 +125,7 @@ export class CapillaryCoupons {
 
   private async findCouponRedemption(ctx: VendorCallContext, customer: CustomerIdentifier, key: string, code: string, bill: string): Promise<string | undefined> {
     const rows = await this.customers.redemptions(ctx, customer, key, 'coupons');
-    const row = list(dig(rows, 'coupons', 'coupon')).find(
-      (c) => str(c.code)?.toUpperCase() === code.toUpperCase() && str(c.transaction_number) === bill,
-    );
+    const row = rows.find((c) => str(c.code)?.toUpperCase() === code.toUpperCase() && str(c.transaction_number) === bill);
     return str(row?.id);
   }
 
@@ -155,10 +152,7 @@ function billNumber(ctx: VendorCallContext, code: string): string {
 }
 
 function couponCheck(res: VendorResponse<unknown>): Item {
-  const [item] = v11Items(v11Request(res, 'coupon.isredeemable'), ['coupons', 'redeemable']);
-  if (!item) throw vendorUnavailable(VENDOR, 'coupon.isredeemable: answer without coupons.redeemable', { httpStatus: res.status, response: res.body });
-  if (item.status.code !== 700 && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, 'coupon.isredeemable', res);
-  return item;
+  return verdictItem(v11Request(res, 'coupon.isredeemable'), ['coupons', 'redeemable'], 700, 'coupon.isredeemable', res);
 }
 
 function couponRedeemItem(res: VendorResponse<unknown>, ok: (code: number) => boolean): Item {

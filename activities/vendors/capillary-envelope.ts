@@ -213,6 +213,17 @@ export function expectItem(items: Item[], operation: string, res: VendorResponse
   throw failure(item.status.code, item.status.message, operation, res);
 }
 
+/**
+ * The verdict item of an isredeemable check at `path`: a refusal is data for the caller to report,
+ * "try later" is thrown, and an answer without a verdict is the vendor's fault.
+ */
+export function verdictItem(root: Json, path: [string, string], success: number, operation: string, res: VendorResponse<unknown>): Item {
+  const [item] = v11Items(root, path);
+  if (!item) throw vendorUnavailable(VENDOR, `${operation}: answer without ${path.join('.')}`, { httpStatus: res.status, response: res.body });
+  if (item.status.code !== success && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, operation, res);
+  return item;
+}
+
 /** v2 answers are plain JSON with an `errors` list (null or [] when fine). */
 export function v2Errors(res: VendorResponse<unknown>): V2Error[] {
   return list(obj(res.body)?.errors).map((e) => ({ code: num(e.code) ?? 0, message: str(e.message) ?? '' }));
