@@ -102,28 +102,17 @@ describe('Capillary isredeemable verdicts', () => {
     await expect(coupons.lookUp(context('B-1:X'), 'X', tom)).resolves.toEqual({ code: 'X', redeemable: false, refusal: { code: '712', reason: 'Coupon has expired' } });
   });
 
-  it('throws "try later" as retryable', async () => {
-    const { points, coupons } = parts({ '/v1.1/points/isredeemable': itemAnswer('points', '815'), '/v1.1/coupon/isredeemable': itemAnswer('coupons', '786') });
-    await expect(points.checkPoints(context('B-1'), { identifier: tom }, 100)).rejects.toMatchObject({
-      nonRetryable: false,
-      message: 'capillary unavailable: points.isredeemable: 815 vendor says',
-    });
-    await expect(coupons.lookUp(context('B-1:X'), 'X', tom)).rejects.toMatchObject({
-      nonRetryable: false,
-      message: 'capillary unavailable: coupon.isredeemable: 786 vendor says',
-    });
-  });
+  const checks = {
+    points: (answer: unknown) => parts({ '/v1.1/points/isredeemable': answer }).points.checkPoints(context('B-1'), { identifier: tom }, 100),
+    coupons: (answer: unknown) => parts({ '/v1.1/coupon/isredeemable': answer }).coupons.lookUp(context('B-1:X'), 'X', tom),
+  };
 
-  it('throws an answer without a verdict as retryable', async () => {
-    const empty = { response: { status: ok } };
-    const { points, coupons } = parts({ '/v1.1/points/isredeemable': empty, '/v1.1/coupon/isredeemable': empty });
-    await expect(points.checkPoints(context('B-1'), { identifier: tom }, 100)).rejects.toMatchObject({
-      nonRetryable: false,
-      message: 'capillary unavailable: points.isredeemable: answer without points.redeemable',
-    });
-    await expect(coupons.lookUp(context('B-1:X'), 'X', tom)).rejects.toMatchObject({
-      nonRetryable: false,
-      message: 'capillary unavailable: coupon.isredeemable: answer without coupons.redeemable',
-    });
+  it.each([
+    ['points', itemAnswer('points', '815'), 'points.isredeemable: 815 vendor says'],
+    ['coupons', itemAnswer('coupons', '786'), 'coupon.isredeemable: 786 vendor says'],
+    ['points', { response: { status: ok } }, 'points.isredeemable: answer without points.redeemable'],
+    ['coupons', { response: { status: ok } }, 'coupon.isredeemable: answer without coupons.redeemable'],
+  ] as const)('throws a %s "try later" or a missing verdict as retryable', async (kind, answer, message) => {
+    await expect(checks[kind](answer)).rejects.toMatchObject({ nonRetryable: false, message: `capillary unavailable: ${message}` });
   });
 });
