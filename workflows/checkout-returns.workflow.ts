@@ -1,7 +1,8 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createReturnActivities } from '../activities/checkout-return.activities';
 import type { createTransitionActivities } from '../activities/checkout-transition.activities';
-import { FailureTypes, type CheckoutView, type Refusal } from './checkout.contract';
+import { ActivityProfiles } from './activity-options';
+import type { CheckoutView, Refusal } from './checkout.contract';
 import {
   MAX_RETURNS_PER_CHECKOUT,
   RETURN_TRANSITION_SEQ_BASE,
@@ -19,16 +20,8 @@ import { workflowNow } from './workflow-clock';
 type Activities = ReturnType<typeof createReturnActivities> & ReturnType<typeof createTransitionActivities>;
 
 /** After payment, like the void: transient faults are retried forward, a vendor's "no" becomes an exception. */
-const forwardSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '24h',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureTypes.vendorRejection] },
-});
-
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+const forwardSteps = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 /** A returns workflow with nothing to do ends; the next return starts a new run from the projection. */
 export const RETURNS_IDLE_TIMEOUT = '7 days';

@@ -1,9 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createTransitionActivities } from '../activities/checkout-transition.activities';
 import type { createVoidActivities } from '../activities/checkout-void.activities';
+import { ActivityProfiles } from './activity-options';
 import {
   checkoutReference,
-  FailureTypes,
   type CheckoutLine,
   type CheckoutRef,
   type CheckoutView,
@@ -16,22 +16,8 @@ import { workflowNow } from './workflow-clock';
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
 
 /** The void runs after the sale was paid and refunded: like complete, transient faults are retried forward. */
-const forwardSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '24h',
-  retry: {
-    initialInterval: '500ms',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
-  },
-});
-
-/** Our own bookkeeping (audit + projection) retries until Postgres is back. */
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+const forwardSteps = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 /** The void's transition seq: above any of the checkout's own, so the projection moves to `voided`. */
 export const VOID_TRANSITION_SEQ = 1000;
