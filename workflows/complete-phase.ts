@@ -2,7 +2,7 @@ import { patched } from '@temporalio/workflow';
 import type { CheckoutReceipt, Refusal } from './checkout.contract';
 import { checkoutReference } from './checkout.contract';
 import { afterPayment } from './activity-options';
-import { asRefusal, describeFailure } from './failures';
+import { forwardSteps } from './forward-step';
 import type { SagaState } from './saga-state';
 
 /** patched() id of the Capillary bill for every back-office batch sale (issue 5). */
@@ -31,13 +31,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
   /** Capillary redemption ids by coupon code: a later void reactivates the coupon with them. */
   const couponRedemptionIds: Record<string, string> = {};
 
-  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_COMPLETED', reason: `${step} did not complete: ${describeFailure(err)}` });
-    }
-  };
+  const forward = forwardSteps(exceptions, 'NOT_COMPLETED');
 
   await Promise.all([
     usesCapillary &&

@@ -10,13 +10,13 @@ import {
   type CustomerRef,
   type Refusal,
 } from './checkout.contract';
-import { asRefusal, describeFailure } from './failures';
+import { forwardSteps } from './forward-step';
 import { workflowNow } from './workflow-clock';
 
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
 
 /** The void runs after the sale was paid and refunded: like complete, transient faults are retried forward. */
-const forwardSteps = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
 const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 /** The void's transition seq: above any of the checkout's own, so the projection moves to `voided`. */
@@ -54,13 +54,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
   const references: Record<string, string> = {};
   const now = new Date(workflowNow()).toISOString();
 
-  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_VOIDED', reason: `${step} did not complete: ${describeFailure(err)}` });
-    }
-  };
+  const forward = forwardSteps(exceptions, 'NOT_VOIDED');
 
   if (receipt) {
     const refs = receipt.references;
@@ -77,14 +71,14 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       // Coupons first (they were redeemed against the bill), then the bill, then the points it used.
       for (const c of capillaryCoupons) {
         await forward(`coupon ${c.code} reactivate`, 'capillary', async () => {
-          await forwardSteps.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
+          await afterPayment.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
         });
       }
       if (refs.capillaryTransactionId) {
         if (!original) exceptions.push(customerMissing('transaction return'));
         else
           await forward('transaction return', 'capillary', async () => {
-            const returned = await forwardSteps.returnCompletedSale(ref, {
+            const returned = await afterPayment.returnCompletedSale(ref, {
               amountMinor: receipt.amountDueMinor,
               originalBillingTime: performedOn,
               billingTime: now,
@@ -98,7 +92,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
         if (!customer) exceptions.push(customerMissing('points reversal'));
         else
           await forward('points reverse', 'capillary', async () => {
-            await forwardSteps.reverseCompletedPoints(ref, customer, {
+            await afterPayment.reverseCompletedPoints(ref, customer, {
               redemptionId: refs.pointsRedemptionId as string,
               points: receipt.pointsRedeemed,
               valueMinor: receipt.pointsValueMinor,
@@ -111,7 +105,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
     await Promise.all([
       refs.cmcTransactionId &&
         forward('post-tender refund', 'cmc', async () => {
-          const refund = await forwardSteps.refundPostTender(ref, {
+          const refund = await afterPayment.refundPostTender(ref, {
             // The ClearLine transactionId the sale was sent under is our checkout reference (cmcTransactionId is CMC's own id).
             originalTransactionId: checkoutReference(ref),
             amountMinor: receipt.amountDueMinor,
@@ -123,7 +117,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       capillary(),
       refs.crmcomPurchaseNumber &&
         forward('purchase cancel', 'crmcom', async () => {
-          await forwardSteps.voidCompletedPurchase(ref, { purchaseNumber: refs.crmcomPurchaseNumber as string, spendNumber: refs.crmcomSpendNumber ?? null });
+          await afterPayment.voidCompletedPurchase(ref, { purchaseNumber: refs.crmcomPurchaseNumber as string, spendNumber: refs.crmcomSpendNumber ?? null });
           references.crmcomCancelledPurchaseNumber = refs.crmcomPurchaseNumber as string;
         }),
     ]);
