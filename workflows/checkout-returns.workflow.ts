@@ -4,8 +4,6 @@ import type { createTransitionActivities } from '../activities/checkout-transiti
 import { ActivityProfiles } from './activity-options';
 import type { CheckoutView, Refusal } from './checkout.contract';
 import {
-  MAX_RETURNS_PER_CHECKOUT,
-  RETURN_TRANSITION_SEQ_BASE,
   ReturnFailureTypes,
   returnCheckout,
   type CheckoutReturn,
@@ -13,6 +11,7 @@ import {
   type ReturnAnswer,
   type ReturnRequest,
 } from './checkout-returns.contract';
+import { MAX_RETURNS_PER_CHECKOUT, returnTransitionSeq } from './checkout-transitions.contract';
 import { forwardSteps } from './forward-step';
 import { refuseReturn, returnShares, type ReturnableLine } from './return-allocation';
 import { workflowNow } from './workflow-clock';
@@ -136,7 +135,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
 
     view = { ...view, state: record.state, returns: { returnedMinor: after, returnableMinor: totalMinor - after, items: [...items] } };
     await bookkeeping.recordCheckoutTransition(ref, {
-      seq: RETURN_TRANSITION_SEQ_BASE + items.length,
+      seq: returnTransitionSeq(items.length),
       state: record.state,
       step: `return ${req.returnReference}`,
       totalMinor,

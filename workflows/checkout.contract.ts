@@ -207,7 +207,7 @@ export interface CheckoutView {
 
 /** A state change as the transition activity records it (audit row + projection). */
 export interface CheckoutTransition {
-  /** 1 for the saga's first transition, then +1: orders late writes. */
+  /** Orders late writes to the projection; each saga has its band (checkout-transitions.contract.ts). */
   seq: number;
   state: CheckoutState;
   step: string;

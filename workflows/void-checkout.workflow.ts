@@ -10,6 +10,7 @@ import {
   type CustomerRef,
   type Refusal,
 } from './checkout.contract';
+import { VOID_TRANSITION_SEQ } from './checkout-transitions.contract';
 import { forwardSteps } from './forward-step';
 import { workflowNow } from './workflow-clock';
 
@@ -18,9 +19,6 @@ type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof cr
 /** The void runs after the sale was paid and refunded: like complete, transient faults are retried forward. */
 const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
 const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
-
-/** The void's transition seq: above any of the checkout's own, so the projection moves to `voided`. */
-export const VOID_TRANSITION_SEQ = 1000;
 
 export function voidWorkflowId(checkoutId: string): string {
   return `void:${checkoutId}`;
