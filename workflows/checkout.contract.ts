@@ -115,6 +115,12 @@ export interface Refusal {
   reason: string;
 }
 
+/** Refusal codes the sagas write and the API reads back (the reconciliation report). */
+export const RefusalCodes = {
+  /** On a void's exceptions: an effect the vendor has no undo for (a validated Coupontools coupon). */
+  nonCompensable: 'NON_COMPENSABLE',
+} as const;
+
 export interface CouponQuote {
   provider: CouponProvider;
   code: string;

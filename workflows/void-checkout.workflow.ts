@@ -4,6 +4,7 @@ import type { createVoidActivities } from '../activities/checkout-void.activitie
 import { ActivityProfiles } from './activity-options';
 import {
   checkoutReference,
+  RefusalCodes,
   type CheckoutLine,
   type CheckoutRef,
   type CheckoutView,
@@ -123,7 +124,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
     // Coupontools validation cannot be given back: finance sees it, the void does not pretend.
     for (const c of receipt.coupons.filter((c) => c.provider === 'coupontools')) {
       nonCompensable.push({ vendor: 'coupontools', code: c.code });
-      exceptions.push({ vendor: 'coupontools', code: 'NON_COMPENSABLE', reason: `coupon ${c.code} was validated at Coupontools, which has no undo` });
+      exceptions.push({ vendor: 'coupontools', code: RefusalCodes.nonCompensable, reason: `coupon ${c.code} was validated at Coupontools, which has no undo` });
     }
   }
 
