@@ -18,11 +18,6 @@ export function returnUpdateId(returnReference: string, requestHash: string): st
   return `return:${returnReference}:${requestHash.slice(0, 16)}`;
 }
 
-/** Transition seqs of returns: after the checkout's own (< 100), before a void's (1000). */
-export const RETURN_TRANSITION_SEQ_BASE = 100;
-/** Returns per checkout, so their seqs stay below the void's. */
-export const MAX_RETURNS_PER_CHECKOUT = 500;
-
 export interface ReturnRequest {
   returnReference: string;
   /** Hash of the request body: the same reference with another body is a conflict. */

@@ -128,6 +128,12 @@ export interface Refusal {
   reason: string;
 }
 
+/** Refusal codes the sagas write and the API reads back (the reconciliation report). */
+export const RefusalCodes = {
+  /** On a void's exceptions: an effect the vendor has no undo for (a validated Coupontools coupon). */
+  nonCompensable: 'NON_COMPENSABLE',
+} as const;
+
 export interface CouponQuote {
   provider: CouponProvider;
   code: string;
@@ -220,7 +226,7 @@ export interface CheckoutView {
 
 /** A state change as the transition activity records it (audit row + projection). */
 export interface CheckoutTransition {
-  /** 1 for the saga's first transition, then +1: orders late writes. */
+  /** Orders late writes to the projection; each saga has its band (checkout-transitions.contract.ts). */
   seq: number;
   state: CheckoutState;
   step: string;

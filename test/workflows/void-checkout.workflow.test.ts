@@ -5,7 +5,8 @@ import type { createTransitionActivities } from '../../activities/checkout-trans
 import type { createVoidActivities } from '../../activities/checkout-void.activities';
 import { vendorRejection } from '../../activities/vendors/vendor-errors';
 import type { CheckoutRef, CheckoutTransition, CheckoutView } from '../../workflows/checkout.contract';
-import { VOID_TRANSITION_SEQ, voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
+import { VOID_TRANSITION_SEQ } from '../../workflows/checkout-transitions.contract';
+import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import { testTemporalAddress } from '../support/test-env';
 import { quietTemporalRuntime } from '../support/test-stack';
 
