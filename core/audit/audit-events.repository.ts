@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface AuditEventFilter {
   merchant: string;
@@ -41,9 +40,9 @@ export interface AuditEventRow {
   timeZone: string;
 }
 
-@Injectable()
+/** The audit_events table, one named method per query. */
 export class AuditEventsRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
    * One page in (recorded_at, id) order, the order of the (merchant, recorded_at, id) index. The
