@@ -1,4 +1,14 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditRowContent } from './audit-chain';
+import type { CheckoutHead } from './audit-seal';
+
+/** Namespaces the chain's advisory locks so they cannot meet another feature's. */
+const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
+
+/** A row with its link of the checkout's hash chain, as the writer inserts it. */
+export type ChainedAuditRow = AuditRowContent & { prev_hash: string; row_hash: string };
+/** A row as stored (`SELECT *`), for recomputing its chain. */
+export type StoredAuditRow = ChainedAuditRow & { id: string };
 
 export interface AuditEventFilter {
   merchant: string;
@@ -40,9 +50,97 @@ export interface AuditEventRow {
   timeZone: string;
 }
 
-/** The audit_events table, one named method per query. */
+/**
+ * The audit_events table, one named method per query. The append path's methods take the writer's
+ * transaction: they read and extend a checkout's chain under its lock, which lasts until commit.
+ */
 export class AuditEventsRepository {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Serialises appends to one checkout's chain (other checkouts never wait) until `tx` ends. */
+  async lockChain(tx: EntityManager, checkoutId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CHAIN_LOCK_CLASS, checkoutId]);
+  }
+
+  async hasIdempotencyKey(tx: EntityManager, idempotencyKey: string): Promise<boolean> {
+    const [seen] = (await tx.query(`SELECT 1 FROM audit_events WHERE idempotency_key = $1`, [idempotencyKey])) as unknown[];
+    return Boolean(seen);
+  }
+
+  /**
+   * Whether the step already has a successful row of the same vendor operation for the same reference
+   * (or one without a reference): a recovered effect is then not recorded again.
+   */
+  async hasRecordedEffect(tx: EntityManager, row: Pick<AuditRowContent, 'checkout_id' | 'step' | 'vendor' | 'operation' | 'vendor_reference'>): Promise<boolean> {
+    const found = (await tx.query(
+      `SELECT 1 FROM audit_events
+        WHERE checkout_id = $1 AND kind = 'vendor_call' AND step = $2 AND vendor = $3 AND operation = $4 AND outcome = 'success'
+          AND ($5::text IS NULL OR vendor_reference IS NULL OR vendor_reference = $5)
+        LIMIT 1`,
+      [row.checkout_id, row.step, row.vendor, row.operation, row.vendor_reference],
+    )) as unknown[];
+    return found.length > 0;
+  }
+
+  /** The row_hash of the checkout's last row; undefined before its first. */
+  async chainHeadHash(tx: EntityManager, checkoutId: string): Promise<string | undefined> {
+    const [head] = (await tx.query(`SELECT row_hash FROM audit_events WHERE checkout_id = $1 ORDER BY id DESC LIMIT 1`, [checkoutId])) as {
+      row_hash: string;
+    }[];
+    return head?.row_hash;
+  }
+
+  async insert(tx: EntityManager, row: ChainedAuditRow): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_events (idempotency_key, checkout_id, run_id, kind, step, vendor, operation, outcome, http_status,
+         latency_ms, attempt, amount_minor, currency, vendor_reference, request_excerpt, response_excerpt, error_code,
+         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash, actor)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+      [
+        row.idempotency_key, row.checkout_id, row.run_id, row.kind, row.step, row.vendor,
+        row.operation, row.outcome, row.http_status, row.latency_ms, row.attempt,
+        row.amount_minor === null ? null : String(row.amount_minor), row.currency, row.vendor_reference,
+        jsonParam(row.request_excerpt), jsonParam(row.response_excerpt), row.error_code, row.error_message,
+        row.merchant, row.store, row.till, row.customer_ref, new Date(row.recorded_at).toISOString(),
+        row.prev_hash, row.row_hash, row.actor ?? null,
+      ],
+    );
+  }
+
+  /**
+   * The heads of the store's checkouts touched in [start, end), as of `end`: what a day's seal
+   * covers. The sealer (in its transaction) and the verifier both read them here, so a seal is
+   * recomputable from the rows.
+   */
+  async checkoutHeads(merchant: string, store: string, { start, end }: { start: Date; end: Date }, tx?: EntityManager): Promise<CheckoutHead[]> {
+    return (await (tx ?? this.dataSource).query(
+      `SELECT DISTINCT ON (e.checkout_id) e.checkout_id AS "checkoutId", e.id::text AS "eventId", e.row_hash AS "rowHash"
+       FROM audit_events e
+       WHERE e.merchant = $1 AND e.store = $2 AND e.recorded_at < $4
+         AND e.checkout_id IN (SELECT DISTINCT checkout_id FROM audit_events
+                               WHERE merchant = $1 AND store = $2 AND recorded_at >= $3 AND recorded_at < $4)
+       ORDER BY e.checkout_id, e.id DESC`,
+      [merchant, store, start, end],
+    )) as CheckoutHead[];
+  }
+
+  /** The checkouts with a row recorded in [start, end), of one store or all. */
+  async checkoutIdsRecordedBetween(merchant: string, start: Date, end: Date, store?: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT checkout_id FROM audit_events
+       WHERE merchant = $1 AND recorded_at >= $2 AND recorded_at < $3 AND ($4::text IS NULL OR store = $4)`,
+      [merchant, start, end, store ?? null],
+    )) as { checkout_id: string }[];
+    return rows.map((r) => r.checkout_id);
+  }
+
+  /** Every row of these checkouts, whole chains, ordered by checkout then id. */
+  async chainsOf(merchant: string, checkoutIds: string[]): Promise<StoredAuditRow[]> {
+    return (await this.dataSource.query(`SELECT * FROM audit_events WHERE merchant = $1 AND checkout_id = ANY($2) ORDER BY checkout_id, id`, [
+      merchant,
+      checkoutIds,
+    ])) as StoredAuditRow[];
+  }
 
   /**
    * One page in (recorded_at, id) order, the order of the (merchant, recorded_at, id) index. The
@@ -105,4 +203,8 @@ function toRow(r: Record<string, unknown>): AuditEventRow {
     recordedAt: r.recorded_at as string,
     timeZone: r.time_zone as string,
   };
+}
+
+function jsonParam(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
 }

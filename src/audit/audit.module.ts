@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditEventsRepository } from '../../core/audit/audit-events.repository';
+import { AuditSealsRepository } from '../../core/audit/audit-seals.repository';
 import { repositoryProvider } from '../database/repository.provider';
 import { AuditController } from './audit.controller';
 import { AuditEventsController } from './audit-events.controller';
@@ -8,6 +9,6 @@ import { AuditVerifyService } from './audit-verify.service';
 
 @Module({
   controllers: [AuditController, AuditEventsController],
-  providers: [AuditVerifyService, repositoryProvider(AuditEventsRepository), AuditEventsService],
+  providers: [repositoryProvider(AuditEventsRepository), repositoryProvider(AuditSealsRepository), AuditVerifyService, AuditEventsService],
 })
 export class AuditModule {}
