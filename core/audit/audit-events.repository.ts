@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditRowContent } from './audit-chain';
+import { AuditEvent } from './audit-event.entity';
 import type { CheckoutHead } from './audit-seal';
 
 /** Namespaces the chain's advisory locks so they cannot meet another feature's. */
@@ -140,6 +141,22 @@ export class AuditEventsRepository {
       merchant,
       checkoutIds,
     ])) as StoredAuditRow[];
+  }
+
+  /** The vendor references the checkout's calls recorded, in order: what ops looks a saga up by at each vendor. */
+  async vendorReferencesOf(checkoutId: string): Promise<Array<Pick<AuditEvent, 'vendor' | 'operation' | 'vendorReference' | 'recordedAt'>>> {
+    return this.dataSource
+      .getRepository(AuditEvent)
+      .createQueryBuilder('a')
+      .select(['a.vendor', 'a.operation', 'a.vendorReference', 'a.recordedAt'])
+      .where('a.checkout_id = :checkoutId AND a.kind = :kind AND a.vendor_reference IS NOT NULL', { checkoutId, kind: 'vendor_call' })
+      .orderBy('a.id')
+      .getMany();
+  }
+
+  /** The ops retries and cancels taken on the checkout (accepted or refused), in order. */
+  async opsActionsOf(checkoutId: string): Promise<AuditEvent[]> {
+    return this.dataSource.getRepository(AuditEvent).find({ where: { checkoutId, kind: 'ops_action' }, order: { id: 'ASC' } });
   }
 
   /**
