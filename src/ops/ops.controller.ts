@@ -11,6 +11,11 @@ function OnOneSaga(summary: string) {
   return decoratorStack(Roles('ops'), ApiOperation({ summary }), ApiNotFoundResponse({ description: 'No such saga for this merchant' }));
 }
 
+/** An audited action on one saga, POST `{id}/<action>`: `status`, or 409 (`conflict`) when the saga cannot take it now. */
+function SagaAction(action: string, status: number, summary: string, conflict: string) {
+  return decoratorStack(Post(`:id/${action}`), HttpCode(status), OnOneSaga(summary), ApiConflictResponse({ description: conflict }));
+}
+
 @ApiTags('ops')
 @Controller('v1/ops/sagas')
 export class OpsController {
@@ -31,19 +36,18 @@ export class OpsController {
     return this.ops.detail(id, caller);
   }
 
-  @Post(':id/retry')
-  @HttpCode(200)
-  @OnOneSaga('compensation_failed: run the failed undos again; a step stuck in retries: retry it now. Audited.')
+  @SagaAction(
+    'retry',
+    200,
+    'compensation_failed: run the failed undos again; a step stuck in retries: retry it now. Audited.',
+    'Nothing to retry (closed, or no failing step); the refusal is audited too',
+  )
   @ApiOkResponse({ description: '{ action: retry_compensation, state, view } or { action: reset_activity, activities }' })
-  @ApiConflictResponse({ description: 'Nothing to retry (closed, or no failing step); the refusal is audited too' })
   retry(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.retry(id, caller);
   }
 
-  @Post(':id/cancel')
-  @HttpCode(202)
-  @OnOneSaga('Request cancellation: a live saga undoes its effects; one in compensation_failed closes as it is. Audited.')
-  @ApiConflictResponse({ description: 'The saga is already closed' })
+  @SagaAction('cancel', 202, 'Request cancellation: a live saga undoes its effects; one in compensation_failed closes as it is. Audited.', 'The saga is already closed')
   cancel(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.cancel(id, caller);
   }
