@@ -16,8 +16,6 @@ describe('recorded checkout histories', () => {
     expect(files.sort()).toEqual(
       [
         'cancel-after-commit',
-        'commit-failed-compensated',
-        'compensation-failed',
         'compensation-failed-retried',
         'complete-exception',
         'completed',
