@@ -23,17 +23,16 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
  * The context a checkout step's adapter call needs, from inside the running activity: the vendor
  * sees our checkout reference (or a more specific one, such as checkout:code for a coupon).
  */
-export function checkoutStepContext(
-  audit: AuditWriter,
-  ref: CheckoutRef,
-  step: string,
-  reference = checkoutReference(ref),
-  customer?: { type: string; value: string },
-): VendorCallContext {
+export function checkoutStepContext(audit: AuditWriter, ref: CheckoutRef, step: string, reference = checkoutReference(ref)): VendorCallContext {
+  return vendorCallContext(audit, currentAuditScope(ref, step), reference);
+}
+
+/** A checkout step that finds the customer by `identifier` (CRM.COM identify, Capillary customer/get). */
+export function customerStepContext(audit: AuditWriter, ref: CheckoutRef, step: string, identifier: { type: string; value: string }): VendorCallContext {
   const scope = currentAuditScope(ref, step);
   // The audit row names the customer by keyed hash only; the identifier itself is redacted.
-  if (customer) scope.customerRef = audit.customers.refOf(customer);
-  return vendorCallContext(audit, scope, reference);
+  scope.customerRef = audit.customers.refOf(identifier);
+  return vendorCallContext(audit, scope, checkoutReference(ref));
 }
 
 /** The context an adapter call needs: our reference for the step and the attempt's audit recorder. */

@@ -1,5 +1,5 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
+import { checkoutStepContext, customerStepContext } from './activity-scope';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type {
   CustomerIdentifier,
@@ -15,7 +15,7 @@ export function createLoyaltyActivities({ loyalty, audit }: { loyalty: LoyaltyCa
   const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
-      return loyalty.identify(checkoutStepContext(audit, ref, 'identify', undefined, identifier), identifier);
+      return loyalty.identify(customerStepContext(audit, ref, 'identify', identifier), identifier);
     },
 
     async previewLoyalty(ref: CheckoutRef, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {

@@ -1,5 +1,5 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
+import { checkoutStepContext, customerStepContext } from './activity-scope';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
@@ -8,7 +8,7 @@ export function createPointsActivities({ points, audit }: { points: PointsCapabi
   const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
   return {
     async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
-      return points.findCustomer(checkoutStepContext(audit, ref, 'points customer', undefined, identifier), identifier);
+      return points.findCustomer(customerStepContext(audit, ref, 'points customer', identifier), identifier);
     },
 
     async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsCheck> {

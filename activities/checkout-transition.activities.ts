@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
+import { isCheckoutSagaTransition } from '../workflows/checkout-transitions.contract';
 import { Context } from '@temporalio/activity';
 import { sagaTransitions } from './metrics/worker-metrics';
 
@@ -14,7 +15,7 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
       const info = Context.current().info;
       const runId = info.workflowExecution?.runId ?? null;
       // Only the checkout saga's own runs compete by run; the void and returns sagas move the row by their seq.
-      const projectionRunId = info.workflowType === 'checkoutWorkflow' ? runId : null;
+      const projectionRunId = isCheckoutSagaTransition(transition.seq) ? runId : null;
       const recorded = await dataSource.transaction(async (tx) => {
         const appended = await audit.append(
           {

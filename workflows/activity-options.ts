@@ -1,50 +1,52 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { createCheckoutActivities } from '../activities/checkout.activities';
 import { FailureTypes } from './checkout.contract';
 
 type Activities = ReturnType<typeof createCheckoutActivities>;
 
-/** Reserve and commit steps: bounded retries with backoff, then the saga compensates. */
-export const beforePayment = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: {
-    initialInterval: '250ms',
-    backoffCoefficient: 2,
-    maximumInterval: '5s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
-  },
-});
+/**
+ * A vendor call's retries: faults back off exponentially, a vendor's refusal (unknown customer,
+ * coupon used) is final. Each profile below picks how fast and how long.
+ */
+function vendorRetry(policy: Pick<RetryPolicy, 'initialInterval' | 'maximumInterval' | 'maximumAttempts'>): RetryPolicy {
+  return { ...policy, backoffCoefficient: 2, nonRetryableErrorTypes: [FailureTypes.vendorRejection] };
+}
 
 /**
- * Complete steps run after the customer paid: nothing is compensated, so transient faults are
- * retried forward for up to a day; only a business refusal stops them (and becomes an exception).
+ * The activity profiles of the checkout saga and of the void and returns sagas that follow it,
+ * declared once: every saga proxies its own activities with these. The values are part of every
+ * recorded history (the options of each scheduled activity), so changing one changes what running
+ * sagas do on their next retry; change them here deliberately or not at all.
  */
-export const afterPayment = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '24h',
-  retry: {
-    initialInterval: '500ms',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
+export const ActivityProfiles = {
+  /** Reserve and commit steps: bounded retries with backoff, then the saga compensates. */
+  beforePayment: {
+    startToCloseTimeout: '20s',
+    retry: vendorRetry({ initialInterval: '250ms', maximumInterval: '5s', maximumAttempts: 5 }),
   },
-});
-
-/** Undo steps: idempotent, retried with backoff for a while; if they still fail, ops must act. */
-export const compensation = proxyActivities<Activities>({
-  startToCloseTimeout: '20s',
-  retry: {
-    initialInterval: '500ms',
-    backoffCoefficient: 2,
-    maximumInterval: '10s',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
+  /**
+   * Steps after the customer paid (complete, void, returns): nothing is compensated, so transient
+   * faults are retried forward for up to a day; only a business refusal stops them (and becomes an
+   * exception).
+   */
+  afterPayment: {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '24h',
+    retry: vendorRetry({ initialInterval: '500ms', maximumInterval: '5m' }),
   },
-});
+  /** Undo steps: idempotent, retried with backoff for a while; if they still fail, ops must act. */
+  compensation: {
+    startToCloseTimeout: '20s',
+    retry: vendorRetry({ initialInterval: '500ms', maximumInterval: '10s', maximumAttempts: 8 }),
+  },
+  /** Our own bookkeeping (audit + projection) retries until Postgres is back: it must never be lost. */
+  bookkeeping: {
+    startToCloseTimeout: '10s',
+    retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
+  },
+} satisfies Record<string, ActivityOptions>;
 
-/** Our own bookkeeping (audit + projection) retries until Postgres is back: it must never be lost. */
-export const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+export const beforePayment = proxyActivities<Activities>(ActivityProfiles.beforePayment);
+export const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+export const compensation = proxyActivities<Activities>(ActivityProfiles.compensation);
+export const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);

@@ -3,7 +3,7 @@
  * shared by the API and the worker. Deterministic and free of Node (workflow code imports it).
  */
 import { defineUpdate } from '@temporalio/workflow';
-import type { CheckoutLine, CheckoutRef, CheckoutReturn, CheckoutView, CustomerRef } from './checkout.contract';
+import type { CheckoutRef, CheckoutReturn, CheckoutView, OriginalSale } from './checkout.contract';
 
 // Part of the checkout's view, so declared with it; named here too for the returns workflow and API.
 export type { CheckoutReturn, CheckoutReturns } from './checkout.contract';
@@ -17,11 +17,6 @@ export function returnsWorkflowId(checkoutId: string): string {
 export function returnUpdateId(returnReference: string, requestHash: string): string {
   return `return:${returnReference}:${requestHash.slice(0, 16)}`;
 }
-
-/** Transition seqs of returns: after the checkout's own (< 100), before a void's (1000). */
-export const RETURN_TRANSITION_SEQ_BASE = 100;
-/** Returns per checkout, so their seqs stay below the void's. */
-export const MAX_RETURNS_PER_CHECKOUT = 500;
 
 export interface ReturnRequest {
   returnReference: string;
@@ -37,12 +32,7 @@ export interface CheckoutReturnsInput {
   /** The checkout's view from the projection (with the returns made so far, if a previous run ended). */
   view: CheckoutView;
   /** From the checkout's own input (its workflow history); absent when that history is gone. */
-  original?: {
-    performedOn: string;
-    lines: CheckoutLine[];
-    capillaryCustomer?: CustomerRef;
-    crmcomCustomer?: CustomerRef;
-  };
+  original?: OriginalSale;
 }
 
 /** Answer of one return: the return's record and the checkout it belongs to. */

@@ -1,10 +1,9 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createReturnActivities } from '../activities/checkout-return.activities';
 import type { createTransitionActivities } from '../activities/checkout-transition.activities';
-import { FailureTypes, type CheckoutView, type Refusal } from './checkout.contract';
+import { ActivityProfiles } from './activity-options';
+import type { CheckoutView, Refusal } from './checkout.contract';
 import {
-  MAX_RETURNS_PER_CHECKOUT,
-  RETURN_TRANSITION_SEQ_BASE,
   ReturnFailureTypes,
   returnCheckout,
   type CheckoutReturn,
@@ -12,23 +11,16 @@ import {
   type ReturnAnswer,
   type ReturnRequest,
 } from './checkout-returns.contract';
-import { asRefusal, describeFailure } from './failures';
+import { MAX_RETURNS_PER_CHECKOUT, returnTransitionSeq } from './checkout-transitions.contract';
+import { forwardSteps } from './forward-step';
 import { refuseReturn, returnShares, type ReturnableLine } from './return-allocation';
 import { workflowNow } from './workflow-clock';
 
 type Activities = ReturnType<typeof createReturnActivities> & ReturnType<typeof createTransitionActivities>;
 
 /** After payment, like the void: transient faults are retried forward, a vendor's "no" becomes an exception. */
-const forwardSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '24h',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5m', nonRetryableErrorTypes: [FailureTypes.vendorRejection] },
-});
-
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 /** A returns workflow with nothing to do ends; the next return starts a new run from the projection. */
 export const RETURNS_IDLE_TIMEOUT = '7 days';
@@ -143,7 +135,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
 
     view = { ...view, state: record.state, returns: { returnedMinor: after, returnableMinor: totalMinor - after, items: [...items] } };
     await bookkeeping.recordCheckoutTransition(ref, {
-      seq: RETURN_TRANSITION_SEQ_BASE + items.length,
+      seq: returnTransitionSeq(items.length),
       state: record.state,
       step: `return ${req.returnReference}`,
       totalMinor,
@@ -158,13 +150,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
     const refs = receipt.references;
     const now = new Date(workflowNow()).toISOString();
     const returnReference = record.returnReference;
-    const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
-      try {
-        await run();
-      } catch (err) {
-        record.exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_RETURNED', reason: `${step} did not complete: ${describeFailure(err)}` });
-      }
-    };
+    const forward = forwardSteps(record.exceptions, 'NOT_RETURNED');
     const missing = (vendor: string, step: string): Refusal => ({ vendor, code: 'CUSTOMER_UNKNOWN', reason: `${step} not attempted: the checkout's customer is no longer known` });
     // The returned lines as the vendors want them: net and VAT in proportion to the line's total.
     const returnedLines = original && record.lines
@@ -181,7 +167,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
         if (!original) record.exceptions.push(missing('capillary', 'transaction return'));
         else
           await forward('transaction return', 'capillary', async () => {
-            const r = await forwardSteps.returnBillPart(ref, {
+            const r = await afterPayment.returnBillPart(ref, {
               returnReference,
               amountMinor: record.refundMinor,
               originalBillingTime: original.performedOn,
@@ -197,7 +183,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
         else
           await forward('points reverse', 'capillary', async () => {
             const reversedBefore = items.filter((r) => r !== record).reduce((s, r) => s + r.reversed.pointsRedeemed, 0);
-            await forwardSteps.reversePointsPart(ref, customer, {
+            await afterPayment.reversePointsPart(ref, customer, {
               returnReference,
               redemptionId: refs.pointsRedemptionId as string,
               points: record.reversed.pointsRedeemed,
@@ -213,7 +199,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
       refs.cmcTransactionId &&
         record.refundMinor > 0 &&
         forward('post-tender refund', 'cmc', async () => {
-          const r = await forwardSteps.refundPostTenderPart(ref, { returnReference, amountMinor: record.refundMinor, transactionDate: now, lines: returnedLines ?? [] });
+          const r = await afterPayment.refundPostTenderPart(ref, { returnReference, amountMinor: record.refundMinor, transactionDate: now, lines: returnedLines ?? [] });
           record.references.cmcRefundTransactionId = r.vendorTransactionId;
         }),
       capillary(),
@@ -224,7 +210,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
             record.exceptions.push(missing('crmcom', 'goods return'));
             return;
           }
-          const r = await forwardSteps.returnGoods(ref, {
+          const r = await afterPayment.returnGoods(ref, {
             returnReference,
             ...(original?.crmcomCustomer && { customer: original.crmcomCustomer }),
             amountMinor: record.amountMinor,

@@ -108,12 +108,31 @@ export interface CheckoutInput extends CheckoutRef {
   capillaryBill?: { customer?: CustomerRef };
 }
 
+/**
+ * What an after-sale workflow (void, returns) knows of the sale beyond its view, from the checkout's
+ * own input (its workflow history). Built in one place (core/checkouts/after-sale.ts) for both.
+ */
+export interface OriginalSale {
+  performedOn: string;
+  lines: CheckoutLine[];
+  /** The Capillary customer of the bill and the points redemption: the points' customer, else a batch bill's. */
+  capillaryCustomer?: CustomerRef;
+  /** The CRM.COM customer of the purchase. */
+  crmcomCustomer?: CustomerRef;
+}
+
 /** A vendor's refusal of one part of the checkout, in words a cashier can show. */
 export interface Refusal {
   vendor: string;
   code: string;
   reason: string;
 }
+
+/** Refusal codes the sagas write and the API reads back (the reconciliation report). */
+export const RefusalCodes = {
+  /** On a void's exceptions: an effect the vendor has no undo for (a validated Coupontools coupon). */
+  nonCompensable: 'NON_COMPENSABLE',
+} as const;
 
 export interface CouponQuote {
   provider: CouponProvider;
@@ -207,7 +226,7 @@ export interface CheckoutView {
 
 /** A state change as the transition activity records it (audit row + projection). */
 export interface CheckoutTransition {
-  /** 1 for the saga's first transition, then +1: orders late writes. */
+  /** Orders late writes to the projection; each saga has its band (checkout-transitions.contract.ts). */
   seq: number;
   state: CheckoutState;
   step: string;

@@ -1,12 +1,9 @@
-import { patched } from '@temporalio/workflow';
 import type { CheckoutReceipt, Refusal } from './checkout.contract';
 import { checkoutReference } from './checkout.contract';
 import { afterPayment } from './activity-options';
-import { asRefusal, describeFailure } from './failures';
+import { forwardSteps } from './forward-step';
 import type { SagaState } from './saga-state';
-
-/** patched() id of the Capillary bill for every back-office batch sale (issue 5). */
-export const CAPILLARY_BATCH_BILL_PATCH = 'capillary-batch-bill';
+import { Patches, isPatched } from './workflow-patches';
 
 /**
  * Complete runs after the customer has paid, so nothing here is compensated: transient faults are
@@ -17,9 +14,9 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
   const exceptions: Refusal[] = [];
   const amountDueMinor = s.view.commitment?.amountDueMinor ?? s.input.totalMinor;
   const capillaryCoupons = s.acceptedCoupons().filter((c) => c.provider === 'capillary');
-  // Batch sales are billed at Capillary whatever they used (guarded: it adds a command to sagas
-  // whose input asks for it; recorded histories never do, but the marker keeps that explicit).
-  const batchBill = s.input.capillaryBill && patched(CAPILLARY_BATCH_BILL_PATCH) ? s.input.capillaryBill : undefined;
+  // Batch sales are billed at Capillary whatever they used (guarded: it adds a command to sagas whose
+  // input asks for it, which a worker from before the change completed without the bill).
+  const batchBill = s.input.capillaryBill && isPatched(Patches.capillaryBatchBill) ? s.input.capillaryBill : undefined;
   const usesCapillary = Boolean(s.input.points) || capillaryCoupons.length > 0 || batchBill !== undefined;
   const billCustomer = s.input.points?.customer ?? batchBill?.customer;
   const references: CheckoutReceipt['references'] = {
@@ -31,13 +28,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
   /** Capillary redemption ids by coupon code: a later void reactivates the coupon with them. */
   const couponRedemptionIds: Record<string, string> = {};
 
-  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_COMPLETED', reason: `${step} did not complete: ${describeFailure(err)}` });
-    }
-  };
+  const forward = forwardSteps(exceptions, 'NOT_COMPLETED');
 
   await Promise.all([
     usesCapillary &&

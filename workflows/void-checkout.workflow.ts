@@ -1,40 +1,24 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createTransitionActivities } from '../activities/checkout-transition.activities';
 import type { createVoidActivities } from '../activities/checkout-void.activities';
+import { ActivityProfiles } from './activity-options';
 import {
   checkoutReference,
-  FailureTypes,
-  type CheckoutLine,
+  RefusalCodes,
   type CheckoutRef,
   type CheckoutView,
-  type CustomerRef,
+  type OriginalSale,
   type Refusal,
 } from './checkout.contract';
-import { asRefusal, describeFailure } from './failures';
+import { VOID_TRANSITION_SEQ } from './checkout-transitions.contract';
+import { forwardSteps } from './forward-step';
 import { workflowNow } from './workflow-clock';
 
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
 
 /** The void runs after the sale was paid and refunded: like complete, transient faults are retried forward. */
-const forwardSteps = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '24h',
-  retry: {
-    initialInterval: '500ms',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: [FailureTypes.vendorRejection],
-  },
-});
-
-/** Our own bookkeeping (audit + projection) retries until Postgres is back. */
-const bookkeeping = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '250ms', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-
-/** The void's transition seq: above any of the checkout's own, so the projection moves to `voided`. */
-export const VOID_TRANSITION_SEQ = 1000;
+const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
+const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 export function voidWorkflowId(checkoutId: string): string {
   return `void:${checkoutId}`;
@@ -45,12 +29,7 @@ export interface VoidCheckoutInput {
   /** The completed checkout's view, from the projection: its receipt says which effects to undo. */
   view: CheckoutView;
   /** From the checkout's own input (its workflow history); absent when that history is gone. */
-  original?: {
-    performedOn: string;
-    lines: CheckoutLine[];
-    /** The Capillary customer of the bill and the points redemption (CheckoutInput.points.customer). */
-    capillaryCustomer?: CustomerRef;
-  };
+  original?: OriginalSale;
 }
 
 /**
@@ -68,13 +47,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
   const references: Record<string, string> = {};
   const now = new Date(workflowNow()).toISOString();
 
-  const forward = async (step: string, vendor: string, run: () => Promise<void>) => {
-    try {
-      await run();
-    } catch (err) {
-      exceptions.push(asRefusal(err) ?? { vendor, code: 'NOT_VOIDED', reason: `${step} did not complete: ${describeFailure(err)}` });
-    }
-  };
+  const forward = forwardSteps(exceptions, 'NOT_VOIDED');
 
   if (receipt) {
     const refs = receipt.references;
@@ -91,14 +64,14 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       // Coupons first (they were redeemed against the bill), then the bill, then the points it used.
       for (const c of capillaryCoupons) {
         await forward(`coupon ${c.code} reactivate`, 'capillary', async () => {
-          await forwardSteps.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
+          await afterPayment.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
         });
       }
       if (refs.capillaryTransactionId) {
         if (!original) exceptions.push(customerMissing('transaction return'));
         else
           await forward('transaction return', 'capillary', async () => {
-            const returned = await forwardSteps.returnCompletedSale(ref, {
+            const returned = await afterPayment.returnCompletedSale(ref, {
               amountMinor: receipt.amountDueMinor,
               originalBillingTime: performedOn,
               billingTime: now,
@@ -112,7 +85,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
         if (!customer) exceptions.push(customerMissing('points reversal'));
         else
           await forward('points reverse', 'capillary', async () => {
-            await forwardSteps.reverseCompletedPoints(ref, customer, {
+            await afterPayment.reverseCompletedPoints(ref, customer, {
               redemptionId: refs.pointsRedemptionId as string,
               points: receipt.pointsRedeemed,
               valueMinor: receipt.pointsValueMinor,
@@ -125,7 +98,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
     await Promise.all([
       refs.cmcTransactionId &&
         forward('post-tender refund', 'cmc', async () => {
-          const refund = await forwardSteps.refundPostTender(ref, {
+          const refund = await afterPayment.refundPostTender(ref, {
             // The ClearLine transactionId the sale was sent under is our checkout reference (cmcTransactionId is CMC's own id).
             originalTransactionId: checkoutReference(ref),
             amountMinor: receipt.amountDueMinor,
@@ -137,7 +110,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       capillary(),
       refs.crmcomPurchaseNumber &&
         forward('purchase cancel', 'crmcom', async () => {
-          await forwardSteps.voidCompletedPurchase(ref, { purchaseNumber: refs.crmcomPurchaseNumber as string, spendNumber: refs.crmcomSpendNumber ?? null });
+          await afterPayment.voidCompletedPurchase(ref, { purchaseNumber: refs.crmcomPurchaseNumber as string, spendNumber: refs.crmcomSpendNumber ?? null });
           references.crmcomCancelledPurchaseNumber = refs.crmcomPurchaseNumber as string;
         }),
     ]);
@@ -145,7 +118,7 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
     // Coupontools validation cannot be given back: finance sees it, the void does not pretend.
     for (const c of receipt.coupons.filter((c) => c.provider === 'coupontools')) {
       nonCompensable.push({ vendor: 'coupontools', code: c.code });
-      exceptions.push({ vendor: 'coupontools', code: 'NON_COMPENSABLE', reason: `coupon ${c.code} was validated at Coupontools, which has no undo` });
+      exceptions.push({ vendor: 'coupontools', code: RefusalCodes.nonCompensable, reason: `coupon ${c.code} was validated at Coupontools, which has no undo` });
     }
   }
 

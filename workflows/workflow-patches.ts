@@ -11,6 +11,8 @@ export const Patches = {
   failingStep: 'search-attribute-failing-step',
   /** A saga that ends compensation_failed stays open, waiting for an ops retry (or an ops cancel). */
   opsRetry: 'ops-retry-compensation',
+  /** Bills every back-office batch sale at Capillary, even one that used no Capillary points or coupons (issue 5). */
+  capillaryBatchBill: 'capillary-batch-bill',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

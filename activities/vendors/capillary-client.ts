@@ -40,10 +40,9 @@ export class CapillaryClient {
     // v1.1 answers XML unless told otherwise.
     if (call.path.startsWith('/v1.1/')) url.searchParams.set('format', 'json');
     for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    for (let renewed = false; ; renewed = true) {
-      const token = await this.tokens.current();
-      try {
-        return await this.http.audited<B>(
+    return this.tokens.withToken(
+      (token) =>
+        this.http.audited<B>(
           ctx,
           {
             operation: call.operation,
@@ -60,15 +59,9 @@ export class CapillaryClient {
             if (isAuthFailure(res)) throw authRejection(res);
             return interpret(res);
           },
-        );
-      } catch (err) {
-        if (!renewed && isRejection(err) && rejectionDetails(err)?.code === '401') {
-          this.tokens.invalidate(token);
-          continue;
-        }
-        throw err;
-      }
-    }
+        ),
+      (err) => isRejection(err) && rejectionDetails(err)?.code === '401',
+    );
   }
 
   /** Not audited: the body is the OAuth secret, and the answer is the token. */

@@ -2,7 +2,7 @@ import { formatMinorUnits } from '../../core/money/money';
 import type { CouponLookup, CouponRedemption, CustomerIdentifier } from './capabilities';
 import { couponValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
-import { type CapillaryCustomers, requireKey } from './capillary-customers';
+import type { CapillaryCustomers } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -10,20 +10,17 @@ import {
   dig,
   expectItem,
   failure,
-  identifierValue,
-  isTransient,
-  list,
   obj,
   reasonFor,
   str,
-  unsupportedIdentifier,
   v11Items,
-  v11Key,
   v11Request,
   v2Check,
+  verdictItem,
   type Item,
   type Json,
 } from './capillary-envelope';
+import { identifierValue, requireKey, unsupportedIdentifier, v11Key } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -128,9 +125,7 @@ export class CapillaryCoupons {
 
   private async findCouponRedemption(ctx: VendorCallContext, customer: CustomerIdentifier, key: string, code: string, bill: string): Promise<string | undefined> {
     const rows = await this.customers.redemptions(ctx, customer, key, 'coupons');
-    const row = list(dig(rows, 'coupons', 'coupon')).find(
-      (c) => str(c.code)?.toUpperCase() === code.toUpperCase() && str(c.transaction_number) === bill,
-    );
+    const row = rows.find((c) => str(c.code)?.toUpperCase() === code.toUpperCase() && str(c.transaction_number) === bill);
     return str(row?.id);
   }
 
@@ -157,10 +152,7 @@ function billNumber(ctx: VendorCallContext, code: string): string {
 }
 
 function couponCheck(res: VendorResponse<unknown>): Item {
-  const [item] = v11Items(v11Request(res, 'coupon.isredeemable'), ['coupons', 'redeemable']);
-  if (!item) throw vendorUnavailable(VENDOR, 'coupon.isredeemable: answer without coupons.redeemable', { httpStatus: res.status, response: res.body });
-  if (item.status.code !== 700 && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, 'coupon.isredeemable', res);
-  return item;
+  return verdictItem(v11Request(res, 'coupon.isredeemable'), ['coupons', 'redeemable'], 700, 'coupon.isredeemable', res);
 }
 
 function couponRedeemItem(res: VendorResponse<unknown>, ok: (code: number) => boolean): Item {

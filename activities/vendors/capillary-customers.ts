@@ -1,26 +1,13 @@
 import type { CustomerIdentifier, PointsCustomer } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
-import {
-  CODES,
-  VENDOR,
-  expectItem,
-  failure,
-  identifierValue,
-  list,
-  num,
-  readStatus,
-  reasonFor,
-  str,
-  unsupportedIdentifier,
-  v11Items,
-  v11Key,
-  v11Request,
-  type Item,
-  type Json,
-} from './capillary-envelope';
+import { CODES, VENDOR, dig, expectItem, failure, list, num, readStatus, reasonFor, str, v11Items, v11Request, type Item, type Json } from './capillary-envelope';
+import { identifierValue, requireKey } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
+
+/** Where a redemption history answer keeps each kind's rows: `points.point`, `coupons.coupon`. */
+const REDEMPTION_ROW = { points: 'point', coupons: 'coupon' } as const;
 
 /**
  * Capillary's customer endpoints: finding (and enrolling) the loyalty customer, and the customer's
@@ -47,15 +34,15 @@ export class CapillaryCustomers {
     return toPointsCustomer(identifier, customerItem(res, 'customer.add').data);
   }
 
-  /** GET v1.1/customer/redemptions, one kind at a time. */
-  async redemptions(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, type: 'points' | 'coupons'): Promise<unknown> {
+  /** GET v1.1/customer/redemptions, one kind at a time: the customer's rows of that kind. */
+  async redemptions(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, type: 'points' | 'coupons'): Promise<Json[]> {
     const res = await this.client.call<Json>(ctx, {
       operation: `customer.redemptions.${type}`,
       method: 'GET',
       path: '/v1.1/customer/redemptions',
       query: { type, [key]: identifierValue(identifier) },
     }, (r) => (redemptionHistory(r), {}));
-    return redemptionHistory(res);
+    return list(dig(redemptionHistory(res), type, REDEMPTION_ROW[type]));
   }
 
   private async get(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string): Promise<{ customer: PointsCustomer } | { notFound: number }> {
@@ -69,13 +56,6 @@ export class CapillaryCustomers {
     const item = customerItem(res, 'customer.get', found);
     return item.status.code === 1000 ? { customer: toPointsCustomer(identifier, item.data) } : { notFound: item.status.code };
   }
-}
-
-/** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */
-export function requireKey(identifier: CustomerIdentifier) {
-  const key = v11Key(identifier);
-  if (!key) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(identifier) });
-  return key;
 }
 
 function customerItem(res: VendorResponse<unknown>, operation: string, ok: (code: number) => boolean = (c) => c === 1000): Item {

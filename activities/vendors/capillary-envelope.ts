@@ -1,4 +1,3 @@
-import type { CustomerIdentifier } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -214,6 +213,17 @@ export function expectItem(items: Item[], operation: string, res: VendorResponse
   throw failure(item.status.code, item.status.message, operation, res);
 }
 
+/**
+ * The verdict item of an isredeemable check at `path`: a refusal is data for the caller to report,
+ * "try later" is thrown, and an answer without a verdict is the vendor's fault.
+ */
+export function verdictItem(root: Json, path: [string, string], success: number, operation: string, res: VendorResponse<unknown>): Item {
+  const [item] = v11Items(root, path);
+  if (!item) throw vendorUnavailable(VENDOR, `${operation}: answer without ${path.join('.')}`, { httpStatus: res.status, response: res.body });
+  if (item.status.code !== success && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, operation, res);
+  return item;
+}
+
 /** v2 answers are plain JSON with an `errors` list (null or [] when fine). */
 export function v2Errors(res: VendorResponse<unknown>): V2Error[] {
   return list(obj(res.body)?.errors).map((e) => ({ code: num(e.code) ?? 0, message: str(e.message) ?? '' }));
@@ -228,34 +238,6 @@ export function v2Check(res: VendorResponse<unknown>, operation: string, accepte
   }
   if (accepted.has(first.code)) return first;
   throw failure(first.code, first.message, operation, res);
-}
-
-/** v1.1 names the identifier as a query or body key; v2 as an identifier type. */
-export function v11Key(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | undefined {
-  switch (identifier.type) {
-    case 'phone':
-      return 'mobile';
-    case 'email':
-      return 'email';
-    case 'externalId':
-      return 'external_id';
-    default:
-      return undefined;
-  }
-}
-
-export function v2Type(identifier: CustomerIdentifier): 'mobile' | 'email' | 'externalId' | undefined {
-  const key = v11Key(identifier);
-  return key === 'external_id' ? 'externalId' : key;
-}
-
-/** Capillary keeps mobiles as digits with the country code ("919999999999"); POS input may carry "+", spaces, dashes. */
-export function identifierValue(identifier: CustomerIdentifier): string {
-  return identifier.type === 'phone' ? identifier.value.replace(/[\s+\-().]/g, '') : identifier.value.trim();
-}
-
-export function unsupportedIdentifier(identifier: CustomerIdentifier): { code: string; reason: string } {
-  return { code: 'UNSUPPORTED_IDENTIFIER', reason: `Capillary finds customers by mobile, e-mail or external id, not by ${identifier.type}` };
 }
 
 /** "YYYY-MM-DD HH:MM:SS", Capillary's date-time; UTC until stores carry time zones. */

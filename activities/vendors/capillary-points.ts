@@ -1,7 +1,7 @@
 import type { CustomerIdentifier, PointsCheck, PointsCustomer, PointsRedemption } from './capabilities';
 import { money, pointsValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
-import { type CapillaryCustomers, requireKey } from './capillary-customers';
+import type { CapillaryCustomers } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -9,23 +9,19 @@ import {
   capillaryTime,
   dig,
   expectItem,
-  failure,
-  identifierValue,
-  isTransient,
   list,
   num,
   obj,
   reasonFor,
   str,
-  unsupportedIdentifier,
   v11Items,
-  v11Key,
   v11Request,
   v2Check,
-  v2Type,
+  verdictItem,
   type Item,
   type Json,
 } from './capillary-envelope';
+import { identifierValue, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -134,7 +130,7 @@ export class CapillaryPoints {
   async pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
     const key = requireKey(customer.identifier);
     const rows = await this.customers.redemptions(ctx, customer.identifier, key, 'points');
-    const row = list(dig(rows, 'points', 'point')).find((p) => str(p.redemption_id) === redemptionId || str(p.id) === redemptionId);
+    const row = rows.find((p) => str(p.redemption_id) === redemptionId || str(p.id) === redemptionId);
     return list(row?.reversals).reduce((sum, r) => sum + (num(r.points_reversed) ?? 0), 0);
   }
 
@@ -156,7 +152,7 @@ export class CapillaryPoints {
   /** Our redemption on this bill, from the customer's redemption history (GET v1.1/customer/redemptions). */
   private async findPointsRedemption(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string) {
     const rows = await this.customers.redemptions(ctx, identifier, key, 'points');
-    const row = list(dig(rows, 'points', 'point')).find((p) => str(p.transaction_number) === ctx.reference);
+    const row = rows.find((p) => str(p.transaction_number) === ctx.reference);
     // The history names a redemption `id`; a redeem answer names it `redemption_id`. Prefer the latter when present.
     const redemptionId = str(row?.redemption_id) ?? str(row?.id);
     return row && redemptionId ? { redemptionId, points: num(row.points_redeemed) ?? 0 } : undefined;
@@ -164,15 +160,13 @@ export class CapillaryPoints {
 }
 
 /**
- * isredeemable's verdict: a refusal is data (checkPoints reports it), "try later" is thrown. The
- * published sample nests the answer in a redeem answer, so both places are read.
+ * isredeemable's verdict (checkPoints reports a refusal). The published sample nests the answer in a
+ * redeem answer, so both places are read.
  */
 function pointsCheck(res: VendorResponse<unknown>): { redeemable: Json; status: Item['status'] } {
   const root = v11Request(res, 'points.isredeemable');
   const nested = obj(dig(root, 'responses', 'points', 'response'));
-  const [item] = v11Items(nested && !dig(root, 'points', 'redeemable') ? nested : root, ['points', 'redeemable']);
-  if (!item) throw vendorUnavailable(VENDOR, 'points.isredeemable: answer without points.redeemable', { httpStatus: res.status, response: res.body });
-  if (item.status.code !== 800 && isTransient(item.status.code)) throw failure(item.status.code, item.status.message, 'points.isredeemable', res);
+  const item = verdictItem(nested && !dig(root, 'points', 'redeemable') ? nested : root, ['points', 'redeemable'], 800, 'points.isredeemable', res);
   return { redeemable: item.data, status: item.status };
 }
 

@@ -1,7 +1,6 @@
 import { formatMinorUnits } from '../../core/money/money';
 import type { SaleReturn, SaleTransaction } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
-import { requireKey } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -9,13 +8,13 @@ import {
   capillaryTime,
   expectItem,
   failure,
-  identifierValue,
   str,
   v11Items,
   v11Request,
   type Item,
   type Json,
 } from './capillary-envelope';
+import { identifierValue, requireKey } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';

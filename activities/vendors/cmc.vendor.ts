@@ -129,23 +129,17 @@ export class CmcVendor implements PostTenderCapability {
   /** One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once. */
   private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => CallFacts): Promise<T> {
     const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
-    for (let renewed = false; ; renewed = true) {
-      const token = await this.tokens.current();
-      try {
+    return this.tokens.withToken(
+      async (token) => {
         const res = await this.http.audited<{ data?: T } | ProblemDetails | null>(
           ctx,
           { operation, method: 'POST', url, headers: { authorization: `Bearer ${token}` }, body },
           (r) => facts(unwrap<T>(r, operation)),
         );
         return unwrap<T>(res, operation);
-      } catch (err) {
-        if (!renewed && errorCode(err) === 'HTTP_401') {
-          this.tokens.invalidate(token);
-          continue;
-        }
-        throw err;
-      }
-    }
+      },
+      (err) => errorCode(err) === 'HTTP_401',
+    );
   }
 
   /** Not audited, like every adapter's token call: it carries nothing of the sale, and its answer is a secret. */

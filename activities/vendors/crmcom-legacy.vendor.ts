@@ -322,9 +322,8 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     facts: (data: T) => CallFacts,
     tolerated: ReadonlySet<string>,
   ): Promise<Answer<T>> {
-    for (let renewed = false; ; renewed = true) {
-      const token = await this.tokens.current();
-      try {
+    return this.tokens.withToken(
+      async (token) => {
         const res = await this.http.audited<Envelope<T>>(
           ctx,
           { operation, method: 'POST', url: `${this.options.baseUrl}/${path}`, body: { token, ...body } },
@@ -334,15 +333,12 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
           },
         );
         return readEnvelope(res, operation, tolerated);
-      } catch (err) {
+      },
+      (err) => {
         const code = (err as { details?: Array<{ code?: string }> }).details?.[0]?.code;
-        if (!renewed && code && TOKEN_ERROR_CODES.has(code)) {
-          this.tokens.invalidate(token);
-          continue;
-        }
-        throw err;
-      }
-    }
+        return code !== undefined && TOKEN_ERROR_CODES.has(code);
+      },
+    );
   }
 
   private async requestToken(): Promise<IssuedToken> {

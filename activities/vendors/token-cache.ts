@@ -31,8 +31,24 @@ export class TokenCache {
     return this.pending;
   }
 
+  /**
+   * Runs `call` with the current token. When the vendor refuses that token (`refused` tells its
+   * answer apart), the token is dropped and `call` runs once more with a fresh one; a second
+   * refusal is the vendor's answer, not a stale token.
+   */
+  async withToken<R>(call: (token: string) => Promise<R>, refused: (err: unknown) => boolean): Promise<R> {
+    const token = await this.current();
+    try {
+      return await call(token);
+    } catch (err) {
+      if (!refused(err)) throw err;
+      this.invalidate(token);
+      return call(await this.current());
+    }
+  }
+
   /** The vendor refused `value`: forget it, unless a newer token has replaced it meanwhile. */
-  invalidate(value: string): void {
+  private invalidate(value: string): void {
     if (this.token?.value === value) this.token = null;
   }
 }

@@ -18,10 +18,10 @@ export interface NewApiKey {
 /** A key as listed: everything but its hash (the secret itself is never stored). */
 export type ApiKeyListing = Omit<ApiKey, 'keyHash'>;
 
-/** The api_keys table, one named method per query; used by the API guard, the CLI and `npm start`. */
 /** How long a key seen valid is trusted while Postgres cannot be asked. */
 export const STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
 
+/** The api_keys table, one named method per query; used by the API guard, the CLI and `npm start`. */
 export class ApiKeyStore {
   /** Keys seen valid lately, by key id: used only while Postgres is unreachable (see authenticate). */
   private readonly recentlyValid = new Map<string, { keyHash: string; principal: Principal; seenAt: number }>();
@@ -45,9 +45,9 @@ export class ApiKeyStore {
     return { key, keyId };
   }
 
-  /** The principal of a presented key, or undefined when it is malformed, unknown, wrong or revoked. */
   /**
-   * The key's principal, read from Postgres on every request (a revocation counts at once). While
+   * The principal of a presented key, or undefined when it is malformed, unknown, wrong or revoked.
+   * It is read from Postgres on every request (a revocation counts at once). While
    * Postgres is unreachable, a key that was valid within STALE_IF_UNAVAILABLE_MS is still accepted:
    * tills keep selling through a database blip (their audit rows wait it out), and no new key gets in.
    */

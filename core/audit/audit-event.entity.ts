@@ -8,7 +8,7 @@ export type VendorCallOutcome = 'success' | 'rejected' | 'failed';
 /**
  * One row per vendor call attempt and per saga transition. Append-only: the database refuses
  * UPDATE, DELETE and TRUNCATE (see the migration), and `idempotencyKey` makes retried writes no-ops.
- * Each row is a link of its checkout's hash chain (src/audit/audit-chain.ts).
+ * Each row is a link of its checkout's hash chain (core/audit/audit-chain.ts).
  */
 @Entity({ name: 'audit_events' })
 export class AuditEvent {
@@ -96,7 +96,7 @@ export class AuditEvent {
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash: string;
 
-  /** sha256(prev_hash || canonical content): see src/audit/audit-chain.ts. */
+  /** sha256(prev_hash || canonical content): see core/audit/audit-chain.ts. */
   @Column({ name: 'row_hash', type: 'char', length: 64 })
   rowHash: string;
 }

@@ -31,15 +31,3 @@ export function utcDayBounds(day: string): { start: Date; end: Date } {
   const start = new Date(`${day}T00:00:00.000Z`);
   return { start, end: new Date(start.getTime() + 86_400_000) };
 }
-
-/**
- * The heads of the store's checkouts touched on `day`, as of the day's end. Both the sealer and the
- * verifier read them with this query, so a seal is recomputable from the rows.
- */
-export const CHECKOUT_HEADS_SQL = `
-  SELECT DISTINCT ON (e.checkout_id) e.checkout_id AS "checkoutId", e.id::text AS "eventId", e.row_hash AS "rowHash"
-  FROM audit_events e
-  WHERE e.merchant = $1 AND e.store = $2 AND e.recorded_at < $4
-    AND e.checkout_id IN (SELECT DISTINCT checkout_id FROM audit_events
-                          WHERE merchant = $1 AND store = $2 AND recorded_at >= $3 AND recorded_at < $4)
-  ORDER BY e.checkout_id, e.id DESC`;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
+import { AuditEventsRepository } from './audit-events.repository';
 import type { CustomerRefHasher } from './customer-ref';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import type { VendorCallRecord, VendorCallRecorder } from './vendor-call-record';
@@ -23,9 +24,6 @@ export interface AuditScope {
 /** A new row's content; the writer adds the time and the chain. */
 export type NewAuditRow = Omit<AuditRowContent, 'recorded_at' | 'customer_ref'> & { customer_ref?: string | null };
 
-/** Namespaces our advisory locks so they cannot meet another feature's. */
-const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
-
 /**
  * How long a vendor call's audit row waits for Postgres to come back. The call has happened: if the
  * row were given up, the attempt would vanish from the trail, and failing the activity would spend
@@ -45,11 +43,15 @@ export const AUDIT_WRITE_PATIENCE_MS = 120_000;
  * commit, so ids of one checkout follow chain order.
  */
 export class AuditWriter {
+  private readonly events: AuditEventsRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     readonly customers: CustomerRefHasher,
     private readonly patienceMs = AUDIT_WRITE_PATIENCE_MS,
-  ) {}
+  ) {
+    this.events = new AuditEventsRepository(dataSource);
+  }
 
   recorderFor(scope: AuditScope): VendorCallRecorder {
     let sequence = 0;
@@ -92,15 +94,11 @@ export class AuditWriter {
   /** Appends one row (in `manager`'s transaction when given). False when its key was written before. */
   async append(row: NewAuditRow, manager?: EntityManager, options: AppendOptions = {}): Promise<boolean> {
     if (!manager) return this.dataSource.transaction((tx) => this.append(row, tx, options));
-    await manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CHAIN_LOCK_CLASS, row.checkout_id]);
-    const [seen] = (await manager.query(`SELECT 1 FROM audit_events WHERE idempotency_key = $1`, [row.idempotency_key])) as unknown[];
-    if (seen) return false;
+    await this.events.lockChain(manager, row.checkout_id);
+    if (await this.events.hasIdempotencyKey(manager, row.idempotency_key)) return false;
     // Under the checkout's lock, so two attempts cannot both find the effect unrecorded.
-    if (options.unlessEffectRecorded && (await effectRecorded(manager, row))) return false;
-    const [head] = (await manager.query(
-      `SELECT row_hash FROM audit_events WHERE checkout_id = $1 ORDER BY id DESC LIMIT 1`,
-      [row.checkout_id],
-    )) as { row_hash: string }[];
+    if (options.unlessEffectRecorded && (await this.events.hasRecordedEffect(manager, row))) return false;
+    const prevHash = (await this.events.chainHeadHash(manager, row.checkout_id)) ?? CHAIN_GENESIS;
     // Hash exactly what Postgres will give back: jsonb drops undefined and normalises nothing else we use.
     const content: AuditRowContent = {
       ...row,
@@ -109,22 +107,7 @@ export class AuditWriter {
       customer_ref: row.customer_ref ?? null,
       recorded_at: new Date(),
     };
-    const prevHash = head?.row_hash ?? CHAIN_GENESIS;
-    const rowHash = auditRowHash(prevHash, content);
-    await manager.query(
-      `INSERT INTO audit_events (idempotency_key, checkout_id, run_id, kind, step, vendor, operation, outcome, http_status,
-         latency_ms, attempt, amount_minor, currency, vendor_reference, request_excerpt, response_excerpt, error_code,
-         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash, actor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
-      [
-        content.idempotency_key, content.checkout_id, content.run_id, content.kind, content.step, content.vendor,
-        content.operation, content.outcome, content.http_status, content.latency_ms, content.attempt,
-        content.amount_minor === null ? null : String(content.amount_minor), content.currency, content.vendor_reference,
-        jsonParam(content.request_excerpt), jsonParam(content.response_excerpt), content.error_code, content.error_message,
-        content.merchant, content.store, content.till, content.customer_ref, (content.recorded_at as Date).toISOString(),
-        prevHash, rowHash, content.actor ?? null,
-      ],
-    );
+    await this.events.insert(manager, { ...content, prev_hash: prevHash, row_hash: auditRowHash(prevHash, content) });
     return true;
   }
 }
@@ -135,17 +118,6 @@ export interface AppendOptions {
    * successful row of the same vendor operation for the same reference (or one without a reference).
    */
   unlessEffectRecorded?: boolean;
-}
-
-async function effectRecorded(manager: EntityManager, row: NewAuditRow): Promise<boolean> {
-  const found = (await manager.query(
-    `SELECT 1 FROM audit_events
-      WHERE checkout_id = $1 AND kind = 'vendor_call' AND step = $2 AND vendor = $3 AND operation = $4 AND outcome = 'success'
-        AND ($5::text IS NULL OR vendor_reference IS NULL OR vendor_reference = $5)
-      LIMIT 1`,
-    [row.checkout_id, row.step, row.vendor, row.operation, row.vendor_reference],
-  )) as unknown[];
-  return found.length > 0;
 }
 
 type VendorCallRow = Pick<
@@ -179,8 +151,4 @@ function asJson(excerpt: unknown): object | null {
 
 function roundTrip(value: unknown): unknown {
   return value === null || value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
-}
-
-function jsonParam(value: unknown): string | null {
-  return value === null ? null : JSON.stringify(value);
 }

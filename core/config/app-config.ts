@@ -12,6 +12,11 @@ const milliseconds = z.coerce.number().int().positive();
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How `npm start` shows its processes' logs on the console: `pretty` (one readable line per event)
+   * or `json` (the lines as the processes write them). The processes themselves always write JSON.
+   */
+  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
   API_PORT: port.default(3000),
   /** The worker's /metrics (ours: vendor calls, compensations, transitions); 0 turns it off. */
   WORKER_METRICS_PORT: port.default(9464),

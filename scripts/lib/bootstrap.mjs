@@ -1,6 +1,6 @@
 // Plain Node with no dependencies: it runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,11 +15,21 @@ export function run(command, args, what, env = {}) {
   }
 }
 
-/** Installs when node_modules is missing or older than the lockfile. */
+/**
+ * Installs when node_modules is missing or older than the lockfile. A node_modules that is a link
+ * (a git worktree sharing another checkout's) is never reinstalled from here: npm ci would empty the
+ * tree it points to under every checkout that shares it, and a fresh worktree's lockfile is always
+ * newer than the shared marker.
+ */
 export function ensureDependencies() {
-  const marker = path.join(projectRoot, 'node_modules', '.package-lock.json');
+  const modules = path.join(projectRoot, 'node_modules');
+  const marker = path.join(modules, '.package-lock.json');
   const lock = path.join(projectRoot, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  if (existsSync(modules) && lstatSync(modules).isSymbolicLink()) {
+    console.log('> node_modules is a link to a shared tree: not reinstalling it (run npm ci where it lives if it is out of date)');
+    return;
+  }
   installDependencies();
 }
 

@@ -1,7 +1,8 @@
 import { ProblemException } from '../common/problem';
 import type { Principal } from '../../core/access/principal';
 
-export type { Principal } from '../../core/access/principal';
+// Pure and needed by core/ too, so it lives there; re-exported for the API's callers.
+export { maySeeCheckout, type Principal } from '../../core/access/principal';
 
 /**
  * A new checkout must lie inside the key's scope: 403 naming the field, since the caller sent the
@@ -23,18 +24,6 @@ export function outsideKeyScope(errors: Array<{ field: string; message: string }
     detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
     errors,
   });
-}
-
-/**
- * Whether the caller may see a checkout, from its id `checkout:<merchant>:<store>:<till>:<posReference>`
- * (merchant, store and till never contain ':'). Callers answer 404 when not: another merchant's or
- * store's checkout does not exist for this key.
- */
-export function maySeeCheckout(principal: Principal, checkoutId: string): boolean {
-  const [kind, merchant, store, till] = checkoutId.split(':');
-  if (kind !== 'checkout' || merchant !== principal.merchant) return false;
-  if (principal.store !== null && store !== principal.store) return false;
-  return principal.till === null || till === principal.till;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { storeInScope, type Principal } from '../access/principal';
 import { invalidFields } from '../common/problem';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
-import { AuditEventsRepository, type AuditEventRow } from './audit-events.repository';
+import { AuditEventsRepository, type AuditEventRow } from '../../core/audit/audit-events.repository';
 import { DEFAULT_AUDIT_PAGE, type AuditEventsQueryDto } from './dto/audit-events-query.dto';
 
 export interface AuditEventsPage {

@@ -1,17 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { stringify } from 'safe-stable-stringify';
-import { DataSource } from 'typeorm';
 import { invalidFields } from '../common/problem';
-import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../core/audit/audit-chain';
-import { CHECKOUT_HEADS_SQL, sealHash, utcDayBounds, type CheckoutHead } from '../../core/audit/audit-seal';
+import { auditRowHash, CHAIN_GENESIS } from '../../core/audit/audit-chain';
+import { AuditEventsRepository, type StoredAuditRow } from '../../core/audit/audit-events.repository';
+import { sealHash, utcDayBounds, type CheckoutHead } from '../../core/audit/audit-seal';
+import { AuditSealsRepository, type StoredSeal } from '../../core/audit/audit-seals.repository';
 import type { AuditBreakDto, AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
 
 const MAX_DAYS = 92;
 /** Checkouts whose rows are read per query: bounded memory, few round trips. */
 const CHECKOUTS_PER_READ = 200;
-
-type StoredRow = AuditRowContent & { id: string; prev_hash: string; row_hash: string };
-type StoredSeal = { store: string; day: string; checkout_heads: CheckoutHead[]; prev_seal_hash: string; seal_hash: string };
 
 /**
  * GET /v1/audit/verify: recomputes the hash chain of every checkout with a row in the range (the
@@ -21,7 +19,10 @@ type StoredSeal = { store: string; day: string; checkout_heads: CheckoutHead[]; 
  */
 @Injectable()
 export class AuditVerifyService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly events: AuditEventsRepository,
+    private readonly seals: AuditSealsRepository,
+  ) {}
 
   async verify(merchant: string, query: AuditVerifyQueryDto): Promise<AuditVerifyResultDto> {
     const start = utcDayBounds(query.from).start;
@@ -38,20 +39,11 @@ export class AuditVerifyService {
   }
 
   private async verifyChains(merchant: string, start: Date, end: Date, store?: string) {
-    const ids = (
-      (await this.dataSource.query(
-        `SELECT DISTINCT checkout_id FROM audit_events
-         WHERE merchant = $1 AND recorded_at >= $2 AND recorded_at < $3 AND ($4::text IS NULL OR store = $4)`,
-        [merchant, start, end, store ?? null],
-      )) as { checkout_id: string }[]
-    ).map((r) => r.checkout_id);
+    const ids = await this.events.checkoutIdsRecordedBetween(merchant, start, end, store);
     let rows = 0;
     let firstBreak: AuditBreakDto | null = null;
     for (let i = 0; i < ids.length; i += CHECKOUTS_PER_READ) {
-      const chunk = (await this.dataSource.query(
-        `SELECT * FROM audit_events WHERE merchant = $1 AND checkout_id = ANY($2) ORDER BY checkout_id, id`,
-        [merchant, ids.slice(i, i + CHECKOUTS_PER_READ)],
-      )) as StoredRow[];
+      const chunk = await this.events.chainsOf(merchant, ids.slice(i, i + CHECKOUTS_PER_READ));
       rows += chunk.length;
       for (const found of chainBreaks(chunk)) if (!firstBreak || BigInt(found.eventId as string) < BigInt(firstBreak.eventId as string)) firstBreak = found;
     }
@@ -59,20 +51,10 @@ export class AuditVerifyService {
   }
 
   private async verifySeals(merchant: string, from: string, to: string, store?: string) {
-    const seals = (await this.dataSource.query(
-      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, checkout_heads, prev_seal_hash, seal_hash FROM audit_seals
-       WHERE merchant = $1 AND day >= $2 AND day <= $3 AND ($4::text IS NULL OR store = $4) ORDER BY day, store`,
-      [merchant, from, to, store ?? null],
-    )) as StoredSeal[];
-    const before = (await this.dataSource.query(
-      `SELECT DISTINCT ON (store) store, seal_hash FROM audit_seals
-       WHERE merchant = $1 AND day < $2 AND ($3::text IS NULL OR store = $3) ORDER BY store, day DESC`,
-      [merchant, from, store ?? null],
-    )) as { store: string; seal_hash: string }[];
-    const lastSeal = new Map(before.map((s) => [s.store, s.seal_hash]));
+    const seals = await this.seals.sealsBetween(merchant, from, to, store);
+    const lastSeal = await this.seals.lastSealHashesBefore(merchant, from, store);
     for (const seal of seals) {
-      const { start, end } = utcDayBounds(seal.day);
-      const heads = (await this.dataSource.query(CHECKOUT_HEADS_SQL, [merchant, seal.store, start, end])) as CheckoutHead[];
+      const heads = await this.events.checkoutHeads(merchant, seal.store, utcDayBounds(seal.day));
       const found = sealBreak(merchant, seal, lastSeal.get(seal.store) ?? CHAIN_GENESIS, heads);
       if (found) return { count: seals.length, firstBreak: found };
       lastSeal.set(seal.store, seal.seal_hash);
@@ -82,7 +64,7 @@ export class AuditVerifyService {
 }
 
 /** The first break of each checkout's chain in rows ordered by checkout, then id. */
-export function chainBreaks(rows: StoredRow[]): AuditBreakDto[] {
+export function chainBreaks(rows: StoredAuditRow[]): AuditBreakDto[] {
   const breaks: AuditBreakDto[] = [];
   let checkout: string | undefined;
   let prev = CHAIN_GENESIS;

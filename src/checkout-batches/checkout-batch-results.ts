@@ -1,21 +1,7 @@
 import type { CheckoutReceipt, CheckoutState, Refusal } from '../../workflows/checkout.contract';
-import type { BatchSaleDriveOutcome } from '../../core/checkout-batches/checkout-batch-sale.entity';
+import type { BatchSaleRow } from '../../core/checkout-batches/checkout-batches.repository';
 
 export type BatchSaleOutcome = 'completed' | 'rejected' | 'failed' | 'pending';
-
-/** One sale's row joined with its checkout's projection (null columns: the saga has not written yet). */
-export interface BatchSaleRow {
-  position: number;
-  checkoutId: string;
-  posReference: string;
-  currency: string;
-  driveOutcome: BatchSaleDriveOutcome | null;
-  driveReason: string | null;
-  state: CheckoutState | null;
-  rejection: (Refusal & { step: string }) | null;
-  failureReason: string | null;
-  receipt: CheckoutReceipt | null;
-}
 
 /** What GET shows per sale; amounts stay in minor units here and become decimal strings at the edge. */
 export interface BatchSaleResult {

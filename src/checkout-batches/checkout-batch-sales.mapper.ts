@@ -4,19 +4,8 @@ import { CAPILLARY_IDENTIFIERS, toCheckoutInput } from '../checkouts/checkout.ma
 import { checkoutRequestHash } from '../checkouts/checkout-request-hash';
 import type { CreateCheckoutDto } from '../checkouts/dto/create-checkout.dto';
 import type { CheckoutInput, CustomerRef } from '../../workflows/checkout.contract';
+import type { NewBatchSale, NewCheckoutBatch } from '../../core/checkout-batches/checkout-batches.repository';
 import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
-
-export interface BatchSale {
-  position: number;
-  input: CheckoutInput;
-  requestHash: string;
-}
-
-export interface MappedBatch {
-  batchId: string;
-  contentHash: string;
-  sales: BatchSale[];
-}
 
 /**
  * Validates and maps every sale as POST /v1/checkouts would (one-shot), naming each field under its
@@ -27,10 +16,10 @@ export interface MappedBatch {
 export function toBatchSales(
   dto: CreateCheckoutBatchDto,
   config: { merchant: string; holdTimeoutMs: number; crmcomMerchantNumber?: string },
-): MappedBatch {
+): NewCheckoutBatch {
   const errors: Array<{ field: string; message: string }> = [];
   const keys = new Map<string, number>();
-  const sales: BatchSale[] = [];
+  const sales: NewBatchSale[] = [];
   dto.sales.forEach((sale, position) => {
     const at = `sales[${position}]`;
     if (sale.complete === false) {

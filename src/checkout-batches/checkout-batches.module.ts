@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CheckoutBatchesRepository } from '../../core/checkout-batches/checkout-batches.repository';
+import { repositoryProvider } from '../database/repository.provider';
 import { CheckoutBatchesController } from './checkout-batches.controller';
 import { CheckoutBatchesService } from './checkout-batches.service';
 
-@Module({ controllers: [CheckoutBatchesController], providers: [CheckoutBatchesService] })
+@Module({ controllers: [CheckoutBatchesController], providers: [CheckoutBatchesService, repositoryProvider(CheckoutBatchesRepository)] })
 export class CheckoutBatchesModule {}

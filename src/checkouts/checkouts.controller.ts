@@ -9,18 +9,27 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  type ApiResponseOptions,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
+import { decoratorStack } from '../common/decorator-stack';
 import { toApiMoney } from '../common/money-view';
+import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { CheckoutReturnsService } from './checkout-returns.service';
-import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
 import { CheckoutViewDto } from './dto/checkout-response.dto';
 import { CreateCheckoutDto } from './dto/create-checkout.dto';
 import { CommitCheckoutDto, CompleteCheckoutDto } from './dto/phase-requests.dto';
 import { ReturnCheckoutDto } from './dto/return-checkout.dto';
+
+const NOT_FOUND = "No such checkout for this key (another merchant's or store's checkout is not found either)";
+
+/** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 409 when the checkout's state does not allow it. */
+function CheckoutAction(action: string, ok: ApiResponseOptions, conflict: string) {
+  return decoratorStack(Post(`:id/${action}`), Roles('pos'), HttpCode(200), ApiOkResponse(ok), ApiConflictResponse({ description: conflict }));
+}
 
 @ApiTags('checkouts')
 @ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was started' })
@@ -31,7 +40,7 @@ import { ReturnCheckoutDto } from './dto/return-checkout.dto';
 export class CheckoutsController {
   constructor(
     private readonly checkouts: CheckoutsService,
-    private readonly voids: CheckoutVoidService,
+    private readonly voids: CheckoutVoidClient,
     private readonly returns: CheckoutReturnsService,
   ) {}
 
@@ -45,52 +54,38 @@ export class CheckoutsController {
     return send(res, answer, 201);
   }
 
-  @Post(':id/commit')
-  @Roles('pos')
-  @HttpCode(200)
-  @ApiOkResponse({ type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' })
-  @ApiConflictResponse({ description: 'The checkout is not reserved (already committed, cancelled, expired…)' })
+  @CheckoutAction('commit', { type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' }, 'The checkout is not reserved (already committed, cancelled, expired…)')
   async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.commit(id, dto, caller), 200);
   }
 
-  @Post(':id/complete')
-  @Roles('pos')
-  @HttpCode(200)
-  @ApiOkResponse({ type: CheckoutViewDto, description: 'Completed: the receipt block' })
-  @ApiConflictResponse({ description: 'The checkout is not committed' })
+  @CheckoutAction('complete', { type: CheckoutViewDto, description: 'Completed: the receipt block' }, 'The checkout is not committed')
   async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.complete(id, dto, caller), 200);
   }
 
-  @Post(':id/cancel')
-  @Roles('pos')
-  @HttpCode(200)
-  @ApiOkResponse({ type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' })
-  @ApiConflictResponse({ description: 'The checkout is already completed or ended' })
+  @CheckoutAction('cancel', { type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' }, 'The checkout is already completed or ended')
   async cancel(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.cancel(id, caller), 200);
   }
 
-  @Post(':id/void')
-  @Roles('pos')
-  @HttpCode(200)
-  @ApiOkResponse({ type: CheckoutViewDto, description: 'Voided: every effect undone; `void` lists exceptions and non-compensable effects. Voiding again answers the same' })
-  @ApiConflictResponse({ description: 'The checkout is not completed' })
-  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  @CheckoutAction(
+    'void',
+    { type: CheckoutViewDto, description: 'Voided: every effect undone; `void` lists exceptions and non-compensable effects. Voiding again answers the same' },
+    'The checkout is not completed',
+  )
+  @ApiNotFoundResponse({ description: NOT_FOUND })
   async void(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    const answer = await this.voids.void(id, caller);
-    res.status(answer.pending ? 202 : 200);
-    return toApiMoney(answer.view, answer.currency);
+    return send(res, await this.voids.void(caller, id), 200);
   }
 
-  @Post(':id/returns')
-  @Roles('pos')
-  @HttpCode(200)
-  @ApiOkResponse({ description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' })
-  @ApiConflictResponse({ description: 'The checkout is not completed (voided…), or the returnReference was used for another body' })
+  @CheckoutAction(
+    'returns',
+    { description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' },
+    'The checkout is not completed (voided…), or the returnReference was used for another body',
+  )
   @ApiUnprocessableEntityResponse({ description: 'Beyond what is left of the sale, or a line not sold: problem+json naming the field; nothing was sent to any vendor' })
-  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
   async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.returns.return(id, dto, caller);
     res.status(outcome.pending ? 202 : 200);
@@ -100,15 +95,15 @@ export class CheckoutsController {
   @Get(':id')
   @Roles('pos', 'ops', 'finance')
   @ApiOkResponse({ type: CheckoutViewDto })
-  @ApiNotFoundResponse({ description: "No such checkout for this key (another merchant's or store's checkout is not found either)" })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
   async findOne(@Param('id') id: string, @Caller() caller: Principal) {
     const { view, currency } = await this.checkouts.findOne(id, caller);
     return toApiMoney(view, currency);
   }
 }
 
-/** 422 refused, 502 failed and undone, 202 still running, else the phase's own status. */
-function send(res: Response, answer: CheckoutAnswer, status: number) {
+/** 422 refused, 502 failed and undone, 202 still running, else the call's own status (a void is never refused or failed). */
+function send(res: Response, answer: Pick<CheckoutAnswer, 'view' | 'currency' | 'pending'> & Partial<CheckoutAnswer>, status: number) {
   res.status(answer.rejected ? 422 : answer.failed ? 502 : answer.pending ? 202 : status);
   return toApiMoney(answer.view, answer.currency);
 }

@@ -1,20 +1,42 @@
 import { Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { CheckoutSagaClient } from '../../core/checkouts/checkout-saga.client';
+import { DataSource } from 'typeorm';
+import { AfterSale } from '../../core/checkouts/after-sale';
+import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.client';
+import { CheckoutSagaClient, type CheckoutSagaClientOptions } from '../../core/checkouts/checkout-saga.client';
+import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
+import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutReturnsService } from './checkout-returns.service';
-import { CheckoutVoidService } from './checkout-void.service';
 import { CheckoutsController } from './checkouts.controller';
 import { CheckoutsService } from './checkouts.service';
 
-/** The saga client is framework-free (core/): Nest only builds it from the API's client and config. */
-const sagaClientProvider = {
-  provide: CheckoutSagaClient,
-  inject: [Client, APP_CONFIG],
-  useFactory: (temporal: Client, config: AppConfig) =>
-    new CheckoutSagaClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, answerTimeoutMs: config.CHECKOUT_ANSWER_TIMEOUT_MS }),
-};
+const sagaClientOptions = (config: AppConfig): CheckoutSagaClientOptions => ({
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  answerTimeoutMs: config.CHECKOUT_ANSWER_TIMEOUT_MS,
+});
 
-@Module({ controllers: [CheckoutsController], providers: [CheckoutsService, sagaClientProvider, CheckoutVoidService, CheckoutReturnsService] })
+/** The saga clients and the projection's repository are framework-free (core/): Nest only builds them from the API's client, database and config. */
+const coreProviders = [
+  {
+    provide: CheckoutSagaClient,
+    inject: [Client, APP_CONFIG],
+    useFactory: (temporal: Client, config: AppConfig) => new CheckoutSagaClient(temporal, sagaClientOptions(config)),
+  },
+  { provide: CheckoutsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CheckoutsRepository(dataSource) },
+  { provide: AfterSale, inject: [Client, CheckoutsRepository], useFactory: (temporal: Client, checkouts: CheckoutsRepository) => new AfterSale(temporal, checkouts) },
+  {
+    provide: CheckoutVoidClient,
+    inject: [Client, AfterSale, APP_CONFIG],
+    useFactory: (temporal: Client, afterSale: AfterSale, config: AppConfig) => new CheckoutVoidClient(temporal, afterSale, sagaClientOptions(config)),
+  },
+  {
+    provide: CheckoutReturnsClient,
+    inject: [Client, AfterSale, APP_CONFIG],
+    useFactory: (temporal: Client, afterSale: AfterSale, config: AppConfig) => new CheckoutReturnsClient(temporal, afterSale, sagaClientOptions(config)),
+  },
+];
+
+@Module({ controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
 export class CheckoutsModule {}

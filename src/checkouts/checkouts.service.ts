@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { assertMayCreateAt, maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import type { CheckoutView } from '../../workflows/checkout.contract';
-import { Checkout } from '../../core/checkouts/checkout.entity';
+import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
 import { checkoutRequestHash } from './checkout-request-hash';
 import { CheckoutSagaClient, type PhaseOutcome } from '../../core/checkouts/checkout-saga.client';
@@ -23,7 +22,7 @@ export interface CheckoutAnswer extends PhaseOutcome {
 export class CheckoutsService {
   constructor(
     @Inject(CheckoutSagaClient) private readonly sagas: CheckoutSagaClient,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,7 +76,7 @@ export class CheckoutsService {
   /** The projection when the saga has recorded a state; the running saga's own view before that. */
   async findOne(checkoutId: string, caller: Principal): Promise<{ view: CheckoutView; currency: string }> {
     assertVisible(caller, checkoutId);
-    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant });
+    const row = await this.checkouts.findVisibleTo(caller, checkoutId);
     if (row?.view) return { view: row.view, currency: row.currency };
     const view = await this.sagas.view(checkoutId);
     const memo = await this.sagas.memo(checkoutId);
@@ -87,7 +86,7 @@ export class CheckoutsService {
 
   private async currencyOf(checkoutId: string, caller: Principal): Promise<string> {
     assertVisible(caller, checkoutId);
-    const row = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId, merchant: caller.merchant });
+    const row = await this.checkouts.findVisibleTo(caller, checkoutId);
     if (row) return row.currency;
     const memo = await this.sagas.memo(checkoutId);
     if (!memo || typeof memo.currency !== 'string') throw notFound(checkoutId);

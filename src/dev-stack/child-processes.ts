@@ -1,30 +1,51 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { consoleLineFormatter, parseLogLine, type ConsoleLineOptions, type LogFormat } from './console-lines';
+
+export interface ConsoleOptions extends ConsoleLineOptions {
+  format: LogFormat;
+}
+
+export interface AdoptOptions {
+  /**
+   * In `pretty` format, leave out the process's JSON lines below error once everything is stopping
+   * (the Temporal dev server's shutdown prints a dozen warnings about its own pollers and dials).
+   */
+  quietWhileStopping?: boolean;
+}
 
 /**
- * The processes `npm start` runs, with each line of their output prefixed by its name, and stopped
- * together (newest first) on Ctrl-C or when one of them dies.
+ * The processes `npm start` runs, with each line of their output on the console prefixed by its
+ * name (and made readable, see console-lines.ts), and stopped together (newest first) on Ctrl-C or
+ * when one of them dies.
  */
 export class ChildProcesses {
   private readonly children: Array<{ name: string; child: ChildProcess }> = [];
   private stopping = false;
 
-  constructor(private readonly onUnexpectedExit: (name: string, code: number | null) => void) {}
+  constructor(
+    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly consoleOptions: ConsoleOptions,
+  ) {}
 
   run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const label = `[${name}]`.padEnd(10);
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`${label} ${line}`));
-    }
-    child.once('exit', (code) => {
-      if (!this.stopping) this.onUnexpectedExit(name, code);
-    });
-    this.children.push({ name, child });
+    this.adopt(name, child);
     return child;
   }
 
-  adopt(name: string, child: ChildProcess): void {
+  /** Watches a process started elsewhere; its piped stdout and stderr go to the console. */
+  adopt(name: string, child: ChildProcess, options: AdoptOptions = {}): void {
+    const format = consoleLineFormatter(name, this.consoleOptions.format, this.consoleOptions);
+    const quiet = options.quietWhileStopping && this.consoleOptions.format === 'pretty';
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        if (quiet && this.stopping && Number(parseLogLine(line)?.level ?? Infinity) < 50) return;
+        const text = format(line);
+        if (text !== undefined) console.log(text);
+      });
+    }
     child.once('exit', (code) => {
       if (!this.stopping) this.onUnexpectedExit(name, code);
     });

@@ -18,10 +18,14 @@ const TEMPORAL_UI_PORT = 8233;
  */
 async function main() {
   const config = loadConfig();
-  const processes = new ChildProcesses((name, code) => {
-    console.error(`${name} exited unexpectedly (code ${code}); stopping everything`);
-    void processes.stopAll().then(() => process.exit(1));
-  });
+  // The processes write JSON logs; the console shows them as LOG_FORMAT says (pretty by default).
+  const processes = new ChildProcesses(
+    (name, code) => {
+      console.error(`${name} exited unexpectedly (code ${code}); stopping everything`);
+      void processes.stopAll().then(() => process.exit(1));
+    },
+    { format: config.LOG_FORMAT, colorize: process.stdout.isTTY === true && !process.env.NO_COLOR },
+  );
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -48,9 +52,11 @@ async function main() {
       uiCodecEndpoint: `http://localhost:${config.API_PORT}/v1/codec`,
       dbFile: path.join(dataDir, 'temporal.sqlite'),
       namespace: config.TEMPORAL_NAMESPACE,
-      stdio: 'inherit',
+      // Warnings and errors only, as JSON, through the same console formatter as our processes.
+      stdio: 'pipe',
+      logFormat: 'json',
     });
-    processes.adopt('temporal', server.process);
+    processes.adopt('temporal', server.process, { quietWhileStopping: true });
   }
 
   console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** Where the server's own log goes; the default keeps it out of the way. */
   stdio?: 'inherit' | 'ignore' | 'pipe';
+  /** The server's own log: `text` (the CLI's default, key=value) or one JSON object a line. */
+  logFormat?: 'text' | 'json';
 }
 
 export interface DevServer {
@@ -58,6 +60,7 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     '--port', String(options.port),
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'warn',
+    ...(options.logFormat ? ['--log-format', options.logFormat] : []),
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',

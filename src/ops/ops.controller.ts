@@ -2,8 +2,19 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
+import { decoratorStack } from '../common/decorator-stack';
 import { ListSagasQueryDto } from './dto/list-sagas.dto';
 import { OpsService } from './ops.service';
+
+/** A call on one saga (`{id}` is its checkout id), ops only; 404 for a saga of another merchant or none. */
+function OnOneSaga(summary: string) {
+  return decoratorStack(Roles('ops'), ApiOperation({ summary }), ApiNotFoundResponse({ description: 'No such saga for this merchant' }));
+}
+
+/** An audited action on one saga, POST `{id}/<action>`: `status`, or 409 (`conflict`) when the saga cannot take it now. */
+function SagaAction(action: string, status: number, summary: string, conflict: string) {
+  return decoratorStack(Post(`:id/${action}`), HttpCode(status), OnOneSaga(summary), ApiConflictResponse({ description: conflict }));
+}
 
 @ApiTags('ops')
 @Controller('v1/ops/sagas')
@@ -20,30 +31,23 @@ export class OpsController {
   }
 
   @Get(':id')
-  @Roles('ops')
-  @ApiOperation({ summary: 'One saga: state, steps with attempts and last failure, compensations, vendor references, ops actions' })
-  @ApiNotFoundResponse({ description: 'No such saga for this merchant' })
+  @OnOneSaga('One saga: state, steps with attempts and last failure, compensations, vendor references, ops actions')
   detail(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.detail(id, caller);
   }
 
-  @Post(':id/retry')
-  @Roles('ops')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'compensation_failed: run the failed undos again; a step stuck in retries: retry it now. Audited.' })
+  @SagaAction(
+    'retry',
+    200,
+    'compensation_failed: run the failed undos again; a step stuck in retries: retry it now. Audited.',
+    'Nothing to retry (closed, or no failing step); the refusal is audited too',
+  )
   @ApiOkResponse({ description: '{ action: retry_compensation, state, view } or { action: reset_activity, activities }' })
-  @ApiConflictResponse({ description: 'Nothing to retry (closed, or no failing step); the refusal is audited too' })
-  @ApiNotFoundResponse({ description: 'No such saga for this merchant' })
   retry(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.retry(id, caller);
   }
 
-  @Post(':id/cancel')
-  @Roles('ops')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Request cancellation: a live saga undoes its effects; one in compensation_failed closes as it is. Audited.' })
-  @ApiConflictResponse({ description: 'The saga is already closed' })
-  @ApiNotFoundResponse({ description: 'No such saga for this merchant' })
+  @SagaAction('cancel', 202, 'Request cancellation: a live saga undoes its effects; one in compensation_failed closes as it is. Audited.', 'The saga is already closed')
   cancel(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.cancel(id, caller);
   }

@@ -7,7 +7,7 @@ type ExecutionFacts = Omit<WorkflowExecutionInfo, 'raw'>;
 import { DataSource } from 'typeorm';
 import { SearchAttributes, type CheckoutState } from '../../workflows/checkout.contract';
 import { retryCompensation } from '../../workflows/checkout.messages';
-import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { AuditEventsRepository } from '../../core/audit/audit-events.repository';
 import { Checkout } from '../../core/checkouts/checkout.entity';
 import { ProblemException } from '../common/problem';
 import { maySeeCheckout, storeInScope, type Principal } from '../access/principal';
@@ -48,6 +48,7 @@ export class OpsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OpsAudit) private readonly audit: OpsAudit,
+    @Inject(AuditEventsRepository) private readonly auditEvents: AuditEventsRepository,
   ) {}
 
   async list(filter: ListSagasQueryDto, caller: Principal): Promise<{ query: string; sagas: SagaSummary[] }> {
@@ -66,14 +67,8 @@ export class OpsService {
     const description = await this.describe(checkoutId, caller);
     const history = await this.temporal.workflow.getHandle(checkoutId, description.runId).fetchHistory();
     const projection = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId });
-    const audit = this.dataSource.getRepository(AuditEvent);
-    const references = await audit
-      .createQueryBuilder('a')
-      .select(['a.vendor', 'a.operation', 'a.vendorReference', 'a.recordedAt'])
-      .where('a.checkout_id = :checkoutId AND a.kind = :kind AND a.vendor_reference IS NOT NULL', { checkoutId, kind: 'vendor_call' })
-      .orderBy('a.id')
-      .getMany();
-    const opsActions = await audit.find({ where: { checkoutId, kind: 'ops_action' }, order: { id: 'ASC' } });
+    const references = await this.auditEvents.vendorReferencesOf(checkoutId);
+    const opsActions = await this.auditEvents.opsActionsOf(checkoutId);
     const view = projection?.view;
     return {
       ...summarise(description),

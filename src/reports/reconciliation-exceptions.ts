@@ -1,3 +1,4 @@
+import { RefusalCodes } from '../../workflows/checkout.contract';
 import type { CheckoutDayEvent, ReconciliationException } from './reconciliation.types';
 
 /**
@@ -24,11 +25,11 @@ export function exceptionsOf(e: CheckoutDayEvent): ReconciliationException[] {
     for (const n of view.void.nonCompensable) {
       const value = view.receipt?.coupons.find((c) => c.code === n.code)?.valueMinor;
       out.push({
-        ...base, kind: 'non_compensable', vendor: n.vendor, code: 'NON_COMPENSABLE',
+        ...base, kind: 'non_compensable', vendor: n.vendor, code: RefusalCodes.nonCompensable,
         reason: `${n.vendor} ${n.code}: validated, and the vendor has no undo`, figures: value === undefined ? {} : { couponValueMinor: value },
       });
     }
-    for (const x of view.void.exceptions.filter((v) => v.code !== 'NON_COMPENSABLE')) {
+    for (const x of view.void.exceptions.filter((v) => v.code !== RefusalCodes.nonCompensable)) {
       out.push({ ...base, kind: 'void_incomplete', vendor: x.vendor, code: x.code, reason: x.reason, figures: {} });
     }
   }

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { findStoreTimeZone } from '../../core/stores/store-time-zones';
+import { Injectable } from '@nestjs/common';
+import { StoresRepository } from '../../core/stores/stores.repository';
 import { buildReconciliation } from './reconciliation-builder';
 import { ReconciliationRepository } from './reconciliation.repository';
 import type { ReconciliationReport } from './reconciliation.types';
@@ -9,12 +8,12 @@ import type { ReconciliationReport } from './reconciliation.types';
 export class ReconciliationService {
   constructor(
     private readonly repository: ReconciliationRepository,
-    @Inject(DataSource) private readonly dataSource: DataSource
+    private readonly stores: StoresRepository,
   ) {}
 
   /** One store's day: the facts read in parallel, then the one builder both renderings share. */
   async report(merchant: string, store: string, date: string): Promise<ReconciliationReport> {
-    const zone = await findStoreTimeZone(this.dataSource, merchant, store);
+    const zone = await this.stores.timeZoneOf(merchant, store);
     const [bounds, checkoutEvents, returns, vendorCalls] = await Promise.all([
       this.repository.dayBounds(date, zone.timeZone),
       this.repository.checkoutEventsOfDay(merchant, store, date, zone.timeZone),

@@ -1,7 +1,7 @@
 import type { CheckoutView } from '../../workflows/checkout.contract';
 
-/** What the repository reads for one store-day; the builder turns it into the report. */
-export interface ReconciliationFacts {
+/** Which store-day a report is of, in which zone: the facts' and the report's heading alike. */
+export interface ReconciliationDay {
   merchant: string;
   store: string;
   date: string;
@@ -11,6 +11,10 @@ export interface ReconciliationFacts {
   from: string;
   to: string;
   generatedAt: string;
+}
+
+/** What the repository reads for one store-day; the builder turns it into the report. */
+export interface ReconciliationFacts extends ReconciliationDay {
   checkoutEvents: CheckoutDayEvent[];
   returns: ReturnFact[];
   vendorCalls: VendorCallGroup[];
@@ -122,15 +126,7 @@ export interface ReconciliationException {
   figures: Record<string, number>;
 }
 
-export interface ReconciliationReport {
-  merchant: string;
-  store: string;
-  date: string;
-  timeZone: string;
-  timeZoneSource: 'store' | 'default';
-  from: string;
-  to: string;
-  generatedAt: string;
+export interface ReconciliationReport extends ReconciliationDay {
   totals: TillFigures[];
   tills: TillFigures[];
   vendors: VendorFigures[];

@@ -4,6 +4,7 @@ import type { Payload } from '@temporalio/common';
 import { Roles } from '../access/access.decorators';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { decoratorStack } from '../common/decorator-stack';
 import { invalidFields } from '../common/problem';
 import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
 
@@ -17,6 +18,18 @@ const SCHEMA = {
   type: 'object',
   properties: { payloads: { type: 'array', items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string', format: 'byte' } }, data: { type: 'string', format: 'byte' } } } } },
 };
+
+/** One codec route (ops only): proto3 JSON payloads in, the same payloads transformed out, 200. */
+function CodecRoute(path: string, ok: string, badRequest: string) {
+  return decoratorStack(
+    Post(path),
+    Roles('ops'),
+    HttpCode(200),
+    ApiBody({ schema: SCHEMA }),
+    ApiOkResponse({ description: ok }),
+    ApiBadRequestResponse({ description: badRequest }),
+  );
+}
 
 /**
  * The codec server the Temporal UI and CLI call to show decoded payloads to ops
@@ -33,35 +46,27 @@ export class CodecController {
     this.codec = encryptionCodecFor(config);
   }
 
-  @Post('decode')
-  @Roles('ops')
-  @HttpCode(200)
-  @ApiBody({ schema: SCHEMA })
-  @ApiOkResponse({ description: 'The same payloads, decrypted' })
-  @ApiBadRequestResponse({ description: 'problem+json: no payloads array, or a payload that does not decrypt' })
-  async decode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return { payloads: (await this.run(body, (p) => this.codec.decode(p))).map(toJson) };
+  @CodecRoute('decode', 'The same payloads, decrypted', 'problem+json: no payloads array, or a payload that does not decrypt')
+  decode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
+    return this.run(body, (p) => this.codec.decode(p));
   }
 
-  @Post('encode')
-  @Roles('ops')
-  @HttpCode(200)
-  @ApiBody({ schema: SCHEMA })
-  @ApiOkResponse({ description: 'The same payloads, encrypted' })
-  @ApiBadRequestResponse({ description: 'problem+json: no payloads array' })
-  async encode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return { payloads: (await this.run(body, (p) => this.codec.encode(p))).map(toJson) };
+  @CodecRoute('encode', 'The same payloads, encrypted', 'problem+json: no payloads array')
+  encode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
+    return this.run(body, (p) => this.codec.encode(p));
   }
 
-  private async run(body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<Payload[]> {
+  private async run(body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
     const payloads = (body as { payloads?: unknown } | null)?.payloads;
     if (!Array.isArray(payloads)) throw invalidFields([{ field: 'payloads', message: 'must be an array of payloads' }]);
+    let transformed: Payload[];
     try {
-      return await codec(payloads.map(fromJson));
+      transformed = await codec(payloads.map(fromJson));
     } catch {
       // Wrong key or tampered ciphertext: say which field, never why in cryptographic detail.
       throw invalidFields([{ field: 'payloads', message: 'must be payloads this codec can read' }]);
     }
+    return { payloads: transformed.map(toJson) };
   }
 }
 

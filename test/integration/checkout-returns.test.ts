@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { SANDBOX_PATHS } from '../../core/config/app-config';
 import { referenceCheckoutBody } from '../support/checkout-requests';
+import { eventually } from '../support/eventually';
 import { checkoutEffects, journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
@@ -103,6 +104,35 @@ describe('checkout returns', () => {
     const transitions = await stack.dataSource.getRepository(AuditEvent).find({ where: { checkoutId: id, kind: 'transition' }, order: { id: 'ASC' } });
     expect(transitions.map((r) => r.outcome)).toEqual(['reserved', 'committed', 'completed', 'partially_returned', 'partially_returned', 'returned']);
   });
+
+  it("returns and voids batch sales billed at Capillary without points as the bill's customer's", async () => {
+    // Batch sales are billed at Capillary under the customer's e-mail even without points (a REGULAR
+    // bill); a return sent without that customer goes as NOT_INTERESTED_RETURN, which names no bill of ours.
+    const prefix = uniquePosReference('AS');
+    const sale = (posReference: string) => ({
+      store: 'S1', till: 'T1', posReference, performedOn: '2026-11-21T10:00:00Z', currency: 'EUR',
+      customer: { provider: 'crmcom', identifier: { type: 'email', value: 'john.doe@example.com' } },
+      lines: [{ sku: 'Soft Drinks', quantity: 2, totalAmount: '20.00', netAmount: '16.00', vatAmount: '4.00' }],
+    });
+    const [returned, voided] = [`${prefix}-R`, `${prefix}-V`];
+    const batch = await api().post('/v1/checkouts/batch').send({ sales: [sale(returned), sale(voided)] }).expect(202);
+    const progress = await eventually(
+      async () => (await api().get(`/v1/checkouts/batch/${batch.body.batchId}`).expect(200)).body,
+      (b) => b.status === 'completed',
+      { timeoutMs: 60_000 },
+    );
+    expect(progress.counts).toMatchObject({ completed: 2 });
+    expect(await amounts(returned, 'capillary:transaction.add')).toEqual(['20.00']);
+
+    const part = await api().post(`/v1/checkouts/checkout:demo:S1:T1:${returned}/returns`).send({ returnReference: 'R1', amount: '5.00' }).expect(200);
+    expect(part.body.return.exceptions.filter((e: { vendor: string }) => e.vendor === 'capillary')).toEqual([]);
+    expect(part.body.return.references.capillaryReturnTransactionId).toEqual(expect.any(String));
+    expect(await amounts(returned, 'capillary:transaction.return')).toEqual(['5.00']);
+
+    const whole = await api().post(`/v1/checkouts/checkout:demo:S1:T1:${voided}/void`).send().expect(200);
+    expect(whole.body.void.exceptions.filter((e: { vendor: string }) => e.vendor === 'capillary')).toEqual([]);
+    expect(await amounts(voided, 'capillary:transaction.return')).toEqual(['20.00']);
+  }, 90_000);
 
   it('two returns racing for the last money: exactly one is made', async () => {
     const { posReference, id } = await completedReferenceCheckout();

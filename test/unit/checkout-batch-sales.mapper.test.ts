@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { ProblemException } from '../../src/common/problem';
-import { batchSaleResult, countOutcomes, type BatchSaleRow } from '../../src/checkout-batches/checkout-batch-results';
+import type { BatchSaleRow } from '../../core/checkout-batches/checkout-batches.repository';
+import { batchSaleResult, countOutcomes } from '../../src/checkout-batches/checkout-batch-results';
 import { toBatchSales } from '../../src/checkout-batches/checkout-batch-sales.mapper';
 import { CreateCheckoutBatchDto } from '../../src/checkout-batches/dto/create-checkout-batch.dto';
 import { checkoutRequestHash } from '../../src/checkouts/checkout-request-hash';

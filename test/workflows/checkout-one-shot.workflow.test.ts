@@ -34,7 +34,7 @@ describe(`${checkoutWorkflow.name} one-shot`, () => {
       const again = await oneShot(input, taskQueue, 'h1');
       await handle.result();
       return [first, again] as CheckoutView[];
-    }, 'one-shot-completed');
+    });
 
     expect(first.state).toBe('completed');
     expect(first.receipt).toMatchObject({ awardedMinor: 10, spentMinor: 400, pointsRedeemed: 100 });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import type { createCheckoutActivities } from '../../activities/checkout.activities';
 import type { CheckoutInput, CheckoutTransition } from '../../workflows/checkout.contract';
 import { reserveCheckout } from '../../workflows/checkout.messages';
@@ -94,9 +92,9 @@ export function checkoutInput(overrides: Partial<CheckoutInput> = {}): CheckoutI
 }
 
 /**
- * Where recorded histories live: one JSON file per saga path, replayed by replay.test.ts so a
- * workflow change that would break running sagas fails CI. `RECORD_HISTORIES=1 npm test --
- * test/workflows` rewrites them (only when the change is meant to need a patched() guard).
+ * Where recorded histories live, one folder per workflow type (history-folders.ts), replayed by
+ * replay.test.ts so a workflow change that would break running sagas fails CI. `npm run
+ * record-histories` records them on today's code (record-histories.ts).
  */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 
@@ -106,9 +104,8 @@ export async function withSaga<T>(
   activities: Activities,
   input: CheckoutInput,
   scenario: (start: () => Promise<unknown>, handle: WorkflowHandle, taskQueue: string) => Promise<T>,
-  recordAs?: string,
 ): Promise<T> {
-  const result = await wf.withWorker(activities, (taskQueue) => {
+  return wf.withWorker(activities, (taskQueue) => {
     const start = () =>
       wf.client.workflow.executeUpdateWithStart(reserveCheckout, {
         updateId: 'reserve',
@@ -121,11 +118,4 @@ export async function withSaga<T>(
       });
     return scenario(start, wf.client.workflow.getHandle(input.checkoutId), taskQueue);
   });
-  if (process.env.RECORD_HISTORIES && recordAs) {
-    const history = await wf.client.workflow.getHandle(input.checkoutId).fetchHistory();
-    mkdirSync(HISTORIES_DIR, { recursive: true });
-    // Protobuf binary: protobufjs's JSON codec fails inside Jest's module registry ("type must be a Type").
-    writeFileSync(path.join(HISTORIES_DIR, `${recordAs}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
-  }
-  return result;
 }

@@ -25,7 +25,7 @@ describe(checkoutWorkflow.name, () => {
       const receipt = (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
       await handle.result();
       return { quote, commitment, receipt };
-    }, 'completed');
+    });
 
     expect(quote).toMatchObject({
       state: 'reserved',
@@ -63,7 +63,7 @@ describe(checkoutWorkflow.name, () => {
       const view = (await start()) as CheckoutView;
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return view.quote;
-    }, 'reserve-refusals-then-cancel')) as CheckoutQuote;
+    })) as CheckoutQuote;
 
     expect(quote.coupons).toEqual([
       { provider: 'coupontools', code: 'USED', accepted: false, refusal: { vendor: 'coupontools', code: '514', reason: 'This coupon was already used' } },
@@ -78,7 +78,7 @@ describe(checkoutWorkflow.name, () => {
     const { error, view } = await withSaga(wf, activities, checkoutInput(), async (start, handle) => {
       const error = await start().catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
-    }, 'customer-rejected');
+    });
 
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(view.state).toBe('compensated');
@@ -95,7 +95,7 @@ describe(checkoutWorkflow.name, () => {
       // A POS retry of the cancel gets the same answer and undoes nothing twice.
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       return (await handle.result()) as CheckoutView;
-    }, 'cancel-after-commit');
+    });
 
     expect(view.state).toBe('cancelled');
     const undos = calls.filter((c) => /^(void|reverse|release)/.test(c));
@@ -116,7 +116,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       const error = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
-    }, 'commit-failed-compensated');
+    });
 
     expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(calls.filter((c) => c === 'submitLoyaltyPurchase')).toHaveLength(5);
@@ -164,7 +164,7 @@ describe(checkoutWorkflow.name, () => {
       const result = (await handle.result()) as CheckoutView;
       const failingStepAfter = (await handle.describe()).typedSearchAttributes.get(SearchAttributes.failingStep);
       return { failed, retried, refusedWhileFailed, failingStepAfter, result };
-    }, 'compensation-failed-retried');
+    });
 
     expect(failed.state).toBe('compensation_failed');
     // Newest first; the two coupon holds were taken in parallel, so their order varies.
@@ -189,7 +189,7 @@ describe(checkoutWorkflow.name, () => {
     const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput({ holdTimeoutMs: 1500, points: undefined }), async (start, handle) => {
       await start();
       return (await handle.result()) as CheckoutView;
-    }, 'expired');
+    });
 
     expect(view.state).toBe('expired');
     expect(calls).toEqual(expect.arrayContaining(['releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
@@ -202,7 +202,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       return (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
-    }, 'complete-exception');
+    });
 
     expect(receipt?.exceptions).toEqual([{ vendor: 'v', code: '514', reason: 'already validated elsewhere' }]);
   });
@@ -220,7 +220,7 @@ describe(checkoutWorkflow.name, () => {
       // The cancelled saga has ended: Temporal itself refuses further updates.
       await expect(handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).rejects.toThrow(/already completed/);
       expect((await handle.query(checkoutView)).state).toBe('cancelled');
-    }, 'invalid-state-and-retries');
+    });
     expect(calls.filter((c) => c.startsWith('submitLoyaltyPurchase'))).toHaveLength(1);
   });
 
@@ -236,7 +236,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
       return (await handle.result()) as CheckoutView;
-    }, 'commit-partial-failure');
+    });
 
     expect(view.state).toBe('compensated');
     expect(calls.indexOf('reversePoints:R9')).toBeGreaterThan(calls.indexOf('redeemPoints:done'));
@@ -249,7 +249,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
-    }, 'points-refused-then-cancel');
+    });
 
     expect(calls).toContain('reversePoints:unknown');
   });
@@ -269,7 +269,7 @@ describe(checkoutWorkflow.name, () => {
       await handle.cancel();
       await commit;
       return (await handle.result()) as CheckoutView;
-    }, 'operator-cancel-mid-commit');
+    });
 
     expect(['cancelled', 'compensated']).toContain(view.state);
     expect(calls).toEqual(expect.arrayContaining(['releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
@@ -284,7 +284,7 @@ describe(checkoutWorkflow.name, () => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
-    }, 'complete-validate-refused');
+    });
 
     // The refused validation (the mock records no call) is followed by the unlock, after payment.
     expect(calls.at(-1)).toBe('releaseCoupon:coupontools:CT1');

@@ -2,13 +2,28 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
-import { NormalModuleReplacementPlugin } from 'webpack';
-import { Patches } from '../../workflows/workflow-patches';
+import { DefinePlugin, NormalModuleReplacementPlugin } from 'webpack';
+import { Patches, type PatchId } from '../../workflows/workflow-patches';
 import { HISTORIES_DIR } from './checkout-saga.harness';
 import { WORKFLOWS_PATH } from './workflow-test-env';
 
-/** Histories recorded before the CheckoutFailingStep upsert and the ops retry wait existed (frozen copies). */
+/**
+ * Frozen copies of histories recorded by the workflow code from before a patched() change:
+ * - commit-failed-compensated, compensation-failed: before the CheckoutFailingStep upsert and the
+ *   ops retry wait (46b55ef).
+ * - batch-sale-before-capillary-bill: the code of b619ee9^ (before batch sales were billed at
+ *   Capillary) completing a sale whose input already asks for that bill (`capillaryBill`), as a
+ *   worker not yet upgraded would run a batch sale the new API started. Recorded with that tree's
+ *   harness (withSaga, RECORD_HISTORIES=1): reserve, commit and complete Updates, no points and no
+ *   coupons, a CRM.COM customer and a CMC post-tender; its complete schedules no Capillary bill.
+ */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
+
+/** Each guard and the histories above that only replay because of it. */
+const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
+  { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed'] },
+  { patch: Patches.capillaryBatchBill, needs: ['batch-sale-before-capillary-bill'] },
+];
 
 function historiesIn(dir: string) {
   return readdirSync(dir)
@@ -28,22 +43,22 @@ async function replayErrors(options: ReplayWorkerOptions, dir: string): Promise<
 }
 
 /**
- * The patched() change of issue 7 (workflows/workflow-patches.ts): sagas recorded before it must
- * replay with it, and the guard must be what makes them replay. "Without the guard" is the exact
- * production workflow bundled with one module swapped: `isPatched` answers true for the
- * failing-step patch, i.e. the upsert runs unconditionally, as it would if the change had been
- * made without patched(). No flag in the workflow itself, so production code has no test switch.
+ * The patched() changes (workflows/workflow-patches.ts): sagas recorded before them must replay with
+ * them, and each guard must be what makes its sagas replay. "Without the guard" is the exact
+ * production workflow bundled with one module swapped: `isPatched` answers true for that one patch,
+ * i.e. its change runs unconditionally, as it would if it had been made without patched(). No flag
+ * in the workflow itself, so production code has no test switch.
  */
-describe('patched(search-attribute-failing-step)', () => {
+describe('patched() guards', () => {
   const workflowsPath = WORKFLOWS_PATH;
 
-  it('lets the compensation histories recorded before the change replay with the new code', async () => {
+  it('let the histories recorded before their changes replay with the new code', async () => {
     const errors = await replayErrors({ workflowsPath }, BEFORE_PATCHES_DIR);
-    expect(errors).toEqual({ 'commit-failed-compensated': 'ok', 'compensation-failed': 'ok' });
+    expect(errors).toEqual(Object.fromEntries(GUARDS.flatMap((g) => g.needs).map((id) => [id, 'ok'])));
   });
 
-  it('is needed: without the guard the same histories fail with a nondeterminism error', async () => {
-    const unguarded = path.join(__dirname, 'unguarded-failing-step.patches.ts');
+  it.each(GUARDS)('$patch is needed: without it exactly $needs fail with a nondeterminism error', async ({ patch, needs }) => {
+    const unguarded = path.join(__dirname, 'unguarded.patches.ts');
     const errors = await replayErrors(
       {
         workflowsPath,
@@ -56,17 +71,23 @@ describe('patched(search-attribute-failing-step)', () => {
               new NormalModuleReplacementPlugin(/^\.\/workflow-patches$/, (resource: { context: string; request: string }) => {
                 if (path.basename(resource.context) === 'workflows') resource.request = unguarded;
               }),
+              new DefinePlugin({ UNGUARDED_PATCH: JSON.stringify(patch) }),
             ],
           }),
         },
       },
       BEFORE_PATCHES_DIR,
     );
-    expect(Object.keys(errors).sort()).toEqual(['commit-failed-compensated', 'compensation-failed']);
-    for (const error of Object.values(errors)) expect(error).toMatch(/DeterminismViolationError: .*[Nn]ondeterminism/);
+    const failed = Object.keys(errors).filter((id) => errors[id] !== 'ok');
+    expect(failed.sort()).toEqual([...needs].sort());
+    for (const id of failed) expect(errors[id]).toMatch(/DeterminismViolationError: .*[Nn]ondeterminism/);
   });
 
-  it('names the patch the guard uses', () => {
-    expect(Patches.failingStep).toBe('search-attribute-failing-step');
+  it('keep their ids: sagas recorded since carry them in their markers', () => {
+    expect(Patches).toEqual({
+      failingStep: 'search-attribute-failing-step',
+      opsRetry: 'ops-retry-compensation',
+      capillaryBatchBill: 'capillary-batch-bill',
+    });
   });
 });

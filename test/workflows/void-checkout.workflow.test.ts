@@ -2,7 +2,8 @@ import type { createTransitionActivities } from '../../activities/checkout-trans
 import type { createVoidActivities } from '../../activities/checkout-void.activities';
 import { vendorRejection } from '../../activities/vendors/vendor-errors';
 import type { CheckoutTransition } from '../../workflows/checkout.contract';
-import { VOID_TRANSITION_SEQ, voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
+import { VOID_TRANSITION_SEQ } from '../../workflows/checkout-transitions.contract';
+import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import { activityCallsPerTest } from './activity-calls';
 import { completedCheckout } from './completed-checkout';
 import { workflowTestEnvForFile } from './workflow-test-env';

@@ -2,23 +2,20 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsInt,
   IsDefined,
-  IsIn,
+  IsInt,
   IsISO4217CurrencyCode,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, Quantity } from '../../common/dto-fields';
 import {
   COUPON_PROVIDERS,
   CUSTOMER_IDENTIFIER_TYPES,
@@ -31,103 +28,56 @@ import {
 
 /**
  * class-validator runs a property's decorators bottom-up and we keep the first failure per field,
- * so the most basic check (present, right type) sits lowest.
+ * so the most basic check (present, right type) sits lowest. Fields shared with other DTOs are the
+ * named decorators of src/common/dto-fields.ts.
  */
 
-/** Store, till and POS reference end up in the workflow id, so they are plain tokens without ':'. */
-export const KEY_TOKEN = /^[A-Za-z0-9_.-]+$/;
-export const KEY_TOKEN_MESSAGE = 'must contain only letters, digits, "_", "-" and "."';
-/** Decimal string in the checkout currency; the currency's own precision is checked when converting. */
-export const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
-export const AMOUNT_MESSAGE = 'must be a non-negative decimal string such as "10.00"';
-/** Codes and identifiers must say something: whitespace alone is no product, coupon or customer. */
-const NOT_BLANK = /\S/;
-const NOT_BLANK_MESSAGE = 'must not be blank';
 /** An instant with its zone: a till's local time without an offset is ambiguous. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
 export class CustomerIdentifierDto {
-  @ApiProperty({ enum: CUSTOMER_IDENTIFIER_TYPES, example: 'code' })
-  @IsIn(CUSTOMER_IDENTIFIER_TYPES)
-  @IsDefined({ message: 'is required' })
+  @OneOf(CUSTOMER_IDENTIFIER_TYPES, { example: 'code' })
   type: CustomerIdentifierType;
 
-  @ApiProperty({ example: '22265577', description: 'Card, access token, phone, e-mail or account number' })
-  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
-  @Length(1, 128)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @NotBlankText(128, { example: '22265577', description: 'Card, access token, phone, e-mail or account number' })
   value: string;
 }
 
 export class CustomerDto {
-  @ApiProperty({ enum: LOYALTY_PROVIDERS, example: 'crmcom' })
-  @IsIn(LOYALTY_PROVIDERS)
-  @IsDefined({ message: 'is required' })
+  @OneOf(LOYALTY_PROVIDERS, { example: 'crmcom' })
   provider: 'crmcom';
 
-  @ApiProperty({ type: CustomerIdentifierDto })
-  @Type(() => CustomerIdentifierDto)
-  @ValidateNested()
-  @IsObject()
-  @IsDefined({ message: 'is required' })
+  @Nested(CustomerIdentifierDto)
   identifier: CustomerIdentifierDto;
 }
 
 export class CheckoutLineDto {
-  @ApiProperty({ example: 'Soft Drinks', description: 'Product code as the loyalty vendor knows it' })
-  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
-  @Length(1, 100)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @NotBlankText(100, { example: 'Soft Drinks', description: 'Product code as the loyalty vendor knows it' })
   sku: string;
 
-  @ApiPropertyOptional({ example: 'Cola 330ml' })
-  @Length(0, 200)
-  @IsString()
-  @IsOptional()
+  @OptionalText([0, 200], { example: 'Cola 330ml' })
   description?: string;
 
-  @ApiProperty({ example: 1 })
-  // maxDecimalPlaces crashes on exponent notation (5e-324), so the range checks run before it.
-  @IsNumber({ maxDecimalPlaces: 3 }, { message: 'must have at most 3 decimal places' })
-  @Max(100_000)
-  @Min(0.001)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsDefined({ message: 'is required' })
+  @Quantity({ example: 1 })
   quantity: number;
 
-  @ApiProperty({ example: '10.00' })
-  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @MoneyAmount({ example: '10.00' })
   totalAmount: string;
 
-  @ApiProperty({ example: '8.00' })
-  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @MoneyAmount({ example: '8.00' })
   netAmount: string;
 
-  @ApiProperty({ example: '2.00' })
-  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @MoneyAmount({ example: '2.00' })
   vatAmount: string;
 }
 
 export class SpendDto {
-  @ApiProperty({ example: '5.00', description: 'Wallet amount to spend; CRM.COM may approve less' })
-  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @MoneyAmount({ example: '5.00', description: 'Wallet amount to spend; CRM.COM may approve less' })
   amount: string;
 }
 
 export class PointsDto {
-  @ApiProperty({ enum: POINTS_PROVIDERS, example: 'capillary' })
-  @IsIn(POINTS_PROVIDERS)
-  @IsDefined({ message: 'is required' })
+  @OneOf(POINTS_PROVIDERS, { example: 'capillary' })
   provider: 'capillary';
 
   @ApiProperty({ example: 100 })
@@ -137,58 +87,33 @@ export class PointsDto {
   @IsDefined({ message: 'is required' })
   points: number;
 
-  @ApiPropertyOptional({
-    type: CustomerIdentifierDto,
+  @OptionalNested(CustomerIdentifierDto, {
     description: "The Capillary customer (phone, email or externalId); defaults to the checkout's customer identifier",
   })
-  @Type(() => CustomerIdentifierDto)
-  @ValidateNested()
-  @IsObject()
-  @IsOptional()
   identifier?: CustomerIdentifierDto;
 }
 
 export class CouponDto {
-  @ApiProperty({ enum: COUPON_PROVIDERS, example: 'coupontools' })
-  @IsIn(COUPON_PROVIDERS)
-  @IsDefined({ message: 'is required' })
+  @OneOf(COUPON_PROVIDERS, { example: 'coupontools' })
   provider: CouponProvider;
 
-  @ApiProperty({ example: 'kkfiznr8Yp8630h82es8d' })
-  @Matches(NOT_BLANK, { message: NOT_BLANK_MESSAGE })
-  @Length(1, 64)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @NotBlankText(64, { example: 'kkfiznr8Yp8630h82es8d' })
   code: string;
 }
 
 export class PostTenderDto {
-  @ApiProperty({ enum: POST_TENDER_PROVIDERS, example: 'cmc' })
-  @IsIn(POST_TENDER_PROVIDERS)
-  @IsDefined({ message: 'is required' })
+  @OneOf(POST_TENDER_PROVIDERS, { example: 'cmc' })
   provider: 'cmc';
 }
 
 export class CreateCheckoutDto {
-  @ApiProperty({ example: 'S1' })
-  @Matches(KEY_TOKEN, { message: KEY_TOKEN_MESSAGE })
-  @Length(1, 40)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @KeyToken(40, { example: 'S1' })
   store: string;
 
-  @ApiProperty({ example: 'T1' })
-  @Matches(KEY_TOKEN, { message: KEY_TOKEN_MESSAGE })
-  @Length(1, 40)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @KeyToken(40, { example: 'T1' })
   till: string;
 
-  @ApiProperty({ example: 'REF0001', description: "The POS's own reference: the checkout's idempotency key within the till" })
-  @Matches(KEY_TOKEN, { message: KEY_TOKEN_MESSAGE })
-  @Length(1, 64)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @KeyToken(64, { example: 'REF0001', description: "The POS's own reference: the checkout's idempotency key within the till" })
   posReference: string;
 
   @ApiProperty({ example: '2026-11-21T10:00:00Z' })
@@ -202,35 +127,16 @@ export class CreateCheckoutDto {
   @IsDefined({ message: 'is required' })
   currency: string;
 
-  @ApiPropertyOptional({ type: CustomerDto, description: 'The CRM.COM customer: award and wallet spend' })
-  @Type(() => CustomerDto)
-  @ValidateNested()
-  @IsObject()
-  @IsOptional()
+  @OptionalNested(CustomerDto, { description: 'The CRM.COM customer: award and wallet spend' })
   customer?: CustomerDto;
 
-  @ApiProperty({ type: [CheckoutLineDto] })
-  @Type(() => CheckoutLineDto)
-  @ValidateNested({ each: true })
-  @IsObject({ each: true, message: 'each line must be an object' })
-  @ArrayMaxSize(500)
-  @ArrayMinSize(1)
-  @IsArray()
-  @IsDefined({ message: 'is required' })
+  @NestedList(CheckoutLineDto, { max: 500, notAnObject: 'each line must be an object' })
   lines: CheckoutLineDto[];
 
-  @ApiPropertyOptional({ type: SpendDto })
-  @Type(() => SpendDto)
-  @ValidateNested()
-  @IsObject()
-  @IsOptional()
+  @OptionalNested(SpendDto)
   spend?: SpendDto;
 
-  @ApiPropertyOptional({ type: PointsDto })
-  @Type(() => PointsDto)
-  @ValidateNested()
-  @IsObject()
-  @IsOptional()
+  @OptionalNested(PointsDto)
   points?: PointsDto;
 
   @ApiPropertyOptional({ type: [CouponDto] })
@@ -242,11 +148,7 @@ export class CreateCheckoutDto {
   @IsOptional()
   coupons?: CouponDto[];
 
-  @ApiPropertyOptional({ type: PostTenderDto })
-  @Type(() => PostTenderDto)
-  @ValidateNested()
-  @IsObject()
-  @IsOptional()
+  @OptionalNested(PostTenderDto)
   postTender?: PostTenderDto;
 
   @ApiPropertyOptional({

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { CHECKOUT_STATES, type CheckoutState } from '../../../workflows/checkout.contract';
+import { PageLimit } from '../../common/dto-fields';
 import { KNOWN_VENDORS, SAFE_ID } from '../saga-list-query';
 
 export const MAX_SAGAS_PAGE = 200;
@@ -30,11 +30,6 @@ export class ListSagasQueryDto {
   @IsOptional()
   vendor?: (typeof KNOWN_VENDORS)[number];
 
-  @ApiPropertyOptional({ default: 50, maximum: MAX_SAGAS_PAGE })
-  @Max(MAX_SAGAS_PAGE)
-  @Min(1)
-  @IsInt()
-  @Type(() => Number)
-  @IsOptional()
+  @PageLimit({ default: 50, maximum: MAX_SAGAS_PAGE })
   limit?: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { Text } from '../../common/dto-fields';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 
@@ -10,10 +11,7 @@ export class ReconciliationQueryDto {
   @IsDefined({ message: 'is required' })
   date: string;
 
-  @ApiProperty({ example: 'S1' })
-  @Length(1, 100)
-  @IsString()
-  @IsDefined({ message: 'is required' })
+  @Text([1, 100], { example: 'S1' })
   store: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })

@@ -1,0 +1,42 @@
+import type { CustomerIdentifier } from './capabilities';
+import { VENDOR } from './capillary-envelope';
+import { vendorRejection } from './vendor-errors';
+
+/**
+ * How a request names the customer: v1.1 as a query or body key, v2 as an identifier type. Points,
+ * coupons, bills and the customer lookup all name the customer the same way.
+ */
+
+export function v11Key(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | undefined {
+  switch (identifier.type) {
+    case 'phone':
+      return 'mobile';
+    case 'email':
+      return 'email';
+    case 'externalId':
+      return 'external_id';
+    default:
+      return undefined;
+  }
+}
+
+export function v2Type(identifier: CustomerIdentifier): 'mobile' | 'email' | 'externalId' | undefined {
+  const key = v11Key(identifier);
+  return key === 'external_id' ? 'externalId' : key;
+}
+
+/** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */
+export function requireKey(identifier: CustomerIdentifier) {
+  const key = v11Key(identifier);
+  if (!key) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(identifier) });
+  return key;
+}
+
+/** Capillary keeps mobiles as digits with the country code ("919999999999"); POS input may carry "+", spaces, dashes. */
+export function identifierValue(identifier: CustomerIdentifier): string {
+  return identifier.type === 'phone' ? identifier.value.replace(/[\s+\-().]/g, '') : identifier.value.trim();
+}
+
+export function unsupportedIdentifier(identifier: CustomerIdentifier): { code: string; reason: string } {
+  return { code: 'UNSUPPORTED_IDENTIFIER', reason: `Capillary finds customers by mobile, e-mail or external id, not by ${identifier.type}` };
+}

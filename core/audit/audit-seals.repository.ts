@@ -1,0 +1,80 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CheckoutHead } from './audit-seal';
+
+/** Namespaces the per-store seal lock (the chain uses another class). */
+const SEAL_LOCK_CLASS = 0x7365616c; // 'seal'
+
+/** A seal as stored; `day` as YYYY-MM-DD. */
+export interface StoredSeal {
+  store: string;
+  day: string;
+  checkout_heads: CheckoutHead[];
+  prev_seal_hash: string;
+  seal_hash: string;
+}
+
+/**
+ * The audit_seals table, one named method per query. The sealing methods take the sealer's
+ * transaction: a store's day is checked and sealed under the store's lock, which lasts until commit.
+ */
+export class AuditSealsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Store-days of the merchant before `before` that have audit rows and no seal, oldest first. */
+  async unsealedStoreDays(merchant: string, before: Date): Promise<{ store: string; day: string }[]> {
+    return (await this.dataSource.query(
+      `SELECT DISTINCT e.store, to_char((e.recorded_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day
+       FROM audit_events e
+       WHERE e.merchant = $1 AND e.recorded_at < $2
+         AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.merchant = e.merchant AND s.store = e.store
+                         AND s.day = (e.recorded_at AT TIME ZONE 'UTC')::date)
+       ORDER BY day, e.store`,
+      [merchant, before],
+    )) as { store: string; day: string }[];
+  }
+
+  /** Serialises sealing of one store (its seals chain in day order) until `tx` ends. */
+  async lockStore(tx: EntityManager, merchant: string, store: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [SEAL_LOCK_CLASS, `${merchant}:${store}`]);
+  }
+
+  async isSealed(tx: EntityManager, merchant: string, store: string, day: string): Promise<boolean> {
+    const [existing] = (await tx.query(`SELECT 1 FROM audit_seals WHERE merchant = $1 AND store = $2 AND day = $3`, [merchant, store, day])) as unknown[];
+    return Boolean(existing);
+  }
+
+  /** The seal_hash of the store's last seal before `day`; undefined before its first. */
+  async previousSealHash(tx: EntityManager, merchant: string, store: string, day: string): Promise<string | undefined> {
+    const [previous] = (await tx.query(
+      `SELECT seal_hash FROM audit_seals WHERE merchant = $1 AND store = $2 AND day < $3 ORDER BY day DESC LIMIT 1`,
+      [merchant, store, day],
+    )) as { seal_hash: string }[];
+    return previous?.seal_hash;
+  }
+
+  async insert(tx: EntityManager, merchant: string, seal: StoredSeal): Promise<void> {
+    await tx.query(
+      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash) VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
+      [merchant, seal.store, seal.day, JSON.stringify(seal.checkout_heads), seal.prev_seal_hash, seal.seal_hash],
+    );
+  }
+
+  /** The merchant's seals of the days from `from` to `to` (both inclusive), of one store or all, in day order. */
+  async sealsBetween(merchant: string, from: string, to: string, store?: string): Promise<StoredSeal[]> {
+    return (await this.dataSource.query(
+      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, checkout_heads, prev_seal_hash, seal_hash FROM audit_seals
+       WHERE merchant = $1 AND day >= $2 AND day <= $3 AND ($4::text IS NULL OR store = $4) ORDER BY day, store`,
+      [merchant, from, to, store ?? null],
+    )) as StoredSeal[];
+  }
+
+  /** Each store's last seal_hash before `day`, by store. */
+  async lastSealHashesBefore(merchant: string, day: string, store?: string): Promise<Map<string, string>> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (store) store, seal_hash FROM audit_seals
+       WHERE merchant = $1 AND day < $2 AND ($3::text IS NULL OR store = $3) ORDER BY store, day DESC`,
+      [merchant, day, store ?? null],
+    )) as { store: string; seal_hash: string }[];
+    return new Map(rows.map((s) => [s.store, s.seal_hash]));
+  }
+}
