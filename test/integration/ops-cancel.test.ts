@@ -1,0 +1,103 @@
+import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { parseApiKey } from '../../core/access/api-key-format';
+import { SearchAttributes } from '../../workflows/checkout.contract';
+import type { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
+import { eventually } from '../support/eventually';
+import { checkoutEffects } from '../support/journal';
+import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+
+/**
+ * POST /v1/ops/sagas/{id}/cancel: the Runbook's "Cancel one". A saga still committed (README: cancel
+ * applies to pending, reserved and committed) undoes every effect and ends `cancelled`; the action
+ * is audited with the ops key's id; only ops (and admin) may ask.
+ */
+describe('POST /v1/ops/sagas/{id}/cancel', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack?.stop());
+
+  const opsCancel = (checkoutId: string, key: string) => stack.api(key).post(`/v1/ops/sagas/${encodeURIComponent(checkoutId)}/cancel`);
+  const handle = (checkoutId: string) => stack.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId);
+  const opsActions = (checkoutId: string) => stack.dataSource.getRepository(AuditEvent).find({ where: { checkoutId, kind: 'ops_action' }, order: { id: 'ASC' } });
+  const actor = (key: string) => `key:${parseApiKey(key)?.keyId}`;
+
+  /** Reserved and committed at every vendor through the POS API: a coupon lock, a purchase and spend, points. */
+  async function committedSaga(): Promise<{ checkoutId: string; posReference: string }> {
+    const posReference = uniquePosReference('OC');
+    const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
+    const committed = await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    expect(committed.body.state).toBe('committed');
+    return { checkoutId: reserved.body.checkoutId as string, posReference };
+  }
+
+  it('cancels a committed saga with an ops key: 202, final state cancelled in the API and Temporal, each effect undone once, audited', async () => {
+    const { checkoutId, posReference } = await committedSaga();
+    const { runId } = await handle(checkoutId).describe();
+
+    const answer = await opsCancel(checkoutId, stack.keys.ops).expect(202);
+    expect(answer.body).toEqual({ action: 'cancel', state: 'committed', requested: true });
+
+    const view = await eventually(() => stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200), (r) => r.body.state === 'cancelled');
+    expect(view.body).toMatchObject({ state: 'cancelled', failureReason: 'cancelled by an operator' });
+    expect(view.body.compensations.map((c: { outcome: string }) => c.outcome)).toEqual(['done', 'done', 'done']);
+    expect((await handle(checkoutId).result()).state).toBe('cancelled');
+    const closed = await handle(checkoutId).describe();
+    expect(closed.runId).toBe(runId);
+    expect(closed.status.name).toBe('COMPLETED');
+    expect(closed.typedSearchAttributes.get(SearchAttributes.state)).toBe('cancelled');
+
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
+      'coupontools:coupon.lock': 1,
+      'coupontools:coupon.unlock': 1,
+      'crmcom:purchase.create': 1,
+      'crmcom:purchase.cancel': 1,
+      'crmcom:spend.create': 1,
+      'crmcom:spend.cancel': 1,
+      'capillary:points.redeem': 1,
+      'capillary:points.reverse': 1,
+    });
+
+    expect(await opsActions(checkoutId)).toEqual([
+      expect.objectContaining({ runId, step: 'ops', operation: 'cancel', outcome: 'requested', actor: actor(stack.keys.ops), errorMessage: 'state was committed', store: 'S1', till: 'T1' }),
+    ]);
+    const detail = await stack.api(stack.keys.ops).get(`/v1/ops/sagas/${encodeURIComponent(checkoutId)}`).expect(200);
+    expect(detail.body.opsActions).toEqual([expect.objectContaining({ operation: 'cancel', outcome: 'requested', actor: actor(stack.keys.ops) })]);
+  });
+
+  it('refuses a pos key with 403 and cancels nothing', async () => {
+    const { checkoutId, posReference } = await committedSaga();
+    const effects = await checkoutEffects(stack.sandboxUrl, posReference);
+
+    const refused = await opsCancel(checkoutId, stack.keys.pos).expect(403);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200)).body.state).toBe('committed');
+    const running = await handle(checkoutId).describe();
+    expect(running.status.name).toBe('RUNNING');
+    expect(running.typedSearchAttributes.get(SearchAttributes.state)).toBe('committed');
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual(effects);
+    expect(await opsActions(checkoutId)).toEqual([]);
+    await stack.api().post(`/v1/checkouts/${checkoutId}/cancel`).send().expect(200);
+  });
+
+  it('answers 409 for a saga already closed (completed), changes nothing, and audits the refusal', async () => {
+    const posReference = uniquePosReference('OD');
+    const sale = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
+    const checkoutId = sale.body.checkoutId as string;
+    await handle(checkoutId).result();
+    const effects = await checkoutEffects(stack.sandboxUrl, posReference);
+
+    const refused = await opsCancel(checkoutId, stack.keys.ops).expect(409);
+    expect(refused.body).toMatchObject({ type: '/problems/invalid-saga-state', detail: 'the saga is closed (completed)' });
+    expect((await stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200)).body.state).toBe('completed');
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual(effects);
+    expect(await opsActions(checkoutId)).toEqual([
+      expect.objectContaining({ operation: 'cancel', outcome: 'refused', actor: actor(stack.keys.ops), errorMessage: 'the saga is closed (completed)' }),
+    ]);
+  });
+});
