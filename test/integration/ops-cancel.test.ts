@@ -15,6 +15,14 @@ import { startTestStack, uniquePosReference, type TestStack } from '../support/t
  */
 const CMC_TRANSACTION = '/cmc/pos/checkout-saga/transaction';
 
+/** The effects a committed reference checkout holds at the vendors, and the undo the sandbox journals for each. */
+const UNDO: Record<string, string> = {
+  'coupontools:coupon.lock': 'coupontools:coupon.unlock',
+  'crmcom:purchase.create': 'crmcom:purchase.cancel',
+  'crmcom:spend.create': 'crmcom:spend.cancel',
+  'capillary:points.redeem': 'capillary:points.reverse',
+};
+
 describe('POST /v1/ops/sagas/{id}/cancel', () => {
   let stack: TestStack;
 
@@ -40,6 +48,8 @@ describe('POST /v1/ops/sagas/{id}/cancel', () => {
   it('cancels a committed saga with an ops key: 202, final state cancelled in the API and Temporal, each effect undone once, audited', async () => {
     const { checkoutId, posReference } = await committedSaga();
     const { runId } = await handle(checkoutId).describe();
+    const held = await checkoutEffects(stack.sandboxUrl, posReference);
+    expect(held).toEqual(Object.fromEntries(Object.keys(UNDO).map((effect) => [effect, 1])));
 
     const answer = await opsCancel(checkoutId, stack.keys.ops).expect(202);
     expect(answer.body).toEqual({ action: 'cancel', state: 'committed', requested: true });
@@ -53,16 +63,8 @@ describe('POST /v1/ops/sagas/{id}/cancel', () => {
     expect(closed.status.name).toBe('COMPLETED');
     expect(closed.typedSearchAttributes.get(SearchAttributes.state)).toBe('cancelled');
 
-    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
-      'coupontools:coupon.lock': 1,
-      'coupontools:coupon.unlock': 1,
-      'crmcom:purchase.create': 1,
-      'crmcom:purchase.cancel': 1,
-      'crmcom:spend.create': 1,
-      'crmcom:spend.cancel': 1,
-      'capillary:points.redeem': 1,
-      'capillary:points.reverse': 1,
-    });
+    // Each held effect once, and its undo once.
+    expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({ ...held, ...Object.fromEntries(Object.values(UNDO).map((undo) => [undo, 1])) });
 
     expect(await opsActions(checkoutId)).toEqual([
       expect.objectContaining({ runId, step: 'ops', operation: 'cancel', outcome: 'requested', actor: actor(stack.keys.ops), errorMessage: 'state was committed', store: 'S1', till: 'T1' }),
