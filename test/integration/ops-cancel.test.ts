@@ -122,7 +122,7 @@ describe('POST /v1/ops/sagas/{id}/cancel', () => {
     await opsCancel(checkoutId, stack.keys.ops);
     await request(stack.sandboxUrl).delete('/_sandbox/faults').expect(200);
     await completing;
-    const view = await eventually(() => stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200), (r) => !['committed', 'compensating'].includes(r.body.state), 30_000);
+    const view = await eventually(() => stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200), (r) => !['committed', 'compensating'].includes(r.body.state), { timeoutMs: 30_000 });
 
     expect(view.body.state).toBe('completed');
     expect(await checkoutEffects(stack.sandboxUrl, posReference)).toEqual({
