@@ -4,6 +4,7 @@ import { SearchAttributes, type CheckoutQuote, type CheckoutView } from '../../w
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { eventually } from '../support/eventually';
+import { whenWorkflowSettlesAfterFailure } from '../support/workflow-history';
 import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
 import { activityCallsPerTest } from './activity-calls';
 import { workflowTestEnvForFile } from './workflow-test-env';
@@ -227,19 +228,33 @@ describe(checkoutWorkflow.name, () => {
   it('waits for a still-running commit step before undoing, so a late redemption is reversed too', async () => {
     const activities = happyActivities(calls, transitions);
     activities.submitLoyaltyPurchase = refusedAfterRetries(calls);
+    // The redemption lands only when the test lets it: after the workflow has seen the purchase
+    // fail and either went on without it (Promise.all) or waits for it (allSettled).
+    let land!: () => void;
+    const landed = new Promise<void>((resolve) => (land = resolve));
     activities.redeemPoints = async () => {
-      await new Promise((r) => setTimeout(r, 1500));
+      await landed;
       calls.push('redeemPoints:done');
       return { redemptionId: 'R9', points: 100, valueMinor: 100 };
     };
-    const view = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
-      await start();
-      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
-      return (await handle.result()) as CheckoutView;
+    const { settled, view } = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+      try {
+        await start();
+        const commit = handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
+        const settled = await whenWorkflowSettlesAfterFailure(handle, 'submitLoyaltyPurchase', ['redeemPoints'], { timeoutMs: 30_000 });
+        land();
+        await commit;
+        return { settled, view: (await handle.result()) as CheckoutView };
+      } finally {
+        land(); // never leave the worker's shutdown waiting on the mock
+      }
     });
 
+    // The saga saw the failure with the redemption still running, and waited for it: the undo
+    // ran once, after the redemption landed, and knew what to reverse.
+    expect(calls.filter((c) => /^(redeemPoints|reversePoints)/.test(c))).toEqual(['redeemPoints:done', 'reversePoints:R9']);
+    expect(settled).toBe('waiting');
     expect(view.state).toBe('compensated');
-    expect(calls.indexOf('reversePoints:R9')).toBeGreaterThan(calls.indexOf('redeemPoints:done'));
   }, 60_000);
 
   it('keeps the undo of a step refused on a retried attempt: the effect of the first attempt is looked up', async () => {
