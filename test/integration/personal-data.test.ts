@@ -6,9 +6,10 @@ import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { AuditSealer } from '../../core/audit/audit-sealer';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
-import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
+import { ENCRYPTED_ENCODING, encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
+import { findCanaries, logLines, sandboxCustomerIdentifiers } from '../support/sandbox-customers';
 import { resetSandbox } from '../support/sandbox-server';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
@@ -16,7 +17,9 @@ import { buildDist, startWorkerProcess } from '../support/worker-process';
 /**
  * Canary customer identifiers sent in real checkouts must appear in clear nowhere we keep: the
  * audit tables, the projection, the Temporal history (read without the codec, as the server and
- * `temporal workflow show` see it), workflow ids and search attributes.
+ * `temporal workflow show` see it), workflow ids and search attributes. Nor must any identifier the
+ * vendors *return* for those customers (names, e-mail, account, wallet and user ids...), read from
+ * the sandbox's seed: they identify the customer as well as what the POS sent.
  */
 describe('personal data stays out of the audit trail and the Temporal history', () => {
   let stack: TestStack;
@@ -28,6 +31,8 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const unknownEmail = `canary-${randomUUID().slice(0, 8)}@example.com`;
   const unknownPhone = `9197${randomInt(10_000_000, 99_999_999)}`;
   const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone];
+  const referenceBody = oneShotCheckoutBody('');
+  const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
 
   beforeAll(async () => {
@@ -117,5 +122,71 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       expect(shown.stdout.length).toBeGreaterThan(100);
       expectNoCanary(shown.stdout);
     }
+  });
+  /** Every string of `table`'s rows, as JSON (so an int column such as http_status stays a number). */
+  const tableRows = async (table: string) => (await stack.dataSource.query(`SELECT row_to_json(t) AS row FROM ${table} t`)) as { row: unknown }[];
+  /** The history as the server holds it, each payload's data as text unless the codec encrypted it. */
+  const rawHistories = async () => {
+    const raw = new Client({ connection: stack.temporal.connection });
+    const histories: unknown[] = [];
+    for (const workflowId of checkoutIds) {
+      const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+      histories.push(
+        JSON.parse(
+          JSON.stringify(history, function (this: Record<string, unknown>, key, v: unknown) {
+            if (!(v instanceof Uint8Array)) return v;
+            const encoding = (this.metadata as Record<string, Uint8Array> | undefined)?.encoding;
+            if (key === 'data' && encoding && Buffer.from(encoding).toString('utf8') === ENCRYPTED_ENCODING) return '<encrypted>';
+            return Buffer.from(v).toString('utf8');
+          }),
+        ),
+      );
+    }
+    return histories;
+  };
+  const readLogs = () => logNames.map((name) => logLines(readFileSync(path.join(__dirname, '..', '..', '.data', name), 'utf8')));
+  // Known gap (issue 16): what CRM.COM's identify and Capillary's customer lookup answer about the
+  // customer is written in clear into audit_events, in vendor calls' response excerpts and vendor
+  // references: CRM.COM's account number (also named by every purchase, spend and void), account id
+  // and wallet number, and Capillary's user id. Each identifies the customer. Each has its own
+  // it.failing below; remove it from this list once the audit keys or drops it.
+  const inClearInAudit = ['CRM.COM account number', 'CRM.COM account id', 'CRM.COM wallet number', 'Capillary user id'];
+  const notInAudit = Object.fromEntries(Object.entries(vendorCanaries).filter(([label]) => !inClearInAudit.includes(label)));
+  const auditTables = ['audit_events', 'audit_seals', 'checkouts'];
+
+  it('the vendor-returned identifiers were there to find: the sandbox answered them for these customers', async () => {
+    // Through the codec, the saga's state carries what CRM.COM and Capillary returned (the account
+    // and user ids it acts on): the canaries are real, not strings nobody ever saw.
+    const history = await new Client({ connection: stack.temporal.connection }).workflow.getHandle(checkoutIds[0]).fetchHistory();
+    const payloads = (history.events ?? []).flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? []);
+    const decoded = await encryptionCodecFor(stack.config).decode(payloads);
+    const clear = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'));
+    const seen = findCanaries(clear, vendorCanaries).map((hit) => hit.slice(0, hit.indexOf(' (')));
+    expect(seen).toEqual(expect.arrayContaining(['CRM.COM account number', 'Capillary user id']));
+  });
+
+  it('no audit row, seal or projection row holds an identifier a vendor returned (but the known gaps below)', async () => {
+    for (const table of auditTables) {
+      const rows = await tableRows(table);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(findCanaries(rows, notInAudit, table)).toEqual([]);
+    }
+  });
+
+  for (const label of inClearInAudit) {
+    // Known gap (issue 16), see inClearInAudit: passes, as a failure, while the identifier is in clear.
+    it.failing(`no audit row, seal or projection row holds the ${label}`, async () => {
+      for (const table of auditTables) expect(findCanaries(await tableRows(table), { [label]: vendorCanaries[label] }, table)).toEqual([]);
+    });
+  }
+
+  it('the history the Temporal server holds (no codec) holds no identifier a vendor returned', async () => {
+    expect(findCanaries(await rawHistories(), vendorCanaries, 'history')).toEqual([]);
+  });
+
+  it('the API and worker logs (debug level) hold no identifier a vendor returned', () => {
+    const [apiLog, workerLog] = readLogs();
+    expect(findCanaries(apiLog, vendorCanaries, 'api log')).toEqual([]);
+    expect(findCanaries(workerLog, vendorCanaries, 'worker log')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../core/config/app-config';
@@ -35,6 +35,8 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A fresh checkout has no .data yet, and the worker may start before anything else made it.
+  mkdirSync(path.join(ROOT, '.data'), { recursive: true });
   const log = createWriteStream(path.join(ROOT, '.data', logName));
   child.stderr?.pipe(log);
   await new Promise<void>((resolve, reject) => {
