@@ -1,6 +1,7 @@
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
-import { checkoutEffects, injectFault, REFERENCE_COMMITTED_THEN_UNDONE } from '../support/journal';
+import { checkoutReference } from '../../workflows/checkout.contract';
+import { checkoutEffects, injectFault, journalOf, REFERENCE_COMMITTED_THEN_UNDONE } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
@@ -91,6 +92,13 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     expect(cancelled.body.state).toBe('cancelled');
     expect(cancelled.body.compensations.map((c: { outcome: string }) => c.outcome)).toEqual(['done', 'done', 'done']);
     expect(await effects(posReference)).toEqual(REFERENCE_COMMITTED_THEN_UNDONE);
+    // Newest first, in the vendors' own journal: the commit's effects are undone before the coupon
+    // locked at reserve is released, and CRM.COM's spend before the purchase it was made on.
+    const order = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }))).map(
+      (e) => `${e.vendor}:${e.effect}`,
+    );
+    expect(order.at(-1)).toBe('coupontools:coupon.unlock');
+    expect(order.indexOf('crmcom:spend.cancel')).toBeLessThan(order.indexOf('crmcom:purchase.cancel'));
     // A POS retry of the cancel answers the same and undoes nothing again; completing is refused.
     await api().post(`/v1/checkouts/${id}/cancel`).send().expect(200);
     await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(409);

@@ -27,7 +27,7 @@ describe('a worker killed mid-checkout', () => {
     await stack?.stop();
   });
 
-  it('lets 20 concurrent checkouts finish after a SIGKILL and restart, with no duplicate effect or audit row', async () => {
+  it('lets 20 concurrent checkouts finish after a SIGKILL and restart, with no duplicate effect and each transition audited once', async () => {
     await resetSandbox(stack.sandboxUrl);
     // Slow every vendor call so the kill lands while checkouts are in flight.
     await injectFault(stack.sandboxUrl, { path: '/*', kind: 'latency', latencyMs: 250 });
