@@ -158,14 +158,31 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
       return snapshot(s.view);
     });
 
-  const runComplete = (args: { paidMinor?: number; method?: string }) =>
-    once('complete', async () => {
+  /**
+   * The customer has paid once complete starts: nothing in it is undone, so an operator's cancel
+   * (a Temporal cancellation) neither cancels its vendor calls nor unwinds the sale; complete runs to
+   * its end (retrying a vendor for as long as its activities allow). Guarded: sagas recorded before
+   * this cancelled those calls and unwound (Patches.completeSurvivesOperatorCancel).
+   */
+  let completeShielded = false;
+  const runComplete = (args: { paidMinor?: number; method?: string }) => {
+    // An operator's cancel that got in first (in the same workflow task) is already unwinding the sale.
+    if (unwinding && !phases.complete && isPatched(Patches.completeSurvivesOperatorCancel)) {
+      return Promise.reject(invalidState('complete', 'compensating'));
+    }
+    return once('complete', async () => {
       const { paidMinor, method } = rememberArgs('complete', args);
-      const receipt = await complete(s, paidMinor, method);
-      s.view.receipt = receipt;
-      await enter('completed', 'complete');
-      return snapshot(s.view);
+      const run = async () => {
+        const receipt = await complete(s, paidMinor, method);
+        s.view.receipt = receipt;
+        await enter('completed', 'complete');
+        return snapshot(s.view);
+      };
+      if (!isPatched(Patches.completeSurvivesOperatorCancel)) return run();
+      completeShielded = true;
+      return CancellationScope.nonCancellable(run);
     });
+  };
 
   setHandler(reserveCheckout, runReserve, { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
 
@@ -268,8 +285,12 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     }
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    // Cancelled from the Temporal UI or CLI: undo whatever is not yet final, as a POS cancel would.
-    if (!isFinalState(s.state) && s.state !== 'completed') {
+    if (completeShielded) {
+      // The sale is paid and completing: a POS cancel is refused here, and so is the operator's.
+      log.warn('operator cancel ignored: the sale is paid, its complete phase runs to its end', { checkoutId: s.ref.checkoutId, state: s.state });
+      await phases.complete?.catch(() => undefined);
+    } else if (!isFinalState(s.state) && s.state !== 'completed') {
+      // Cancelled from the Temporal UI or CLI: undo whatever is not yet final, as a POS cancel would.
       s.view.failureReason = 'cancelled by an operator';
       await unwind('cancelled', 'operator cancel');
     }

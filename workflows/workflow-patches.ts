@@ -13,6 +13,11 @@ export const Patches = {
   opsRetry: 'ops-retry-compensation',
   /** Bills every back-office batch sale at Capillary, even one that used no Capillary points or coupons (issue 5). */
   capillaryBatchBill: 'capillary-batch-bill',
+  /**
+   * The complete phase (after payment) runs to its end through an operator's cancel (a Temporal
+   * cancellation): its vendor calls are not cancelled and the paid sale is not unwound.
+   */
+  completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

@@ -292,6 +292,53 @@ describe(checkoutWorkflow.name, () => {
     expect(transitions.at(-1)?.state).toBe(view.state);
   });
 
+  it('completes a paid sale when an operator cancels while its complete phase retries a vendor, undoing nothing', async () => {
+    const activities = happyActivities(calls, transitions);
+    let cmcDown = true;
+    activities.sendPostTender = async () => {
+      calls.push('sendPostTender');
+      if (cmcDown) throw vendorUnavailable('cmc', '503 Service Unavailable');
+      return { vendorTransactionId: 'CMC1', sessionId: 'S' };
+    };
+    const { view, receipt } = await withSaga(wf, activities, checkoutInput(), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      const completing = handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' });
+      // Cancel while CMC is being retried (its second attempt has failed), then let CMC recover.
+      await eventually(async () => calls.filter((c) => c === 'sendPostTender').length, (n) => n >= 2, { intervalMs: 50 });
+      await handle.cancel();
+      cmcDown = false;
+      const receipt = (await completing).receipt;
+      return { view: (await handle.result()) as CheckoutView, receipt };
+    });
+
+    expect(view.state).toBe('completed');
+    expect(view.failureReason).toBeUndefined();
+    expect(view.compensations).toEqual([]);
+    expect(view.receipt).toEqual(receipt);
+    // CMC got the sale once it was back: the cancel did not cancel the retried call.
+    expect(receipt?.references.cmcTransactionId).toBe('CMC1');
+    expect(receipt?.exceptions).toEqual([]);
+    expect(calls.filter((c) => /^(void|reverse|release)/.test(c))).toEqual([]);
+    expect(transitions.map((t) => t.state)).toEqual(['reserved', 'committed', 'completed']);
+  }, 60_000);
+
+  it('still undoes everything when an operator cancels a committed saga before its complete phase', async () => {
+    const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+      await start();
+      await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
+      await handle.cancel();
+      return (await handle.result()) as CheckoutView;
+    });
+
+    expect(view).toMatchObject({ state: 'cancelled', failureReason: 'cancelled by an operator' });
+    const undos = calls.filter((c) => /^(void|reverse|release)/.test(c));
+    expect(new Set(undos)).toEqual(new Set(['voidLoyaltyPurchase:111', 'reversePoints:R1', 'releaseCoupon:coupontools:CT1', 'releaseCoupon:capillary:CAP1']));
+    expect(undos).toHaveLength(4);
+    expect(calls.filter((c) => /^(addSaleTransaction|sendPostTender|redeemCoupon)/.test(c))).toEqual([]);
+    expect(transitions.map((t) => t.state)).toEqual(['reserved', 'committed', 'compensating', 'cancelled']);
+  });
+
   it('unlocks a Coupontools coupon whose validation was refused after payment', async () => {
     const activities = happyActivities(calls, transitions);
     activities.redeemCoupon = refused('514', 'already validated elsewhere');

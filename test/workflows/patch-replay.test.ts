@@ -16,13 +16,18 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  *   worker not yet upgraded would run a batch sale the new API started. Recorded with that tree's
  *   harness (withSaga, RECORD_HISTORIES=1): reserve, commit and complete Updates, no points and no
  *   coupons, a CRM.COM customer and a CMC post-tender; its complete schedules no Capillary bill.
+ * - operator-cancel-during-complete: the code of a2bfe8d (before the complete phase survived an
+ *   operator's cancel), recorded by record-histories.ts's path of that name: an ops cancel while
+ *   complete retries CMC cancels complete's activities and unwinds the paid sale to `cancelled`.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
 /** Each guard and the histories above that only replay because of it. */
 const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
-  { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed'] },
+  // operator-cancel-during-complete was recorded after failingStep: its unwind carries that marker too.
+  { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed', 'operator-cancel-during-complete'] },
   { patch: Patches.capillaryBatchBill, needs: ['batch-sale-before-capillary-bill'] },
+  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete'] },
 ];
 
 function historiesIn(dir: string) {
@@ -88,6 +93,7 @@ describe('patched() guards', () => {
       failingStep: 'search-attribute-failing-step',
       opsRetry: 'ops-retry-compensation',
       capillaryBatchBill: 'capillary-batch-bill',
+      completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
     });
   });
 });

@@ -156,6 +156,34 @@ function compensationFailedRetried(): CheckoutPath {
   };
 }
 
+/**
+ * An operator cancels (Temporal cancellation: the ops API's "Cancel one") while the complete phase,
+ * after payment, retries CMC (down until the cancel is sent): the paid sale completes all the same
+ * (Patches.completeSurvivesOperatorCancel; before-patches/ holds this path recorded before it).
+ */
+function operatorCancelDuringComplete(): CheckoutPath {
+  let cmcDown = true;
+  let attempts = 0;
+  return {
+    name: 'operator-cancel-during-complete',
+    activities: {
+      sendPostTender: async () => {
+        attempts += 1;
+        if (cmcDown) throw vendorUnavailable('cmc', '503 Service Unavailable');
+        return { vendorTransactionId: 'CMC1', sessionId: 'S' };
+      },
+    },
+    steps: [reserve, commit(), async (s) => {
+      const completing = complete()(s).catch(() => undefined);
+      while (attempts < 2) await sleep(50);
+      await opsCancel(s);
+      cmcDown = false;
+      await completing;
+    }, result],
+    ends: ['completed'],
+  };
+}
+
 const checkoutPaths: CheckoutPath[] = [
   { name: 'completed', steps: [reserve, commit(), complete(), result], ends: ['completed'] },
   { name: 'one-shot-completed', steps: [oneShot, oneShot, result], ends: ['completed'] },
@@ -192,6 +220,7 @@ const checkoutPaths: CheckoutPath[] = [
     ends: ['compensation_failed'],
   },
   compensationFailedRetried(),
+  operatorCancelDuringComplete(),
   { name: 'expired', input: { holdTimeoutMs: 1500, points: undefined }, steps: [reserve, result], ends: ['expired'] },
   {
     name: 'invalid-state-and-retries',
