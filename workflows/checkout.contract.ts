@@ -267,6 +267,15 @@ export interface CheckoutReturns {
   items: CheckoutReturn[];
 }
 
+/** What an `invalidState` failure carries: the state, and `busy` when another step runs (retry shortly). */
+export interface InvalidStateDetails {
+  state: string;
+  busy?: boolean;
+}
+
+/** The `state` an invalidState failure names while another step runs (workers before `busy` sent only this). */
+export const BUSY_STATE = 'busy with another step';
+
 /** ApplicationFailure types thrown by activities and update handlers. */
 export const FailureTypes = {
   /** The vendor said no (unknown customer, coupon used): never retried. */
@@ -279,8 +288,6 @@ export const FailureTypes = {
   invalidState: 'InvalidCheckoutState',
   /** A phase called again with other arguments than its first call (a different spend). */
   phaseConflict: 'CheckoutPhaseConflict',
-  /** An update arrived while another step runs (a cancel during a commit): it passes once that step ends. */
-  checkoutBusy: 'CheckoutBusy',
   /** A phase failed and its effects were unwound; the view's failureReason says why. */
   checkoutFailed: 'CheckoutFailed',
 } as const;

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { FailureTypes, type Refusal } from './checkout.contract';
+import { BUSY_STATE, FailureTypes, type InvalidStateDetails, type Refusal } from './checkout.contract';
 
 /** The vendor's refusal inside an activity failure, or undefined for anything else (transient, unknown). */
 export function asRefusal(err: unknown): Refusal | undefined {
@@ -33,12 +33,18 @@ export function invalidState(action: string, state: string): ApplicationFailure 
   });
 }
 
-/** Refuses an update while another step runs; not a state the checkout is in, so its own type. */
+/**
+ * Refuses an update while another step runs: an invalid state that passes once the step ends. Same
+ * type, message and `state` detail as before `busy` existed, so an API and a worker of different
+ * releases still understand each other; the API reads the `busy` detail, never the message.
+ */
 export function checkoutBusy(action: string): ApplicationFailure {
+  const details: InvalidStateDetails = { state: BUSY_STATE, busy: true };
   return ApplicationFailure.create({
-    type: FailureTypes.checkoutBusy,
-    message: `cannot ${action} a checkout that is busy with another step`,
+    type: FailureTypes.invalidState,
+    message: `cannot ${action} a checkout that is ${BUSY_STATE}`,
     nonRetryable: true,
+    details: [details],
   });
 }
 

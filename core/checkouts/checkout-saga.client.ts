@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { answerByDeadline } from './answer-by-deadline';
 import { SagaRefusal } from './saga-refusal';
-import { FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
+import { BUSY_STATE, FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 
@@ -176,8 +176,9 @@ export class CheckoutSagaClient {
       }
       if (cause.type === FailureTypes.phaseConflict) throw new SagaRefusal('phase-conflict', phase, handle.workflowId, cause.message);
       // "busy" passes once the running step ends (a cancel during a commit): the caller may retry shortly.
-      if (cause.type === FailureTypes.checkoutBusy) throw new SagaRefusal('busy', phase, handle.workflowId, cause.message);
-      if (cause.type === FailureTypes.invalidState) throw new SagaRefusal('invalid-state', phase, handle.workflowId, cause.message);
+      if (cause.type === FailureTypes.invalidState) {
+        throw new SagaRefusal(isBusy(cause) ? 'busy' : 'invalid-state', phase, handle.workflowId, cause.message);
+      }
     }
     if (err instanceof WorkflowExecutionAlreadyStartedError || isClosedWorkflowError(err)) {
       // The saga has ended. A POS retry of a phase it finished gets that phase's answer again;
@@ -190,6 +191,12 @@ export class CheckoutSagaClient {
     if (err instanceof WorkflowNotFoundError) throw new SagaRefusal('not-found', phase, handle.workflowId, `checkout ${handle.workflowId} does not exist`);
     throw err;
   }
+}
+
+/** Read from the failure's details (a worker from before the `busy` flag names only the state). */
+function isBusy(failure: ApplicationFailure): boolean {
+  const details = (failure.details?.[0] ?? {}) as Partial<InvalidStateDetails>;
+  return details.busy === true || details.state === BUSY_STATE;
 }
 
 function isPhaseConflict(err: unknown): boolean {
