@@ -6,9 +6,10 @@ import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { AuditSealer } from '../../core/audit/audit-sealer';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
-import { ENCRYPTED_ENCODING, encryptionCodecFor } from '../../core/temporal/encryption-codec';
+import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
+import { historyAsText } from '../support/history-text';
 import { findCanaries, logLines, sandboxCustomerIdentifiers } from '../support/sandbox-customers';
 import { resetSandbox } from '../support/sandbox-server';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -91,7 +92,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     for (const workflowId of checkoutIds) {
       expectNoCanary(workflowId);
       const history = await raw.workflow.getHandle(workflowId).fetchHistory();
-      expectNoCanary(JSON.stringify(history, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)));
+      expectNoCanary(JSON.stringify(historyAsText(history)));
       // Search attributes are never encoded; the memo is decoded here, so it must not hold one either.
       const described = await stack.temporal.workflow.getHandle(workflowId).describe();
       expectNoCanary(JSON.stringify({ sa: described.searchAttributes, typed: described.typedSearchAttributes, memo: await described.memo }));
@@ -131,16 +132,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     const histories: unknown[] = [];
     for (const workflowId of checkoutIds) {
       const history = await raw.workflow.getHandle(workflowId).fetchHistory();
-      histories.push(
-        JSON.parse(
-          JSON.stringify(history, function (this: Record<string, unknown>, key, v: unknown) {
-            if (!(v instanceof Uint8Array)) return v;
-            const encoding = (this.metadata as Record<string, Uint8Array> | undefined)?.encoding;
-            if (key === 'data' && encoding && Buffer.from(encoding).toString('utf8') === ENCRYPTED_ENCODING) return '<encrypted>';
-            return Buffer.from(v).toString('utf8');
-          }),
-        ),
-      );
+      histories.push(historyAsText(history));
     }
     return histories;
   };
