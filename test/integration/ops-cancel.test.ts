@@ -6,6 +6,7 @@ import type { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
 import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault } from '../support/journal';
+import { whenCancelHandled } from '../support/workflow-history';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /**
@@ -118,7 +119,9 @@ describe('POST /v1/ops/sagas/{id}/cancel', () => {
     const retrying = (r: { body: { steps: Array<{ activity: string; attempts: number }> } }) => r.body.steps.some((step) => step.activity === 'sendPostTender' && step.attempts > 1);
     expect(retrying(await eventually(detail, retrying))).toBe(true);
 
-    await opsCancel(checkoutId, stack.keys.ops);
+    await opsCancel(checkoutId, stack.keys.ops).expect(202);
+    // CMC comes back only once the saga has handled the cancel, so the sale survives the cancel itself.
+    await whenCancelHandled(handle(checkoutId));
     await request(stack.sandboxUrl).delete('/_sandbox/faults').expect(200);
     await completing;
     const view = await eventually(() => stack.api().get(`/v1/checkouts/${checkoutId}`).expect(200), (r) => !['committed', 'compensating'].includes(r.body.state), { timeoutMs: 30_000 });

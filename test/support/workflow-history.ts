@@ -42,3 +42,17 @@ export async function whenWorkflowSettlesAfterFailure(
   if (!settled) throw new Error(`workflow ${handle.workflowId} never settled after ${failedActivity} failed`);
   return settled;
 }
+
+/**
+ * Waits until the workflow has handled a cancellation request: the request is in its history and a
+ * workflow task completed after it. A test that changes the world only after this knows the workflow
+ * reacted to the cancel first, however fast or slow the machine.
+ */
+export async function whenCancelHandled(handle: WorkflowHandle, options: PollOptions = {}): Promise<void> {
+  const handled = async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const requestedAt = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    return requestedAt >= 0 && events.slice(requestedAt).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  };
+  if (!(await eventually(handled, Boolean, { intervalMs: 100, ...options }))) throw new Error(`workflow ${handle.workflowId} never handled its cancellation`);
+}

@@ -4,7 +4,7 @@ import { SearchAttributes, type CheckoutQuote, type CheckoutView } from '../../w
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { eventually } from '../support/eventually';
-import { whenWorkflowSettlesAfterFailure } from '../support/workflow-history';
+import { whenCancelHandled, whenWorkflowSettlesAfterFailure } from '../support/workflow-history';
 import { checkoutInput, happyActivities, withSaga } from './checkout-saga.harness';
 import { activityCallsPerTest } from './activity-calls';
 import { workflowTestEnvForFile } from './workflow-test-env';
@@ -307,6 +307,8 @@ describe(checkoutWorkflow.name, () => {
       // Cancel while CMC is being retried (its second attempt has failed), then let CMC recover.
       await eventually(async () => calls.filter((c) => c === 'sendPostTender').length, (n) => n >= 2, { intervalMs: 50 });
       await handle.cancel();
+      // CMC recovers only once the workflow has handled the cancel: the shield, not timing, keeps the sale.
+      await whenCancelHandled(handle);
       cmcDown = false;
       const receipt = (await completing).receipt;
       return { view: (await handle.result()) as CheckoutView, receipt };
