@@ -47,7 +47,7 @@ export class OpsController {
     return this.ops.retry(id, caller);
   }
 
-  @SagaAction('cancel', 202, 'Request cancellation: a live saga undoes its effects; one in compensation_failed closes as it is. Audited.', 'The saga is already closed')
+  @SagaAction('cancel', 202, 'Request cancellation: a live saga undoes its effects, unless its complete phase (after payment) has started, which then runs to completion; one in compensation_failed closes as it is. Audited.', 'The saga is already closed')
   cancel(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.cancel(id, caller);
   }

@@ -119,7 +119,10 @@ export class OpsService {
     return { action: 'reset_activity', state, activities: reset };
   }
 
-  /** Requests cancellation: a live saga undoes its effects (cancelled); one in compensation_failed closes as it is. */
+  /**
+   * Requests cancellation: a live saga undoes its effects (cancelled), unless the sale is paid (its complete
+   * phase has started: it completes); one in compensation_failed closes as it is.
+   */
   async cancel(checkoutId: string, caller: Principal) {
     const description = await this.describe(checkoutId, caller);
     const base = this.actionBase(checkoutId, description, caller);
