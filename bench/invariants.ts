@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { request } from 'undici';
-import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import { loadConfig } from '../core/config/app-config';
+import { temporalClientOn } from '../core/temporal/temporal-client';
 import { checkSagaInvariants as checkShared, violationLines, type ViolationKind } from './saga-invariants';
 
 export interface InvariantResult {
@@ -72,7 +74,8 @@ export async function checkSagaInvariants(opts: {
       {
         query: async <T>(sql: string, params: unknown[]) => (await db.query(sql, params)).rows as T[],
         sandboxUrl: opts.sandboxUrl,
-        temporal: new TemporalClient({ connection }),
+        // The stack's processes run with this process's env: the same namespace and payload codec key.
+        temporal: temporalClientOn(connection, loadConfig({ ...process.env, DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress })),
         verifyChain: async (from, to) => {
           const res = await request(new URL(`/v1/audit/verify?from=${from}&to=${to}`, opts.apiUrl), { headers: { authorization: `Bearer ${opts.auditKey}` } });
           return { status: res.statusCode, body: await res.body.json().catch(() => undefined) };
