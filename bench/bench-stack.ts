@@ -19,6 +19,10 @@ export interface BenchStack {
   databaseUrl: string;
   /** The pos key the load generator sends (the bench's own, or API_KEY when attached). */
   apiKey: string;
+  /** A finance key of merchant demo: the invariants read GET /v1/audit/verify with it. */
+  auditKey: string;
+  /** The Temporal frontend the API's workflows run on: the invariants describe each saga there. */
+  temporalAddress: string;
   pids: Partial<Record<'api' | 'worker' | 'temporal' | 'sandbox' | 'baseline', number>>;
   stop(): Promise<void>;
 }
@@ -74,7 +78,10 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       options.log(`attached to the API at ${options.attachUrl}; its processes are not measured`);
       const apiKey = process.env.API_KEY;
       if (!apiKey) throw new Error('attaching needs API_KEY: a pos key of merchant demo, store S1, with a rate limit above the bench rate (npm run keys -- create --role pos --store S1 --rate-limit 100000)');
-      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, sandboxUrl, databaseUrl: options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga', apiKey, pids, stop };
+      const databaseUrl = options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga';
+      const auditKey = process.env.AUDIT_API_KEY ?? (await createBenchKey(databaseUrl, 'finance'));
+      const temporalAddress = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress, pids, stop };
     }
 
     const binary = await ensureTemporalBinary(options.log);
@@ -88,6 +95,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const databaseUrl = options.databaseUrl ?? BENCH_DATABASE_URL;
     await migrate(databaseUrl);
     const apiKey = await createBenchKey(databaseUrl);
+    const auditKey = await createBenchKey(databaseUrl, 'finance');
     const apiPort = await freePort();
     const env = {
       ...vendorEnv,
@@ -98,7 +106,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     };
     pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue')).pid;
     pids.api = (await startNode('api', 'src/main.js', env, 'API listening')).pid;
-    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, sandboxUrl, databaseUrl, apiKey, pids, stop };
+    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress: server.address, pids, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -134,11 +142,11 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 }
 
 
-/** A pos key for the bench's checkouts (merchant demo, store S1): a rate limit no bench rate reaches. */
-async function createBenchKey(databaseUrl: string): Promise<string> {
+/** A pos key for the bench's checkouts (merchant demo, store S1): a rate limit no bench rate reaches; or a finance key for audit verify. */
+async function createBenchKey(databaseUrl: string, role: 'pos' | 'finance' = 'pos'): Promise<string> {
   const dataSource = await createDataSource(databaseUrl, 1).initialize();
   try {
-    const { key } = await new ApiKeyStore(dataSource).create({ role: 'pos', merchant: 'demo', store: 'S1', rateLimitPerMinute: 10_000_000, label: 'bench' });
+    const { key } = await new ApiKeyStore(dataSource).create({ role, merchant: 'demo', store: 'S1', rateLimitPerMinute: 10_000_000, label: 'bench' });
     return key;
   } finally {
     await dataSource.destroy();

@@ -36,9 +36,6 @@ export async function seedBalances(sandboxUrl: string): Promise<void> {
   });
 }
 
-/** Answers that start nothing the POS must wait for: the API shed the request and the POS retries it. */
-const REFUSED = [429, 503];
-
 /**
  * One scenario against one target: prepare a Coupontools session per checkout, run the load
  * generator process while sampling every process's CPU and memory, then check the invariants.
@@ -73,9 +70,11 @@ export async function runScenario(stack: BenchStack, scenario: Scenario, target:
       ? await checkSagaInvariants({
           databaseUrl: stack.databaseUrl,
           sandboxUrl: stack.sandboxUrl,
-          prefix,
+          apiUrl: stack.apiUrl,
+          auditKey: stack.auditKey,
+          temporalAddress: stack.temporalAddress,
           posReferences: sent,
-          refused: result.samples.filter((s) => REFUSED.includes(s.status)).map((s) => checkoutNames(prefix, s.index).posReference),
+          answered: result.samples.filter((s) => s.status >= 200 && s.status < 300).map((s) => checkoutNames(prefix, s.index).posReference),
         })
       : await checkBaselineInvariants({
           sandboxUrl: stack.sandboxUrl,

@@ -1,0 +1,121 @@
+import { checkoutViolations, OPERATION_OF, type CheckoutFacts } from '../../bench/saga-invariants';
+import type { CheckoutView } from '../../workflows/checkout.contract';
+
+const SALE_EFFECTS = [
+  'crmcom:purchase.create',
+  'crmcom:spend.create',
+  'coupontools:coupon.lock',
+  'coupontools:coupon.validate',
+  'capillary:points.redeem',
+  'capillary:transaction.add',
+  'cmc:posttender.transaction',
+];
+const once = (effects: string[]) => Object.fromEntries(effects.map((e) => [e, 1]));
+const rowsOf = (effects: Record<string, number>) => Object.fromEntries(Object.entries(effects).map(([e, n]) => [OPERATION_OF[e], n]));
+
+const completedView = {
+  checkoutId: 'checkout:demo:S1:T1:R1',
+  state: 'completed',
+  compensations: [],
+  receipt: {
+    spentMinor: 500,
+    pointsRedeemed: 100,
+    coupons: [{ provider: 'coupontools', code: 'c1' }],
+    references: { crmcomPurchaseNumber: 'P1', crmcomSpendNumber: 'S1', capillaryBillNumber: 'B1', pointsRedemptionId: 'R1', cmcTransactionId: 'T1' },
+  },
+} as unknown as CheckoutView;
+
+function completed(overrides: Partial<CheckoutFacts> = {}): CheckoutFacts {
+  const effects = once(SALE_EFFECTS);
+  return {
+    ref: 'R1',
+    state: 'completed',
+    view: completedView,
+    effects,
+    successRows: rowsOf(effects),
+    transitions: ['reserved', 'committed', 'completed'],
+    workflow: { status: 'COMPLETED', pendingActivities: 0 },
+    ...overrides,
+  };
+}
+
+const messages = (f: CheckoutFacts) => checkoutViolations(f).map((v) => `${v.kind}: ${v.message}`);
+
+describe('saga invariants of one checkout', () => {
+  it('a completed sale with each effect once, one success row each, closed in Temporal: no violation', () => {
+    expect(messages(completed())).toEqual([]);
+  });
+
+  it('a completed sale whose journal misses the bill (and its row): the view expects it', () => {
+    const effects = once(SALE_EFFECTS.filter((e) => e !== 'capillary:transaction.add'));
+    expect(messages(completed({ effects, successRows: rowsOf(effects) }))).toEqual([
+      'effects: completed but capillary:transaction.add 0x in the journal (expected once)',
+    ]);
+  });
+
+  it('a completed sale missing its purchase, though the caller expects it and the view has no reference', () => {
+    const effects = once(SALE_EFFECTS.filter((e) => e !== 'crmcom:purchase.create'));
+    const view = { ...completedView, receipt: { ...completedView.receipt, references: {} } } as unknown as CheckoutView;
+    expect(messages(completed({ view, effects, successRows: rowsOf(effects), expectedEffects: SALE_EFFECTS }))).toContain(
+      'effects: completed but crmcom:purchase.create 0x in the journal (expected once)',
+    );
+  });
+
+  it('a lost success row and a doubled one are both violations; a failed row is not a success', () => {
+    const successRows = { ...rowsOf(once(SALE_EFFECTS)), 'crmcom:purchases.create': 0, 'cmc:pos.transaction': 2 };
+    expect(messages(completed({ successRows }))).toEqual([
+      'audit: crmcom:purchase.create 1x in the journal but 0 success rows of crmcom:purchases.create',
+      'audit: cmc:posttender.transaction 1x in the journal but 2 success rows of cmc:pos.transaction',
+    ]);
+  });
+
+  it('a success row for an effect the journal never saw is extra', () => {
+    const successRows = { ...rowsOf(once(SALE_EFFECTS)), 'crmcom:purchases.cancel': 1 };
+    expect(messages(completed({ successRows }))).toEqual([
+      'audit: crmcom:purchase.cancel 0x in the journal but 1 success rows of crmcom:purchases.cancel',
+    ]);
+  });
+
+  it('a final saga whose workflow is still running, or missing, in Temporal', () => {
+    expect(messages(completed({ workflow: { status: 'RUNNING', pendingActivities: 1 } }))).toEqual(['temporal: completed but workflow RUNNING']);
+    expect(messages(completed({ workflow: undefined }))).toEqual(['temporal: workflow not found in Temporal']);
+  });
+
+  it('compensated: every applied effect undone once', () => {
+    const effects = once(['crmcom:purchase.create', 'crmcom:purchase.cancel', 'coupontools:coupon.lock']);
+    const f = completed({
+      state: 'compensated',
+      view: { ...completedView, state: 'compensated', compensations: [{ step: 'void CRM.COM purchase', outcome: 'done' }] } as CheckoutView,
+      effects,
+      successRows: rowsOf(effects),
+      transitions: ['reserved', 'compensating', 'compensated'],
+    });
+    expect(messages(f)).toEqual(['effects: compensated but coupontools:coupon.lock 1x, undone 0x']);
+  });
+
+  it('compensation_failed: the failed undo named in the view, the workflow open and parked', () => {
+    const effects = once(['crmcom:purchase.create', 'crmcom:purchase.cancel', 'capillary:points.redeem', 'coupontools:coupon.lock', 'coupontools:coupon.unlock']);
+    const view = {
+      ...completedView,
+      state: 'compensation_failed',
+      failureReason: 'reverse Capillary points: 503',
+      compensations: [{ step: 'reverse Capillary points', outcome: 'failed', reason: '503' }],
+    } as CheckoutView;
+    const good = completed({
+      state: 'compensation_failed',
+      view,
+      effects,
+      successRows: rowsOf(effects),
+      transitions: ['reserved', 'compensating', 'compensation_failed'],
+      workflow: { status: 'RUNNING', pendingActivities: 0 },
+    });
+    expect(messages(good)).toEqual([]);
+    expect(messages({ ...good, workflow: { status: 'COMPLETED', pendingActivities: 0 } })).toEqual([
+      'temporal: compensation_failed but workflow COMPLETED with 0 pending activities (expected open, parked)',
+    ]);
+    expect(messages({ ...good, view: { ...view, failureReason: undefined, compensations: [{ step: 'void CRM.COM purchase', outcome: 'failed' }] } })).toEqual([
+      'effects: compensation_failed without a failureReason',
+      'effects: compensation_failed with capillary:points.redeem left applied but no failed undo names capillary',
+    ]);
+  });
+});
