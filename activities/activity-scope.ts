@@ -11,6 +11,7 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
     runId: info.workflowExecution?.runId ?? null,
     activityId: info.activityId,
     attempt: info.attempt,
+    attemptScheduledAtMs: info.currentAttemptScheduledTimestampMs,
     step,
     merchant: checkout.merchant,
     store: checkout.store,
