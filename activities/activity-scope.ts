@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { checkoutReference, type CheckoutKey, type CheckoutRef } from '../workflows/checkout.contract';
 import type { AuditScope, AuditWriter } from '../core/audit/audit-writer';
+import type { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import type { VendorCallContext } from './vendors/vendor-call';
 
 /** The audit scope of the running activity attempt, from Temporal's activity info. */
@@ -11,6 +12,7 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
     runId: info.workflowExecution?.runId ?? null,
     activityId: info.activityId,
     attempt: info.attempt,
+    attemptScheduledAtMs: info.currentAttemptScheduledTimestampMs,
     step,
     merchant: checkout.merchant,
     store: checkout.store,
@@ -23,20 +25,29 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
  * The context a checkout step's adapter call needs, from inside the running activity: the vendor
  * sees our checkout reference (or a more specific one, such as checkout:code for a coupon).
  */
-export function checkoutStepContext(audit: AuditWriter, ref: CheckoutRef, step: string, reference = checkoutReference(ref)): VendorCallContext {
-  return vendorCallContext(audit, currentAuditScope(ref, step), reference);
+export function checkoutStepContext(deps: StepDeps, ref: CheckoutRef, step: string, reference = checkoutReference(ref)): VendorCallContext {
+  return vendorCallContext(deps, currentAuditScope(ref, step), reference);
 }
 
 /** A checkout step that finds the customer by `identifier` (CRM.COM identify, Capillary customer/get). */
-export function customerStepContext(audit: AuditWriter, ref: CheckoutRef, step: string, identifier: { type: string; value: string }): VendorCallContext {
+export function customerStepContext(deps: StepDeps, ref: CheckoutRef, step: string, identifier: { type: string; value: string }): VendorCallContext {
   const scope = currentAuditScope(ref, step);
   // The audit row names the customer by keyed hash only; the identifier itself is redacted.
-  scope.customerRef = audit.customers.refOf(identifier);
-  return vendorCallContext(audit, scope, checkoutReference(ref));
+  scope.customerRef = deps.audit.customers.refOf(identifier);
+  return vendorCallContext(deps, scope, checkoutReference(ref));
 }
 
-/** The context an adapter call needs: our reference for the step and the attempt's audit recorder. */
-export function vendorCallContext(audit: AuditWriter, scope: AuditScope, reference: string): VendorCallContext {
+/** What a checkout step's context is built from: the audit writer and the effect intents. */
+export interface StepDeps {
+  audit: AuditWriter;
+  intents: EffectIntentsRepository;
+}
+
+/**
+ * The context an adapter call needs: our reference for the step, the attempt's audit recorder, and
+ * the effect intent (keyed by checkout, step, vendor operation and reference; never the attempt).
+ */
+export function vendorCallContext({ audit, intents }: StepDeps, scope: AuditScope, reference: string): VendorCallContext {
   return {
     reference,
     store: scope.store,
@@ -44,5 +55,7 @@ export function vendorCallContext(audit: AuditWriter, scope: AuditScope, referen
     attempt: scope.attempt,
     currency: scope.currency,
     recorder: audit.recorderFor(scope),
+    effectMayHaveBeenSent: async (vendor, operation) =>
+      (await intents.record({ checkoutId: scope.checkoutId, step: scope.step, vendor, operation, reference })) === 'seen',
   };
 }

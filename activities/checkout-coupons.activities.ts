@@ -1,11 +1,10 @@
 import { checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, type StepDeps } from './activity-scope';
 import type { CouponCapability, CouponLookup, CouponRedemption, CustomerIdentifier } from './vendors/capabilities';
 
 /** Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code. */
-export function createCouponActivities({ coupons, audit }: { coupons: Record<CouponProvider, CouponCapability>; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string, code: string) => checkoutStepContext(audit, ref, step, `${checkoutReference(ref)}:${code}`);
+export function createCouponActivities({ coupons, ...deps }: { coupons: Record<CouponProvider, CouponCapability> } & StepDeps) {
+  const ctx = (ref: CheckoutRef, step: string, code: string) => checkoutStepContext(deps, ref, step, `${checkoutReference(ref)}:${code}`);
   return {
     async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
       return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code), code, customer);

@@ -1,6 +1,5 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext, customerStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, customerStepContext, type StepDeps } from './activity-scope';
 import type {
   CustomerIdentifier,
   LoyaltyCapability,
@@ -11,11 +10,11 @@ import type {
 } from './vendors/capabilities';
 
 /** CRM.COM steps of the checkout saga; each vendor call writes its own audit row. */
-export function createLoyaltyActivities({ loyalty, audit }: { loyalty: LoyaltyCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
+export function createLoyaltyActivities({ loyalty, ...deps }: { loyalty: LoyaltyCapability } & StepDeps) {
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step);
   return {
     async identifyCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {
-      return loyalty.identify(customerStepContext(audit, ref, 'identify', identifier), identifier);
+      return loyalty.identify(customerStepContext(deps, ref, 'identify', identifier), identifier);
     },
 
     async previewLoyalty(ref: CheckoutRef, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {

@@ -1,14 +1,13 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext, customerStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, customerStepContext, type StepDeps } from './activity-scope';
 import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
 /** Capillary points steps. The bill number (our checkout reference) ties a redemption to its sale. */
-export function createPointsActivities({ points, audit }: { points: PointsCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(audit, ref, step);
+export function createPointsActivities({ points, ...deps }: { points: PointsCapability } & StepDeps) {
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step);
   return {
     async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
-      return points.findCustomer(customerStepContext(audit, ref, 'points customer', identifier), identifier);
+      return points.findCustomer(customerStepContext(deps, ref, 'points customer', identifier), identifier);
     },
 
     async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsCheck> {

@@ -1,6 +1,5 @@
 import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, type StepDeps } from './activity-scope';
 import { recordRecoveredEffect } from './vendors/vendor-call';
 import type {
   CustomerIdentifier,
@@ -60,10 +59,9 @@ export function createReturnActivities(deps: {
   points: PointsCapability;
   transactions: TransactionCapability;
   postTender: PostTenderCapability;
-  audit: AuditWriter;
-}) {
+} & StepDeps) {
   const ctx = (ref: CheckoutRef, step: string, returnReference: string) =>
-    checkoutStepContext(deps.audit, ref, `return: ${step}`, returnVendorReference(ref, returnReference));
+    checkoutStepContext(deps, ref, `return: ${step}`, returnVendorReference(ref, returnReference));
   return {
     /**
      * Capillary: RETURN with return_type AMOUNT for the bill's share. Always AMOUNT, also for a return
@@ -85,7 +83,8 @@ export function createReturnActivities(deps: {
     /** Capillary: part of the redeemed points given back (pointsToBeReversed); no idempotency key, so a retry looks first. */
     async reversePointsPart(ref: CheckoutRef, customer: CustomerIdentifier, part: PointsPartReversal): Promise<{ alreadyReversed: boolean }> {
       const c = ctx(ref, 'points reverse', part.returnReference);
-      if (c.attempt > 1 && (await deps.points.pointsReversed(c, { identifier: customer }, part.redemptionId)) >= part.reversedBefore + part.points) {
+      const mayHaveBeenSent = await c.effectMayHaveBeenSent('capillary', 'points.reverse');
+      if (mayHaveBeenSent && (await deps.points.pointsReversed(c, { identifier: customer }, part.redemptionId)) >= part.reversedBefore + part.points) {
         await recordRecoveredEffect(c, {
           vendor: 'capillary',
           operation: 'points.reverse',

@@ -1,6 +1,5 @@
 import type { CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, type StepDeps } from './activity-scope';
 import type {
   PostTenderCapability,
   PostTenderReceipt,
@@ -10,8 +9,8 @@ import type {
 } from './vendors/capabilities';
 
 /** After payment: the bill at Capillary and the post-tender transaction at CMC, both under our reference. */
-export function createSaleActivities(deps: { transactions: TransactionCapability; postTender: PostTenderCapability; audit: AuditWriter }) {
-  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps.audit, ref, step);
+export function createSaleActivities(deps: { transactions: TransactionCapability; postTender: PostTenderCapability } & StepDeps) {
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step);
   return {
     async addSaleTransaction(ref: CheckoutRef, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
       return deps.transactions.addTransaction(ctx(ref, 'transaction add'), sale);

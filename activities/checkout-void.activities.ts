@@ -1,6 +1,5 @@
 import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
-import { checkoutStepContext } from './activity-scope';
-import type { AuditWriter } from '../core/audit/audit-writer';
+import { checkoutStepContext, type StepDeps } from './activity-scope';
 import type {
   CouponCapability,
   CustomerIdentifier,
@@ -41,9 +40,8 @@ export function createVoidActivities(deps: {
   coupons: Record<'capillary', CouponCapability>;
   transactions: TransactionCapability;
   postTender: PostTenderCapability;
-  audit: AuditWriter;
-}) {
-  const ctx = (ref: CheckoutRef, step: string, reference = checkoutReference(ref)) => checkoutStepContext(deps.audit, ref, step, reference);
+} & StepDeps) {
+  const ctx = (ref: CheckoutRef, step: string, reference = checkoutReference(ref)) => checkoutStepContext(deps, ref, step, reference);
   return {
     /** CRM.COM: the purchase cancelled, its spend first (inside voidPurchase). */
     async voidCompletedPurchase(ref: CheckoutRef, purchase: { purchaseNumber: string; spendNumber?: string | null }): Promise<{ alreadyVoided: boolean }> {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
+import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
@@ -19,12 +20,16 @@ export interface ActivityDeps {
  * The checkout saga's activities: what its workflow proxies (as a type, from this leaf file, never
  * from the activities barrel) and its tests mock.
  */
-export function createCheckoutActivities({ dataSource, vendors, customers }: ActivityDeps, audit = new AuditWriter(dataSource, customers)) {
+export function createCheckoutActivities(
+  { dataSource, vendors, customers }: ActivityDeps,
+  audit = new AuditWriter(dataSource, customers),
+  intents = new EffectIntentsRepository(dataSource),
+) {
   return {
-    ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit }),
-    ...createPointsActivities({ points: vendors.points, audit }),
-    ...createCouponActivities({ coupons: vendors.coupons, audit }),
-    ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit }),
+    ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit, intents }),
+    ...createPointsActivities({ points: vendors.points, audit, intents }),
+    ...createCouponActivities({ coupons: vendors.coupons, audit, intents }),
+    ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit, intents }),
     ...createTransitionActivities({ dataSource, audit }),
   };
 }

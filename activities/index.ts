@@ -1,4 +1,5 @@
 import { AuditWriter } from '../core/audit/audit-writer';
+import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
 import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCheckoutActivities, type ActivityDeps } from './checkout.activities';
@@ -11,12 +12,13 @@ export type { ActivityDeps } from './checkout.activities';
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
 export function createActivities(deps: ActivityDeps) {
   const audit = new AuditWriter(deps.dataSource, deps.customers);
+  const intents = new EffectIntentsRepository(deps.dataSource);
   return {
-    ...createCheckoutActivities(deps, audit),
+    ...createCheckoutActivities(deps, audit, intents),
     ...createAuditSealActivities({ dataSource: deps.dataSource }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
-    ...createVoidActivities({ ...deps.vendors, audit }),
-    ...createReturnActivities({ ...deps.vendors, audit }),
+    ...createVoidActivities({ ...deps.vendors, audit, intents }),
+    ...createReturnActivities({ ...deps.vendors, audit, intents }),
     ...createCheckoutBatchActivities({ dataSource: deps.dataSource }),
   };
 }

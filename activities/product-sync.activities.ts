@@ -141,5 +141,7 @@ function vendorContext(audit: AuditWriter, merchant: string, syncId: string, bat
     attempt: scope.attempt,
     currency: scope.currency,
     recorder: audit.recorderFor(scope),
+    // Synchronise is an upsert by product code: nothing is looked up, so no intent is kept.
+    effectMayHaveBeenSent: () => Promise.resolve(true),
   };
 }

@@ -7,6 +7,7 @@ import { CreateApiKeys1764288000000 } from './1764288000000-CreateApiKeys';
 import { AddAuditChainAndSeals1764374400000 } from './1764374400000-AddAuditChainAndSeals';
 import { CreateStoresAndFinanceIndexes1764460800000 } from './1764460800000-CreateStoresAndFinanceIndexes';
 import { AddOpsActionAudit1764547200000 } from './1764547200000-AddOpsActionAudit';
+import { CreateEffectIntents1764633600000 } from './1764633600000-CreateEffectIntents';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   AddAuditChainAndSeals1764374400000,
   CreateStoresAndFinanceIndexes1764460800000,
   AddOpsActionAudit1764547200000,
+  CreateEffectIntents1764633600000,
 ];

@@ -6,8 +6,8 @@ export { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../workflows/pr
 /**
  * Sagas speak to capabilities, never to vendors by name; an adapter implements the ones its vendor
  * has (design §3). Amounts are minor units of `ctx.currency`. Every method that has a side effect
- * is idempotent by `ctx.reference` (the vendor's idempotency, or lookup-before-retry when
- * `ctx.attempt > 1`), and every undo treats "already undone" as success.
+ * is idempotent by `ctx.reference` (the vendor's idempotency, or a lookup before sending when
+ * `ctx.effectMayHaveBeenSent` finds an earlier try's intent), and every undo treats "already undone" as success.
  * A business refusal is thrown as `vendorRejection(...)`, a transient fault as `vendorUnavailable(...)`
  * (activities/vendors/vendor-errors.ts), unless the method's result type carries the refusal.
  */

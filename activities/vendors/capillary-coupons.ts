@@ -70,8 +70,9 @@ export class CapillaryCoupons {
     const customer = sale.customer;
     const key = requireKey(customer);
     const bill = billNumber(ctx, code);
-    // On a retry, "already redeemed" may be our own earlier redemption whose reply was lost.
-    const ours = (c: number) => c === 700 || (ctx.attempt > 1 && CODES.couponAlreadyRedeemed.has(c));
+    // After an earlier try (a retry, an activity reset), "already redeemed" may be our own redemption whose reply was lost.
+    const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'coupon.redeem');
+    const ours = (c: number) => c === 700 || (mayHaveBeenSent && CODES.couponAlreadyRedeemed.has(c));
     const res = await this.client.call<Json>(ctx, {
       operation: 'coupon.redeem',
       method: 'POST',

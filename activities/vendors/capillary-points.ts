@@ -48,9 +48,9 @@ export class CapillaryPoints {
 
   async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
     const key = requireKey(customer.identifier);
-    // Capillary does not deduplicate redemptions: an earlier attempt whose reply was lost may have
-    // redeemed on this bill already, so find it before redeeming again.
-    if (ctx.attempt > 1) {
+    // Capillary does not deduplicate redemptions: an earlier try (a retry, an activity reset) whose
+    // reply was lost may have redeemed on this bill already, so find it before redeeming again.
+    if (await ctx.effectMayHaveBeenSent(VENDOR, 'points.redeem')) {
       const earlier = await this.findPointsRedemption(ctx, customer.identifier, key);
       if (earlier) {
         const valueMinor = await this.priceOf(ctx, customer.identifier, key, earlier.points);

@@ -28,7 +28,9 @@ export class CapillaryTransactions {
 
   async addTransaction(ctx: VendorCallContext, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
     const key = sale.customer ? requireKey(sale.customer) : undefined;
-    const ours = (c: number) => c === 600 || c === 687 || (ctx.attempt > 1 && c === CODES.duplicateBill);
+    // 604 (duplicate bill) is our own earlier bill only if an earlier try may have sent it.
+    const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.add');
+    const ours = (c: number) => c === 600 || c === 687 || (mayHaveBeenSent && c === CODES.duplicateBill);
     const redemptions = {
       ...(sale.pointsRedemptionIds?.length && { points_redemptions: { id: sale.pointsRedemptionIds } }),
       ...(sale.couponRedemptionIds?.length && { coupon_redemptions: { id: sale.couponRedemptionIds } }),
@@ -76,7 +78,7 @@ export class CapillaryTransactions {
   async returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
     const key = sale.customer ? requireKey(sale.customer) : undefined;
     // A partial return (AMOUNT, LINE_ITEM) sent twice returns twice: find ours by bill_client_id first.
-    if (ctx.attempt > 1) {
+    if (await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.return')) {
       const returns = await this.findTransactions(ctx, sale.originalBillNumber, sale.customer ? 'RETURN' : 'NOT_INTERESTED_RETURN');
       const earlier = returns.find((t) => str(t.bill_client_id) === ctx.reference);
       const id = str(earlier?.id);

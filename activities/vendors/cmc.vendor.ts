@@ -77,6 +77,8 @@ export class CmcVendor implements PostTenderCapability {
     kind: { transactionType: string; amountMinor: number; originalTransactionId?: string },
   ): Promise<PostTenderReceipt> {
     const transactionDate = isoInstant(tx.transactionDate);
+    // No lookup to make: the intent only says whether an answer may be what an earlier try applied.
+    const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, operation);
     for (let restarted = false; ; restarted = true) {
       const sessionId = await this.startInteraction(ctx, tx);
       const body = {
@@ -99,7 +101,7 @@ export class CmcVendor implements PostTenderCapability {
             throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
           }
           // A re-send may be answered with what an earlier attempt applied, whose own row may have landed.
-          const recoveredBy = ctx.attempt > 1 ? `${operation}: same transactionId re-sent` : undefined;
+          const recoveredBy = mayHaveBeenSent ? `${operation}: same transactionId re-sent` : undefined;
           return { vendorReference: String(d.id), amountMinor: kind.amountMinor, recoveredBy };
         });
         return toReceipt(data, sessionId);

@@ -81,7 +81,7 @@ export class CouponToolsVendor implements CouponCapability {
 
   async hold(ctx: VendorCallContext, code: string): Promise<{ held: boolean }> {
     // The lock carries no owner: after a lost reply, a locked session is taken to be our own lock.
-    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).locked === '1') {
+    if ((await ctx.effectMayHaveBeenSent(VENDOR, 'couponsession.lock')) && (await this.readSession(ctx, code)).locked === '1') {
       await recordRecoveredEffect(ctx, { vendor: VENDOR, operation: 'couponsession.lock', foundBy: 'couponsession.data', vendorReference: code });
       return { held: true };
     }
@@ -102,9 +102,9 @@ export class CouponToolsVendor implements CouponCapability {
 
   async redeem(ctx: VendorCallContext, code: string, sale: { billAmountMinor: number }): Promise<CouponRedemption> {
     const redemption: CouponRedemption = { code, compensable: false };
-    // No idempotency key exists: a retry first reads the session, and a validated one is our earlier
+    // No idempotency key exists: an earlier try's intent makes this one read the session first, and a validated one is our earlier
     // validation (our lock kept other tills away since the look-up found it unused).
-    if (ctx.attempt > 1 && (await this.readSession(ctx, code)).validated === '1') {
+    if ((await ctx.effectMayHaveBeenSent(VENDOR, 'couponsession.validate')) && (await this.readSession(ctx, code)).validated === '1') {
       await recordRecoveredEffect(ctx, {
         vendor: VENDOR,
         operation: 'couponsession.validate',

@@ -95,9 +95,9 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     spendMinor?: number,
   ): Promise<LoyaltyPurchaseResult> {
     const id = crmcomPurchaseId(ctx.reference);
-    // An earlier attempt may have posted before its reply was lost, and POST /purchases has no
-    // documented deduplication: look our own id up before posting again.
-    if (ctx.attempt > 1) {
+    // An earlier try (a retry, an activity reset) may have posted before its reply was lost, and
+    // POST /purchases has no documented deduplication: look our own id up before posting again.
+    if (await ctx.effectMayHaveBeenSent(VENDOR, 'purchases.create')) {
       const existing = await this.showPurchase(ctx, id);
       if (existing) return this.recoveredPurchase(ctx, existing, spendMinor);
     }

@@ -126,9 +126,9 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     purchase: LoyaltyPurchase,
     spendMinor?: number,
   ): Promise<LoyaltyPurchaseResult> {
-    // A retried attempt may follow a reply that was lost after CRM.COM posted the purchase:
-    // look it up by our reference before posting again (CRM.COM has no idempotency key).
-    const existing = ctx.attempt > 1 ? await this.purchaseUnder(ctx) : undefined;
+    // An earlier try (a retry, an activity reset) may have posted the purchase before its reply was
+    // lost: look it up by our reference before posting again (CRM.COM has no idempotency key).
+    const existing = (await ctx.effectMayHaveBeenSent(VENDOR, 'purchases.create')) ? await this.purchaseUnder(ctx) : undefined;
     if (existing) {
       await recordRecoveredEffect(ctx, {
         vendor: VENDOR,
@@ -141,7 +141,6 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     const posted = existing ?? (await this.createPurchase(ctx, customer, purchase));
     const result = toPurchaseResult(posted, ctx.currency);
     if (spendMinor === undefined) return result;
-    // A spend can only exist if the purchase did before this attempt.
     const spend = await this.spend(ctx, customer, purchase, posted.number, spendMinor, existing !== undefined);
     return { ...result, spend };
   }
@@ -228,12 +227,14 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     purchase: LoyaltyPurchase,
     purchaseNumber: string,
     spendMinor: number,
-    mayExist: boolean,
+    purchaseExisted: boolean,
   ): Promise<LoyaltySpendResult> {
     // Without spend_amount CRM.COM spends the whole purchase (vendors.md §1.1): never send zero or less.
     if (spendMinor <= 0) return { spendNumber: null, requestedMinor: spendMinor, approvedMinor: 0 };
     const reference = spendReference(ctx);
-    if (mayExist) {
+    // A spend can exist only if an earlier try sent one, against a purchase that existed before this try.
+    const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'spend_requests.create');
+    if (mayHaveBeenSent && purchaseExisted) {
       const found = await this.listSpends(ctx, { external_system_reference_number: reference });
       const earlier = found.find((s) => s.external_system_reference_number === reference);
       if (earlier) {

@@ -13,8 +13,14 @@ export interface VendorCallContext {
   /** Where the sale happens, for vendors that attribute calls to a store or till. */
   store: string;
   till: string;
-  /** Temporal attempt number: > 1 means an earlier attempt may have applied the effect. */
+  /** Temporal attempt number, for audit rows only: an activity reset starts it at 1 again. */
   attempt: number;
+  /**
+   * Records the intent to send `vendor`'s `operation` for this step and reference, before it is sent
+   * (core/effects): true when an earlier try (a retry, an activity reset, a re-run) recorded it too,
+   * so the effect may have been applied and must be looked up first. Reads never call it.
+   */
+  effectMayHaveBeenSent(vendor: string, operation: string): Promise<boolean>;
   currency: string;
   recorder: VendorCallRecorder;
 }

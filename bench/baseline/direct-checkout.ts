@@ -16,6 +16,8 @@ export async function runDirectCheckout(vendors: VendorRegistry, input: Checkout
   const reference = checkoutReference(input);
   const ctx = (ref = reference): VendorCallContext => ({
     reference: ref, store: input.store, till: input.till, attempt: 1, currency: input.currency, recorder: noAudit,
+    // One try per call and nothing retried: no earlier try can have sent an effect.
+    effectMayHaveBeenSent: () => Promise.resolve(false),
   });
   const purchase = { performedOn: input.performedOn, externalSystem: input.till, lines: input.lines };
   const points = input.points!;

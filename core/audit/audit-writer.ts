@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
 import { AuditEventsRepository } from './audit-events.repository';
 import type { CustomerRefHasher } from './customer-ref';
-import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { untilDatabaseAnswers } from '../database/database-unavailable';
 import type { VendorCallRecord, VendorCallRecorder } from './vendor-call-record';
 
 /** Who an audit row belongs to: the checkout and the exact activity attempt that wrote it. */
@@ -12,6 +11,11 @@ export interface AuditScope {
   runId: string | null;
   activityId: string;
   attempt: number;
+  /**
+   * When Temporal scheduled this attempt (`currentAttemptScheduledTimestampMs`): an activity reset
+   * starts at attempt 1 again, and only this tells its rows from the original attempt 1's.
+   */
+  attemptScheduledAtMs?: number;
   step: string;
   merchant: string;
   store: string;
@@ -35,7 +39,8 @@ export const AUDIT_WRITE_PATIENCE_MS = 120_000;
 
 /**
  * Writes audit rows from activities (never from workflow code). The idempotency key names the
- * activity attempt, so a retried write of the same attempt is a no-op while a new attempt adds a row.
+ * activity attempt (its number and when it was scheduled), so a retried write of the same attempt is
+ * a no-op while a new attempt, or a reset's attempt 1 after the original attempt 1, adds a row.
  *
  * Each row is appended to its checkout's hash chain: under a transaction-scoped advisory lock on
  * the checkout id (activities of one checkout run in parallel; other checkouts never wait), the
@@ -62,20 +67,14 @@ export class AuditWriter {
   }
 
   /** Inserts the row, waiting out a database outage of up to `patienceMs` (backoff 250 ms to 2 s). */
-  async insert(scope: AuditScope, discriminator: string, row: VendorCallRow, options: AppendOptions = {}): Promise<void> {
-    const giveUpAt = Date.now() + this.patienceMs;
-    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
-      try {
-        return await this.insertOnce(scope, discriminator, row, options);
-      } catch (err) {
-        if (!isDatabaseUnavailable(err) || Date.now() + delay > giveUpAt) throw err;
-        await sleep(delay);
-      }
-    }
+  insert(scope: AuditScope, discriminator: string, row: VendorCallRow, options: AppendOptions = {}): Promise<void> {
+    return untilDatabaseAnswers(() => this.insertOnce(scope, discriminator, row, options), this.patienceMs);
   }
 
   private async insertOnce(scope: AuditScope, discriminator: string, row: VendorCallRow, options: AppendOptions): Promise<void> {
-    const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, scope.attempt, discriminator].join('|');
+    // The scheduled time tells an activity reset's attempt 1 from the attempt 1 it repeats; absent, the key is as before.
+    const attemptOf = scope.attemptScheduledAtMs === undefined ? [scope.attempt] : [scope.attempt, scope.attemptScheduledAtMs];
+    const key = [scope.checkoutId, scope.runId ?? '-', scope.activityId, ...attemptOf, discriminator].join('|');
     await this.append({
       idempotency_key: key,
       checkout_id: scope.checkoutId,

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * The database went away under us: connection refused or reset, or Postgres shutting down or
  * starting up (SQLSTATE class 08, 57P01-57P03). Such an error says nothing about the statement, so
@@ -13,4 +15,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     e = (e as { cause?: unknown; driverError?: unknown }).cause ?? (e as { driverError?: unknown }).driverError;
   }
   return false;
+}
+
+/** Runs `work`, repeating it while the database is unavailable for up to `patienceMs` (backoff 250 ms to 2 s). */
+export async function untilDatabaseAnswers<T>(work: () => Promise<T>, patienceMs: number): Promise<T> {
+  const giveUpAt = Date.now() + patienceMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + delay > giveUpAt) throw err;
+      await sleep(delay);
+    }
+  }
 }

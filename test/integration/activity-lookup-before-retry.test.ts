@@ -3,6 +3,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createCheckoutActivities } from '../../activities/checkout.activities';
 import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
 import { loadConfig } from '../../core/config/app-config';
+import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
 import { COUPONTOOLS_SANDBOX_SESSIONS } from '../../src/sandbox/coupontools.sandbox';
 import { checkoutReference, FailureTypes, type CheckoutRef } from '../../workflows/checkout.contract';
 import { auditDatabaseForFile } from '../support/audit-database';
@@ -12,46 +13,57 @@ import { uniquePosReference } from '../support/test-stack';
 import { failureOf } from '../support/vendor-calls';
 
 const PURCHASE_PATH = '/crmcom/crmapi/rest/v2/customer_events/purchases/create';
+const SPEND_PATH = '/crmcom/crmapi/rest/v2/customer_events/spend_requests/create';
+const BACKOFFICE_PURCHASE_PATH = '/crmcom/backoffice/v1/purchases';
 const REDEEM_PATH = '/capillary/v1.1/points/redeem';
+const BILL_PATH = '/capillary/v1.1/transaction/add';
+const CAPILLARY_COUPON_PATH = '/capillary/v1.1/coupon/redeem';
 const COUPON_UPDATE_PATH = '/coupontools/v3/couponsession/update';
+const CMC_TRANSACTION_PATH = '/cmc/pos/checkout-saga/transaction';
 const RUN_ID = 'run-1';
 
 /**
  * Lookup-before-retry at the activity boundary. The real checkout activities (the config's vendor
- * registry against the in-process sandbox over HTTP, the AuditWriter on the migrated test database)
- * run inside Temporal's MockActivityEnvironment: attempt 1, whose reply the sandbox holds past the
- * adapter's timeout after applying the effect (the lost reply), then attempt 2 of the same activity.
+ * registry against the in-process sandbox over HTTP, the AuditWriter and the effect intents on the
+ * migrated test database) run inside Temporal's MockActivityEnvironment: attempt 1, whose reply the
+ * sandbox holds past the adapter's timeout after applying the effect (the lost reply), then attempt 2
+ * of the same activity, or attempt 1 again (an activity reset: `temporal activity reset`, the ops
+ * retry endpoint), scheduled later.
  *
- * Today each adapter decides to look the effect up from the attempt number (`ctx.attempt > 1` in
- * activities/vendors/*); these tests pin that rule, including what it cannot see (attempts that
- * start from 1 again). When the decision moves to a durable intent recorded before the call, the
- * "attempt 1 again" cases flip and this file changes with it.
+ * Each adapter decides to look the effect up from the effect intent it recorded before sending
+ * (core/effects, keyed by checkout, step, vendor operation and reference), never from the attempt
+ * number, which a reset starts at 1 again. The reset's audit rows carry the attempt's scheduled
+ * time in their key, so they are not mistaken for the lost attempt's rows and dropped.
  */
-describe(`${createCheckoutActivities.name}: lookup before retry, decided today by the activity attempt number`, () => {
+describe(`${createCheckoutActivities.name}: lookup before retry, decided by the effect intent`, () => {
   const sandbox = sandboxForFile();
   const audit = auditDatabaseForFile();
 
-  /** A fresh worker's activities: the registry the config names, vendor calls timing out after 1 s. */
-  const activities = () =>
+  /** A fresh worker's activities: the registry the config names (or `env`'s), vendor calls timing out after 1 s. */
+  const activities = (env: Record<string, string> = {}) =>
     createCheckoutActivities(
       {
         dataSource: audit.dataSource,
-        vendors: createVendorRegistry(loadConfig({ SANDBOX_PORT: new URL(sandbox.url).port, VENDOR_TIMEOUT_MS: '1000' })),
+        vendors: createVendorRegistry(loadConfig({ SANDBOX_PORT: new URL(sandbox.url).port, VENDOR_TIMEOUT_MS: '1000', ...env })),
         customers: audit.writer.customers,
       },
       audit.writer,
     );
-  const newCheckout = (): CheckoutRef => {
+  const newCheckout = (currency = 'EUR'): CheckoutRef => {
     const posReference = uniquePosReference('LBR');
-    return { checkoutId: `checkout:demo:S1:T1:${posReference}`, merchant: 'demo', store: 'S1', till: 'T1', posReference, currency: 'EUR' };
+    return { checkoutId: `checkout:demo:S1:T1:${posReference}`, merchant: 'demo', store: 'S1', till: 'T1', posReference, currency };
   };
 
+  /** When Temporal scheduled each attempt: later for every new attempt, a reset's attempt 1 included. */
+  let scheduledAt = Date.now();
   /** Runs `call` as attempt `attempt` of the activity `activityId` of `ref`'s saga (Temporal's activity info). */
   const asAttempt = <R>(attempt: number, ref: CheckoutRef, activityId: string, call: () => Promise<R>): Promise<R> =>
     new MockActivityEnvironment(
-      { attempt, activityId, workflowExecution: { workflowId: ref.checkoutId, runId: RUN_ID } },
+      { attempt, activityId, currentAttemptScheduledTimestampMs: ++scheduledAt, workflowExecution: { workflowId: ref.checkoutId, runId: RUN_ID } },
       { logger: new DefaultLogger('ERROR') },
     ).run(call);
+  /** An activity reset after a lost reply: attempt 1 of the same activity again, in a fresh worker. */
+  const reset = <R>(ref: CheckoutRef, activityId: string, call: () => Promise<R>): Promise<R> => asAttempt(1, ref, activityId, call);
 
   /** Attempt 1 of `call` while `path` applies the effect but its reply never arrives: it fails as retryable. */
   async function attempt1WithLostReply(ref: CheckoutRef, activityId: string, path: string, call: () => Promise<unknown>): Promise<void> {
@@ -94,13 +106,51 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided today b
       expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 2, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
     });
 
-    it('attempt 1 again (attempts start over, as after an activity reset) skips the lookup and posts a second purchase', async () => {
+    it('a reset (attempt 1 again) finds the purchase by reference instead of posting again: one purchase, one success row', async () => {
       const { ref, submit } = await lostPurchase();
 
-      // Under another activity id: what is asserted is the adapter's decision, not the audit keys.
-      await asAttempt(1, ref, 'purchase-again', submit);
+      const again = await reset(ref, 'purchase', submit);
 
-      expect((await journal(ref, 'crmcom')).map((e) => e.effect)).toEqual(['purchase.create', 'purchase.create']);
+      const applied = await journal(ref, 'crmcom');
+      expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
+      expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
+      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
+    });
+  });
+
+  describe('CRM.COM wallet spend (submitLoyaltyPurchase with a spend)', () => {
+    it('a reset after the spend reply was lost finds both the purchase and the spend: each applied once, one success row each', async () => {
+      const ref = newCheckout();
+      const customer = await asAttempt(1, ref, 'identify', () => activities().identifyCustomer(ref, { type: 'code', value: '22265577' }));
+      const submit = () =>
+        activities().submitLoyaltyPurchase(ref, customer, { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] }, 500);
+      await attempt1WithLostReply(ref, 'purchase', SPEND_PATH, submit);
+
+      const again = await reset(ref, 'purchase', submit);
+
+      const applied = await journal(ref, 'crmcom');
+      expect(applied.map((e) => e.effect)).toEqual(['purchase.create', 'spend.create']);
+      expect(again.spend).toMatchObject({ spendNumber: applied[1].vendorReference });
+      // The purchase's own row landed on the lost attempt: its recovery adds none.
+      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
+      expect(await successRows(ref, 'spend_requests.create')).toEqual([{ attempt: 1, vendor_reference: applied[1].vendorReference, recovered_by: 'spend_requests.list' }]);
+    });
+  });
+
+  describe('CRM.COM back-office purchase (submitLoyaltyPurchase)', () => {
+    it('a reset shows our purchase id instead of posting again: one purchase, one success row', async () => {
+      const backoffice = () => activities({ CRMCOM_API: 'backoffice' });
+      const ref = newCheckout();
+      const customer = await asAttempt(1, ref, 'identify', () => backoffice().identifyCustomer(ref, { type: 'code', value: '22265577' }));
+      const submit = () => backoffice().submitLoyaltyPurchase(ref, customer, { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] });
+      await attempt1WithLostReply(ref, 'purchase', BACKOFFICE_PURCHASE_PATH, submit);
+
+      const again = await reset(ref, 'purchase', submit);
+
+      const applied = await journal(ref, 'crmcom');
+      expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
+      expect(again).toMatchObject({ purchaseNumber: applied[0].vendorReference });
+      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.show' }]);
     });
   });
 
@@ -127,12 +177,55 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided today b
       ]);
     });
 
-    it('attempt 1 again (attempts start over, as after an activity reset) skips the lookup and redeems a second time', async () => {
+    it('a reset (attempt 1 again) finds the redemption on the bill instead of redeeming again: one redemption, one success row', async () => {
       const { ref, redeem } = await lostRedemption();
 
-      await asAttempt(1, ref, 'points-redeem-again', redeem);
+      const again = await reset(ref, 'points-redeem', redeem);
 
-      expect((await journal(ref, 'capillary')).map((e) => e.effect)).toEqual(['points.redeem', 'points.redeem']);
+      const applied = await journal(ref, 'capillary');
+      expect(applied.map((e) => e.effect)).toEqual(['points.redeem']);
+      expect(again).toMatchObject({ redemptionId: applied[0].vendorReference, points: 100 });
+      expect(await successRows(ref, 'points.redeem')).toEqual([
+        { attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'customer.redemptions.points' },
+      ]);
+    });
+  });
+
+  describe('Capillary bill (addSaleTransaction)', () => {
+    it('a reset takes "duplicate bill" (604) as its own lost bill: one bill, one success row', async () => {
+      const ref = newCheckout('INR');
+      const add = () =>
+        activities().addSaleTransaction(ref, {
+          billingTime: '2026-11-21T10:00:00Z', amountMinor: 90_000, grossAmountMinor: 100_000, discountMinor: 10_000,
+          lines: [{ sku: 'skuattr9', description: 'soap', quantity: 2, totalMinor: 100_000, netMinor: 90_000, vatMinor: 10_000 }],
+          customer: { type: 'phone', value: CAPILLARY_SANDBOX_CUSTOMER.mobile },
+        });
+      await attempt1WithLostReply(ref, 'transaction-add', BILL_PATH, add);
+
+      const again = await reset(ref, 'transaction-add', add);
+
+      const applied = await journal(ref, 'capillary');
+      expect(applied.map((e) => e.effect)).toEqual(['transaction.add']);
+      expect(again).toEqual({ transactionId: applied[0].vendorReference, duplicate: true });
+      // The 604 answer is audited as the lost bill's row (its only success row).
+      expect((await successRows(ref, 'transaction.add')).map((r) => r.attempt)).toEqual([1]);
+    });
+  });
+
+  describe('Capillary coupon redemption (redeemCoupon)', () => {
+    it('a reset takes "already redeemed" as its own lost redemption and finds it on the bill: redeemed once, one success row', async () => {
+      const ref = newCheckout('INR');
+      const code = CAPILLARY_SANDBOX_COUPONS.redeemable;
+      const redeem = () => activities().redeemCoupon(ref, 'capillary', code, { billAmountMinor: 100, customer: { type: 'phone', value: CAPILLARY_SANDBOX_CUSTOMER.mobile } });
+      await attempt1WithLostReply(ref, 'coupon-redeem', CAPILLARY_COUPON_PATH, redeem);
+
+      const again = await reset(ref, 'coupon-redeem', redeem);
+
+      const applied = await journal(ref, 'capillary');
+      expect(applied.map((e) => e.effect)).toEqual(['coupon.redeem']);
+      expect(again).toEqual({ code, redemptionId: applied[0].vendorReference, compensable: true });
+      // The "already redeemed" answer is audited as the lost redemption's row (its only success row).
+      expect((await successRows(ref, 'coupon.redeem')).map((r) => r.attempt)).toEqual([1]);
     });
   });
 
@@ -150,6 +243,67 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided today b
       expect(applied).toEqual([expect.objectContaining({ effect: 'coupon.lock', reference: `${checkoutReference(ref)}:${code}`, vendorReference: code })]);
       expect(retried).toEqual({ held: true });
       expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 2, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+    });
+
+    it('a reset (attempt 1 again) reads the session and takes the lock as its own: locked once, one success row', async () => {
+      const ref = newCheckout();
+      const hold = () => activities().holdCoupon(ref, 'coupontools', code);
+      await attempt1WithLostReply(ref, 'coupon-hold', COUPON_UPDATE_PATH, hold);
+
+      await expect(reset(ref, 'coupon-hold', hold)).resolves.toEqual({ held: true });
+
+      expect((await journal(ref, 'coupontools')).map((e) => e.effect)).toEqual(['coupon.lock']);
+      expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 1, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+    });
+  });
+
+  describe('Coupontools validation (redeemCoupon)', () => {
+    it('a reset reads the session and takes its validation as its own: validated once, one success row', async () => {
+      const ref = newCheckout();
+      const code = COUPONTOOLS_SANDBOX_SESSIONS.claimed;
+      const redeem = () => activities().redeemCoupon(ref, 'coupontools', code, { billAmountMinor: 500 });
+      await attempt1WithLostReply(ref, 'coupon-redeem', COUPON_UPDATE_PATH, redeem);
+
+      await expect(reset(ref, 'coupon-redeem', redeem)).resolves.toEqual({ code, compensable: false });
+
+      expect((await journal(ref, 'coupontools')).map((e) => e.effect)).toEqual(['coupon.validate']);
+      expect(await successRows(ref, 'couponsession.validate')).toEqual([{ attempt: 1, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+    });
+  });
+
+  /**
+   * CMC (ClearLine) documents neither a lookup nor duplicate detection: a reset re-sends the same
+   * transactionId (the sandbox deduplicates on it; whether ClearLine does is not documented). The
+   * intent only marks the answer as possibly an earlier try's effect, so the audit counts it once.
+   */
+  describe('CMC post-tender transaction (sendPostTender)', () => {
+    const tx = {
+      terminalId: 'T1', posLocationId: 'S1', amountMinor: 7500, transactionDate: '2026-11-21T10:00:00Z',
+      lines: [{ sku: 'SKU-1', description: 'Soft Drinks', quantity: 3, totalMinor: 7500, netMinor: 6000, vatMinor: 1500 }],
+    };
+
+    it('a re-run after the answer and its row landed (the worker died before completing) adds no second success row', async () => {
+      const ref = newCheckout();
+      const send = () => activities().sendPostTender(ref, tx);
+      const first = await asAttempt(1, ref, 'post-tender', send);
+
+      await expect(reset(ref, 'post-tender', send)).resolves.toMatchObject({ vendorTransactionId: first.vendorTransactionId });
+
+      const applied = await journal(ref, 'cmc');
+      expect(applied.map((e) => e.effect)).toEqual(['posttender.transaction']);
+      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
+    });
+
+    it('a reset after a lost reply re-sends the same transactionId: applied once, one success row', async () => {
+      const ref = newCheckout();
+      const send = () => activities().sendPostTender(ref, tx);
+      await attempt1WithLostReply(ref, 'post-tender', CMC_TRANSACTION_PATH, send);
+
+      await reset(ref, 'post-tender', send);
+
+      const applied = await journal(ref, 'cmc');
+      expect(applied.map((e) => e.effect)).toEqual(['posttender.transaction']);
+      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
     });
   });
 });

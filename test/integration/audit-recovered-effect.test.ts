@@ -4,6 +4,7 @@ import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import {
   COUPONTOOLS_SANDBOX_CLIENT_ID,
   COUPONTOOLS_SANDBOX_CLIENT_SECRET,
@@ -51,7 +52,10 @@ describe('an effect recovered by lookup after a lost audit row', () => {
     const scope: AuditScope = {
       checkoutId, runId: 'run-1', activityId: step, attempt: n, step, merchant: 'demo', store: 'S1', till: 'T1', currency: 'EUR',
     };
-    return { reference, store: 'S1', till: 'T1', attempt: n, currency: 'EUR', recorder: auditLost ? { record: async () => undefined } : audit.writer.recorderFor(scope) };
+    return {
+      reference, store: 'S1', till: 'T1', attempt: n, currency: 'EUR', recorder: auditLost ? { record: async () => undefined } : audit.writer.recorderFor(scope),
+      effectMayHaveBeenSent: intentSeenFrom(n),
+    };
   };
   const successRows = (checkoutId: string, operation: string) =>
     audit.dataSource.query<Array<{ attempt: number; vendor_reference: string; amount_minor: string | null; request_excerpt: Record<string, unknown> | null }>>(

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { CustomerIdentifier } from '../../activities/vendors/capabilities';
 import { CapillaryVendor } from '../../activities/vendors/capillary.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import {
   CAPILLARY_SANDBOX_COUPONS as COUPONS,
   CAPILLARY_SANDBOX_CUSTOMER as TOM,
@@ -115,7 +116,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
   });
 
   describe('requests the adapter sends', () => {
-    const ctx = (reference: string): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt: 1, currency: 'INR', recorder: { record: async () => undefined } });
+    const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'INR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(attempt) });
     const phone: CustomerIdentifier = { type: 'phone', value: TOM.mobile };
     const sent = (path: string) => captured.filter((c) => c.path === path);
 
@@ -134,10 +135,10 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       const lines = [{ sku: 'skuattr9', description: 'soap', quantity: 2, totalMinor: 100_000, netMinor: 90_000, vatMinor: 10_000 }];
       const sale = { billingTime: '2026-11-21T10:00:00Z', amountMinor: 90_000, grossAmountMinor: 100_000, discountMinor: 10_000, lines, customer: phone, pointsRedemptionIds: [redemption.redemptionId] };
       await vendor.addTransaction(ctx('C-1'), sale);
-      await vendor.addTransaction({ ...ctx('C-1'), attempt: 2 }, sale);
+      await vendor.addTransaction(ctx('C-1', 2), sale);
       const back = { originalBillNumber: 'C-1', originalBillingTime: '2026-11-21T10:00:00Z', billingTime: '2026-11-22T10:00:00Z', customer: phone };
       await vendor.returnTransaction(ctx('C-R1'), { ...back, returnType: 'LINE_ITEM', amountMinor: 50_000, lines: [{ ...lines[0], quantity: 1, totalMinor: 50_000 }] });
-      await vendor.returnTransaction({ ...ctx('C-R2'), attempt: 2 }, { ...back, returnType: 'LINE_ITEM', amountMinor: 40_000, lines: [{ ...lines[0], quantity: 1, totalMinor: 40_000 }] });
+      await vendor.returnTransaction(ctx('C-R2', 2), { ...back, returnType: 'LINE_ITEM', amountMinor: 40_000, lines: [{ ...lines[0], quantity: 1, totalMinor: 40_000 }] });
     });
 
     it('asks for a token with the documented {key, secret} and sends it with the till attribution on every call', () => {

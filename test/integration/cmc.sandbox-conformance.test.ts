@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { PostTenderTransaction } from '../../activities/vendors/capabilities';
 import { CmcVendor } from '../../activities/vendors/cmc.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import { CMC_SANDBOX_CLIENT_ID, CMC_SANDBOX_CLIENT_SECRET, CmcSandbox } from '../../src/sandbox/cmc.sandbox';
 import startInteractionRequest from '../fixtures/cmc/start-interaction.request.json';
 import startInteractionResponse from '../fixtures/cmc/start-interaction.response.json';
@@ -62,7 +63,7 @@ describe(`${CmcSandbox.name} conformance`, () => {
       posSystemId: POS_SYSTEM,
       timeoutMs: 1000,
     });
-  const ctx = (reference: string): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt: 1, currency: 'EUR', recorder: { record: async () => undefined } });
+  const ctx = (reference: string): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt: 1, currency: 'EUR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(1) });
   const sale: PostTenderTransaction = {
     terminalId: 'T1',
     posLocationId: 'S1',

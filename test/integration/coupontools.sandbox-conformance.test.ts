@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { CouponToolsVendor } from '../../activities/vendors/coupontools.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import {
   COUPONTOOLS_SANDBOX_CLIENT_ID,
   COUPONTOOLS_SANDBOX_CLIENT_SECRET,
@@ -42,7 +43,7 @@ describe(`${CouponToolsSandbox.name} conformance`, () => {
       clientSecret: COUPONTOOLS_SANDBOX_CLIENT_SECRET,
       timeoutMs: 1000,
     });
-  const ctx: VendorCallContext = { reference: 'CT-conf', store: 'S1', till: 'T1', attempt: 1, currency: 'EUR', recorder: { record: async () => undefined } };
+  const ctx: VendorCallContext = { reference: 'CT-conf', store: 'S1', till: 'T1', attempt: 1, currency: 'EUR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(1) };
   const post = (path: string, body: object) =>
     request(sandbox.url)
       .post(`/coupontools/v3/${path}`)

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { LoyaltyCustomer } from '../../activities/vendors/capabilities';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import { CRMCOM_SANDBOX_API_KEY, CrmcomBackofficeSandbox } from '../../src/sandbox/crmcom-backoffice.sandbox';
 import { sandboxForFile } from '../support/sandbox-server';
 
@@ -59,7 +60,7 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
   });
 
   const adapter = () => new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000 });
-  const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async () => undefined } });
+  const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(attempt) });
   const purchase = {
     performedOn: '2026-11-21T10:00:00Z',
     externalSystem: 'T1',

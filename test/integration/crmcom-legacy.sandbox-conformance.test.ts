@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import { CrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
 import { CRMCOM_SANDBOX_WEB_API_KEY, CrmcomLegacySandbox } from '../../src/sandbox/crmcom-legacy.sandbox';
 import { sandboxForFile } from '../support/sandbox-server';
@@ -44,6 +45,7 @@ describe(CrmcomLegacySandbox.name, () => {
       attempt: 1,
       currency: 'EUR',
       recorder: { record: async () => undefined },
+      effectMayHaveBeenSent: intentSeenFrom(1),
     };
     // The document's two purchase lines.
     const purchase = {

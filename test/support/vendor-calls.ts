@@ -6,8 +6,18 @@ import type { VendorCallContext, VendorCallRecord } from '../../activities/vendo
  */
 export function callContext(reference: string, attempt = 1, currency = 'EUR'): { ctx: VendorCallContext; records: VendorCallRecord[] } {
   const records: VendorCallRecord[] = [];
-  const ctx: VendorCallContext = { reference, store: 'S1', till: 'T1', attempt, currency, recorder: { record: async (r) => void records.push(r) } };
+  const ctx: VendorCallContext = {
+    reference, store: 'S1', till: 'T1', attempt, currency, recorder: { record: async (r) => void records.push(r) }, effectMayHaveBeenSent: intentSeenFrom(attempt),
+  };
   return { ctx, records };
+}
+
+/**
+ * An adapter test's stand-in for the effect intents (activities/activity-scope.ts keeps them in
+ * Postgres): attempt `attempt` > 1 plays a try after one that recorded the intent, attempt 1 the first.
+ */
+export function intentSeenFrom(attempt: number): VendorCallContext['effectMayHaveBeenSent'] {
+  return () => Promise.resolve(attempt > 1);
 }
 
 /** The operations an attempt recorded; an effect found by lookup reads `<operation> (recovered)`. */

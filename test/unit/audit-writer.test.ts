@@ -45,4 +45,19 @@ describe(AuditWriter.name, () => {
     await expect(new AuditWriter(constraint.dataSource, hasher).insert(scope, 'x', row)).rejects.toThrow('check constraint');
     expect(constraint.attempts()).toBe(1);
   });
+
+  it("tells a reset's attempt 1 from the attempt 1 it repeats by the time Temporal scheduled it", async () => {
+    const keys: unknown[] = [];
+    const query = async (sql: string, params: unknown[]) => {
+      if (sql.includes('INSERT INTO audit_events')) keys.push(params[0]);
+      return [];
+    };
+    const dataSource = { transaction: (work: (tx: unknown) => Promise<unknown>) => work({ query }) } as unknown as DataSource;
+    const writer = new AuditWriter(dataSource, hasher);
+
+    await writer.insert({ ...scope, attemptScheduledAtMs: 1000 }, '1:purchases.create', row);
+    await writer.insert({ ...scope, attemptScheduledAtMs: 5000 }, '1:purchases.create', row);
+
+    expect(keys).toEqual(['checkout:demo:S1:T1:R1|run|1|1|1000|1:purchases.create', 'checkout:demo:S1:T1:R1|run|1|1|5000|1:purchases.create']);
+  });
 });

@@ -3,6 +3,7 @@ import { CapillaryCoupons } from '../../activities/vendors/capillary-coupons';
 import { CapillaryCustomers } from '../../activities/vendors/capillary-customers';
 import { CapillaryPoints } from '../../activities/vendors/capillary-points';
 import type { CallFacts, VendorCallContext } from '../../activities/vendors/vendor-call';
+import { intentSeenFrom } from '../support/vendor-calls';
 import type { VendorResponse } from '../../activities/vendors/vendor-http';
 
 /**
@@ -39,6 +40,7 @@ const context = (reference: string, attempt = 1): VendorCallContext => ({
   attempt,
   currency: 'INR',
   recorder: { record: () => Promise.resolve() },
+  effectMayHaveBeenSent: intentSeenFrom(attempt),
 });
 
 const history = (redemptions: unknown) => ({ response: { status: ok, customer: { mobile: '919999999999', redemptions } } });

@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AuditScope, AuditWriter } from '../../core/audit/audit-writer';
+import type { EffectIntentsRepository } from '../../core/effects/effect-intents.repository';
 import { createLoyaltyActivities } from '../../activities/checkout-loyalty.activities';
 import { createPointsActivities } from '../../activities/checkout-points.activities';
 import type { LoyaltyCapability, PointsCapability } from '../../activities/vendors/capabilities';
@@ -22,7 +23,8 @@ function fakeAudit() {
       return { record: () => Promise.resolve() };
     },
   };
-  return { audit: audit as unknown as AuditWriter, scopes };
+  const intents = { record: () => Promise.resolve('first') } as unknown as EffectIntentsRepository;
+  return { audit: audit as unknown as AuditWriter, intents, scopes };
 }
 
 /** Every capability method answers with the context it was handed. */
@@ -34,9 +36,9 @@ const env = new MockActivityEnvironment({ attempt: 2, activityId: 'a-1' });
 
 describe('checkout step contexts', () => {
   it('name the customer on the steps that identify one, and on no other', async () => {
-    const { audit, scopes } = fakeAudit();
-    const loyalty = createLoyaltyActivities({ loyalty: echoing<LoyaltyCapability>(), audit });
-    const points = createPointsActivities({ points: echoing<PointsCapability>(), audit });
+    const { audit, intents, scopes } = fakeAudit();
+    const loyalty = createLoyaltyActivities({ loyalty: echoing<LoyaltyCapability>(), audit, intents });
+    const points = createPointsActivities({ points: echoing<PointsCapability>(), audit, intents });
     const customer = { accountNumber: 'A1', walletBalanceMinor: 0 };
     const purchase = { performedOn: '2026-01-01T00:00:00Z', externalSystem: 'POS', lines: [] };
 
