@@ -1,15 +1,9 @@
 import { checkoutViolations, OPERATION_OF, type CheckoutFacts } from '../../bench/saga-invariants';
 import type { CheckoutView } from '../../workflows/checkout.contract';
+import { REFERENCE_EFFECTS } from '../../bench/invariants';
 
-const SALE_EFFECTS = [
-  'crmcom:purchase.create',
-  'crmcom:spend.create',
-  'coupontools:coupon.lock',
-  'coupontools:coupon.validate',
-  'capillary:points.redeem',
-  'capillary:transaction.add',
-  'cmc:posttender.transaction',
-];
+/** The reference checkout's effects: the bench's own list. */
+const SALE_EFFECTS: string[] = [...REFERENCE_EFFECTS];
 const once = (effects: string[]) => Object.fromEntries(effects.map((e) => [e, 1]));
 const rowsOf = (effects: Record<string, number>) => Object.fromEntries(Object.entries(effects).map(([e, n]) => [OPERATION_OF[e], n]));
 
