@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { AfterSale } from '../../core/checkouts/after-sale';
 import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.client';
 import { CheckoutSagaClient, type CheckoutSagaClientOptions } from '../../core/checkouts/checkout-saga.client';
@@ -8,6 +7,7 @@ import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { repositoryProvider } from '../database/repository.provider';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutsController } from './checkouts.controller';
 import { CheckoutsService } from './checkouts.service';
@@ -24,7 +24,7 @@ const coreProviders = [
     inject: [Client, APP_CONFIG],
     useFactory: (temporal: Client, config: AppConfig) => new CheckoutSagaClient(temporal, sagaClientOptions(config)),
   },
-  { provide: CheckoutsRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new CheckoutsRepository(dataSource) },
+  repositoryProvider(CheckoutsRepository),
   { provide: AfterSale, inject: [Client, CheckoutsRepository], useFactory: (temporal: Client, checkouts: CheckoutsRepository) => new AfterSale(temporal, checkouts) },
   {
     provide: CheckoutVoidClient,
