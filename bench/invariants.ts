@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../core/config/app-config';
 import { temporalClientOn } from '../core/temporal/temporal-client';
-import { checkSagaInvariants as checkShared, violationLines, type ViolationKind } from './saga-invariants';
+import { checkSagaInvariants as checkShared, journalByCheckout, violationLines, type ViolationKind } from './saga-invariants';
 
 export interface InvariantResult {
   name: string;
@@ -21,21 +21,6 @@ export const REFERENCE_EFFECTS = [
   'capillary:transaction.add',
   'cmc:posttender.transaction',
 ] as const;
-
-/** The sandbox journal of the given posReferences, as effect -> count per posReference. */
-export async function journalEffects(sandboxUrl: string, prefix: string, merchant = 'demo'): Promise<Map<string, Record<string, number>>> {
-  const res = await request(`${sandboxUrl}/_sandbox/journal?reference=${encodeURIComponent(`${merchant}:S1:T1:${prefix}`)}`);
-  const { entries } = (await res.body.json()) as { entries: Array<{ vendor: string; effect: string; reference: string }> };
-  const byCheckout = new Map<string, Record<string, number>>();
-  for (const e of entries) {
-    const posReference = e.reference.split(':')[3];
-    const counts = byCheckout.get(posReference) ?? {};
-    const key = `${e.vendor}:${e.effect}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-    byCheckout.set(posReference, counts);
-  }
-  return byCheckout;
-}
 
 /** Effects that are not exactly the reference checkout's, once each; '' when they are. */
 export function effectMismatch(counts: Record<string, number> | undefined): string {
@@ -112,7 +97,7 @@ export async function checkSagaInvariants(opts: {
 
 /** The baseline has no states or audit: its effects must still each be applied once per answered checkout. */
 export async function checkBaselineInvariants(opts: { sandboxUrl: string; prefix: string; answered: string[] }): Promise<InvariantResult[]> {
-  const journal = await journalEffects(opts.sandboxUrl, opts.prefix);
+  const journal = await journalByCheckout(opts.sandboxUrl, 'demo:S1:T1', opts.prefix);
   const breaks = opts.answered.map((p) => [p, effectMismatch(journal.get(p))] as const).filter(([, m]) => m);
   return [
     {

@@ -314,9 +314,12 @@ async function describe(temporal: Client, workflowId: string): Promise<WorkflowS
   }
 }
 
-/** Effect counts per POS reference, from one read of the sandbox journal. */
-async function journalByCheckout(sandboxUrl: string, scope: string): Promise<Map<string, Record<string, number>>> {
-  const res = await fetch(`${sandboxUrl}/_sandbox/journal?reference=${encodeURIComponent(`${scope}:`)}`);
+/**
+ * Effect counts per POS reference, from one read of the sandbox journal: the references of `scope`
+ * (merchant:store:till) whose POS reference starts with `refPrefix`.
+ */
+export async function journalByCheckout(sandboxUrl: string, scope: string, refPrefix = ''): Promise<Map<string, Record<string, number>>> {
+  const res = await fetch(`${sandboxUrl}/_sandbox/journal?reference=${encodeURIComponent(`${scope}:${refPrefix}`)}`);
   const { entries } = (await res.json()) as { entries: Array<{ vendor: string; effect: string; reference: string }> };
   const by = new Map<string, Record<string, number>>();
   for (const e of entries) {
