@@ -14,3 +14,8 @@ export async function answerByDeadline<T>(result: Promise<T>, deadline: number):
   if (answer === undefined) result.catch(() => undefined); // settled later by the saga itself
   return answer;
 }
+
+/** When a caller that waits `answerTimeoutMs` for a saga stops waiting (and the API answers 202). */
+export function answerDeadline({ answerTimeoutMs }: { answerTimeoutMs: number }): number {
+  return Date.now() + answerTimeoutMs;
+}

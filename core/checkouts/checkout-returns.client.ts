@@ -13,7 +13,7 @@ import {
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
 import type { AfterSale } from './after-sale';
-import { answerByDeadline } from './answer-by-deadline';
+import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import type { CheckoutSagaClientOptions } from './checkout-saga.client';
 import { SagaRefusal } from './saga-refusal';
 
@@ -60,7 +60,7 @@ export class CheckoutReturnsClient {
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
-    const deadline = Date.now() + this.options.answerTimeoutMs;
+    const deadline = answerDeadline(this.options);
     try {
       const update = await this.temporal.workflow.startUpdateWithStart(returnCheckout, {
         startWorkflowOperation: start,

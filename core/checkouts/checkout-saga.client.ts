@@ -9,7 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
-import { answerByDeadline } from './answer-by-deadline';
+import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import { SagaRefusal } from './saga-refusal';
 import { BUSY_STATE, FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
@@ -57,7 +57,7 @@ export class CheckoutSagaClient {
 
   /** When the caller stops waiting and answers 202: one deadline for all phases of a request. */
   answerDeadline(): number {
-    return Date.now() + this.options.answerTimeoutMs;
+    return answerDeadline(this.options);
   }
 
   /**

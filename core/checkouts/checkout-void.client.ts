@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import type { AfterSale, RecordedSale } from './after-sale';
-import { answerByDeadline } from './answer-by-deadline';
+import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import type { CheckoutSagaClientOptions } from './checkout-saga.client';
 import { SagaRefusal } from './saga-refusal';
 
@@ -29,7 +29,7 @@ export class CheckoutVoidClient {
   async void(caller: Principal, checkoutId: string): Promise<VoidAnswer> {
     const sale = await this.afterSale.saleFor(caller, checkoutId, 'void');
     const handle = this.temporal.workflow.getHandle<typeof voidCheckoutWorkflow>(voidWorkflowId(checkoutId));
-    const deadline = Date.now() + this.options.answerTimeoutMs;
+    const deadline = answerDeadline(this.options);
     if (sale.state === 'voided') {
       // Voided before: the first void's answer (the projection holds the same view).
       try {
