@@ -1,4 +1,4 @@
-import type { CheckoutLine, CustomerIdentifierType } from '../../workflows/checkout.contract';
+import type { CheckoutLine, CustomerIdentifierType, LoyaltyReductionMethod } from '../../workflows/checkout.contract';
 import type { VendorCallContext } from './vendor-call';
 import type { CatalogueProduct } from '../../workflows/product-sync.contract';
 export { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../workflows/product-sync.contract';
@@ -45,6 +45,11 @@ export interface LoyaltyPreview {
   automaticSpendMinor: number;
   /** The most the customer may additionally ask to spend on this sale (total_additional_spend_amount). */
   maxAdditionalSpendMinor: number;
+  /**
+   * Who redeems (reduction_method): on `back_end` CRM.COM takes the spend itself and pays it back to
+   * the customer, so the till must neither deduct it nor send a spend request. Absent: front_end.
+   */
+  reductionMethod?: LoyaltyReductionMethod;
 }
 
 export interface LoyaltySpendResult {
