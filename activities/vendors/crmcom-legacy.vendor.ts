@@ -65,9 +65,13 @@ const ALREADY_UNDONE_CODES: ReadonlySet<string> = new Set(['NotFoundAPIValueExce
 const PURCHASE_FIELDS = 'number,total_awarded_amount,total_spend_amount,reference_number';
 const PREVIEW_FIELDS = 'total_additional_spend_amount,total_automatic_spend_amount,reduction_method,total_instant_spend_amount,total_award_amount';
 const SPEND_FIELDS = 'number,spend_amount,reduction_method,spend_reward_transaction';
-/** purchases/list pages: the document's maximum, and how many pages a lookup reads before giving up (1,000 purchases). */
+/**
+ * purchases/list pages: the document's maximum; how many pages back from the list's end a lookup
+ * reads (1,000 purchases); how many calls one lookup may make in all (finding the end included).
+ */
 const LIST_PAGE_SIZE = 50;
 const LOOKUP_MAX_PAGES = 20;
+export const LOOKUP_MAX_CALLS = 60;
 /** A non-retryable failure: the effect may stand at CRM.COM and no documented call can tell. */
 export const OUTCOME_UNKNOWN = 'VendorOutcomeUnknown';
 const CANCEL_FIELDS = 'number,life_cycle_state';
@@ -291,24 +295,63 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
    * The legacy guide documents no lookup by reference. purchases/list exists (vendors.md §1.1, doc
    * C2) but no document gives it a filter; what is documented is its paging ("The maximum number of
    * results can be 50, and objects are returned in chronological order (oldest requests are
-   * retrieved fist)"). So the filters are sent only as a hint and never trusted: we match our
-   * reference on our side, page by page from the oldest. Reaching the list's end without it proves
-   * "never posted"; a list longer than LOOKUP_MAX_PAGES pages (a vendor that ignores the filter, with
-   * a long history) proves nothing, and the caller must not post again.
+   * retrieved fist)", and `offset` skips entities). So the filter is sent only as a hint and never
+   * trusted: we match our reference on our side. A vendor that honours the filter answers on the
+   * first page. One that ignores it lists everyone's purchases oldest first; ours, if an earlier try
+   * posted it, is among the newest, so we find the list's end (doubling, then halving the offset)
+   * and read back from it, at most LOOKUP_MAX_PAGES pages. Reaching the start without our reference
+   * proves "never posted"; anything else proves nothing, and the caller must not post again.
    */
   private async purchaseUnder(ctx: VendorCallContext): Promise<PurchaseData | undefined | 'unknown'> {
-    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
-      const list = await this.call<PurchaseData[]>(ctx, 'purchases.list', 'customer_events/purchases/list', {
+    let calls = 0;
+    let found: PurchaseData | undefined;
+    /** One page at `offset`; undefined once the call budget is spent. */
+    const read = async (offset: number): Promise<PurchaseData[] | undefined> => {
+      if (calls >= LOOKUP_MAX_CALLS) return undefined;
+      calls += 1;
+      const page = await this.call<PurchaseData[]>(ctx, 'purchases.list', 'customer_events/purchases/list', {
         reference_number: ctx.reference,
         number_of_results: LIST_PAGE_SIZE,
-        offset: page * LIST_PAGE_SIZE,
+        offset,
         fields_set: PURCHASE_FIELDS,
       }, (d) => ({ vendorReference: d.find((p) => p.reference_number === ctx.reference)?.number ?? null }));
-      const ours = list.find((p) => p.reference_number === ctx.reference);
-      if (ours) return ours;
-      if (list.length < LIST_PAGE_SIZE) return undefined;
+      found ??= page.find((p) => p.reference_number === ctx.reference);
+      return page;
+    };
+    const first = await read(0);
+    if (found) return found;
+    if (first && first.length < LIST_PAGE_SIZE) return undefined;
+    const end = await this.listLength(read);
+    if (found) return found;
+    if (end === undefined) return 'unknown';
+    for (let pages = 0, offset = end - LIST_PAGE_SIZE; pages < LOOKUP_MAX_PAGES; pages++, offset -= LIST_PAGE_SIZE) {
+      if (!(await read(Math.max(0, offset)))) return 'unknown';
+      if (found) return found;
+      if (offset <= 0) return undefined;
     }
     return 'unknown';
+  }
+
+  /** How many entries a list holds whose first page is full: doubling the offset, then halving between. */
+  private async listLength(read: (offset: number) => Promise<PurchaseData[] | undefined>): Promise<number | undefined> {
+    let atLeast = LIST_PAGE_SIZE;
+    let atMost = 0; // 0: no empty page seen yet (every probe is at least one page in)
+    for (let probe = LIST_PAGE_SIZE; atMost === 0; probe *= 2) {
+      const page = await read(probe);
+      if (!page) return undefined;
+      if (page.length > 0 && page.length < LIST_PAGE_SIZE) return probe + page.length;
+      if (page.length === 0) atMost = probe;
+      else atLeast = probe + LIST_PAGE_SIZE;
+    }
+    while (atLeast < atMost) {
+      const middle: number = atLeast + Math.floor((atMost - atLeast) / 2);
+      const page = await read(middle);
+      if (!page) return undefined;
+      if (page.length > 0 && page.length < LIST_PAGE_SIZE) return middle + page.length;
+      if (page.length === 0) atMost = middle;
+      else atLeast = middle + LIST_PAGE_SIZE;
+    }
+    return atLeast;
   }
 
   /**

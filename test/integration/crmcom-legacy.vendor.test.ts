@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
-import { CrmcomLegacyVendor, OUTCOME_UNKNOWN, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
+import { CrmcomLegacyVendor, LOOKUP_MAX_CALLS, OUTCOME_UNKNOWN, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { loadConfig } from '../../core/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
@@ -275,16 +275,40 @@ describe(CrmcomLegacyVendor.name, () => {
       expect(await effects('R-filter-ignored')).toEqual(['purchase.create 0.10']);
     });
 
+    it('finds its purchase at the end of a long list (oldest first, filter ignored), and rules one out by reading back to the start', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const customer = await customerOf(vendor);
+      for (let i = 0; i < 130; i++) await vendor.submitPurchase(callContext(`R-older-${i}`).ctx, customer, purchase);
+      const tries = stepTries('R-long-found');
+      await lostReply('customer_events/purchases/create');
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
+      await expect(vendor.submitPurchase(retry.ctx, customer, purchase)).resolves.toMatchObject({ purchaseNumber: '241' });
+      // Page 0, then probes at 50 and 100 for the list's end: the last page (31 left) holds ours.
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.list', 'purchases.list', 'purchases.create (recovered)']);
+      expect(await effects('R-long-found')).toEqual(['purchase.create 0.10']);
+
+      // 161 purchases: probes at 50 and 100 are full, 200 is empty, halving finds the end (175, 162, 156).
+      for (let i = 130; i < 160; i++) await vendor.submitPurchase(callContext(`R-older-${i}`).ctx, customer, purchase);
+      const never = callContext('R-long-never', 2);
+      await expect(vendor.submitPurchase(never.ctx, customer, purchase)).resolves.toMatchObject({ purchaseNumber: '272' });
+      // Page 0, probes 50, 100, 200, halving 175, 162, 156 (end 161), then back to the start: 111, 61, 11, 0.
+      const offsets = never.records.filter((r) => r.operation === 'purchases.list').map((r) => (r.requestExcerpt as { offset: number }).offset);
+      expect(offsets).toEqual([0, 50, 100, 200, 175, 162, 156, 111, 61, 11, 0]);
+      expect(recordedCalls(never.records).at(-1)).toBe('purchases.create');
+      expect(await effects('R-long-never')).toEqual(['purchase.create 0.10']);
+    });
+
     it('does not post again when the list is too long to rule the purchase out: OUTCOME_UNKNOWN', async () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
       // Every page full of other sales' purchases: a vendor ignoring the filter, with a long history.
       const others = Array.from({ length: 50 }, (_, i) => ({ number: String(9000 + i), reference_number: `other-${i}`, total_awarded_amount: 0.1 }));
       const fullPage = { data: others, status: { code: 'OK', message: null, description: null } };
-      await inject({ path: `${API}/customer_events/purchases/list`, kind: 'status', status: 200, body: fullPage, times: 20 });
+      await inject({ path: `${API}/customer_events/purchases/list`, kind: 'status', status: 200, body: fullPage, times: LOOKUP_MAX_CALLS });
       const retry = callContext('R-list-long', 2);
       await expect(vendor.submitPurchase(retry.ctx, customer, purchase)).rejects.toMatchObject(outcomeUnknown);
-      expect(retry.records.filter((r) => r.operation === 'purchases.list')).toHaveLength(20);
+      expect(retry.records.filter((r) => r.operation === 'purchases.list')).toHaveLength(LOOKUP_MAX_CALLS);
       expect(retry.records.at(-1)).toMatchObject({ operation: 'purchases.create', outcome: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
       expect(await journalCount('R-list-long')).toBe(0);
     });
