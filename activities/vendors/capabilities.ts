@@ -87,7 +87,9 @@ export interface LoyaltyCapability {
   ): Promise<LoyaltyPurchaseResult>;
   /**
    * The purchase (and its spend) posted under ctx.reference, if any: how an undo resolves a
-   * purchase whose reply was lost (the lookup of lookup-before-retry, made public).
+   * purchase whose reply was lost (the lookup of lookup-before-retry, made public). undefined only
+   * when it was certainly never posted; a non-retryable failure when no documented call can tell
+   * (CRM.COM legacy: the saga then ends compensation_failed for ops).
    */
   findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined>;
   /** Undo of submitPurchase: spend cancelled first, then the purchase. Unknown or already cancelled = done. */
