@@ -142,6 +142,13 @@ export interface CouponQuote {
   refusal?: Refusal;
 }
 
+/**
+ * Who redeems the CRM.COM wallet spend (the preview's reduction_method): `front_end`, the till
+ * deducts it from the amount due; `back_end`, the customer pays in full and CRM.COM pays the spend
+ * back itself (a payout), so the till gives no spend discount and sends no spend request.
+ */
+export type LoyaltyReductionMethod = 'front_end' | 'back_end';
+
 /** The reserve phase's answer: what the vendors will give, before anything is spent. */
 export interface CheckoutQuote {
   checkoutId: string;
@@ -154,6 +161,8 @@ export interface CheckoutQuote {
     automaticSpendMinor: number;
     maxSpendMinor: number;
     requestedSpendMinor: number;
+    /** Absent on sagas reserved before CRM.COM's reduction method was read (they discounted at the till). */
+    reductionMethod?: LoyaltyReductionMethod;
   };
   points?: { points: number; valueMinor: number; accepted: boolean; refusal?: Refusal };
   coupons: CouponQuote[];
@@ -175,6 +184,11 @@ export interface CheckoutCommitment {
   amountDueMinor: number;
   refusals: Refusal[];
   holdExpiresAt: string;
+  /**
+   * Who redeems the CRM.COM spend. `backEndSpendMinor`: the spend CRM.COM made by itself with the
+   * purchase on a back-end account (paid back to the customer by CRM.COM, not part of `discounts`).
+   */
+  loyalty?: { reductionMethod: LoyaltyReductionMethod; backEndSpendMinor: number };
 }
 
 /** The receipt block the POS prints. */

@@ -19,7 +19,11 @@ export async function commit(s: SagaState, spendMinorAsked: number | undefined, 
   if (failed) throw failed.reason;
 
   const spendMinor = s.purchase?.spend?.approvedMinor ?? 0;
-  const automaticSpendMinor = s.purchase?.automaticSpendMinor ?? 0;
+  // Back-end reduction: CRM.COM pays its automatic spend back to the customer itself; deducting it
+  // here too would discount the customer twice. Data only (no command changes): no patch needed.
+  const reductionMethod = s.loyaltyPreview?.reductionMethod;
+  const backEndSpendMinor = reductionMethod === 'back_end' ? (s.purchase?.automaticSpendMinor ?? 0) : 0;
+  const automaticSpendMinor = (s.purchase?.automaticSpendMinor ?? 0) - backEndSpendMinor;
   const pointsMinor = s.pointsRedemption?.valueMinor ?? 0;
   const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);
   for (const c of s.coupons) if (c.refusal) refusals.push(c.refusal);
@@ -32,6 +36,7 @@ export async function commit(s: SagaState, spendMinorAsked: number | undefined, 
     amountDueMinor: Math.max(0, s.input.totalMinor - spendMinor - automaticSpendMinor - pointsMinor - couponsMinor),
     refusals,
     holdExpiresAt,
+    ...(reductionMethod && s.loyaltyCustomer && { loyalty: { reductionMethod, backEndSpendMinor } }),
   };
 }
 

@@ -24,7 +24,10 @@ export async function reserve(s: SagaState, holdExpiresAt: string): Promise<Chec
   s.coupons = results.slice(2).map((r) => (r as PromiseFulfilledResult<CouponQuote>).value);
 
   const preview = s.loyaltyPreview;
-  const maxSpendMinor = preview && s.loyaltyCustomer ? Math.min(preview.maxAdditionalSpendMinor, s.loyaltyCustomer.walletBalanceMinor) : 0;
+  // Back-end reduction: CRM.COM redeems, not the till, so nothing may be asked to spend here (and the
+  // commit then sends no spend request). Data only: the same commands, whatever the method.
+  const tillRedeems = preview?.reductionMethod !== 'back_end';
+  const maxSpendMinor = preview && s.loyaltyCustomer && tillRedeems ? Math.min(preview.maxAdditionalSpendMinor, s.loyaltyCustomer.walletBalanceMinor) : 0;
   return {
     checkoutId: ref.checkoutId,
     state: 'reserved',
@@ -38,6 +41,7 @@ export async function reserve(s: SagaState, holdExpiresAt: string): Promise<Chec
           automaticSpendMinor: preview.automaticSpendMinor,
           maxSpendMinor,
           requestedSpendMinor: Math.min(input.spend?.amountMinor ?? 0, maxSpendMinor),
+          ...(preview.reductionMethod && { reductionMethod: preview.reductionMethod }),
         },
       }),
     ...(input.points && {

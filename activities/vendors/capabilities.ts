@@ -1,4 +1,4 @@
-import type { CheckoutLine, CustomerIdentifierType } from '../../workflows/checkout.contract';
+import type { CheckoutLine, CustomerIdentifierType, LoyaltyReductionMethod } from '../../workflows/checkout.contract';
 import type { VendorCallContext } from './vendor-call';
 import type { CatalogueProduct } from '../../workflows/product-sync.contract';
 export { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../workflows/product-sync.contract';
@@ -45,6 +45,11 @@ export interface LoyaltyPreview {
   automaticSpendMinor: number;
   /** The most the customer may additionally ask to spend on this sale (total_additional_spend_amount). */
   maxAdditionalSpendMinor: number;
+  /**
+   * Who redeems (reduction_method): on `back_end` CRM.COM takes the spend itself and pays it back to
+   * the customer, so the till must neither deduct it nor send a spend request. Absent: front_end.
+   */
+  reductionMethod?: LoyaltyReductionMethod;
 }
 
 export interface LoyaltySpendResult {
@@ -82,7 +87,9 @@ export interface LoyaltyCapability {
   ): Promise<LoyaltyPurchaseResult>;
   /**
    * The purchase (and its spend) posted under ctx.reference, if any: how an undo resolves a
-   * purchase whose reply was lost (the lookup of lookup-before-retry, made public).
+   * purchase whose reply was lost (the lookup of lookup-before-retry, made public). undefined only
+   * when it was certainly never posted; a non-retryable failure when no documented call can tell
+   * (CRM.COM legacy: the saga then ends compensation_failed for ops).
    */
   findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined>;
   /** Undo of submitPurchase: spend cancelled first, then the purchase. Unknown or already cancelled = done. */

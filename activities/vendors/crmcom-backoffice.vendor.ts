@@ -52,6 +52,13 @@ export function createCrmcomBackofficeVendor(config: AppConfig): CrmcomBackoffic
  * CRM.COM back-office API (`/backoffice/v1`, header `api_key`): vendor-docs/crmcom-v2-pos-ecommerce.txt.
  * The purchase carries our own `id`, derived from the reference, so a lost reply can be looked up
  * (GET /purchases/{id}) and the purchase cancelled by it (the guide's void flow needs exactly that).
+ *
+ * Both are documented calls, unlike the legacy adapter's list: the guide's void flow calls
+ * POST /purchases/{id}/cancel "by passing the front-end system purchase transaction id that was used
+ * prior on submit purchase flow", and its Requests table says "For retrieving information about
+ * customers, purchases or orders, the GET method should be used" (the path of one purchase by its id
+ * is REST's and CRM.COM's own app's, vendors.md §1.3). No filter is involved: the id is ours, so a
+ * 404/NOTFOUND answer means never posted, and a void by our id is the documented undo.
  */
 export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapability {
   readonly vendor = VENDOR;
@@ -83,9 +90,21 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   /**
    * The back-office guide has no preview: CRM.COM evaluates offers only when the purchase is posted.
    * The most the customer can ask for is the wallet; the purchase answers with what was approved.
+   *
+   * Who redeems is ours to say here, not the account's: the guide has the front-end system submit
+   * the purchase "for Back-End reduction" or, "In the event where the front-end system wants to
+   * apply “Front-End Reduction”", get back "the actual spend amount that should be reduced from the
+   * total purchase amount". We always submit FRONT_END (purchaseBody), so the till deducts and
+   * CRM.COM pays nothing out: never both. Back-end reduction (the guide's "most commonly deployed")
+   * would be a merchant setting: not built.
    */
   preview(_ctx: VendorCallContext, customer: LoyaltyCustomer, _purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
-    return Promise.resolve({ awardMinor: 0, automaticSpendMinor: 0, maxAdditionalSpendMinor: Math.max(0, customer.walletBalanceMinor) });
+    return Promise.resolve({
+      awardMinor: 0,
+      automaticSpendMinor: 0,
+      maxAdditionalSpendMinor: Math.max(0, customer.walletBalanceMinor),
+      reductionMethod: 'front_end',
+    });
   }
 
   async submitPurchase(
@@ -238,6 +257,7 @@ function purchaseBody(ctx: VendorCallContext, id: string, customer: LoyaltyCusto
     performed_on: epochSeconds(purchase.performedOn),
     currency_code: ctx.currency,
     // The POS deducts the approved spend itself; back-end reduction would refund it to a card later.
+    // The field name is from CRM.COM's own app (vendors.md §1.2, C12); the guide names only the notion.
     reduction_method: 'FRONT_END',
     products: purchase.lines.map((line) => ({
       product_sku: line.sku,

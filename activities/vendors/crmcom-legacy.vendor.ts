@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
 import {
@@ -64,7 +65,15 @@ const ALREADY_UNDONE_CODES: ReadonlySet<string> = new Set(['NotFoundAPIValueExce
 const PURCHASE_FIELDS = 'number,total_awarded_amount,total_spend_amount,reference_number';
 const PREVIEW_FIELDS = 'total_additional_spend_amount,total_automatic_spend_amount,reduction_method,total_instant_spend_amount,total_award_amount';
 const SPEND_FIELDS = 'number,spend_amount,reduction_method,spend_reward_transaction';
-const SPEND_LOOKUP_FIELDS = 'number,life_cycle_state,external_system_reference_number,spend_amount,spend_reward_transaction';
+/**
+ * purchases/list pages: the document's maximum; how many pages back from the list's end a lookup
+ * reads (1,000 purchases); how many calls one lookup may make in all (finding the end included).
+ */
+const LIST_PAGE_SIZE = 50;
+const LOOKUP_MAX_PAGES = 20;
+export const LOOKUP_MAX_CALLS = 60;
+/** A non-retryable failure: the effect may stand at CRM.COM and no documented call can tell. */
+export const OUTCOME_UNKNOWN = 'VendorOutcomeUnknown';
 const CANCEL_FIELDS = 'number,life_cycle_state';
 
 export function createCrmcomLegacyVendor(config: AppConfig): CrmcomLegacyVendor {
@@ -117,6 +126,10 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
       awardMinor: minor(data.total_award_amount, ctx.currency),
       automaticSpendMinor: minor(data.total_instant_spend_amount, ctx.currency) + minor(data.total_automatic_spend_amount, ctx.currency),
       maxAdditionalSpendMinor: minor(data.total_additional_spend_amount, ctx.currency),
+      // Step 2 of the document: "the preview method will determine whether the purchase customer event
+      // that will be submitted can be redeemed by the Front-End System (i.e. POS) or by a Back-End
+      // System". FRONT_END_REDUCTION is the default (vendors.md §1.1), so only BACK_END_REDUCTION counts.
+      reductionMethod: data.reduction_method === 'BACK_END_REDUCTION' ? 'back_end' : 'front_end',
     };
   }
 
@@ -127,8 +140,14 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     spendMinor?: number,
   ): Promise<LoyaltyPurchaseResult> {
     // An earlier try (a retry, an activity reset) may have posted the purchase before its reply was
-    // lost: look it up by our reference before posting again (CRM.COM has no idempotency key).
-    const existing = (await ctx.effectMayHaveBeenSent(VENDOR, 'purchases.create')) ? await this.purchaseUnder(ctx) : undefined;
+    // lost: look it up by our reference before posting again (CRM.COM has no idempotency key). When
+    // the lookup cannot tell, we do not post again (at most once): see purchaseUnder.
+    let existing: PurchaseData | undefined;
+    if (await ctx.effectMayHaveBeenSent(VENDOR, 'purchases.create')) {
+      const lookup = await this.purchaseUnder(ctx);
+      if (lookup === 'unknown') throw await this.outcomeUnknown(ctx, 'purchases.create', 'the purchase may have been posted');
+      existing = lookup;
+    }
     if (existing) {
       await recordRecoveredEffect(ctx, {
         vendor: VENDOR,
@@ -145,13 +164,16 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     return { ...result, spend };
   }
 
+  /**
+   * The undo's lookup. No document has a way to find a spend request by our reference, so the spend
+   * comes back unknown (null): voidPurchase then cancels the purchase, and a spend whose reply was
+   * lost already has its OUTCOME_UNKNOWN row. A purchase the lookup cannot rule out is not "never
+   * posted": the undo fails (non-retryable) and the saga ends compensation_failed for ops.
+   */
   async findPurchase(ctx: VendorCallContext): Promise<{ purchaseNumber: string; spendNumber: string | null } | undefined> {
     const purchase = await this.purchaseUnder(ctx);
-    if (!purchase) return undefined;
-    const reference = spendReference(ctx);
-    const spends = await this.listSpends(ctx, { external_system_reference_number: reference });
-    const spend = spends.find((s) => s.external_system_reference_number === reference && s.life_cycle_state !== 'CANCELLED');
-    return { purchaseNumber: purchase.number, spendNumber: spend?.number ?? null };
+    if (purchase === 'unknown') throw await this.outcomeUnknown(ctx, 'purchases.create', 'the purchase to void may have been posted');
+    return purchase && { purchaseNumber: purchase.number, spendNumber: null };
   }
 
   /**
@@ -174,8 +196,9 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     purchase: { purchaseNumber: string; spendNumber?: string | null },
   ): Promise<{ alreadyVoided: boolean }> {
     // Spend first: the wallet gets its money back before the award it was spent against disappears.
-    const spendNumbers =
-      typeof purchase.spendNumber === 'string' ? [purchase.spendNumber] : await this.postedSpendsOf(ctx, purchase.purchaseNumber);
+    // Only a spend we know by number: no document lists a purchase's spends (there is no
+    // spend_requests/list); vendors.md §5 has a spend follow its purchase, so the purchase cancel takes it along.
+    const spendNumbers = typeof purchase.spendNumber === 'string' ? [purchase.spendNumber] : [];
     for (const number of spendNumbers) {
       await this.callTolerating<SpendRequestData>(ctx, 'spend_requests.cancel', 'customer_events/spend_requests/cancel', {
         customer_event_identifier: { number },
@@ -232,21 +255,13 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     // Without spend_amount CRM.COM spends the whole purchase (vendors.md §1.1): never send zero or less.
     if (spendMinor <= 0) return { spendNumber: null, requestedMinor: spendMinor, approvedMinor: 0 };
     const reference = spendReference(ctx);
-    // A spend can exist only if an earlier try sent one, against a purchase that existed before this try.
+    // A spend can exist only if an earlier try sent one, against a purchase that existed before this
+    // try. No document has a lookup for it (the legacy guide describes spend_requests/create only;
+    // vendors.md adds spend_requests/show, by the spend's own number, which a lost reply never gave
+    // us), so it is sent at most once: an earlier intent means we do not send again.
     const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'spend_requests.create');
     if (mayHaveBeenSent && purchaseExisted) {
-      const found = await this.listSpends(ctx, { external_system_reference_number: reference });
-      const earlier = found.find((s) => s.external_system_reference_number === reference);
-      if (earlier) {
-        await recordRecoveredEffect(ctx, {
-          vendor: VENDOR,
-          operation: 'spend_requests.create',
-          foundBy: 'spend_requests.list',
-          vendorReference: earlier.number,
-          amountMinor: approvedMinor(earlier, ctx.currency),
-        });
-        return toSpendResult(earlier, spendMinor, ctx.currency);
-      }
+      throw await this.outcomeUnknown(ctx, 'spend_requests.create', `a wallet spend of ${spendMinor} minor units may have been taken`, spendMinor, purchaseNumber);
     }
     try {
       const data = await this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {
@@ -273,33 +288,102 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     }
   }
 
-  /** Lookup-before-retry: the purchase posted under our reference_number, if any. */
-  private async purchaseUnder(ctx: VendorCallContext): Promise<PurchaseData | undefined> {
-    const list = await this.call<PurchaseData[]>(ctx, 'purchases.list', 'customer_events/purchases/list', {
-      reference_number: ctx.reference,
-      number_of_results: 1,
-      offset: 0,
-      fields_set: PURCHASE_FIELDS,
-    }, (d) => ({ vendorReference: d[0]?.number ?? null }));
-    return list.find((p) => p.reference_number === ctx.reference);
+  /**
+   * Lookup-before-retry: the purchase posted under our reference_number; undefined when it was
+   * certainly never posted; 'unknown' when no documented call can tell.
+   *
+   * The legacy guide documents no lookup by reference. purchases/list exists (vendors.md §1.1, doc
+   * C2) but no document gives it a filter; what is documented is its paging ("The maximum number of
+   * results can be 50, and objects are returned in chronological order (oldest requests are
+   * retrieved fist)", and `offset` skips entities). So the filter is sent only as a hint and never
+   * trusted: we match our reference on our side. A vendor that honours the filter answers on the
+   * first page. One that ignores it lists everyone's purchases oldest first; ours, if an earlier try
+   * posted it, is among the newest, so we find the list's end (doubling, then halving the offset)
+   * and read back from it, at most LOOKUP_MAX_PAGES pages. Reaching the start without our reference
+   * proves "never posted"; anything else proves nothing, and the caller must not post again.
+   */
+  private async purchaseUnder(ctx: VendorCallContext): Promise<PurchaseData | undefined | 'unknown'> {
+    let calls = 0;
+    let found: PurchaseData | undefined;
+    /** One page at `offset`; undefined once the call budget is spent. */
+    const read = async (offset: number): Promise<PurchaseData[] | undefined> => {
+      if (calls >= LOOKUP_MAX_CALLS) return undefined;
+      calls += 1;
+      const page = await this.call<PurchaseData[]>(ctx, 'purchases.list', 'customer_events/purchases/list', {
+        reference_number: ctx.reference,
+        number_of_results: LIST_PAGE_SIZE,
+        offset,
+        fields_set: PURCHASE_FIELDS,
+      }, (d) => ({ vendorReference: d.find((p) => p.reference_number === ctx.reference)?.number ?? null }));
+      found ??= page.find((p) => p.reference_number === ctx.reference);
+      return page;
+    };
+    const first = await read(0);
+    if (found) return found;
+    if (first && first.length < LIST_PAGE_SIZE) return undefined;
+    const end = await this.listLength(read);
+    if (found) return found;
+    if (end === undefined) return 'unknown';
+    for (let pages = 0, offset = end - LIST_PAGE_SIZE; pages < LOOKUP_MAX_PAGES; pages++, offset -= LIST_PAGE_SIZE) {
+      if (!(await read(Math.max(0, offset)))) return 'unknown';
+      if (found) return found;
+      if (offset <= 0) return undefined;
+    }
+    return 'unknown';
   }
 
-  private async postedSpendsOf(ctx: VendorCallContext, purchaseNumber: string): Promise<string[]> {
-    const spends = await this.listSpends(ctx, { purchase_customer_request_identifier: { number: purchaseNumber } });
-    return spends.filter((s) => s.life_cycle_state !== 'CANCELLED').map((s) => s.number);
+  /** How many entries a list holds whose first page is full: doubling the offset, then halving between. */
+  private async listLength(read: (offset: number) => Promise<PurchaseData[] | undefined>): Promise<number | undefined> {
+    let atLeast = LIST_PAGE_SIZE;
+    let atMost = 0; // 0: no empty page seen yet (every probe is at least one page in)
+    for (let probe = LIST_PAGE_SIZE; atMost === 0; probe *= 2) {
+      const page = await read(probe);
+      if (!page) return undefined;
+      if (page.length > 0 && page.length < LIST_PAGE_SIZE) return probe + page.length;
+      if (page.length === 0) atMost = probe;
+      else atLeast = probe + LIST_PAGE_SIZE;
+    }
+    while (atLeast < atMost) {
+      const middle: number = atLeast + Math.floor((atMost - atLeast) / 2);
+      const page = await read(middle);
+      if (!page) return undefined;
+      if (page.length > 0 && page.length < LIST_PAGE_SIZE) return middle + page.length;
+      if (page.length === 0) atMost = middle;
+      else atLeast = middle + LIST_PAGE_SIZE;
+    }
+    return atLeast;
   }
 
   /**
-   * spend_requests/list and its filters are not in the documents (vendors.md knows only a
-   * spend_requests/show); chosen to mirror purchases/list and the spend object's own field names.
+   * At most once: an effect an earlier try may have applied, that no documented lookup can confirm or
+   * rule out. It is not sent again; an audit row (outcome failed, OUTCOME_UNKNOWN) tells ops and
+   * finance what may stand at CRM.COM, and the step fails without retries. Why fail rather than carry
+   * on: before payment the saga then unwinds (the purchase is voided by its number, found by the
+   * purchases/list lookup; CRM.COM documents no void by our reference), the till gives no discount,
+   * and a purchase the undo cannot find leaves the saga compensation_failed for ops, never silently.
    */
-  private listSpends(ctx: VendorCallContext, filter: Record<string, unknown>): Promise<SpendRequestData[]> {
-    return this.call<SpendRequestData[]>(ctx, 'spend_requests.list', 'customer_events/spend_requests/list', {
-      ...filter,
-      number_of_results: 50,
-      offset: 0,
-      fields_set: SPEND_LOOKUP_FIELDS,
-    }, (d) => ({ vendorReference: d[0]?.number ?? null }));
+  private async outcomeUnknown(
+    ctx: VendorCallContext,
+    operation: string,
+    what: string,
+    amountMinor: number | null = null,
+    vendorReference: string | null = null,
+  ): Promise<ApplicationFailure> {
+    const reason = `CRM.COM ${operation} for ${ctx.reference}: outcome unknown, ${what}; not sent again (no documented lookup): check CRM.COM`;
+    await ctx.recorder.record({
+      vendor: VENDOR,
+      operation,
+      outcome: 'failed',
+      httpStatus: null,
+      latencyMs: 0,
+      requestExcerpt: { at_most_once: true, attempt: ctx.attempt },
+      responseExcerpt: null,
+      vendorReference,
+      amountMinor,
+      errorCode: 'OUTCOME_UNKNOWN',
+      errorMessage: reason,
+    });
+    return ApplicationFailure.create({ type: OUTCOME_UNKNOWN, message: reason, nonRetryable: true, details: [{ vendor: VENDOR, code: 'OUTCOME_UNKNOWN', reason }] });
   }
 
   private async call<T>(

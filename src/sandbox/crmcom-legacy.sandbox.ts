@@ -11,10 +11,20 @@ import type { SandboxJournal } from './sandbox-journal';
  * 'Soft Drinks' and 'Sandwiches', the synchronisation definition 'Product_Sync' and no product families.
  * State machines (vendors.md §5): purchase and spend request POSTED -> CANCELLED; a spend follows its
  * purchase, so cancelling a purchase cancels its posted spends too.
+ *
+ * A second participant, 33376688 (accounts receivable 401, wallet W0000000002 with 20.00), is on
+ * back-end reduction with an automatic-spend preference: the document's Step 2 says the preview "will
+ * determine whether the purchase customer event that will be submitted can be redeemed by the
+ * Front-End System (i.e. POS) or by a Back-End System", and vendors.md §1.1 (doc C5, seed S0b):
+ * "BACK_END_REDUCTION: the customer pays in full and CRM.COM pays the spend back through a payout".
+ * So on that account purchases/create itself takes the automatic spend from the wallet and pays it out
+ * (journal `spend.payout`), and a spend request a POS sends anyway is paid out the same way.
  */
 
 export const CRMCOM_SANDBOX_WEB_API_KEY = 'sandbox-web-api-key';
 export const CRMCOM_SANDBOX_SYNC_DEFINITION = 'Product_Sync';
+/** The back-end-reduction participant's authentication code (see the class comment). */
+export const CRMCOM_SANDBOX_BACK_END_CODE = '33376688';
 /**
  * The sandbox's spend rule: at least 1.00 and at most 7.90 a transaction, so the document's example
  * (10 requested against a 10.00 wallet, 7.9 spent) comes out as printed.
@@ -31,7 +41,11 @@ const TOKEN_TTL_MS = 2 * 60 * 60 * 1000;
 /** The sandbox's one reward offer: 1 % of the purchase total back into the wallet. */
 const AWARD_RATE_BASIS_POINTS = 100;
 const SYNC_LIMIT = 1000;
-const REDUCTION_METHOD = 'FRONT_END_REDUCTION';
+const FRONT_END = 'FRONT_END_REDUCTION';
+const BACK_END = 'BACK_END_REDUCTION';
+type ReductionMethod = typeof FRONT_END | typeof BACK_END;
+/** The back-end participant's automatic-spend preference: up to 5.00 of the wallet on every purchase. */
+export const CRMCOM_SANDBOX_AUTO_SPEND_CENTS = 500;
 
 interface Participant {
   authenticationCode: string;
@@ -40,6 +54,9 @@ interface Participant {
   walletNumber: string;
   walletBalanceCents: number;
   lifeCycleState: string;
+  reductionMethod: ReductionMethod;
+  /** Wallet money CRM.COM spends by itself on each purchase (an auto-spend preference); 0: none. */
+  autoSpendCents: number;
 }
 
 interface Purchase {
@@ -48,6 +65,8 @@ interface Purchase {
   accountNumber: string;
   awardedCents: number;
   totalCents: number;
+  /** The automatic spend CRM.COM made with the purchase (back-end: paid out to the customer). */
+  spentCents: number;
   lifeCycleState: 'POSTED' | 'CANCELLED';
 }
 
@@ -61,6 +80,7 @@ interface SpendRequest {
   requestedCents: number;
   approvedCents: number;
   transactionNumber: string;
+  reductionMethod: ReductionMethod;
   lifeCycleState: 'POSTED' | 'CANCELLED';
 }
 
@@ -124,6 +144,18 @@ export class CrmcomLegacySandbox {
         walletNumber: 'W0000000001',
         walletBalanceCents: 1000,
         lifeCycleState: 'ACTIVE',
+        reductionMethod: FRONT_END,
+        autoSpendCents: 0,
+      },
+      {
+        authenticationCode: CRMCOM_SANDBOX_BACK_END_CODE,
+        accountNumber: '401',
+        accountId: '223456789',
+        walletNumber: 'W0000000002',
+        walletBalanceCents: 2000,
+        lifeCycleState: 'ACTIVE',
+        reductionMethod: BACK_END,
+        autoSpendCents: CRMCOM_SANDBOX_AUTO_SPEND_CENTS,
       },
     ];
     this.products = new Map(
@@ -159,7 +191,8 @@ export class CrmcomLegacySandbox {
     post('/customer_events/purchases/list', (b) => this.listPurchases(b));
     post('/customer_events/purchases/cancel', (b) => this.cancelPurchase(b));
     post('/customer_events/spend_requests/create', (b) => this.createSpend(b));
-    post('/customer_events/spend_requests/list', (b) => this.listSpends(b));
+    // No spend_requests/list: neither the document nor vendors.md names one (vendors.md knows only
+    // spend_requests/show, by the spend's own number), so the sandbox refuses it like any unknown method.
     post('/customer_events/spend_requests/cancel', (b) => this.cancelSpend(b));
     post('/products/synchronise', (b) => this.synchronise(b));
   }
@@ -207,12 +240,13 @@ export class CrmcomLegacySandbox {
     if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
     const lines = readLines(body.products_set);
     if ('error' in lines) return lines.error;
+    const automaticCents = automaticSpendCents(participant, lines.totalCents);
     return ok({
-      total_additional_spend_amount: amount(spendableCents(participant.walletBalanceCents, Number.MAX_SAFE_INTEGER)),
-      total_automatic_spend_amount: 0,
+      total_additional_spend_amount: amount(spendableCents(participant.walletBalanceCents - automaticCents, Number.MAX_SAFE_INTEGER)),
+      total_automatic_spend_amount: amount(automaticCents),
       total_instant_spend_amount: 0,
       total_award_amount: amount(awardCents(lines.totalCents)),
-      reduction_method: REDUCTION_METHOD,
+      reduction_method: participant.reductionMethod,
     });
   }
 
@@ -229,18 +263,27 @@ export class CrmcomLegacySandbox {
       accountNumber: participant.accountNumber,
       awardedCents: awardCents(lines.totalCents),
       totalCents: lines.totalCents,
+      spentCents: automaticSpendCents(participant, lines.totalCents),
       lifeCycleState: 'POSTED',
     };
     this.purchases.push(purchase);
-    participant.walletBalanceCents += purchase.awardedCents;
+    participant.walletBalanceCents += purchase.awardedCents - purchase.spentCents;
     this.record('purchase.create', reference, purchase.number, purchase.awardedCents);
+    // Back-end reduction: "the customer pays in full and CRM.COM pays the spend back through a payout".
+    if (purchase.spentCents > 0) this.record('spend.payout', reference, purchase.number, purchase.spentCents);
     return ok(purchaseView(purchase));
   }
 
+  /**
+   * purchases/list exists (vendors.md §1.1 names `POST customer_events/purchases/list`, doc C2), but no
+   * document gives it a filter: the only list behaviour documented is the document's "Using
+   * Pagination": "number_of_results: ... The maximum number of results can be 50, and objects are
+   * returned in chronological order (oldest requests are retrieved fist)" and "offset: Defines the
+   * number of entities that should be skipped from the results". So every other parameter
+   * (reference_number, accounts_receivable_identifier, ...) is ignored, as a real CRM.COM may.
+   */
   private listPurchases(body: Body) {
-    const reference = body.reference_number;
-    const found = this.purchases.filter((p) => reference === undefined || p.referenceNumber === reference);
-    return ok(page(found, body).map(purchaseView));
+    return ok(page(this.purchases, body).map(purchaseView));
   }
 
   private cancelPurchase(body: Body) {
@@ -252,7 +295,8 @@ export class CrmcomLegacySandbox {
     }
     purchase.lifeCycleState = 'CANCELLED';
     const participant = this.accountBy({ number: purchase.accountNumber });
-    if (participant) participant.walletBalanceCents -= purchase.awardedCents;
+    if (participant) participant.walletBalanceCents += purchase.spentCents - purchase.awardedCents;
+    if (purchase.spentCents > 0) this.record('spend.payout.reverse', purchase.referenceNumber, purchase.number, purchase.spentCents);
     this.record('purchase.cancel', purchase.referenceNumber, purchase.number, purchase.awardedCents);
     return ok(purchaseView(purchase));
   }
@@ -285,21 +329,14 @@ export class CrmcomLegacySandbox {
       requestedCents,
       approvedCents,
       transactionNumber: String(this.nextTransactionNumber++),
+      // Back-end: the spend is paid out to the customer by CRM.COM, not deducted at the till.
+      reductionMethod: participant.reductionMethod,
       lifeCycleState: 'POSTED',
     };
     this.spends.push(spend);
     participant.walletBalanceCents -= approvedCents;
     this.record('spend.create', spend.reference, spend.number, approvedCents);
     return ok(spendView(spend));
-  }
-
-  private listSpends(body: Body) {
-    const external = body.external_system_reference_number;
-    const purchaseNumber = (body.purchase_customer_request_identifier as Identifier)?.number;
-    const found = this.spends.filter(
-      (s) => (external === undefined || s.externalReference === external) && (purchaseNumber === undefined || s.purchaseNumber === purchaseNumber),
-    );
-    return ok(page(found, body).map(spendView));
   }
 
   private cancelSpend(body: Body) {
@@ -388,7 +425,8 @@ function purchaseView(p: Purchase) {
     reference_number: p.referenceNumber,
     life_cycle_state: p.lifeCycleState,
     total_awarded_amount: amount(p.awardedCents),
-    total_spend_amount: 0,
+    // instant + automatic + additional spend made with the purchase (the document's Step 3 prose).
+    total_spend_amount: amount(p.spentCents),
   };
 }
 
@@ -397,7 +435,7 @@ function spendView(s: SpendRequest) {
     number: s.number,
     life_cycle_state: s.lifeCycleState,
     spend_amount: amount(s.requestedCents),
-    reduction_method: REDUCTION_METHOD,
+    reduction_method: s.reductionMethod,
     external_system_reference_number: s.externalReference,
     spend_reward_transaction: {
       number: s.transactionNumber,
@@ -414,6 +452,11 @@ function spendView(s: SpendRequest) {
 function spendableCents(walletCents: number, requestedCents: number): number {
   const cents = Math.max(0, Math.min(requestedCents, walletCents, CRMCOM_SANDBOX_SPEND_MAX_CENTS));
   return cents < CRMCOM_SANDBOX_SPEND_MIN_CENTS ? 0 : cents;
+}
+
+/** The automatic spend CRM.COM makes by itself on a purchase: the preference, capped by wallet and total. */
+function automaticSpendCents(participant: Participant, totalCents: number): number {
+  return Math.max(0, Math.min(participant.autoSpendCents, participant.walletBalanceCents, totalCents));
 }
 
 function awardCents(totalCents: number): number {

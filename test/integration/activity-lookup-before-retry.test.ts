@@ -2,6 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createCheckoutActivities } from '../../activities/checkout.activities';
 import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
+import { OUTCOME_UNKNOWN } from '../../activities/vendors/crmcom-legacy.vendor';
 import { loadConfig } from '../../core/config/app-config';
 import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
 import { COUPONTOOLS_SANDBOX_SESSIONS } from '../../src/sandbox/coupontools.sandbox';
@@ -116,24 +117,45 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
       expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
     });
+
+    it('a reset finds its purchase although CRM.COM ignores the undocumented reference filter (other sales listed first): one purchase', async () => {
+      // Another checkout's purchase, older than ours: what a list that ignores reference_number shows first.
+      const other = newCheckout();
+      const otherCustomer = await asAttempt(1, other, 'identify', () => activities().identifyCustomer(other, { type: 'code', value: '22265577' }));
+      await asAttempt(1, other, 'purchase', () => activities().submitLoyaltyPurchase(other, otherCustomer, purchase));
+      const { ref, submit } = await lostPurchase();
+
+      const again = await reset(ref, 'purchase', submit);
+
+      const applied = await journal(ref, 'crmcom');
+      expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
+      expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
+      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
+    });
   });
 
   describe('CRM.COM wallet spend (submitLoyaltyPurchase with a spend)', () => {
-    it('a reset after the spend reply was lost finds both the purchase and the spend: each applied once, one success row each', async () => {
+    it('a reset after the spend reply was lost does not spend again (no documented spend lookup): OUTCOME_UNKNOWN row, spent once', async () => {
       const ref = newCheckout();
       const customer = await asAttempt(1, ref, 'identify', () => activities().identifyCustomer(ref, { type: 'code', value: '22265577' }));
       const submit = () =>
         activities().submitLoyaltyPurchase(ref, customer, { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] }, 500);
       await attempt1WithLostReply(ref, 'purchase', SPEND_PATH, submit);
 
-      const again = await reset(ref, 'purchase', submit);
+      // At most once: the reset fails without retries instead of sending the spend again.
+      expect(await failureOf(reset(ref, 'purchase', submit))).toMatchObject({ type: OUTCOME_UNKNOWN, nonRetryable: true });
 
       const applied = await journal(ref, 'crmcom');
       expect(applied.map((e) => e.effect)).toEqual(['purchase.create', 'spend.create']);
-      expect(again.spend).toMatchObject({ spendNumber: applied[1].vendorReference });
       // The purchase's own row landed on the lost attempt: its recovery adds none.
       expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
-      expect(await successRows(ref, 'spend_requests.create')).toEqual([{ attempt: 1, vendor_reference: applied[1].vendorReference, recovered_by: 'spend_requests.list' }]);
+      expect(await successRows(ref, 'spend_requests.create')).toEqual([]);
+      // For ops and finance: the spend that may stand at CRM.COM, against its purchase, for the amount asked.
+      const unknown = await audit.dataSource.query<Array<{ vendor_reference: string; amount_minor: string }>>(
+        `SELECT vendor_reference, amount_minor FROM audit_events WHERE checkout_id = $1 AND operation = 'spend_requests.create' AND error_code = 'OUTCOME_UNKNOWN'`,
+        [ref.checkoutId],
+      );
+      expect(unknown).toEqual([{ vendor_reference: applied[0].vendorReference, amount_minor: expect.stringMatching(/^500$/) }]);
     });
   });
 

@@ -66,7 +66,13 @@ describe(CrmcomBackofficeVendor.name, () => {
   describe('preview', () => {
     it('offers the wallet balance as the most to spend, without calling CRM.COM (the guide has no preview)', async () => {
       const { ctx, records } = callContext('BO-preview');
-      await expect(adapter().preview(ctx, john, tenEuros)).resolves.toEqual({ awardMinor: 0, automaticSpendMinor: 0, maxAdditionalSpendMinor: 1000 });
+      await expect(adapter().preview(ctx, john, tenEuros)).resolves.toEqual({
+        awardMinor: 0,
+        automaticSpendMinor: 0,
+        maxAdditionalSpendMinor: 1000,
+        // We submit every purchase FRONT_END: the till redeems, CRM.COM pays nothing out.
+        reductionMethod: 'front_end',
+      });
       expect(records).toEqual([]);
     });
   });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { intentSeenFrom } from '../support/vendor-calls';
 import { CrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
-import { CRMCOM_SANDBOX_WEB_API_KEY, CrmcomLegacySandbox } from '../../src/sandbox/crmcom-legacy.sandbox';
+import { CRMCOM_SANDBOX_BACK_END_CODE, CRMCOM_SANDBOX_WEB_API_KEY, CrmcomLegacySandbox } from '../../src/sandbox/crmcom-legacy.sandbox';
 import { sandboxForFile } from '../support/sandbox-server';
 
 const API = '/crmcom/crmapi/rest/v2';
@@ -176,6 +176,36 @@ describe(CrmcomLegacySandbox.name, () => {
       expect((answer.data as Json).processed_products_set).toEqual([
         { code: 'Orange Cookie', request_code: 'Orange Cookie', id: expect.stringMatching(/^[0-9A-F]{32}$/) },
       ]);
+    });
+
+    it('previews a back-end-reduction account as BACK_END_REDUCTION, and its purchase takes the automatic spend itself', async () => {
+      const backEnd = { rewards_participant_identifier: { access_token_identifier: { authentication_code: CRMCOM_SANDBOX_BACK_END_CODE } } };
+      const preview = await ask('customer_events/purchases/preview', fixture('purchases-preview.request'), backEnd);
+      expect(shape(preview)).toEqual(shape(fixture('purchases-preview.response')));
+      // 5.00 automatic spend (the account's preference) out of its 20.00 wallet.
+      expect(preview.data).toMatchObject({ reduction_method: 'BACK_END_REDUCTION', total_automatic_spend_amount: 5 });
+      const purchase = await ask('customer_events/purchases/create', fixture('purchases-create.request'), {
+        accounts_receivable_identifier: { number: '401' },
+        fields_set: 'number,total_awarded_amount,total_spend_amount,reference_number',
+      });
+      expect(purchase.data).toMatchObject({ number: '111', total_spend_amount: 5 });
+      const show = await ask('rewards_participants/show', fixture('rewards-participants-show.request'), backEnd);
+      // 20.00 + 0.20 awarded (1 % of the example's 20.00) - 5.00 spent by CRM.COM and paid out.
+      expect((show.data as { wallet: { balance: string } }).wallet.balance).toBe('15.20');
+    });
+
+    it('purchases/list ignores the undocumented reference_number filter: oldest first, at most 50 a page (the document\'s pagination)', async () => {
+      for (const reference of ['L-1', 'L-2', 'L-3']) {
+        await ask('customer_events/purchases/create', fixture('purchases-create.request'), { ...account, reference_number: reference });
+      }
+      const list = await ask('customer_events/purchases/list', {}, { reference_number: 'L-3', number_of_results: 1, offset: 0 });
+      expect((list.data as Json[]).map((p) => p.reference_number)).toEqual(['L-1']);
+      const all = await ask('customer_events/purchases/list', {}, { reference_number: 'L-3', number_of_results: 500, offset: 1 });
+      expect((all.data as Json[]).map((p) => p.reference_number)).toEqual(['L-2', 'L-3']);
+    });
+
+    it('refuses spend_requests/list: no document names it', async () => {
+      await request(sandbox.url).post(`${API}/customer_events/spend_requests/list`).send({ token }).expect(404);
     });
 
     it('answers failures in the same envelope, with the exception name as status.code and data null', async () => {

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
-import { CrmcomLegacyVendor, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
+import { CrmcomLegacyVendor, LOOKUP_MAX_CALLS, OUTCOME_UNKNOWN, createCrmcomLegacyVendor } from '../../activities/vendors/crmcom-legacy.vendor';
+import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { loadConfig } from '../../core/config/app-config';
 import { FailureTypes } from '../../workflows/checkout.contract';
-import { CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';
+import { CRMCOM_SANDBOX_BACK_END_CODE, CRMCOM_SANDBOX_WEB_API_KEY } from '../../src/sandbox/crmcom-legacy.sandbox';
 import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { injectFault, journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
@@ -34,6 +35,24 @@ describe(CrmcomLegacyVendor.name, () => {
   const lostReply = (path: string) => inject({ path: `${API}/${path}`, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
   const customerOf = (vendor: CrmcomLegacyVendor) => vendor.identify(callContext('R-identify').ctx, { type: 'code', value: '22265577' });
   const unavailable = { type: FailureTypes.vendorUnavailable, nonRetryable: false };
+  const outcomeUnknown = { type: OUTCOME_UNKNOWN, nonRetryable: true };
+  /**
+   * Tries of one step sharing their effect intents, as activity-scope.ts keeps them in Postgres: an
+   * operation counts as "may have been sent" only once an earlier try recorded its intent.
+   */
+  const stepTries = (reference: string) => {
+    const intents = new Set<string>();
+    return (attempt: number) => {
+      const call = callContext(reference, attempt);
+      const effectMayHaveBeenSent: VendorCallContext['effectMayHaveBeenSent'] = (vendor, operation) => {
+        const key = `${vendor}:${operation}`;
+        const seen = intents.has(key);
+        intents.add(key);
+        return Promise.resolve(seen);
+      };
+      return { ...call, ctx: { ...call.ctx, effectMayHaveBeenSent } };
+    };
+  };
 
   describe('identify', () => {
     it('identifies the document participant 22265577 with wallet balance 10.00', async () => {
@@ -99,9 +118,17 @@ describe(CrmcomLegacyVendor.name, () => {
       const { ctx, records } = callContext('R-preview');
       const preview = await vendor.preview(ctx, await customerOf(vendor), purchase);
       // 1 % of 10.00 awarded; 7.90 is the sandbox rule's maximum spend out of the 10.00 wallet.
-      expect(preview).toEqual({ awardMinor: 10, automaticSpendMinor: 0, maxAdditionalSpendMinor: 790 });
+      expect(preview).toEqual({ awardMinor: 10, automaticSpendMinor: 0, maxAdditionalSpendMinor: 790, reductionMethod: 'front_end' });
       expect(records).toEqual([expect.objectContaining({ operation: 'purchases.preview', outcome: 'success', amountMinor: 10 })]);
       expect(await journalCount('R-preview')).toBe(0);
+    });
+
+    it("carries the preview's BACK_END_REDUCTION as back_end, with the spend CRM.COM will take by itself", async () => {
+      const vendor = adapter();
+      const customer = await vendor.identify(callContext('R-preview-be').ctx, { type: 'code', value: CRMCOM_SANDBOX_BACK_END_CODE });
+      expect(customer).toEqual({ accountNumber: '401', walletBalanceMinor: 2000 });
+      const preview = await vendor.preview(callContext('R-preview-be').ctx, customer, purchase);
+      expect(preview).toEqual({ awardMinor: 10, automaticSpendMinor: 500, maxAdditionalSpendMinor: 790, reductionMethod: 'back_end' });
     });
 
     it('refuses a preview for an account CRM.COM does not know', async () => {
@@ -195,53 +222,113 @@ describe(CrmcomLegacyVendor.name, () => {
       expect(result.spend).toEqual({ spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 });
     });
 
-    it('reports a 503 on the spend as VendorUnavailable; the retry finds the purchase and spends once', async () => {
+    it('does not send a spend again after a 503 (no documented spend lookup): OUTCOME_UNKNOWN, for ops and finance', async () => {
       const vendor = adapter();
       const customer = await customerOf(vendor);
+      const tries = stepTries('R-spend-503');
       await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.submitPurchase(callContext('R-spend-503', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = callContext('R-spend-503', 2);
-      const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
-      expect(result.spend).toMatchObject({ approvedMinor: 790 });
-      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
-      expect(await effects('R-spend-503')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
+      await expect(vendor.submitPurchase(retry.ctx, customer, purchase, 1000)).rejects.toMatchObject(outcomeUnknown);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.create']);
+      expect(retry.records[2]).toMatchObject({ outcome: 'failed', errorCode: 'OUTCOME_UNKNOWN', httpStatus: null, vendorReference: '111', amountMinor: 1000 });
+      expect(await effects('R-spend-503')).toEqual(['purchase.create 0.10']);
     });
 
-    it('resolves a lost spend reply by looking the spend up on attempt 2, so the wallet is debited once', async () => {
+    it('sends a spend whose reply was lost at most once: the retry fails OUTCOME_UNKNOWN instead of spending twice', async () => {
       const vendor = adapter({ timeoutMs: 300 });
       const customer = await customerOf(vendor);
+      const tries = stepTries('R-spend-lost');
       await lostReply('customer_events/spend_requests/create');
-      await expect(vendor.submitPurchase(callContext('R-spend-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = callContext('R-spend-lost', 2);
-      const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
-      expect(result).toEqual({
-        purchaseNumber: '111',
-        awardedMinor: 10,
-        automaticSpendMinor: 0,
-        spend: { spendNumber: '294', requestedMinor: 1000, approvedMinor: 790 },
-      });
-      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create (recovered)']);
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
+      const error = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000).catch((e: unknown) => e);
+      expect(error).toMatchObject({ ...outcomeUnknown, message: expect.stringContaining('not sent again') });
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.create']);
       expect(await effects('R-spend-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
     });
 
     it('resolves a lost purchase reply on attempt 2 and then spends once', async () => {
       const vendor = adapter({ timeoutMs: 300 });
       const customer = await customerOf(vendor);
+      const tries = stepTries('R-purchase-lost');
       await lostReply('customer_events/purchases/create');
-      await expect(vendor.submitPurchase(callContext('R-purchase-lost', 1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
-      const retry = callContext('R-purchase-lost', 2);
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
       const result = await vendor.submitPurchase(retry.ctx, customer, purchase, 1000);
       expect(result).toMatchObject({ purchaseNumber: '111', spend: { spendNumber: '294', approvedMinor: 790 } });
-      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.list', 'spend_requests.create']);
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)', 'spend_requests.create']);
       expect(await effects('R-purchase-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
+    });
+
+    it('finds a purchase whose reply was lost although CRM.COM ignores the undocumented reference filter: one purchase', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const customer = await customerOf(vendor);
+      // Another sale's purchase first: the oldest one, which is what an ignored filter lists first.
+      await vendor.submitPurchase(callContext('R-other-sale').ctx, customer, purchase);
+      const tries = stepTries('R-filter-ignored');
+      await lostReply('customer_events/purchases/create');
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
+      await expect(vendor.submitPurchase(retry.ctx, customer, purchase)).resolves.toMatchObject({ purchaseNumber: '112' });
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.create (recovered)']);
+      expect(await effects('R-filter-ignored')).toEqual(['purchase.create 0.10']);
+    });
+
+    it('finds its purchase at the end of a long list (oldest first, filter ignored), and rules one out by reading back to the start', async () => {
+      const vendor = adapter({ timeoutMs: 300 });
+      const customer = await customerOf(vendor);
+      for (let i = 0; i < 130; i++) await vendor.submitPurchase(callContext(`R-older-${i}`).ctx, customer, purchase);
+      const tries = stepTries('R-long-found');
+      await lostReply('customer_events/purchases/create');
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase)).rejects.toMatchObject(unavailable);
+      const retry = tries(2);
+      await expect(vendor.submitPurchase(retry.ctx, customer, purchase)).resolves.toMatchObject({ purchaseNumber: '241' });
+      // Page 0, then probes at 50 and 100 for the list's end: the last page (31 left) holds ours.
+      expect(recordedCalls(retry.records)).toEqual(['purchases.list', 'purchases.list', 'purchases.list', 'purchases.create (recovered)']);
+      expect(await effects('R-long-found')).toEqual(['purchase.create 0.10']);
+
+      // 161 purchases: probes at 50 and 100 are full, 200 is empty, halving finds the end (175, 162, 156).
+      for (let i = 130; i < 160; i++) await vendor.submitPurchase(callContext(`R-older-${i}`).ctx, customer, purchase);
+      const never = callContext('R-long-never', 2);
+      await expect(vendor.submitPurchase(never.ctx, customer, purchase)).resolves.toMatchObject({ purchaseNumber: '272' });
+      // Page 0, probes 50, 100, 200, halving 175, 162, 156 (end 161), then back to the start: 111, 61, 11, 0.
+      const offsets = never.records.filter((r) => r.operation === 'purchases.list').map((r) => (r.requestExcerpt as { offset: number }).offset);
+      expect(offsets).toEqual([0, 50, 100, 200, 175, 162, 156, 111, 61, 11, 0]);
+      expect(recordedCalls(never.records).at(-1)).toBe('purchases.create');
+      expect(await effects('R-long-never')).toEqual(['purchase.create 0.10']);
+    });
+
+    it('does not post again when the list is too long to rule the purchase out: OUTCOME_UNKNOWN', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      // Every page full of other sales' purchases: a vendor ignoring the filter, with a long history.
+      const others = Array.from({ length: 50 }, (_, i) => ({ number: String(9000 + i), reference_number: `other-${i}`, total_awarded_amount: 0.1 }));
+      const fullPage = { data: others, status: { code: 'OK', message: null, description: null } };
+      await inject({ path: `${API}/customer_events/purchases/list`, kind: 'status', status: 200, body: fullPage, times: LOOKUP_MAX_CALLS });
+      const retry = callContext('R-list-long', 2);
+      await expect(vendor.submitPurchase(retry.ctx, customer, purchase)).rejects.toMatchObject(outcomeUnknown);
+      expect(retry.records.filter((r) => r.operation === 'purchases.list')).toHaveLength(LOOKUP_MAX_CALLS);
+      expect(retry.records.at(-1)).toMatchObject({ operation: 'purchases.create', outcome: 'failed', errorCode: 'OUTCOME_UNKNOWN' });
+      expect(await journalCount('R-list-long')).toBe(0);
+    });
+
+    it('on a back-end-reduction account, CRM.COM takes the automatic spend itself with the purchase (a payout)', async () => {
+      const vendor = adapter();
+      const customer = await vendor.identify(callContext('R-be').ctx, { type: 'code', value: CRMCOM_SANDBOX_BACK_END_CODE });
+      const result = await vendor.submitPurchase(callContext('R-be').ctx, customer, purchase);
+      expect(result).toEqual({ purchaseNumber: '111', awardedMinor: 10, automaticSpendMinor: 500 });
+      expect(await effects('R-be')).toEqual(['purchase.create 0.10', 'spend.payout 5.00']);
     });
   });
 
   describe('findPurchase', () => {
-    it('finds the purchase and its spend posted under the reference', async () => {
+    it('finds the purchase posted under the reference; its spend is not looked up (no documented call)', async () => {
       const vendor = adapter();
       await vendor.submitPurchase(callContext('R-find').ctx, await customerOf(vendor), purchase, 1000);
-      await expect(vendor.findPurchase(callContext('R-find').ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: '294' });
+      const { ctx, records } = callContext('R-find');
+      await expect(vendor.findPurchase(ctx)).resolves.toEqual({ purchaseNumber: '111', spendNumber: null });
+      expect(records.map((r) => r.operation)).toEqual(['purchases.list']);
     });
 
     it('answers undefined when nothing was posted under the reference', async () => {
@@ -277,22 +364,19 @@ describe(CrmcomLegacyVendor.name, () => {
       expect((await customerOf(vendor)).walletBalanceMinor).toBe(1000);
     });
 
-    it('finds the spend by its purchase when no spend number is given', async () => {
+    it('cancels only the purchase when no spend number is given; its spend follows it (vendors.md §5)', async () => {
       const vendor = adapter();
       const posted = await submitted(vendor, 'R-void-find');
       const { ctx, records } = callContext('R-void-find');
       await vendor.voidPurchase(ctx, { purchaseNumber: posted.purchaseNumber, spendNumber: null });
-      expect(records.map((r) => r.operation)).toEqual(['spend_requests.list', 'spend_requests.cancel', 'purchases.cancel']);
+      expect(records.map((r) => r.operation)).toEqual(['purchases.cancel']);
       expect(await effects('R-void-find')).toEqual(['purchase.create 0.10', 'spend.create 7.90', 'spend.cancel 7.90', 'purchase.cancel 0.10']);
     });
 
     it('treats a purchase CRM.COM does not know as already voided', async () => {
       const { ctx, records } = callContext('R-void-unknown');
       await expect(adapter().voidPurchase(ctx, { purchaseNumber: '999', spendNumber: null })).resolves.toEqual({ alreadyVoided: true });
-      expect(records.map((r) => [r.operation, r.outcome])).toEqual([
-        ['spend_requests.list', 'success'],
-        ['purchases.cancel', 'success'],
-      ]);
+      expect(records.map((r) => [r.operation, r.outcome])).toEqual([['purchases.cancel', 'success']]);
     });
 
     it('treats an already cancelled purchase and spend as done, without a second effect', async () => {

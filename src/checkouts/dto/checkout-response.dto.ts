@@ -29,6 +29,17 @@ export class LoyaltyQuoteDto {
   @ApiProperty({ example: '0.00' }) automaticSpend: string;
   @ApiProperty({ example: '10.00', description: 'The most the customer may spend from the wallet on this sale' }) maxSpend: string;
   @ApiProperty({ example: '5.00' }) requestedSpend: string;
+  @ApiPropertyOptional({
+    enum: ['front_end', 'back_end'],
+    description: 'Who redeems the wallet spend (CRM.COM reduction_method): front_end, the till deducts it; back_end, the customer pays in full and CRM.COM pays the spend back (maxSpend is then 0)',
+  })
+  reductionMethod?: string;
+}
+
+export class LoyaltyCommitmentDto {
+  @ApiProperty({ enum: ['front_end', 'back_end'] }) reductionMethod: string;
+  @ApiProperty({ example: '0.00', description: 'Spend CRM.COM made itself on a back-end account and pays back to the customer (not a till discount)' })
+  backEndSpend: string;
 }
 
 export class PointsQuoteDto {
@@ -59,6 +70,7 @@ export class CommitmentDto {
   @ApiProperty({ example: '0.00', description: 'What the customer still has to pay' }) amountDue: string;
   @ApiProperty({ type: [RefusalDto] }) refusals: RefusalDto[];
   @ApiProperty({ example: '2026-11-21T10:15:00.000Z' }) holdExpiresAt: string;
+  @ApiPropertyOptional({ type: LoyaltyCommitmentDto }) loyalty?: LoyaltyCommitmentDto;
 }
 
 export class ReceiptDto {
