@@ -192,7 +192,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
   });
 
   describe('Capillary bill (addSaleTransaction)', () => {
-    it('a reset takes "duplicate bill" (604) as its own lost bill: one bill, one success row', async () => {
+    it('a reset finds its lost bill by number instead of sending it again: one send, one success row', async () => {
       const ref = newCheckout('INR');
       const add = () =>
         activities().addSaleTransaction(ref, {
@@ -207,8 +207,9 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       const applied = await journal(ref, 'capillary');
       expect(applied.map((e) => e.effect)).toEqual(['transaction.add']);
       expect(again).toEqual({ transactionId: applied[0].vendorReference, duplicate: true });
-      // The 604 answer is audited as the lost bill's row (its only success row).
-      expect((await successRows(ref, 'transaction.add')).map((r) => r.attempt)).toEqual([1]);
+      // The lookup's find is audited as the lost bill's row (its only success row); the journal holds
+      // every send, so a re-send refused with 604 would have shown above as a second entry.
+      expect(await successRows(ref, 'transaction.add')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'transaction.get' }]);
     });
   });
 
