@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { isFinalState, type CheckoutState, type CheckoutView } from '../workflows/checkout.contract';
+import { isFinalState, RefusalCodes, type CheckoutState, type CheckoutView } from '../workflows/checkout.contract';
 
 /**
  * Design §8's invariants for a set of checkouts, shared by the chaos suite (test/chaos), the bench and
@@ -62,8 +62,6 @@ const EFFECT_OF_OPERATION = Object.fromEntries(Object.entries(OPERATION_OF).map(
  * vendor: their adapter ends an unknown outcome with an `unknown` audit row and an exception for finance.
  */
 export const UNKNOWN_OUTCOME_ALLOWED: ReadonlySet<string> = new Set(['cmc:posttender.transaction', 'cmc:posttender.refund']);
-/** The exception code an unknown outcome leaves in the view (activities/vendors/cmc-envelope.ts writes it). */
-export const OUTCOME_UNKNOWN_CODE = 'OUTCOME_UNKNOWN';
 
 const UNWOUND: readonly CheckoutState[] = ['cancelled', 'expired', 'compensated'];
 
@@ -161,8 +159,8 @@ export function checkoutViolations(f: CheckoutFacts): Violation[] {
     if (!UNKNOWN_OUTCOME_ALLOWED.has(effect)) v('audit', `${op} ended outcome unknown, but ${effect} has a lookup: it must be resolved`);
     const vendor = effect.split(':')[0];
     const exceptions = [...(f.view?.receipt?.exceptions ?? []), ...(f.view?.void?.exceptions ?? []), ...(f.view?.returns?.items ?? []).flatMap((r) => r.exceptions)];
-    if (!exceptions.some((x) => x.vendor === vendor && x.code === OUTCOME_UNKNOWN_CODE)) {
-      v('effects', `${op} ended outcome unknown without an ${OUTCOME_UNKNOWN_CODE} exception for finance in the view`);
+    if (!exceptions.some((x) => x.vendor === vendor && x.code === RefusalCodes.outcomeUnknown)) {
+      v('effects', `${op} ended outcome unknown without an ${RefusalCodes.outcomeUnknown} exception for finance in the view`);
     }
   }
   if (state === 'compensation_failed') {

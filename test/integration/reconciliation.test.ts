@@ -306,7 +306,7 @@ describe('GET /v1/reports/reconciliation', () => {
     const vendorRows = rows.filter((r) => r.section === 'vendor');
     for (const v of report.vendors) {
       const mine = vendorRows.filter((r) => r.till === v.till && r.vendor === v.vendor && r.purpose === v.purpose && r.operation === v.operation);
-      expect(Object.fromEntries(mine.map((r) => [r.figure, Number(r.value)]))).toEqual({ succeeded: v.succeeded, rejected: v.rejected, failed: v.failed, amountMinor: v.amountMinor });
+      expect(Object.fromEntries(mine.map((r) => [r.figure, Number(r.value)]))).toEqual({ succeeded: v.succeeded, rejected: v.rejected, failed: v.failed, unknown: v.unknown, amountMinor: v.amountMinor });
     }
     expect(vendorRows.length).toBe(report.vendors.length * 4);
     const csvExceptions = new Set(rows.filter((r) => r.section === 'exception').map((r) => `${r.checkout_id}|${r.exception}|${r.code}`));
