@@ -308,7 +308,7 @@ describe('GET /v1/reports/reconciliation', () => {
       const mine = vendorRows.filter((r) => r.till === v.till && r.vendor === v.vendor && r.purpose === v.purpose && r.operation === v.operation);
       expect(Object.fromEntries(mine.map((r) => [r.figure, Number(r.value)]))).toEqual({ succeeded: v.succeeded, rejected: v.rejected, failed: v.failed, unknown: v.unknown, amountMinor: v.amountMinor });
     }
-    expect(vendorRows.length).toBe(report.vendors.length * 4);
+    expect(vendorRows.length).toBe(report.vendors.length * 5);
     const csvExceptions = new Set(rows.filter((r) => r.section === 'exception').map((r) => `${r.checkout_id}|${r.exception}|${r.code}`));
     expect(csvExceptions).toEqual(new Set(report.exceptions.map((x) => `${x.checkoutId}|${x.kind}|${x.code}`)));
   }
