@@ -57,5 +57,6 @@ export function vendorCallContext({ audit, intents }: StepDeps, scope: AuditScop
     recorder: audit.recorderFor(scope),
     effectMayHaveBeenSent: async (vendor, operation) =>
       (await intents.record({ checkoutId: scope.checkoutId, step: scope.step, vendor, operation, reference })) === 'seen',
+    effectNotApplied: (vendor, operation) => intents.forget({ checkoutId: scope.checkoutId, step: scope.step, vendor, operation, reference }),
   };
 }

@@ -1,5 +1,5 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { isFinalState, type CheckoutState, type CheckoutView } from '../workflows/checkout.contract';
+import { isFinalState, RefusalCodes, type CheckoutState, type CheckoutView } from '../workflows/checkout.contract';
 
 /**
  * Design §8's invariants for a set of checkouts, shared by the chaos suite (test/chaos), the bench and
@@ -7,11 +7,16 @@ import { isFinalState, type CheckoutState, type CheckoutView } from '../workflow
  * into dist/, and tests may import from bench/ while the bench may not import from test/.
  *
  * Per checkout, once its saga is final:
- * - effects (sandbox journal): completed: each expected effect exactly once and no undo;
- *   cancelled/expired/compensated: each applied effect undone exactly once; compensation_failed:
- *   every effect left applied is named by a failed undo in the view;
- * - audit: exactly one success row per applied vendor effect (journal count = success rows of the
- *   effect's operation; recovered rows are written only when no success row exists, see
+ * - effects (sandbox journal, src/sandbox/sandbox-journal.ts): each effect SENT at most once, counting
+ *   every journal entry of it whatever the vendor did (a send refused as a duplicate is a second send);
+ *   completed: each expected effect applied exactly once and no undo; cancelled/expired/compensated:
+ *   each applied effect undone exactly once; compensation_failed: every effect left applied is named
+ *   by a failed undo in the view;
+ * - an effect without a lookup (CMC, activities/vendors/cmc.vendor.ts) may end "outcome unknown"
+ *   instead: at most one send, its `unknown` audit row, the exception for finance in the view, and no
+ *   success row required (one is allowed when the first send's answer did land);
+ * - audit: exactly one success row per applied vendor effect (applied journal entries = success rows
+ *   of the effect's operation; recovered rows are written only when no success row exists, see
  *   core/audit/audit-writer.ts) and no success row of an effectful operation the journal lacks;
  *   each transition once, ending in the state;
  * - Temporal: the workflow is closed (COMPLETED), or for compensation_failed open and parked (no
@@ -52,6 +57,12 @@ export const OPERATION_OF: Record<string, string> = {
 };
 const EFFECT_OF_OPERATION = Object.fromEntries(Object.entries(OPERATION_OF).map(([e, op]) => [op, e]));
 
+/**
+ * Effects that have no documented lookup and so are never re-sent once they may have reached the
+ * vendor: their adapter ends an unknown outcome with an `unknown` audit row and an exception for finance.
+ */
+export const UNKNOWN_OUTCOME_ALLOWED: ReadonlySet<string> = new Set(['cmc:posttender.transaction', 'cmc:posttender.refund']);
+
 const UNWOUND: readonly CheckoutState[] = ['cancelled', 'expired', 'compensated'];
 
 export type ViolationKind = 'final' | 'effects' | 'audit' | 'transitions' | 'temporal' | 'projection' | 'chain';
@@ -73,10 +84,14 @@ export interface CheckoutFacts {
   ref: string;
   state: CheckoutState;
   view: CheckoutView | null;
-  /** Journal counts, `vendor:effect` -> n. */
+  /** Journal sends, `vendor:effect` -> n: every entry, applied or refused as a duplicate. */
   effects: Record<string, number>;
+  /** Journal entries the vendor applied, `vendor:effect` -> n; absent: every send was applied. */
+  applied?: Record<string, number>;
   /** Success rows of vendor calls, `vendor:operation` -> n. */
   successRows: Record<string, number>;
+  /** `unknown` rows of vendor calls (an effect not sent again, its outcome unknown), `vendor:operation` -> n. */
+  unknownRows?: Record<string, number>;
   /** Transition outcomes, in id order. */
   transitions: string[];
   workflow: WorkflowStatus | undefined;
@@ -112,23 +127,41 @@ export function checkoutViolations(f: CheckoutFacts): Violation[] {
   const out: Violation[] = [];
   const v = (kind: ViolationKind, message: string) => out.push({ kind, ref: f.ref, message });
   const { effects, state } = f;
+  const applied = f.applied ?? effects;
+  const unknownRows = f.unknownRows ?? {};
+  /** The effect ended "outcome unknown" (its `unknown` audit row): it need not be applied, nor have a success row. */
+  const unresolved = (effect: string) => (unknownRows[OPERATION_OF[effect]] ?? 0) > 0;
 
-  // Effects.
-  for (const [effect, n] of Object.entries(effects)) if (n > 1) v('effects', `${effect} applied ${n} times`);
+  // Effects: sent once, whatever the vendor answered; a refused duplicate is still a second send.
+  for (const [effect, n] of Object.entries(effects)) if (n > 1) v('effects', `${effect} sent ${n} times (${applied[effect] ?? 0} applied)`);
   for (const [effect, undo] of Object.entries(UNDO_OF)) {
-    const done = effects[effect] ?? 0;
-    const undone = undo ? (effects[undo] ?? 0) : 0;
+    const done = applied[effect] ?? 0;
+    const undone = undo ? (applied[undo] ?? 0) : 0;
     if (undone > done) v('effects', `${undo} without ${effect}`);
     if (UNWOUND.includes(state) && done !== undone) v('effects', `${state} but ${effect} ${done}x, undone ${undone}x`);
   }
   if (state === 'completed') {
     for (const undo of UNDOS) if (effects[undo]) v('effects', `completed but ${undo} in the journal`);
     const expected = new Set([...effectsOfCompletedView(f.view), ...(f.expectedEffects ?? [])]);
-    for (const e of expected) if ((effects[e] ?? 0) !== 1) v('effects', `completed but ${e} ${effects[e] ?? 0}x in the journal (expected once)`);
-    if (f.expectedEffects) {
-      for (const e of Object.keys(effects)) if (!f.expectedEffects.includes(e)) v('effects', `completed with unexpected ${e} ${effects[e]}x`);
+    for (const e of expected) {
+      if (!unresolved(e) && (applied[e] ?? 0) !== 1) v('effects', `completed but ${e} ${applied[e] ?? 0}x in the journal (expected once)`);
     }
-    if (effects['coupontools:coupon.lock'] && !effects['coupontools:coupon.validate']) v('effects', 'completed with a coupon locked but never validated');
+    if (f.expectedEffects) {
+      for (const e of Object.keys(effects)) if (!f.expectedEffects.includes(e) && !unresolved(e)) v('effects', `completed with unexpected ${e} ${effects[e]}x`);
+    }
+    if (applied['coupontools:coupon.lock'] && !applied['coupontools:coupon.validate']) v('effects', 'completed with a coupon locked but never validated');
+  }
+
+  // Outcome unknown: only where no lookup exists, and never hidden from finance.
+  for (const [op, n] of Object.entries(unknownRows)) {
+    const effect = EFFECT_OF_OPERATION[op];
+    if (!n || !effect) continue;
+    if (!UNKNOWN_OUTCOME_ALLOWED.has(effect)) v('audit', `${op} ended outcome unknown, but ${effect} has a lookup: it must be resolved`);
+    const vendor = effect.split(':')[0];
+    const exceptions = [...(f.view?.receipt?.exceptions ?? []), ...(f.view?.void?.exceptions ?? []), ...(f.view?.returns?.items ?? []).flatMap((r) => r.exceptions)];
+    if (!exceptions.some((x) => x.vendor === vendor && x.code === RefusalCodes.outcomeUnknown)) {
+      v('effects', `${op} ended outcome unknown without an ${RefusalCodes.outcomeUnknown} exception for finance in the view`);
+    }
   }
   if (state === 'compensation_failed') {
     const failed = (f.view?.compensations ?? []).filter((c) => c.outcome === 'failed');
@@ -141,11 +174,13 @@ export function checkoutViolations(f: CheckoutFacts): Violation[] {
     }
   }
 
-  // Audit: one success row per applied effect, none extra.
+  // Audit: one success row per applied effect, none extra (an unknown outcome needs none, allows one).
   for (const effect of Object.keys(OPERATION_OF)) {
-    const journalled = effects[effect] ?? 0;
+    const journalled = applied[effect] ?? 0;
     const rows = f.successRows[OPERATION_OF[effect]] ?? 0;
-    if (rows !== journalled) v('audit', `${effect} ${journalled}x in the journal but ${rows} success rows of ${OPERATION_OF[effect]}`);
+    if (unresolved(effect) ? rows > journalled : rows !== journalled) {
+      v('audit', `${effect} ${journalled}x in the journal but ${rows} success rows of ${OPERATION_OF[effect]}`);
+    }
   }
 
   // Transitions.
@@ -193,6 +228,7 @@ export interface SagaInvariantReport {
   chain: 'verified' | 'broken' | 'missing route';
   /** Final state per POS reference (undefined: not final, or no saga). */
   states: Record<string, CheckoutState | undefined>;
+  /** Journal sends per POS reference (every entry, any outcome), `vendor:effect` -> n. */
   effects: Record<string, Record<string, number>>;
   views: Record<string, CheckoutView | null>;
   /** References allowed not to exist whose saga indeed does not. */
@@ -239,7 +275,7 @@ export async function checkSagaInvariants(
     await new Promise((r) => setTimeout(r, 1000));
   }
 
-  const journal = await journalByCheckout(target.sandboxUrl, scope);
+  const journal = await journalCountsByCheckout(target.sandboxUrl, scope);
   const audit = await target.query<{ checkout_id: string; kind: string; vendor: string | null; operation: string | null; outcome: string }>(
     'SELECT checkout_id, kind, vendor, operation, outcome FROM audit_events WHERE checkout_id = ANY($1) ORDER BY id',
     [ids],
@@ -258,7 +294,7 @@ export async function checkSagaInvariants(
     const id = idOf(ref);
     const row = projection.get(id);
     const workflow = workflows.get(id);
-    const effects = journal.get(ref) ?? {};
+    const { sends: effects, applied } = journal.get(ref) ?? { sends: {}, applied: {} };
     report.effects[ref] = effects;
     report.counts.journalEffects += Object.values(effects).reduce((a, b) => a + b, 0);
     const rows = audit.filter((r) => r.checkout_id === id);
@@ -284,13 +320,17 @@ export async function checkSagaInvariants(
       }
     }
     const successRows: Record<string, number> = {};
+    const unknownRows: Record<string, number> = {};
     for (const r of rows) {
-      if (r.kind !== 'vendor_call' || r.outcome !== 'success') continue;
+      if (r.kind !== 'vendor_call' || (r.outcome !== 'success' && r.outcome !== 'unknown')) continue;
       const op = `${r.vendor}:${r.operation}`;
-      if (EFFECT_OF_OPERATION[op]) successRows[op] = (successRows[op] ?? 0) + 1;
+      const counts = r.outcome === 'success' ? successRows : unknownRows;
+      if (EFFECT_OF_OPERATION[op]) counts[op] = (counts[op] ?? 0) + 1;
     }
     report.violations.push(
-      ...checkoutViolations({ ref, state: row.state, view: row.view, effects, successRows, transitions, workflow, expectedEffects: c.expectedEffects }),
+      ...checkoutViolations({
+        ref, state: row.state, view: row.view, effects, applied, successRows, unknownRows, transitions, workflow, expectedEffects: c.expectedEffects,
+      }),
     );
   }
   report.chain = await verifyChain(target, report.violations);
@@ -315,17 +355,33 @@ async function describe(temporal: Client, workflowId: string): Promise<WorkflowS
 }
 
 /**
- * Effect counts per POS reference, from one read of the sandbox journal: the references of `scope`
+ * Effect send counts per POS reference (every journal entry, applied or refused as a duplicate: "each
+ * effect once" is about sends), from one read of the sandbox journal: the references of `scope`
  * (merchant:store:till) whose POS reference starts with `refPrefix`.
  */
 export async function journalByCheckout(sandboxUrl: string, scope: string, refPrefix = ''): Promise<Map<string, Record<string, number>>> {
+  const counts = await journalCountsByCheckout(sandboxUrl, scope, refPrefix);
+  return new Map([...counts].map(([ref, c]) => [ref, c.sends]));
+}
+
+/** Per POS reference: every send of each effect, and the sends the vendor applied (totals, undo balance, audit). */
+export interface JournalCounts {
+  sends: Record<string, number>;
+  applied: Record<string, number>;
+}
+
+export async function journalCountsByCheckout(sandboxUrl: string, scope: string, refPrefix = ''): Promise<Map<string, JournalCounts>> {
   const res = await fetch(`${sandboxUrl}/_sandbox/journal?reference=${encodeURIComponent(`${scope}:${refPrefix}`)}`);
-  const { entries } = (await res.json()) as { entries: Array<{ vendor: string; effect: string; reference: string }> };
-  const by = new Map<string, Record<string, number>>();
+  const { entries } = (await res.json()) as { entries: Array<{ vendor: string; effect: string; reference: string; outcome?: string }> };
+  const by = new Map<string, JournalCounts>();
+  const add = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   for (const e of entries) {
     const ref = e.reference.slice(scope.length + 1).split(':')[0];
-    const counts = by.get(ref) ?? {};
-    counts[`${e.vendor}:${e.effect}`] = (counts[`${e.vendor}:${e.effect}`] ?? 0) + 1;
+    const counts = by.get(ref) ?? { sends: {}, applied: {} };
+    const key = `${e.vendor}:${e.effect}`;
+    add(counts.sends, key);
+    // An entry without an outcome comes from a sandbox before outcomes: it recorded applied effects only.
+    if ((e.outcome ?? 'applied') === 'applied') add(counts.applied, key);
     by.set(ref, counts);
   }
   return by;

@@ -132,6 +132,8 @@ export interface Refusal {
 export const RefusalCodes = {
   /** On a void's exceptions: an effect the vendor has no undo for (a validated Coupontools coupon). */
   nonCompensable: 'NON_COMPENSABLE',
+  /** An effect without a lookup (CMC) that may have reached the vendor on an earlier try: not sent again, for finance to check. */
+  outcomeUnknown: 'OUTCOME_UNKNOWN',
 } as const;
 
 export interface CouponQuote {

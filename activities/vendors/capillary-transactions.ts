@@ -20,8 +20,9 @@ import { vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
 /**
- * Bills and their returns (v1.1 transaction/add). The bill number is unique across the org, so a
- * retried bill is recognised by 604; a partial return has no such key and is found by bill_client_id.
+ * Bills and their returns (v1.1 transaction/add). A retried bill is looked up by its number first
+ * (transaction/get), and the number being unique across the org, a 604 still names our bill should
+ * one land between the lookup and the send; a partial return has no such key and is found by bill_client_id.
  */
 export class CapillaryTransactions {
   constructor(private readonly client: CapillaryClient) {}
@@ -30,6 +31,15 @@ export class CapillaryTransactions {
     const key = sale.customer ? requireKey(sale.customer) : undefined;
     // 604 (duplicate bill) is our own earlier bill only if an earlier try may have sent it.
     const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.add');
+    const type = sale.customer ? 'REGULAR' : 'NOT_INTERESTED';
+    if (mayHaveBeenSent) {
+      // Look the bill up before sending it again: a re-send refused with 604 is still a second send.
+      const id = str((await this.findTransactions(ctx, ctx.reference, type))[0]?.id);
+      if (id) {
+        await recordRecoveredEffect(ctx, { vendor: VENDOR, operation: 'transaction.add', foundBy: 'transaction.get', vendorReference: id, amountMinor: sale.amountMinor });
+        return { transactionId: id, duplicate: true };
+      }
+    }
     const ours = (c: number) => c === 600 || c === 687 || (mayHaveBeenSent && c === CODES.duplicateBill);
     const redemptions = {
       ...(sale.pointsRedemptionIds?.length && { points_redemptions: { id: sale.pointsRedemptionIds } }),
@@ -65,7 +75,7 @@ export class CapillaryTransactions {
     });
     const item = transactionItem(res, 'transaction.add', ours);
     if (item.status.code === CODES.duplicateBill) {
-      const earlier = await this.findTransactions(ctx, ctx.reference, sale.customer ? 'REGULAR' : 'NOT_INTERESTED');
+      const earlier = await this.findTransactions(ctx, ctx.reference, type);
       const id = str(earlier[0]?.id);
       if (!id) throw failure(item.status.code, item.status.message, 'transaction.add', res);
       return { transactionId: id, duplicate: true };

@@ -1,5 +1,6 @@
+import { RefusalCodes } from '../../workflows/checkout.contract';
 import type { PostTenderReceipt, PostTenderTransaction } from './capabilities';
-import { vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
+import { failureDetails, isRejection, vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
 /** ClearLine's `{data: ...}` answers and its refusals, read for the CMC adapter (cmc.vendor.ts). */
@@ -80,6 +81,42 @@ export function statusRejection(posStatus: string, tx: PostTenderTransaction, re
     httpStatus: 200,
     response,
   });
+}
+
+/**
+ * Whether a failed transaction send is known NOT to have been applied by ClearLine, so that a later
+ * try may send it again (cmc.vendor.ts clears the effect intent):
+ * - the request was never written (connection refused, host not resolved: VendorHttp's `notSent`);
+ * - ClearLine answered "not done": any 4xx (ProblemDetails validation, 401, 404, 408, 429), 503
+ *   (not handling requests), another 5xx carrying ClearLine's own ProblemDetails, or an answer naming a
+ *   posStatus other than Accepted ("Only "Accepted" POS can send a transaction", cmc-post-tender.txt).
+ * Anything else may have been applied: a timeout or reset after the request was written (the lost
+ * reply), a gateway's 502/504 or a bare 500 (something behind it may have run), a 2xx we could not read.
+ */
+export function definitelyNotApplied(err: unknown): boolean {
+  const { code, httpStatus, notSent } = failureDetails(err);
+  if (notSent) return true;
+  if (isRejection(err)) return httpStatus === 200 ? code !== undefined && !code.startsWith('HTTP_') : httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
+  if (httpStatus === undefined) return false;
+  if (httpStatus === 408 || httpStatus === 429 || httpStatus === 503) return true;
+  return httpStatus >= 500 && httpStatus !== 502 && httpStatus !== 504 && isProblemDetails(vendorResponseOf(err));
+}
+
+/** ASP.NET Core's error body, as ClearLine's own API writes it (a gateway's HTML or `{error}` is not). */
+function isProblemDetails(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { title?: unknown }).title === 'string' && typeof (body as { status?: unknown }).status === 'number';
+}
+
+/**
+ * A transaction not sent again because an earlier send may have been applied: a non-retryable refusal
+ * carrying OUTCOME_UNKNOWN, which the phase after payment turns into an exception for finance.
+ */
+export function outcomeUnknown(reference: string, operation: string): { reason: string; failure: Error } {
+  const what = operation === 'pos.refund' ? 'refund' : 'sale';
+  const reason =
+    `The ${what} ${reference} may have reached ClearLine (CMC) on an earlier try whose answer was lost. ClearLine has no lookup ` +
+    'and does not document duplicate detection, so it was not sent again: check ClearLine for it before sending it by hand.';
+  return { reason, failure: vendorRejection({ vendor: VENDOR, code: RefusalCodes.outcomeUnknown, reason }) };
 }
 
 export function isSessionRefusal(err: unknown): boolean {

@@ -1,10 +1,13 @@
 import { toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
+import { RefusalCodes } from '../../workflows/checkout.contract';
 import {
   CMC_VENDOR as VENDOR,
+  definitelyNotApplied,
   errorCode,
   isSessionRefusal,
+  outcomeUnknown,
   statusRejection,
   toReceipt,
   unwrap,
@@ -66,9 +69,15 @@ export class CmcVendor implements PostTenderCapability {
   }
 
   /**
-   * startInteraction, then the transaction under our reference. ClearLine documents neither a lookup nor
-   * duplicate detection, so a retried attempt re-sends the same transactionId in a fresh interaction: a
-   * vendor that deduplicates on it (the sandbox does) answers with the transaction it already holds.
+   * startInteraction, then the transaction under our reference, sent at most once. ClearLine documents
+   * neither a lookup nor duplicate detection (vendors.md §4: "Duplicate detection on `transactionId`:
+   * **[unknown]**"), so a transaction whose earlier send may have reached it is never sent again: the
+   * effect intent (core/effects) says an earlier try got as far as sending, and this try then records
+   * an `unknown` audit row (our reference and the amount, for ops and finance) and fails with the
+   * non-retryable OUTCOME_UNKNOWN refusal, which the phase after payment turns into an exception on
+   * the receipt (or the void's / return's exceptions) while the sale stands. A send ClearLine certainly
+   * did not apply (definitelyNotApplied: never written, or answered "not done") clears the intent, so
+   * a retry does send it; a lost reply (a timeout after the request was written) does not.
    */
   private async post(
     ctx: VendorCallContext,
@@ -77,40 +86,81 @@ export class CmcVendor implements PostTenderCapability {
     kind: { transactionType: string; amountMinor: number; originalTransactionId?: string },
   ): Promise<PostTenderReceipt> {
     const transactionDate = isoInstant(tx.transactionDate);
-    // No lookup to make: the intent only says whether an answer may be what an earlier try applied.
-    const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, operation);
-    for (let restarted = false; ; restarted = true) {
-      const sessionId = await this.startInteraction(ctx, tx);
-      const body = {
-        sessionId,
-        // Only the keyed-hash id: ClearLine's names, birth date and contacts are personal data we never send.
-        ...(tx.customerId && { customer: { id: tx.customerId } }),
-        transactionId: ctx.reference,
-        transactionType: kind.transactionType,
-        transactionAmount: toVendorNumber(kind.amountMinor, ctx.currency),
-        transactionDate,
-        terminalId: tx.terminalId,
-        posLocationId: tx.posLocationId,
-        products: tx.lines.map((line) => ({ productId: line.sku, productName: line.description ?? line.sku, quantity: line.quantity })),
-        ...(kind.originalTransactionId && { originalTransactionId: kind.originalTransactionId }),
-      };
-      try {
-        const data = await this.call<TransactionData>(ctx, operation, 'transaction', body, (d) => {
-          if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
-          if (d.id === null || d.id === undefined || d.id === '') {
-            throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
-          }
-          // A re-send may be answered with what an earlier attempt applied, whose own row may have landed.
-          const recoveredBy = mayHaveBeenSent ? `${operation}: same transactionId re-sent` : undefined;
-          return { vendorReference: String(d.id), amountMinor: kind.amountMinor, recoveredBy };
-        });
-        return toReceipt(data, sessionId);
-      } catch (err) {
-        // A session that expired between the two calls: restart the interaction (vendors.md §4).
-        if (!restarted && isSessionRefusal(err)) continue;
-        throw err;
+    // Nothing of the transaction is sent before the intent is written: a failed interaction leaves none.
+    let sessionId = await this.startInteraction(ctx, tx);
+    if (await ctx.effectMayHaveBeenSent(VENDOR, operation)) return this.outcomeUnknown(ctx, operation, kind.amountMinor);
+    let mayBeApplied = true;
+    try {
+      for (let restarted = false; ; restarted = true) {
+        mayBeApplied = true;
+        try {
+          const data = await this.sendTransactionOnce(ctx, operation, tx, kind, sessionId, transactionDate);
+          return toReceipt(data, sessionId);
+        } catch (err) {
+          if (definitelyNotApplied(err)) mayBeApplied = false;
+          // A session that expired between the two calls: restart the interaction once (vendors.md §4).
+          if (restarted || !isSessionRefusal(err)) throw err;
+        }
+        sessionId = await this.startInteraction(ctx, tx);
       }
+    } catch (err) {
+      // Known not applied: forget the intent so the retry sends. If it cannot be forgotten it stays,
+      // and the retry ends "outcome unknown" instead: the safe side.
+      if (!mayBeApplied) await ctx.effectNotApplied?.(VENDOR, operation).catch(() => undefined);
+      throw err;
     }
+  }
+
+  private sendTransactionOnce(
+    ctx: VendorCallContext,
+    operation: string,
+    tx: PostTenderTransaction,
+    kind: { transactionType: string; amountMinor: number; originalTransactionId?: string },
+    sessionId: string,
+    transactionDate: string,
+  ): Promise<TransactionData> {
+    const body = {
+      sessionId,
+      // Only the keyed-hash id: ClearLine's names, birth date and contacts are personal data we never send.
+      ...(tx.customerId && { customer: { id: tx.customerId } }),
+      transactionId: ctx.reference,
+      transactionType: kind.transactionType,
+      transactionAmount: toVendorNumber(kind.amountMinor, ctx.currency),
+      transactionDate,
+      terminalId: tx.terminalId,
+      posLocationId: tx.posLocationId,
+      products: tx.lines.map((line) => ({ productId: line.sku, productName: line.description ?? line.sku, quantity: line.quantity })),
+      ...(kind.originalTransactionId && { originalTransactionId: kind.originalTransactionId }),
+    };
+    return this.call<TransactionData>(ctx, operation, 'transaction', body, (d) => {
+      if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
+      if (d.id === null || d.id === undefined || d.id === '') {
+        throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
+      }
+      return { vendorReference: String(d.id), amountMinor: kind.amountMinor };
+    });
+  }
+
+  /**
+   * The earlier send may have been applied and cannot be looked up: audit it as `unknown` (no call was
+   * made; the row carries our reference and the amount, no personal data) and refuse the step.
+   */
+  private async outcomeUnknown(ctx: VendorCallContext, operation: string, amountMinor: number): Promise<never> {
+    const { reason, failure } = outcomeUnknown(ctx.reference, operation);
+    await ctx.recorder.record({
+      vendor: VENDOR,
+      operation,
+      outcome: 'unknown',
+      httpStatus: null,
+      latencyMs: 0,
+      requestExcerpt: { transactionId: ctx.reference, attempt: ctx.attempt, sent_again: false },
+      responseExcerpt: null,
+      vendorReference: null,
+      amountMinor,
+      errorCode: RefusalCodes.outcomeUnknown,
+      errorMessage: reason,
+    });
+    throw failure;
   }
 
   private async startInteraction(ctx: VendorCallContext, tx: PostTenderTransaction): Promise<string> {

@@ -21,6 +21,12 @@ export interface VendorCallContext {
    * so the effect may have been applied and must be looked up first. Reads never call it.
    */
   effectMayHaveBeenSent(vendor: string, operation: string): Promise<boolean>;
+  /**
+   * The send this try recorded the intent for is known NOT to have been applied (never written, or
+   * answered "not done"): clears the intent so a later try may send again. Never for a lost reply.
+   * Absent where no intent is kept (adapter tests, the bench baseline): nothing to clear.
+   */
+  effectNotApplied?(vendor: string, operation: string): Promise<void>;
   currency: string;
   recorder: VendorCallRecorder;
 }

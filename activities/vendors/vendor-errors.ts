@@ -16,6 +16,8 @@ export interface UnavailableDetails {
   retryAfterMs?: number;
   httpStatus?: number;
   response?: unknown;
+  /** The request was never written (connection refused, name not resolved): the vendor cannot have applied it. */
+  notSent?: boolean;
 }
 
 /**
@@ -69,6 +71,11 @@ export function vendorUnavailable(vendor: string, message: string, details: Unav
 
 export function isRejection(err: unknown): err is ApplicationFailure {
   return err instanceof ApplicationFailure && err.type === FailureTypes.vendorRejection;
+}
+
+/** What a failure's first detail says of the call (rejection and unavailable details alike). */
+export function failureDetails(err: unknown): { code?: string; httpStatus?: number; notSent?: boolean } {
+  return ((err as { details?: unknown[] } | null)?.details?.[0] ?? {}) as { code?: string; httpStatus?: number; notSent?: boolean };
 }
 
 export function rejectionDetails(err: ApplicationFailure): RejectionDetails | undefined {

@@ -50,7 +50,7 @@ export class VendorHttp {
       });
     } catch (err) {
       const reason = isTimeout(err) ? `no answer within ${this.timeoutMs} ms` : describe(err);
-      throw vendorUnavailable(this.vendor, `${req.operation}: ${reason}`);
+      throw vendorUnavailable(this.vendor, `${req.operation}: ${reason}`, { ...(neverSent(err) && { notSent: true }) });
     }
     const text = await res.body.text();
     const latencyMs = Math.round(performance.now() - started);
@@ -120,6 +120,16 @@ export class VendorHttp {
 function isTimeout(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/**
+ * Failures that happen before a connection exists, so the request was certainly never written: the
+ * vendor cannot have applied it. A timeout or a reset is not among them (the request may have arrived).
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function neverSent(err: unknown): boolean {
+  return NOT_SENT_CODES.has((err as { code?: string } | null)?.code ?? '');
 }
 
 function describe(err: unknown): string {

@@ -2,8 +2,12 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
 
 export type AuditKind = 'vendor_call' | 'transition' | 'ops_action';
-/** success: the vendor did it; rejected: a business refusal; failed: transient or unknown outcome. */
-export type VendorCallOutcome = 'success' | 'rejected' | 'failed';
+/**
+ * success: the vendor did it; rejected: a business refusal; failed: transient or unknown outcome of
+ * that call (it may be retried); unknown: an effect without a lookup that an earlier try may have
+ * applied, which was therefore not sent again (CMC): an exception for ops and finance to settle.
+ */
+export type VendorCallOutcome = 'success' | 'rejected' | 'failed' | 'unknown';
 
 /**
  * One row per vendor call attempt and per saga transition. Append-only: the database refuses

@@ -2,7 +2,8 @@
 export interface VendorCallRecord {
   vendor: string;
   operation: string;
-  outcome: 'success' | 'rejected' | 'failed';
+  /** `unknown`: not a call but an effect not sent again, whose earlier send may have been applied (see VendorCallOutcome). */
+  outcome: 'success' | 'rejected' | 'failed' | 'unknown';
   httpStatus: number | null;
   latencyMs: number;
   requestExcerpt: unknown;

@@ -11,7 +11,10 @@ export interface EffectIntentKey {
   reference: string;
 }
 
-/** `first`: no earlier try can have sent the effect. `seen`: one may have (its reply may have been lost). */
+/**
+ * `first`: no earlier try can have sent the effect (or every earlier send was known not applied, see
+ * `forget`). `seen`: one may have (its reply may have been lost).
+ */
 export type EffectIntentAnswer = 'first' | 'seen';
 
 /**
@@ -37,5 +40,24 @@ export class EffectIntentsRepository {
       this.patienceMs,
     );
     return inserted.length === 1 ? 'first' : 'seen';
+  }
+
+  /**
+   * The try that recorded this intent knows its send was NOT applied (the request was never written,
+   * or the vendor answered that it did not apply it): the intent goes, so a later try (a retry, an
+   * activity reset) sends again instead of treating the effect as possibly done. Only an adapter that
+   * can tell such an answer from a lost reply calls this; a timeout after the request was written
+   * keeps the intent. Safe against an overlapping try: one that wrote the same key while this row was
+   * there saw `seen` and sent nothing, so removing the row cannot let two sends through.
+   */
+  async forget(key: EffectIntentKey): Promise<void> {
+    await untilDatabaseAnswers(
+      () =>
+        this.dataSource.query(
+          `DELETE FROM effect_intents WHERE checkout_id = $1 AND step = $2 AND vendor = $3 AND operation = $4 AND reference = $5`,
+          [key.checkoutId, key.step, key.vendor, key.operation, key.reference],
+        ),
+      this.patienceMs,
+    );
   }
 }

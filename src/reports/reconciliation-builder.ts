@@ -43,11 +43,12 @@ function vendorFigures(groups: VendorCallGroup[]): VendorFigures[] {
     const purpose = purposeOf(g.step);
     const key = [g.till, g.vendor, purpose, g.operation, g.currency].join('\u0000');
     let v = byKey.get(key);
-    if (!v) byKey.set(key, (v = { till: g.till, vendor: g.vendor, purpose, operation: g.operation, currency: g.currency, succeeded: 0, rejected: 0, failed: 0, amountMinor: 0 }));
+    if (!v) byKey.set(key, (v = { till: g.till, vendor: g.vendor, purpose, operation: g.operation, currency: g.currency, succeeded: 0, rejected: 0, failed: 0, unknown: 0, amountMinor: 0 }));
     if (g.outcome === 'success') {
       v.succeeded += g.count;
       v.amountMinor += g.amountMinor;
     } else if (g.outcome === 'rejected') v.rejected += g.count;
+    else if (g.outcome === 'unknown') v.unknown += g.count;
     else v.failed += g.count;
   }
   return [...byKey.values()].sort(

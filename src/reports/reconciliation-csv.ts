@@ -20,7 +20,7 @@ export function renderReconciliationCsv(report: ReconciliationReport): string {
   for (const t of report.tills) rows.push(...figureRows(t).map((r) => ({ ...day, section: 'till', till: t.till, ...r })));
   for (const v of report.vendors) {
     const at = { ...day, section: 'vendor', till: v.till, currency: v.currency, vendor: v.vendor, purpose: v.purpose, operation: v.operation };
-    for (const figure of ['succeeded', 'rejected', 'failed', 'amountMinor'] as const) rows.push({ ...at, figure, value: v[figure] });
+    for (const figure of ['succeeded', 'rejected', 'failed', 'unknown', 'amountMinor'] as const) rows.push({ ...at, figure, value: v[figure] });
   }
   for (const x of report.exceptions) {
     const at = { ...day, section: 'exception', till: x.till, currency: x.currency, vendor: x.vendor, checkout_id: x.checkoutId, exception: x.kind, code: x.code, reason: x.reason, at: x.at };

@@ -30,12 +30,15 @@ export function exceptionsOf(e: CheckoutDayEvent): ReconciliationException[] {
       });
     }
     for (const x of view.void.exceptions.filter((v) => v.code !== RefusalCodes.nonCompensable)) {
-      out.push({ ...base, kind: 'void_incomplete', vendor: x.vendor, code: x.code, reason: x.reason, figures: {} });
+      const kind = x.code === RefusalCodes.outcomeUnknown ? 'outcome_unknown' : 'void_incomplete';
+      out.push({ ...base, kind, vendor: x.vendor, code: x.code, reason: x.reason, figures: {} });
     }
   }
   if (e.event === 'completed' && view?.receipt) {
     for (const x of view.receipt.exceptions) {
-      out.push({ ...base, kind: 'after_payment_refusal', vendor: x.vendor, code: x.code, reason: x.reason, figures: { amountDueMinor: view.receipt.amountDueMinor } });
+      // Not a refusal: the vendor may hold the effect (sent once, answer lost), finance checks it there.
+      const kind = x.code === RefusalCodes.outcomeUnknown ? 'outcome_unknown' : 'after_payment_refusal';
+      out.push({ ...base, kind, vendor: x.vendor, code: x.code, reason: x.reason, figures: { amountDueMinor: view.receipt.amountDueMinor } });
     }
     out.push(...mismatchesOf(e).map((m) => ({ ...base, kind: 'amount_mismatch' as const, ...m })));
   }

@@ -16,8 +16,8 @@ const FIGURES =
   '`voids`: checkouts voided that day, the voided receipts\' totals and the awards, spends and points the void reversed. ' +
   '`returns`: returns made that day (the view\'s `returns[]`). `compensations`: checkouts whose undos ran that day, undos done and failed. ' +
   '`failures`: compensated (a vendor failed), rejected (refused checkout), compensationFailed, expired, cancelled. ' +
-  '`vendors`: every vendor call attempt recorded that day by till, vendor, purpose (sale, compensation, void, return) and operation: succeeded, rejected, failed, and the successful calls\' amounts. ' +
-  '`exceptions`: compensation_failed, expired_after_commit, non_compensable (Coupontools validation on void), void_incomplete, after_payment_refusal, amount_mismatch (spend below request, award versus preview, points value, CMC or Capillary bill versus the POS amount due, tender versus due).';
+  '`vendors`: every vendor call attempt recorded that day by till, vendor, purpose (sale, compensation, void, return) and operation: succeeded, rejected, failed, unknown (an effect without a lookup not sent again: its outcome is an exception), and the successful calls\' amounts. ' +
+  '`exceptions`: compensation_failed, expired_after_commit, non_compensable (Coupontools validation on void), void_incomplete, after_payment_refusal, outcome_unknown (CMC: a sale or refund that may have reached the vendor on a try whose answer was lost, not sent again; check it at the vendor), amount_mismatch (spend below request, award versus preview, points value, CMC or Capillary bill versus the POS amount due, tender versus due).';
 
 @ApiTags('finance')
 @Controller('v1/reports/reconciliation')

@@ -99,6 +99,8 @@ export interface VendorFigures {
   succeeded: number;
   rejected: number;
   failed: number;
+  /** Effects not sent again because an earlier send may have been applied (CMC): each an `outcome_unknown` exception. */
+  unknown: number;
   /** Sum of the amounts of the successful calls. */
   amountMinor: number;
 }
@@ -110,6 +112,7 @@ export const EXCEPTION_KINDS = [
   'void_incomplete',
   'after_payment_refusal',
   'amount_mismatch',
+  'outcome_unknown',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 

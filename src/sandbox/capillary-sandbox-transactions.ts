@@ -61,8 +61,12 @@ export class CapillarySandboxTransactions {
     if (amountCents === undefined || amountCents < 0 || lines.some((l) => l === undefined)) {
       return fail(echo, 601, 'Transaction failed. Transaction amount/quantity/ rate/discount is invalid.');
     }
-    // CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE across the org.
-    if (this.state.transactions.some((t) => t.number === number && (t.type === 'REGULAR' || t.type === 'NOT_INTERESTED'))) {
+    // CONF_LOYALTY_IS_BILL_NUMBER_UNIQUE across the org. vendors.md §2: "A duplicate bill gives item code
+    // **604 "Transaction number already exists"**" (uniqueness configured, as onboarding requires). The
+    // refused bill is still a second send of it: journaled as such, so a re-sent bill is visible.
+    const earlier = this.state.transactions.find((t) => t.number === number && (t.type === 'REGULAR' || t.type === 'NOT_INTERESTED'));
+    if (earlier) {
+      this.journal.add({ vendor: VENDOR, effect: 'transaction.add', reference: number, vendorReference: String(earlier.id), amount: formatMinorUnits(amountCents, ORG_CURRENCY), outcome: 'refused-duplicate' });
       return fail(echo, 604, 'Transaction number already exists.');
     }
     let customer: Customer | undefined;

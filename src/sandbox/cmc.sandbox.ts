@@ -11,10 +11,12 @@ import type { SandboxJournal } from './sandbox-journal';
  * Choices where the documents are silent (each one flagged [sandbox]):
  * - Errors are ASP.NET Core ProblemDetails (the reference's `application/json-patch+json` content type
  *   is that stack's default); 401 carries no body, as a JWT bearer handler answers.
- * - A repeated transactionId answers with the transaction already recorded and applies nothing: ClearLine's
- *   duplicate detection is unknown, and this is what makes a re-send after a lost reply safe here.
+ * - No de-duplication: a repeated transactionId is a second transaction, applied and journaled like the
+ *   first. vendors.md §4: "Duplicate detection on `transactionId`: **[unknown]**", and the document
+ *   (vendor-docs/cmc-post-tender.txt) promises none, so a re-send after a lost reply must show as a
+ *   second effect here rather than be absorbed by a de-duplication ClearLine may not have.
  * - A refund is a negative transactionAmount; `originalTransactionId` (not a documented field) must name
- *   a recorded sale, and refunds may not add up to more than that sale.
+ *   a recorded sale (the first one sent under that id), and refunds may not add up to more than that sale.
  * - Sessions live 30 minutes; a transaction on an unknown or expired session is a 400 on `sessionId`.
  * - Non-Accepted terminals get no sessionId.
  */
@@ -51,8 +53,6 @@ interface RecordedTransaction {
   transactionId: string;
   amountMinor: number;
   refundedMinor: number;
-  /** The answer it got, replayed verbatim to a repeated transactionId. */
-  response: { data: Record<string, unknown> };
 }
 
 type Body = Record<string, unknown>;
@@ -61,6 +61,7 @@ export class CmcSandbox {
   private tokens = new Map<string, number>();
   private terminals: Terminal[] = [];
   private sessions = new Map<string, Session>();
+  /** The first transaction recorded under each transactionId (a repeated one is recorded again, not here). */
   private transactions = new Map<string, RecordedTransaction>();
 
   constructor(private readonly journal: SandboxJournal) {
@@ -131,9 +132,6 @@ export class CmcSandbox {
     const missing = required(body, ['sessionId', 'transactionId', 'terminalId', 'posLocationId']);
     if (missing) return reply.code(400).send(missing);
     const transactionId = body.transactionId as string;
-    const existing = this.transactions.get(transactionId);
-    if (existing) return existing.response;
-
     const invalid = this.invalidTransaction(body);
     if (invalid) return reply.code(400).send(invalid);
     const terminal = this.terminal(body.terminalId as string, body.posLocationId as string);
@@ -161,7 +159,7 @@ export class CmcSandbox {
         posStatus: terminal.posStatus,
       },
     };
-    this.transactions.set(transactionId, { transactionId, amountMinor, refundedMinor: 0, response });
+    if (!this.transactions.has(transactionId)) this.transactions.set(transactionId, { transactionId, amountMinor, refundedMinor: 0 });
     if (amountMinor < 0) {
       const original = this.transactions.get(body.originalTransactionId as string);
       if (original) original.refundedMinor += -amountMinor;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SandboxJournal } from './sandbox-journal';
+import type { JournalOutcome, SandboxJournal } from './sandbox-journal';
 
 /**
  * Coupontools API v3 (`/v3/couponsession/...`), as vendor-docs/coupontools-pos-integration.txt shows
@@ -12,6 +12,9 @@ import type { SandboxJournal } from './sandbox-journal';
  * code 100 bad credentials, 514 already validated, 516 voided, 310 money_spent not in 0.000 format,
  * the update reply `{status, action:"update_session", session}`, lock as a cooperative flag (locking a
  * locked session succeeds), validate ending the lock, and no server-side expiry check.
+ *
+ * The journal records every send of an effect: a re-lock and a re-validate are journaled as
+ * `refused-duplicate` (nothing changes), so a second send of the lock or the validation is visible.
  */
 
 export const COUPONTOOLS_SANDBOX_CLIENT_ID = 'sandbox-coupontools-id';
@@ -151,13 +154,19 @@ export class CouponToolsSandbox {
       return fail(310, 'Invalid format in parameter: money_spent (0.000)');
     }
     const voidedAfter = wants('void') || (s.voided === '1' && !wants('unvoid'));
+    const effect = (name: string, amount?: string, outcome?: JournalOutcome) =>
+      this.journal.add({ vendor: 'coupontools', effect: name, reference, vendorReference: session.code, ...(amount !== undefined && { amount }), ...(outcome && { outcome }) });
     // Check everything before changing anything: an update applies whole or not at all.
-    if ((wants('validate') || wants('lock')) && s.validated === '1') return fail(514, 'Coupon session already validated');
+    if ((wants('validate') || wants('lock')) && s.validated === '1') {
+      // vendors.md §3: "Validating a session that is already validated: return an error (suggested code
+      // **514** "already validated", flagged [infer]) and leave `validation_date_utc` unchanged."
+      // The refused re-validate is still a second send of the validation: journaled, not hidden.
+      if (wants('validate')) effect('coupon.validate', typeof moneySpent === 'string' ? moneySpent : undefined, 'refused-duplicate');
+      return fail(514, 'Coupon session already validated');
+    }
     if ((wants('validate') || wants('lock')) && voidedAfter) return fail(516, 'Coupon session is voided');
 
     const now = vendorNow();
-    const effect = (name: string, amount?: string) =>
-      this.journal.add({ vendor: 'coupontools', effect: name, reference, vendorReference: session.code, ...(amount !== undefined && { amount }) });
     if (wants('unvoid') && s.voided === '1') {
       Object.assign(s, { voided: '0', unvoided_date_utc: now });
       effect('coupon.unvoid');
@@ -170,9 +179,15 @@ export class CouponToolsSandbox {
       Object.assign(s, { locked: '0', unlocked_date_utc: now });
       effect('coupon.unlock');
     }
-    if (wants('lock') && s.locked !== '1') {
-      s.locked = '1';
-      effect('coupon.lock');
+    if (wants('lock')) {
+      if (s.locked !== '1') {
+        s.locked = '1';
+        effect('coupon.lock');
+      } else {
+        // vendors.md §3: the lock is "a cooperative flag, not a server-enforced reservation [infer]":
+        // a re-lock changes nothing and answers OK, but it is a second send of the lock, so it is journaled.
+        effect('coupon.lock', undefined, 'refused-duplicate');
+      }
     }
     if (wants('validate')) {
       // Validation is final, so it ends any lock (claimed -> locked -> validated).

@@ -17,7 +17,7 @@ export interface VendorSandbox {
 /**
  * The vendor sandbox: each vendor under its own prefix (SANDBOX_PATHS), so a base URL such as
  * http://127.0.0.1:4010/crmcom/crmapi/rest/v2 stands in for https://host/crmapi/rest/v2.
- * `/_sandbox/*` is the admin API: reset, the journal of applied effects, and fault injection.
+ * `/_sandbox/*` is the admin API: reset, the journal of effect sends (and their outcomes), and fault injection.
  */
 export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInstance {
   // forceCloseConnections: a held (lost-reply) or aborted request must not keep close() waiting.
@@ -40,7 +40,8 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
 
   app.get('/_sandbox/health', async () => ({ status: 'ok' }));
   app.get('/_sandbox/journal', async (req) => {
-    const q = req.query as { vendor?: string; reference?: string };
+    // Every send, each with its outcome; `outcome=applied` keeps only the effects the vendor applied.
+    const q = req.query as { vendor?: string; reference?: string; outcome?: string };
     return { entries: journal.list(q) };
   });
   app.post('/_sandbox/reset', async () => {

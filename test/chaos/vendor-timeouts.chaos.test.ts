@@ -15,9 +15,11 @@ const VENDOR_TIMEOUT_MS = 2000;
 
 /**
  * Scenario 5: CRM.COM's purchase hangs past the call timeout (nothing applied), and CMC applies the
- * post-tender transaction and then never answers (the lost reply). Both are resolved by looking the
- * effect up before the retry sends anything: one effect each in the journal. The POS gets its final
- * answer, or 202 with the view so far, within the documented bound.
+ * post-tender transaction and then never answers (the lost reply). CRM.COM's is resolved by looking
+ * the purchase up before the retry sends anything. CMC has no lookup, so its transaction is never
+ * sent again: the retry ends "outcome unknown" (an `unknown` audit row and an OUTCOME_UNKNOWN
+ * exception on the receipt for finance) and the sale stands. One send of each effect in the journal.
+ * The POS gets its final answer, or 202 with the view so far, within the documented bound.
  */
 describe('chaos 5: vendors that hang, and one that applies the effect and then times out', () => {
   const profile = chaosProfile();
@@ -29,7 +31,7 @@ describe('chaos 5: vendors that hang, and one that applies the effect and then t
   });
   afterAll(() => stack?.stop());
 
-  it('resolves each unknown outcome by lookup: one effect per step, an answer within the bound', async () => {
+  it('resolves the lost purchase by lookup and sends no lost CMC sale twice: one send per step, an answer within the bound', async () => {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
     const n = profile.faultCheckouts;
     await injectFault(stack.sandboxUrl, { path: '/crmcom/crmapi/rest/v2/customer_events/purchases/create', kind: 'hang', times: n });
@@ -60,7 +62,24 @@ describe('chaos 5: vendors that hang, and one that applies the effect and then t
     expect(results.map((r) => r.finalState)).toEqual(refs.map(() => 'completed'));
     for (const ref of refs) {
       expect(report.effects[ref]['crmcom:purchase.create']).toBe(1);
+      // Sent once (applied, its reply lost), never re-sent.
       expect(report.effects[ref]['cmc:posttender.transaction']).toBe(1);
     }
+    // Each lost CMC reply ends as an exception for finance, not as a re-send.
+    const ids = refs.map((r) => `checkout:demo:S1:T1:${r}`);
+    const views = await stack.dataSource.query<Array<{ view: { receipt?: { exceptions: Array<{ vendor: string; code: string }>; references: Record<string, string> } } }>>(
+      'SELECT view FROM checkouts WHERE id = ANY($1)',
+      [ids],
+    );
+    expect(views).toHaveLength(n);
+    for (const { view } of views) {
+      expect(view.receipt?.exceptions).toEqual([expect.objectContaining({ vendor: 'cmc', code: 'OUTCOME_UNKNOWN' })]);
+      expect(view.receipt?.references.cmcTransactionId).toBeUndefined();
+    }
+    const unknown = await stack.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE checkout_id = ANY($1) AND vendor = 'cmc' AND operation = 'pos.transaction' AND outcome = 'unknown'`,
+      [ids],
+    );
+    expect(unknown[0].n).toBe(n);
   }, 300_000);
 });

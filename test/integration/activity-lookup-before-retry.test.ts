@@ -214,7 +214,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
   });
 
   describe('Capillary bill (addSaleTransaction)', () => {
-    it('a reset takes "duplicate bill" (604) as its own lost bill: one bill, one success row', async () => {
+    it('a reset finds its lost bill by number instead of sending it again: one send, one success row', async () => {
       const ref = newCheckout('INR');
       const add = () =>
         activities().addSaleTransaction(ref, {
@@ -229,8 +229,9 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       const applied = await journal(ref, 'capillary');
       expect(applied.map((e) => e.effect)).toEqual(['transaction.add']);
       expect(again).toEqual({ transactionId: applied[0].vendorReference, duplicate: true });
-      // The 604 answer is audited as the lost bill's row (its only success row).
-      expect((await successRows(ref, 'transaction.add')).map((r) => r.attempt)).toEqual([1]);
+      // The lookup's find is audited as the lost bill's row (its only success row); the journal holds
+      // every send, so a re-send refused with 604 would have shown above as a second entry.
+      expect(await successRows(ref, 'transaction.add')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'transaction.get' }]);
     });
   });
 
@@ -294,38 +295,74 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
   });
 
   /**
-   * CMC (ClearLine) documents neither a lookup nor duplicate detection: a reset re-sends the same
-   * transactionId (the sandbox deduplicates on it; whether ClearLine does is not documented). The
-   * intent only marks the answer as possibly an earlier try's effect, so the audit counts it once.
+   * CMC (ClearLine) documents neither a lookup nor duplicate detection (and the sandbox de-duplicates
+   * nothing): once the transaction may have reached ClearLine, no try sends it again. It ends "outcome
+   * unknown" instead: an `unknown` audit row and an OUTCOME_UNKNOWN refusal, which the complete phase
+   * records as an exception for finance. An answer that says ClearLine did not apply it (503) clears
+   * the intent, so a reset then sends.
    */
   describe('CMC post-tender transaction (sendPostTender)', () => {
     const tx = {
       terminalId: 'T1', posLocationId: 'S1', amountMinor: 7500, transactionDate: '2026-11-21T10:00:00Z',
       lines: [{ sku: 'SKU-1', description: 'Soft Drinks', quantity: 3, totalMinor: 7500, netMinor: 6000, vatMinor: 1500 }],
     };
+    const unknownRows = (ref: CheckoutRef) =>
+      audit.dataSource.query<Array<{ attempt: number; amount_minor: string; error_code: string; transaction_id: string }>>(
+        `SELECT attempt, amount_minor, error_code, request_excerpt->>'transactionId' AS transaction_id FROM audit_events
+          WHERE checkout_id = $1 AND kind = 'vendor_call' AND operation = 'pos.transaction' AND outcome = 'unknown' ORDER BY id`,
+        [ref.checkoutId],
+      );
+    const outcomeUnknown = { type: FailureTypes.vendorRejection, nonRetryable: true, details: [expect.objectContaining({ vendor: 'cmc', code: 'OUTCOME_UNKNOWN' })] };
 
-    it('a re-run after the answer and its row landed (the worker died before completing) adds no second success row', async () => {
-      const ref = newCheckout();
-      const send = () => activities().sendPostTender(ref, tx);
-      const first = await asAttempt(1, ref, 'post-tender', send);
-
-      await expect(reset(ref, 'post-tender', send)).resolves.toMatchObject({ vendorTransactionId: first.vendorTransactionId });
-
-      const applied = await journal(ref, 'cmc');
-      expect(applied.map((e) => e.effect)).toEqual(['posttender.transaction']);
-      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
-    });
-
-    it('a reset after a lost reply re-sends the same transactionId: applied once, one success row', async () => {
+    it('a reset after a lost reply (attempt 1 again) does not send again: one send, no success row, one unknown row', async () => {
       const ref = newCheckout();
       const send = () => activities().sendPostTender(ref, tx);
       await attempt1WithLostReply(ref, 'post-tender', CMC_TRANSACTION_PATH, send);
 
-      await reset(ref, 'post-tender', send);
+      expect(await failureOf(reset(ref, 'post-tender', send))).toMatchObject(outcomeUnknown);
 
-      const applied = await journal(ref, 'cmc');
-      expect(applied.map((e) => e.effect)).toEqual(['posttender.transaction']);
-      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: null }]);
+      const sends = await journal(ref, 'cmc');
+      expect(sends.map((e) => [e.effect, e.outcome])).toEqual([['posttender.transaction', 'applied']]);
+      expect(await successRows(ref, 'pos.transaction')).toEqual([]);
+      expect(await unknownRows(ref)).toEqual([{ attempt: 1, amount_minor: '7500', error_code: 'OUTCOME_UNKNOWN', transaction_id: checkoutReference(ref) }]);
+    });
+
+    it('attempt 2 after a lost reply does not send again either', async () => {
+      const ref = newCheckout();
+      const send = () => activities().sendPostTender(ref, tx);
+      await attempt1WithLostReply(ref, 'post-tender', CMC_TRANSACTION_PATH, send);
+
+      expect(await failureOf(asAttempt(2, ref, 'post-tender', send))).toMatchObject(outcomeUnknown);
+
+      expect(await journal(ref, 'cmc')).toHaveLength(1);
+      expect((await unknownRows(ref)).map((r) => r.attempt)).toEqual([2]);
+    });
+
+    it('a re-run after the answer and its row landed (the worker died before completing) sends nothing either: one send, one success row', async () => {
+      const ref = newCheckout();
+      const send = () => activities().sendPostTender(ref, tx);
+      const first = await asAttempt(1, ref, 'post-tender', send);
+
+      // The intent cannot tell a landed answer from a lost one: the re-run ends unknown, never a second sale.
+      expect(await failureOf(reset(ref, 'post-tender', send))).toMatchObject(outcomeUnknown);
+
+      const sends = await journal(ref, 'cmc');
+      expect(sends.map((e) => [e.effect, e.vendorReference])).toEqual([['posttender.transaction', first.vendorTransactionId]]);
+      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: first.vendorTransactionId, recovered_by: null }]);
+    });
+
+    it('a reset after ClearLine answered 503 (not applied) sends the transaction: one send, one success row', async () => {
+      const ref = newCheckout();
+      const send = () => activities().sendPostTender(ref, tx);
+      await injectFault(sandbox.url, { path: CMC_TRANSACTION_PATH, kind: 'status', status: 503, times: 1 });
+      expect(await failureOf(asAttempt(1, ref, 'post-tender', send))).toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
+
+      const sent = await reset(ref, 'post-tender', send);
+
+      const sends = await journal(ref, 'cmc');
+      expect(sends.map((e) => [e.effect, e.outcome, e.vendorReference])).toEqual([['posttender.transaction', 'applied', sent.vendorTransactionId]]);
+      expect(await successRows(ref, 'pos.transaction')).toEqual([{ attempt: 1, vendor_reference: sent.vendorTransactionId, recovered_by: null }]);
+      expect(await unknownRows(ref)).toEqual([]);
     });
   });
 });

@@ -282,6 +282,13 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expectShape(added.body, transactionAdd);
       const duplicate = await post('/v1.1/transaction/add', { root: { transaction: [bill] } }).expect(200);
       expect(duplicate.body.response).toMatchObject({ status: { code: 500 }, transactions: { transaction: [{ item_status: { code: '604' } }] } });
+      // The refused bill is a second send of it: the journal shows it, with the first bill's id, as a refused duplicate.
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'capillary', reference: 'BILL99' }).expect(200)).body.entries;
+      const billId = String(added.body.response.transactions.transaction[0].id);
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.vendorReference, e.amount, e.outcome])).toEqual([
+        ['transaction.add', billId, '5000.00', 'applied'],
+        ['transaction.add', billId, '5000.00', 'refused-duplicate'],
+      ]);
       const fetched = await get('/v1.1/transaction/get', { number: 'BILL99' }).expect(200);
       // bill_client_id is a transaction field (see transaction/add); the sandbox shows it so a retry can find its own return.
       expectShape(fetched.body, transactionGet, { extra: ['response.transactions.transaction.bill_client_id'] });

@@ -416,7 +416,8 @@ describe(CapillaryVendor.name, () => {
     it('rejects a bill number that already exists (604) on a first attempt', async () => {
       await adapter().addTransaction(context('B-dup').ctx, sale());
       expect(await failureOf(adapter().addTransaction(context('B-dup').ctx, sale()))).toEqual(rejection('604'));
-      expect(await effects('transaction.add', 'B-dup')).toHaveLength(1);
+      // The journal shows the second send, refused: nothing was added twice.
+      expect((await effects('transaction.add', 'B-dup')).map((e) => e.outcome)).toEqual(['applied', 'refused-duplicate']);
     });
 
     it('reports a 503 as VendorUnavailable and adds once on the next attempt', async () => {
@@ -426,16 +427,29 @@ describe(CapillaryVendor.name, () => {
       expect(await effects('transaction.add', 'B-tx503')).toHaveLength(1);
     });
 
-    it('takes 604 on a retry after a lost reply as its own bill and fetches its id', async () => {
+    it('looks the bill up on a retry after a lost reply instead of sending it again, and returns its id', async () => {
       await loseReplyOf('/v1.1/transaction/add');
       expect(await failureOf(adapter({ timeoutMs: 300 }).addTransaction(context('B-txlost', 1).ctx, sale()))).toEqual(unavailable);
       const retry = context('B-txlost', 2);
       const result = await adapter().addTransaction(retry.ctx, sale());
       const [applied] = await effects('transaction.add', 'B-txlost');
       expect(result).toEqual({ transactionId: applied.vendorReference, duplicate: true });
-      expect(retry.records.map((r) => r.operation)).toEqual(['transaction.add', 'transaction.get']);
-      expect(retry.records[0]).toMatchObject({ outcome: 'success', recoveredBy: 'transaction.add: 604 duplicate bill', amountMinor: 90_000 });
+      expect(recordedCalls(retry.records)).toEqual(['transaction.get', 'transaction.add (recovered)']);
+      expect(retry.records[1]).toMatchObject({ outcome: 'success', recoveredBy: 'transaction.get', vendorReference: applied.vendorReference, amountMinor: 90_000 });
+      // One send: a re-send refused with 604 would show here as a second entry.
       expect(await effects('transaction.add', 'B-txlost')).toHaveLength(1);
+    });
+
+    it('takes 604 on a retry as its own bill when the bill lands between the lookup and the send', async () => {
+      // The lookup finds nothing (the bill is not there yet); the send then meets it.
+      await inject({ path: '/capillary/v1.1/transaction/get', kind: 'status', status: 200, times: 1, body: { response: { status: { success: 'false', code: 500 }, transactions: { transaction: { number: 'B-txrace', item_status: { success: 'false', code: '625', message: 'Transaction number does not exist.' } } } } } });
+      await adapter().addTransaction(context('B-txrace', 1).ctx, sale());
+      const retry = context('B-txrace', 2);
+      const [applied] = await effects('transaction.add', 'B-txrace');
+      await expect(adapter().addTransaction(retry.ctx, sale())).resolves.toEqual({ transactionId: applied.vendorReference, duplicate: true });
+      expect(retry.records[1]).toMatchObject({ operation: 'transaction.add', outcome: 'success', recoveredBy: 'transaction.add: 604 duplicate bill' });
+      // That re-send is visible as such (the saga invariants count it as a second send).
+      expect((await effects('transaction.add', 'B-txrace')).map((e) => e.outcome)).toEqual(['applied', 'refused-duplicate']);
     });
 
     it('reads a 201 partial answer item by item', async () => {

@@ -187,6 +187,26 @@ describe(`${CmcSandbox.name} conformance`, () => {
       expect(shape(res.body)).toEqual(shape({ data: { ...transactionResponse.data, qrCodeWidget: null, cfsTemplate: null } }));
     });
 
+    it('does not de-duplicate: a re-sent transactionId is a second transaction, applied and journaled (no document promises otherwise)', async () => {
+      const auth = await bearer();
+      const send = async () => {
+        const start = await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
+        return request(sandbox.url)
+          .post(`/cmc/pos/${POS_SYSTEM}/transaction`)
+          .set('authorization', auth)
+          .send({ ...transactionRequest, sessionId: start.body.data.sessionId, transactionId: 'R-c-twice', transactionAmount: 12.5, terminalId: 'T1', posLocationId: 'S1' })
+          .expect(200);
+      };
+      const first = await send();
+      const second = await send();
+      expect(second.body.data.id).not.toBe(first.body.data.id);
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'cmc', reference: 'R-c-twice' }).expect(200)).body.entries;
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.vendorReference, e.amount, e.outcome])).toEqual([
+        ['posttender.transaction', first.body.data.id, '12.50', 'applied'],
+        ['posttender.transaction', second.body.data.id, '12.50', 'applied'],
+      ]);
+    });
+
     it('answers 401 without a valid Bearer token and 401 invalid_client for wrong credentials', async () => {
       await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', 'Bearer nope').send({ terminalId: 'T1', posLocationId: 'S1' }).expect(401);
       const res = await request(sandbox.url)

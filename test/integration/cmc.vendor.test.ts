@@ -5,7 +5,7 @@ import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { FailureTypes } from '../../workflows/checkout.contract';
 import { injectFault, journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
-import { callContext, failureOf } from '../support/vendor-calls';
+import { callContext, failureOf, stepIntents } from '../support/vendor-calls';
 
 const POS_SYSTEM = 'checkout-saga';
 const START_PATH = `/cmc/pos/${POS_SYSTEM}/startInteraction`;
@@ -112,45 +112,82 @@ describe(CmcVendor.name, () => {
       expect(records[0]).toMatchObject({ operation: 'pos.startInteraction', outcome: 'rejected', httpStatus: 404, errorCode: 'HTTP_404' });
     });
 
-    it('reports an injected 503 as VendorUnavailable, and the next attempt applies the sale once', async () => {
+    it('reports an injected 503 as VendorUnavailable; ClearLine did not apply it, so the next attempt sends the sale, once', async () => {
       await inject({ path: TRANSACTION_PATH, kind: 'status', status: 503, times: 1 });
       const vendor = adapter();
-      const first = callContext('R-503', 1);
+      const intents = stepIntents();
+      const first = callContext('R-503', 1, 'EUR', intents);
       const error = await failureOf(vendor.sendTransaction(first.ctx, sale()));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
       expect(first.records.at(-1)).toMatchObject({ operation: 'pos.transaction', outcome: 'failed', httpStatus: 503 });
-      await vendor.sendTransaction(callContext('R-503', 2).ctx, sale());
-      expect(await journal('R-503')).toHaveLength(1);
+      // The 503 cleared the intent: the retry is not an "outcome unknown".
+      await vendor.sendTransaction(callContext('R-503', 2, 'EUR', intents).ctx, sale());
+      expect((await journal('R-503')).map((e) => e.outcome)).toEqual(['applied']);
     });
 
-    it('reports a 429 on startInteraction as VendorUnavailable honouring Retry-After', async () => {
+    it('reports a 429 on startInteraction as VendorUnavailable honouring Retry-After; nothing was sent, so the next attempt sends', async () => {
       await inject({ path: START_PATH, kind: 'rate_limit', retryAfterSeconds: 2, times: 1 });
       const vendor = adapter();
-      await expect(vendor.sendTransaction(callContext('R-429', 1).ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nextRetryDelay: 2000 });
-      await vendor.sendTransaction(callContext('R-429', 2).ctx, sale());
+      const intents = stepIntents();
+      await expect(vendor.sendTransaction(callContext('R-429', 1, 'EUR', intents).ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nextRetryDelay: 2000 });
+      await vendor.sendTransaction(callContext('R-429', 2, 'EUR', intents).ctx, sale());
       expect(await journal('R-429')).toHaveLength(1);
     });
 
-    it('after a lost reply, re-sends the same transactionId and gets the recorded sale back without a second effect', async () => {
+    /**
+     * ClearLine documents no lookup and no duplicate detection, and the sandbox de-duplicates nothing:
+     * a transaction whose reply was lost must not be sent again. Before this rule the retry re-sent
+     * the transactionId and the journal held two sales.
+     */
+    it('after a lost reply, does not send the transaction again: one send, an unknown-outcome row, a refusal for finance', async () => {
       await inject({ path: TRANSACTION_PATH, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
       const vendor = adapter({ timeoutMs: 300 });
-      const first = callContext('R-lost', 1);
-      await expect(vendor.sendTransaction(first.ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      const intents = stepIntents();
+      const first = callContext('R-lost', 1, 'EUR', intents);
+      await expect(vendor.sendTransaction(first.ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable, nonRetryable: false });
       expect(await journal('R-lost')).toHaveLength(1);
 
-      const retry = callContext('R-lost', 2);
-      const receipt = await vendor.sendTransaction(retry.ctx, sale());
-      const [effect] = await journal('R-lost');
-      expect(receipt.vendorTransactionId).toBe(effect.vendorReference);
-      expect(receipt.qrCodeWidget).toBeDefined();
+      const retry = callContext('R-lost', 2, 'EUR', intents);
+      const error = await failureOf(vendor.sendTransaction(retry.ctx, sale()));
+      expect(error).toMatchObject({
+        type: FailureTypes.vendorRejection,
+        nonRetryable: true,
+        details: [expect.objectContaining({ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: expect.stringContaining('R-lost may have reached ClearLine') })],
+      });
       expect(retry.records.map((r) => [r.operation, r.outcome])).toEqual([
         ['pos.startInteraction', 'success'],
-        ['pos.transaction', 'success'],
+        ['pos.transaction', 'unknown'],
       ]);
-      // Counted as the sale's row only if the first attempt's row was lost (the audit writer checks).
-      expect(retry.records[1].recoveredBy).toBe('pos.transaction: same transactionId re-sent');
-      expect(first.records.every((r) => r.recoveredBy === undefined)).toBe(true);
+      // For ops and finance: our reference and the amount, nothing personal (the sale's customer id is not in it).
+      expect(retry.records[1]).toMatchObject({ amountMinor: 7500, vendorReference: null, errorCode: 'OUTCOME_UNKNOWN', requestExcerpt: { transactionId: 'R-lost', attempt: 2, sent_again: false } });
+      expect(JSON.stringify(retry.records[1])).not.toContain('c0ffee5eed');
+      expect(hits.filter((h) => h === TRANSACTION_PATH)).toHaveLength(1);
+      expect((await journal('R-lost')).map((e) => [e.effect, e.outcome])).toEqual([['posttender.transaction', 'applied']]);
+      // Every later try (a retry, an ops reset) ends the same way, and still sends nothing.
+      await expect(vendor.sendTransaction(callContext('R-lost', 1, 'EUR', intents).ctx, sale())).rejects.toMatchObject({ details: [expect.objectContaining({ code: 'OUTCOME_UNKNOWN' })] });
       expect(await journal('R-lost')).toHaveLength(1);
+    });
+
+    it('a gateway 502 may hide an applied sale: the next attempt does not send it again', async () => {
+      await inject({ path: TRANSACTION_PATH, kind: 'status', status: 502, body: '<html>Bad Gateway</html>', times: 1 });
+      const vendor = adapter();
+      const intents = stepIntents();
+      const first = callContext('R-502', 1, 'EUR', intents);
+      await expect(vendor.sendTransaction(first.ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      expect(first.records.at(-1)).toMatchObject({ operation: 'pos.transaction', outcome: 'failed', httpStatus: 502 });
+      const retry = callContext('R-502', 2, 'EUR', intents);
+      await expect(vendor.sendTransaction(retry.ctx, sale())).rejects.toMatchObject({ details: [expect.objectContaining({ code: 'OUTCOME_UNKNOWN' })] });
+      expect(retry.records.map((r) => [r.operation, r.outcome])).toEqual([['pos.startInteraction', 'success'], ['pos.transaction', 'unknown']]);
+      expect(hits.filter((h) => h === TRANSACTION_PATH)).toEqual([]);
+    });
+
+    it('a refusal ClearLine answered (400 ProblemDetails) was not applied: an ops reset may send the transaction again', async () => {
+      await inject({ path: TRANSACTION_PATH, kind: 'status', status: 400, body: { title: 'Bad Request', status: 400, errors: { transactionAmount: ['invalid'] } }, times: 1 });
+      const vendor = adapter();
+      const intents = stepIntents();
+      await expect(vendor.sendTransaction(callContext('R-400-reset', 1, 'EUR', intents).ctx, sale())).rejects.toMatchObject({ type: FailureTypes.vendorRejection });
+      await vendor.sendTransaction(callContext('R-400-reset', 1, 'EUR', intents).ctx, sale());
+      expect((await journal('R-400-reset')).map((e) => e.outcome)).toEqual(['applied']);
     });
 
     it('restarts the interaction once when ClearLine refuses the session', async () => {
@@ -224,19 +261,25 @@ describe(CmcVendor.name, () => {
       const vendor = adapter();
       await vendor.sendTransaction(callContext('R-r503').ctx, sale());
       await inject({ path: TRANSACTION_PATH, kind: 'status', status: 503, times: 1 });
-      await expect(vendor.sendRefund(callContext('R-r503-refund', 1).ctx, refund('R-r503'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await vendor.sendRefund(callContext('R-r503-refund', 2).ctx, refund('R-r503'));
+      const intents = stepIntents();
+      await expect(vendor.sendRefund(callContext('R-r503-refund', 1, 'EUR', intents).ctx, refund('R-r503'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      await vendor.sendRefund(callContext('R-r503-refund', 2, 'EUR', intents).ctx, refund('R-r503'));
       expect(await journal('R-r503-refund')).toHaveLength(1);
     });
 
-    it('after a lost reply, re-sends the same refund and applies it once', async () => {
+    it('after a lost reply, does not send the refund again: one refund, an unknown outcome for finance', async () => {
       const vendor = adapter({ timeoutMs: 300 });
       await vendor.sendTransaction(callContext('R-rlost').ctx, sale());
       await inject({ path: TRANSACTION_PATH, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      await expect(vendor.sendRefund(callContext('R-rlost-refund', 1).ctx, refund('R-rlost'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      const receipt = await vendor.sendRefund(callContext('R-rlost-refund', 2).ctx, refund('R-rlost'));
-      const entries = await journal('R-rlost-refund');
-      expect(entries).toEqual([expect.objectContaining({ effect: 'posttender.refund', vendorReference: receipt.vendorTransactionId })]);
+      const intents = stepIntents();
+      await expect(vendor.sendRefund(callContext('R-rlost-refund', 1, 'EUR', intents).ctx, refund('R-rlost'))).rejects.toMatchObject({ type: FailureTypes.vendorUnavailable });
+      const retry = callContext('R-rlost-refund', 2, 'EUR', intents);
+      await expect(vendor.sendRefund(retry.ctx, refund('R-rlost'))).rejects.toMatchObject({
+        nonRetryable: true,
+        details: [expect.objectContaining({ code: 'OUTCOME_UNKNOWN', reason: expect.stringContaining('refund R-rlost-refund') })],
+      });
+      expect(retry.records.at(-1)).toMatchObject({ operation: 'pos.refund', outcome: 'unknown', amountMinor: -2500 });
+      expect((await journal('R-rlost-refund')).map((e) => [e.effect, e.outcome])).toEqual([['posttender.refund', 'applied']]);
     });
   });
 

@@ -133,13 +133,44 @@ describe(`${CouponToolsSandbox.name} conformance`, () => {
       expect((await update({ validate: '1' })).body.status).toMatchObject({ status: 'ERROR', code: 514 });
       expect((await update({ lock: '1' })).body.status).toMatchObject({ status: 'ERROR', code: 514 });
       const effects = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'coupontools' })).body.entries;
-      expect(effects.map((e: { effect: string; amount?: string }) => [e.effect, e.amount ?? null])).toEqual([
-        ['coupon.lock', null],
-        ['coupon.unlock', null],
-        ['coupon.void', null],
-        ['coupon.unvoid', null],
-        ['coupon.validate', '3.250'],
+      expect(effects.map((e: { effect: string; amount?: string; outcome: string }) => [e.effect, e.amount ?? null, e.outcome])).toEqual([
+        ['coupon.lock', null, 'applied'],
+        ['coupon.unlock', null, 'applied'],
+        ['coupon.void', null, 'applied'],
+        ['coupon.unvoid', null, 'applied'],
+        ['coupon.validate', '3.250', 'applied'],
+        // The refused re-validate is a second send of the validation; a lock of a validated session is no repeat of a lock.
+        ['coupon.validate', null, 'refused-duplicate'],
       ]);
+    });
+
+    describe('journals every send, a refused duplicate included (a second send of an effect must show)', () => {
+      const journal = async () =>
+        ((await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'coupontools' })).body.entries as Array<Record<string, string>>).map(
+          (e) => [e.effect, e.reference, e.outcome],
+        );
+      const update = (reference: string, command: object) =>
+        post('couponsession/update', { couponsession: SESSIONS.claimed, ...command }).set('x-correlation-id', reference).expect(200);
+
+      it('a re-lock answers OK (the lock is a cooperative flag) but is journaled as a refused duplicate', async () => {
+        expect((await update('R1', { lock: '1' })).body.status).toEqual({ status: 'OK' });
+        expect((await update('R1', { lock: '1' })).body.status).toEqual({ status: 'OK' });
+        expect(await journal()).toEqual([
+          ['coupon.lock', 'R1', 'applied'],
+          ['coupon.lock', 'R1', 'refused-duplicate'],
+        ]);
+      });
+
+      it('a re-validate answers 514 and is journaled as a refused duplicate, validation_date_utc unchanged', async () => {
+        await update('R2', { validate: '1', money_spent: '5.000' });
+        const validatedAt = (await post('couponsession/data', dataRequest)).body.data.status.validation_date_utc;
+        expect((await update('R2', { validate: '1', money_spent: '5.000' })).body.status).toMatchObject({ status: 'ERROR', code: 514 });
+        expect((await post('couponsession/data', dataRequest)).body.data.status.validation_date_utc).toBe(validatedAt);
+        expect(await journal()).toEqual([
+          ['coupon.validate', 'R2', 'applied'],
+          ['coupon.validate', 'R2', 'refused-duplicate'],
+        ]);
+      });
     });
 
     it('refuses money_spent outside the 0.000 format', async () => {

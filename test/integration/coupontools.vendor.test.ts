@@ -170,14 +170,15 @@ describe(CouponToolsVendor.name, () => {
     });
 
     it.each([
-      ['already validated (514)', SESSIONS.validated, '514', /already used/],
-      ['voided (516)', SESSIONS.voided, '516', /voided/],
-      ['unknown (513)', 'nOsUcHsEsSiOn', '513', /not found/],
-    ])('refuses a session that is %s as a non-retryable rejection', async (_label, code, vendorCode, reason) => {
+      // A validate of a validated session is a send the vendor refuses as a repeat: journaled as such.
+      ['already validated (514)', SESSIONS.validated, '514', /already used/, ['refused-duplicate']],
+      ['voided (516)', SESSIONS.voided, '516', /voided/, []],
+      ['unknown (513)', 'nOsUcHsEsSiOn', '513', /not found/, []],
+    ])('refuses a session that is %s as a non-retryable rejection', async (_label, code, vendorCode, reason, sends) => {
       const error = await failureOf(adapter().redeem(callContext('CT-redeem-bad').ctx, code, { billAmountMinor: 1000 }));
       expect(error).toMatchObject(rejected(vendorCode));
       expect(error).toMatchObject({ details: [expect.objectContaining({ reason: expect.stringMatching(reason) })] });
-      expect(await journal('CT-redeem-bad')).toEqual([]);
+      expect((await journal('CT-redeem-bad')).map((e) => e.outcome)).toEqual(sends);
     });
 
     it('reports an injected 503 as VendorUnavailable, then validates once on the next attempt', async () => {

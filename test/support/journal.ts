@@ -8,15 +8,25 @@ export interface JournalEntry {
   reference: string;
   vendorReference: string;
   amount?: string;
+  /** What the vendor did with the send (src/sandbox/sandbox-journal.ts): only `applied` moved anything. */
+  outcome: 'applied' | 'refused-duplicate';
 }
 
-/** The sandbox's record of applied effects whose reference starts with `reference` (of one vendor, if named). */
+/**
+ * The sandbox's record of effect sends whose reference starts with `reference` (of one vendor, if
+ * named): every send, applied or refused as a duplicate, so a second send shows.
+ */
 export async function journalOf(sandboxUrl: string, reference: string, vendor?: string): Promise<JournalEntry[]> {
   const res = await request(sandboxUrl).get('/_sandbox/journal').query({ reference, ...(vendor && { vendor }) }).expect(200);
   return res.body.entries as JournalEntry[];
 }
 
-/** Effect name -> how many times it was applied, for "once" and "undone once" assertions. */
+/** The entries the vendor applied: what totals and undo counts are made of. */
+export function appliedOnly(entries: JournalEntry[]): JournalEntry[] {
+  return entries.filter((e) => e.outcome === 'applied');
+}
+
+/** Effect name -> how many times it was sent (any outcome), for "once" and "undone once" assertions. */
 export function countEffects(entries: JournalEntry[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of entries) counts[`${e.vendor}:${e.effect}`] = (counts[`${e.vendor}:${e.effect}`] ?? 0) + 1;
@@ -38,7 +48,7 @@ export const REFERENCE_COMMITTED_THEN_UNDONE: Readonly<Record<string, number>> =
   'capillary:points.reverse': 1,
 };
 
-/** How often each effect was applied for one checkout of the test stacks' merchant, store and till. */
+/** How often each effect was sent (any outcome) for one checkout of the test stacks' merchant, store and till. */
 export async function checkoutEffects(sandboxUrl: string, posReference: string): Promise<Record<string, number>> {
   const reference = checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference });
   return countEffects(await journalOf(sandboxUrl, reference));

@@ -12,6 +12,7 @@ function inMemoryIntents(failures: unknown[] = []) {
     const failure = failures.shift();
     if (failure) return Promise.reject(failure);
     const id = JSON.stringify(params);
+    if (/^\s*DELETE/.test(sql)) return Promise.resolve(void rows.delete(id));
     if (rows.has(id)) return Promise.resolve([]);
     rows.add(id);
     return Promise.resolve([{ '?column?': 1 }]);
@@ -29,6 +30,19 @@ describe(EffectIntentsRepository.name, () => {
     expect(await intents.record({ ...key })).toBe('seen');
     expect(db.statements[0].sql).toMatch(/INSERT INTO effect_intents[\s\S]*ON CONFLICT DO NOTHING RETURNING/);
     expect(db.statements[0].params).toEqual([key.checkoutId, key.step, key.vendor, key.operation, key.reference]);
+  });
+
+  it('forgets an intent whose send is known not applied: the next try is a first again', async () => {
+    const db = inMemoryIntents();
+    const intents = new EffectIntentsRepository(db.dataSource);
+    await intents.record(key);
+
+    await intents.forget(key);
+
+    expect(db.statements[1].sql).toMatch(/DELETE FROM effect_intents WHERE checkout_id = \$1 AND step = \$2 AND vendor = \$3 AND operation = \$4 AND reference = \$5/);
+    expect(db.statements[1].params).toEqual([key.checkoutId, key.step, key.vendor, key.operation, key.reference]);
+    expect(await intents.record(key)).toBe('first');
+    expect(await intents.record(key)).toBe('seen');
   });
 
   it('keys by checkout, step, vendor, operation and reference: any other effect is a first', async () => {

@@ -74,7 +74,18 @@ describe(buildReconciliation.name, () => {
     const rows = readCsvTable(renderReconciliationCsv(report));
     const t1 = rows.filter((r) => r.section === 'till' && r.till === 'T1');
     expect(Object.fromEntries(t1.map((r) => [r.figure, Number(r.value)]))).toMatchObject({ 'sales.count': 1, 'sales.totalMinor': 2000, 'awards.amountMinor': 20 });
-    expect(rows.filter((r) => r.section === 'vendor')).toHaveLength(report.vendors.length * 4);
+    expect(rows.filter((r) => r.section === 'vendor')).toHaveLength(report.vendors.length * 5);
+  });
+
+  it('shows a CMC sale whose outcome is unknown (not sent again after a lost answer) as its own exception and vendor figure', () => {
+    const unknown = { vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'may have reached ClearLine' };
+    const f = facts([event({ checkoutId: 'lost', view: view({ receipt: receipt({ exceptions: [unknown] }) }) })]);
+    f.vendorCalls.push({ till: 'T1', vendor: 'cmc', step: 'post-tender', operation: 'pos.transaction', outcome: 'unknown', currency: 'EUR', count: 1, amountMinor: 1500 });
+    const report = buildReconciliation(f);
+    expect(report.exceptions.map((x) => [x.checkoutId, x.kind, x.vendor, x.code, x.figures])).toEqual([['lost', 'outcome_unknown', 'cmc', 'OUTCOME_UNKNOWN', { amountDueMinor: 1500 }]]);
+    expect(report.vendors).toContainEqual(expect.objectContaining({ vendor: 'cmc', operation: 'pos.transaction', succeeded: 0, failed: 0, unknown: 1, amountMinor: 0 }));
+    const csv = readCsvTable(renderReconciliationCsv(report));
+    expect(csv.filter((r) => r.section === 'exception').map((r) => [r.exception, r.code, r.figure, r.value])).toEqual([['outcome_unknown', 'OUTCOME_UNKNOWN', 'amountDueMinor', '1500']]);
   });
 });
 

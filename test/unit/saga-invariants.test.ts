@@ -63,6 +63,52 @@ describe('saga invariants of one checkout', () => {
     ]);
   });
 
+  it('a second send of an effect is a violation even when the vendor refused it as a duplicate (Capillary 604)', () => {
+    // The journal holds every send (src/sandbox/sandbox-journal.ts): the bill applied once, then sent again and refused.
+    const effects = { ...once(SALE_EFFECTS), 'capillary:transaction.add': 2 };
+    expect(messages(completed({ effects, applied: once(SALE_EFFECTS) }))).toEqual(['effects: capillary:transaction.add sent 2 times (1 applied)']);
+  });
+
+  describe('an effect without a lookup ending "outcome unknown" (CMC)', () => {
+    const unknownView = {
+      ...completedView,
+      receipt: {
+        ...completedView.receipt,
+        references: { ...completedView.receipt!.references, cmcTransactionId: undefined },
+        exceptions: [{ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'may have reached ClearLine' }],
+      },
+    } as unknown as CheckoutView;
+    const lostReply = (overrides: Partial<CheckoutFacts> = {}) => {
+      const effects = once(SALE_EFFECTS);
+      // The first send applied, its reply lost; the retry sent nothing: no success row, one unknown row.
+      return completed({ view: unknownView, effects, successRows: { ...rowsOf(effects), 'cmc:pos.transaction': 0 }, unknownRows: { 'cmc:pos.transaction': 1 }, ...overrides });
+    };
+
+    it('one send, the unknown row and the exception in the view, no success row: no violation', () => {
+      expect(messages(lostReply())).toEqual([]);
+      expect(messages(lostReply({ expectedEffects: SALE_EFFECTS }))).toEqual([]);
+    });
+
+    it('no send at all (the first try never reached ClearLine, which nobody could tell) is acceptable too', () => {
+      const effects = once(SALE_EFFECTS.filter((e) => e !== 'cmc:posttender.transaction'));
+      expect(messages(lostReply({ effects, successRows: rowsOf(effects), expectedEffects: SALE_EFFECTS }))).toEqual([]);
+    });
+
+    it('a doubled send is still a violation', () => {
+      const effects = { ...once(SALE_EFFECTS), 'cmc:posttender.transaction': 2 };
+      expect(messages(lostReply({ effects }))).toEqual(['effects: cmc:posttender.transaction sent 2 times (2 applied)']);
+    });
+
+    it('the exception must reach finance, and only an effect without a lookup may end unknown', () => {
+      expect(messages(lostReply({ view: completedView }))).toContain(
+        'effects: cmc:pos.transaction ended outcome unknown without an OUTCOME_UNKNOWN exception for finance in the view',
+      );
+      expect(messages(lostReply({ unknownRows: { 'cmc:pos.transaction': 1, 'crmcom:purchases.create': 1 } }))).toContain(
+        'audit: crmcom:purchases.create ended outcome unknown, but crmcom:purchase.create has a lookup: it must be resolved',
+      );
+    });
+  });
+
   it('a success row for an effect the journal never saw is extra', () => {
     const successRows = { ...rowsOf(once(SALE_EFFECTS)), 'crmcom:purchases.cancel': 1 };
     expect(messages(completed({ successRows }))).toEqual([

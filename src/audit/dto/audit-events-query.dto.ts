@@ -30,7 +30,7 @@ export class AuditEventsQueryDto {
   @OptionalText([1, 50], { example: 'crmcom', description: 'crmcom, capillary, coupontools or cmc (vendor-call rows only)' })
   vendor?: string;
 
-  @OptionalText([1, 50], { example: 'success', description: 'A vendor call: success, rejected or failed; a transition: the state entered (completed, compensated…)' })
+  @OptionalText([1, 50], { example: 'success', description: 'A vendor call: success, rejected, failed or unknown (an effect not sent again, its outcome unknown); a transition: the state entered (completed, compensated…)' })
   outcome?: string;
 
   @ApiPropertyOptional({ enum: AUDIT_KINDS })
