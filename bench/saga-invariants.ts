@@ -61,7 +61,18 @@ const EFFECT_OF_OPERATION = Object.fromEntries(Object.entries(OPERATION_OF).map(
  * Effects that have no documented lookup and so are never re-sent once they may have reached the
  * vendor: their adapter ends an unknown outcome with an `unknown` audit row and an exception for finance.
  */
-export const UNKNOWN_OUTCOME_ALLOWED: ReadonlySet<string> = new Set(['cmc:posttender.transaction', 'cmc:posttender.refund']);
+export const UNKNOWN_OUTCOME_ALLOWED: ReadonlySet<string> = new Set([
+  'cmc:posttender.transaction',
+  'cmc:posttender.refund',
+  'crmcom:purchase.create',
+  'crmcom:spend.create',
+]);
+/**
+ * Of those, the ones sent before payment: their unknown outcome fails the step and the saga unwinds
+ * (crmcom-legacy.vendor.ts outcomeUnknown), so the checkout must not have completed; the unwind's
+ * purchase cancel takes the spend with it.
+ */
+const UNKNOWN_OUTCOME_UNWINDS: ReadonlySet<string> = new Set(['crmcom:purchase.create', 'crmcom:spend.create']);
 
 const UNWOUND: readonly CheckoutState[] = ['cancelled', 'expired', 'compensated'];
 
@@ -157,6 +168,10 @@ export function checkoutViolations(f: CheckoutFacts): Violation[] {
     const effect = EFFECT_OF_OPERATION[op];
     if (!n || !effect) continue;
     if (!UNKNOWN_OUTCOME_ALLOWED.has(effect)) v('audit', `${op} ended outcome unknown, but ${effect} has a lookup: it must be resolved`);
+    if (UNKNOWN_OUTCOME_UNWINDS.has(effect)) {
+      if (state === 'completed') v('effects', `${op} ended outcome unknown before payment, yet the checkout completed`);
+      continue;
+    }
     const vendor = effect.split(':')[0];
     const exceptions = [...(f.view?.receipt?.exceptions ?? []), ...(f.view?.void?.exceptions ?? []), ...(f.view?.returns?.items ?? []).flatMap((r) => r.exceptions)];
     if (!exceptions.some((x) => x.vendor === vendor && x.code === RefusalCodes.outcomeUnknown)) {
@@ -176,6 +191,9 @@ export function checkoutViolations(f: CheckoutFacts): Violation[] {
 
   // Audit: one success row per applied effect, none extra (an unknown outcome needs none, allows one).
   for (const effect of Object.keys(OPERATION_OF)) {
+    // A spend of unknown outcome is never cancelled by number: CRM.COM cancels it with its purchase,
+    // whose row explains it (crmcom-legacy.vendor.ts voidPurchase).
+    if (effect === 'crmcom:spend.cancel' && unresolved('crmcom:spend.create') && (f.successRows[OPERATION_OF[effect]] ?? 0) === 0) continue;
     const journalled = applied[effect] ?? 0;
     const rows = f.successRows[OPERATION_OF[effect]] ?? 0;
     if (unresolved(effect) ? rows > journalled : rows !== journalled) {

@@ -1,6 +1,6 @@
 import { RefusalCodes } from '../../workflows/checkout.contract';
 import type { PostTenderReceipt, PostTenderTransaction } from './capabilities';
-import { failureDetails, isRejection, vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
+import { definitelyNotApplied as anyVendorDefinitelyNotApplied, failureDetails, isRejection, vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
 /** ClearLine's `{data: ...}` answers and its refusals, read for the CMC adapter (cmc.vendor.ts). */
@@ -85,21 +85,16 @@ export function statusRejection(posStatus: string, tx: PostTenderTransaction, re
 
 /**
  * Whether a failed transaction send is known NOT to have been applied by ClearLine, so that a later
- * try may send it again (cmc.vendor.ts clears the effect intent):
- * - the request was never written (connection refused, host not resolved: VendorHttp's `notSent`);
- * - ClearLine answered "not done": any 4xx (ProblemDetails validation, 401, 404, 408, 429), 503
- *   (not handling requests), another 5xx carrying ClearLine's own ProblemDetails, or an answer naming a
- *   posStatus other than Accepted ("Only "Accepted" POS can send a transaction", cmc-post-tender.txt).
- * Anything else may have been applied: a timeout or reset after the request was written (the lost
- * reply), a gateway's 502/504 or a bare 500 (something behind it may have run), a 2xx we could not read.
+ * try may send it again (cmc.vendor.ts clears the effect intent): what holds for every vendor
+ * (vendor-errors.ts: never written, a 4xx, 503), an answer naming a posStatus other than Accepted
+ * ("Only "Accepted" POS can send a transaction", cmc-post-tender.txt), and another 5xx carrying
+ * ClearLine's own ProblemDetails (its API answered; a gateway's 502/504 or a bare 500 may hide a run).
  */
 export function definitelyNotApplied(err: unknown): boolean {
-  const { code, httpStatus, notSent } = failureDetails(err);
-  if (notSent) return true;
-  if (isRejection(err)) return httpStatus === 200 ? code !== undefined && !code.startsWith('HTTP_') : httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
-  if (httpStatus === undefined) return false;
-  if (httpStatus === 408 || httpStatus === 429 || httpStatus === 503) return true;
-  return httpStatus >= 500 && httpStatus !== 502 && httpStatus !== 504 && isProblemDetails(vendorResponseOf(err));
+  const { code, httpStatus } = failureDetails(err);
+  if (isRejection(err) && httpStatus === 200) return code !== undefined && !code.startsWith('HTTP_');
+  if (anyVendorDefinitelyNotApplied(err)) return true;
+  return httpStatus !== undefined && httpStatus >= 500 && httpStatus !== 502 && httpStatus !== 504 && isProblemDetails(vendorResponseOf(err));
 }
 
 /** ASP.NET Core's error body, as ClearLine's own API writes it (a gateway's HTML or `{error}` is not). */

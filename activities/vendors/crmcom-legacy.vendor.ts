@@ -38,7 +38,7 @@ import {
   unwrap,
 } from './crmcom-legacy-envelope';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
-import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
+import { definitelyNotApplied, isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
 
@@ -231,7 +231,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
   }
 
   private createPurchase(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<PurchaseData> {
-    return this.call<PurchaseData>(ctx, 'purchases.create', 'customer_events/purchases/create', {
+    return this.forgettingWhenNotApplied(ctx, 'purchases.create', () => this.call<PurchaseData>(ctx, 'purchases.create', 'customer_events/purchases/create', {
       accounts_receivable_identifier: { number: customer.accountNumber },
       performed_by_unit_identifier: { name: this.options.unitName },
       performed_on: toCrmcomLocalTime(purchase.performedOn),
@@ -240,7 +240,21 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
       reference_number: ctx.reference,
       products_set: productsSet(purchase.lines, ctx.currency),
       fields_set: PURCHASE_FIELDS,
-    }, (d) => ({ vendorReference: d.number, amountMinor: minor(d.total_awarded_amount, ctx.currency) }));
+    }, (d) => ({ vendorReference: d.number, amountMinor: minor(d.total_awarded_amount, ctx.currency) })));
+  }
+
+  /**
+   * An effect call CRM.COM certainly did not apply (never written, refused, 4xx, 503) clears its
+   * intent, so the next try sends it without a lookup; with no documented lookup for a spend this is
+   * what lets a spend refused by a 503 be sent again rather than end OUTCOME_UNKNOWN.
+   */
+  private async forgettingWhenNotApplied<T>(ctx: VendorCallContext, operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (definitelyNotApplied(err)) await ctx.effectNotApplied?.(VENDOR, operation).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The spend request against a posted purchase; CRM.COM's "no" is a refusal on the result, not a failure. */
@@ -264,7 +278,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
       throw await this.outcomeUnknown(ctx, 'spend_requests.create', `a wallet spend of ${spendMinor} minor units may have been taken`, spendMinor, purchaseNumber);
     }
     try {
-      const data = await this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {
+      const data = await this.forgettingWhenNotApplied(ctx, 'spend_requests.create', () => this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {
         accounts_receivable_identifier: { number: customer.accountNumber },
         performed_by_unit_identifier: { name: this.options.unitName },
         performed_on: toCrmcomLocalTime(purchase.performedOn),
@@ -274,7 +288,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
         spend_amount: toVendorNumber(spendMinor, ctx.currency),
         purchase_customer_request_identifier: { number: purchaseNumber },
         fields_set: SPEND_FIELDS,
-      }, (d) => ({ vendorReference: d.number, amountMinor: approvedMinor(d, ctx.currency) }));
+      }, (d) => ({ vendorReference: d.number, amountMinor: approvedMinor(d, ctx.currency) })));
       return toSpendResult(data, spendMinor, ctx.currency);
     } catch (err) {
       if (!isRejection(err)) throw err;
@@ -356,7 +370,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
 
   /**
    * At most once: an effect an earlier try may have applied, that no documented lookup can confirm or
-   * rule out. It is not sent again; an audit row (outcome failed, OUTCOME_UNKNOWN) tells ops and
+   * rule out. It is not sent again; an audit row (outcome unknown, OUTCOME_UNKNOWN, as CMC writes) tells ops and
    * finance what may stand at CRM.COM, and the step fails without retries. Why fail rather than carry
    * on: before payment the saga then unwinds (the purchase is voided by its number, found by the
    * purchases/list lookup; CRM.COM documents no void by our reference), the till gives no discount,
@@ -373,7 +387,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     await ctx.recorder.record({
       vendor: VENDOR,
       operation,
-      outcome: 'failed',
+      outcome: 'unknown',
       httpStatus: null,
       latencyMs: 0,
       requestExcerpt: { at_most_once: true, attempt: ctx.attempt },

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureTypes } from '../../workflows/checkout.contract';
+import { FailureTypes, RefusalCodes } from '../../workflows/checkout.contract';
 import { scrubPersonalData } from './redact';
 
 /** Details attached to a business rejection; they reach the POS as the reason. */
@@ -80,4 +80,19 @@ export function failureDetails(err: unknown): { code?: string; httpStatus?: numb
 
 export function rejectionDetails(err: ApplicationFailure): RejectionDetails | undefined {
   return err.details?.[0] as RejectionDetails | undefined;
+}
+
+/**
+ * Whether a failed effect call is known NOT to have been applied, so that a later try may send it
+ * again (the adapter then clears its effect intent, `ctx.effectNotApplied`): the request was never
+ * written, or the vendor answered "not done" (a refusal, any 4xx, 503). Anything else may have been
+ * applied: a timeout after the request was written (the lost reply), a gateway's 502/504, a bare 500.
+ * An OUTCOME_UNKNOWN refusal is ours, not the vendor's answer, and proves nothing.
+ */
+export function definitelyNotApplied(err: unknown): boolean {
+  const { code, httpStatus, notSent } = failureDetails(err);
+  if (notSent) return true;
+  if (httpStatus === undefined || code === RefusalCodes.outcomeUnknown) return false;
+  if (isRejection(err)) return true;
+  return (httpStatus >= 400 && httpStatus < 500) || httpStatus === 503;
 }

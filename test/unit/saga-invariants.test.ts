@@ -103,8 +103,33 @@ describe('saga invariants of one checkout', () => {
       expect(messages(lostReply({ view: completedView }))).toContain(
         'effects: cmc:pos.transaction ended outcome unknown without an OUTCOME_UNKNOWN exception for finance in the view',
       );
-      expect(messages(lostReply({ unknownRows: { 'cmc:pos.transaction': 1, 'crmcom:purchases.create': 1 } }))).toContain(
-        'audit: crmcom:purchases.create ended outcome unknown, but crmcom:purchase.create has a lookup: it must be resolved',
+      expect(messages(lostReply({ unknownRows: { 'cmc:pos.transaction': 1, 'capillary:points.redeem': 1 } }))).toContain(
+        'audit: capillary:points.redeem ended outcome unknown, but capillary:points.redeem has a lookup: it must be resolved',
+      );
+    });
+  });
+
+  describe('a CRM.COM effect ending "outcome unknown" before payment', () => {
+    // The spend's reply was lost; the retry sent nothing, wrote the unknown row and failed the step;
+    // the saga unwound and the purchase cancel took the spend with it.
+    const effects = once(['crmcom:purchase.create', 'crmcom:spend.create', 'crmcom:spend.cancel', 'crmcom:purchase.cancel']);
+    const unwound: CheckoutFacts = {
+      ...completed(),
+      state: 'compensated',
+      view: { ...completedView, state: 'compensated', receipt: undefined } as unknown as CheckoutView,
+      effects,
+      successRows: { ...rowsOf(effects), 'crmcom:spend_requests.create': 0, 'crmcom:spend_requests.cancel': 0 },
+      unknownRows: { 'crmcom:spend_requests.create': 1 },
+      transitions: ['reserved', 'compensating', 'compensated'],
+    };
+
+    it('unwound, the spend undone with its purchase: no violation', () => {
+      expect(messages(unwound)).toEqual([]);
+    });
+
+    it('a checkout that completed over it is a violation', () => {
+      expect(messages({ ...unwound, state: 'completed', transitions: ['reserved', 'committed', 'completed'] })).toContain(
+        'effects: crmcom:spend_requests.create ended outcome unknown before payment, yet the checkout completed',
       );
     });
   });
