@@ -1,6 +1,7 @@
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { checkoutEffects } from '../support/journal';
+import { checkoutReference } from '../../workflows/checkout.contract';
+import { checkoutEffects, journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
@@ -77,6 +78,15 @@ describe('checkout void', () => {
     const counts = await effects(posReference);
     expect(counts['capillary:coupon.redeem']).toBe(1);
     expect(counts['capillary:coupon.reactivate']).toBe(1);
+  });
+
+  it('reverses the points before it returns the bill they were redeemed on (vendors.md: "Reverse before returning the bill")', async () => {
+    const posReference = uniquePosReference();
+    const completed = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true })).expect(201);
+    await api().post(`/v1/checkouts/${completed.body.checkoutId}/void`).send().expect(200);
+
+    const capillary = await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary');
+    expect(capillary.map((e) => e.effect)).toEqual(['transaction.add', 'points.redeem', 'points.reverse', 'transaction.return']);
   });
 
   it('refuses to void a checkout that is not completed (409) or unknown (404)', async () => {
