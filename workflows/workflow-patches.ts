@@ -28,6 +28,8 @@ export const Patches = {
   capillaryRedeemAfterBill: 'capillary-redeem-after-bill',
   /** The void reverses Capillary points before it returns the bill (vendors.md's undo table); before: after. */
   voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
+  /** A partial return reverses the Capillary points share before it returns the bill's share (as the void); before: after. */
+  returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

@@ -68,6 +68,9 @@ describe('checkout returns', () => {
     expect(await amounts(posReference, 'crmcom:purchase.ad_hoc_return')).toEqual(['0.20', '0.15']);
     expect(await amounts(posReference, 'capillary:transaction.return')).toEqual(['16.85', '12.65']);
     expect(await amounts(posReference, 'capillary:points.reverse')).toEqual(['0.28', '0.22']);
+    // Each return's points share is reversed before its bill share is returned (vendors.md: "Reverse **before** returning the bill").
+    const capillary = (await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`, 'capillary')).map((e) => e.effect);
+    expect(capillary.slice(-4)).toEqual(['points.reverse', 'transaction.return', 'points.reverse', 'transaction.return']);
     expect(await amounts(posReference, 'cmc:posttender.refund')).toEqual(['-16.85', '-12.65']);
     const afterTwo = await effects(posReference);
     expect(afterTwo).toEqual({

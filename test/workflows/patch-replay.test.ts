@@ -25,6 +25,9 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  *   `cancel-after-commit` (checkout) and `all-undone` (void): the commit redeems the points (and the
  *   cancel reverses them), the complete adds the bill and redeems the Capillary coupon at once, and
  *   the void returns the bill before it reverses the points.
+ * - returns-points-reversed-after-bill-return: the code of e5ca30c (before a partial return reversed
+ *   the points share first), recorded by record-histories.ts's path `partial-return`: the bill's
+ *   share is returned, then the points share reversed.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
@@ -41,6 +44,7 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
     needs: ['commit-failed-compensated', 'operator-cancel-during-complete', 'points-cancelled-after-commit-reversed', 'points-completed-redeemed-at-commit'],
   },
   { patch: Patches.voidReversesPointsBeforeBillReturn, needs: ['void-points-reversed-after-bill-return'] },
+  { patch: Patches.returnsReversePointsBeforeBillReturn, needs: ['returns-points-reversed-after-bill-return'] },
 ];
 
 function historiesIn(dir: string) {
@@ -109,6 +113,7 @@ describe('patched() guards', () => {
       completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
       capillaryRedeemAfterBill: 'capillary-redeem-after-bill',
       voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
+      returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
     });
   });
 });
