@@ -15,6 +15,7 @@ import { MAX_RETURNS_PER_CHECKOUT, returnTransitionSeq } from './checkout-transi
 import { forwardSteps } from './forward-step';
 import { refuseReturn, returnShares, type ReturnableLine } from './return-allocation';
 import { workflowNow } from './workflow-clock';
+import { Patches, isPatched } from './workflow-patches';
 
 type Activities = ReturnType<typeof createReturnActivities> & ReturnType<typeof createTransitionActivities>;
 
@@ -161,8 +162,7 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
         })
       : undefined;
 
-    const capillary = async () => {
-      // The bill first, then the points it used (as in the void).
+    const returnBill = async () => {
       if (refs.capillaryTransactionId && record.refundMinor > 0) {
         if (!original) record.exceptions.push(missing('capillary', 'transaction return'));
         else
@@ -177,6 +177,8 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
             if (r.transactionId) record.references.capillaryReturnTransactionId = r.transactionId;
           });
       }
+    };
+    const reversePoints = async () => {
       if (refs.pointsRedemptionId && record.reversed.pointsRedeemed > 0) {
         const customer = original?.capillaryCustomer;
         if (!customer) record.exceptions.push(missing('capillary', 'points reverse'));
@@ -192,6 +194,19 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
             });
             record.references.pointsReversedRedemptionId = refs.pointsRedemptionId as string;
           });
+      }
+    };
+    const capillary = async () => {
+      // The points share before the bill's (vendors.md's undo table: "Reverse **before** returning the
+      // bill if both are needed", as in the void). Guarded: returns recorded before went bill first.
+      const billToReturn = Boolean(refs.capillaryTransactionId && record.refundMinor > 0);
+      const pointsToReverse = Boolean(refs.pointsRedemptionId && record.reversed.pointsRedeemed > 0);
+      if (billToReturn && pointsToReverse && isPatched(Patches.returnsReversePointsBeforeBillReturn)) {
+        await reversePoints();
+        await returnBill();
+      } else {
+        await returnBill();
+        await reversePoints();
       }
     };
 

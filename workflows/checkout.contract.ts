@@ -90,8 +90,12 @@ export interface CheckoutInput extends CheckoutRef {
   customer?: { provider: 'crmcom'; identifier: CustomerRef };
   /** Wallet amount the customer asks to spend at CRM.COM (the vendor may approve less). */
   spend?: { amountMinor: number };
-  /** Capillary points to redeem, for the Capillary customer (phone, email or externalId). */
-  points?: { provider: 'capillary'; points: number; customer: CustomerRef };
+  /**
+   * Capillary points to redeem, for the Capillary customer (phone, email or externalId). Redeemed
+   * after the bill (the POS guide's order) unless `redeemBeforePayment`: at commit, undone by a
+   * reversal, for an org configured to allow it (CAPILLARY_POINTS_REDEMPTION=before_payment).
+   */
+  points?: { provider: 'capillary'; points: number; customer: CustomerRef; redeemBeforePayment?: true };
   coupons: Array<{ provider: CouponProvider; code: string }>;
   postTender?: { provider: 'cmc' };
   /** How long reserved or committed effects are held without a next call before they are released. */

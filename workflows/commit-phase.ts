@@ -3,9 +3,14 @@ import { beforePayment, compensation } from './activity-options';
 import { asRefusal } from './failures';
 import { loyaltyPurchase } from './reserve-phase';
 import type { SagaState } from './saga-state';
+import { Patches, isPatched } from './workflow-patches';
 
 /**
- * Commit: the CRM.COM purchase with its spend, and the Capillary points redemption, in parallel.
+ * Commit: the CRM.COM purchase with its spend and, only where the org allows reversal and is
+ * configured for it, the Capillary points redemption, in parallel. Otherwise the till applies the
+ * points value the reserve's isredeemable approved and the complete phase redeems after the bill
+ * (capillary-pos-integration.md, "Points": "apply the redeeming value on the transaction and commit
+ * the transaction into the POS. Consume transaction/add API and on success consume point/redeem API").
  * Each undo is registered before its step, because a reply lost after the effect landed is still
  * an effect; the undo resolves an unknown outcome by looking the effect up. The POS deducts what
  * the vendors actually approved, which can be less than asked.
@@ -24,7 +29,7 @@ export async function commit(s: SagaState, spendMinorAsked: number | undefined, 
   const reductionMethod = s.loyaltyPreview?.reductionMethod;
   const backEndSpendMinor = reductionMethod === 'back_end' ? (s.purchase?.automaticSpendMinor ?? 0) : 0;
   const automaticSpendMinor = (s.purchase?.automaticSpendMinor ?? 0) - backEndSpendMinor;
-  const pointsMinor = s.pointsRedemption?.valueMinor ?? 0;
+  const pointsMinor = s.pointsAfterBill ? s.pointsValueMinor : (s.pointsRedemption?.valueMinor ?? 0);
   const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);
   for (const c of s.coupons) if (c.refusal) refusals.push(c.refusal);
   return {
@@ -70,6 +75,12 @@ async function commitLoyalty(s: SagaState, spendMinorAsked: number | undefined, 
 async function commitPoints(s: SagaState, refusals: Refusal[]): Promise<void> {
   const points = s.input.points;
   if (!points || !s.pointsAccepted || !s.pointsCustomer) return;
+  // Redeemed after the bill, so nothing to undo here: a cancelled or expired checkout leaves the
+  // customer's points alone (an org without Allow_points_redemption_reversal could not give them back).
+  if (!points.redeemBeforePayment && isPatched(Patches.capillaryRedeemAfterBill)) {
+    s.pointsAfterBill = true;
+    return;
+  }
   const customer = s.pointsCustomer;
   const undo = 'reverse Capillary points';
   s.compensations.push(undo, () => compensation.reversePoints(s.ref, customer, s.pointsRedemption ?? null, points.points));

@@ -8,7 +8,11 @@ import { Patches, isPatched } from './workflow-patches';
 /**
  * Complete runs after the customer has paid, so nothing here is compensated: transient faults are
  * retried forward (for up to a day), and a vendor's refusal becomes an exception on the receipt for
- * finance while the sale stands. Coupontools validation has no undo, so it goes last.
+ * finance while the sale stands. Capillary goes in the POS guide's order (capillary-pos-integration.md):
+ * the bill first, then, "on success", the points ("Consume transaction/add API and on success consume
+ * point/redeem API") and the coupons ("After committing the transaction, consume transaction/add API
+ * and on success consume coupon/redeem API"), each referring to the bill by its number. Coupontools
+ * validation has no undo, so it goes last.
  */
 export async function complete(s: SagaState, paidMinor: number | undefined, paymentMethod?: string): Promise<CheckoutReceipt> {
   const exceptions: Refusal[] = [];
@@ -30,28 +34,56 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
 
   const forward = forwardSteps(exceptions, 'NOT_COMPLETED');
 
+  let billed = false;
+  const addBill = () =>
+    forward('transaction add', 'capillary', async () => {
+      const tx = await afterPayment.addSaleTransaction(s.ref, {
+        billingTime: s.input.performedOn,
+        amountMinor: amountDueMinor,
+        grossAmountMinor: s.input.totalMinor,
+        discountMinor: s.input.totalMinor - amountDueMinor,
+        lines: s.input.lines,
+        // Without a Capillary customer the bill goes as `not_interested` (capillary-transactions.ts).
+        ...(billCustomer && { customer: billCustomer }),
+        // Only a redemption made before the bill (redeemBeforePayment, or a saga from before the
+        // reorder) is attached to it; one made after names the bill by its number (transaction_number).
+        ...(s.pointsRedemption && { pointsRedemptionIds: [s.pointsRedemption.redemptionId] }),
+      });
+      references.capillaryBillNumber = checkoutReference(s.ref);
+      references.capillaryTransactionId = tx.transactionId;
+      billed = true;
+    });
+  const redeemCoupon = (c: (typeof capillaryCoupons)[number]) =>
+    forward(`coupon ${c.code} redeem`, 'capillary', async () => {
+      const redemption = await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: s.input.points?.customer });
+      if (redemption.redemptionId) couponRedemptionIds[c.code] = redemption.redemptionId;
+    });
+  /** The bill, then on its success the redemptions that name it by number (guarded: before, all at once). */
+  const capillaryInOrder = async () => {
+    await addBill();
+    const points = s.input.points;
+    const pointsCustomer = s.pointsCustomer;
+    const toRedeem = s.pointsAfterBill && points && pointsCustomer ? { points, customer: pointsCustomer } : undefined;
+    if (!billed) {
+      // No bill, no redemption: the till gave the discounts, finance settles them with Capillary.
+      const reason = 'not redeemed at Capillary: its bill (transaction/add) did not succeed, and redemptions follow a successful bill';
+      if (toRedeem) exceptions.push({ vendor: 'capillary', code: 'POINTS_NOT_REDEEMED', reason: `${toRedeem.points.points} points ${reason}` });
+      for (const c of capillaryCoupons) exceptions.push({ vendor: 'capillary', code: 'COUPON_NOT_REDEEMED', reason: `coupon ${c.code} ${reason}` });
+      return;
+    }
+    await Promise.all([
+      toRedeem &&
+        forward('points redeem', 'capillary', async () => {
+          s.pointsRedemption = await afterPayment.redeemPoints(s.ref, toRedeem.customer, toRedeem.points.points);
+          references.pointsRedemptionId = s.pointsRedemption.redemptionId;
+        }),
+      ...capillaryCoupons.map(redeemCoupon),
+    ]);
+  };
+  const inOrder = usesCapillary && isPatched(Patches.capillaryRedeemAfterBill);
+
   await Promise.all([
-    usesCapillary &&
-      forward('transaction add', 'capillary', async () => {
-        const tx = await afterPayment.addSaleTransaction(s.ref, {
-          billingTime: s.input.performedOn,
-          amountMinor: amountDueMinor,
-          grossAmountMinor: s.input.totalMinor,
-          discountMinor: s.input.totalMinor - amountDueMinor,
-          lines: s.input.lines,
-          // Without a Capillary customer the bill goes as `not_interested` (capillary-transactions.ts).
-          ...(billCustomer && { customer: billCustomer }),
-          ...(s.pointsRedemption && { pointsRedemptionIds: [s.pointsRedemption.redemptionId] }),
-        });
-        references.capillaryBillNumber = checkoutReference(s.ref);
-        references.capillaryTransactionId = tx.transactionId;
-      }),
-    ...capillaryCoupons.map((c) =>
-      forward(`coupon ${c.code} redeem`, 'capillary', async () => {
-        const redemption = await afterPayment.redeemCoupon(s.ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: s.input.points?.customer });
-        if (redemption.redemptionId) couponRedemptionIds[c.code] = redemption.redemptionId;
-      }),
-    ),
+    ...(inOrder ? [capillaryInOrder()] : [usesCapillary && addBill(), ...capillaryCoupons.map(redeemCoupon)]),
     s.input.postTender &&
       forward('post-tender transaction', 'cmc', async () => {
         const sent = await afterPayment.sendPostTender(s.ref, {

@@ -24,6 +24,8 @@ export class SagaState {
   coupons: CouponQuote[] = [];
   purchase?: LoyaltyPurchaseResult;
   pointsRedemption?: PointsRedemption;
+  /** Commit left the redemption to the complete phase: after the bill, on its success (the POS guide's order). */
+  pointsAfterBill = false;
 
   constructor(readonly input: CheckoutInput) {
     this.ref = {

@@ -13,6 +13,7 @@ import {
 import { VOID_TRANSITION_SEQ } from './checkout-transitions.contract';
 import { forwardSteps } from './forward-step';
 import { workflowNow } from './workflow-clock';
+import { Patches, isPatched } from './workflow-patches';
 
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
 
@@ -60,38 +61,54 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
       reason: `${step} not attempted: the checkout's Capillary customer is no longer known`,
     });
 
+    const returnBill = async () => {
+      if (!refs.capillaryTransactionId) return;
+      if (!original) {
+        exceptions.push(customerMissing('transaction return'));
+        return;
+      }
+      await forward('transaction return', 'capillary', async () => {
+        const returned = await afterPayment.returnCompletedSale(ref, {
+          amountMinor: receipt.amountDueMinor,
+          originalBillingTime: performedOn,
+          billingTime: now,
+          ...(original.capillaryCustomer && { customer: original.capillaryCustomer }),
+        });
+        if (returned.transactionId) references.capillaryReturnTransactionId = returned.transactionId;
+      });
+    };
+    const reversePoints = async () => {
+      if (!refs.pointsRedemptionId) return;
+      const customer = original?.capillaryCustomer;
+      if (!customer) {
+        exceptions.push(customerMissing('points reversal'));
+        return;
+      }
+      await forward('points reverse', 'capillary', async () => {
+        await afterPayment.reverseCompletedPoints(ref, customer, {
+          redemptionId: refs.pointsRedemptionId as string,
+          points: receipt.pointsRedeemed,
+          valueMinor: receipt.pointsValueMinor,
+        });
+        references.pointsReversedRedemptionId = refs.pointsRedemptionId as string;
+      });
+    };
+
     const capillary = async () => {
-      // Coupons first (they were redeemed against the bill), then the bill, then the points it used.
+      // Coupons first and then the points (both were redeemed against the bill), then the bill:
+      // vendors.md's undo table, `points/redeem`: "Reverse **before** returning the bill if both are
+      // needed". Guarded: voids recorded before returned the bill first.
       for (const c of capillaryCoupons) {
         await forward(`coupon ${c.code} reactivate`, 'capillary', async () => {
           await afterPayment.reinstateCompletedCoupon(ref, { code: c.code, ...(c.redemptionId && { redemptionId: c.redemptionId }) });
         });
       }
-      if (refs.capillaryTransactionId) {
-        if (!original) exceptions.push(customerMissing('transaction return'));
-        else
-          await forward('transaction return', 'capillary', async () => {
-            const returned = await afterPayment.returnCompletedSale(ref, {
-              amountMinor: receipt.amountDueMinor,
-              originalBillingTime: performedOn,
-              billingTime: now,
-              ...(original.capillaryCustomer && { customer: original.capillaryCustomer }),
-            });
-            if (returned.transactionId) references.capillaryReturnTransactionId = returned.transactionId;
-          });
-      }
-      if (refs.pointsRedemptionId) {
-        const customer = original?.capillaryCustomer;
-        if (!customer) exceptions.push(customerMissing('points reversal'));
-        else
-          await forward('points reverse', 'capillary', async () => {
-            await afterPayment.reverseCompletedPoints(ref, customer, {
-              redemptionId: refs.pointsRedemptionId as string,
-              points: receipt.pointsRedeemed,
-              valueMinor: receipt.pointsValueMinor,
-            });
-            references.pointsReversedRedemptionId = refs.pointsRedemptionId as string;
-          });
+      if (refs.pointsRedemptionId && refs.capillaryTransactionId && isPatched(Patches.voidReversesPointsBeforeBillReturn)) {
+        await reversePoints();
+        await returnBill();
+      } else {
+        await returnBill();
+        await reversePoints();
       }
     };
 

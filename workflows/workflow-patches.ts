@@ -18,6 +18,18 @@ export const Patches = {
    * cancellation): its vendor calls are not cancelled and the paid sale is not unwound.
    */
   completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
+  /**
+   * Capillary in the POS guide's order (issue 17): the commit only applies the checked points value;
+   * after payment the bill (transaction/add) goes first and, on its success, the points and the
+   * Capillary coupons are redeemed. Points are still redeemed at commit for an org configured for it
+   * (`points.redeemBeforePayment`). Sagas recorded before redeemed points at commit and redeemed the
+   * coupons in parallel with the bill.
+   */
+  capillaryRedeemAfterBill: 'capillary-redeem-after-bill',
+  /** The void reverses Capillary points before it returns the bill (vendors.md's undo table); before: after. */
+  voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
+  /** A partial return reverses the Capillary points share before it returns the bill's share (as the void); before: after. */
+  returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

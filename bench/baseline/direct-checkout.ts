@@ -32,8 +32,8 @@ export async function runDirectCheckout(vendors: VendorRegistry, input: Checkout
     })(),
     (async () => {
       const customer = await vendors.points.findCustomer(ctx(), points.customer);
-      await vendors.points.checkPoints(ctx(), customer, points.points);
-      return customer;
+      const check = await vendors.points.checkPoints(ctx(), customer, points.points);
+      return { customer, valueMinor: check.valueMinor };
     })(),
     (async () => {
       const lookup = await vendors.coupons[coupon.provider].lookUp(ctx(`${reference}:${coupon.code}`), coupon.code, points.customer);
@@ -42,29 +42,28 @@ export async function runDirectCheckout(vendors: VendorRegistry, input: Checkout
     })(),
   ]);
 
-  // commit: CRM.COM purchase + spend | Capillary points redeem
+  // commit: CRM.COM purchase + spend (the checked points value is applied; redeemed after the bill)
   const maxSpend = Math.min(loyalty.preview.maxAdditionalSpendMinor, loyalty.customer.walletBalanceMinor);
   const spendMinor = Math.min(input.spend?.amountMinor ?? 0, maxSpend);
-  const [submitted, redemption] = await Promise.all([
-    vendors.loyalty.submitPurchase(ctx(), loyalty.customer, purchase, spendMinor > 0 ? spendMinor : undefined),
-    vendors.points.redeemPoints(ctx(), pointsCustomer, points.points),
-  ]);
+  const submitted = await vendors.loyalty.submitPurchase(ctx(), loyalty.customer, purchase, spendMinor > 0 ? spendMinor : undefined);
   const amountDueMinor = Math.max(
     0,
-    input.totalMinor - (submitted.spend?.approvedMinor ?? 0) - submitted.automaticSpendMinor - redemption.valueMinor - couponMinor,
+    input.totalMinor - (submitted.spend?.approvedMinor ?? 0) - submitted.automaticSpendMinor - pointsCustomer.valueMinor - couponMinor,
   );
 
-  // complete: Capillary bill | CMC post-tender, then Coupontools validate last
+  // complete: Capillary bill → points redeem | CMC post-tender, then Coupontools validate last
   await Promise.all([
-    vendors.transactions.addTransaction(ctx(), {
-      billingTime: input.performedOn,
-      amountMinor: amountDueMinor,
-      grossAmountMinor: input.totalMinor,
-      discountMinor: input.totalMinor - amountDueMinor,
-      lines: input.lines,
-      customer: points.customer,
-      pointsRedemptionIds: [redemption.redemptionId],
-    }),
+    (async () => {
+      await vendors.transactions.addTransaction(ctx(), {
+        billingTime: input.performedOn,
+        amountMinor: amountDueMinor,
+        grossAmountMinor: input.totalMinor,
+        discountMinor: input.totalMinor - amountDueMinor,
+        lines: input.lines,
+        customer: points.customer,
+      });
+      await vendors.points.redeemPoints(ctx(), pointsCustomer.customer, points.points);
+    })(),
     vendors.postTender.sendTransaction(ctx(), {
       terminalId: input.till,
       posLocationId: input.store,

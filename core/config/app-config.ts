@@ -54,6 +54,18 @@ const schema = z.object({
   CAPILLARY_BASE_URL: z.string().url().optional(),
   CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),
   CAPILLARY_OAUTH_SECRET: z.string().min(1).default('sandbox-capillary-secret'),
+  /**
+   * Whether the Capillary org has `Allow_points_redemption_reversal` (raised via a Capillary ticket,
+   * vendors.md §2): without it `v2/points/reverse` is refused, so a redemption cannot be undone.
+   */
+  CAPILLARY_POINTS_REVERSAL_ALLOWED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * When points are redeemed: `after_bill` (the POS guide's order: isredeemable, the till applies the
+   * value, then after payment transaction/add and only on its success points/redeem), or
+   * `before_payment` (at commit, undone by a reversal if the sale does not go through: needs
+   * CAPILLARY_POINTS_REVERSAL_ALLOWED=true).
+   */
+  CAPILLARY_POINTS_REDEMPTION: z.enum(['after_bill', 'before_payment']).default('after_bill'),
   // Coupontools: X-Client-Id / X-Client-Secret headers.
   COUPONTOOLS_BASE_URL: z.string().url().optional(),
   COUPONTOOLS_CLIENT_ID: z.string().min(1).default('sandbox-coupontools-id'),
@@ -76,6 +88,15 @@ const schema = z.object({
   // Development keys are public: production must bring its own.
   for (const key of ['AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEY'] as const) {
     if (c.NODE_ENV === 'production' && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+  }
+  // A redemption before payment is undone by a reversal: without the org setting every cancelled,
+  // expired or failed checkout would end compensation_failed with the customer's points gone.
+  if (c.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && !c.CAPILLARY_POINTS_REVERSAL_ALLOWED) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CAPILLARY_POINTS_REDEMPTION'],
+      message: 'before_payment needs CAPILLARY_POINTS_REVERSAL_ALLOWED=true (the org setting Allow_points_redemption_reversal): its undo is a points reversal',
+    });
   }
 });
 

@@ -15,7 +15,7 @@ import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
  */
 export function toBatchSales(
   dto: CreateCheckoutBatchDto,
-  config: { merchant: string; holdTimeoutMs: number; crmcomMerchantNumber?: string },
+  config: { merchant: string; holdTimeoutMs: number; crmcomMerchantNumber?: string; capillaryPointsBeforePayment?: boolean },
 ): NewCheckoutBatch {
   const errors: Array<{ field: string; message: string }> = [];
   const keys = new Map<string, number>();
@@ -30,7 +30,7 @@ export function toBatchSales(
     const oneShot = Object.assign(sale, { complete: true }) as CreateCheckoutDto;
     let input: CheckoutInput;
     try {
-      input = toCheckoutInput(oneShot, config.merchant, config.holdTimeoutMs, config.crmcomMerchantNumber);
+      input = toCheckoutInput(oneShot, config.merchant, config.holdTimeoutMs, config.crmcomMerchantNumber, config.capillaryPointsBeforePayment);
     } catch (err) {
       if (!(err instanceof ProblemException) || !err.problem.errors) throw err;
       errors.push(...err.problem.errors.map((e) => ({ field: `${at}.${e.field}`, message: e.message })));

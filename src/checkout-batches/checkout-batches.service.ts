@@ -40,6 +40,7 @@ export class CheckoutBatchesService {
       merchant,
       holdTimeoutMs: this.config.CHECKOUT_HOLD_TIMEOUT_MS,
       crmcomMerchantNumber: this.config.CRMCOM_MERCHANT_NUMBER,
+      capillaryPointsBeforePayment: this.config.CAPILLARY_POINTS_REDEMPTION === 'before_payment',
     });
     const stored = await this.batches.storeOnce(merchant, batch);
     if (stored === 'conflict') {

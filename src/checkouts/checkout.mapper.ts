@@ -30,6 +30,8 @@ export function toCheckoutInput(
   merchant: string,
   holdTimeoutMs: number,
   crmcomMerchantNumber?: string,
+  /** CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill. */
+  capillaryPointsBeforePayment = false,
 ): CheckoutInput {
   const key: CheckoutKey = { merchant, store: dto.store, till: dto.till, posReference: dto.posReference };
   const errors: FieldErrors = [];
@@ -69,7 +71,12 @@ export function toCheckoutInput(
     ...(dto.customer && { customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } } }),
     ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor } }),
     ...(dto.points && pointsCustomer && {
-      points: { provider: dto.points.provider, points: dto.points.points, customer: { type: pointsCustomer.type, value: pointsCustomer.value } },
+      points: {
+        provider: dto.points.provider,
+        points: dto.points.points,
+        customer: { type: pointsCustomer.type, value: pointsCustomer.value },
+        ...(capillaryPointsBeforePayment && { redeemBeforePayment: true as const }),
+      },
     }),
     coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
     ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),

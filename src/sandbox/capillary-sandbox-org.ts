@@ -25,6 +25,29 @@ export interface OrgConfig {
   minRedeemPoints: number;
   maxRedeemPoints: number;
   tokenTtlSeconds: number;
+  /**
+   * The org setting `Allow_points_redemption_reversal`, which `v2/points/reverse` needs. Off by
+   * default, as at a real org: vendors.md §2 "It needs the org setting
+   * `Allow_points_redemption_reversal` (raised via Capillary ticket) and v2 enabled", and Capillary's
+   * v2 points documentation (K6): "Enable Allow_points_redemption_reversal config on EMF settings.
+   * Only the back-end team has access to this page. Please raise a ticket to enable the config."
+   * An org has it only once someone asked for it; `{"allowPointsRedemptionReversal": true}` does here.
+   */
+  allowPointsRedemptionReversal: boolean;
 }
 
-export const DEFAULT_CONFIG: OrgConfig = { pointsMultiple: 1, minRedeemPoints: 10, maxRedeemPoints: 5000, tokenTtlSeconds: 300 };
+export const DEFAULT_CONFIG: OrgConfig = {
+  pointsMultiple: 1,
+  minRedeemPoints: 10,
+  maxRedeemPoints: 5000,
+  tokenTtlSeconds: 300,
+  allowPointsRedemptionReversal: false,
+};
+
+/**
+ * `v2/points/reverse`'s refusal on an org without the setting. Neither vendors.md nor the v2 page
+ * names it; Capillary's own loyalty API tests (public GitHub, `test_LYT_RED_REVERSE_01`, the same
+ * suite the sandbox's 3801 and 4102 come from) expect code 4101 "points redemption reversal is
+ * disabled for this org" for an org "which not Enabled for reversal".
+ */
+export const REVERSAL_DISABLED: readonly [number, string] = [4101, 'points redemption reversal is disabled for this org'];

@@ -3,7 +3,7 @@ import { formatMinorUnits } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
 import { type ItemResult, fail, itemFail, itemOk, requestStatus, status, v2Fail } from './capillary-sandbox-envelope';
 import { type Body, type Query, dig, identifierEcho, identifierOf, list, now, obj, str } from './capillary-sandbox-input';
-import { CENTS_PER_POINT, ORG_CURRENCY, ORG_ID, POINTS_CURRENCY_RATIO, VENDOR } from './capillary-sandbox-org';
+import { CENTS_PER_POINT, ORG_CURRENCY, ORG_ID, POINTS_CURRENCY_RATIO, REVERSAL_DISABLED, VENDOR } from './capillary-sandbox-org';
 import type { CapillarySandboxState, Customer, PointsRedemption } from './capillary-sandbox-state';
 
 /** v1.1 points/isredeemable and points/redeem, v2 points/reverse, under the org's redemption rules. */
@@ -96,6 +96,9 @@ export class CapillarySandboxPoints {
   }
 
   reverse(b: Body, reply: FastifyReply) {
+    // "It needs the org setting `Allow_points_redemption_reversal` (raised via Capillary ticket)"
+    // (vendors.md §2): without it nothing is reversed, whatever the redemption (capillary-sandbox-org.ts).
+    if (!this.state.config.allowPointsRedemptionReversal) return v2Fail(reply, ...REVERSAL_DISABLED);
     const identifier = obj(b.identifier) ?? {};
     const redemption = this.state.pointsRedemptions.find((r) => r.id === str(b.redemptionId));
     if (!redemption) return v2Fail(reply, 902, 'Redemption ID does not exist.');

@@ -79,8 +79,12 @@ export class CapillarySandbox {
     // Sandbox administration, next to the vendor's routes.
     app.put('/_sandbox/org-config', (req) => {
       const patch = body(req) as Partial<OrgConfig>;
+      const config = this.state.config as unknown as Record<string, number | boolean>;
       for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof OrgConfig>) {
-        if (Number.isInteger(patch[key]) && (patch[key] as number) > 0) this.state.config[key] = patch[key] as number;
+        const value = patch[key];
+        if (typeof DEFAULT_CONFIG[key] === 'boolean' ? typeof value === 'boolean' : Number.isInteger(value) && (value as number) > 0) {
+          config[key] = value as number | boolean;
+        }
       }
       return this.state.config;
     });

@@ -15,12 +15,14 @@ import { sleep } from './support/pos-client';
  * redeemed, so it retries with backoff (~35 s): a vendor back within that window ends the checkout
  * `compensated`; one that never comes back ends it `compensation_failed`, named, for ops.
  */
+// Points are redeemed at commit only for an org configured for it (CAPILLARY_POINTS_REDEMPTION=
+// before_payment, with Allow_points_redemption_reversal); by default Capillary is called after payment.
 describe('chaos 3: a vendor answering 5xx to every call', () => {
   const profile = chaosProfile();
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ CHECKOUT_ANSWER_TIMEOUT_MS: '120000' });
+    stack = await startTestStack({ CHECKOUT_ANSWER_TIMEOUT_MS: '120000', CAPILLARY_POINTS_REDEMPTION: 'before_payment', CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true' });
     useApiKey(stack.keys.admin);
   });
   afterAll(() => stack?.stop());
@@ -28,6 +30,7 @@ describe('chaos 3: a vendor answering 5xx to every call', () => {
   /** Reserves `n` reference checkouts (every vendor), then makes Capillary answer 503 to everything. */
   async function reserveThenBreakCapillary(n: number): Promise<{ refs: string[]; ids: string[] }> {
     await request(stack.sandboxUrl).post('/_sandbox/reset').expect(200);
+    await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: true }).expect(200);
     const refs = Array.from({ length: n }, () => uniquePosReference('C3'));
     const ids: string[] = [];
     for (const ref of refs) {

@@ -111,6 +111,10 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       return payload;
     });
   });
+  const allowPointsReversal = (allow: boolean) =>
+    request(sandbox.url).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: allow }).expect(200);
+  // The org raised the ticket for Allow_points_redemption_reversal (off by default, as at a real org).
+  beforeEach(() => allowPointsReversal(true));
   beforeEach(() => {
     captured.length = 0;
   });
@@ -251,6 +255,18 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expectShape(first.body, pointsReverse);
       const again = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
       expect(again.body.errors[0]).toMatchObject({ code: 3802 });
+    });
+
+    it('v2/points/reverse is refused (4101) on an org without Allow_points_redemption_reversal, the default', async () => {
+      await request(sandbox.url).post('/_sandbox/reset').expect(200);
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B2', validation_code: 'X' }] } });
+      const body = { redemptionId: redeem.body.response.responses.points.redemption_id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } };
+      const refused = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
+      expect(refused.body).toEqual({ errors: [{ status: false, code: 4101, message: 'points redemption reversal is disabled for this org' }], warnings: [] });
+      const customer = await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
+      expect(customer.body.customers.customer.loyalty_points).toBe(String(TOM.points - 20));
+      await allowPointsReversal(true);
+      await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(200);
     });
 
     it('coupon/isredeemable with details, for a coupon that cannot be redeemed again', async () => {

@@ -33,6 +33,8 @@ describe(CapillaryVendor.name, () => {
   const stranger: PointsCustomer = { identifier: { type: 'phone', value: '910000000001' } };
   const inject = (fault: FaultSpec) => injectFault(sandbox.url, fault);
   const orgConfig = (patch: object) => request(sandbox.url).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+  // The org raised the ticket for Allow_points_redemption_reversal (off by default, as at a real org).
+  beforeEach(() => orgConfig({ allowPointsRedemptionReversal: true }));
   /** The journalled applications of `effect` (of `reference`, or of every reference). */
   const effects = async (effect: string, reference = '') => (await journalOf(sandbox.url, reference, 'capillary')).filter((e) => e.effect === effect);
   const rejection = (code: string) => expect.objectContaining({ type: FailureTypes.vendorRejection, nonRetryable: true, details: [expect.objectContaining({ code })] });
@@ -240,6 +242,14 @@ describe(CapillaryVendor.name, () => {
       await expect(vendor.reversePoints(ctx, tom, redemption)).resolves.toEqual({ alreadyReversed: true });
       expect(records[0]).toMatchObject({ operation: 'points.reverse', outcome: 'success', httpStatus: 400 });
       expect(await effects('points.reverse', 'B-rev2')).toHaveLength(1);
+    });
+
+    it('reports a reversal refused by an org without Allow_points_redemption_reversal (4101) as a VendorRejection', async () => {
+      await orgConfig({ allowPointsRedemptionReversal: false });
+      const vendor = adapter();
+      const redemption = await vendor.redeemPoints(context('B-rev4101').ctx, tom, 100);
+      expect(await failureOf(vendor.reversePoints(context('B-rev4101').ctx, tom, redemption))).toEqual(rejection('4101'));
+      expect(await effects('points.reverse', 'B-rev4101')).toHaveLength(0);
     });
 
     it('treats a redemption Capillary does not know (902) as nothing to undo', async () => {

@@ -20,7 +20,7 @@ describe('checkout hold expiry', () => {
     await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(409);
   }, 60_000);
 
-  it('expires a committed checkout nobody completes and undoes the purchase, spend and points once each', async () => {
+  it('expires a committed checkout nobody completes and undoes the purchase and spend once each (points are redeemed only after payment)', async () => {
     const posReference = uniquePosReference('EXP');
     const reserved = await stack.api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference)).expect(201);
     await stack.api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);

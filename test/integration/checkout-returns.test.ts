@@ -14,6 +14,8 @@ import { testStackForFile, uniquePosReference } from '../support/test-stack';
  */
 describe('checkout returns', () => {
   const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000', CRMCOM_API: 'backoffice' }, { resetSandbox: true });
+  // The points share of a return is reversed: an org that raised the ticket for Allow_points_redemption_reversal.
+  beforeEach(() => request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: true }).expect(200));
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
@@ -66,6 +68,9 @@ describe('checkout returns', () => {
     expect(await amounts(posReference, 'crmcom:purchase.ad_hoc_return')).toEqual(['0.20', '0.15']);
     expect(await amounts(posReference, 'capillary:transaction.return')).toEqual(['16.85', '12.65']);
     expect(await amounts(posReference, 'capillary:points.reverse')).toEqual(['0.28', '0.22']);
+    // Each return's points share is reversed before its bill share is returned (vendors.md: "Reverse **before** returning the bill").
+    const capillary = (await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`, 'capillary')).map((e) => e.effect);
+    expect(capillary.slice(-4)).toEqual(['points.reverse', 'transaction.return', 'points.reverse', 'transaction.return']);
     expect(await amounts(posReference, 'cmc:posttender.refund')).toEqual(['-16.85', '-12.65']);
     const afterTwo = await effects(posReference);
     expect(afterTwo).toEqual({

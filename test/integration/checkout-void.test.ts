@@ -1,6 +1,8 @@
 import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { referenceCheckoutBody } from '../support/checkout-requests';
-import { checkoutEffects } from '../support/journal';
+import request from 'supertest';
+import { checkoutReference } from '../../workflows/checkout.contract';
+import { checkoutEffects, journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
@@ -10,6 +12,10 @@ import { testStackForFile, uniquePosReference } from '../support/test-stack';
  */
 describe('checkout void', () => {
   const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' }, { resetSandbox: true });
+  // An org that raised the ticket for Allow_points_redemption_reversal (the sandbox's default is off, as at a real org).
+  const allowPointsReversal = (allow: boolean) =>
+    request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: allow }).expect(200);
+  beforeEach(() => allowPointsReversal(true));
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
@@ -77,6 +83,30 @@ describe('checkout void', () => {
     const counts = await effects(posReference);
     expect(counts['capillary:coupon.redeem']).toBe(1);
     expect(counts['capillary:coupon.reactivate']).toBe(1);
+  });
+
+  it('reverses the points before it returns the bill they were redeemed on (vendors.md: "Reverse before returning the bill")', async () => {
+    const posReference = uniquePosReference();
+    const completed = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true })).expect(201);
+    await api().post(`/v1/checkouts/${completed.body.checkoutId}/void`).send().expect(200);
+
+    const capillary = await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary');
+    expect(capillary.map((e) => e.effect)).toEqual(['transaction.add', 'points.redeem', 'points.reverse', 'transaction.return']);
+  });
+
+  it('on an org without points reversal, voids all the same with the refused reversal as an exception for finance', async () => {
+    await allowPointsReversal(false);
+    const posReference = uniquePosReference();
+    const completed = await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true })).expect(201);
+    const voided = await api().post(`/v1/checkouts/${completed.body.checkoutId}/void`).send().expect(200);
+
+    expect(voided.body.state).toBe('voided');
+    expect(voided.body.void.exceptions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ vendor: 'capillary', code: '4101', reason: expect.stringContaining('disabled') })]),
+    );
+    const counts = await effects(posReference);
+    expect(counts['capillary:points.reverse']).toBeUndefined();
+    expect(counts['capillary:transaction.return']).toBe(1);
   });
 
   it('refuses to void a checkout that is not completed (409) or unknown (404)', async () => {

@@ -47,7 +47,15 @@ describe('GET /v1/reports/reconciliation', () => {
   const sales: Sale[] = [];
 
   beforeAll(async () => {
-    stack = await startTestStack({ MERCHANT_ID: merchant, CHECKOUT_HOLD_TIMEOUT_MS: '20000' });
+    // Points redeemed at commit (an org that allows their reversal): the day has points undone by
+    // compensations, and one reversal refused (compensation_failed), besides voids and returns.
+    stack = await startTestStack({
+      MERCHANT_ID: merchant,
+      CHECKOUT_HOLD_TIMEOUT_MS: '20000',
+      CAPILLARY_POINTS_REDEMPTION: 'before_payment',
+      CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true',
+    });
+    await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: true }).expect(200);
     await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, $2, $3)`, [merchant, STORE, ZONE]);
   }, 60_000);
   afterAll(() => stack?.stop());

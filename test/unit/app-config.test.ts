@@ -41,4 +41,11 @@ describe('loadConfig', () => {
     expect(config.temporalCodecKey.equals(Buffer.alloc(32, 9))).toBe(true);
     expect(config.auditHmacKey).toBe('k'.repeat(32));
   });
+
+  it('redeems Capillary points after the bill unless the org allows reversal and before_payment is chosen', () => {
+    expect(loadConfig({})).toMatchObject({ CAPILLARY_POINTS_REDEMPTION: 'after_bill', CAPILLARY_POINTS_REVERSAL_ALLOWED: false });
+    expect(() => loadConfig({ CAPILLARY_POINTS_REDEMPTION: 'before_payment' })).toThrow(/CAPILLARY_POINTS_REDEMPTION: before_payment needs CAPILLARY_POINTS_REVERSAL_ALLOWED=true/);
+    expect(loadConfig({ CAPILLARY_POINTS_REDEMPTION: 'before_payment', CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true' }).CAPILLARY_POINTS_REDEMPTION).toBe('before_payment');
+    expect(() => loadConfig({ CAPILLARY_POINTS_REVERSAL_ALLOWED: 'yes' })).toThrow(/CAPILLARY_POINTS_REVERSAL_ALLOWED/);
+  });
 });

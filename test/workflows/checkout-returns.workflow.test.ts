@@ -90,8 +90,8 @@ describe(checkoutReturnsWorkflow.name, () => {
     const first = await send(input, { returnReference: 'R1', lines: [{ sku: 'A', quantity: 2, totalMinor: 2000 }] });
     expect(first.return).toMatchObject({ refundMinor: 1685, reversed: { awardedMinor: 20, pointsRedeemed: 28 }, state: 'partially_returned' });
     expect([...calls].sort()).toEqual(['refundPostTenderPart:R1:1685', 'returnBillPart:R1:1685', 'returnGoods:R1:2000:P1', 'reversePointsPart:R1:28:before=0']);
-    // Capillary: the bill before the points it used.
-    expect(calls.filter((c) => /BillPart|PointsPart/.test(c)).map((c) => c.split(':')[0])).toEqual(['returnBillPart', 'reversePointsPart']);
+    // Capillary: the points share before the bill's (vendors.md: "Reverse **before** returning the bill if both are needed").
+    expect(calls.filter((c) => /BillPart|PointsPart/.test(c)).map((c) => c.split(':')[0])).toEqual(['reversePointsPart', 'returnBillPart']);
 
     const last = await send(input, { returnReference: 'R2', amountMinor: 5000 });
     expect(last.return).toMatchObject({ refundMinor: 5900 - 1685, reversed: { awardedMinor: 50, pointsRedeemed: 72, couponsMinor: 500 - 142 }, state: 'returned', returnableMinor: 0 });

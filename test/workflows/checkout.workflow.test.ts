@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import { SearchAttributes, type CheckoutQuote, type CheckoutView } from '../../workflows/checkout.contract';
+import { SearchAttributes, type CheckoutInput, type CheckoutQuote, type CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, retryCompensation } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
 import { eventually } from '../support/eventually';
@@ -17,6 +17,12 @@ describe(checkoutWorkflow.name, () => {
   const refused = (code: string, reason = 'refused') => async () => {
     throw vendorRejection({ vendor: 'v', code, reason });
   };
+  /**
+   * Points redeemed at commit and reversed by the undos: an org configured for it (its Capillary
+   * allows reversal). By default they are redeemed after the bill (capillary-order.workflow.test.ts).
+   */
+  const pointsBeforePayment = (overrides: Partial<CheckoutInput> = {}) =>
+    checkoutInput({ points: { ...checkoutInput().points!, redeemBeforePayment: true }, ...overrides });
 
   it('reserves, commits and completes with the vendors\' figures on the receipt, validating Coupontools last', async () => {
     const input = checkoutInput();
@@ -89,7 +95,7 @@ describe(checkoutWorkflow.name, () => {
   });
 
   it('cancels after commit by undoing everything in reverse order, each once', async () => {
-    const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+    const view = await withSaga(wf, happyActivities(calls, transitions), pointsBeforePayment(), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
@@ -113,7 +119,7 @@ describe(checkoutWorkflow.name, () => {
       calls.push('submitLoyaltyPurchase');
       throw vendorUnavailable('crmcom', 'no answer within 5000 ms');
     };
-    const { error, view } = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    const { error, view } = await withSaga(wf, activities, pointsBeforePayment({ coupons: [] }), async (start, handle) => {
       await start();
       const error = await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch((e: unknown) => e);
       return { error, view: (await handle.result()) as CheckoutView };
@@ -237,7 +243,7 @@ describe(checkoutWorkflow.name, () => {
       calls.push('redeemPoints:done');
       return { redemptionId: 'R9', points: 100, valueMinor: 100 };
     };
-    const { settled, view } = await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    const { settled, view } = await withSaga(wf, activities, pointsBeforePayment({ coupons: [] }), async (start, handle) => {
       try {
         await start();
         const commit = handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' }).catch(() => undefined);
@@ -260,7 +266,7 @@ describe(checkoutWorkflow.name, () => {
   it('keeps the undo of a step refused on a retried attempt: the effect of the first attempt is looked up', async () => {
     const activities = happyActivities(calls, transitions);
     activities.redeemPoints = refused('803', 'Not enough points');
-    await withSaga(wf, activities, checkoutInput({ coupons: [] }), async (start, handle) => {
+    await withSaga(wf, activities, pointsBeforePayment({ coupons: [] }), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
@@ -326,7 +332,7 @@ describe(checkoutWorkflow.name, () => {
   }, 60_000);
 
   it('still undoes everything when an operator cancels a committed saga before its complete phase', async () => {
-    const view = await withSaga(wf, happyActivities(calls, transitions), checkoutInput(), async (start, handle) => {
+    const view = await withSaga(wf, happyActivities(calls, transitions), pointsBeforePayment(), async (start, handle) => {
       await start();
       await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' });
       await handle.cancel();

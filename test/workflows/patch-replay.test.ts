@@ -19,6 +19,15 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  * - operator-cancel-during-complete: the code of a2bfe8d (before the complete phase survived an
  *   operator's cancel), recorded by record-histories.ts's path of that name: an ops cancel while
  *   complete retries CMC cancels complete's activities and unwinds the paid sale to `cancelled`.
+ * - points-completed-redeemed-at-commit, points-cancelled-after-commit-reversed,
+ *   void-points-reversed-after-bill-return: the code of 11b4f29 (before Capillary went in the POS
+ *   guide's order, issue 17), recorded by record-histories.ts's paths `completed` and
+ *   `cancel-after-commit` (checkout) and `all-undone` (void): the commit redeems the points (and the
+ *   cancel reverses them), the complete adds the bill and redeems the Capillary coupon at once, and
+ *   the void returns the bill before it reverses the points.
+ * - returns-points-reversed-after-bill-return: the code of e5ca30c (before a partial return reversed
+ *   the points share first), recorded by record-histories.ts's path `partial-return`: the bill's
+ *   share is returned, then the points share reversed.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
@@ -27,7 +36,15 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
   // operator-cancel-during-complete was recorded after failingStep: its unwind carries that marker too.
   { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed', 'operator-cancel-during-complete'] },
   { patch: Patches.capillaryBatchBill, needs: ['batch-sale-before-capillary-bill'] },
-  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete'] },
+  // points-completed-redeemed-at-commit was recorded after completeSurvivesOperatorCancel: its complete carries that marker.
+  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete', 'points-completed-redeemed-at-commit'] },
+  // Every history whose commit redeemed points or whose complete billed at Capillary before the reorder.
+  {
+    patch: Patches.capillaryRedeemAfterBill,
+    needs: ['commit-failed-compensated', 'operator-cancel-during-complete', 'points-cancelled-after-commit-reversed', 'points-completed-redeemed-at-commit'],
+  },
+  { patch: Patches.voidReversesPointsBeforeBillReturn, needs: ['void-points-reversed-after-bill-return'] },
+  { patch: Patches.returnsReversePointsBeforeBillReturn, needs: ['returns-points-reversed-after-bill-return'] },
 ];
 
 function historiesIn(dir: string) {
@@ -94,6 +111,9 @@ describe('patched() guards', () => {
       opsRetry: 'ops-retry-compensation',
       capillaryBatchBill: 'capillary-batch-bill',
       completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
+      capillaryRedeemAfterBill: 'capillary-redeem-after-bill',
+      voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
+      returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
     });
   });
 });

@@ -132,6 +132,8 @@ interface CheckoutPath {
 }
 
 const oneCoupon = { coupons: [{ provider: 'coupontools' as const, code: 'CT1' }] };
+/** Points redeemed at commit (an org that allows their reversal): the paths about a redemption before payment. */
+const pointsBeforePayment = { points: { ...checkoutInput().points!, redeemBeforePayment: true as const } };
 const slow = <T>(ms: number, value: T) => async () => {
   await sleep(ms);
   return value;
@@ -229,7 +231,7 @@ const checkoutPaths: CheckoutPath[] = [
   },
   {
     name: 'commit-partial-failure',
-    input: { coupons: [] },
+    input: { coupons: [], ...pointsBeforePayment },
     activities: {
       submitLoyaltyPurchase: async () => Promise.reject(vendorUnavailable('crmcom', 'ECONNREFUSED')),
       redeemPoints: slow(1500, { redemptionId: 'R9', points: 100, valueMinor: 100 }),
@@ -239,7 +241,7 @@ const checkoutPaths: CheckoutPath[] = [
   },
   {
     name: 'points-refused-then-cancel',
-    input: { coupons: [] },
+    input: { coupons: [], ...pointsBeforePayment },
     activities: { redeemPoints: refusal('capillary', '803', 'Not enough points') },
     steps: [reserve, commit(), cancel],
     ends: ['cancelled'],
@@ -254,6 +256,13 @@ const checkoutPaths: CheckoutPath[] = [
       await committing;
     }, result],
     ends: ['cancelled', 'compensated'],
+  },
+  {
+    // After payment, after the bill: Capillary refuses the points (an exception on the receipt, the sale stands).
+    name: 'points-refused-after-payment',
+    activities: { redeemPoints: refusal('capillary', '803', 'Not enough points') },
+    steps: [reserve, commit(), complete(), result],
+    ends: ['completed'],
   },
   // The same path twice, as the workflow tests record it: a paid sale whose Coupontools validation is
   // refused (one test reads the exception off the receipt, the other the unlock that follows).

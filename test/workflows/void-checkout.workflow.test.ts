@@ -93,9 +93,10 @@ describe(voidCheckoutWorkflow.name, () => {
       'reverseCompletedPoints:919999999999:R1:100',
       'voidCompletedPurchase:111:294',
     ]);
-    // Within Capillary: the coupon, then the bill, then the points the bill used.
+    // Within Capillary: the coupon and the points redeemed on the bill, then the bill (vendors.md's
+    // undo table: "Reverse **before** returning the bill if both are needed").
     const capillary = calls.filter((c) => /Coupon|Sale|Points/.test(c));
-    expect(capillary.map((c) => c.split(':')[0])).toEqual(['reinstateCompletedCoupon', 'returnCompletedSale', 'reverseCompletedPoints']);
+    expect(capillary.map((c) => c.split(':')[0])).toEqual(['reinstateCompletedCoupon', 'reverseCompletedPoints', 'returnCompletedSale']);
     expect(view).toMatchObject({
       state: 'voided',
       receipt: input.view.receipt,
