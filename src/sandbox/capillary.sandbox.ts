@@ -5,7 +5,7 @@ import { CapillarySandboxCoupons } from './capillary-sandbox-coupons';
 import { CapillarySandboxCustomers } from './capillary-sandbox-customers';
 import { unauthorised } from './capillary-sandbox-envelope';
 import { type Query, body, tillOf } from './capillary-sandbox-input';
-import { DEFAULT_CONFIG, type OrgConfig } from './capillary-sandbox-org';
+import type { OrgConfig } from './capillary-sandbox-org';
 import { CapillarySandboxPoints } from './capillary-sandbox-points';
 import { CapillarySandboxState } from './capillary-sandbox-state';
 import { CapillarySandboxTransactions } from './capillary-sandbox-transactions';
@@ -79,14 +79,24 @@ export class CapillarySandbox {
     // Sandbox administration, next to the vendor's routes.
     app.put('/_sandbox/org-config', (req) => {
       const patch = body(req) as Partial<OrgConfig>;
-      for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof OrgConfig>) {
+      for (const key of ['pointsMultiple', 'minRedeemPoints', 'maxRedeemPoints', 'tokenTtlSeconds'] as const) {
         if (Number.isInteger(patch[key]) && (patch[key] as number) > 0) this.state.config[key] = patch[key] as number;
       }
+      if (typeof patch.billNumberFormat === 'string' && isRegExp(patch.billNumberFormat)) this.state.config.billNumberFormat = patch.billNumberFormat;
       return this.state.config;
     });
     app.post('/_sandbox/expire-tokens', () => {
       this.state.tokens.clear();
       return { status: 'expired' };
     });
+  }
+}
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -220,4 +220,26 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     const identified = await api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference())).expect(201);
     expect(identified.body.receipt.crmcomReclaim).toBeUndefined();
   });
+
+  it('bills a checkout whose key is too long for a bill number under a compact one (≤ 50, the org format), and voids that same bill', async () => {
+    const posReference = uniquePosReference('LONG');
+    const body = {
+      // No CMC: its sandbox knows the terminals of store S1 only.
+      ...(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true, postTender: undefined })),
+      store: `S${'x'.repeat(39)}`,
+      till: `T${'y'.repeat(39)}`,
+    };
+    const completed = await api().post('/v1/checkouts').send(body).expect(201);
+
+    const bill = completed.body.receipt.references.capillaryBillNumber as string;
+    expect(completed.body.receipt.exceptions).toEqual([]);
+    expect(bill.length).toBeLessThanOrEqual(50);
+    expect(bill).toMatch(stack.config.capillaryBillNumberFormat);
+    expect(bill).toMatch(new RegExp(`^${posReference}-[0-9A-Z]{16}$`));
+    const capillary = await journalOf(stack.sandboxUrl, bill, 'capillary');
+    expect(capillary.map((e) => `${e.effect} ${e.reference}`).sort()).toEqual([`points.redeem ${bill}`, `transaction.add ${bill}`]);
+    // The void returns the bill the sale was billed under.
+    await api().post(`/v1/checkouts/${completed.body.checkoutId as string}/void`).send().expect(200);
+    expect((await journalOf(stack.sandboxUrl, bill, 'capillary')).filter((e) => e.effect === 'transaction.return').map((e) => e.reference)).toEqual([`${bill}:void`]);
+  });
 });
