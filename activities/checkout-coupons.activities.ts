@@ -10,8 +10,8 @@ export function createCouponActivities({ coupons, ...deps }: { coupons: Record<C
   const ctx = (ref: CheckoutRef, step: string, code: string, provider: CouponProvider) =>
     checkoutStepContext(deps, ref, step, `${provider === 'capillary' ? capillaryBillNumberOf(ref) : checkoutReference(ref)}:${code}`);
   return {
-    async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
-      return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code, provider), code, customer);
+    async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
+      return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code, provider), code, customer, billAmountMinor);
     },
 
     async holdCoupon(ref: CheckoutRef, provider: CouponProvider, code: string): Promise<{ held: boolean }> {

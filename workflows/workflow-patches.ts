@@ -18,6 +18,8 @@ export const Patches = {
    * cancellation): its vendor calls are not cancelled and the paid sale is not unwound.
    */
   completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
+  /** A coupon whose lookup gives no discount value (0 or unknown) is refused at reserve: never held, validated or redeemed (issue 17). */
+  couponWithoutValue: 'coupon-without-value-not-used',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

@@ -80,6 +80,12 @@ const schema = z.object({
   COUPONTOOLS_CLIENT_SECRET: z.string().min(1).default('sandbox-coupontools-secret'),
   /** The currency the account's coupon values are kept in. */
   COUPONTOOLS_CURRENCY: accountCurrency,
+  /**
+   * Where the account keeps a coupon's discount value when the session's `value` field is empty: one
+   * of the custom fields of `data.user` (the document: "This can be saved in either value field or in
+   * the custom fields"). Unset: only `value`.
+   */
+  COUPONTOOLS_VALUE_CUSTOM_FIELD: z.enum(['custom1', 'custom2', 'custom3', 'custom4', 'custom5', 'custom6', 'custom7']).optional(),
   // CMC (ClearLine): OAuth client credentials at a separate token URL.
   CMC_BASE_URL: z.string().url().optional(),
   CMC_TOKEN_URL: z.string().url().optional(),

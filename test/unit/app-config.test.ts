@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ CAPILLARY_BILL_NUMBER_REGEX: '^[0-9]+$' }).capillaryBillNumberFormat.test('12')).toBe(true);
     expect(() => loadConfig({ CRMCOM_CURRENCY: 'EURO' })).toThrow(/CRMCOM_CURRENCY: must be an ISO 4217 currency code/);
     expect(() => loadConfig({ CAPILLARY_BILL_NUMBER_REGEX: '[' })).toThrow(/CAPILLARY_BILL_NUMBER_REGEX: must be a regular expression/);
+    expect(() => loadConfig({ COUPONTOOLS_VALUE_CUSTOM_FIELD: 'custom8' })).toThrow(/COUPONTOOLS_VALUE_CUSTOM_FIELD/);
   });
 
   it('refuses to start production without its own audit HMAC key and payload codec key', () => {

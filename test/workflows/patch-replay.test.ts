@@ -19,6 +19,9 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  * - operator-cancel-during-complete: the code of a2bfe8d (before the complete phase survived an
  *   operator's cancel), recorded by record-histories.ts's path of that name: an ops cancel while
  *   complete retries CMC cancels complete's activities and unwinds the paid sale to `cancelled`.
+ * - coupon-without-value: the code of 11b4f29 (before a coupon without a discount value was refused at
+ *   reserve), recorded by record-histories.ts's path of that name: the coupon is held, and validated
+ *   after payment.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
@@ -27,7 +30,9 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
   // operator-cancel-during-complete was recorded after failingStep: its unwind carries that marker too.
   { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed', 'operator-cancel-during-complete'] },
   { patch: Patches.capillaryBatchBill, needs: ['batch-sale-before-capillary-bill'] },
-  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete'] },
+  // coupon-without-value was recorded after completeSurvivesOperatorCancel: its complete carries that marker too.
+  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete', 'coupon-without-value'] },
+  { patch: Patches.couponWithoutValue, needs: ['coupon-without-value'] },
 ];
 
 function historiesIn(dir: string) {
@@ -94,6 +99,7 @@ describe('patched() guards', () => {
       opsRetry: 'ops-retry-compensation',
       capillaryBatchBill: 'capillary-batch-bill',
       completeSurvivesOperatorCancel: 'complete-survives-operator-cancel',
+      couponWithoutValue: 'coupon-without-value-not-used',
     });
   });
 });
