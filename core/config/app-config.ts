@@ -10,14 +10,17 @@ const port = z.coerce.number().int().min(0).max(65535);
 const milliseconds = z.coerce.number().int().positive();
 /** The currency a vendor account keeps its amounts in: the adapters send a checkout's amounts as they are. */
 const accountCurrency = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code, such as EUR').default('EUR');
-const regularExpression = z.string().min(1).refine((source) => {
+const regularExpression = z.string().min(1).refine(isRegularExpression, 'must be a regular expression');
+
+/** Whether `source` compiles as a JavaScript regular expression. */
+export function isRegularExpression(source: string): boolean {
   try {
     new RegExp(source);
     return true;
   } catch {
     return false;
   }
-}, 'must be a regular expression');
+}
 
 
 const schema = z.object({

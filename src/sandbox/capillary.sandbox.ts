@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isRegularExpression } from '../../core/config/app-config';
 import type { SandboxJournal } from './sandbox-journal';
 import { CapillarySandboxAuth } from './capillary-sandbox-auth';
 import { CapillarySandboxCoupons } from './capillary-sandbox-coupons';
@@ -82,21 +83,12 @@ export class CapillarySandbox {
       for (const key of ['pointsMultiple', 'minRedeemPoints', 'maxRedeemPoints', 'tokenTtlSeconds'] as const) {
         if (Number.isInteger(patch[key]) && (patch[key] as number) > 0) this.state.config[key] = patch[key] as number;
       }
-      if (typeof patch.billNumberFormat === 'string' && isRegExp(patch.billNumberFormat)) this.state.config.billNumberFormat = patch.billNumberFormat;
+      if (typeof patch.billNumberFormat === 'string' && isRegularExpression(patch.billNumberFormat)) this.state.config.billNumberFormat = patch.billNumberFormat;
       return this.state.config;
     });
     app.post('/_sandbox/expire-tokens', () => {
       this.state.tokens.clear();
       return { status: 'expired' };
     });
-  }
-}
-
-function isRegExp(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
   }
 }
