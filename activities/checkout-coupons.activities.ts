@@ -1,21 +1,25 @@
-import { checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
+import { capillaryBillNumberOf, checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
 import { checkoutStepContext, type StepDeps } from './activity-scope';
 import type { CouponCapability, CouponLookup, CouponRedemption, CustomerIdentifier } from './vendors/capabilities';
 
-/** Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code. */
+/**
+ * Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code;
+ * a Capillary coupon is redeemed on its bill, so its reference starts with the bill number.
+ */
 export function createCouponActivities({ coupons, ...deps }: { coupons: Record<CouponProvider, CouponCapability> } & StepDeps) {
-  const ctx = (ref: CheckoutRef, step: string, code: string) => checkoutStepContext(deps, ref, step, `${checkoutReference(ref)}:${code}`);
+  const ctx = (ref: CheckoutRef, step: string, code: string, provider: CouponProvider) =>
+    checkoutStepContext(deps, ref, step, `${provider === 'capillary' ? capillaryBillNumberOf(ref) : checkoutReference(ref)}:${code}`);
   return {
-    async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
-      return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code), code, customer);
+    async lookUpCoupon(ref: CheckoutRef, provider: CouponProvider, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
+      return coupons[provider].lookUp(ctx(ref, 'coupon lookup', code, provider), code, customer, billAmountMinor);
     },
 
     async holdCoupon(ref: CheckoutRef, provider: CouponProvider, code: string): Promise<{ held: boolean }> {
-      return coupons[provider].hold(ctx(ref, 'coupon hold', code), code);
+      return coupons[provider].hold(ctx(ref, 'coupon hold', code, provider), code);
     },
 
     async releaseCoupon(ref: CheckoutRef, provider: CouponProvider, code: string): Promise<void> {
-      return coupons[provider].release(ctx(ref, 'coupon release', code), code);
+      return coupons[provider].release(ctx(ref, 'coupon release', code, provider), code);
     },
 
     async redeemCoupon(
@@ -24,7 +28,7 @@ export function createCouponActivities({ coupons, ...deps }: { coupons: Record<C
       code: string,
       sale: { billAmountMinor: number; customer?: CustomerIdentifier },
     ): Promise<CouponRedemption> {
-      return coupons[provider].redeem(ctx(ref, 'coupon redeem', code), code, sale);
+      return coupons[provider].redeem(ctx(ref, 'coupon redeem', code, provider), code, sale);
     },
   };
 }

@@ -1,10 +1,10 @@
-import type { CheckoutRef } from '../workflows/checkout.contract';
+import { capillaryBillNumberOf, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext, customerStepContext, type StepDeps } from './activity-scope';
 import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
-/** Capillary points steps. The bill number (our checkout reference) ties a redemption to its sale. */
+/** Capillary points steps. The bill number (capillaryBillNumberOf) ties a redemption to its sale. */
 export function createPointsActivities({ points, ...deps }: { points: PointsCapability } & StepDeps) {
-  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step);
+  const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step, capillaryBillNumberOf(ref));
   return {
     async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
       return points.findCustomer(customerStepContext(deps, ref, 'points customer', identifier), identifier);

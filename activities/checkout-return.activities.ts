@@ -1,4 +1,4 @@
-import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
+import { capillaryBillNumberOf, checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext, type StepDeps } from './activity-scope';
 import { recordRecoveredEffect } from './vendors/vendor-call';
 import type {
@@ -71,7 +71,7 @@ export function createReturnActivities(deps: {
      */
     async returnBillPart(ref: CheckoutRef, part: BillPartReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
       return deps.transactions.returnTransaction(ctx(ref, 'transaction return', part.returnReference), {
-        originalBillNumber: checkoutReference(ref),
+        originalBillNumber: capillaryBillNumberOf(ref),
         originalBillingTime: part.originalBillingTime,
         billingTime: part.billingTime,
         returnType: 'AMOUNT',

@@ -1,4 +1,4 @@
-import { checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
+import { capillaryBillNumberOf, checkoutReference, type CheckoutLine, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext, type StepDeps } from './activity-scope';
 import type {
   CouponCapability,
@@ -48,10 +48,11 @@ export function createVoidActivities(deps: {
       return deps.loyalty.voidPurchase(ctx(ref, 'void: purchase cancel'), { purchaseNumber: purchase.purchaseNumber, spendNumber: purchase.spendNumber ?? null });
     },
 
-    /** Capillary: a FULL return of the checkout's bill, under the bill client id `<reference>:void`. */
+    /** Capillary: a FULL return of the checkout's bill, under the bill client id `<bill number>:void`. */
     async returnCompletedSale(ref: CheckoutRef, sale: SaleFullReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
-      return deps.transactions.returnTransaction(ctx(ref, 'void: transaction return', `${checkoutReference(ref)}:void`), {
-        originalBillNumber: checkoutReference(ref),
+      const bill = capillaryBillNumberOf(ref);
+      return deps.transactions.returnTransaction(ctx(ref, 'void: transaction return', `${bill}:void`), {
+        originalBillNumber: bill,
         originalBillingTime: sale.originalBillingTime,
         billingTime: sale.billingTime,
         returnType: 'FULL',

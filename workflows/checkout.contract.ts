@@ -56,9 +56,18 @@ export function checkoutWorkflowId(key: CheckoutKey): string {
   return `checkout:${key.merchant}:${key.store}:${key.till}:${key.posReference}`;
 }
 
-/** The reference every vendor sees for this checkout (CRM.COM reference_number, Capillary bill number). */
+/** The reference every vendor sees for this checkout (CRM.COM reference_number, CMC transactionId). */
 export function checkoutReference(key: CheckoutKey): string {
   return `${key.merchant}:${key.store}:${key.till}:${key.posReference}`;
+}
+
+/**
+ * The checkout's Capillary bill number: the one the API chose at reserve and the saga carries
+ * (core/checkouts/capillary-bill-number.ts), or, for a saga started before it did, the checkout
+ * reference those sagas billed under.
+ */
+export function capillaryBillNumberOf(ref: CheckoutRef): string {
+  return ref.capillaryBillNumber ?? checkoutReference(ref);
 }
 
 export interface CheckoutLine {
@@ -74,6 +83,12 @@ export interface CheckoutLine {
 export interface CheckoutRef extends CheckoutKey {
   checkoutId: string;
   currency: string;
+  /**
+   * The Capillary bill number (at most 50 characters, in the org's format), chosen once by the API at
+   * reserve for a checkout billed at Capillary and carried in its input; its bill, points and coupon
+   * redemptions, void and returns all use it. Read it with capillaryBillNumberOf.
+   */
+  capillaryBillNumber?: string;
 }
 
 export interface CustomerRef {

@@ -1,5 +1,5 @@
 import type { CheckoutReceipt, Refusal } from './checkout.contract';
-import { checkoutReference } from './checkout.contract';
+import { capillaryBillNumberOf } from './checkout.contract';
 import { afterPayment } from './activity-options';
 import { forwardSteps } from './forward-step';
 import type { SagaState } from './saga-state';
@@ -49,7 +49,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
         // reorder) is attached to it; one made after names the bill by its number (transaction_number).
         ...(s.pointsRedemption && { pointsRedemptionIds: [s.pointsRedemption.redemptionId] }),
       });
-      references.capillaryBillNumber = checkoutReference(s.ref);
+      references.capillaryBillNumber = capillaryBillNumberOf(s.ref);
       references.capillaryTransactionId = tx.transactionId;
       billed = true;
     });

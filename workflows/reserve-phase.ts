@@ -2,6 +2,7 @@ import type { CheckoutQuote, CouponQuote, CheckoutInput } from './checkout.contr
 import { beforePayment, compensation } from './activity-options';
 import { asRefusal, rejectCheckout } from './failures';
 import type { SagaState } from './saga-state';
+import { Patches, isPatched } from './workflow-patches';
 
 /**
  * Reserve: identify and preview at CRM.COM, check points at Capillary, look up and hold each coupon,
@@ -85,7 +86,7 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
   const customer = s.input.points?.customer;
   let lookup;
   try {
-    lookup = await beforePayment.lookUpCoupon(s.ref, coupon.provider, coupon.code, customer);
+    lookup = await beforePayment.lookUpCoupon(s.ref, coupon.provider, coupon.code, customer, s.input.totalMinor);
   } catch (err) {
     const refusal = asRefusal(err);
     if (!refusal) throw err;
@@ -93,6 +94,10 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
   }
   if (!lookup.redeemable) {
     return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: lookup.refusal?.code ?? 'NOT_REDEEMABLE', reason: lookup.refusal?.reason ?? 'This coupon cannot be used' } };
+  }
+  // A coupon the till cannot discount (value 0 or unknown) is not used: never held, validated or redeemed.
+  if (!((lookup.valueMinor ?? 0) > 0) && isPatched(Patches.couponWithoutValue)) {
+    return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: 'NO_DISCOUNT_VALUE', reason: 'This coupon carries no discount value the till can apply, so it is not used.' } };
   }
   const undo = `release coupon ${coupon.provider}:${coupon.code}`;
   s.compensations.push(undo, () => compensation.releaseCoupon(s.ref, coupon.provider, coupon.code));

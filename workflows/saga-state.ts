@@ -35,6 +35,7 @@ export class SagaState {
       till: input.till,
       posReference: input.posReference,
       currency: input.currency,
+      ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
   }

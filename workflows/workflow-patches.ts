@@ -30,6 +30,8 @@ export const Patches = {
   voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
   /** A partial return reverses the Capillary points share before it returns the bill's share (as the void); before: after. */
   returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
+  /** A coupon whose lookup gives no discount value (0 or unknown) is refused at reserve: never held, validated or redeemed (issue 17). */
+  couponWithoutValue: 'coupon-without-value-not-used',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

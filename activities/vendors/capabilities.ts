@@ -171,7 +171,10 @@ export interface PointsCapability {
 export interface CouponLookup {
   code: string;
   redeemable: boolean;
-  /** The discount the coupon is worth, when the vendor says (Coupontools `value`, Capillary coupon_value). */
+  /**
+   * The discount the coupon is worth, when it can be known (Coupontools `value` or the account's
+   * custom field; Capillary's absolute coupon_value, or its percentage of the bill).
+   */
   valueMinor?: number;
   expiresAt?: string;
   refusal?: Refusal;
@@ -187,7 +190,8 @@ export interface CouponRedemption {
 
 export interface CouponCapability {
   readonly vendor: string;
-  lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier): Promise<CouponLookup>;
+  /** `billAmountMinor`: the bill a percentage coupon takes its share of (Capillary). */
+  lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup>;
   /** Reserve it for this checkout (Coupontools lock); a no-op where the vendor has no hold. */
   hold(ctx: VendorCallContext, code: string): Promise<{ held: boolean }>;
   /** Undo of hold (unlock); releasing what is not held = done. */

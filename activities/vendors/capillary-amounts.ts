@@ -16,9 +16,28 @@ export function pointsValue(redeemable: Json, points: number, currency: string):
   return product === undefined ? undefined : fromVendorAmount(product, currency);
 }
 
-/** Only an absolute coupon has a money value; a percentage depends on the bill. */
-export function couponValue(data: Json, series: Json, currency: string): number | undefined {
+/**
+ * An absolute coupon is worth its value; a percentage coupon (is_absolute false, discount_type PERC)
+ * its percentage of the bill, when the bill is known.
+ */
+export function couponValue(data: Json, series: Json, currency: string, billAmountMinor?: number): number | undefined {
   const absolute = data.is_absolute !== undefined ? bool(data.is_absolute) : str(series.discount_type)?.toUpperCase() === 'ABS';
-  if (!absolute) return undefined;
-  return money(data.coupon_value ?? series.discount_value, currency);
+  const value = data.coupon_value ?? series.discount_value;
+  if (absolute) return money(value, currency);
+  return billAmountMinor === undefined ? undefined : percentageOf(billAmountMinor, value);
+}
+
+/**
+ * `percent` % of an amount in minor units, rounded down to a whole minor unit, so the discount never
+ * exceeds the percentage; exact (integer arithmetic). Undefined for anything but 0 to 100 as a decimal.
+ */
+export function percentageOf(amountMinor: number, percent: unknown): number | undefined {
+  const text = typeof percent === 'number' ? String(percent) : typeof percent === 'string' ? percent.trim() : '';
+  const m = /^(\d{1,3})(?:\.(\d{1,6}))?$/.exec(text);
+  if (!m || !Number.isSafeInteger(amountMinor) || amountMinor < 0) return undefined;
+  const fraction = m[2] ?? '';
+  const scaled = BigInt(m[1] + fraction);
+  const hundred = 100n * 10n ** BigInt(fraction.length);
+  if (scaled > hundred) return undefined;
+  return Number((BigInt(amountMinor) * scaled) / hundred);
 }

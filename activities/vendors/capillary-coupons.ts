@@ -35,7 +35,7 @@ export class CapillaryCoupons {
     private readonly customers: CapillaryCustomers,
   ) {}
 
-  async lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
+  async lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
     if (!customer) {
       return { code, redeemable: false, refusal: { code: 'CUSTOMER_REQUIRED', reason: 'Capillary checks a coupon against its customer: identify the customer first' } };
     }
@@ -51,7 +51,8 @@ export class CapillaryCoupons {
     const series = obj(data.series_info) ?? {};
     const expiresAt = str(series.valid_till);
     if (bool(data.is_redeemable) && status.code === 700) {
-      return { code, redeemable: true, valueMinor: couponValue(data, series, ctx.currency), ...(expiresAt && { expiresAt }) };
+      const valueMinor = couponValue(data, series, ctx.currency, billAmountMinor);
+      return { code, redeemable: true, ...(valueMinor !== undefined && { valueMinor }), ...(expiresAt && { expiresAt }) };
     }
     return { code, redeemable: false, ...(expiresAt && { expiresAt }), refusal: { code: String(status.code), reason: reasonFor(status.code, status.message) } };
   }

@@ -75,8 +75,8 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
 
   // ── coupons ───────────────────────────────────────────────────────────────────────────────────
 
-  lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier): Promise<CouponLookup> {
-    return this.coupons.lookUp(ctx, code, customer);
+  lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
+    return this.coupons.lookUp(ctx, code, customer, billAmountMinor);
   }
 
   hold(ctx: VendorCallContext, code: string): Promise<{ held: boolean }> {

@@ -8,8 +8,11 @@ import { VendorHttp, type VendorResponse } from './vendor-http';
 /** Every Coupontools answer: `status.status` is "OK" on success; the error shape is not documented. */
 interface Envelope {
   status?: { status?: string; code?: number | string; message?: string };
-  data?: { status?: SessionStatus };
+  data?: { status?: SessionStatus; user?: Record<string, string | null | undefined> };
 }
+
+/** A session as the look-up reads it: its status, and the discount value wherever the account keeps it. */
+type Session = SessionStatus & { discountValue?: string | null };
 
 /** The part of `data.status` we act on; all flags are the strings "0"/"1". */
 interface SessionStatus {
@@ -26,6 +29,8 @@ export interface CouponToolsOptions {
   clientId: string;
   clientSecret: string;
   timeoutMs: number;
+  /** The data.user custom field the account keeps a coupon's value in when `value` is empty (COUPONTOOLS_VALUE_CUSTOM_FIELD). */
+  valueCustomField?: string;
 }
 
 const VENDOR = 'coupontools';
@@ -57,7 +62,7 @@ export class CouponToolsVendor implements CouponCapability {
   }
 
   async lookUp(ctx: VendorCallContext, code: string): Promise<CouponLookup> {
-    let session: SessionStatus;
+    let session: Session;
     try {
       session = await this.readSession(ctx, code);
     } catch (err) {
@@ -68,7 +73,7 @@ export class CouponToolsVendor implements CouponCapability {
       throw err;
     }
     const expiresAt = toIsoInstant(session.expiration_date);
-    const valueMinor = toMinorUnits(session.value, ctx.currency);
+    const valueMinor = toMinorUnits(session.discountValue, ctx.currency);
     const refusal = sessionRefusal(session, expiresAt);
     return {
       code,
@@ -129,14 +134,25 @@ export class CouponToolsVendor implements CouponCapability {
     );
   }
 
-  private async readSession(ctx: VendorCallContext, code: string): Promise<SessionStatus> {
+  /** The session's status, and its discount value. */
+  private async readSession(ctx: VendorCallContext, code: string): Promise<Session> {
     const body = await this.call(ctx, 'couponsession.data', 'couponsession/data', { couponsession: code }, (b) => ({
       vendorReference: code,
-      amountMinor: toMinorUnits(b.data?.status?.value, ctx.currency) ?? null,
+      amountMinor: toMinorUnits(this.discountValue(b), ctx.currency) ?? null,
     }));
     const status = body.data?.status;
     if (!status) throw vendorUnavailable(VENDOR, 'couponsession/data returned no data.status');
-    return status;
+    return { ...status, discountValue: this.discountValue(body) };
+  }
+
+  /**
+   * The document: "the POS knows the discount value. This can be saved in either value field or in the
+   * custom fields": `value`, or when it is empty the custom field the account keeps it in.
+   */
+  private discountValue(body: Envelope): string | null | undefined {
+    const value = body.data?.status?.value;
+    const field = this.options.valueCustomField;
+    return value?.trim() || !field ? value : body.data?.user?.[field];
   }
 
   private async update(ctx: VendorCallContext, operation: string, code: string, command: Record<string, string>, amountMinor?: number) {
@@ -178,6 +194,7 @@ export function createCouponToolsVendor(config: AppConfig): CouponToolsVendor {
     clientId: config.COUPONTOOLS_CLIENT_ID,
     clientSecret: config.COUPONTOOLS_CLIENT_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    ...(config.COUPONTOOLS_VALUE_CUSTOM_FIELD && { valueCustomField: config.COUPONTOOLS_VALUE_CUSTOM_FIELD }),
   });
 }
 

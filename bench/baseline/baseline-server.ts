@@ -22,7 +22,7 @@ async function main() {
     if (req.method !== 'POST' || req.url !== '/v1/checkouts') return answer(404, { error: 'POST /v1/checkouts only' });
     readJson(req)
       .then(async (dto) => {
-        const input = toCheckoutInput(dto as CreateCheckoutDto, config.MERCHANT_ID, config.CHECKOUT_HOLD_TIMEOUT_MS);
+        const input = toCheckoutInput(dto as CreateCheckoutDto, config.MERCHANT_ID, config);
         const { amountDueMinor } = await runDirectCheckout(vendors, input);
         answer(201, { checkoutId: input.checkoutId, state: 'completed', amountDueMinor });
       })

@@ -45,6 +45,8 @@ export class AfterSale {
       till: sale.till,
       posReference: sale.posReference,
       currency: sale.currency,
+      // The bill number the saga billed under (sagas from before compact bill numbers carry none).
+      ...(input?.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
     return { ref, view: sale.view, ...(input && { original: originalSaleOf(input) }) };
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCurrencyCode } from '../money/money';
 
 /**
  * The one place that reads the environment. Every process (API, worker, sandbox, scripts) calls
@@ -7,6 +8,19 @@ import { z } from 'zod';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const milliseconds = z.coerce.number().int().positive();
+/** The currency a vendor account keeps its amounts in: the adapters send a checkout's amounts as they are. */
+const accountCurrency = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code, such as EUR').default('EUR');
+const regularExpression = z.string().min(1).refine(isRegularExpression, 'must be a regular expression');
+
+/** Whether `source` compiles as a JavaScript regular expression. */
+export function isRegularExpression(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 
 const schema = z.object({
@@ -50,6 +64,8 @@ const schema = z.object({
   CRMCOM_SYNC_DEFINITION: z.string().min(1).default('Product_Sync'),
   /** Printed in the reclaim QR/barcode of sales without a CRM.COM customer; the store id is the venue number. */
   CRMCOM_MERCHANT_NUMBER: z.string().regex(/^[^;]{1,40}$/).default('M0001'),
+  /** The currency of the CRM.COM account's wallets and awards (the sandbox's: EUR). */
+  CRMCOM_CURRENCY: accountCurrency,
   // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
   CAPILLARY_BASE_URL: z.string().url().optional(),
   CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),
@@ -66,16 +82,33 @@ const schema = z.object({
    * CAPILLARY_POINTS_REVERSAL_ALLOWED=true).
    */
   CAPILLARY_POINTS_REDEMPTION: z.enum(['after_bill', 'before_payment']).default('after_bill'),
+  /** The Capillary org's base currency, the one it keeps every amount in (the sandbox org's: EUR). */
+  CAPILLARY_CURRENCY: accountCurrency,
+  /**
+   * The org's CONF_CLIENT_BILL_NO_REGEX (vendor-docs/capillary-pos-integration.md: "Regular expression
+   * of the transaction number"), which every bill number must match; the sandbox org's by default.
+   */
+  CAPILLARY_BILL_NUMBER_REGEX: regularExpression.default('^[A-Za-z0-9_.:-]+$'),
   // Coupontools: X-Client-Id / X-Client-Secret headers.
   COUPONTOOLS_BASE_URL: z.string().url().optional(),
   COUPONTOOLS_CLIENT_ID: z.string().min(1).default('sandbox-coupontools-id'),
   COUPONTOOLS_CLIENT_SECRET: z.string().min(1).default('sandbox-coupontools-secret'),
+  /** The currency the account's coupon values are kept in. */
+  COUPONTOOLS_CURRENCY: accountCurrency,
+  /**
+   * Where the account keeps a coupon's discount value when the session's `value` field is empty: one
+   * of the custom fields of `data.user` (the document: "This can be saved in either value field or in
+   * the custom fields"). Unset: only `value`.
+   */
+  COUPONTOOLS_VALUE_CUSTOM_FIELD: z.enum(['custom1', 'custom2', 'custom3', 'custom4', 'custom5', 'custom6', 'custom7']).optional(),
   // CMC (ClearLine): OAuth client credentials at a separate token URL.
   CMC_BASE_URL: z.string().url().optional(),
   CMC_TOKEN_URL: z.string().url().optional(),
   CMC_CLIENT_ID: z.string().min(1).default('sandbox-cmc-client'),
   CMC_CLIENT_SECRET: z.string().min(1).default('sandbox-cmc-secret'),
   CMC_POS_SYSTEM_ID: z.string().min(1).default('checkout-saga'),
+  /** The currency the ClearLine account counts transaction amounts in (they carry none). */
+  CMC_CURRENCY: accountCurrency,
   /** HMAC-SHA256 key for customer references in audit rows (at least 32 characters). Required in production. */
   AUDIT_HMAC_KEY: z.string().min(32).optional(),
   /** AES-256-GCM key (base64 of 32 bytes) of the Temporal payload codec. Required in production. */
@@ -116,6 +149,9 @@ export const SANDBOX_PATHS = {
   cmc: '/cmc',
 } as const;
 
+/** The vendor accounts whose currency is configured, by the provider names of checkout.contract.ts. */
+export type VendorAccount = 'crmcom' | 'capillary' | 'coupontools' | 'cmc';
+
 export type AppConfig = z.infer<typeof schema> & {
   /** Resolved vendor endpoints: the configured URL, or the embedded sandbox. */
   crmcomBaseUrl: string;
@@ -123,6 +159,10 @@ export type AppConfig = z.infer<typeof schema> & {
   coupontoolsBaseUrl: string;
   cmcBaseUrl: string;
   cmcTokenUrl: string;
+  /** The currency each vendor account keeps: a checkout in another is refused before it reaches that vendor. */
+  vendorCurrencies: Record<VendorAccount, string>;
+  /** CAPILLARY_BILL_NUMBER_REGEX, compiled. */
+  capillaryBillNumberFormat: RegExp;
   /** True while any vendor is served by the embedded sandbox (then `npm start` runs it). */
   usesSandbox: boolean;
   /** The keys in force: the configured ones, or the development defaults outside production. */
@@ -148,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     coupontoolsBaseUrl: c.COUPONTOOLS_BASE_URL ?? sandboxBase(SANDBOX_PATHS.coupontools),
     cmcBaseUrl: c.CMC_BASE_URL ?? sandboxBase(SANDBOX_PATHS.cmc),
     cmcTokenUrl: c.CMC_TOKEN_URL ?? sandboxBase(`${SANDBOX_PATHS.cmc}/connect/token`),
+    vendorCurrencies: { crmcom: c.CRMCOM_CURRENCY, capillary: c.CAPILLARY_CURRENCY, coupontools: c.COUPONTOOLS_CURRENCY, cmc: c.CMC_CURRENCY },
+    capillaryBillNumberFormat: new RegExp(c.CAPILLARY_BILL_NUMBER_REGEX),
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
     auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
     temporalCodecKey: Buffer.from(c.TEMPORAL_CODEC_KEY ?? DEV_TEMPORAL_CODEC_KEY, 'base64'),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { invalidFields, ProblemException } from '../common/problem';
-import { CAPILLARY_IDENTIFIERS, toCheckoutInput } from '../checkouts/checkout.mapper';
+import { CAPILLARY_IDENTIFIERS, toCheckoutInput, type CheckoutConfig } from '../checkouts/checkout.mapper';
 import { checkoutRequestHash } from '../checkouts/checkout-request-hash';
 import type { CreateCheckoutDto } from '../checkouts/dto/create-checkout.dto';
 import type { CheckoutInput, CustomerRef } from '../../workflows/checkout.contract';
@@ -13,10 +13,7 @@ import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
  * stored or started. The batch id is the client's batchReference or derived from the sales, so the
  * same upload always gets the same id.
  */
-export function toBatchSales(
-  dto: CreateCheckoutBatchDto,
-  config: { merchant: string; holdTimeoutMs: number; crmcomMerchantNumber?: string; capillaryPointsBeforePayment?: boolean },
-): NewCheckoutBatch {
+export function toBatchSales(dto: CreateCheckoutBatchDto, merchant: string, config: CheckoutConfig): NewCheckoutBatch {
   const errors: Array<{ field: string; message: string }> = [];
   const keys = new Map<string, number>();
   const sales: NewBatchSale[] = [];
@@ -30,7 +27,7 @@ export function toBatchSales(
     const oneShot = Object.assign(sale, { complete: true }) as CreateCheckoutDto;
     let input: CheckoutInput;
     try {
-      input = toCheckoutInput(oneShot, config.merchant, config.holdTimeoutMs, config.crmcomMerchantNumber, config.capillaryPointsBeforePayment);
+      input = toCheckoutInput(oneShot, merchant, config, { billedAtCapillary: true });
     } catch (err) {
       if (!(err instanceof ProblemException) || !err.problem.errors) throw err;
       errors.push(...err.problem.errors.map((e) => ({ field: `${at}.${e.field}`, message: e.message })));

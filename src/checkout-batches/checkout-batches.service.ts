@@ -36,12 +36,7 @@ export class CheckoutBatchesService {
   async upload(dto: CreateCheckoutBatchDto, caller: Principal): Promise<BatchAccepted> {
     assertSalesInScope(dto, caller);
     const merchant = caller.merchant;
-    const batch = toBatchSales(dto, {
-      merchant,
-      holdTimeoutMs: this.config.CHECKOUT_HOLD_TIMEOUT_MS,
-      crmcomMerchantNumber: this.config.CRMCOM_MERCHANT_NUMBER,
-      capillaryPointsBeforePayment: this.config.CAPILLARY_POINTS_REDEMPTION === 'before_payment',
-    });
+    const batch = toBatchSales(dto, merchant, this.config);
     const stored = await this.batches.storeOnce(merchant, batch);
     if (stored === 'conflict') {
       throw new ProblemException({

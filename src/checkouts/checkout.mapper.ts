@@ -1,5 +1,8 @@
+import { chooseCapillaryBillNumber } from '../../core/checkouts/capillary-bill-number';
+import type { AppConfig } from '../../core/config/app-config';
 import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../../core/money/money';
 import { invalidFields } from '../common/problem';
+import { accountsNeeded, currencyErrors } from './checkout-vendor-accounts';
 import {
   checkoutWorkflowId,
   type CheckoutInput,
@@ -13,6 +16,12 @@ export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone
 
 type FieldErrors = Array<{ field: string; message: string }>;
 
+/** The configuration a checkout is checked against and completed from. */
+export type CheckoutConfig = Pick<
+  AppConfig,
+  'CHECKOUT_HOLD_TIMEOUT_MS' | 'CRMCOM_MERCHANT_NUMBER' | 'CAPILLARY_POINTS_REDEMPTION' | 'vendorCurrencies' | 'capillaryBillNumberFormat'
+>;
+
 /** Decimal string -> minor units, collecting a field-named error instead of throwing. */
 export function minorUnits(errors: FieldErrors, field: string, amount: string, currency: string): number {
   try {
@@ -24,17 +33,23 @@ export function minorUnits(errors: FieldErrors, field: string, amount: string, c
   }
 }
 
-/** API edge -> workflow input: decimal strings become minor units here, and nowhere else. */
+/**
+ * API edge -> workflow input: decimal strings become minor units here, and nowhere else. Everything
+ * the vendors would refuse only later, after payment, is refused here, before any saga starts: a
+ * currency a vendor account the checkout needs does not keep, a POS reference no Capillary bill
+ * number can carry. `billedAtCapillary`: a batch sale, billed at Capillary whatever it uses.
+ */
 export function toCheckoutInput(
   dto: CreateCheckoutDto,
   merchant: string,
-  holdTimeoutMs: number,
-  crmcomMerchantNumber?: string,
-  /** CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill. */
-  capillaryPointsBeforePayment = false,
+  config: CheckoutConfig,
+  { billedAtCapillary = false }: { billedAtCapillary?: boolean } = {},
 ): CheckoutInput {
   const key: CheckoutKey = { merchant, store: dto.store, till: dto.till, posReference: dto.posReference };
-  const errors: FieldErrors = [];
+  const needs = accountsNeeded(dto, billedAtCapillary);
+  const errors: FieldErrors = currencyErrors(dto.currency, needs, config.vendorCurrencies);
+  const bill = needs.has('capillary') ? chooseCapillaryBillNumber(key, config.capillaryBillNumberFormat) : undefined;
+  if (bill && 'refusal' in bill) errors.push({ field: 'posReference', message: bill.refusal });
   const lines = dto.lines.map((line, i) => ({
     sku: line.sku,
     ...(line.description !== undefined && { description: line.description }),
@@ -75,13 +90,18 @@ export function toCheckoutInput(
         provider: dto.points.provider,
         points: dto.points.points,
         customer: { type: pointsCustomer.type, value: pointsCustomer.value },
-        ...(capillaryPointsBeforePayment && { redeemBeforePayment: true as const }),
+        // CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill.
+        ...(config.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && { redeemBeforePayment: true as const }),
       },
     }),
     coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
     ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
-    holdTimeoutMs,
-    ...(!dto.customer && crmcomMerchantNumber && { reclaimCodes: reclaimCodes(dto, crmcomMerchantNumber, totalMinor) }),
+    holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
+    ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
+    // CRM.COM awards a reclaimed sale's amount as if in its own currency: no codes for a sale in another.
+    ...(!dto.customer && dto.currency === config.vendorCurrencies.crmcom && {
+      reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),
+    }),
   };
 }
 

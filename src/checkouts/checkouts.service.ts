@@ -33,13 +33,7 @@ export class CheckoutsService {
    */
   async create(dto: CreateCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
     assertMayCreateAt(caller, dto.store, dto.till);
-    const input = toCheckoutInput(
-      dto,
-      caller.merchant,
-      this.config.CHECKOUT_HOLD_TIMEOUT_MS,
-      this.config.CRMCOM_MERCHANT_NUMBER,
-      this.config.CAPILLARY_POINTS_REDEMPTION === 'before_payment',
-    );
+    const input = toCheckoutInput(dto, caller.merchant, this.config);
     const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();

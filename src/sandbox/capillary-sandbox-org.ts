@@ -10,8 +10,11 @@ export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.
 export const CAPILLARY_SANDBOX_COUPONS = { redeemable: '06000041', redeemed: 'P7WNQWF4', expired: '4OZ1UDDA', percent: 'JL07UAZ3' } as const;
 
 export const VENDOR = 'capillary';
-/** The org's base currency; every amount in and out is in it. */
-export const ORG_CURRENCY = 'INR';
+/**
+ * The org's base currency; every amount in and out is in it. EUR, as CAPILLARY_CURRENCY's default, so
+ * the checkouts of `npm start` and the tests (all in EUR) are ones this org keeps.
+ */
+export const ORG_CURRENCY = 'EUR';
 export const ORG_ID = 100458;
 export const PROGRAM_ID = 1016;
 /** points_currency_ratio: what one point is worth. CENTS_PER_POINT is the same, in minor units. */
@@ -34,6 +37,8 @@ export interface OrgConfig {
    * An org has it only once someone asked for it; `{"allowPointsRedemptionReversal": true}` does here.
    */
   allowPointsRedemptionReversal: boolean;
+  /** CONF_CLIENT_BILL_NO_REGEX: the format of bill numbers (CAPILLARY_BILL_NUMBER_REGEX's default). */
+  billNumberFormat: string;
 }
 
 export const DEFAULT_CONFIG: OrgConfig = {
@@ -42,6 +47,7 @@ export const DEFAULT_CONFIG: OrgConfig = {
   maxRedeemPoints: 5000,
   tokenTtlSeconds: 300,
   allowPointsRedemptionReversal: false,
+  billNumberFormat: '^[A-Za-z0-9_.:-]+$',
 };
 
 /**

@@ -55,7 +55,14 @@ export class CapillarySandboxTransactions {
   private addBill(input: Body, type: 'REGULAR' | 'NOT_INTERESTED'): ItemResult {
     const number = str(input.number) ?? '';
     const echo = { number };
-    if (!number || number.length > MAX_BILL_NUMBER_LENGTH) return fail(echo, 602, 'Transaction number is invalid.');
+    // vendors.md §2, Add transaction: "Bill `number` ≤ 50 chars [doc K8]"; and the org's format,
+    // vendor-docs/capillary-pos-integration.md: "CONF_CLIENT_BILL_NO_REGEX: Regular expression of the
+    // transaction number". vendors.md's item codes: "602 bad number".
+    if (!number || number.length > MAX_BILL_NUMBER_LENGTH || !new RegExp(this.state.config.billNumberFormat).test(number)) {
+      return fail(echo, 602, 'Transaction number is invalid.');
+    }
+    const foreign = foreignCurrency(input, echo);
+    if (foreign) return foreign;
     const amountCents = cents(input.amount);
     const lines = list(dig(input, 'line_items', 'line_item')).map(toLine);
     if (amountCents === undefined || amountCents < 0 || lines.some((l) => l === undefined)) {
@@ -110,6 +117,8 @@ export class CapillarySandboxTransactions {
     const number = str(input.number) ?? '';
     const echo = { number };
     if (!number) return fail(echo, 677, 'Unable to process. Please enter a transaction number for returning a transaction.');
+    const foreign = foreignCurrency(input, echo);
+    if (foreign) return foreign;
     const originalType = type === 'RETURN' ? 'REGULAR' : 'NOT_INTERESTED';
     const original = this.state.transactions.find((t) => t.number === number && t.type === originalType);
     if (!original) return fail(echo, 625, 'Transaction number does not exist.');
@@ -172,6 +181,18 @@ export class CapillarySandboxTransactions {
     const view = transactionView(tx, customer, itemOk(600, 'Transaction added successfully', {}, 'number'));
     return { ok: true, view: { ...view, points_deducted: deducted, points_balance: customer?.loyaltyPoints ?? 0, source: '', item_status: view.item_status } };
   }
+}
+
+/**
+ * The documented transaction/add sample carries `currency_code`; the org keeps its base currency only.
+ * Capillary documents no code for another one: the sandbox answers 601, its code for invalid amounts,
+ * since such amounts would be booked as if in the base currency.
+ */
+function foreignCurrency(input: Body, echo: Body): ItemResult | undefined {
+  const currency = str(input.currency_code);
+  return currency !== undefined && currency !== ORG_CURRENCY
+    ? fail(echo, 601, `Transaction failed. The org keeps amounts in ${ORG_CURRENCY}, not ${currency}.`)
+    : undefined;
 }
 
 function transactionView(t: Transaction, c: Customer | undefined, itemStatus: Body): Body {

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { isRegularExpression } from '../../core/config/app-config';
 import type { SandboxJournal } from './sandbox-journal';
 import { CapillarySandboxAuth } from './capillary-sandbox-auth';
 import { CapillarySandboxCoupons } from './capillary-sandbox-coupons';
 import { CapillarySandboxCustomers } from './capillary-sandbox-customers';
 import { unauthorised } from './capillary-sandbox-envelope';
 import { type Query, body, tillOf } from './capillary-sandbox-input';
-import { DEFAULT_CONFIG, type OrgConfig } from './capillary-sandbox-org';
+import type { OrgConfig } from './capillary-sandbox-org';
 import { CapillarySandboxPoints } from './capillary-sandbox-points';
 import { CapillarySandboxState } from './capillary-sandbox-state';
 import { CapillarySandboxTransactions } from './capillary-sandbox-transactions';
@@ -86,6 +87,7 @@ export class CapillarySandbox {
           config[key] = value as number | boolean;
         }
       }
+      if (typeof patch.billNumberFormat === 'string' && isRegularExpression(patch.billNumberFormat)) this.state.config.billNumberFormat = patch.billNumberFormat;
       return this.state.config;
     });
     app.post('/_sandbox/expire-tokens', () => {

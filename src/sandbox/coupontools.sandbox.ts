@@ -43,6 +43,8 @@ interface Session {
   code: string;
   sequenceid: string;
   status: SessionStatus;
+  /** `data.user`: the document's example customer, with this session's own custom fields. */
+  user: Record<string, string>;
 }
 
 type Body = Record<string, unknown>;
@@ -118,9 +120,12 @@ export class CouponToolsSandbox {
     this.addSession(S.locked, { value: '5.00', expiration_date: FAR_FUTURE, locked: '1' });
   }
 
-  /** A claimed session shaped like the document's, for tests and benchmarks that need many coupons. */
-  addSession(code: string, overrides: SessionStatus = {}): void {
-    this.sessions.set(code, { code, sequenceid: String(this.nextSequence++), status: { ...DOC_STATUS, ...overrides } });
+  /**
+   * A claimed session shaped like the document's, for tests and benchmarks that need many coupons;
+   * `user` overrides fields of data.user, such as the custom field a merchant keeps the value in.
+   */
+  addSession(code: string, overrides: SessionStatus = {}, user: Record<string, string> = {}): void {
+    this.sessions.set(code, { code, sequenceid: String(this.nextSequence++), status: { ...DOC_STATUS, ...overrides }, user: { ...DOC_USER, ...user } });
   }
 
   register(app: FastifyInstance): void {
@@ -207,7 +212,7 @@ function sessionView(session: Session) {
     session_url: `${DOC_CAMPAIGN.url}/${session.code}`,
     sequenceid: session.sequenceid,
     customid: session.status.customid ?? '',
-    data: { status: { ...session.status }, user: { ...DOC_USER }, campaign: { ...DOC_CAMPAIGN } },
+    data: { status: { ...session.status }, user: { ...session.user }, campaign: { ...DOC_CAMPAIGN } },
   };
 }
 

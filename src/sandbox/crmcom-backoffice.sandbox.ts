@@ -23,6 +23,12 @@ export const CRMCOM_BACKOFFICE_ERRORS = {
 const E = CRMCOM_BACKOFFICE_ERRORS;
 
 const VENDOR = 'crmcom';
+/**
+ * The account's currency (its wallets': the customers fixture's `currency_code`). POST /purchases takes
+ * an optional `currency_code` (vendors.md §1.2, doc C4); the sandbox refuses another one rather than
+ * booking its amounts as if in this one, with the documented invalid-value error.
+ */
+const ACCOUNT_CURRENCY = 'EUR';
 /** The one reward offer: 1 % of the purchase total back into the wallet (as the legacy sandbox). */
 const AWARD_RATE_BASIS_POINTS = 100;
 /** The spend rule: at most half of the purchase total may be paid from the wallet. */
@@ -131,6 +137,7 @@ export class CrmcomBackofficeSandbox {
     if (!reference) return fail(reply, E.missingParameter, 'reference_number is mandatory.', ['reference_number']);
     const currency = typeof body.currency_code === 'string' ? body.currency_code : 'EUR';
     if (!isCurrencyCode(currency)) return fail(reply, E.invalidValue, 'Unknown currency.', ['currency_code', currency]);
+    if (currency !== ACCOUNT_CURRENCY) return fail(reply, E.invalidValue, `The account keeps ${ACCOUNT_CURRENCY} only.`, ['currency_code', currency]);
     if (body.performed_on !== undefined && !Number.isInteger(body.performed_on)) {
       return fail(reply, E.invalidValue, 'performed_on must be an epoch integer.', ['performed_on']);
     }
@@ -198,6 +205,7 @@ export class CrmcomBackofficeSandbox {
     if (!reference) return fail(reply, E.missingParameter, 'reference_number is mandatory.', ['reference_number']);
     const currency = typeof body.currency_code === 'string' ? body.currency_code : 'EUR';
     if (!isCurrencyCode(currency)) return fail(reply, E.invalidValue, 'Unknown currency.', ['currency_code', currency]);
+    if (currency !== ACCOUNT_CURRENCY) return fail(reply, E.invalidValue, `The account keeps ${ACCOUNT_CURRENCY} only.`, ['currency_code', currency]);
     if (typeof body.total_amount !== 'number' || !(body.total_amount > 0)) {
       return fail(reply, E.invalidValue, 'total_amount must be positive.', ['total_amount']);
     }

@@ -57,10 +57,13 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
     return { status: 'cleared' };
   });
   // A fresh claimed Coupontools session (validation is for ever): tests and the benchmark need many.
+  // `value` "" leaves the value field empty; `custom` sets custom1…custom7 of data.user.
   app.post('/_sandbox/coupontools/sessions', async (req, reply) => {
-    const body = (req.body ?? {}) as { code?: string; value?: string };
+    const body = (req.body ?? {}) as { code?: string; value?: string; custom?: Record<string, string> };
     if (!body.code || !/^[A-Za-z0-9]{1,64}$/.test(body.code)) return reply.code(400).send({ error: 'code: letters and digits, 1 to 64' });
-    coupontools.addSession(body.code, { value: body.value ?? '5.00', expiration_date: '2099-12-31 23:59:59' });
+    const custom = Object.entries(body.custom ?? {});
+    if (custom.some(([k, v]) => !/^custom[1-7]$/.test(k) || typeof v !== 'string')) return reply.code(400).send({ error: 'custom: custom1…custom7, strings' });
+    coupontools.addSession(body.code, { value: body.value ?? '5.00', expiration_date: '2099-12-31 23:59:59' }, Object.fromEntries(custom));
     return reply.code(201).send({ code: body.code });
   });
   // Balances for a long run (the benchmark): the seed wallet and points last only a few checkouts.

@@ -215,7 +215,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
 
   describe('Capillary bill (addSaleTransaction)', () => {
     it('a reset finds its lost bill by number instead of sending it again: one send, one success row', async () => {
-      const ref = newCheckout('INR');
+      const ref = newCheckout('EUR');
       const add = () =>
         activities().addSaleTransaction(ref, {
           billingTime: '2026-11-21T10:00:00Z', amountMinor: 90_000, grossAmountMinor: 100_000, discountMinor: 10_000,
@@ -237,7 +237,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
 
   describe('Capillary coupon redemption (redeemCoupon)', () => {
     it('a reset takes "already redeemed" as its own lost redemption and finds it on the bill: redeemed once, one success row', async () => {
-      const ref = newCheckout('INR');
+      const ref = newCheckout('EUR');
       const code = CAPILLARY_SANDBOX_COUPONS.redeemable;
       const redeem = () => activities().redeemCoupon(ref, 'capillary', code, { billAmountMinor: 100, customer: { type: 'phone', value: CAPILLARY_SANDBOX_CUSTOMER.mobile } });
       await attempt1WithLostReply(ref, 'coupon-redeem', CAPILLARY_COUPON_PATH, redeem);

@@ -120,7 +120,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
   });
 
   describe('requests the adapter sends', () => {
-    const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'INR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(attempt) });
+    const ctx = (reference: string, attempt = 1): VendorCallContext => ({ reference, store: 'S1', till: 'T1', attempt, currency: 'EUR', recorder: { record: async () => undefined }, effectMayHaveBeenSent: intentSeenFrom(attempt) });
     const phone: CustomerIdentifier = { type: 'phone', value: TOM.mobile };
     const sent = (path: string) => captured.filter((c) => c.path === path);
 
@@ -316,6 +316,23 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(again.body.response.transactions.transaction[0].item_status).toMatchObject({ success: 'false', code: '633' });
       const partial = await post('/v1.1/transaction/add', { root: { transaction: { ...ret, return_type: 'AMOUNT', amount: '10' } } });
       expect(partial.body.response.transactions.transaction[0].item_status.code).toBe('634');
+    });
+
+    it('transaction/add refuses a bill number over 50 characters or outside the org format (602), and amounts in another currency (601)', async () => {
+      const bill = (number: string, extra: object = {}) => ({
+        type: 'not_interested', number, amount: '10', billing_time: '2018-04-01',
+        line_items: { line_item: [{ serial: '1', item_code: 'item-001', qty: '1', value: '10', amount: '10' }] }, ...extra,
+      });
+      const code = async (transaction: object) => String(
+        (await post('/v1.1/transaction/add', { root: { transaction: [transaction] } }).expect(200)).body.response.transactions.transaction[0].item_status.code as number | string);
+      expect(await code(bill('B'.repeat(50)))).toBe('600');
+      expect(await code(bill('B'.repeat(51)))).toBe('602');
+      expect(await code(bill('demo:S1:T1:REF 1'))).toBe('602');
+      await request(sandbox.url).put('/capillary/_sandbox/org-config').send({ billNumberFormat: '^[A-Z0-9-]{1,20}$' }).expect(200);
+      expect(await code(bill('demo:S1:T1:REF1'))).toBe('602');
+      expect(await code(bill('REF1-0ABC'))).toBe('600');
+      expect(await code(bill('REF2', { currency_code: 'INR' }))).toBe('601');
+      expect(await code(bill('REF3', { currency_code: 'EUR' }))).toBe('600');
     });
   });
 

@@ -27,7 +27,7 @@ describe(CapillaryVendor.name, () => {
 
   const adapter = (overrides: Partial<CapillaryOptions> = {}) =>
     new CapillaryVendor({ baseUrl: `${sandbox.url}/capillary`, oauthKey: CAPILLARY_SANDBOX_OAUTH.key, oauthSecret: CAPILLARY_SANDBOX_OAUTH.secret, timeoutMs: 1000, ...overrides });
-  const context = (reference: string, attempt = 1) => callContext(reference, attempt, 'INR');
+  const context = (reference: string, attempt = 1) => callContext(reference, attempt, 'EUR');
   const phone: CustomerIdentifier = { type: 'phone', value: `+${TOM.mobile}` };
   const tom: PointsCustomer = { identifier: phone };
   const stranger: PointsCustomer = { identifier: { type: 'phone', value: '910000000001' } };

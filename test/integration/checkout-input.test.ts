@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
@@ -100,6 +101,43 @@ describe('POST /v1/checkouts input and idempotency', () => {
     expect([...statuses.keys()]).toEqual([400]);
     expect(await workflowCount()).toBe(before);
   }, 120_000);
+
+  describe('refused before any saga starts or any vendor is called, naming the field', () => {
+    const capillaryCheckout = (posReference: string, overrides: Record<string, unknown> = {}) => ({
+      ...oneShotCheckoutBody(posReference),
+      store: 'S'.repeat(40),
+      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: '919999999999' } },
+      ...overrides,
+    });
+    const nothingStarted = async (posReference: string, store = 'S'.repeat(40)) => {
+      const checkoutId = `checkout:demo:${store}:T1:${posReference}`;
+      await expect(stack.temporal.workflow.getHandle(checkoutId).describe()).rejects.toThrow(/not found/i);
+      expect(await journalOf(stack.sandboxUrl, `demo:${store}:T1:${posReference}`)).toEqual([]);
+      expect(await stack.dataSource.getRepository(AuditEvent).count({ where: { checkoutId } })).toBe(0);
+    };
+
+    it('a POS reference too long for any Capillary bill number (50 characters), when the checkout is billed at Capillary', async () => {
+      const posReference = `${uniquePosReference('LONG')}${'r'.repeat(30)}`;
+      const res = await stack.api().post('/v1/checkouts').send(capillaryCheckout(posReference)).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([{ field: 'posReference', message: expect.stringMatching(/longer than 33 characters.*Capillary.*50 characters/) }]);
+      await nothingStarted(posReference);
+      // Without Capillary the same reference is no bill number: the checkout runs.
+      const crmcomOnly = await stack.api().post('/v1/checkouts').send({ ...capillaryCheckout(posReference), points: undefined }).expect(201);
+      expect(crmcomOnly.body.state).toBe('completed');
+    });
+
+    it('a currency a vendor account the checkout needs does not keep', async () => {
+      const posReference = uniquePosReference('USD');
+      const res = await stack.api().post('/v1/checkouts').send(capillaryCheckout(posReference, { currency: 'USD' })).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([
+        { field: 'currency', message: 'the CRM.COM account this checkout needs (customer) keeps EUR only (CRMCOM_CURRENCY), not USD' },
+        { field: 'currency', message: 'the Capillary account this checkout needs (points) keeps EUR only (CAPILLARY_CURRENCY), not USD' },
+      ]);
+      await nothingStarted(posReference);
+    });
+  });
 
   it('starts one saga for 100 concurrent identical requests and gives all of them the same answer', async () => {
     const posReference = uniquePosReference('BURST');

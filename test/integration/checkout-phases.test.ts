@@ -1,4 +1,6 @@
+import request from 'supertest';
 import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { CAPILLARY_SANDBOX_COUPONS } from '../../src/sandbox/capillary.sandbox';
 import { oneShotCheckoutBody, referenceCheckoutBody } from '../support/checkout-requests';
 import { checkoutReference } from '../../workflows/checkout.contract';
 import { checkoutEffects, injectFault, journalOf, REFERENCE_COMMITTED_THEN_UNDONE } from '../support/journal';
@@ -10,7 +12,8 @@ import { testStackForFile, uniquePosReference } from '../support/test-stack';
  * must be there once, and each undo once.
  */
 describe('checkout phases (reserve, commit, complete, cancel)', () => {
-  const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' }, { resetSandbox: true });
+  // custom3: where the Coupontools account keeps a coupon's value when the value field is empty.
+  const stack = testStackForFile({ CHECKOUT_HOLD_TIMEOUT_MS: '60000', COUPONTOOLS_VALUE_CUSTOM_FIELD: 'custom3' }, { resetSandbox: true });
 
   const api = () => stack.api();
   const effects = (posReference: string) => checkoutEffects(stack.sandboxUrl, posReference);
@@ -220,5 +223,67 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
     expect((await effects(posReference))['crmcom:purchase.create']).toBeUndefined();
     const identified = await api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference())).expect(201);
     expect(identified.body.receipt.crmcomReclaim).toBeUndefined();
+  });
+
+  it('bills a checkout whose key is too long for a bill number under a compact one (≤ 50, the org format), and voids that same bill', async () => {
+    const posReference = uniquePosReference('LONG');
+    const body = {
+      // No CMC: its sandbox knows the terminals of store S1 only.
+      ...(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true, postTender: undefined })),
+      store: `S${'x'.repeat(39)}`,
+      till: `T${'y'.repeat(39)}`,
+    };
+    const completed = await api().post('/v1/checkouts').send(body).expect(201);
+
+    const bill = completed.body.receipt.references.capillaryBillNumber as string;
+    expect(completed.body.receipt.exceptions).toEqual([]);
+    expect(bill.length).toBeLessThanOrEqual(50);
+    expect(bill).toMatch(stack.config.capillaryBillNumberFormat);
+    expect(bill).toMatch(new RegExp(`^${posReference}-[0-9A-Z]{16}$`));
+    const capillary = await journalOf(stack.sandboxUrl, bill, 'capillary');
+    expect(capillary.map((e) => `${e.effect} ${e.reference}`).sort()).toEqual([`points.redeem ${bill}`, `transaction.add ${bill}`]);
+    // The void returns the bill the sale was billed under.
+    await api().post(`/v1/checkouts/${completed.body.checkoutId as string}/void`).send().expect(200);
+    expect((await journalOf(stack.sandboxUrl, bill, 'capillary')).filter((e) => e.effect === 'transaction.return').map((e) => e.reference)).toEqual([`${bill}:void`]);
+  });
+
+  it("discounts a coupon by its custom-field value and a Capillary percentage coupon by its share; a coupon without value is never locked, validated or redeemed", async () => {
+    const posReference = uniquePosReference();
+    const [custom, valueless] = [`cf${posReference.replace(/[^A-Za-z0-9]/g, '')}`, `nv${posReference.replace(/[^A-Za-z0-9]/g, '')}`];
+    await request(stack.sandboxUrl).post('/_sandbox/coupontools/sessions').send({ code: custom, value: '', custom: { custom3: '7.50' } }).expect(201);
+    await request(stack.sandboxUrl).post('/_sandbox/coupontools/sessions').send({ code: valueless, value: '' }).expect(201);
+    const body = await referenceCheckoutBody(stack.sandboxUrl, posReference, {
+      spend: undefined,
+      coupons: [
+        { provider: 'coupontools', code: custom },
+        { provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.percent },
+        { provider: 'coupontools', code: valueless },
+      ],
+    });
+
+    const reserved = await api().post('/v1/checkouts').send(body).expect(201);
+    const id = reserved.body.checkoutId as string;
+    expect(reserved.body.quote.coupons).toEqual([
+      { provider: 'coupontools', code: custom, accepted: true, value: '7.50' },
+      // 10 % of the 70.00 total.
+      { provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.percent, accepted: true, value: '7.00' },
+      { provider: 'coupontools', code: valueless, accepted: false, refusal: expect.objectContaining({ code: 'NO_DISCOUNT_VALUE' }) },
+    ]);
+    const committed = await api().post(`/v1/checkouts/${id}/commit`).send({}).expect(200);
+    expect(committed.body.commitment.discounts.coupons).toBe('14.50');
+    const completed = await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(200);
+    expect(completed.body.receipt.coupons.map((c: { code: string }) => c.code)).toEqual([custom, CAPILLARY_SANDBOX_COUPONS.percent]);
+    expect(completed.body.receipt.exceptions).toEqual([]);
+
+    const journal = await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }));
+    const of = (code: string) => journal.filter((e) => e.vendorReference === code || e.reference.endsWith(`:${code}`)).map((e) => e.effect).sort();
+    expect(of(custom)).toEqual(['coupon.lock', 'coupon.validate']);
+    expect((await effects(posReference))['capillary:coupon.redeem']).toBe(1);
+    expect(of(valueless)).toEqual([]);
+    const session = await request(stack.sandboxUrl)
+      .post('/coupontools/v3/couponsession/data')
+      .set({ 'x-client-id': stack.config.COUPONTOOLS_CLIENT_ID, 'x-client-secret': stack.config.COUPONTOOLS_CLIENT_SECRET })
+      .send({ couponsession: valueless });
+    expect(session.body.data.status).toMatchObject({ locked: '0', validated: '0' });
   });
 });

@@ -17,7 +17,7 @@ describe(CouponToolsVendor.name, () => {
   const updatePath = '/coupontools/v3/couponsession/update';
   const dataPath = '/coupontools/v3/couponsession/data';
 
-  const adapter = (overrides: Partial<{ baseUrl: string; clientSecret: string; timeoutMs: number }> = {}) =>
+  const adapter = (overrides: Partial<{ baseUrl: string; clientSecret: string; timeoutMs: number; valueCustomField: string }> = {}) =>
     new CouponToolsVendor({
       baseUrl: `${sandbox.url}/coupontools/v3`,
       clientId: COUPONTOOLS_SANDBOX_CLIENT_ID,
@@ -49,6 +49,20 @@ describe(CouponToolsVendor.name, () => {
       expect(records).toEqual([
         expect.objectContaining({ operation: 'couponsession.data', outcome: 'success', httpStatus: 200, vendorReference: SESSIONS.claimed, amountMinor: 500 }),
       ]);
+    });
+
+    it('reads the value from the configured custom field when the value field is empty, and none without one', async () => {
+      await request(sandbox.url).post('/_sandbox/coupontools/sessions').send({ code: 'cstm1', value: '', custom: { custom3: '7.50' } }).expect(201);
+      const { ctx, records } = callContext('CT-look-custom');
+      await expect(adapter({ valueCustomField: 'custom3' }).lookUp(ctx, 'cstm1')).resolves.toMatchObject({ redeemable: true, valueMinor: 750 });
+      expect(records).toEqual([expect.objectContaining({ operation: 'couponsession.data', amountMinor: 750 })]);
+      const unknown = await adapter().lookUp(callContext('CT-look-custom').ctx, 'cstm1');
+      expect(unknown).toMatchObject({ redeemable: true });
+      expect(unknown.valueMinor).toBeUndefined();
+      // The value field, when filled, is the value; the document's own custom fields ("C") are no amount.
+      await expect(adapter({ valueCustomField: 'custom3' }).lookUp(callContext('CT-look-custom').ctx, SESSIONS.claimed)).resolves.toMatchObject({ valueMinor: 500 });
+      await request(sandbox.url).post('/_sandbox/coupontools/sessions').send({ code: 'cstm2', value: '' }).expect(201);
+      expect((await adapter({ valueCustomField: 'custom3' }).lookUp(callContext('CT-look-custom').ctx, 'cstm2')).valueMinor).toBeUndefined();
     });
 
     it.each([

@@ -6,6 +6,7 @@ import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffi
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { intentSeenFrom } from '../support/vendor-calls';
 import { CRMCOM_SANDBOX_API_KEY, CrmcomBackofficeSandbox } from '../../src/sandbox/crmcom-backoffice.sandbox';
+import { journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
 
 const PREFIX = '/crmcom/backoffice/v1';
@@ -152,6 +153,15 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
     expect(errors).toHaveLength(2);
     for (const e of errors) expect(shape(e.response)).toEqual(expected);
     expect(errors[1].response).toEqual(fixture('error-not-found.json'));
+  });
+
+  it('refuses a purchase in another currency_code than the account keeps (EUR), and books nothing', async () => {
+    const customer = await identified();
+    await expect(adapter().submitPurchase({ ...ctx('C-usd'), currency: 'USD' }, customer, purchase)).rejects.toThrow();
+    const [post] = find('POST', '/purchases');
+    expect(post.body).toMatchObject({ currency_code: 'USD' });
+    expect(post.response).toMatchObject({ status: 400, error: 'CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION', parameters: ['currency_code', 'USD'] });
+    expect(await journalOf(sandbox.url, 'C-usd')).toEqual([]);
   });
 
   it('answers a bad API key with HTTP 401 in the same error shape', async () => {

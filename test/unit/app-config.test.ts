@@ -33,6 +33,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CRMCOM_API: 'v3' })).toThrow(/CRMCOM_API/);
   });
 
+  it("keeps each vendor account's currency (EUR, the sandbox's, by default) and the Capillary bill number format, validated", () => {
+    expect(loadConfig({}).vendorCurrencies).toEqual({ crmcom: 'EUR', capillary: 'EUR', coupontools: 'EUR', cmc: 'EUR' });
+    expect(loadConfig({ CAPILLARY_CURRENCY: 'INR' }).vendorCurrencies.capillary).toBe('INR');
+    expect(loadConfig({ CAPILLARY_BILL_NUMBER_REGEX: '^[0-9]+$' }).capillaryBillNumberFormat.test('12')).toBe(true);
+    expect(() => loadConfig({ CRMCOM_CURRENCY: 'EURO' })).toThrow(/CRMCOM_CURRENCY: must be an ISO 4217 currency code/);
+    expect(() => loadConfig({ CAPILLARY_BILL_NUMBER_REGEX: '[' })).toThrow(/CAPILLARY_BILL_NUMBER_REGEX: must be a regular expression/);
+    expect(() => loadConfig({ COUPONTOOLS_VALUE_CUSTOM_FIELD: 'custom8' })).toThrow(/COUPONTOOLS_VALUE_CUSTOM_FIELD/);
+  });
+
   it('refuses to start production without its own audit HMAC key and payload codec key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_HMAC_KEY: is required in production.*TEMPORAL_CODEC_KEY: is required in production/);
     expect(() => loadConfig({ TEMPORAL_CODEC_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/TEMPORAL_CODEC_KEY: must be base64 of 32 bytes/);

@@ -7,8 +7,9 @@ import { toBatchSales } from '../../src/checkout-batches/checkout-batch-sales.ma
 import { CreateCheckoutBatchDto } from '../../src/checkout-batches/dto/create-checkout-batch.dto';
 import { checkoutRequestHash } from '../../src/checkouts/checkout-request-hash';
 import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
+import { loadConfig } from '../../core/config/app-config';
 
-const config = { merchant: 'demo', holdTimeoutMs: 60_000, crmcomMerchantNumber: 'M0001' };
+const config = loadConfig({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
 
 function sale(posReference: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -42,6 +43,7 @@ describe(toBatchSales.name, () => {
           sale('C', { customer: { provider: 'crmcom', identifier: { type: 'code', value: '22265577' } } }),
         ],
       }),
+      'demo',
       config,
     );
     expect(batch.sales.map((s) => [s.position, s.input.checkoutId, s.input.totalMinor, s.input.capillaryBill])).toEqual([
@@ -54,11 +56,11 @@ describe(toBatchSales.name, () => {
   });
 
   it('derives the same batch id from the same sales, another from other sales, and takes a batchReference as is', () => {
-    const one = toBatchSales(dto({ sales: [sale('A'), sale('B')] }), config);
+    const one = toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config);
     expect(one.batchId).toMatch(/^b-[0-9a-f]{32}$/);
-    expect(toBatchSales(dto({ sales: [sale('A'), sale('B')] }), config).batchId).toBe(one.batchId);
-    expect(toBatchSales(dto({ sales: [sale('A'), sale('B', { currency: 'USD' })] }), config).batchId).not.toBe(one.batchId);
-    const named = toBatchSales(dto({ batchReference: 'S1-2026-11-21', sales: [sale('A'), sale('B')] }), config);
+    expect(toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config).batchId).toBe(one.batchId);
+    expect(toBatchSales(dto({ sales: [sale('A'), sale('B', { performedOn: '2026-11-22T10:00:00Z' })] }), 'demo', config).batchId).not.toBe(one.batchId);
+    const named = toBatchSales(dto({ batchReference: 'S1-2026-11-21', sales: [sale('A'), sale('B')] }), 'demo', config);
     expect(named.batchId).toBe('S1-2026-11-21');
     expect(named.contentHash).toBe(one.contentHash);
   });
@@ -76,6 +78,7 @@ describe(toBatchSales.name, () => {
               sale('E', { spend: { amount: '1.00' } }),
             ],
           }),
+          'demo',
           config,
         ),
       ),

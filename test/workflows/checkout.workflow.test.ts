@@ -79,6 +79,31 @@ describe(checkoutWorkflow.name, () => {
     expect(calls.filter((c) => c.startsWith('holdCoupon') || c.startsWith('releaseCoupon'))).toEqual([]);
   });
 
+  it('does not use a coupon the till cannot discount (value 0 or unknown): no hold, no discount, no validation or redemption', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.lookUpCoupon = async (_r, provider, code, _c, billAmountMinor) => {
+      calls.push(`lookUpCoupon:${provider}:${code}:${billAmountMinor}`);
+      return { code, redeemable: true, ...(provider === 'capillary' && { valueMinor: 0 }) };
+    };
+    const { quote, commitment, receipt } = await withSaga(wf, activities, checkoutInput(), async (start, handle) => {
+      const quote = ((await start()) as CheckoutView).quote;
+      const commitment = (await handle.executeUpdate(commitCheckout, { args: [{}], updateId: 'commit' })).commitment;
+      const receipt = (await handle.executeUpdate(completeCheckout, { args: [{}], updateId: 'complete' })).receipt;
+      return { quote, commitment, receipt };
+    });
+
+    const noValue = (vendor: string) => ({ vendor, code: 'NO_DISCOUNT_VALUE', reason: 'This coupon carries no discount value the till can apply, so it is not used.' });
+    expect(quote?.coupons).toEqual([
+      { provider: 'coupontools', code: 'CT1', accepted: false, refusal: noValue('coupontools') },
+      { provider: 'capillary', code: 'CAP1', accepted: false, refusal: noValue('capillary') },
+    ]);
+    expect(commitment?.discounts.couponsMinor).toBe(0);
+    expect(receipt?.coupons).toEqual([]);
+    // A percentage coupon takes its share of the checkout's total, which the lookup is given.
+    expect(calls).toEqual(expect.arrayContaining(['lookUpCoupon:coupontools:CT1:1000', 'lookUpCoupon:capillary:CAP1:1000']));
+    expect(calls.filter((c) => /^(hold|release|redeem)Coupon/.test(c))).toEqual([]);
+  });
+
   it('refuses the checkout when CRM.COM does not know the customer, and releases the coupons it held', async () => {
     const activities = happyActivities(calls, transitions);
     activities.identifyCustomer = refused('NotFoundAPIValueException', 'Rewards participant not found');

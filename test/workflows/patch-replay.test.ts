@@ -28,6 +28,9 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  * - returns-points-reversed-after-bill-return: the code of e5ca30c (before a partial return reversed
  *   the points share first), recorded by record-histories.ts's path `partial-return`: the bill's
  *   share is returned, then the points share reversed.
+ * - coupon-without-value: the code of 11b4f29 (before a coupon without a discount value was refused at
+ *   reserve), recorded by record-histories.ts's path of that name: the coupon is held, and validated
+ *   after payment.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
@@ -36,8 +39,8 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
   // operator-cancel-during-complete was recorded after failingStep: its unwind carries that marker too.
   { patch: Patches.failingStep, needs: ['commit-failed-compensated', 'compensation-failed', 'operator-cancel-during-complete'] },
   { patch: Patches.capillaryBatchBill, needs: ['batch-sale-before-capillary-bill'] },
-  // points-completed-redeemed-at-commit was recorded after completeSurvivesOperatorCancel: its complete carries that marker.
-  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete', 'points-completed-redeemed-at-commit'] },
+  // points-completed-redeemed-at-commit and coupon-without-value were recorded after completeSurvivesOperatorCancel: their complete carries that marker.
+  { patch: Patches.completeSurvivesOperatorCancel, needs: ['operator-cancel-during-complete', 'points-completed-redeemed-at-commit', 'coupon-without-value'] },
   // Every history whose commit redeemed points or whose complete billed at Capillary before the reorder.
   {
     patch: Patches.capillaryRedeemAfterBill,
@@ -45,6 +48,7 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
   },
   { patch: Patches.voidReversesPointsBeforeBillReturn, needs: ['void-points-reversed-after-bill-return'] },
   { patch: Patches.returnsReversePointsBeforeBillReturn, needs: ['returns-points-reversed-after-bill-return'] },
+  { patch: Patches.couponWithoutValue, needs: ['coupon-without-value'] },
 ];
 
 function historiesIn(dir: string) {
@@ -114,6 +118,7 @@ describe('patched() guards', () => {
       capillaryRedeemAfterBill: 'capillary-redeem-after-bill',
       voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
       returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
+      couponWithoutValue: 'coupon-without-value-not-used',
     });
   });
 });

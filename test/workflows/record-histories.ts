@@ -200,6 +200,15 @@ const checkoutPaths: CheckoutPath[] = [
     ends: ['cancelled'],
   },
   {
+    // A coupon whose lookup gives no discount value (Patches.couponWithoutValue; before-patches/ holds
+    // this path recorded before it, when such a coupon was held, then validated after payment).
+    name: 'coupon-without-value',
+    input: { ...oneCoupon, points: undefined },
+    activities: { lookUpCoupon: async (_r, _p, code) => ({ code, redeemable: true }) },
+    steps: [reserve, commit(), complete(), result],
+    ends: ['completed'],
+  },
+  {
     name: 'customer-rejected',
     activities: { identifyCustomer: refusal('crmcom', 'NotFoundAPIValueException', 'Rewards participant not found') },
     steps: [refused(reserve), result],

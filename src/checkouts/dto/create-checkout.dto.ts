@@ -113,7 +113,12 @@ export class CreateCheckoutDto {
   @KeyToken(40, { example: 'T1' })
   till: string;
 
-  @KeyToken(64, { example: 'REF0001', description: "The POS's own reference: the checkout's idempotency key within the till" })
+  @KeyToken(64, {
+    example: 'REF0001',
+    description:
+      "The POS's own reference: the checkout's idempotency key within the till. A checkout billed at Capillary carries it in its bill " +
+      '(at most 50 characters): with a long store and till, at most 33 characters (README, Money rules)',
+  })
   posReference: string;
 
   @ApiProperty({ example: '2026-11-21T10:00:00Z' })
@@ -122,7 +127,7 @@ export class CreateCheckoutDto {
   @IsDefined({ message: 'is required' })
   performedOn: string;
 
-  @ApiProperty({ example: 'EUR' })
+  @ApiProperty({ example: 'EUR', description: 'The currency of every vendor account the checkout uses (CRMCOM_CURRENCY, CAPILLARY_CURRENCY…)' })
   @IsISO4217CurrencyCode()
   @IsDefined({ message: 'is required' })
   currency: string;
