@@ -6,7 +6,7 @@ import { CapillarySandboxCoupons } from './capillary-sandbox-coupons';
 import { CapillarySandboxCustomers } from './capillary-sandbox-customers';
 import { unauthorised } from './capillary-sandbox-envelope';
 import { type Query, body, tillOf } from './capillary-sandbox-input';
-import type { OrgConfig } from './capillary-sandbox-org';
+import { DEFAULT_CONFIG, type OrgConfig } from './capillary-sandbox-org';
 import { CapillarySandboxPoints } from './capillary-sandbox-points';
 import { CapillarySandboxState } from './capillary-sandbox-state';
 import { CapillarySandboxTransactions } from './capillary-sandbox-transactions';
@@ -82,6 +82,7 @@ export class CapillarySandbox {
       const patch = body(req) as Partial<OrgConfig>;
       const config = this.state.config as unknown as Record<string, number | boolean>;
       for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof OrgConfig>) {
+        if (key === 'billNumberFormat') continue; // a string, checked below
         const value = patch[key];
         if (typeof DEFAULT_CONFIG[key] === 'boolean' ? typeof value === 'boolean' : Number.isInteger(value) && (value as number) > 0) {
           config[key] = value as number | boolean;
