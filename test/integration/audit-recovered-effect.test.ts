@@ -112,9 +112,9 @@ describe('an effect recovered by lookup after a lost audit row', () => {
     ]);
   });
 
-  // Capillary has no lookup before the retry: its 604 "duplicate bill" answer is how the retry learns
-  // the bill exists, and that answer's row is the bill's row only when the first attempt's was lost.
-  it('counts a Capillary bill once when the retry is answered 604, whether or not the first row landed', async () => {
+  // The retry looks its bill up by number (transaction/get) before sending: found, it is not sent
+  // again, and its row is the bill's row only when the first attempt's was lost.
+  it('counts a Capillary bill once when the retry finds it by number, whether or not the first row landed', async () => {
     const landed = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
     const lost = `checkout:demo:S1:T1:REC-${randomUUID().slice(0, 8)}`;
     for (const [checkoutId, firstRowLost] of [[landed, false], [lost, true]] as const) {
@@ -127,7 +127,7 @@ describe('an effect recovered by lookup after a lost audit row', () => {
       { attempt: 1, vendor_reference: expect.stringMatching(/^\d+$/), amount_minor: '90000', request_excerpt: expect.any(Object) },
     ]);
     expect(await successRows(lost, 'transaction.add')).toEqual([
-      { attempt: 2, vendor_reference: null, amount_minor: '90000', request_excerpt: expect.any(Object) },
+      { attempt: 2, vendor_reference: expect.stringMatching(/^\d+$/), amount_minor: '90000', request_excerpt: expect.any(Object) },
     ]);
   });
 });
