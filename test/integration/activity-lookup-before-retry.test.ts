@@ -247,6 +247,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
     // (`redemptions_left` −1 or > 1) can be double-redeemed": either way the reset must not send again.
     it.each([
       ['a single-use coupon (a re-send would be refused 711, a second send all the same)', CAPILLARY_SANDBOX_COUPONS.redeemable],
+      ['a multi-use coupon (a re-send would redeem it twice)', CAPILLARY_SANDBOX_COUPONS.multiUse],
     ])('a reset finds the lost redemption on the bill in the coupon history instead of redeeming again: %s', async (_name, code) => {
       const { ref, redeem } = await lostRedemption(code);
 

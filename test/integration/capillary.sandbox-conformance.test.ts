@@ -290,6 +290,34 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       await request(sandbox.url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(400);
     });
 
+    it('coupon/redeem again on the same bill: a single-use coupon answers 711 and the refused send is journaled refused-duplicate', async () => {
+      const body = (number: string) => ({ root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number, amount: '1000' }] }] } });
+      const first = await post('/v1.1/coupon/redeem', body('bill-111')).expect(200);
+      const again = await post('/v1.1/coupon/redeem', body('bill-111')).expect(200);
+      expect(again.body.coupons.coupon.item_status).toMatchObject({ code: '711' });
+      // Another bill's redeem is refused too, but it is no repeat of that redemption: not journaled.
+      const other = await post('/v1.1/coupon/redeem', body('bill-112')).expect(200);
+      expect(other.body.coupons.coupon.item_status).toMatchObject({ code: '711' });
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'capillary', reference: 'bill-11' }).expect(200)).body.entries;
+      const id = String(first.body.coupons.coupon.redemptionId);
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.reference, e.vendorReference, e.outcome])).toEqual([
+        ['coupon.redeem', 'bill-111', id, 'applied'],
+        ['coupon.redeem', 'bill-111', id, 'refused-duplicate'],
+      ]);
+    });
+
+    it('coupon/redeem again on the same bill: a multi-use coupon (redemptions_left -1) is redeemed twice', async () => {
+      const body = { root: { coupon: [{ code: COUPONS.multiUse, customer: { mobile: TOM.mobile }, transaction: [{ number: 'bill-120', amount: '1000' }] }] } };
+      const first = await post('/v1.1/coupon/redeem', body).expect(200);
+      const second = await post('/v1.1/coupon/redeem', body).expect(200);
+      expect([first, second].map((r) => r.body.coupons.coupon.item_status.code)).toEqual(['700', '700']);
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'capillary', reference: 'bill-120' }).expect(200)).body.entries;
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.outcome])).toEqual([['coupon.redeem', 'applied'], ['coupon.redeem', 'applied']]);
+      const history = await get('/v1.1/customer/redemptions', { mobile: TOM.mobile, type: 'coupons' }).expect(200);
+      const rows = history.body.response.customer.redemptions.coupons.coupon.filter((c: Record<string, string>) => c.code === COUPONS.multiUse);
+      expect(rows.map((c: Record<string, string>) => c.transaction_number)).toEqual(['bill-120', 'bill-120']);
+    });
+
     it('transaction/add, 604 on a duplicate bill, transaction/get, and RETURN with 633 on a repeat (ADDED -> RETURNED)', async () => {
       const bill = {
         type: 'regular', number: 'BILL99', amount: '5000', gross_amount: '5000', discount: '0', billing_time: '2018-04-01',

@@ -351,6 +351,7 @@ describe(CapillaryVendor.name, () => {
 
     it.each([
       ['a single-use coupon', COUPONS.redeemable],
+      ['a multi-use coupon, which a re-send would redeem twice', COUPONS.multiUse],
     ])('on a retry after a lost reply, finds its redemption on the bill in the coupon history and sends nothing: %s', async (_name, code) => {
       await loseReplyOf('/v1.1/coupon/redeem');
       const vendor = adapter({ timeoutMs: 300 });
