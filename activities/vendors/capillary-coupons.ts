@@ -9,7 +9,6 @@ import {
   bool,
   dig,
   expectItem,
-  failure,
   obj,
   reasonFor,
   str,
@@ -21,7 +20,7 @@ import {
   type Json,
 } from './capillary-envelope';
 import { identifierValue, requireKey, unsupportedIdentifier, v11Key } from './capillary-identifiers';
-import type { VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -71,38 +70,55 @@ export class CapillaryCoupons {
     const customer = sale.customer;
     const key = requireKey(customer);
     const bill = billNumber(ctx, code);
-    // After an earlier try (a retry, an activity reset), "already redeemed" may be our own redemption whose reply was lost.
+    // vendors.md §2, Idempotency: "single-use coupons protect themselves (second try gives 711/716) ...
+    // Multi-use coupons (`redemptions_left` −1 or > 1) can be double-redeemed." An earlier try (a retry,
+    // an activity reset) whose reply was lost may have redeemed on this bill already: find it in the
+    // customer's coupon history before redeeming again, never by sending it a second time.
     const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'coupon.redeem');
-    const ours = (c: number) => c === 700 || (mayHaveBeenSent && CODES.couponAlreadyRedeemed.has(c));
-    const res = await this.client.call<Json>(ctx, {
-      operation: 'coupon.redeem',
-      method: 'POST',
-      path: '/v1.1/coupon/redeem',
-      body: {
-        root: {
-          coupon: [
-            {
-              code,
-              customer: { [key]: identifierValue(customer) },
-              transaction: [{ number: bill, amount: formatMinorUnits(sale.billAmountMinor, ctx.currency) }],
-            },
-          ],
-        },
-      },
-    }, (r) => {
-      const item = couponRedeemItem(r, ours);
-      // "Already redeemed" on a retry is our own earlier redemption: its row only if that attempt's row was lost.
-      const recoveredBy = item.status.code === 700 ? undefined : `coupon.redeem: ${item.status.code} already redeemed`;
-      return { vendorReference: str(item.data.redemptionId) ?? null, recoveredBy };
-    });
-    const item = couponRedeemItem(res, ours);
-    if (item.status.code !== 700) {
-      const earlier = await this.findCouponRedemption(ctx, customer, key, code, bill);
-      if (earlier) return { code, redemptionId: earlier, compensable: true };
-      throw failure(item.status.code, item.status.message, 'coupon.redeem', res);
+    if (mayHaveBeenSent) {
+      const earlier = await this.recovered(ctx, customer, key, code, bill);
+      if (earlier) return earlier;
     }
-    const redemptionId = str(item.data.redemptionId);
+    let res: VendorResponse<Json>;
+    try {
+      res = await this.client.call<Json>(ctx, {
+        operation: 'coupon.redeem',
+        method: 'POST',
+        path: '/v1.1/coupon/redeem',
+        body: {
+          root: {
+            coupon: [
+              {
+                code,
+                customer: { [key]: identifierValue(customer) },
+                transaction: [{ number: bill, amount: formatMinorUnits(sale.billAmountMinor, ctx.currency) }],
+              },
+            ],
+          },
+        },
+      }, (r) => ({ vendorReference: str(couponRedeemItem(r).data.redemptionId) ?? null }));
+    } catch (err) {
+      // Not in the history a moment ago, yet "already redeemed": the earlier try's redemption may have
+      // landed in between (its request outlived our timeout). Ours only if the history now shows it on our bill.
+      if (mayHaveBeenSent && isRejection(err) && CODES.couponAlreadyRedeemed.has(Number(rejectionDetails(err)?.code))) {
+        const earlier = await this.recovered(ctx, customer, key, code, bill);
+        if (earlier) return earlier;
+      }
+      throw err;
+    }
+    const redemptionId = str(couponRedeemItem(res).data.redemptionId);
     if (!redemptionId) throw vendorUnavailable(VENDOR, 'coupon.redeem: answer without redemptionId');
+    return { code, redemptionId, compensable: true };
+  }
+
+  /**
+   * The coupon's redemption on our bill in the customer's coupon history, audited as the redemption's
+   * own row should the attempt that redeemed it have lost its row.
+   */
+  private async recovered(ctx: VendorCallContext, customer: CustomerIdentifier, key: string, code: string, bill: string): Promise<CouponRedemption | undefined> {
+    const redemptionId = await this.findCouponRedemption(ctx, customer, key, code, bill);
+    if (!redemptionId) return undefined;
+    await recordRecoveredEffect(ctx, { vendor: VENDOR, operation: 'coupon.redeem', foundBy: 'customer.redemptions.coupons', vendorReference: redemptionId });
     return { code, redemptionId, compensable: true };
   }
 
@@ -157,8 +173,8 @@ function couponCheck(res: VendorResponse<unknown>): Item {
   return verdictItem(v11Request(res, 'coupon.isredeemable'), ['coupons', 'redeemable'], 700, 'coupon.isredeemable', res);
 }
 
-function couponRedeemItem(res: VendorResponse<unknown>, ok: (code: number) => boolean): Item {
-  return expectItem(v11Items(v11Request(res, 'coupon.redeem'), ['coupons', 'coupon']), 'coupon.redeem', res, ok);
+function couponRedeemItem(res: VendorResponse<unknown>): Item {
+  return expectItem(v11Items(v11Request(res, 'coupon.redeem'), ['coupons', 'coupon']), 'coupon.redeem', res, (c) => c === 700);
 }
 
 function couponItem(res: VendorResponse<unknown>, ok: (code: number) => boolean): Item {

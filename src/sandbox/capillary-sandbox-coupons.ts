@@ -43,19 +43,28 @@ export class CapillarySandboxCoupons {
       const coupon = this.state.coupon(str(input.code));
       const transaction = list(input.transaction)[0] ?? {};
       const echo = { code: str(input.code) ?? '' };
-      const refused = rule(customer, coupon);
-      if (refused || !customer || !coupon) return fail(echo, ...(refused ?? ([702, 'Coupon code is invalid'] as [number, string])));
       const number = str(transaction.number) ?? '';
+      const refused = rule(customer, coupon);
+      if (refused || !customer || !coupon) {
+        // vendors.md §2, Idempotency: "`coupon/redeem`: single-use coupons protect themselves (second
+        // try gives 711/716)." A redeem of a coupon already redeemed on this same bill is a second send
+        // of that redemption: refused with 711 as before, and journaled as such so a re-send is visible.
+        const earlier = refused?.[0] === 711 && coupon && number ? this.activeRedemption(coupon, number) : undefined;
+        if (earlier && coupon) {
+          this.journal.add({ vendor: VENDOR, effect: 'coupon.redeem', reference: number, vendorReference: String(earlier.id), amount: journalAmount(coupon), outcome: 'refused-duplicate' });
+        }
+        return fail(echo, ...(refused ?? ([702, 'Coupon code is invalid'] as [number, string])));
+      }
       if (!number) return fail(echo, 718, 'Unable to redeem. Please enter transaction number must be entered to redeem');
       const amountCents = cents(transaction.amount);
       if (amountCents === undefined) return fail(echo, 733, 'Transaction amount invalid');
       const redemption: CouponRedemption = { id: ++this.state.seq.coupon, code: coupon.code, userId: customer.userId, transactionNumber: number, amountCents, time: now(), till, active: true };
       this.state.couponRedemptions.push(redemption);
-      coupon.state = 'REDEEMED';
-      this.journal.add({
-        vendor: VENDOR, effect: 'coupon.redeem', reference: number, vendorReference: String(redemption.id),
-        amount: coupon.discountType === 'ABS' ? formatMinorUnits(cents(coupon.discountValue) ?? 0, ORG_CURRENCY) : undefined,
-      });
+      // vendors.md §2: "Multi-use coupons (`redemptions_left` −1 or > 1) can be double-redeemed": one
+      // redeemed again, on the same bill or another, is applied again. A single-use one is REDEEMED.
+      if (coupon.redemptionsLeft > 0) coupon.redemptionsLeft -= 1;
+      if (coupon.redemptionsLeft === 0) coupon.state = 'REDEEMED';
+      this.journal.add({ vendor: VENDOR, effect: 'coupon.redeem', reference: number, vendorReference: String(redemption.id), amount: journalAmount(coupon) });
       return {
         ok: true,
         view: {
@@ -112,6 +121,11 @@ export class CapillarySandboxCoupons {
     };
   }
 
+  /** The coupon's redemption on bill `number` that still stands, if any. */
+  private activeRedemption(coupon: Coupon, number: string): CouponRedemption | undefined {
+    return this.state.couponRedemptions.find((r) => r.active && r.code === coupon.code && r.transactionNumber === number);
+  }
+
   reactivate(b: Body, reply: FastifyReply) {
     const ids = Array.isArray(b.redemptionIds) ? b.redemptionIds.map(String) : [];
     if (ids.length === 0) return v2Fail(reply, 400, 'redemptionIds is required');
@@ -125,7 +139,8 @@ export class CapillarySandboxCoupons {
       }
       redemption.active = false;
       const coupon = this.state.coupon(redemption.code);
-      if (coupon) coupon.state = 'REACTIVATED';
+      if (coupon && coupon.redemptionsLeft >= 0) coupon.redemptionsLeft += 1;
+      if (coupon?.state === 'REDEEMED') coupon.state = 'REACTIVATED';
       this.journal.add({ vendor: VENDOR, effect: 'coupon.reactivate', reference: redemption.transactionNumber, vendorReference: id });
     }
     if (errors.length > 0) return reply.code(400).send({ warnings: [], errors, success: false });
@@ -141,6 +156,11 @@ function rule(customer: Customer | undefined, coupon: Coupon | undefined): [numb
   if (coupon.validTill < now().slice(0, 10)) return [713, 'Coupon has expired'];
   if (coupon.state === 'REDEEMED') return [711, 'Coupon is redeemed already'];
   return undefined;
+}
+
+/** The journal's amount of a redemption: the coupon's value when it is absolute. */
+function journalAmount(coupon: Coupon): string | undefined {
+  return coupon.discountType === 'ABS' ? formatMinorUnits(cents(coupon.discountValue) ?? 0, ORG_CURRENCY) : undefined;
 }
 
 function seriesInfo(c: Coupon): Body {

@@ -7,7 +7,11 @@ export const CAPILLARY_SANDBOX_OAUTH = { key: 'sandbox-capillary-key', secret: '
 /** Till credentials for Basic auth: `Authorization: Basic base64(<till>:<md5(password)>)`. */
 export const CAPILLARY_SANDBOX_TILL = { code: 'sandbox.till01', password: 'sandbox-till-password' } as const;
 export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.sawyer@example.com', externalId: 'TS123', points: 1000 } as const;
-export const CAPILLARY_SANDBOX_COUPONS = { redeemable: '06000041', redeemed: 'P7WNQWF4', expired: '4OZ1UDDA', percent: 'JL07UAZ3' } as const;
+/**
+ * `multiUse` is redeemable without limit (`redemptions_left` −1): vendors.md §2, Idempotency, "Multi-use
+ * coupons (`redemptions_left` −1 or > 1) can be double-redeemed". The others are single-use.
+ */
+export const CAPILLARY_SANDBOX_COUPONS = { redeemable: '06000041', redeemed: 'P7WNQWF4', expired: '4OZ1UDDA', percent: 'JL07UAZ3', multiUse: 'MU7T1USE' } as const;
 
 export const VENDOR = 'capillary';
 /**

@@ -6,7 +6,8 @@ import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER, DEFAULT_CONFIG, 
  * customer's balance stay consistent across endpoints.
  *
  * Seed: the document examples' customer Tom Sawyer (mobile 919999999999) with 1000 points; coupons
- * 06000041 (redeemable), P7WNQWF4 (already redeemed), 4OZ1UDDA (expired), JL07UAZ3 (10 % off).
+ * 06000041 (redeemable), P7WNQWF4 (already redeemed), 4OZ1UDDA (expired), JL07UAZ3 (10 % off), all
+ * single-use, and MU7T1USE (multi-use, unlimited: redeemed again on every coupon/redeem).
  * Org config: bill numbers unique across the org (604), 1 point = 0.01, redemptions of 10 to 5000
  * points in multiples of 1 (PUT /_sandbox/org-config changes the multiple and the limits).
  */
@@ -35,6 +36,11 @@ export interface Coupon {
   validTill: string;
   issuedOn: string;
   userId: number;
+  /**
+   * vendors.md §2's `redemptions_left` (−1 = unlimited): how many more times it can be redeemed. 1 for
+   * a single-use coupon; one that reaches 0 is REDEEMED. An unlimited coupon never is.
+   */
+  redemptionsLeft: number;
   state: 'ISSUED' | 'REDEEMED' | 'REACTIVATED';
 }
 
@@ -139,15 +145,16 @@ export class CapillarySandboxState {
         registeredOn: '2012-09-11 11:11:11',
       },
     ];
-    const coupon = (id: number, code: string, seriesId: number, type: 'ABS' | 'PERC', value: string, validTill: string, state: Coupon['state']): Coupon => ({
+    const coupon = (id: number, code: string, seriesId: number, type: 'ABS' | 'PERC', value: string, validTill: string, state: Coupon['state'], redemptionsLeft = state === 'REDEEMED' ? 0 : 1): Coupon => ({
       id, code, seriesId, description: 'Sample description', discountCode: 'XYZ123', discountType: type, discountValue: value,
-      validTill, issuedOn: '2016-08-01 15:31:44', userId: 98662653, state,
+      validTill, issuedOn: '2016-08-01 15:31:44', userId: 98662653, redemptionsLeft, state,
     });
     this.coupons = [
       coupon(13596576, CAPILLARY_SANDBOX_COUPONS.redeemable, 24325, 'ABS', '10', '2099-12-31', 'ISSUED'),
       coupon(13596577, CAPILLARY_SANDBOX_COUPONS.redeemed, 9076, 'ABS', '10', '2099-12-31', 'REDEEMED'),
       coupon(44521519, CAPILLARY_SANDBOX_COUPONS.expired, 19293, 'ABS', '10', '2018-06-30', 'ISSUED'),
       coupon(44521520, CAPILLARY_SANDBOX_COUPONS.percent, 14162, 'PERC', '10', '2099-12-31', 'ISSUED'),
+      coupon(44521521, CAPILLARY_SANDBOX_COUPONS.multiUse, 24326, 'ABS', '5', '2099-12-31', 'ISSUED', -1),
     ];
     this.couponRedemptions = [
       { id: 4577842, code: CAPILLARY_SANDBOX_COUPONS.redeemed, userId: 98662653, transactionNumber: 'numbr7342762947', amountCents: 100_000, time: '2016-08-01 15:56:07', till: 'till.fitnesse', active: true },

@@ -236,19 +236,29 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
   });
 
   describe('Capillary coupon redemption (redeemCoupon)', () => {
-    it('a reset takes "already redeemed" as its own lost redemption and finds it on the bill: redeemed once, one success row', async () => {
+    const lostRedemption = async (code: string) => {
       const ref = newCheckout('EUR');
-      const code = CAPILLARY_SANDBOX_COUPONS.redeemable;
       const redeem = () => activities().redeemCoupon(ref, 'capillary', code, { billAmountMinor: 100, customer: { type: 'phone', value: CAPILLARY_SANDBOX_CUSTOMER.mobile } });
       await attempt1WithLostReply(ref, 'coupon-redeem', CAPILLARY_COUPON_PATH, redeem);
+      return { ref, redeem };
+    };
+
+    // vendors.md §2: single-use coupons answer a second redeem with 711/716, "Multi-use coupons
+    // (`redemptions_left` −1 or > 1) can be double-redeemed": either way the reset must not send again.
+    it.each([
+      ['a single-use coupon (a re-send would be refused 711, a second send all the same)', CAPILLARY_SANDBOX_COUPONS.redeemable],
+      ['a multi-use coupon (a re-send would redeem it twice)', CAPILLARY_SANDBOX_COUPONS.multiUse],
+    ])('a reset finds the lost redemption on the bill in the coupon history instead of redeeming again: %s', async (_name, code) => {
+      const { ref, redeem } = await lostRedemption(code);
 
       const again = await reset(ref, 'coupon-redeem', redeem);
 
-      const applied = await journal(ref, 'capillary');
-      expect(applied.map((e) => e.effect)).toEqual(['coupon.redeem']);
-      expect(again).toEqual({ code, redemptionId: applied[0].vendorReference, compensable: true });
-      // The "already redeemed" answer is audited as the lost redemption's row (its only success row).
-      expect((await successRows(ref, 'coupon.redeem')).map((r) => r.attempt)).toEqual([1]);
+      // Every send of the redemption, applied or refused as a duplicate: one.
+      const sends = await journal(ref, 'capillary');
+      expect(sends.map((e) => [e.effect, e.outcome])).toEqual([['coupon.redeem', 'applied']]);
+      expect(again).toEqual({ code, redemptionId: sends[0].vendorReference, compensable: true });
+      // The history's find is audited as the lost redemption's row (its only success row).
+      expect(await successRows(ref, 'coupon.redeem')).toEqual([{ attempt: 1, vendor_reference: sends[0].vendorReference, recovered_by: 'customer.redemptions.coupons' }]);
     });
   });
 

@@ -199,7 +199,8 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     });
 
     it('sends transaction/add bills and returns with the documented fields', () => {
-      const [bill, , firstReturn] = sent('/v1.1/transaction/add');
+      // The bill's attempt 2 finds it with transaction/get instead of sending it again: the bill, then the returns.
+      const [bill, firstReturn] = sent('/v1.1/transaction/add');
       // `redemptions.points_redemptions.id` comes from the transaction guide's redemption section
       // (vendors.md §2), not from this sample; it is the only key outside it.
       expect(undocumentedKeys(bill.body, transactionAddRequest)).toEqual(['root.transaction.redemptions', 'root.transaction.redemptions.points_redemptions', 'root.transaction.redemptions.points_redemptions.id']);
@@ -287,6 +288,34 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       const after = await get('/v1.1/coupon/get', { code: COUPONS.redeemable });
       expect(after.body.response.coupons.coupon.redemption_info.redeemed).toBe('false');
       await request(sandbox.url).post('/capillary/v2/coupon/reactivate').set('authorization', till).send({ redemptionIds: [id] }).expect(400);
+    });
+
+    it('coupon/redeem again on the same bill: a single-use coupon answers 711 and the refused send is journaled refused-duplicate', async () => {
+      const body = (number: string) => ({ root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number, amount: '1000' }] }] } });
+      const first = await post('/v1.1/coupon/redeem', body('bill-111')).expect(200);
+      const again = await post('/v1.1/coupon/redeem', body('bill-111')).expect(200);
+      expect(again.body.coupons.coupon.item_status).toMatchObject({ code: '711' });
+      // Another bill's redeem is refused too, but it is no repeat of that redemption: not journaled.
+      const other = await post('/v1.1/coupon/redeem', body('bill-112')).expect(200);
+      expect(other.body.coupons.coupon.item_status).toMatchObject({ code: '711' });
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'capillary', reference: 'bill-11' }).expect(200)).body.entries;
+      const id = String(first.body.coupons.coupon.redemptionId);
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.reference, e.vendorReference, e.outcome])).toEqual([
+        ['coupon.redeem', 'bill-111', id, 'applied'],
+        ['coupon.redeem', 'bill-111', id, 'refused-duplicate'],
+      ]);
+    });
+
+    it('coupon/redeem again on the same bill: a multi-use coupon (redemptions_left -1) is redeemed twice', async () => {
+      const body = { root: { coupon: [{ code: COUPONS.multiUse, customer: { mobile: TOM.mobile }, transaction: [{ number: 'bill-120', amount: '1000' }] }] } };
+      const first = await post('/v1.1/coupon/redeem', body).expect(200);
+      const second = await post('/v1.1/coupon/redeem', body).expect(200);
+      expect([first, second].map((r) => r.body.coupons.coupon.item_status.code)).toEqual(['700', '700']);
+      const sends = (await request(sandbox.url).get('/_sandbox/journal').query({ vendor: 'capillary', reference: 'bill-120' }).expect(200)).body.entries;
+      expect(sends.map((e: Record<string, string>) => [e.effect, e.outcome])).toEqual([['coupon.redeem', 'applied'], ['coupon.redeem', 'applied']]);
+      const history = await get('/v1.1/customer/redemptions', { mobile: TOM.mobile, type: 'coupons' }).expect(200);
+      const rows = history.body.response.customer.redemptions.coupons.coupon.filter((c: Record<string, string>) => c.code === COUPONS.multiUse);
+      expect(rows.map((c: Record<string, string>) => c.transaction_number)).toEqual(['bill-120', 'bill-120']);
     });
 
     it('transaction/add, 604 on a duplicate bill, transaction/get, and RETURN with 633 on a repeat (ADDED -> RETURNED)', async () => {

@@ -349,23 +349,37 @@ describe(CapillaryVendor.name, () => {
       expect(await effects('coupon.redeem', 'B-cr503')).toHaveLength(1);
     });
 
-    it('resolves "already redeemed" (711) on a retry by finding its own redemption on the bill', async () => {
+    it.each([
+      ['a single-use coupon', COUPONS.redeemable],
+      ['a multi-use coupon, which a re-send would redeem twice', COUPONS.multiUse],
+    ])('on a retry after a lost reply, finds its redemption on the bill in the coupon history and sends nothing: %s', async (_name, code) => {
       await loseReplyOf('/v1.1/coupon/redeem');
       const vendor = adapter({ timeoutMs: 300 });
-      expect(await failureOf(vendor.redeem(couponCtx('B-crlost', 1).ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
-      const retry = couponCtx('B-crlost', 2);
-      const found = await vendor.redeem(retry.ctx, COUPONS.redeemable, { billAmountMinor: 100, customer: phone });
-      const [applied] = await effects('coupon.redeem', 'B-crlost');
-      expect(found).toEqual({ code: COUPONS.redeemable, redemptionId: applied.vendorReference, compensable: true });
-      expect(retry.records.map((r) => r.operation)).toEqual(['coupon.redeem', 'customer.redemptions.coupons']);
-      // The 711 answer is marked as the earlier attempt's effect, so the audit writer never counts it twice.
-      expect(retry.records[0]).toMatchObject({ outcome: 'success', recoveredBy: 'coupon.redeem: 711 already redeemed' });
-      expect(await effects('coupon.redeem', 'B-crlost')).toHaveLength(1);
+      const bill = `B-crlost-${code}`;
+      expect(await failureOf(vendor.redeem(context(`${bill}:${code}`, 1).ctx, code, { billAmountMinor: 100, customer: phone }))).toEqual(unavailable);
+      const retry = context(`${bill}:${code}`, 2);
+      const found = await vendor.redeem(retry.ctx, code, { billAmountMinor: 100, customer: phone });
+      // Every send, applied or refused as a duplicate: the lost one only.
+      const sends = await effects('coupon.redeem', bill);
+      expect(sends.map((e) => e.outcome)).toEqual(['applied']);
+      expect(found).toEqual({ code, redemptionId: sends[0].vendorReference, compensable: true });
+      // The find is marked as the earlier attempt's effect, so the audit writer never counts it twice.
+      expect(recordedCalls(retry.records)).toEqual(['customer.redemptions.coupons', 'coupon.redeem (recovered)']);
+      expect(retry.records[1]).toMatchObject({ outcome: 'success', vendorReference: sends[0].vendorReference, recoveredBy: 'customer.redemptions.coupons' });
     });
 
     it('still rejects 711 on a retry when the coupon was redeemed on another bill', async () => {
       const retry = context(`B-crother:${COUPONS.redeemed}`, 2);
       expect(await failureOf(adapter().redeem(retry.ctx, COUPONS.redeemed, { billAmountMinor: 100, customer: phone }))).toEqual(rejection('711'));
+      // Looked up (not on our bill), sent, refused, looked up again in case our earlier send landed in between.
+      expect(recordedCalls(retry.records)).toEqual(['customer.redemptions.coupons', 'coupon.redeem', 'customer.redemptions.coupons']);
+      expect(retry.records[1]).toMatchObject({ outcome: 'rejected', errorCode: '711' });
+    });
+
+    it('rejects 711 on a first send without looking for an earlier redemption', async () => {
+      const first = context(`B-crfirst:${COUPONS.redeemed}`, 1);
+      expect(await failureOf(adapter().redeem(first.ctx, COUPONS.redeemed, { billAmountMinor: 100, customer: phone }))).toEqual(rejection('711'));
+      expect(recordedCalls(first.records)).toEqual(['coupon.redeem']);
     });
   });
 

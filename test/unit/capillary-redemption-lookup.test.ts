@@ -2,7 +2,7 @@ import type { CapillaryCall, CapillaryClient } from '../../activities/vendors/ca
 import { CapillaryCoupons } from '../../activities/vendors/capillary-coupons';
 import { CapillaryCustomers } from '../../activities/vendors/capillary-customers';
 import { CapillaryPoints } from '../../activities/vendors/capillary-points';
-import type { CallFacts, VendorCallContext } from '../../activities/vendors/vendor-call';
+import type { CallFacts, VendorCallContext, VendorCallRecord } from '../../activities/vendors/vendor-call';
 import { intentSeenFrom } from '../support/vendor-calls';
 import type { VendorResponse } from '../../activities/vendors/vendor-http';
 
@@ -14,12 +14,21 @@ import type { VendorResponse } from '../../activities/vendors/vendor-http';
 const ok = { success: 'true', code: '200', message: 'SUCCESS' };
 const tom = { type: 'phone' as const, value: '+91 99999 99999' };
 
+/** Answers of one path in turn, the last one again once they run out. */
+class InTurn {
+  constructor(private readonly answers: unknown[]) {}
+  next(): unknown {
+    return this.answers.length > 1 ? this.answers.shift() : this.answers[0];
+  }
+}
+
 function cannedClient(answers: Record<string, unknown>) {
   const calls: CapillaryCall[] = [];
   const client = {
     call<B>(_ctx: VendorCallContext, call: CapillaryCall, interpret: (res: VendorResponse<B>) => CallFacts): Promise<VendorResponse<B>> {
       calls.push(call);
-      const res = { status: 200, body: answers[call.path] as B, latencyMs: 0 };
+      const answer = answers[call.path];
+      const res = { status: 200, body: (answer instanceof InTurn ? answer.next() : answer) as B, latencyMs: 0 };
       interpret(res);
       return Promise.resolve(res);
     },
@@ -72,19 +81,37 @@ describe('Capillary redemption history', () => {
     await expect(points.findRedemption(context('B-2'), { identifier: tom }, 100)).resolves.toBeUndefined();
   });
 
-  it('adopts the coupon redemption on this bill when a retried redeem answers "already redeemed"', async () => {
+  const alreadyRedeemed = { response: { status: ok, coupons: { coupon: { code: 'SAVE10', item_status: { success: 'false', code: '711', message: 'redeemed' } } } } };
+  const couponHistory = (...rows: Array<{ id: string; transaction_number: string }>) => history({ coupons: { coupon: rows.map((r) => ({ code: 'save10', ...r })) } });
+
+  it('a retried coupon redeem finds the redemption on this bill in the history and sends nothing', async () => {
     const { coupons, calls } = parts({
-      '/v1.1/coupon/redeem': { response: { status: ok, coupons: { coupon: { code: 'SAVE10', item_status: { success: 'false', code: '711', message: 'redeemed' } } } } },
-      '/v1.1/customer/redemptions': history({
-        coupons: { coupon: [{ id: '77', code: 'save10', transaction_number: 'B-other' }, { id: '78', code: 'save10', transaction_number: 'B-1' }] },
-      }),
+      '/v1.1/coupon/redeem': alreadyRedeemed,
+      '/v1.1/customer/redemptions': couponHistory({ id: '77', transaction_number: 'B-other' }, { id: '78', transaction_number: 'B-1' }),
     });
-    await expect(coupons.redeem(context('B-1:SAVE10', 2), 'SAVE10', { billAmountMinor: 1000, customer: tom })).resolves.toEqual({
+    const records: VendorCallRecord[] = [];
+    await expect(coupons.redeem({ ...context('B-1:SAVE10', 2), recorder: { record: async (r) => void records.push(r) } }, 'SAVE10', { billAmountMinor: 1000, customer: tom })).resolves.toEqual({
       code: 'SAVE10',
       redemptionId: '78',
       compensable: true,
     });
-    expect(calls.map((c) => c.operation)).toEqual(['coupon.redeem', 'customer.redemptions.coupons']);
+    expect(calls.map((c) => c.operation)).toEqual(['customer.redemptions.coupons']);
+    expect(records).toEqual([expect.objectContaining({ operation: 'coupon.redeem', outcome: 'success', vendorReference: '78', recoveredBy: 'customer.redemptions.coupons' })]);
+  });
+
+  it('a retry not in the history sends; "already redeemed" then is ours only once the history shows it on this bill (the earlier send landed in between)', async () => {
+    const { coupons, calls } = parts({
+      '/v1.1/coupon/redeem': alreadyRedeemed,
+      '/v1.1/customer/redemptions': new InTurn([couponHistory({ id: '77', transaction_number: 'B-other' }), couponHistory({ id: '77', transaction_number: 'B-other' }, { id: '79', transaction_number: 'B-1' })]),
+    });
+    await expect(coupons.redeem(context('B-1:SAVE10', 2), 'SAVE10', { billAmountMinor: 1000, customer: tom })).resolves.toEqual({ code: 'SAVE10', redemptionId: '79', compensable: true });
+    expect(calls.map((c) => c.operation)).toEqual(['customer.redemptions.coupons', 'coupon.redeem', 'customer.redemptions.coupons']);
+  });
+
+  it('"already redeemed" on a first send is a refusal, with no history lookup', async () => {
+    const { coupons, calls } = parts({ '/v1.1/coupon/redeem': alreadyRedeemed, '/v1.1/customer/redemptions': couponHistory({ id: '78', transaction_number: 'B-1' }) });
+    await expect(coupons.redeem(context('B-1:SAVE10', 1), 'SAVE10', { billAmountMinor: 1000, customer: tom })).rejects.toMatchObject({ nonRetryable: true, details: [expect.objectContaining({ code: '711' })] });
+    expect(calls.map((c) => c.operation)).toEqual(['coupon.redeem']);
   });
 });
 
