@@ -132,6 +132,18 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
         }),
     ]);
 
+    // A sale whose CMC send ended "outcome unknown" has no CMC id to refund against: nothing is sent
+    // blindly (ClearLine may never have had the sale), and finance is told to settle it by hand.
+    // Data only (no command), so no patch.
+    const cmcUnknown = receipt.exceptions.some((e) => e.vendor === 'cmc' && e.code === RefusalCodes.outcomeUnknown);
+    if (cmcUnknown && !refs.cmcTransactionId) {
+      exceptions.push({
+        vendor: 'cmc',
+        code: RefusalCodes.outcomeUnknown,
+        reason: `no CMC refund sent: the sale ${checkoutReference(ref)} may or may not have reached ClearLine (its outcome was unknown); check ClearLine and refund it by hand if it is there`,
+      });
+    }
+
     // Coupontools validation cannot be given back: finance sees it, the void does not pretend.
     for (const c of receipt.coupons.filter((c) => c.provider === 'coupontools')) {
       nonCompensable.push({ vendor: 'coupontools', code: c.code });

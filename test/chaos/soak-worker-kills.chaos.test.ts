@@ -77,6 +77,14 @@ describe('chaos 7: a soak with the worker killed periodically', () => {
     await sampler;
 
     const report = await checkInvariants({ ...stack, apiUrl: api.url, posReferences: refs });
+    // A kill between a CRM.COM effect's intent and its answer leaves its outcome unknown: with no
+    // documented lookup (a spend request) it is never sent again, its `unknown` row tells ops and
+    // finance, and that checkout unwinds (502) before payment: at most once, by design (README, Money rules).
+    const unknownIds: Array<{ checkout_id: string }> = await stack.dataSource.query(
+      `SELECT DISTINCT checkout_id FROM audit_events WHERE kind = 'vendor_call' AND vendor = 'crmcom' AND outcome = 'unknown'`,
+    );
+    const atMostOnceUnwound = unknownIds.filter((r) => refs.some((ref) => r.checkout_id.endsWith(`:${ref}`))).length;
+    const answered5xx = results.filter((r) => r.answers.some((a) => a.status >= 500));
     const inRecovery = results.filter((r) => kills.some((k) => r.startedAt >= k && r.startedAt < k + RECOVERY_WINDOW_MS));
     const steady = results.filter((r) => !inRecovery.includes(r));
     // Growth: the last quarter's mean RSS against the first sample after a quarter of the run (warm-up).
@@ -94,12 +102,16 @@ describe('chaos 7: a soak with the worker killed periodically', () => {
       api_rss_mb: `${(warm.rss / 2 ** 20).toFixed(0)}->${(tailMean / 2 ** 20).toFixed(0)}`,
       api_rss_growth_pct: (growth * 100).toFixed(1),
       '5xx': results.flatMap((r) => r.answers).filter((a) => a.status >= 500).length,
+      crmcom_outcome_unknown_unwound: atMostOnceUnwound,
     });
 
     expect(report.violations).toEqual([]);
     expect(kills.length).toBe(Math.ceil(profile.soakDurationMs / profile.soakKillEveryMs) - 1);
-    expect(report.counts.completed).toBe(refs.length);
-    expect(results.flatMap((r) => r.answers).filter((a) => a.status >= 500)).toEqual([]);
+    expect(report.counts.completed + atMostOnceUnwound).toBe(refs.length);
+    expect(report.counts.unwound).toBe(atMostOnceUnwound);
+    // The only 5xx: the 502 of a checkout unwound over an unknown CRM.COM outcome.
+    expect(results.flatMap((r) => r.answers).filter((a) => a.status >= 500 && a.status !== 502)).toEqual([]);
+    expect(answered5xx.length).toBeLessThanOrEqual(atMostOnceUnwound);
     // A two-minute soak is mostly warm-up: the memory bound is asserted on the full profile only.
     if (profile.name === 'full') expect(growth).toBeLessThan(0.1);
   }, 45 * 60_000);

@@ -128,6 +128,24 @@ describe(voidCheckoutWorkflow.name, () => {
     expect(transitions.map((t) => t.state)).toEqual(['voided']);
   });
 
+  it('sends no CMC refund for a sale whose CMC outcome was unknown, and tells finance in an exception', async () => {
+    const input = completedInput();
+    const receipt = input.view.receipt!;
+    const references = { ...receipt.references };
+    delete references.cmcTransactionId;
+    input.view = {
+      ...input.view,
+      receipt: { ...receipt, references, exceptions: [{ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'the sale may have reached ClearLine' }] },
+    };
+    const view = await run(mockActivities(calls, transitions), input);
+
+    expect(view.state).toBe('voided');
+    expect(calls.some((c) => c.startsWith('refundPostTender'))).toBe(false);
+    expect(view.void?.exceptions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: expect.stringContaining('no CMC refund sent') })]),
+    );
+  });
+
   it('without the original input, skips the Capillary steps that need the customer and says so', async () => {
     const input: VoidCheckoutInput = { ...completedInput(), original: undefined };
     const view = await run(mockActivities(calls, transitions), input);
