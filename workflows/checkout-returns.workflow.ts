@@ -13,6 +13,7 @@ import {
 } from './checkout-returns.contract';
 import { MAX_RETURNS_PER_CHECKOUT, returnTransitionSeq } from './checkout-transitions.contract';
 import { forwardSteps } from './forward-step';
+import { refundOfUnknownCmcSale } from './unknown-cmc-sale';
 import { refuseReturn, returnShares, type ReturnableLine } from './return-allocation';
 import { workflowNow } from './workflow-clock';
 import { Patches, isPatched } from './workflow-patches';
@@ -210,6 +211,9 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
       }
     };
 
+    // Data only (no command), so no patch.
+    const unknownCmcSale = record.refundMinor > 0 ? refundOfUnknownCmcSale(receipt, ref, 'return') : undefined;
+    if (unknownCmcSale) record.exceptions.push(unknownCmcSale);
     await Promise.all([
       refs.cmcTransactionId &&
         record.refundMinor > 0 &&

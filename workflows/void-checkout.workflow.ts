@@ -12,6 +12,7 @@ import {
 } from './checkout.contract';
 import { VOID_TRANSITION_SEQ } from './checkout-transitions.contract';
 import { forwardSteps } from './forward-step';
+import { refundOfUnknownCmcSale } from './unknown-cmc-sale';
 import { workflowNow } from './workflow-clock';
 import { Patches, isPatched } from './workflow-patches';
 
@@ -132,17 +133,9 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
         }),
     ]);
 
-    // A sale whose CMC send ended "outcome unknown" has no CMC id to refund against: nothing is sent
-    // blindly (ClearLine may never have had the sale), and finance is told to settle it by hand.
     // Data only (no command), so no patch.
-    const cmcUnknown = receipt.exceptions.some((e) => e.vendor === 'cmc' && e.code === RefusalCodes.outcomeUnknown);
-    if (cmcUnknown && !refs.cmcTransactionId) {
-      exceptions.push({
-        vendor: 'cmc',
-        code: RefusalCodes.outcomeUnknown,
-        reason: `no CMC refund sent: the sale ${checkoutReference(ref)} may or may not have reached ClearLine (its outcome was unknown); check ClearLine and refund it by hand if it is there`,
-      });
-    }
+    const unknownCmcSale = refundOfUnknownCmcSale(receipt, ref, 'void');
+    if (unknownCmcSale) exceptions.push(unknownCmcSale);
 
     // Coupontools validation cannot be given back: finance sees it, the void does not pretend.
     for (const c of receipt.coupons.filter((c) => c.provider === 'coupontools')) {

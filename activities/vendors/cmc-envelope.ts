@@ -86,20 +86,16 @@ export function statusRejection(posStatus: string, tx: PostTenderTransaction, re
 /**
  * Whether a failed transaction send is known NOT to have been applied by ClearLine, so that a later
  * try may send it again (cmc.vendor.ts clears the effect intent): what holds for every vendor
- * (vendor-errors.ts: never written, a 4xx, 503), an answer naming a posStatus other than Accepted
- * ("Only "Accepted" POS can send a transaction", cmc-post-tender.txt), and another 5xx carrying
- * ClearLine's own ProblemDetails (its API answered; a gateway's 502/504 or a bare 500 may hide a run).
+ * (vendor-errors.ts: never written, a 4xx, 503), and an answer naming a posStatus other than Accepted
+ * ("Only "Accepted" POS can send a transaction", cmc-post-tender.txt). Any other 5xx may have been
+ * applied, ClearLine's own ProblemDetails body included: ASP.NET answers an exception thrown after
+ * the transaction was saved (say while building its QR widget) with exactly that, and the document
+ * says nothing of what a 500 means.
  */
 export function definitelyNotApplied(err: unknown): boolean {
   const { code, httpStatus } = failureDetails(err);
   if (isRejection(err) && httpStatus === 200) return code !== undefined && !code.startsWith('HTTP_');
-  if (anyVendorDefinitelyNotApplied(err)) return true;
-  return httpStatus !== undefined && httpStatus >= 500 && httpStatus !== 502 && httpStatus !== 504 && isProblemDetails(vendorResponseOf(err));
-}
-
-/** ASP.NET Core's error body, as ClearLine's own API writes it (a gateway's HTML or `{error}` is not). */
-function isProblemDetails(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && typeof (body as { title?: unknown }).title === 'string' && typeof (body as { status?: unknown }).status === 'number';
+  return anyVendorDefinitelyNotApplied(err);
 }
 
 /**

@@ -205,6 +205,10 @@ export class CmcVendor implements PostTenderCapability {
       url: this.options.tokenUrl,
       headers: { authorization: `Basic ${basic}` },
       form: { grant_type: 'client_credentials', scope: 'pos_integration' },
+    }).catch((err: unknown) => {
+      // The token call carries nothing of the sale: whatever it hit, no transaction was sent with it
+      // (notSent), so a send that failed here keeps no effect intent (definitelyNotApplied).
+      throw vendorUnavailable(VENDOR, `connect.token: ${err instanceof Error ? err.message : String(err)}`, { notSent: true });
     });
     const { status, body } = res;
     const answer = (body ?? {}) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
@@ -218,7 +222,7 @@ export class CmcVendor implements PostTenderCapability {
       });
     }
     if (typeof answer.access_token !== 'string' || !answer.access_token) {
-      throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status} without an access_token`, { httpStatus: status });
+      throw vendorUnavailable(VENDOR, `connect.token: HTTP ${status} without an access_token`, { httpStatus: status, notSent: true });
     }
     const lifetimeMs = (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_TOKEN_LIFETIME_S) * 1000;
     return { value: answer.access_token, renewAt: issuedAt + lifetimeMs - Math.min(TOKEN_RENEW_MARGIN_MS, lifetimeMs / 2) };

@@ -76,6 +76,11 @@ export const TOKEN_ERROR_CODES: ReadonlySet<string> = new Set(['InvalidTokenExce
 export function readEnvelope<T>(res: VendorResponse<Envelope<T>>, operation: string, tolerated: ReadonlySet<string>): Answer<T> {
   const status = res.body?.status;
   if (status?.code === 'OK' && res.body.data !== null && res.body.data !== undefined) return { ok: true, data: res.body.data };
+  if (status?.code === 'OK') {
+    // OK without data: CRM.COM did it, we cannot read what. Not a refusal (that would clear the
+    // effect intent and, for a spend, give no discount for money taken): retry, and let the intent decide.
+    throw vendorUnavailable(CRMCOM_VENDOR, `${operation}: OK without data`, { response: res.body });
+  }
   if (!status) {
     throw vendorUnavailable(CRMCOM_VENDOR, `${operation}: HTTP ${res.status} without a CRM.COM envelope`, {
       httpStatus: res.status,

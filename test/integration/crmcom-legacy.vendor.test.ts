@@ -236,6 +236,16 @@ describe(CrmcomLegacyVendor.name, () => {
       expect(await effects('R-spend-lost')).toEqual(['purchase.create 0.10', 'spend.create 7.90']);
     });
 
+    it('takes a spend answered OK without data as unreadable, not as a refusal: the till gives no refusal for money CRM.COM may have taken', async () => {
+      const vendor = adapter();
+      const customer = await customerOf(vendor);
+      const tries = stepTries('R-spend-ok-no-data');
+      await inject({ path: `${API}/customer_events/spend_requests/create`, kind: 'status', status: 200, body: { status: { code: 'OK' }, data: null }, times: 1 });
+      await expect(vendor.submitPurchase(tries(1).ctx, customer, purchase, 1000)).rejects.toMatchObject(unavailable);
+      // The intent stands (CRM.COM said OK): the retry does not spend again, and tells ops and finance.
+      await expect(vendor.submitPurchase(tries(2).ctx, customer, purchase, 1000)).rejects.toMatchObject(outcomeUnknown);
+    });
+
     it('resolves a lost purchase reply on attempt 2 and then spends once', async () => {
       const vendor = adapter({ timeoutMs: 300 });
       const customer = await customerOf(vendor);

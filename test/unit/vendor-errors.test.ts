@@ -33,7 +33,7 @@ describe('vendor failures', () => {
       vendorUnavailable('crmcom', 'HTTP 504', { httpStatus: 504 }),
       vendorUnavailable('crmcom', 'HTTP 500', { httpStatus: 500 }),
       // Ours, not the vendor's answer: it must never clear the intent it was raised for.
-      vendorRejection({ vendor: 'cmc', code: RefusalCodes.outcomeUnknown, reason: 'may have been applied' }),
+      vendorRejection({ vendor: 'cmc', code: RefusalCodes.outcomeUnknown, reason: 'may have been applied', httpStatus: 400 }),
     ];
     expect(notApplied.map(definitelyNotApplied)).toEqual(notApplied.map(() => true));
     expect(mayHaveApplied.map(definitelyNotApplied)).toEqual(mayHaveApplied.map(() => false));

@@ -100,6 +100,23 @@ describe(checkoutReturnsWorkflow.name, () => {
     expect(transitions[1].view.returns).toMatchObject({ returnedMinor: 7000, returnableMinor: 0 });
   });
 
+  it('sends no CMC refund for a sale whose CMC outcome was unknown, and tells finance in the return\'s exceptions', async () => {
+    const input = completedInput();
+    const receipt = input.view.receipt!;
+    const references = { ...receipt.references };
+    delete references.cmcTransactionId;
+    input.view = {
+      ...input.view,
+      receipt: { ...receipt, references, exceptions: [{ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'the sale may have reached ClearLine' }] },
+    };
+    const answer = await send(input, { returnReference: 'R1', lines: [{ sku: 'A', quantity: 2, totalMinor: 2000 }] });
+
+    expect(calls.some((c) => c.startsWith('refundPostTenderPart'))).toBe(false);
+    expect(answer.return.exceptions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: expect.stringContaining('no CMC refund sent for this return') })]),
+    );
+  });
+
   it('refuses a return beyond what is left, and a reference reused with another body, without calling any vendor', async () => {
     const input = completedInput();
     await send(input, { returnReference: 'R1', amountMinor: 6000 });
