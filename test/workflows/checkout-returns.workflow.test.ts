@@ -12,7 +12,7 @@ import {
 } from '../../workflows/checkout-returns.contract';
 import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workflow';
 import { activityCallsPerTest } from './activity-calls';
-import { completedCheckout } from './completed-checkout';
+import { completedCheckout, withUnknownCmcSale } from './completed-checkout';
 import { workflowTestEnvForFile, type RunningWorker } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createReturnActivities> & ReturnType<typeof createTransitionActivities>;
@@ -102,13 +102,7 @@ describe(checkoutReturnsWorkflow.name, () => {
 
   it('sends no CMC refund for a sale whose CMC outcome was unknown, and tells finance in the return\'s exceptions', async () => {
     const input = completedInput();
-    const receipt = input.view.receipt!;
-    const references = { ...receipt.references };
-    delete references.cmcTransactionId;
-    input.view = {
-      ...input.view,
-      receipt: { ...receipt, references, exceptions: [{ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'the sale may have reached ClearLine' }] },
-    };
+    input.view = withUnknownCmcSale(input.view);
     const answer = await send(input, { returnReference: 'R1', lines: [{ sku: 'A', quantity: 2, totalMinor: 2000 }] });
 
     expect(calls.some((c) => c.startsWith('refundPostTenderPart'))).toBe(false);

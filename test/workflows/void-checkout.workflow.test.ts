@@ -5,7 +5,7 @@ import type { CheckoutTransition } from '../../workflows/checkout.contract';
 import { VOID_TRANSITION_SEQ } from '../../workflows/checkout-transitions.contract';
 import { voidCheckoutWorkflow, voidWorkflowId, type VoidCheckoutInput } from '../../workflows/void-checkout.workflow';
 import { activityCallsPerTest } from './activity-calls';
-import { completedCheckout } from './completed-checkout';
+import { completedCheckout, withUnknownCmcSale } from './completed-checkout';
 import { workflowTestEnvForFile } from './workflow-test-env';
 
 type Activities = ReturnType<typeof createVoidActivities> & ReturnType<typeof createTransitionActivities>;
@@ -130,13 +130,7 @@ describe(voidCheckoutWorkflow.name, () => {
 
   it('sends no CMC refund for a sale whose CMC outcome was unknown, and tells finance in an exception', async () => {
     const input = completedInput();
-    const receipt = input.view.receipt!;
-    const references = { ...receipt.references };
-    delete references.cmcTransactionId;
-    input.view = {
-      ...input.view,
-      receipt: { ...receipt, references, exceptions: [{ vendor: 'cmc', code: 'OUTCOME_UNKNOWN', reason: 'the sale may have reached ClearLine' }] },
-    };
+    input.view = withUnknownCmcSale(input.view);
     const view = await run(mockActivities(calls, transitions), input);
 
     expect(view.state).toBe('voided');
