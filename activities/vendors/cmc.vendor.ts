@@ -1,7 +1,6 @@
 import { toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
-import { RefusalCodes } from '../../workflows/checkout.contract';
 import {
   CMC_VENDOR as VENDOR,
   definitelyNotApplied,
@@ -16,7 +15,7 @@ import {
   type TransactionData,
 } from './cmc-envelope';
 import { redact } from './redact';
-import type { CallFacts, VendorCallContext } from './vendor-call';
+import { recordUnknownOutcome, type CallFacts, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
@@ -147,18 +146,12 @@ export class CmcVendor implements PostTenderCapability {
    */
   private async outcomeUnknown(ctx: VendorCallContext, operation: string, amountMinor: number): Promise<never> {
     const { reason, failure } = outcomeUnknown(ctx.reference, operation);
-    await ctx.recorder.record({
+    await recordUnknownOutcome(ctx, {
       vendor: VENDOR,
       operation,
-      outcome: 'unknown',
-      httpStatus: null,
-      latencyMs: 0,
+      reason,
       requestExcerpt: { transactionId: ctx.reference, attempt: ctx.attempt, sent_again: false },
-      responseExcerpt: null,
-      vendorReference: null,
       amountMinor,
-      errorCode: RefusalCodes.outcomeUnknown,
-      errorMessage: reason,
     });
     throw failure;
   }

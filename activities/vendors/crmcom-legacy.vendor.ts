@@ -37,7 +37,7 @@ import {
   toSyncResult,
   unwrap,
 } from './crmcom-legacy-envelope';
-import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
+import { recordRecoveredEffect, recordUnknownOutcome, type CallFacts, type VendorCallContext } from './vendor-call';
 import { definitelyNotApplied, isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
 import { VendorHttp } from './vendor-http';
@@ -384,19 +384,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     vendorReference: string | null = null,
   ): Promise<ApplicationFailure> {
     const reason = `CRM.COM ${operation} for ${ctx.reference}: outcome unknown, ${what}; not sent again (no documented lookup): check CRM.COM`;
-    await ctx.recorder.record({
-      vendor: VENDOR,
-      operation,
-      outcome: 'unknown',
-      httpStatus: null,
-      latencyMs: 0,
-      requestExcerpt: { at_most_once: true, attempt: ctx.attempt },
-      responseExcerpt: null,
-      vendorReference,
-      amountMinor,
-      errorCode: 'OUTCOME_UNKNOWN',
-      errorMessage: reason,
-    });
+    await recordUnknownOutcome(ctx, { vendor: VENDOR, operation, reason, requestExcerpt: { at_most_once: true, attempt: ctx.attempt }, vendorReference, amountMinor });
     return ApplicationFailure.create({ type: OUTCOME_UNKNOWN, message: reason, nonRetryable: true, details: [{ vendor: VENDOR, code: 'OUTCOME_UNKNOWN', reason }] });
   }
 

@@ -1,4 +1,5 @@
 import type { VendorCallRecorder } from '../../core/audit/vendor-call-record';
+import { RefusalCodes } from '../../workflows/checkout.contract';
 
 // The audit row's shape lives with the audit writer (core/); adapters name it from here.
 export type { CallFacts, VendorCallRecord, VendorCallRecorder } from '../../core/audit/vendor-call-record';
@@ -59,5 +60,37 @@ export function recordRecoveredEffect(ctx: VendorCallContext, effect: RecoveredE
     vendorReference: effect.vendorReference,
     amountMinor: effect.amountMinor ?? null,
     recoveredBy: effect.foundBy,
+  });
+}
+
+/** An effect sent at most once whose earlier send may have been applied, and that no documented call can look up. */
+export interface UnknownOutcome {
+  vendor: string;
+  operation: string;
+  /** Why it is not sent again and what to check at the vendor: the row's error message. */
+  reason: string;
+  /** What identifies it without personal data (our reference, the attempt), for the request excerpt. */
+  requestExcerpt: Record<string, unknown>;
+  vendorReference?: string | null;
+  amountMinor?: number | null;
+}
+
+/**
+ * Audits an effect not sent again because an earlier send may have been applied (no call is made):
+ * outcome `unknown`, error code OUTCOME_UNKNOWN, for ops and finance to check at the vendor.
+ */
+export function recordUnknownOutcome(ctx: VendorCallContext, effect: UnknownOutcome): Promise<void> {
+  return ctx.recorder.record({
+    vendor: effect.vendor,
+    operation: effect.operation,
+    outcome: 'unknown',
+    httpStatus: null,
+    latencyMs: 0,
+    requestExcerpt: effect.requestExcerpt,
+    responseExcerpt: null,
+    vendorReference: effect.vendorReference ?? null,
+    amountMinor: effect.amountMinor ?? null,
+    errorCode: RefusalCodes.outcomeUnknown,
+    errorMessage: effect.reason,
   });
 }

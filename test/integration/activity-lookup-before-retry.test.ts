@@ -107,15 +107,20 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 2, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
     });
 
+    /** One purchase in the journal, the reset's answer is that purchase, and its one success row is the lookup's. */
+    const expectPurchaseFoundNotPosted = async (ref: CheckoutRef, again: unknown) => {
+        const applied = await journal(ref, 'crmcom');
+        expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
+        expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
+        expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
+    };
+
     it('a reset (attempt 1 again) finds the purchase by reference instead of posting again: one purchase, one success row', async () => {
       const { ref, submit } = await lostPurchase();
 
       const again = await reset(ref, 'purchase', submit);
 
-      const applied = await journal(ref, 'crmcom');
-      expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
-      expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
-      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
+      await expectPurchaseFoundNotPosted(ref, again);
     });
 
     it('a reset finds its purchase although CRM.COM ignores the undocumented reference filter (other sales listed first): one purchase', async () => {
@@ -127,10 +132,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
 
       const again = await reset(ref, 'purchase', submit);
 
-      const applied = await journal(ref, 'crmcom');
-      expect(applied.map((e) => e.effect)).toEqual(['purchase.create']);
-      expect(again).toEqual({ purchaseNumber: applied[0].vendorReference, awardedMinor: 10, automaticSpendMinor: 0 });
-      expect(await successRows(ref, 'purchases.create')).toEqual([{ attempt: 1, vendor_reference: applied[0].vendorReference, recovered_by: 'purchases.list' }]);
+      await expectPurchaseFoundNotPosted(ref, again);
     });
   });
 
