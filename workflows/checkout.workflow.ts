@@ -30,10 +30,11 @@ import {
 } from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
-import { checkoutBusy, checkoutFailed, describeFailure, invalidState, phaseConflict } from './failures';
+import { checkoutFailed, describeFailure, invalidState, phaseConflict } from './failures';
 import { reserve } from './reserve-phase';
 import type { CompensationOutcome } from './compensation-stack';
 import { SagaState } from './saga-state';
+import { FirstPhaseArgs, requireState, snapshot } from './update-guards';
 import { workflowNow } from './workflow-clock';
 import { Patches, isPatched } from './workflow-patches';
 
@@ -124,19 +125,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     return phases[name] as Promise<T>;
   };
 
-  /**
-   * A phase runs once, so its first arguments are the ones that count: a later call with different
-   * ones (a spend changed after commit) is refused rather than silently answered with the first.
-   */
-  const phaseArgs: Partial<Record<keyof typeof phases, string>> = {};
-  const rememberArgs = <A>(name: keyof typeof phases, args: A): A => {
-    phaseArgs[name] ??= JSON.stringify(args ?? {});
-    return args;
-  };
-  const requireSameArgs = (name: keyof typeof phases, args: unknown) => {
-    const first = phaseArgs[name];
-    if (first !== undefined && first !== JSON.stringify(args ?? {})) throw phaseConflict(name);
-  };
+  const phaseArgs = new FirstPhaseArgs<keyof typeof phases>();
 
   setHandler(checkoutView, () => s.view);
 
@@ -150,7 +139,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   const runCommit = (args: { spendMinor?: number }) =>
     once('commit', async () => {
-      const { spendMinor } = rememberArgs('commit', args);
+      const { spendMinor } = phaseArgs.remember('commit', args);
       holdExpiresAt = workflowNow() + input.holdTimeoutMs;
       const commitment = await commit(s, spendMinor, new Date(holdExpiresAt).toISOString());
       s.view.commitment = commitment;
@@ -171,7 +160,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
       return Promise.reject(invalidState('complete', 'compensating'));
     }
     return once('complete', async () => {
-      const { paidMinor, method } = rememberArgs('complete', args);
+      const { paidMinor, method } = phaseArgs.remember('complete', args);
       const run = async () => {
         const receipt = await complete(s, paidMinor, method);
         s.view.receipt = receipt;
@@ -188,14 +177,14 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   setHandler(commitCheckout, runCommit, {
     validator: (args: { spendMinor?: number }) => {
-      requireSameArgs('commit', args);
+      phaseArgs.requireSame('commit', args);
       requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
     },
   });
 
   setHandler(completeCheckout, runComplete, {
     validator: (args: { paidMinor?: number; method?: string }) => {
-      requireSameArgs('complete', args);
+      phaseArgs.requireSame('complete', args);
       requireState(s.state, ['committed'], 'complete', phases.complete, busy);
     },
   });
@@ -307,23 +296,4 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
   }
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return s.view;
-}
-
-/** The view as it is now: later phases must not change what an earlier answer said. */
-function snapshot(view: CheckoutView): CheckoutView {
-  return JSON.parse(JSON.stringify(view)) as CheckoutView;
-}
-
-/** Update validator: refuses calls the current state does not allow, before anything is recorded. */
-function requireState(
-  state: CheckoutState,
-  allowed: CheckoutState[],
-  action: string,
-  alreadyRunning: Promise<unknown> | undefined,
-  busy = false,
-): void {
-  if (alreadyRunning) return; // the same phase again: answered from its first run
-  // Validator refusals are not recorded in history: their shape can change without a patch.
-  if (busy) throw checkoutBusy(action);
-  if (!allowed.includes(state)) throw invalidState(action, state);
 }

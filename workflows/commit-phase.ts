@@ -1,6 +1,7 @@
 import type { CheckoutCommitment, Refusal } from './checkout.contract';
 import { beforePayment, compensation } from './activity-options';
 import { asRefusal } from './failures';
+import { commitmentOf } from './phase-answers';
 import { loyaltyPurchase } from './reserve-phase';
 import type { SagaState } from './saga-state';
 import { Patches, isPatched } from './workflow-patches';
@@ -23,26 +24,7 @@ export async function commit(s: SagaState, spendMinorAsked: number | undefined, 
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 
-  const spendMinor = s.purchase?.spend?.approvedMinor ?? 0;
-  // Back-end reduction: CRM.COM pays its automatic spend back to the customer itself; deducting it
-  // here too would discount the customer twice. Data only (no command changes): no patch needed.
-  const reductionMethod = s.loyaltyPreview?.reductionMethod;
-  const backEndSpendMinor = reductionMethod === 'back_end' ? (s.purchase?.automaticSpendMinor ?? 0) : 0;
-  const automaticSpendMinor = (s.purchase?.automaticSpendMinor ?? 0) - backEndSpendMinor;
-  const pointsMinor = s.pointsAfterBill ? s.pointsValueMinor : (s.pointsRedemption?.valueMinor ?? 0);
-  const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);
-  for (const c of s.coupons) if (c.refusal) refusals.push(c.refusal);
-  return {
-    checkoutId: s.ref.checkoutId,
-    state: 'committed',
-    currency: s.ref.currency,
-    totalMinor: s.input.totalMinor,
-    discounts: { spendMinor, automaticSpendMinor, pointsMinor, couponsMinor },
-    amountDueMinor: Math.max(0, s.input.totalMinor - spendMinor - automaticSpendMinor - pointsMinor - couponsMinor),
-    refusals,
-    holdExpiresAt,
-    ...(reductionMethod && s.loyaltyCustomer && { loyalty: { reductionMethod, backEndSpendMinor } }),
-  };
+  return commitmentOf(s, refusals, holdExpiresAt);
 }
 
 async function commitLoyalty(s: SagaState, spendMinorAsked: number | undefined, refusals: Refusal[]): Promise<void> {

@@ -2,6 +2,7 @@ import type { CheckoutReceipt, Refusal } from './checkout.contract';
 import { capillaryBillNumberOf } from './checkout.contract';
 import { afterPayment } from './activity-options';
 import { forwardSteps } from './forward-step';
+import { receiptOf, referencesBeforeComplete } from './phase-answers';
 import type { SagaState } from './saga-state';
 import { Patches, isPatched } from './workflow-patches';
 
@@ -23,11 +24,7 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
   const batchBill = s.input.capillaryBill && isPatched(Patches.capillaryBatchBill) ? s.input.capillaryBill : undefined;
   const usesCapillary = Boolean(s.input.points) || capillaryCoupons.length > 0 || batchBill !== undefined;
   const billCustomer = s.input.points?.customer ?? batchBill?.customer;
-  const references: CheckoutReceipt['references'] = {
-    ...(s.purchase && { crmcomPurchaseNumber: s.purchase.purchaseNumber }),
-    ...(s.purchase?.spend?.spendNumber && { crmcomSpendNumber: s.purchase.spend.spendNumber }),
-    ...(s.pointsRedemption && { pointsRedemptionId: s.pointsRedemption.redemptionId }),
-  };
+  const references = referencesBeforeComplete(s);
   let postTender: CheckoutReceipt['postTender'];
   /** Capillary redemption ids by coupon code: a later void reactivates the coupon with them. */
   const couponRedemptionIds: Record<string, string> = {};
@@ -114,32 +111,5 @@ export async function complete(s: SagaState, paidMinor: number | undefined, paym
     }
   }
 
-  const customer = s.loyaltyCustomer;
-  const awardedMinor = s.purchase?.awardedMinor ?? 0;
-  const spentMinor = (s.purchase?.spend?.approvedMinor ?? 0) + (s.purchase?.automaticSpendMinor ?? 0);
-  return {
-    currency: s.ref.currency,
-    totalMinor: s.input.totalMinor,
-    amountDueMinor,
-    paidMinor: paidMinor ?? amountDueMinor,
-    ...(paymentMethod && { paymentMethod }),
-    awardedMinor,
-    spentMinor,
-    ...(customer && {
-      walletBalanceBeforeMinor: customer.walletBalanceMinor,
-      walletBalanceAfterMinor: customer.walletBalanceMinor + awardedMinor - spentMinor,
-    }),
-    pointsRedeemed: s.pointsRedemption?.points ?? 0,
-    pointsValueMinor: s.pointsRedemption?.valueMinor ?? 0,
-    coupons: s.acceptedCoupons().map((c) => ({
-      provider: c.provider,
-      code: c.code,
-      ...(c.valueMinor !== undefined && { valueMinor: c.valueMinor }),
-      ...(couponRedemptionIds[c.code] && { redemptionId: couponRedemptionIds[c.code] }),
-    })),
-    ...(postTender && { postTender }),
-    ...(!customer && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
-    references,
-    exceptions,
-  };
+  return receiptOf(s, { amountDueMinor, paidMinor, paymentMethod, references, postTender, couponRedemptionIds, exceptions });
 }

@@ -15,7 +15,12 @@ export function forwardSteps(exceptions: Refusal[], notDoneCode: string): Forwar
     try {
       await run();
     } catch (err) {
-      exceptions.push(asRefusal(err) ?? { vendor, code: notDoneCode, reason: `${step} did not complete: ${describeFailure(err)}` });
+      exceptions.push(exceptionOf(err, step, vendor, notDoneCode));
     }
   };
+}
+
+/** The exception a failed step after payment leaves for finance: the vendor's refusal, or `notDoneCode`. */
+export function exceptionOf(err: unknown, step: string, vendor: string, notDoneCode: string): Refusal {
+  return asRefusal(err) ?? { vendor, code: notDoneCode, reason: `${step} did not complete: ${describeFailure(err)}` };
 }

@@ -1,4 +1,5 @@
 import type { CheckoutQuote, CouponQuote, CheckoutInput } from './checkout.contract';
+import { couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
 import { beforePayment, compensation } from './activity-options';
 import { asRefusal, rejectCheckout } from './failures';
 import type { SagaState } from './saga-state';
@@ -11,7 +12,7 @@ import { Patches, isPatched } from './workflow-patches';
  * CRM.COM customer refuses the whole checkout.
  */
 export async function reserve(s: SagaState, holdExpiresAt: string): Promise<CheckoutQuote> {
-  const { input, ref } = s;
+  const { input } = s;
   const results = await Promise.allSettled([
     reserveLoyalty(s),
     reservePoints(s),
@@ -23,39 +24,7 @@ export async function reserve(s: SagaState, holdExpiresAt: string): Promise<Chec
     throw refusal ? rejectCheckout('identify', refusal) : failed.reason;
   }
   s.coupons = results.slice(2).map((r) => (r as PromiseFulfilledResult<CouponQuote>).value);
-
-  const preview = s.loyaltyPreview;
-  // Back-end reduction: CRM.COM redeems, not the till, so nothing may be asked to spend here (and the
-  // commit then sends no spend request). Data only: the same commands, whatever the method.
-  const tillRedeems = preview?.reductionMethod !== 'back_end';
-  const maxSpendMinor = preview && s.loyaltyCustomer && tillRedeems ? Math.min(preview.maxAdditionalSpendMinor, s.loyaltyCustomer.walletBalanceMinor) : 0;
-  return {
-    checkoutId: ref.checkoutId,
-    state: 'reserved',
-    currency: ref.currency,
-    totalMinor: input.totalMinor,
-    ...(preview &&
-      s.loyaltyCustomer && {
-        loyalty: {
-          walletBalanceMinor: s.loyaltyCustomer.walletBalanceMinor,
-          expectedAwardMinor: preview.awardMinor,
-          automaticSpendMinor: preview.automaticSpendMinor,
-          maxSpendMinor,
-          requestedSpendMinor: Math.min(input.spend?.amountMinor ?? 0, maxSpendMinor),
-          ...(preview.reductionMethod && { reductionMethod: preview.reductionMethod }),
-        },
-      }),
-    ...(input.points && {
-      points: {
-        points: input.points.points,
-        valueMinor: s.pointsValueMinor,
-        accepted: s.pointsAccepted,
-        ...(s.pointsRefusal && { refusal: s.pointsRefusal }),
-      },
-    }),
-    coupons: s.coupons,
-    holdExpiresAt,
-  };
+  return quoteOf(s, holdExpiresAt);
 }
 
 async function reserveLoyalty(s: SagaState): Promise<void> {
@@ -92,13 +61,8 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
     if (!refusal) throw err;
     return { ...coupon, accepted: false, refusal };
   }
-  if (!lookup.redeemable) {
-    return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: lookup.refusal?.code ?? 'NOT_REDEEMABLE', reason: lookup.refusal?.reason ?? 'This coupon cannot be used' } };
-  }
-  // A coupon the till cannot discount (value 0 or unknown) is not used: never held, validated or redeemed.
-  if (!((lookup.valueMinor ?? 0) > 0) && isPatched(Patches.couponWithoutValue)) {
-    return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: 'NO_DISCOUNT_VALUE', reason: 'This coupon carries no discount value the till can apply, so it is not used.' } };
-  }
+  const decided = couponAfterLookup(coupon, lookup, () => isPatched(Patches.couponWithoutValue));
+  if (decided !== 'hold') return decided;
   const undo = `release coupon ${coupon.provider}:${coupon.code}`;
   s.compensations.push(undo, () => compensation.releaseCoupon(s.ref, coupon.provider, coupon.code));
   try {
@@ -109,7 +73,7 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
     s.compensations.discard(undo);
     return { ...coupon, accepted: false, refusal };
   }
-  return { ...coupon, accepted: true, ...(lookup.valueMinor !== undefined && { valueMinor: lookup.valueMinor }) };
+  return heldCoupon(coupon, lookup);
 }
 
 export function loyaltyPurchase(input: CheckoutInput) {

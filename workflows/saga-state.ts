@@ -5,7 +5,7 @@ import type {
   PointsCustomer,
   PointsRedemption,
 } from '../activities/vendors/capabilities';
-import type { CheckoutInput, CheckoutRef, CheckoutState, CheckoutView, CouponQuote, Refusal } from './checkout.contract';
+import { vendorsOf, type CheckoutInput, type CheckoutRef, type CheckoutState, type CheckoutView, type CouponQuote, type Refusal } from './checkout.contract';
 import { CompensationStack } from './compensation-stack';
 
 /** Everything one checkout saga knows; the phases read and extend it, the view is what the API sees. */
@@ -46,11 +46,6 @@ export class SagaState {
 
   /** The vendors this checkout touches, for the CheckoutVendors search attribute. */
   vendors(): string[] {
-    const names = new Set<string>();
-    if (this.input.customer) names.add(this.input.customer.provider);
-    if (this.input.points) names.add(this.input.points.provider);
-    for (const c of this.input.coupons) names.add(c.provider);
-    if (this.input.postTender) names.add(this.input.postTender.provider);
-    return [...names].sort();
+    return vendorsOf(this.input);
   }
 }
