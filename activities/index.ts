@@ -1,20 +1,23 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { AuditWriter } from '../core/audit/audit-writer';
 import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import { StepResultsRepository } from '../core/effects/step-results.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
 import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCheckoutActivities, type ActivityDeps } from './checkout.activities';
 import { createReturnActivities } from './checkout-return.activities';
 import { createVoidActivities } from './checkout-void.activities';
 import { createProductSyncActivities } from './product-sync.activities';
+import { rememberStepResults } from './remembered-steps';
 
 export type { ActivityDeps } from './checkout.activities';
 
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec }) {
   const audit = new AuditWriter(deps.dataSource, deps.customers);
   const intents = new EffectIntentsRepository(deps.dataSource);
   return {
-    ...createCheckoutActivities(deps, audit, intents),
+    ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec)),
     ...createAuditSealActivities({ dataSource: deps.dataSource }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit, intents }),

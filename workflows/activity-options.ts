@@ -1,4 +1,4 @@
-import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { createCheckoutActivities } from '../activities/checkout.activities';
 import { FailureTypes } from './checkout.contract';
 
@@ -50,3 +50,29 @@ export const beforePayment = proxyActivities<Activities>(ActivityProfiles.before
 export const afterPayment = proxyActivities<Activities>(ActivityProfiles.afterPayment);
 export const compensation = proxyActivities<Activities>(ActivityProfiles.compensation);
 export const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
+
+/**
+ * checkoutWorkflowV2 runs its steps as local activities first (workflows/local-first.ts): each has a
+ * short budget, seconds, well under the workflow task's timeout (CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT),
+ * so a one-shot is one workflow task. A step still failing when its budget is spent continues as the
+ * regular activity of the same lane (ActivityProfiles), where ops see it pending in the Temporal UI.
+ * A vendor's refusal is final here as there.
+ */
+export const LocalActivityProfiles = {
+  vendor: {
+    startToCloseTimeout: '6s',
+    scheduleToCloseTimeout: '8s',
+    retry: vendorRetry({ initialInterval: '100ms', maximumInterval: '1s', maximumAttempts: 3 }),
+  },
+  bookkeeping: {
+    startToCloseTimeout: '5s',
+    scheduleToCloseTimeout: '8s',
+    retry: { initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s' },
+  },
+} satisfies Record<string, LocalActivityOptions>;
+
+/** The workflow task timeout v2 sagas start with: longer than any local budget above. */
+export const CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT = '20s';
+
+export const localVendorSteps = proxyLocalActivities<Activities>(LocalActivityProfiles.vendor);
+export const localBookkeeping = proxyLocalActivities<Activities>(LocalActivityProfiles.bookkeeping);

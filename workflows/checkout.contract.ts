@@ -125,6 +125,23 @@ export interface CheckoutInput extends CheckoutRef {
    * or coupons, with this Capillary customer, or as `not_interested` when there is none.
    */
   capillaryBill?: { customer?: CustomerRef };
+  /**
+   * checkoutWorkflowV2: the saga was started for a one-shot, so it drives reserve, commit and complete
+   * itself from its start, not from the Update (which only waits for the answer). A workflow task
+   * that is lost (a worker killed, or a completion refused because an operator's cancel arrived)
+   * loses the Update with it; the re-run still drives the sale to where the lost run took it.
+   */
+  oneShot?: true;
+}
+
+/** The vendors a checkout touches, sorted: the CheckoutVendors search attribute ops filter on. */
+export function vendorsOf(input: CheckoutInput): string[] {
+  const names = new Set<string>();
+  if (input.customer) names.add(input.customer.provider);
+  if (input.points) names.add(input.points.provider);
+  for (const c of input.coupons) names.add(c.provider);
+  if (input.postTender) names.add(input.postTender.provider);
+  return [...names].sort();
 }
 
 /**

@@ -13,7 +13,9 @@ import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import { SagaRefusal } from './saga-refusal';
 import { BUSY_STATE, FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
-import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import { CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT } from '../../workflows/activity-options';
+import { checkoutWorkflowV2 } from '../../workflows/checkout-v2.workflow';
+import { vendorsOf } from '../../workflows/checkout.contract';
 
 /** What a phase call came to: the saga's view, and whether it was refused, failed or is still running. */
 export interface PhaseOutcome {
@@ -71,10 +73,12 @@ export class CheckoutSagaClient {
     deadline = this.answerDeadline(),
     options: { oneShot?: boolean } = {},
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
-    const start = new WithStartWorkflowOperation(checkoutWorkflow, {
+    // Only v2 is started; v1 sagas already running finish on v1 (their handles are typed alike).
+    const start = new WithStartWorkflowOperation(checkoutWorkflowV2, {
       workflowId: input.checkoutId,
       taskQueue: this.options.taskQueue,
-      args: [input],
+      args: [options.oneShot ? { ...input, oneShot: true } : input],
+      workflowTaskTimeout: CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT,
       // A running saga with this id is the same checkout: attach to it. A closed one never runs again.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -84,9 +88,11 @@ export class CheckoutSagaClient {
         { key: SearchAttributes.store, value: input.store },
         { key: SearchAttributes.till, value: input.till },
         { key: SearchAttributes.state, value: 'pending' },
+        // Set here, once: the saga upserts only its state (and failing step) as it goes.
+        { key: SearchAttributes.vendors, value: vendorsOf(input) },
       ],
     });
-    const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId);
+    const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflowV2>(input.checkoutId);
     let outcome: PhaseOutcome;
     try {
       const update = options.oneShot
@@ -120,7 +126,7 @@ export class CheckoutSagaClient {
     args: { spendMinor?: number; paidMinor?: number; method?: string } = {},
     deadline = this.answerDeadline(),
   ): Promise<PhaseOutcome> {
-    const handle = this.temporal.workflow.getHandle<typeof checkoutWorkflow>(checkoutId);
+    const handle = this.temporal.workflow.getHandle<typeof checkoutWorkflowV2>(checkoutId);
     // The update id names the phase and its arguments: a POS retry of the same call is answered
     // from the first, a call with other arguments reaches the workflow, which refuses it (409).
     const updateId = `${phase}:${createHash('sha256').update(stringify(args) ?? '').digest('hex').slice(0, 16)}`;
@@ -142,7 +148,7 @@ export class CheckoutSagaClient {
   }
 
   /** The phase's answer, or at the deadline (a vendor retried after payment, say) the view so far: 202. */
-  private async answerBy(handle: WorkflowHandle<typeof checkoutWorkflow>, result: Promise<CheckoutView>, deadline: number): Promise<PhaseOutcome> {
+  private async answerBy(handle: WorkflowHandle<typeof checkoutWorkflowV2>, result: Promise<CheckoutView>, deadline: number): Promise<PhaseOutcome> {
     const view = await answerByDeadline(result, deadline);
     return view ? outcomeOf(view) : outcomeOf(await handle.query(checkoutView), true);
   }
@@ -166,7 +172,7 @@ export class CheckoutSagaClient {
   }
 
   /** Refusals are answers; a wrong-state call is a SagaRefusal; a closed saga answers with its final view. */
-  private async outcomeOfFailure(handle: WorkflowHandle<typeof checkoutWorkflow>, err: unknown, phase: string): Promise<PhaseOutcome> {
+  private async outcomeOfFailure(handle: WorkflowHandle<typeof checkoutWorkflowV2>, err: unknown, phase: string): Promise<PhaseOutcome> {
     const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
     if (cause instanceof ApplicationFailure) {
       if (cause.type === FailureTypes.checkoutRejected || cause.type === FailureTypes.checkoutFailed) {

@@ -18,7 +18,8 @@ export interface SagaListFilter {
  * concatenate a quote into the query, whatever validated it.
  */
 export function sagaListQuery(merchant: string, filter: SagaListFilter): string {
-  const clauses = [`WorkflowType = "checkoutWorkflow"`, equals(SearchAttributes.merchant.name, merchant)];
+  // v1 sagas still running are listed beside v2 ones until none is left.
+  const clauses = [`WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2")`, equals(SearchAttributes.merchant.name, merchant)];
   if (filter.state !== undefined) {
     if (!CHECKOUT_STATES.includes(filter.state)) throw new Error(`unknown checkout state ${filter.state}`);
     clauses.push(equals(SearchAttributes.state.name, filter.state));

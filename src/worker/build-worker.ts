@@ -22,13 +22,15 @@ export interface WorkerDeps {
  * audit interceptor. The worker process and the test stack both build their worker here.
  */
 export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
+  const codec = encryptionCodecFor(config);
   return Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
-    dataConverter: { payloadCodecs: [encryptionCodecFor(config)] },
+    dataConverter: { payloadCodecs: [codec] },
     activities: createActivities({
+      stepResultsCodec: codec,
       dataSource: deps.dataSource,
       vendors: deps.vendors ?? createVendorRegistry(config),
       customers: new CustomerRefHasher(config.auditHmacKey),

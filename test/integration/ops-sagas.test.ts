@@ -74,7 +74,7 @@ describe('ops over a checkout saga in compensation_failed', () => {
       () => ops().get('/v1/ops/sagas').query({ state: 'compensation_failed', store: 'S1', vendor: 'crmcom' }).expect(200),
       (res) => res.body.sagas.some((s: { checkoutId: string }) => s.checkoutId === checkoutId),
     );
-    expect(listed.body.query).toBe('WorkflowType = "checkoutWorkflow" AND CheckoutMerchant = "demo" AND CheckoutState = "compensation_failed" AND CheckoutStore = "S1" AND CheckoutVendors = "crmcom"');
+    expect(listed.body.query).toBe('WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2") AND CheckoutMerchant = "demo" AND CheckoutState = "compensation_failed" AND CheckoutStore = "S1" AND CheckoutVendors = "crmcom"');
     expect(listed.body.sagas.find((s: { checkoutId: string }) => s.checkoutId === checkoutId)).toMatchObject({
       status: 'RUNNING',
       state: 'compensation_failed',
@@ -112,7 +112,8 @@ describe('ops over a checkout saga in compensation_failed', () => {
     expect(detail.body.failureReason).toContain('void refused by the sandbox');
     const voids = detail.body.steps.filter((s: { activity: string }) => s.activity === 'voidLoyaltyPurchase');
     expect(voids).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastFailure: expect.stringContaining('void refused by the sandbox') })]);
-    expect(detail.body.steps.find((s: { activity: string }) => s.activity === 'submitLoyaltyPurchase')).toMatchObject({ status: 'completed', attempts: 1 });
+    // A v2 saga's vendor steps are local activities, listed from their markers beside the regular undos.
+    expect(detail.body.steps.find((s: { activity: string }) => s.activity === 'submitLoyaltyPurchase')).toMatchObject({ status: 'completed', attempts: 1, local: true });
     expect(detail.body.vendorReferences).toEqual(
       expect.arrayContaining([expect.objectContaining({ vendor: 'crmcom', operation: 'purchases.create', reference: expect.any(String) })]),
     );
@@ -174,13 +175,25 @@ describe('ops over a checkout saga in compensation_failed', () => {
     await api().post(`/v1/checkouts/${id}/commit`).send({}).expect(200);
     await injectFault(stack.sandboxUrl, { path: '/cmc/pos/checkout-saga/transaction', kind: 'status', status: 503 });
     // The API answers 202 after CHECKOUT_ANSWER_TIMEOUT_MS; the saga keeps retrying CMC with backoff.
+    const failingSince = Date.now();
     await api().post(`/v1/checkouts/${id}/complete`).send({}).expect(202);
+    const pendingStep = await eventually(
+      () => ops().get(`/v1/ops/sagas/${encodeURIComponent(id)}`),
+      (r) => (r.body.steps ?? []).some((s: { activity: string; local?: true; status: string }) => s.activity === 'sendPostTender' && !s.local && s.status !== 'completed'),
+      { timeoutMs: 15_000 },
+    );
+    // Issue 18: a vendor that keeps failing shows as a pending step within 15 s (its local budget is 8 s).
+    expect(pendingStep.body.steps).toEqual(expect.arrayContaining([expect.objectContaining({ activity: 'sendPostTender', status: expect.stringMatching(/^(scheduled|running)$/) })]));
+    expect(Date.now() - failingSince).toBeLessThan(15_000);
     const stuck = await eventually(
       () => ops().get(`/v1/ops/sagas/${encodeURIComponent(id)}`),
-      (r) => (r.body.steps ?? []).some((s: { activity: string; attempts: number }) => s.activity === 'sendPostTender' && s.attempts >= 5),
+      (r) => (r.body.steps ?? []).some((s: { activity: string; attempts: number; local?: true }) => s.activity === 'sendPostTender' && !s.local && s.attempts >= 5),
       { timeoutMs: 30_000 },
     );
-    const step = stuck.body.steps.find((s: { activity: string }) => s.activity === 'sendPostTender');
+    // Its local budget spent (three tries, its marker), the step went on as a regular activity: pending, resettable.
+    const tries = stuck.body.steps.filter((s: { activity: string }) => s.activity === 'sendPostTender');
+    expect(tries[0]).toMatchObject({ local: true, status: 'failed', attempts: 3, lastFailure: expect.stringContaining('HTTP 503') });
+    const step = tries.find((s: { local?: true }) => !s.local);
     expect(step).toMatchObject({ status: 'scheduled', lastFailure: expect.stringContaining('HTTP 503'), nextAttemptAt: expect.any(String) });
     // The next attempt is seconds away (backoff 8 s and growing); a reset runs it now.
     await request(stack.sandboxUrl).delete('/_sandbox/faults').expect(200);

@@ -3,9 +3,9 @@ import { sagaListQuery } from '../../src/ops/saga-list-query';
 describe(sagaListQuery.name, () => {
   it('scopes to the merchant\'s checkout workflows and ANDs each filter on its search attribute', () => {
     expect(sagaListQuery('demo', { state: 'compensation_failed', store: 'S1', till: 'T-2', vendor: 'crmcom' })).toBe(
-      'WorkflowType = "checkoutWorkflow" AND CheckoutMerchant = "demo" AND CheckoutState = "compensation_failed" AND CheckoutStore = "S1" AND CheckoutTill = "T-2" AND CheckoutVendors = "crmcom"',
+      'WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2") AND CheckoutMerchant = "demo" AND CheckoutState = "compensation_failed" AND CheckoutStore = "S1" AND CheckoutTill = "T-2" AND CheckoutVendors = "crmcom"',
     );
-    expect(sagaListQuery('demo', {})).toBe('WorkflowType = "checkoutWorkflow" AND CheckoutMerchant = "demo"');
+    expect(sagaListQuery('demo', {})).toBe('WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2") AND CheckoutMerchant = "demo"');
   });
 
   it('refuses any value that could leave its quoted string, whatever validated it before', () => {

@@ -11,6 +11,7 @@ import { HISTORIES_DIR } from './checkout-saga.harness';
  */
 export const HISTORY_FOLDERS = {
   checkoutWorkflow: 'checkout',
+  checkoutWorkflowV2: 'checkout-v2',
   voidCheckoutWorkflow: 'void',
   checkoutReturnsWorkflow: 'returns',
   checkoutBatchWorkflow: 'batch',

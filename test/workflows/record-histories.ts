@@ -27,6 +27,7 @@ import { checkoutReturnsWorkflow } from '../../workflows/checkout-returns.workfl
 import type { CheckoutInput, CheckoutState, CheckoutView } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, retryCompensation, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflow } from '../../workflows/checkout.workflow';
+import { checkoutWorkflowV2 } from '../../workflows/checkout-v2.workflow';
 import { productSyncWorkflowId, type ProductSyncInput } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
 import { voidCheckoutWorkflow, voidWorkflowId } from '../../workflows/void-checkout.workflow';
@@ -93,14 +94,18 @@ interface Saga {
   taskQueue: string;
   input: CheckoutInput;
   handle: WorkflowHandle<typeof checkoutWorkflow>;
+  /** Which checkout workflow type the path records: the same paths run on both. */
+  type: 'checkoutWorkflow' | 'checkoutWorkflowV2';
 }
 type Step = (saga: Saga) => Promise<unknown>;
 
-const startCheckout = ({ input, taskQueue }: Saga, memo?: Record<string, string>) =>
-  new WithStartWorkflowOperation(checkoutWorkflow, {
+/** Starts the saga as the API does; `memo` (the one-shot's request hash) only for a one-shot. */
+const startCheckout = ({ input, taskQueue, type }: Saga, memo?: Record<string, string>) =>
+  new WithStartWorkflowOperation(type === 'checkoutWorkflowV2' ? checkoutWorkflowV2 : checkoutWorkflow, {
     workflowId: input.checkoutId,
     taskQueue,
-    args: [input],
+    // As the API starts them: a v2 saga started for a one-shot drives itself (CheckoutInput.oneShot).
+    args: [type === 'checkoutWorkflowV2' && memo ? { ...input, oneShot: true as const } : input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     ...(memo && { memo }),
   });
@@ -284,8 +289,8 @@ const checkoutPaths: CheckoutPath[] = [
   })),
 ];
 
-async function runSaga(r: Recording, input: CheckoutInput, steps: Step[]): Promise<Saga> {
-  const saga: Saga = { client: r.client, taskQueue: r.taskQueue, input, handle: r.client.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId) };
+async function runSaga(r: Recording, input: CheckoutInput, steps: Step[], type: Saga['type'] = 'checkoutWorkflow'): Promise<Saga> {
+  const saga: Saga = { client: r.client, taskQueue: r.taskQueue, input, type, handle: r.client.workflow.getHandle<typeof checkoutWorkflow>(input.checkoutId) };
   for (const step of steps) await step(saga);
   return saga;
 }
@@ -295,6 +300,59 @@ describe(`checkoutWorkflow → test/histories/${HISTORY_FOLDERS.checkoutWorkflow
     await record('checkoutWorkflow', p.name, (r) =>
       r.withWorker({ ...happyActivities([], []), ...p.activities }, async () => {
         const { handle } = await runSaga(r, checkoutInput(p.input), p.steps);
+        expect(p.ends).toContain((await handle.query(checkoutView)).state);
+        return handle;
+      }),
+    );
+  });
+});
+
+// ---- checkoutWorkflowV2: the same paths, plus what local activities add ----
+
+/** The reference one-shot with one step answering `ms` late: its level's markers land in another order. */
+const oneShotWithLateStep = (name: string, late: Partial<CheckoutActivities>): CheckoutPath => ({ name, activities: late, steps: [oneShot, result], ends: ['completed'] });
+
+/** identifyCustomer fails `times` times: its local budget (3 tries) runs out and it goes on as a regular activity. */
+function stepContinuedAsActivity(): CheckoutPath {
+  let failures = 0;
+  return {
+    name: 'step-continued-as-activity',
+    activities: {
+      identifyCustomer: async () => {
+        failures += 1;
+        if (failures <= 3) throw vendorUnavailable('crmcom', '503 Service Unavailable');
+        return { accountNumber: '400', walletBalanceMinor: 1000 };
+      },
+    },
+    steps: [oneShot, result],
+    ends: ['completed'],
+  };
+}
+
+const checkoutV2Paths: CheckoutPath[] = [
+  ...checkoutPaths,
+  oneShotWithLateStep('one-shot-identify-last', { identifyCustomer: slow(300, { accountNumber: '400', walletBalanceMinor: 1000 }) }),
+  oneShotWithLateStep('one-shot-coupon-lookups-last', { lookUpCoupon: async (_r, _p, code) => slow(300, { code, redeemable: true, valueMinor: 200 })() }),
+  stepContinuedAsActivity(),
+  {
+    // An operator cancels while the one-shot's commit group runs: the paid sale completes (nothing undone).
+    name: 'operator-cancel-mid-one-shot',
+    activities: { submitLoyaltyPurchase: slow(1000, { purchaseNumber: '111', awardedMinor: 10, automaticSpendMinor: 0 }) },
+    steps: [async (s) => {
+      const running = oneShot(s).catch(() => undefined);
+      await sleep(300);
+      await opsCancel(s);
+      await running;
+    }, result],
+    ends: ['completed'],
+  },
+];
+
+describe(`checkoutWorkflowV2 → test/histories/${HISTORY_FOLDERS.checkoutWorkflowV2}`, () => {
+  it.each(checkoutV2Paths)('$name', async (p) => {
+    await record('checkoutWorkflowV2', p.name, (r) =>
+      r.withWorker({ ...happyActivities([], []), ...p.activities }, async () => {
+        const { handle } = await runSaga(r, checkoutInput(p.input), p.steps, 'checkoutWorkflowV2');
         expect(p.ends).toContain((await handle.query(checkoutView)).state);
         return handle;
       }),

@@ -1,0 +1,56 @@
+import type { CheckoutCommitment, Refusal } from './checkout.contract';
+import { compensation } from './activity-options';
+import { asRefusal } from './failures';
+import { step, type LocalFirstSteps } from './local-first';
+import { commitmentOf } from './phase-answers';
+import { loyaltyPurchase } from './reserve-phase';
+import type { SagaState } from './saga-state';
+
+/**
+ * Commit of checkoutWorkflowV2: one barrier group of local activities, the CRM.COM purchase with its
+ * spend and, only for an org configured to redeem points before payment, the Capillary points. The
+ * same rules and answer as v1's commit (commit-phase.ts says why): each undo is registered before its
+ * step, a refusal keeps the undo (a retried attempt's refusal does not prove the first posted
+ * nothing), and points are otherwise redeemed after the bill.
+ */
+export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spendMinorAsked: number | undefined, holdExpiresAt: string): Promise<CheckoutCommitment> {
+  const { ref, input } = s;
+  const refusals: Refusal[] = [];
+  const customer = s.loyaltyCustomer;
+  const quoteMax = s.view.quote?.loyalty?.maxSpendMinor ?? 0;
+  const spendMinor = Math.min(spendMinorAsked ?? s.view.quote?.loyalty?.requestedSpendMinor ?? 0, quoteMax);
+  if (customer) {
+    s.compensations.push('void CRM.COM purchase', () =>
+      compensation.voidLoyaltyPurchase(ref, { purchaseNumber: s.purchase?.purchaseNumber, spendNumber: s.purchase?.spend?.spendNumber ?? null }),
+    );
+  }
+  const points = input.points;
+  const pointsCustomer = s.pointsCustomer;
+  const usesPoints = points && s.pointsAccepted && pointsCustomer;
+  const pointsNow = usesPoints && points.redeemBeforePayment ? { points, customer: pointsCustomer } : undefined;
+  if (usesPoints && !pointsNow) s.pointsAfterBill = true;
+  if (pointsNow) {
+    s.compensations.push('reverse Capillary points', () => compensation.reversePoints(ref, pointsNow.customer, s.pointsRedemption ?? null, pointsNow.points.points));
+  }
+
+  const [purchase, redemption] = await steps.group('beforePayment', [
+    customer && step('submitLoyaltyPurchase', ref, customer, loyaltyPurchase(input), spendMinor > 0 ? spendMinor : undefined),
+    pointsNow && step('redeemPoints', ref, pointsNow.customer, pointsNow.points.points),
+  ]);
+  const failures: unknown[] = [];
+  if (purchase?.ok) {
+    s.purchase = purchase.value;
+    const spend = purchase.value.spend;
+    if (spend?.refusal) refusals.push({ vendor: 'crmcom', ...spend.refusal });
+  } else if (purchase) refuseOr(purchase.error, refusals, failures);
+  if (redemption?.ok) s.pointsRedemption = redemption.value;
+  else if (redemption) refuseOr(redemption.error, refusals, failures);
+  if (failures.length > 0) throw failures[0];
+  return commitmentOf(s, refusals, holdExpiresAt);
+}
+
+function refuseOr(err: unknown, refusals: Refusal[], failures: unknown[]): void {
+  const refusal = asRefusal(err);
+  if (refusal) refusals.push(refusal);
+  else failures.push(err);
+}

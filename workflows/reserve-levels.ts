@@ -1,0 +1,94 @@
+import type { CheckoutQuote, CouponQuote } from './checkout.contract';
+import { compensation } from './activity-options';
+import { asRefusal, rejectCheckout } from './failures';
+import { step, type LocalFirstSteps } from './local-first';
+import { couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
+import { loyaltyPurchase } from './reserve-phase';
+import type { SagaState } from './saga-state';
+
+/**
+ * Reserve of checkoutWorkflowV2, in two barrier groups of local activities (local-first.ts):
+ * 1. who the customers are and what each coupon is: CRM.COM identify, Capillary customer, coupon lookups;
+ * 2. what they may spend, and the holds: CRM.COM preview, Capillary points check, coupon holds (each
+ *    hold's release registered first).
+ * A refusal of the CRM.COM customer refuses the checkout before anything is held; a refused points
+ * check or coupon is part of the quote. The same answer as v1's reserve (phase-answers.ts).
+ */
+export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, holdExpiresAt: string): Promise<CheckoutQuote> {
+  const { input, ref } = s;
+  const customer = input.customer;
+  const points = input.points;
+
+  const [identified, pointsCustomer, ...lookups] = await steps.group('beforePayment', [
+    customer && step('identifyCustomer', ref, customer.identifier),
+    points && step('findPointsCustomer', ref, points.customer),
+    ...input.coupons.map((c) => step('lookUpCoupon', ref, c.provider, c.code, points?.customer, input.totalMinor)),
+  ]);
+  if (identified && !identified.ok) throw loyaltyFailure(identified.error);
+  const failures: unknown[] = [];
+  if (pointsCustomer && !pointsCustomer.ok) refusePointsOr(s, pointsCustomer.error, failures);
+  const quotes: Array<CouponQuote | 'hold'> = input.coupons.map((coupon, i) => {
+    const lookup = lookups[i];
+    if (!lookup.ok) {
+      const refusal = asRefusal(lookup.error);
+      if (!refusal) failures.push(lookup.error);
+      return { ...coupon, accepted: false, refusal: refusal ?? { vendor: coupon.provider, code: 'NOT_CHECKED', reason: 'lookup failed' } };
+    }
+    return couponAfterLookup(coupon, lookup.value, () => true);
+  });
+  if (failures.length > 0) throw failures[0];
+
+  if (identified?.ok) s.loyaltyCustomer = identified.value;
+  if (pointsCustomer?.ok) s.pointsCustomer = pointsCustomer.value;
+  const toHold = input.coupons.flatMap((c, i) => (quotes[i] === 'hold' ? [{ coupon: c, lookup: lookups[i] }] : []));
+  for (const { coupon } of toHold) s.compensations.push(releaseStep(coupon), () => compensation.releaseCoupon(ref, coupon.provider, coupon.code));
+
+  const loyaltyCustomer = s.loyaltyCustomer;
+  const found = s.pointsCustomer;
+  const [preview, check, ...holds] = await steps.group('beforePayment', [
+    loyaltyCustomer && step('previewLoyalty', ref, loyaltyCustomer, loyaltyPurchase(input)),
+    points && found && step('checkPoints', ref, found, points.points),
+    ...toHold.map(({ coupon }) => step('holdCoupon', ref, coupon.provider, coupon.code)),
+  ]);
+  if (check) {
+    if (check.ok) {
+      s.pointsAccepted = check.value.redeemable;
+      s.pointsValueMinor = check.value.redeemable ? check.value.valueMinor : 0;
+      if (check.value.refusal && points) s.pointsRefusal = { vendor: points.provider, ...check.value.refusal };
+    } else refusePointsOr(s, check.error, failures);
+  }
+  const held = toHold.map(({ coupon, lookup }, i): CouponQuote => {
+    const hold = holds[i];
+    if (hold.ok && lookup.ok) return heldCoupon(coupon, lookup.value);
+    const refusal = hold.ok ? undefined : asRefusal(hold.error);
+    if (refusal) s.compensations.discard(releaseStep(coupon));
+    else if (!hold.ok) failures.push(hold.error);
+    return { ...coupon, accepted: false, ...(refusal && { refusal }) };
+  });
+  // Throws after every hold is accounted for: the saga unwinds the holds that landed.
+  if (preview && !preview.ok) throw loyaltyFailure(preview.error);
+  if (failures.length > 0) throw failures[0];
+  if (preview?.ok) s.loyaltyPreview = preview.value;
+
+  s.coupons = quotes.map((q) => (q === 'hold' ? (held.shift() as CouponQuote) : q));
+  return quoteOf(s, holdExpiresAt);
+}
+
+const releaseStep = (coupon: { provider: string; code: string }) => `release coupon ${coupon.provider}:${coupon.code}`;
+
+/** The CRM.COM customer could not be identified or previewed: a refusal refuses the checkout. */
+function loyaltyFailure(err: unknown): unknown {
+  const refusal = asRefusal(err);
+  return refusal ? rejectCheckout('identify', refusal) : err;
+}
+
+/** A refused points step is part of the quote; anything else fails the reserve. */
+function refusePointsOr(s: SagaState, err: unknown, failures: unknown[]): void {
+  const refusal = asRefusal(err);
+  if (!refusal) {
+    failures.push(err);
+    return;
+  }
+  s.pointsAccepted = false;
+  s.pointsRefusal = refusal;
+}
