@@ -8,6 +8,7 @@ import { AddAuditChainAndSeals1764374400000 } from './1764374400000-AddAuditChai
 import { CreateStoresAndFinanceIndexes1764460800000 } from './1764460800000-CreateStoresAndFinanceIndexes';
 import { AddOpsActionAudit1764547200000 } from './1764547200000-AddOpsActionAudit';
 import { CreateEffectIntents1764633600000 } from './1764633600000-CreateEffectIntents';
+import { DropDuplicateAuditTimeIndex1764720000000 } from './1764720000000-DropDuplicateAuditTimeIndex';
 import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaStepResults';
 
 /**
@@ -25,5 +26,6 @@ export const MIGRATIONS = [
   CreateStoresAndFinanceIndexes1764460800000,
   AddOpsActionAudit1764547200000,
   CreateEffectIntents1764633600000,
+  DropDuplicateAuditTimeIndex1764720000000,
   CreateSagaStepResults1764806400000,
 ];

@@ -18,15 +18,35 @@ export interface NewApiKey {
 /** A key as listed: everything but its hash (the secret itself is never stored). */
 export type ApiKeyListing = Omit<ApiKey, 'keyHash'>;
 
+/**
+ * How long a key read from Postgres is trusted without reading it again: the most a revocation
+ * takes to count in each API process. Reading api_keys on every request cost a query a request.
+ */
+export const VALID_KEY_CACHE_MS = 10_000;
+
 /** How long a key seen valid is trusted while Postgres cannot be asked. */
 export const STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
 
+/** A key as last read from Postgres, valid (not revoked) at `seenAt`. */
+interface ValidKey {
+  keyHash: string;
+  principal: Principal;
+  seenAt: number;
+}
+
 /** The api_keys table, one named method per query; used by the API guard, the CLI and `npm start`. */
 export class ApiKeyStore {
-  /** Keys seen valid lately, by key id: used only while Postgres is unreachable (see authenticate). */
-  private readonly recentlyValid = new Map<string, { keyHash: string; principal: Principal; seenAt: number }>();
+  /**
+   * Keys seen valid lately, by key id (authenticate). Only keys found in Postgres and not revoked
+   * get an entry, so the map holds at most the keys of api_keys, whatever ids callers make up.
+   */
+  private readonly recentlyValid = new Map<string, ValidKey>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  /** `now` is injectable so tests can pass the cache's window without waiting it out. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Stores a new key and returns its text: the only time the secret exists outside the caller. */
   async create(spec: NewApiKey): Promise<{ key: string; keyId: string }> {
@@ -47,28 +67,40 @@ export class ApiKeyStore {
 
   /**
    * The principal of a presented key, or undefined when it is malformed, unknown, wrong or revoked.
-   * It is read from Postgres on every request (a revocation counts at once). While
-   * Postgres is unreachable, a key that was valid within STALE_IF_UNAVAILABLE_MS is still accepted:
-   * tills keep selling through a database blip (their audit rows wait it out), and no new key gets in.
+   * A key read from Postgres within VALID_KEY_CACHE_MS is not read again, so a revocation counts
+   * within that window; the presented key is checked against the hash on every request. A key
+   * Postgres does not hold (or holds revoked) is not cached: it is refused either way, and ids a
+   * caller makes up would only fill the map. While Postgres is unreachable, a key that was valid
+   * within STALE_IF_UNAVAILABLE_MS is still accepted: tills keep selling through a database blip
+   * (their audit rows wait it out), and no new key gets in.
    */
   async authenticate(presented: string): Promise<Principal | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
+    const key = await this.validKey(parsed.keyId);
+    return key && apiKeyMatches(presented, key.keyHash) ? key.principal : undefined;
+  }
+
+  /** The key, cached for VALID_KEY_CACHE_MS, or stale while Postgres is unreachable; undefined when unknown or revoked. */
+  private async validKey(keyId: string): Promise<ValidKey | undefined> {
+    const recent = this.recentlyValid.get(keyId);
+    const age = recent ? this.now() - recent.seenAt : Infinity;
+    if (recent && age < VALID_KEY_CACHE_MS) return recent;
     let row: ApiKey | null;
     try {
-      row = await this.dataSource.getRepository(ApiKey).findOneBy({ keyId: parsed.keyId, revokedAt: IsNull() });
+      row = await this.dataSource.getRepository(ApiKey).findOneBy({ keyId, revokedAt: IsNull() });
     } catch (err) {
-      const recent = this.recentlyValid.get(parsed.keyId);
-      if (!isDatabaseUnavailable(err) || !recent || Date.now() - recent.seenAt > STALE_IF_UNAVAILABLE_MS) throw err;
-      return apiKeyMatches(presented, recent.keyHash) ? recent.principal : undefined;
+      if (!isDatabaseUnavailable(err) || !recent || age > STALE_IF_UNAVAILABLE_MS) throw err;
+      return recent;
     }
-    if (!row || !apiKeyMatches(presented, row.keyHash)) {
-      this.recentlyValid.delete(parsed.keyId);
+    if (!row) {
+      this.recentlyValid.delete(keyId);
       return undefined;
     }
     const principal: Principal = { keyId: row.keyId, role: row.role, merchant: row.merchant, store: row.store, till: row.till, rateLimitPerMinute: row.rateLimitPerMinute };
-    this.recentlyValid.set(row.keyId, { keyHash: row.keyHash, principal, seenAt: Date.now() });
-    return principal;
+    const key = { keyHash: row.keyHash, principal, seenAt: this.now() };
+    this.recentlyValid.set(keyId, key);
+    return key;
   }
 
   async list(filter: { merchant?: string; includeRevoked?: boolean } = {}): Promise<ApiKeyListing[]> {
@@ -79,10 +111,15 @@ export class ApiKeyStore {
     return rows.map(({ keyHash: _hash, ...listing }) => listing);
   }
 
-  /** 'revoked', 'already-revoked' or 'unknown'; a revoked key is refused from its next request on. */
+  /**
+   * 'revoked', 'already-revoked' or 'unknown'. A revoked key is refused from its next request on by
+   * this store, and within VALID_KEY_CACHE_MS by every other (each API process caches what it read).
+   */
   async revoke(keyId: string): Promise<'revoked' | 'already-revoked' | 'unknown'> {
     const repo = this.dataSource.getRepository(ApiKey);
     const result = await repo.update({ keyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    // After the update, not before: a read between the two would cache the key again.
+    this.recentlyValid.delete(keyId);
     if (result.affected) return 'revoked';
     return (await repo.existsBy({ keyId })) ? 'already-revoked' : 'unknown';
   }

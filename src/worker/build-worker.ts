@@ -20,6 +20,11 @@ export interface WorkerDeps {
  * The worker's composition root: every workflow and activity wired to the config's task queue, the
  * payload codec (the same as every client's: the worker reads and writes encrypted payloads) and the
  * audit interceptor. The worker process and the test stack both build their worker here.
+ *
+ * Eager activity execution stays on by leaving three options at their defaults:
+ * `maxEagerActivityReservationsPerWorkflowTask` (3; 0 turns it off), `maxTaskQueueActivitiesPerSecond`
+ * (any value turns it off) and `enableNonLocalActivities` (true). The server must allow it too
+ * (EAGER_ACTIVITY_EXECUTION in src/dev-stack/temporal-dev-server.ts).
  */
 export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
   const codec = encryptionCodecFor(config);

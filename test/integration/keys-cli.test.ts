@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApiKeyStore } from '../../core/access/api-key.store';
+import { ApiKeyStore, VALID_KEY_CACHE_MS } from '../../core/access/api-key.store';
 import { ApiKey } from '../../core/access/api-key.entity';
 import { hashApiKey } from '../../core/access/api-key-format';
 import { createDataSource } from '../../core/database/data-source';
@@ -43,7 +43,10 @@ describe('keys CLI', () => {
       const row = await dataSource.getRepository(ApiKey).findOneByOrFail({ keyId });
       expect(row).toMatchObject({ role: 'pos', merchant, store: 'S1', till: 'T1', rateLimitPerMinute: 120, label: 'till one', revokedAt: null });
       expect(row.keyHash).toBe(hashApiKey(key!));
-      expect(await new ApiKeyStore(dataSource).authenticate(key!)).toMatchObject({ keyId, merchant, store: 'S1', till: 'T1' });
+      // An API process's store, with a clock the test moves.
+      let clock = Date.now();
+      const api = new ApiKeyStore(dataSource, () => clock);
+      expect(await api.authenticate(key!)).toMatchObject({ keyId, merchant, store: 'S1', till: 'T1' });
 
       const listed = await keys('list', '--merchant', merchant);
       expect(listed.code).toBe(0);
@@ -53,7 +56,10 @@ describe('keys CLI', () => {
       expect(listed.stdout).not.toContain(row.keyHash);
 
       expect(await keys('revoke', keyId)).toMatchObject({ code: 0, stdout: expect.stringContaining(`revoked ${keyId}`) });
-      expect(await new ApiKeyStore(dataSource).authenticate(key!)).toBeUndefined();
+      // Refused within VALID_KEY_CACHE_MS, not at once: the API read the key less than that ago.
+      expect(await api.authenticate(key!)).toMatchObject({ keyId });
+      clock += VALID_KEY_CACHE_MS;
+      expect(await api.authenticate(key!)).toBeUndefined();
       expect((await keys('list', '--merchant', merchant)).stdout).not.toContain(keyId);
       expect((await keys('list', '--merchant', merchant, '--all')).stdout).toContain(keyId);
       expect(await keys('revoke', keyId)).toMatchObject({ code: 0, stdout: expect.stringContaining('already revoked') });
