@@ -29,7 +29,7 @@ export function cpuMsPerCheckout(before: Record<string, number>, after: Record<s
 }
 
 /** The report's first table: one row per run, one column per process, then the total. */
-export function cpuPerCheckoutTable(runs: Array<{ vendorLatencyMs: number; scenario: { name: string }; target: string; cpuPerCheckout?: CpuPerCheckout }>): string[] {
+export function cpuPerCheckoutTable(runs: Array<{ vendorLatencyMs: number; scenario: { name: string }; target: string; cpuPerCheckout?: CpuPerCheckout & { readAt?: string } }>): string[] {
   const ms = (v: number | undefined) => (v === undefined ? 'n/a' : Number.isFinite(v) ? v.toFixed(1) : '–');
   return [
     `| vendors | scenario | target | checkouts | ${CPU_PROCESSES.map((p) => CPU_PROCESS_LABELS[p]).join(' | ')} | total |`,
@@ -37,7 +37,8 @@ export function cpuPerCheckoutTable(runs: Array<{ vendorLatencyMs: number; scena
     ...runs.map((r) => {
       const c = r.cpuPerCheckout;
       const cells = CPU_PROCESSES.map((p) => ms(c?.perProcess[p]));
-      return `| ${r.vendorLatencyMs} ms | ${r.scenario.name} | ${r.target} | ${c?.checkouts ?? 'n/a'} | ${cells.join(' | ')} | ${c ? `**${ms(c.total)}**` : 'n/a'} |`;
+      const divisor = c ? `${c.checkouts}${c.readAt === 'quiet' ? ' completed, read once quiet' : ''}` : 'n/a';
+      return `| ${r.vendorLatencyMs} ms | ${r.scenario.name} | ${r.target} | ${divisor} | ${cells.join(' | ')} | ${c ? `**${ms(c.total)}**` : 'n/a'} |`;
     }),
   ];
 }

@@ -92,7 +92,7 @@ async function runBench(options: BenchOptions, started: { stack?: BenchStack }):
       "Peer: the same calls as a Temporal-sample-style workflow, each a regular activity, a list of undo activities, no audit, no effect intents, no projection, no payload codec (bench/peer/); its worker runs in the baseline's process, on the same Temporal server as the saga.",
       'Three-call: the till\'s POST reserve, commit and complete through the API, sequential, as many as unloaded.',
       `Warm-up: ${options.warmup} sequential checkouts (prefix W…) before each target's measured run, counted in no figure; their invariants are not checked.`,
-      'CPU ms per checkout: utime+stime (+ reaped children) from /proc/<pid>/stat at the start and at the last answer of the measured run (10 ms ticks), over its successful checkouts; the load generator counts its own (process.cpuUsage). Each run starts once the worker and Temporal are quiet.',
+      'CPU ms per checkout: utime+stime (+ reaped children) from /proc/<pid>/stat at the start and at the last answer of the measured run (10 ms ticks), over its successful checkouts; when some answers were not final (the saga answered 202 and worked on), read once the worker and Temporal are quiet again and divided by the checkouts that ended completed. The load generator counts its own (process.cpuUsage). Each run starts once the worker and Temporal are quiet.',
       `Stack: ${options.attachUrl ? `attached to ${options.attachUrl}` : `own Temporal dev server (${options.temporalDb === 'file' ? 'SQLite file, as npm start' : 'in memory'}), API, worker and sandbox with LOG_LEVEL=warn`}; Postgres CPU is every postgres process on the machine.`,
     ],
     runs,

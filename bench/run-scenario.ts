@@ -10,7 +10,8 @@ import { checkJournalInvariants, checkSagaInvariants, type InvariantResult } fro
 import { callLatencyStats, latencyStats, type LatencyStats } from './latency-stats';
 import type { LoadPlan, LoadResult, LoadSample } from './load/load-plan';
 import { ProcessUsageSampler, type ProcessUsage } from './process-usage';
-import { checkoutNames } from './reference-checkout';
+import { completedCheckouts } from './completed-checkouts';
+import { benchCheckoutId, checkoutNames } from './reference-checkout';
 
 export type Target = 'saga' | 'baseline' | 'peer';
 
@@ -26,7 +27,8 @@ export interface ScenarioRun {
   callStats?: ReturnType<typeof callLatencyStats>;
   /** CPU milliseconds each process used during the measured run (the load generator's from its own count). */
   cpuMs: Record<string, number>;
-  cpuPerCheckout: CpuPerCheckout;
+  /** Divided by the checkouts that ended completed; read at the last answer, or once quiet when some answers were not final. */
+  cpuPerCheckout: CpuPerCheckout & { readAt: 'last answer' | 'quiet' };
   usage: Record<string, ProcessUsage>;
   invariants: InvariantResult[];
   /** The measured run on the monotonic clock (µs, as process.hrtime and V8's profiles): for --profile-worker. */
@@ -84,14 +86,22 @@ export async function runScenario(
   const fromUs = monotonicUs();
   sampler.start();
   const result = await generator.run(plan);
-  // Read at the last answer: what a saga still does after it (the last in-flight ones') is not
-  // counted; what earlier runs left running was drained by waitUntilQuiet before this one.
-  const cpuAfter = await readCpuMs(stack.pids);
   const toUs = monotonicUs();
   const usage = await sampler.stop();
   const stats = latencyStats(result);
-  const cpuPerCheckout = cpuMsPerCheckout({ ...cpuBefore, load: 0 }, { ...cpuAfter, load: result.cpuMs ?? NaN }, stats.ok);
-  const cpuMs = Object.fromEntries(Object.entries(cpuPerCheckout.perProcess).map(([p, perCheckout]) => [p, perCheckout * stats.ok]));
+  // Every answer final: read at the last one (what a saga does after its answer is not counted for
+  // the last in-flight ones). Otherwise (the saga answered 202 and works on): read once the stack is
+  // quiet again and divide by the checkouts that ended completed. Earlier runs' work was drained
+  // by waitUntilQuiet before this one.
+  const drained = stats.ok < result.sent;
+  if (drained) await waitUntilQuiet(stack);
+  const cpuAfter = await readCpuMs(stack.pids);
+  const completed = drained && target === 'saga' ? await completedCheckouts(stack.databaseUrl, result.samples.map((x) => benchCheckoutId(checkoutNames(prefix, x.index).posReference))) : stats.ok;
+  const cpuPerCheckout = {
+    ...cpuMsPerCheckout({ ...cpuBefore, load: 0 }, { ...cpuAfter, load: result.cpuMs ?? NaN }, completed),
+    readAt: drained ? 'quiet' : 'last answer',
+  } as const;
+  const cpuMs = Object.fromEntries(Object.entries(cpuPerCheckout.perProcess).map(([p, perCheckout]) => [p, perCheckout * completed]));
   const answered = (ok: (s: LoadSample) => boolean) => result.samples.filter(ok).map((s) => checkoutNames(prefix, s.index).posReference);
   const sent = Array.from({ length: result.sent }, (_, i) => checkoutNames(prefix, i).posReference);
   const invariants =

@@ -17,7 +17,7 @@ function run(target: Target, kind: 'unloaded' | 'ramp', rate: number, latencies:
     warmup: { count: 5, ok: 5, prefix: 'W' },
     stats: latencyStats({ sent: samples.length, samples, elapsedSeconds: 10, scheduledSeconds: 5 }),
     cpuMs: {},
-    cpuPerCheckout: cpuMsPerCheckout({ worker: 100, temporal: 1000 }, { worker: 100 + 10 * latencies.length, temporal: 1000 + 30 * latencies.length }, latencies.length),
+    cpuPerCheckout: { ...cpuMsPerCheckout({ worker: 100, temporal: 1000 }, { worker: 100 + 10 * latencies.length, temporal: 1000 + 30 * latencies.length }, latencies.length), readAt: 'last answer' },
     usage: {},
     invariants: [],
     monotonicWindowUs: [0, 1],
@@ -60,6 +60,8 @@ describe('bench figures', () => {
     expect(md.indexOf('## CPU ms per checkout')).toBeLessThan(md.indexOf('## Latency and throughput'));
     expect(md).toContain('| 0 ms | unloaded | saga | 2 | n/a | 10.0 | 30.0 | n/a | n/a | n/a | n/a | **40.0** |');
     expect(md.indexOf('## Latency and throughput')).toBeLessThan(md.indexOf('## CPU (avg / max % of one core)'));
+    runs[1].cpuPerCheckout = { ...runs[1].cpuPerCheckout, readAt: 'quiet' };
+    expect(markdown(report)).toContain('| 0 ms | unloaded | peer | 2 completed, read once quiet |');
   });
 
   it('times the three-call flow per call and whole, over the flows that succeeded', () => {
