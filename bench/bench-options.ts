@@ -39,7 +39,7 @@ export const USAGE = `npm run bench -- [options]
   --ramp-baseline         run the baseline on every ramp step too
   --unloaded <n>          sequential checkouts in the unloaded scenario and in the three-call one (default 60; --quick 20); 0 for none
   --warmup <n>            sequential checkouts before each target's measured run, in no figure (default 5)
-  --profile-worker        run the worker with --cpu-prof; summarise its top self time in the measured saga runs
+  --profile-worker        run the worker with --cpu-prof; summarise its top self time in the measured one-shot saga runs
   --latency <ms,...>      sandbox vendor latencies (default 0,50)
   --temporal-db <file|memory>  dev server persistence (default file, as npm start)
   --url <http://host:port>     attach to a running API instead of starting a stack (its processes are not measured)

@@ -31,7 +31,7 @@ export interface ScenarioRun {
   cpuPerCheckout: CpuPerCheckout & { readAt: 'last answer' | 'quiet' };
   usage: Record<string, ProcessUsage>;
   invariants: InvariantResult[];
-  /** The measured run on the monotonic clock (µs, as process.hrtime and V8's profiles): for --profile-worker. */
+  /** From the first CPU reading to the last, on the monotonic clock (µs, as process.hrtime and V8's profiles): for --profile-worker. */
   monotonicWindowUs: [number, number];
 }
 
@@ -86,7 +86,6 @@ export async function runScenario(
   const fromUs = monotonicUs();
   sampler.start();
   const result = await generator.run(plan);
-  const toUs = monotonicUs();
   const usage = await sampler.stop();
   const stats = latencyStats(result);
   // Every answer final: read at the last one (what a saga does after its answer is not counted for
@@ -96,6 +95,7 @@ export async function runScenario(
   const drained = stats.ok < result.sent;
   if (drained) await waitUntilQuiet(stack);
   const cpuAfter = await readCpuMs(stack.pids);
+  const toUs = monotonicUs();
   const completed = drained && target === 'saga' ? await completedCheckouts(stack.databaseUrl, result.samples.map((x) => benchCheckoutId(checkoutNames(prefix, x.index).posReference))) : stats.ok;
   const cpuPerCheckout = {
     ...cpuMsPerCheckout({ ...cpuBefore, load: 0 }, { ...cpuAfter, load: result.cpuMs ?? NaN }, completed),

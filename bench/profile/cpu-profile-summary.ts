@@ -14,7 +14,7 @@ export interface SelfTime {
 }
 
 export interface ProfileSummary {
-  /** Sampled CPU time inside the windows, idle excluded. */
+  /** Sampled time inside the windows, idle excluded (wall time in code: above CPU time on contended cores). */
   totalMs: number;
   groups: SelfTime[];
   functions: Array<SelfTime & { group: string }>;
@@ -96,7 +96,8 @@ export function profileSummaryMarkdown(summary: ProfileSummary, checkouts: numbe
   const pct = (s: number) => `${(s * 100).toFixed(1)} %`;
   const perCheckout = (ms: number) => (checkouts > 0 ? (ms / checkouts).toFixed(2) : '–');
   return [
-    `Sampled worker CPU in the measured saga runs: ${summary.totalMs.toFixed(0)} ms over ${checkouts} successful checkouts (${perCheckout(summary.totalMs)} ms each), idle excluded.`,
+    `Sampled time in the worker's threads during the measured runs: ${summary.totalMs.toFixed(0)} ms over ${checkouts} completed checkouts (${perCheckout(summary.totalMs)} ms each), idle excluded.`,
+    "V8 samples a thread's wall time whenever it is not idle, so on contended cores these milliseconds exceed its CPU time (the CPU table has that): read the shares.",
     '',
     '| self time by package / file | ms | ms per checkout | share |',
     '|---|---|---|---|',
