@@ -35,6 +35,8 @@ export function groupOf(url: string, functionName: string, root: string): string
   }
   const file = url.replace(/^file:\/\//, '');
   if (/workflow-bundle/.test(file)) return 'workflow bundle';
+  // Scripts the SDK runs in the workflow's vm context (its call-into-scope trampoline).
+  if (file.startsWith('evalmachine.')) return 'workflow vm scripts';
   return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
 

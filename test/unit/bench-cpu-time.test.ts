@@ -25,6 +25,7 @@ describe('worker CPU profile summary', () => {
     expect(groupOf('file:///repo/node_modules/pg/lib/client.js', 'query', root)).toBe('pg');
     expect(groupOf('node:internal/streams/readable', 'read', root)).toBe('node built-ins');
     expect(groupOf('', '(garbage collector)', root)).toBe('(garbage collector)');
+    expect(groupOf('evalmachine.<anonymous>', '__TEMPORAL_CALL_INTO_SCOPE', root)).toBe('workflow vm scripts');
     expect(groupOf('file:///repo/dist/activities/checkout.activities.js', 'reserve', root)).toBe('dist/activities/checkout.activities.js');
   });
 
