@@ -3,13 +3,16 @@ import { parseArgs } from 'node:util';
 export interface Scenario {
   /** Short name for tables: `unloaded`, `sustained 40/s`, `ramp 20/s`. */
   name: string;
-  kind: 'unloaded' | 'sustained' | 'ramp';
+  kind: 'unloaded' | 'sustained' | 'ramp' | 'three-call';
   mode: 'open' | 'sequential';
   rate: number;
   seconds: number;
   /** Sequential scenarios send a fixed count, the same for saga and baseline. */
   count?: number;
+  /** The peer and the baseline run it too (the saga always does). */
   baseline: boolean;
+  /** three-call: the till's reserve, commit and complete through the API; otherwise the one-shot. */
+  flow?: 'one-shot' | 'three-call';
 }
 
 export interface BenchOptions {
@@ -20,6 +23,10 @@ export interface BenchOptions {
   databaseUrl?: string;
   temporalDb: 'file' | 'memory';
   profile: 'quick' | 'default' | 'full';
+  /** Sequential checkouts before each target's measured run, counted in no figure. */
+  warmup: number;
+  /** Profile the worker (--cpu-prof) and summarise its self time during the saga's measured runs. */
+  profileWorker: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -30,7 +37,9 @@ export const USAGE = `npm run bench -- [options]
   --ramp <r1,r2,...>      ramp rates, checkouts/s (default 10,20,30,40,50; --quick 20,40,60); "" for none
   --step <s>              seconds per ramp step (default 10; --quick 5)
   --ramp-baseline         run the baseline on every ramp step too
-  --unloaded <n>          sequential checkouts in the unloaded scenario (default 60; --quick 20); 0 for none
+  --unloaded <n>          sequential checkouts in the unloaded scenario and in the three-call one (default 60; --quick 20); 0 for none
+  --warmup <n>            sequential checkouts before each target's measured run, in no figure (default 5)
+  --profile-worker        run the worker with --cpu-prof; summarise its top self time in the measured one-shot saga runs
   --latency <ms,...>      sandbox vendor latencies (default 0,50)
   --temporal-db <file|memory>  dev server persistence (default file, as npm start)
   --url <http://host:port>     attach to a running API instead of starting a stack (its processes are not measured)
@@ -54,6 +63,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       url: { type: 'string' },
       'sandbox-url': { type: 'string' },
       'database-url': { type: 'string' },
+      warmup: { type: 'string', default: '5' },
+      'profile-worker': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -78,6 +89,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
 
   const scenarios: Scenario[] = [
     ...(unloaded > 0 ? [{ name: 'unloaded', kind: 'unloaded', mode: 'sequential', rate: 0, seconds: 0, count: unloaded, baseline: true } as const] : []),
+    ...(unloaded > 0
+      ? [{ name: 'three-call', kind: 'three-call', mode: 'sequential', rate: 0, seconds: 0, count: unloaded, baseline: false, flow: 'three-call' } as const]
+      : []),
     ...(duration > 0 && rate > 0 ? [{ name: `sustained ${rate}/s`, kind: 'sustained', mode: 'open', rate, seconds: duration, baseline: true } as const] : []),
     ...ramp.map((r) => ({ name: `ramp ${r}/s`, kind: 'ramp', mode: 'open', rate: r, seconds: step, baseline: values['ramp-baseline'] }) as const),
   ];
@@ -89,5 +103,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     databaseUrl: values['database-url'],
     temporalDb,
     profile,
+    warmup: number(values.warmup, 5, 'warmup'),
+    profileWorker: values['profile-worker'],
   };
 }

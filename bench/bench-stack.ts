@@ -15,6 +15,8 @@ export const BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/checkout_s
 export interface BenchStack {
   apiUrl: string;
   baselineUrl: string;
+  /** The peer: a Temporal-sample-style workflow of the same calls, hosted by the baseline's process. */
+  peerUrl: string;
   sandboxUrl: string;
   databaseUrl: string;
   /** The pos key the load generator sends (the bench's own, or API_KEY when attached). */
@@ -34,12 +36,15 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Temporal dev server persistence: a fresh SQLite file (as `npm start`) or in memory. */
   temporalDb: 'file' | 'memory';
+  /** Runs the worker with --cpu-prof, writing its profiles here. */
+  workerProfileDir?: string;
   log: (line: string) => void;
 }
 
 /**
  * The bench's own stack, on free ports and its own database and task queue, so it never collides with
- * a running `npm start`: Temporal dev server, migrations, sandbox, worker, API, and the baseline. Each
+ * a running `npm start`: Temporal dev server, migrations, sandbox, worker, API, and the baseline (with
+ * the peer's worker). Each
  * process logs to .data/bench-<name>.log.
  */
 export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
@@ -49,9 +54,9 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   const stop = async () => {
     for (const { child } of children.reverse()) await stopChild(child);
   };
-  const startNode = async (name: string, script: string, env: NodeJS.ProcessEnv, ready: string) => {
+  const startNode = async (name: string, script: string, env: NodeJS.ProcessEnv, ready: string, extraNodeArgs: string[] = []) => {
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the stack's Node processes.
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist', script)], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -70,9 +75,13 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     if (!options.sandboxUrl) {
       pids.sandbox = (await startNode('sandbox', 'src/sandbox/main.js', vendorEnv, 'vendor sandbox listening')).pid;
     }
-    const baselinePort = await freePort();
-    pids.baseline = (await startNode('baseline', 'bench/baseline/baseline-server.js', { ...vendorEnv, BASELINE_PORT: String(baselinePort) }, 'baseline listening')).pid;
-    const baselineUrl = `http://127.0.0.1:${baselinePort}/v1/checkouts`;
+    // The baseline's process also hosts the peer's worker, on the Temporal server the saga uses.
+    const startBaseline = async (temporalAddress: string) => {
+      const port = await freePort();
+      const env = { ...vendorEnv, BASELINE_PORT: String(port), TEMPORAL_ADDRESS: temporalAddress, PEER_TASK_QUEUE: 'checkout-peer-bench' };
+      pids.baseline = (await startNode('baseline', 'bench/baseline/baseline-server.js', env, 'baseline listening')).pid;
+      return { baselineUrl: `http://127.0.0.1:${port}/v1/checkouts`, peerUrl: `http://127.0.0.1:${port}/v1/peer-checkouts` };
+    };
 
     if (options.attachUrl) {
       options.log(`attached to the API at ${options.attachUrl}; its processes are not measured`);
@@ -81,7 +90,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       const databaseUrl = options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga';
       const auditKey = process.env.AUDIT_API_KEY ?? (await createBenchKey(databaseUrl, 'finance'));
       const temporalAddress = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress, pids, stop };
+      const { baselineUrl, peerUrl } = await startBaseline(temporalAddress);
+      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress, pids, stop };
     }
 
     const binary = await ensureTemporalBinary(options.log);
@@ -91,6 +101,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const server = await startDevServer({ binary, port: temporalPort, ...(options.temporalDb === 'file' && { dbFile }) });
     children.unshift({ name: 'temporal', child: server.process });
     pids.temporal = server.process.pid;
+    const { baselineUrl, peerUrl } = await startBaseline(server.address);
 
     const databaseUrl = options.databaseUrl ?? BENCH_DATABASE_URL;
     await migrate(databaseUrl);
@@ -104,9 +115,10 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       TEMPORAL_TASK_QUEUE: 'checkout-saga-bench',
       API_PORT: String(apiPort),
     };
-    pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue')).pid;
+    const profileArgs = options.workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.workerProfileDir}`] : [];
+    pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue', profileArgs)).pid;
     pids.api = (await startNode('api', 'src/main.js', env, 'API listening')).pid;
-    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress: server.address, pids, stop };
+    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress: server.address, pids, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -95,13 +95,16 @@ export async function checkSagaInvariants(opts: {
   }
 }
 
-/** The baseline has no states or audit: its effects must still each be applied once per answered checkout. */
-export async function checkBaselineInvariants(opts: { sandboxUrl: string; prefix: string; answered: string[] }): Promise<InvariantResult[]> {
+/**
+ * The baseline and the peer have no states or audit: their effects must still each be applied once
+ * per answered checkout (the sandbox journal).
+ */
+export async function checkJournalInvariants(opts: { target: 'baseline' | 'peer'; sandboxUrl: string; prefix: string; answered: string[] }): Promise<InvariantResult[]> {
   const journal = await journalByCheckout(opts.sandboxUrl, 'demo:S1:T1', opts.prefix);
   const breaks = opts.answered.map((p) => [p, effectMismatch(journal.get(p))] as const).filter(([, m]) => m);
   return [
     {
-      name: 'baseline: sandbox journal has each effect once per answered checkout',
+      name: `${opts.target}: sandbox journal has each effect once per answered checkout`,
       pass: breaks.length === 0,
       detail: `${opts.answered.length} checked${breaks.length ? `; ${breaks.length} differ, e.g. ${breaks[0][0]}: ${breaks[0][1]}` : ''}`,
     },

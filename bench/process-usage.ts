@@ -64,7 +64,8 @@ export class ProcessUsageSampler {
   }
 }
 
-function postgresPids(): Promise<number[]> {
+/** Every `postgres` process on the machine: the postmaster and its backends. */
+export function postgresPids(): Promise<number[]> {
   return new Promise((resolve) => {
     execFile('pgrep', ['-x', 'postgres'], (err, stdout) => {
       resolve(err ? [] : stdout.split('\n').filter(Boolean).map(Number));

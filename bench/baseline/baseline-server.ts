@@ -3,27 +3,46 @@ import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
 import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
 import type { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
+import type { CheckoutInput } from '../../workflows/checkout.contract';
+import { startPeerHost } from '../peer/peer-host';
 import { runDirectCheckout } from './direct-checkout';
 
+/** Where the load generator sends each kind of checkout this process serves (bench-stack.ts names the same). */
+const BASELINE_PATH = '/v1/checkouts';
+const PEER_PATH = '/v1/peer-checkouts';
+
 /**
- * The benchmark's baseline: a separate process, like the API, whose `POST /v1/checkouts` makes the
- * reference checkout's vendor calls directly (direct-checkout.ts). Same vendor adapters and sandbox
- * as the saga, no NestJS, no Temporal, no Postgres. Port: BASELINE_PORT.
+ * The benchmark's baseline and peer: a separate process, like the API. `POST /v1/checkouts` makes the
+ * reference checkout's vendor calls directly (direct-checkout.ts): same vendor adapters and sandbox
+ * as the saga, no NestJS, no Temporal, no Postgres. `POST /v1/peer-checkouts` runs the same calls as
+ * a Temporal-sample-style workflow (bench/peer/) on PEER_TASK_QUEUE at TEMPORAL_ADDRESS, with its
+ * worker in this process. Port: BASELINE_PORT.
  */
 async function main() {
   const config = loadConfig();
   const vendors = createVendorRegistry(config);
   const port = Number(process.env.BASELINE_PORT ?? 3101);
+  const peer = await startPeerHost({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: process.env.PEER_TASK_QUEUE ?? 'checkout-peer-bench',
+    vendors,
+  });
+  const routes: Record<string, (input: CheckoutInput) => Promise<{ amountDueMinor: number }>> = {
+    [BASELINE_PATH]: (input) => runDirectCheckout(vendors, input),
+    [PEER_PATH]: (input) => peer.checkout(input),
+  };
   const server = createServer((req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'POST' || req.url !== '/v1/checkouts') return answer(404, { error: 'POST /v1/checkouts only' });
+    const route = req.method === 'POST' ? routes[req.url ?? ''] : undefined;
+    if (!route) return answer(404, { error: `POST ${Object.keys(routes).join(' or ')} only` });
     readJson(req)
       .then(async (dto) => {
         const input = toCheckoutInput(dto as CreateCheckoutDto, config.MERCHANT_ID, config);
-        const { amountDueMinor } = await runDirectCheckout(vendors, input);
+        const { amountDueMinor } = await route(input);
         answer(201, { checkoutId: input.checkoutId, state: 'completed', amountDueMinor });
       })
       .catch((err: unknown) => answer(502, { error: err instanceof Error ? err.message : String(err) }));
@@ -31,7 +50,14 @@ async function main() {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   console.log(`baseline listening on http://127.0.0.1:${port}`);
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    peer.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

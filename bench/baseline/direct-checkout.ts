@@ -1,9 +1,7 @@
-import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import type { VendorRegistry } from '../../activities/vendors/vendor-registry';
 import { checkoutReference, type CheckoutInput } from '../../workflows/checkout.contract';
-
-/** The baseline writes no audit rows: that cost is part of what the benchmark measures. */
-const noAudit = { record: async () => undefined };
+import { amountDueAfterDiscounts, spendToRequest } from '../peer/amount-due';
+import { directCallContext } from './direct-call-context';
 
 /**
  * The reference checkout's vendor calls made directly: the same adapters, the same order and the same
@@ -14,11 +12,8 @@ const noAudit = { record: async () => undefined };
  */
 export async function runDirectCheckout(vendors: VendorRegistry, input: CheckoutInput): Promise<{ amountDueMinor: number }> {
   const reference = checkoutReference(input);
-  const ctx = (ref = reference): VendorCallContext => ({
-    reference: ref, store: input.store, till: input.till, attempt: 1, currency: input.currency, recorder: noAudit,
-    // One try per call and nothing retried: no earlier try can have sent an effect.
-    effectMayHaveBeenSent: () => Promise.resolve(false),
-  });
+  // One try per call and nothing retried: no earlier try can have sent an effect.
+  const ctx = (ref = reference) => directCallContext(input, ref);
   const purchase = { performedOn: input.performedOn, externalSystem: input.till, lines: input.lines };
   const points = input.points!;
   const coupon = input.coupons[0];
@@ -43,13 +38,11 @@ export async function runDirectCheckout(vendors: VendorRegistry, input: Checkout
   ]);
 
   // commit: CRM.COM purchase + spend (the checked points value is applied; redeemed after the bill)
-  const maxSpend = Math.min(loyalty.preview.maxAdditionalSpendMinor, loyalty.customer.walletBalanceMinor);
-  const spendMinor = Math.min(input.spend?.amountMinor ?? 0, maxSpend);
+  const spendMinor = spendToRequest(input.spend?.amountMinor ?? 0, loyalty.preview.maxAdditionalSpendMinor, loyalty.customer.walletBalanceMinor);
   const submitted = await vendors.loyalty.submitPurchase(ctx(), loyalty.customer, purchase, spendMinor > 0 ? spendMinor : undefined);
-  const amountDueMinor = Math.max(
-    0,
-    input.totalMinor - (submitted.spend?.approvedMinor ?? 0) - submitted.automaticSpendMinor - pointsCustomer.valueMinor - couponMinor,
-  );
+  const amountDueMinor = amountDueAfterDiscounts(input.totalMinor, [
+    submitted.spend?.approvedMinor ?? 0, submitted.automaticSpendMinor, pointsCustomer.valueMinor, couponMinor,
+  ]);
 
   // complete: Capillary bill → points redeem | CMC post-tender, then Coupontools validate last
   await Promise.all([

@@ -15,6 +15,24 @@ export interface LoadPlan {
   requestTimeoutMs: number;
   /** Sent as a bearer token (the saga's API wants a pos key; the baseline ignores it). */
   apiKey?: string;
+  /**
+   * `one-shot` (default): one POST with complete: true. `three-call`: the till's flow through the
+   * API, POST reserve, then commit, then complete, each call timed (bench/load/three-call-flow.ts).
+   */
+  flow?: 'one-shot' | 'three-call';
+}
+
+/** The three calls of the till's flow, in order. */
+export const TILL_CALLS = ['reserve', 'commit', 'complete'] as const;
+export type TillCall = (typeof TILL_CALLS)[number];
+
+/** One checkout's answer, as a flow reports it to the generator. */
+export interface FlowOutcome {
+  ok: boolean;
+  status: number;
+  error?: string;
+  /** three-call: each call's latency (ms), for the calls that were made. */
+  calls?: Partial<Record<TillCall, number>>;
 }
 
 export interface LoadSample {
@@ -28,6 +46,7 @@ export interface LoadSample {
   status: number;
   /** Set when not ok: HTTP status and the answer's state, or the transport error. */
   error?: string;
+  calls?: Partial<Record<TillCall, number>>;
 }
 
 export interface LoadResult {
@@ -37,4 +56,6 @@ export interface LoadResult {
   elapsedSeconds: number;
   /** Seconds during which requests were scheduled. */
   scheduledSeconds: number;
+  /** The generator's own CPU time (user + system) during the run, from process.cpuUsage. */
+  cpuMs?: number;
 }

@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import { checkoutNames, referenceCheckout } from '../reference-checkout';
-import type { LoadPlan, LoadResult, LoadSample } from './load-plan';
+import { postCheckoutCall } from './checkout-call';
+import type { FlowOutcome, LoadPlan, LoadResult, LoadSample } from './load-plan';
+import { threeCallCheckout } from './three-call-flow';
 
 /**
  * The load generator, a process of its own (so its CPU is measured apart): an open model at a fixed
@@ -20,31 +22,18 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     keepAliveTimeout: 60_000,
   });
   const samples: LoadSample[] = [];
+  const flow = plan.flow === 'three-call' ? threeCallCheckout : oneShotCheckout;
   const send = async (i: number, dueAt: number): Promise<void> => {
-    const { posReference, coupon } = checkoutNames(plan.prefix, i);
     const sentAt = performance.now();
     try {
-      const res = await pool.request({
-        path: url.pathname,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(plan.apiKey && { authorization: `Bearer ${plan.apiKey}` }) },
-        body: JSON.stringify(referenceCheckout(posReference, coupon)),
-      });
-      const body = (await res.body.json().catch(() => null)) as { state?: string; detail?: string; error?: string } | null;
-      const ok = res.statusCode === 201 && body?.state === 'completed';
-      samples.push({
-        index: i,
-        latencyMs: performance.now() - dueAt,
-        sendLagMs: sentAt - dueAt,
-        ok,
-        status: res.statusCode,
-        ...(!ok && { error: `HTTP ${res.statusCode} ${body?.state ?? ''} ${body?.detail ?? body?.error ?? ''}`.trim() }),
-      });
+      const outcome = await flow(pool, plan, i);
+      samples.push({ index: i, latencyMs: performance.now() - dueAt, sendLagMs: sentAt - dueAt, ...outcome });
     } catch (err) {
       samples.push({ index: i, latencyMs: performance.now() - dueAt, sendLagMs: sentAt - dueAt, ok: false, status: 0, error: (err as Error).message });
     }
   };
 
+  const cpuAtStart = process.cpuUsage();
   const start = performance.now();
   const deadline = start + plan.durationSeconds * 1000;
   const inFlight = new Set<Promise<void>>();
@@ -65,7 +54,16 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   await Promise.all(inFlight);
   const elapsedSeconds = (performance.now() - start) / 1000;
   await pool.close();
-  return { sent, samples, elapsedSeconds, scheduledSeconds };
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { sent, samples, elapsedSeconds, scheduledSeconds, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** The reference checkout in one call (complete: true): ok when it answers 201 completed. */
+async function oneShotCheckout(pool: Pool, plan: LoadPlan, i: number): Promise<FlowOutcome> {
+  const { posReference, coupon } = checkoutNames(plan.prefix, i);
+  const answer = await postCheckoutCall(pool, new URL(plan.url).pathname, referenceCheckout(posReference, coupon), plan.apiKey);
+  const ok = answer.status === 201 && answer.body?.state === 'completed';
+  return { ok, status: answer.status, ...(!ok && { error: answer.error }) };
 }
 
 // The bench stopped (Ctrl-C, a crash): stop sending rather than load a stack that is going away.

@@ -1,0 +1,2 @@
+// Everything the peer worker's workflow bundle contains (Worker.create workflowsPath).
+export { peerCheckoutWorkflow } from './peer-checkout.workflow';
