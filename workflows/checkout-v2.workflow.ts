@@ -218,7 +218,12 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
       }
     })()) as Promise<CheckoutView>;
 
-  setHandler(runOneShotCheckout, runOneShot, {
+  // The answer carries the saga's own start memo (the request that started it), for the API's
+  // idempotency checks: the server may answer a later request with this same update's result.
+  const { requestId, requestHash } = workflowInfo().memo ?? {};
+  const startedBy = typeof requestId === 'string' && typeof requestHash === 'string' ? { startedBy: { requestId, requestHash } } : {};
+  const answerOneShot = async (): Promise<CheckoutView> => ({ ...(await runOneShot()), ...startedBy });
+  setHandler(runOneShotCheckout, answerOneShot, {
     validator: (args: OneShotRequest) => {
       // Only the request that started this saga may drive it to the end (the API answers 409 to another).
       if (args?.requestHash !== workflowInfo().memo?.requestHash) throw phaseConflict('one-shot');

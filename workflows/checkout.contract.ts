@@ -274,6 +274,12 @@ export interface CheckoutView {
   void?: { exceptions: Refusal[]; nonCompensable: Array<{ vendor: string; code: string }>; references: Record<string, string> };
   /** Partial returns of a completed checkout (checkoutReturnsWorkflow). */
   returns?: CheckoutReturns;
+  /**
+   * checkoutWorkflowV2's one-shot answer only (never recorded or shown to the POS): the saga's start
+   * memo, naming the API request that started it, so the API tells a replay or another sale reusing
+   * the key without describing the workflow.
+   */
+  startedBy?: { requestId: string; requestHash: string };
 }
 
 /** A state change as the transition activity records it (audit row + projection). */

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   type Client,
+  ServiceError,
+  isGrpcServiceError,
   WithStartWorkflowOperation,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -74,7 +77,8 @@ export class CheckoutSagaClient {
     options: { oneShot?: boolean } = {},
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
     // Only v2 is started; v1 sagas already running finish on v1 (their handles are typed alike).
-    const start = new WithStartWorkflowOperation(checkoutWorkflowV2, {
+    // A fresh operation per try: an operation is used once (a retried send needs its own).
+    const start = () => new WithStartWorkflowOperation(checkoutWorkflowV2, {
       workflowId: input.checkoutId,
       taskQueue: this.options.taskQueue,
       args: [options.oneShot ? { ...input, oneShot: true } : input],
@@ -94,20 +98,24 @@ export class CheckoutSagaClient {
     });
     const handle = () => this.temporal.workflow.getHandle<typeof checkoutWorkflowV2>(input.checkoutId);
     let outcome: PhaseOutcome;
+    let answeredByTheSaga = false;
     try {
-      const update = options.oneShot
-        ? await this.temporal.workflow.startUpdateWithStart(runOneShotCheckout, {
-            startWorkflowOperation: start,
-            args: [{ requestHash: memo.requestHash ?? '' }],
-            updateId: 'one-shot',
-            waitForStage: 'ACCEPTED',
-          })
-        : await this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
-            startWorkflowOperation: start,
-            updateId: 'reserve',
-            waitForStage: 'ACCEPTED',
-          });
+      const update = await withLostAnswerRetries(() =>
+        options.oneShot
+          ? this.temporal.workflow.startUpdateWithStart(runOneShotCheckout, {
+              startWorkflowOperation: start(),
+              args: [{ requestHash: memo.requestHash ?? '' }],
+              updateId: 'one-shot',
+              waitForStage: 'ACCEPTED',
+            })
+          : this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
+              startWorkflowOperation: start(),
+              updateId: 'reserve',
+              waitForStage: 'ACCEPTED',
+            }),
+      );
       outcome = await this.answerBy(handle(), update.result(), deadline);
+      answeredByTheSaga = !outcome.pending;
     } catch (err) {
       if (options.oneShot && isPhaseConflict(err)) {
         // Another sale already holds this checkout key: the memo tells the caller (409), nothing ran.
@@ -116,8 +124,12 @@ export class CheckoutSagaClient {
       }
       outcome = await this.outcomeOfFailure(handle(), err, 'reserve');
     }
+    // A v2 one-shot's answer carries the saga's start memo (the request that started it): no
+    // describe() needed. Any other answer (reserve, a v1 saga, a 202) asks Temporal for the memo.
+    const { startedBy, ...view } = outcome.view;
+    if (options.oneShot && answeredByTheSaga && startedBy) return { outcome: { ...outcome, view }, memo: startedBy };
     const description = await handle().describe();
-    return { outcome, memo: description.memo ?? {} };
+    return { outcome: { ...outcome, view }, memo: description.memo ?? {} };
   }
 
   async drive(
@@ -218,4 +230,32 @@ function phaseAnswered(view: CheckoutView, phase: string): boolean {
   if (phase === 'commit') return view.commitment !== undefined;
   if (phase === 'complete') return view.receipt !== undefined;
   return ['cancelled', 'expired', 'compensated', 'compensation_failed'].includes(view.state);
+}
+
+/** How many times a lost Update-with-Start answer is sent again (same workflow id and update id). */
+const LOST_ANSWER_RETRIES = 2;
+
+/**
+ * Sends an Update-with-Start again when its answer was lost on the way (the connection dropped, the
+ * frontend timed out, or the update was aborted with the workflow task that carried it): the same
+ * workflow id (USE_EXISTING) and update id attach to the same saga and update, never a second one.
+ * Answers from the saga (refusals, conflicts, a closed saga) are not retried.
+ */
+export async function withLostAnswerRetries<T>(send: () => Promise<T>, retries = LOST_ANSWER_RETRIES): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt >= retries || !isLostAnswer(err)) throw err;
+    }
+  }
+}
+
+/** gRPC statuses of an answer lost in transit (CANCELLED 1, DEADLINE_EXCEEDED 4, ABORTED 10, UNAVAILABLE 14). */
+const LOST_ANSWER_CODES = new Set([1, 4, 10, 14]);
+
+function isLostAnswer(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (!(err instanceof ServiceError)) return false;
+  return isGrpcServiceError(err.cause) && LOST_ANSWER_CODES.has(err.cause.code);
 }
