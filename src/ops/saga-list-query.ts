@@ -12,14 +12,16 @@ export interface SagaListFilter {
   vendor?: (typeof KNOWN_VENDORS)[number];
 }
 
+/** Checkout sagas of both types: v1 sagas still running are listed beside v2 ones until none is left. */
+export const CHECKOUT_SAGA_TYPES_CLAUSE = `WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2")`;
+
 /**
  * The Temporal visibility query for a filter. The DTO validated every value (a known state or
  * vendor, a store/till of SAFE_ID characters); this checks again so that no caller can ever
  * concatenate a quote into the query, whatever validated it.
  */
 export function sagaListQuery(merchant: string, filter: SagaListFilter): string {
-  // v1 sagas still running are listed beside v2 ones until none is left.
-  const clauses = [`WorkflowType IN ("checkoutWorkflow", "checkoutWorkflowV2")`, equals(SearchAttributes.merchant.name, merchant)];
+  const clauses = [CHECKOUT_SAGA_TYPES_CLAUSE, equals(SearchAttributes.merchant.name, merchant)];
   if (filter.state !== undefined) {
     if (!CHECKOUT_STATES.includes(filter.state)) throw new Error(`unknown checkout state ${filter.state}`);
     clauses.push(equals(SearchAttributes.state.name, filter.state));

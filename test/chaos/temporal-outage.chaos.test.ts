@@ -12,6 +12,7 @@ import { chaosProfile } from './support/chaos-profile';
 import { printScenarioSummary } from './support/chaos-summary';
 import { runOutageUnderLoad } from './support/outage-under-load';
 import { startOwnTemporal, type OwnTemporal } from './support/own-temporal';
+import { CHECKOUT_SAGA_TYPES_CLAUSE } from '../../src/ops/saga-list-query';
 
 /**
  * Scenario 1: the Temporal dev server (our own, on a SQLite file) is stopped under load and started
@@ -60,7 +61,7 @@ describe('chaos 1: Temporal stopped under load and restarted on the same databas
     );
     const client = temporalClientOn(await Connection.connect({ address: temporal.address }), stack.config);
     const runsPerId = new Map<string, number>();
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'checkoutWorkflow'` })) {
+    for await (const wf of client.workflow.list({ query: CHECKOUT_SAGA_TYPES_CLAUSE })) {
       runsPerId.set(wf.workflowId, (runsPerId.get(wf.workflowId) ?? 0) + 1);
     }
     await client.connection.close();

@@ -4,6 +4,7 @@ import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { eventually } from '../support/eventually';
 import { checkoutEffects, injectFault } from '../support/journal';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
+import { CHECKOUT_SAGA_TYPES_CLAUSE } from '../../src/ops/saga-list-query';
 
 const SALES = 12;
 
@@ -55,7 +56,7 @@ describe('POST /v1/checkouts/batch uploaded again while the batch runs', () => {
       return found;
     };
     expect(await eventually(runs, (r) => r.length > 0)).toEqual([runId]);
-    const sagas = () => stack.temporal.workflow.count(`TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}" AND WorkflowType = "checkoutWorkflow"`);
+    const sagas = () => stack.temporal.workflow.count(`TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}" AND ${CHECKOUT_SAGA_TYPES_CLAUSE}`);
     expect((await eventually(sagas, (c) => c.count >= SALES)).count).toBe(SALES);
 
     for (const posReference of posReferences) {
