@@ -17,7 +17,7 @@ export function createActivities(deps: ActivityDeps & { stepResultsCodec: Payloa
   const audit = new AuditWriter(deps.dataSource, deps.customers);
   const intents = new EffectIntentsRepository(deps.dataSource);
   return {
-    ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec)),
+    ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec), deps.customers),
     ...createAuditSealActivities({ dataSource: deps.dataSource }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit, intents }),

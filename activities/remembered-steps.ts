@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { stringify } from 'safe-stable-stringify';
+import type { CustomerRefHasher } from '../core/audit/customer-ref';
 import type { StepResultsRepository } from '../core/effects/step-results.repository';
+import { log } from '@temporalio/activity';
 import type { createCheckoutActivities } from './checkout.activities';
 
 type CheckoutActivities = ReturnType<typeof createCheckoutActivities>;
@@ -32,29 +33,33 @@ const REMEMBERING_WORKFLOW = 'checkoutWorkflowV2';
  * Wraps the remembered steps: for a v2 saga, a step first reads its own recorded result (a re-run of
  * the workflow task after a worker died mid-group, or the regular activity a spent local budget
  * continues as), and records its result once it has one. A reserve read re-run this way never sees
- * the sale's own holds or spends; an effect is never asked of the vendor a second time. Keyed by the
- * checkout and the step's activity and arguments, never the attempt or the run.
+ * the sale's own holds or spends, and a step that answered is not asked of the vendor again (one
+ * whose answer was lost goes through its effect intent and lookup as before). Keyed by the run (a
+ * re-run of a workflow task keeps it; a reset starts a new run, which asks again, looking effects up
+ * first) and the step's activity and arguments, never the attempt.
  */
-export function rememberStepResults<T extends CheckoutActivities>(activities: T, results: StepResultsRepository): T {
+export function rememberStepResults<T extends CheckoutActivities>(activities: T, results: StepResultsRepository, customers: CustomerRefHasher): T {
   const wrapped = { ...activities };
   for (const name of REMEMBERED_STEPS) {
     const run = activities[name] as (...args: unknown[]) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const info = Context.current().info;
-      const checkoutId = info.workflowExecution?.workflowId;
-      if (info.workflowType !== REMEMBERING_WORKFLOW || !checkoutId) return run(...args);
-      const key = stepKey(name, args);
+      const { workflowId: checkoutId, runId } = info.workflowExecution ?? {};
+      if (info.workflowType !== REMEMBERING_WORKFLOW || !checkoutId || !runId) return run(...args);
+      const key = stepKey(name, runId, args, customers);
       const recorded = await results.find(checkoutId, key);
       if (recorded) return recorded.value;
       const value = await run(...args);
-      await results.save(checkoutId, key, value);
+      // The vendor answered: a failed save must not turn that answer into a failure (a retry would
+      // find the effect by its intent), so it is logged and the answer returned.
+      await results.save(checkoutId, key, value).catch((err: unknown) => log.warn('step result not remembered', { step: name, error: err instanceof Error ? err.message : String(err) }));
       return value;
     };
   }
   return wrapped;
 }
 
-/** The step's name and a hash of its arguments (which carry customer identifiers: never stored in clear). */
-export function stepKey(name: string, args: unknown[]): string {
-  return `${name}:${createHash('sha256').update(stringify(args) ?? '').digest('hex').slice(0, 32)}`;
+/** The step's name, its run and a keyed digest of its arguments (which carry customer identifiers: never stored in clear). */
+export function stepKey(name: string, runId: string, args: unknown[], customers: CustomerRefHasher): string {
+  return `${name}:${runId}:${customers.digestOf(stringify(args) ?? '').slice(0, 32)}`;
 }

@@ -52,21 +52,23 @@ export const compensation = proxyActivities<Activities>(ActivityProfiles.compens
 export const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeeping);
 
 /**
- * checkoutWorkflowV2 runs its steps as local activities first (workflows/local-first.ts): each has a
- * short budget, seconds, well under the workflow task's timeout (CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT),
+ * checkoutWorkflowV2 runs its steps as local activities first (workflows/local-first.ts): three tries
+ * within a budget of seconds, under the workflow task's timeout (CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT),
  * so a one-shot is one workflow task. A step still failing when its budget is spent continues as the
  * regular activity of the same lane (ActivityProfiles), where ops see it pending in the Temporal UI.
- * A vendor's refusal is final here as there.
+ * A vendor's refusal is final here as there. An attempt may take two vendor calls at their 5 s
+ * timeout (VENDOR_TIMEOUT_MS) before it is timed out; a timed-out attempt is cancelled, and its
+ * HTTP call in flight aborted (vendor-http.ts), so it does not race the next try.
  */
 export const LocalActivityProfiles = {
   vendor: {
-    startToCloseTimeout: '6s',
-    scheduleToCloseTimeout: '8s',
+    startToCloseTimeout: '10s',
+    scheduleToCloseTimeout: '12s',
     retry: vendorRetry({ initialInterval: '100ms', maximumInterval: '1s', maximumAttempts: 3 }),
   },
   bookkeeping: {
-    startToCloseTimeout: '5s',
-    scheduleToCloseTimeout: '8s',
+    startToCloseTimeout: '10s',
+    scheduleToCloseTimeout: '12s',
     retry: { initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s' },
   },
 } satisfies Record<string, LocalActivityOptions>;

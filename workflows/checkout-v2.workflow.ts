@@ -49,13 +49,14 @@ const OPERATOR_CANCEL_REASON = 'cancelled by an operator';
  * (local-first.ts), so a one-shot checkout is one workflow task: no activity tasks, one
  * search-attribute upsert, a couple of dozen history events. A step that outlasts its local budget
  * continues as a regular activity (pending in the Temporal UI, resettable by ops); undos stay
- * regular activities. The phases run to their next barrier whatever happens: an operator's cancel
- * sets a flag that the next group of a phase before payment acts on, and the POS's other calls are
- * refused as busy meanwhile. No patched() yet: a change to this type's commands gets a patch at
+ * regular activities. A phase always runs to its end: an operator's cancel is acted on after it (a
+ * one-shot's whole chain), and the POS's other calls reach the saga when the running workflow task
+ * ends, or are refused as busy while a step runs as a regular activity. No patched() yet: a change to this type's commands gets a patch at
  * workflow start, or a new type.
  * A re-run of a workflow task (a worker killed mid-group) re-runs its local activities: each one
- * answers from its own recorded result first (the worker's step-result memo), so reads do not see
- * the sale's own effects and no effect is sent twice.
+ * answers from its own recorded result first (activities/remembered-steps.ts), so reads do not see
+ * the sale's own effects and a step that answered is not sent again; one whose answer was lost goes
+ * through its effect intent and lookup, as in v1.
  */
 export async function checkoutWorkflowV2(input: CheckoutInput): Promise<CheckoutView> {
   const s = new SagaState(input);

@@ -275,9 +275,10 @@ export interface CheckoutView {
   /** Partial returns of a completed checkout (checkoutReturnsWorkflow). */
   returns?: CheckoutReturns;
   /**
-   * checkoutWorkflowV2's one-shot answer only (never recorded or shown to the POS): the saga's start
-   * memo, naming the API request that started it, so the API tells a replay or another sale reusing
-   * the key without describing the workflow.
+   * checkoutWorkflowV2's one-shot Update answer only (not in the view the saga records in the
+   * projection, and removed by the API before the POS sees it): the saga's start memo, naming the API
+   * request that started it, so the API tells a replay or another sale reusing the key without
+   * describing the workflow.
    */
   startedBy?: { requestId: string; requestHash: string };
 }

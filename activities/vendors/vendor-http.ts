@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { request } from 'undici';
 import { observeVendorCall } from '../metrics/worker-metrics';
 import { redact } from './redact';
@@ -35,6 +36,10 @@ export class VendorHttp {
 
   async send<T>(req: VendorRequest): Promise<VendorResponse<T>> {
     const started = performance.now();
+    // An attempt its activity gave up on (a local activity's timeout, a cancel) sends nothing more, and
+    // its call in flight is dropped: the next attempt must not race it (it looks the effect up first).
+    const abandoned = attemptCancellation();
+    if (abandoned?.aborted) throw vendorUnavailable(this.vendor, `${req.operation}: the attempt was cancelled before sending`, { notSent: true });
     let res;
     try {
       const [contentType, payload] = req.form
@@ -46,7 +51,7 @@ export class VendorHttp {
         method: req.method,
         headers: { accept: 'application/json', ...(contentType && { 'content-type': contentType }), ...req.headers },
         body: payload,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: abandoned ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), abandoned]) : AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       const reason = isTimeout(err) ? `no answer within ${this.timeoutMs} ms` : describe(err);
@@ -144,4 +149,13 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The running activity attempt's cancellation signal; none outside an activity (the bench baseline, adapter tests). */
+function attemptCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
 }

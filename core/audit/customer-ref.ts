@@ -13,4 +13,9 @@ export class CustomerRefHasher {
     const normalised = identifier.value.trim().toLowerCase();
     return `hmac:${createHmac('sha256', this.key).update(`${identifier.type}:${normalised}`).digest('hex')}`;
   }
+
+  /** A keyed digest of any text that may hold customer identifiers (a step's arguments): never reversible by brute force without the key. */
+  digestOf(text: string): string {
+    return createHmac('sha256', this.key).update(text).digest('hex');
+  }
 }

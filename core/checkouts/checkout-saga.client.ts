@@ -113,6 +113,7 @@ export class CheckoutSagaClient {
               updateId: 'reserve',
               waitForStage: 'ACCEPTED',
             }),
+        deadline,
       );
       outcome = await this.answerBy(handle(), update.result(), deadline);
       answeredByTheSaga = !outcome.pending;
@@ -143,16 +144,17 @@ export class CheckoutSagaClient {
     // from the first, a call with other arguments reaches the workflow, which refuses it (409).
     const updateId = `${phase}:${createHash('sha256').update(stringify(args) ?? '').digest('hex').slice(0, 16)}`;
     try {
-      const update =
-        phase === 'commit'
-          ? await handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId, waitForStage: 'ACCEPTED' })
-          : phase === 'complete'
-            ? await handle.startUpdate(completeCheckout, {
-                args: [{ paidMinor: args.paidMinor, method: args.method }],
-                updateId,
-                waitForStage: 'ACCEPTED',
-              })
-            : await handle.startUpdate(cancelCheckout, { updateId, waitForStage: 'ACCEPTED' });
+      // A lost answer (the update lost with a workflow task, the connection dropped) is sent again
+      // with the same update id: the saga runs the phase once and answers both.
+      const update = await withLostAnswerRetries(
+        () =>
+          phase === 'commit'
+            ? handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId, waitForStage: 'ACCEPTED' })
+            : phase === 'complete'
+              ? handle.startUpdate(completeCheckout, { args: [{ paidMinor: args.paidMinor, method: args.method }], updateId, waitForStage: 'ACCEPTED' })
+              : handle.startUpdate(cancelCheckout, { updateId, waitForStage: 'ACCEPTED' }),
+        deadline,
+      );
       return await this.answerBy(handle, update.result(), deadline);
     } catch (err) {
       return this.outcomeOfFailure(handle, err, phase);
@@ -241,12 +243,13 @@ const LOST_ANSWER_RETRIES = 2;
  * workflow id (USE_EXISTING) and update id attach to the same saga and update, never a second one.
  * Answers from the saga (refusals, conflicts, a closed saga) are not retried.
  */
-export async function withLostAnswerRetries<T>(send: () => Promise<T>, retries = LOST_ANSWER_RETRIES): Promise<T> {
+export async function withLostAnswerRetries<T>(send: () => Promise<T>, deadline: number, retries = LOST_ANSWER_RETRIES): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await send();
     } catch (err) {
-      if (attempt >= retries || !isLostAnswer(err)) throw err;
+      // Past the caller's deadline the API answers with what it has (a 503 the till retries) instead.
+      if (attempt >= retries || Date.now() >= deadline || !isLostAnswer(err)) throw err;
     }
   }
 }

@@ -144,13 +144,18 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // it.failing below; remove it from this list once the audit keys or drops it.
   const inClearInAudit = ['CRM.COM account number', 'CRM.COM account id', 'CRM.COM wallet number', 'Capillary user id'];
   const notInAudit = Object.fromEntries(Object.entries(vendorCanaries).filter(([label]) => !inClearInAudit.includes(label)));
-  const auditTables = ['audit_events', 'audit_seals', 'checkouts'];
+  // saga_step_results holds what each v2 step answered (customer data included), sealed by the codec.
+  const auditTables = ['audit_events', 'audit_seals', 'checkouts', 'saga_step_results'];
 
   it('the vendor-returned identifiers were there to find: the sandbox answered them for these customers', async () => {
     // Through the codec, the saga's state carries what CRM.COM and Capillary returned (the account
     // and user ids it acts on): the canaries are real, not strings nobody ever saw.
     const history = await new Client({ connection: stack.temporal.connection }).workflow.getHandle(checkoutIds[0]).fetchHistory();
-    const payloads = (history.events ?? []).flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? []);
+    // A v2 saga's steps are local activities: their results are in their markers.
+    const payloads = (history.events ?? []).flatMap((e) => [
+      ...(e.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
+      ...(e.markerRecordedEventAttributes?.details?.result?.payloads ?? []),
+    ]);
     const decoded = await encryptionCodecFor(stack.config).decode(payloads);
     const clear = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'));
     const seen = findCanaries(clear, vendorCanaries).map((hit) => hit.slice(0, hit.indexOf(' (')));
