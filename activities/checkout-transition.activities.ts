@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
-import type { CheckoutRef, CheckoutTransition } from '../workflows/checkout.contract';
+import type { CheckoutRef, CheckoutState, CheckoutTransition } from '../workflows/checkout.contract';
 import { isCheckoutSagaTransition } from '../workflows/checkout-transitions.contract';
 import { Context } from '@temporalio/activity';
 import { sagaTransitions } from './metrics/worker-metrics';
+
+/** States after which a checkout's remembered v2 step results (activities/remembered-steps.ts) no longer stand. */
+const FORGETTING_STATES: readonly CheckoutState[] = ['compensated', 'cancelled', 'expired', 'voided'];
 
 /**
  * Saga transitions: one audit row per state entered and the `checkouts` projection moved in the same
@@ -63,6 +66,9 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
             v.rejection?.reason ?? v.failureReason ?? null, projectionRunId,
           ],
         );
+        // An unwound (or voided) sale forgets its remembered step results: a reset of it asks the
+        // vendors again rather than re-driving holds and purchases that were undone.
+        if (FORGETTING_STATES.includes(transition.state)) await tx.query(`DELETE FROM saga_step_results WHERE checkout_id = $1`, [ref.checkoutId]);
         return appended;
       });
       // Counted when the audit row is new: a retried write of the same transition counts once.

@@ -34,9 +34,11 @@ const REMEMBERING_WORKFLOW = 'checkoutWorkflowV2';
  * the workflow task after a worker died mid-group, or the regular activity a spent local budget
  * continues as), and records its result once it has one. A reserve read re-run this way never sees
  * the sale's own holds or spends, and a step that answered is not asked of the vendor again (one
- * whose answer was lost goes through its effect intent and lookup as before). Keyed by the run (a
- * re-run of a workflow task keeps it; a reset starts a new run, which asks again, looking effects up
- * first) and the step's activity and arguments, never the attempt.
+ * whose answer was lost goes through its effect intent and lookup as before). Keyed by the checkout,
+ * the step's activity and arguments (which name the sale's execution chain, CheckoutRef.saleChain),
+ * never the attempt or the run: a reset from the UI re-drives the sale to where it stood instead of
+ * re-quoting it or compensating a sale that succeeded. An unwound sale forgets its results
+ * (checkout-transition.activities.ts), so a reset of it asks the vendors again.
  */
 export function rememberStepResults<T extends CheckoutActivities>(activities: T, results: StepResultsRepository, customers: CustomerRefHasher): T {
   const wrapped = { ...activities };
@@ -44,9 +46,9 @@ export function rememberStepResults<T extends CheckoutActivities>(activities: T,
     const run = activities[name] as (...args: unknown[]) => Promise<unknown>;
     (wrapped as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       const info = Context.current().info;
-      const { workflowId: checkoutId, runId } = info.workflowExecution ?? {};
-      if (info.workflowType !== REMEMBERING_WORKFLOW || !checkoutId || !runId) return run(...args);
-      const key = stepKey(name, runId, args, customers);
+      const checkoutId = info.workflowExecution?.workflowId;
+      if (info.workflowType !== REMEMBERING_WORKFLOW || !checkoutId) return run(...args);
+      const key = stepKey(name, args, customers);
       const recorded = await results.find(checkoutId, key);
       if (recorded) return recorded.value;
       const value = await run(...args);
@@ -59,7 +61,7 @@ export function rememberStepResults<T extends CheckoutActivities>(activities: T,
   return wrapped;
 }
 
-/** The step's name, its run and a keyed digest of its arguments (which carry customer identifiers: never stored in clear). */
-export function stepKey(name: string, runId: string, args: unknown[], customers: CustomerRefHasher): string {
-  return `${name}:${runId}:${customers.digestOf(stringify(args) ?? '').slice(0, 32)}`;
+/** The step's name and a keyed digest of its arguments (which carry customer identifiers: never stored in clear). */
+export function stepKey(name: string, args: unknown[], customers: CustomerRefHasher): string {
+  return `${name}:${customers.digestOf(stringify(args) ?? '').slice(0, 32)}`;
 }

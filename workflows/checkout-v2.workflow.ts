@@ -59,7 +59,7 @@ const OPERATOR_CANCEL_REASON = 'cancelled by an operator';
  * through its effect intent and lookup, as in v1.
  */
 export async function checkoutWorkflowV2(input: CheckoutInput): Promise<CheckoutView> {
-  const s = new SagaState(input);
+  const s = new SagaState(input, workflowInfo().firstExecutionRunId);
   let busy = false;
   let activity = 0;
   let holdExpiresAt = workflowNow() + input.holdTimeoutMs;

@@ -89,6 +89,12 @@ export interface CheckoutRef extends CheckoutKey {
    * redemptions, void and returns all use it. Read it with capillaryBillNumberOf.
    */
   capillaryBillNumber?: string;
+  /**
+   * checkoutWorkflowV2: the first run id of the saga's execution chain (kept through resets). Part of
+   * every step's arguments, so a step's remembered result (activities/remembered-steps.ts) belongs to
+   * this sale: a reset finds it, a later sale reusing the key after Temporal's retention does not.
+   */
+  saleChain?: string;
 }
 
 export interface CustomerRef {

@@ -27,7 +27,11 @@ export class SagaState {
   /** Commit left the redemption to the complete phase: after the bill, on its success (the POS guide's order). */
   pointsAfterBill = false;
 
-  constructor(readonly input: CheckoutInput) {
+  /** `saleChain`: checkoutWorkflowV2 names its execution chain in every step's ref (CheckoutRef.saleChain). */
+  constructor(
+    readonly input: CheckoutInput,
+    saleChain?: string,
+  ) {
     this.ref = {
       checkoutId: input.checkoutId,
       merchant: input.merchant,
@@ -36,6 +40,7 @@ export class SagaState {
       posReference: input.posReference,
       currency: input.currency,
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
+      ...(saleChain && { saleChain }),
     };
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
   }
