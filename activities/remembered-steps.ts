@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { stringify } from 'safe-stable-stringify';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
 import type { StepResultsRepository } from '../core/effects/step-results.repository';
+import { withDatabasePatience } from '../core/database/database-unavailable';
 import { log } from '@temporalio/activity';
 import type { createCheckoutActivities } from './checkout.activities';
 
@@ -26,6 +27,9 @@ export const REMEMBERED_STEPS = [
   'sendPostTender',
 ] as const satisfies ReadonlyArray<keyof CheckoutActivities>;
 
+/** How long a local attempt waits for Postgres (intent, audit row, step result): well inside its 10 s. */
+const LOCAL_ATTEMPT_DATABASE_PATIENCE_MS = 2_000;
+
 /** The workflow type whose steps are remembered: v1 runs regular activities, whose results its history keeps. */
 const REMEMBERING_WORKFLOW = 'checkoutWorkflowV2';
 
@@ -48,14 +52,18 @@ export function rememberStepResults<T extends CheckoutActivities>(activities: T,
       const info = Context.current().info;
       const checkoutId = info.workflowExecution?.workflowId;
       if (info.workflowType !== REMEMBERING_WORKFLOW || !checkoutId) return run(...args);
-      const key = stepKey(name, args, customers);
-      const recorded = await results.find(checkoutId, key);
-      if (recorded) return recorded.value;
-      const value = await run(...args);
-      // The vendor answered: a failed save must not turn that answer into a failure (a retry would
-      // find the effect by its intent), so it is logged and the answer returned.
-      await results.save(checkoutId, key, value).catch((err: unknown) => log.warn('step result not remembered', { step: name, error: err instanceof Error ? err.message : String(err) }));
-      return value;
+      const step = async () => {
+        const key = stepKey(name, args, customers);
+        const recorded = await results.find(checkoutId, key);
+        if (recorded) return recorded.value;
+        const value = await run(...args);
+        // The vendor answered: a failed save must not turn that answer into a failure (a retry would
+        // find the effect by its intent), so it is logged and the answer returned.
+        await results.save(checkoutId, key, value).catch((err: unknown) => log.warn('step result not remembered', { step: name, error: err instanceof Error ? err.message : String(err) }));
+        return value;
+      };
+      // A local attempt does not wait out a database outage: the regular activity it continues as does.
+      return info.isLocal ? withDatabasePatience(LOCAL_ATTEMPT_DATABASE_PATIENCE_MS, step) : step();
     };
   }
   return wrapped;

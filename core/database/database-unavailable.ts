@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -17,9 +18,22 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** The most any database wait may last inside the current async scope (withDatabasePatience). */
+const patienceCap = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `work` with every database wait inside it (untilDatabaseAnswers) capped at `capMs`. A local
+ * activity attempt is timed out in seconds: waiting longer for Postgres would let its audit row
+ * land after the next attempt recorded the effect it found by lookup (two success rows for one
+ * effect); failing fast hands the wait to the regular activity the step continues as.
+ */
+export function withDatabasePatience<T>(capMs: number, work: () => Promise<T>): Promise<T> {
+  return patienceCap.run(capMs, work);
+}
+
 /** Runs `work`, repeating it while the database is unavailable for up to `patienceMs` (backoff 250 ms to 2 s). */
 export async function untilDatabaseAnswers<T>(work: () => Promise<T>, patienceMs: number): Promise<T> {
-  const giveUpAt = Date.now() + patienceMs;
+  const giveUpAt = Date.now() + Math.min(patienceMs, patienceCap.getStore() ?? patienceMs);
   for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
     try {
       return await work();

@@ -9,11 +9,11 @@ import { untilDatabaseAnswers } from '../database/database-unavailable';
  * would be in the workflow history it stands in for.
  */
 export class StepResultsRepository {
-  /** Waits out a database blip for a few seconds only: a local activity's budget is 12 s. */
+  /** Waits out a database outage like the audit writer (a local attempt caps it: remembered-steps.ts). */
   constructor(
     private readonly dataSource: DataSource,
     private readonly codec: PayloadCodec,
-    private readonly patienceMs = 5_000,
+    private readonly patienceMs = 120_000,
   ) {}
 
   /** The recorded result, or `undefined` when this step has not answered yet. */
