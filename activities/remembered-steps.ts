@@ -1,9 +1,8 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { stringify } from 'safe-stable-stringify';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
 import type { StepResultsRepository } from '../core/effects/step-results.repository';
 import { withDatabasePatience } from '../core/database/database-unavailable';
-import { log } from '@temporalio/activity';
 import type { createCheckoutActivities } from './checkout.activities';
 
 type CheckoutActivities = ReturnType<typeof createCheckoutActivities>;

@@ -51,8 +51,8 @@ const OPERATOR_CANCEL_REASON = 'cancelled by an operator';
  * continues as a regular activity (pending in the Temporal UI, resettable by ops); undos stay
  * regular activities. A phase always runs to its end: an operator's cancel is acted on after it (a
  * one-shot's whole chain), and the POS's other calls reach the saga when the running workflow task
- * ends, or are refused as busy while a step runs as a regular activity. No patched() yet: a change to this type's commands gets a patch at
- * workflow start, or a new type.
+ * ends, or are refused as busy while a step runs as a regular activity. No patched() yet: a change
+ * to this type's commands gets a patch at workflow start, or a new type.
  * A re-run of a workflow task (a worker killed mid-group) re-runs its local activities: each one
  * answers from its own recorded result first (activities/remembered-steps.ts), so reads do not see
  * the sale's own effects and a step that answered is not sent again; one whose answer was lost goes

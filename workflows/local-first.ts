@@ -49,21 +49,19 @@ export class LocalFirstSteps {
   async group<const S extends readonly (Step | undefined | false)[]>(lane: Lane, steps: S): Promise<GroupOutcomes<S>> {
     const run = (proxies: Record<Lane, Activities>, s: Step) => (proxies[lane][s.activity] as (...args: unknown[]) => Promise<unknown>)(...s.args);
     const present = steps.map((s) => (s ? s : undefined));
-    const settled: Array<PromiseSettledResult<unknown> | undefined> = await Promise.all(
-      present.map((s) => (s ? run(LOCAL, s).then(fulfilled, rejected) : Promise.resolve(undefined))),
-    );
+    const settled: Array<PromiseSettledResult<unknown> | undefined> = await Promise.allSettled(present.map((s) => s && run(LOCAL, s)));
+    present.forEach((s, i) => {
+      if (!s) settled[i] = undefined;
+    });
     const again = settled.flatMap((r, i) => (r?.status === 'rejected' && outlastedLocalBudget(r.reason) ? [i] : []));
     if (again.length > 0) {
       this.hooks.beforeRegularActivities();
-      const second = await Promise.all(again.map((i) => run(REGULAR, present[i] as Step).then(fulfilled, rejected)));
+      const second = await Promise.allSettled(again.map((i) => run(REGULAR, present[i] as Step)));
       again.forEach((i, j) => (settled[i] = second[j]));
     }
     return settled.map((r) => (r === undefined ? undefined : r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: r.reason })) as GroupOutcomes<S>;
   }
 }
-
-const fulfilled = (value: unknown): PromiseSettledResult<unknown> => ({ status: 'fulfilled', value });
-const rejected = (reason: unknown): PromiseSettledResult<unknown> => ({ status: 'rejected', reason });
 
 /** A transient failure that outlasted the local budget: worth continuing as a regular activity. */
 function outlastedLocalBudget(err: unknown): boolean {

@@ -32,7 +32,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
     if (!lookup.ok) {
       const refusal = asRefusal(lookup.error);
       if (!refusal) failures.push(lookup.error);
-      return { ...coupon, accepted: false, refusal: refusal ?? { vendor: coupon.provider, code: 'NOT_CHECKED', reason: 'lookup failed' } };
+      return { ...coupon, accepted: false, ...(refusal && { refusal }) };
     }
     return couponAfterLookup(coupon, lookup.value, () => true);
   });

@@ -14,11 +14,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import { SagaRefusal } from './saga-refusal';
-import { BUSY_STATE, FailureTypes, SearchAttributes, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
+import { BUSY_STATE, FailureTypes, SearchAttributes, vendorsOf, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT } from '../../workflows/activity-options';
 import { checkoutWorkflowV2 } from '../../workflows/checkout-v2.workflow';
-import { vendorsOf } from '../../workflows/checkout.contract';
 
 /** What a phase call came to: the saga's view, and whether it was refused, failed or is still running. */
 export interface PhaseOutcome {
@@ -234,13 +233,14 @@ function phaseAnswered(view: CheckoutView, phase: string): boolean {
   return ['cancelled', 'expired', 'compensated', 'compensation_failed'].includes(view.state);
 }
 
-/** How many times a lost Update-with-Start answer is sent again (same workflow id and update id). */
+/** How many times a lost Update (or Update-with-Start) answer is sent again with the same ids. */
 const LOST_ANSWER_RETRIES = 2;
 
 /**
- * Sends an Update-with-Start again when its answer was lost on the way (the connection dropped, the
- * frontend timed out, or the update was aborted with the workflow task that carried it): the same
- * workflow id (USE_EXISTING) and update id attach to the same saga and update, never a second one.
+ * Sends an Update (or Update-with-Start) again when its answer was lost on the way (the connection
+ * dropped, the frontend timed out, or the update was aborted with the workflow task that carried it):
+ * the same workflow id (USE_EXISTING) and update id attach to the same saga and update, never a
+ * second one.
  * Answers from the saga (refusals, conflicts, a closed saga) are not retried.
  */
 export async function withLostAnswerRetries<T>(send: () => Promise<T>, deadline: number, retries = LOST_ANSWER_RETRIES): Promise<T> {
