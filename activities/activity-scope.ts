@@ -26,7 +26,7 @@ export function currentAuditScope(checkout: CheckoutKey & { checkoutId: string; 
  * sees our checkout reference (or a more specific one, such as checkout:code for a coupon).
  */
 export function checkoutStepContext(deps: StepDeps, ref: CheckoutRef, step: string, reference = checkoutReference(ref)): VendorCallContext {
-  return vendorCallContext(deps, currentAuditScope(ref, step), reference);
+  return withStoreProfile(vendorCallContext(deps, currentAuditScope(ref, step), reference), ref);
 }
 
 /** A checkout step that finds the customer by `identifier` (CRM.COM identify, Capillary customer/get). */
@@ -34,7 +34,12 @@ export function customerStepContext(deps: StepDeps, ref: CheckoutRef, step: stri
   const scope = currentAuditScope(ref, step);
   // The audit row names the customer by keyed hash only; the identifier itself is redacted.
   scope.customerRef = deps.audit.customers.refOf(identifier);
-  return vendorCallContext(deps, scope, checkoutReference(ref));
+  return withStoreProfile(vendorCallContext(deps, scope, checkoutReference(ref)), ref);
+}
+
+/** The store profile the saga carries, for the adapters' local times and vendor ids. */
+function withStoreProfile(ctx: VendorCallContext, ref: CheckoutRef): VendorCallContext {
+  return ref.storeProfile ? { ...ctx, storeProfile: ref.storeProfile } : ctx;
 }
 
 /** What a checkout step's context is built from: the audit writer and the effect intents. */

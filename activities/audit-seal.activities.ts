@@ -1,18 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { AuditSealer } from '../core/audit/audit-sealer';
 
-/** The nightly seal: every merchant's unsealed store-days before `today` (UTC), oldest first. */
+/** The nightly seal: every merchant's unsealed store-days before each store's today (or before `today`), oldest first. */
 export function createAuditSealActivities({ dataSource }: { dataSource: DataSource }) {
   const sealer = new AuditSealer(dataSource);
   return {
     async sealClosedAuditDays(only: { today?: string; merchant?: string } = {}): Promise<{ merchants: number; sealed: number }> {
-      // The activity, not the workflow, reads the clock: "today" is when the seal actually runs.
-      const day = only.today ?? new Date().toISOString().slice(0, 10);
+      // The activity, not the workflow, reads the clock: "today" is each store's, when the seal actually runs.
+      const closed = { ...(only.today && { today: only.today }), now: new Date() };
       const merchants = only.merchant
         ? [{ merchant: only.merchant }]
         : ((await dataSource.query(`SELECT DISTINCT merchant FROM audit_events ORDER BY merchant`)) as { merchant: string }[]);
       let sealed = 0;
-      for (const { merchant } of merchants) sealed += (await sealer.sealClosedDays(merchant, day)).sealed;
+      for (const { merchant } of merchants) sealed += (await sealer.sealClosedDays(merchant, closed)).sealed;
       return { merchants: merchants.length, sealed };
     },
   };

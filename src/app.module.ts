@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
+import { StoresModule } from './stores/stores.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule {
         CodecModule,
         ReportsModule,
         OpsModule,
+        StoresModule,
         MetricsModule,
       ],
       controllers: [HealthController],

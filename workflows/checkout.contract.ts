@@ -3,6 +3,7 @@
  * and the failure types. Deterministic and free of Node, because workflow code imports it too.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { StoreProfile } from './store-profile.contract';
 
 export const CHECKOUT_STATES = [
   'pending',
@@ -95,6 +96,11 @@ export interface CheckoutRef extends CheckoutKey {
    * this sale: a reset finds it, a later sale reusing the key after Temporal's retention does not.
    */
   saleChain?: string;
+  /**
+   * The store's time zone and vendor mapping (workflows/store-profile.contract.ts), resolved by the
+   * API at reserve; absent on sagas started before stores were data.
+   */
+  storeProfile?: StoreProfile;
 }
 
 export interface CustomerRef {

@@ -41,6 +41,8 @@ export class SagaState {
       currency: input.currency,
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
       ...(saleChain && { saleChain }),
+      // Data for the activities only (no command changes): sagas without it replay as recorded.
+      ...(input.storeProfile && { storeProfile: input.storeProfile }),
     };
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
   }

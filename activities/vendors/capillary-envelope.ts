@@ -1,5 +1,6 @@
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
+import { localDate, localDateTimeSpaced } from '../../core/stores/local-time';
 
 /**
  * Reading Capillary InTouch answers. The v1.1 envelope is XML turned into JSON, so its documented
@@ -240,14 +241,18 @@ export function v2Check(res: VendorResponse<unknown>, operation: string, accepte
   throw failure(first.code, first.message, operation, res);
 }
 
-/** "YYYY-MM-DD HH:MM:SS", Capillary's date-time; UTC until stores carry time zones. */
-export function capillaryTime(isoInstant: string | Date): string {
-  const d = typeof isoInstant === 'string' ? new Date(isoInstant) : isoInstant;
-  return d.toISOString().slice(0, 19).replace('T', ' ');
+/**
+ * "YYYY-MM-DD HH:MM:SS" (vendors.md §2, points/redeem `redemption_time`), the store's wall clock: the
+ * samples carry no zone, and Capillary's date windows (621/643/644 "date outside window") are the
+ * org's days at its stores. `timeZone` absent (a saga from before stores were data): UTC, as then.
+ */
+export function capillaryTime(isoInstant: string | Date, timeZone = 'UTC'): string {
+  return localDateTimeSpaced(isoInstant, timeZone);
 }
 
-export function capillaryDate(isoInstant: string): string {
-  return new Date(isoInstant).toISOString().slice(0, 10);
+/** "YYYY-MM-DD", the store's calendar day of the instant (a return's `purchase_time`, the original date). */
+export function capillaryDate(isoInstant: string, timeZone = 'UTC'): string {
+  return localDate(isoInstant, timeZone);
 }
 
 /**

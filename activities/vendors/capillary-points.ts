@@ -79,7 +79,7 @@ export class CapillaryPoints {
               customer: { [key]: identifierValue(customer.identifier) },
               transaction_number: ctx.reference,
               external_reference_number: ctx.reference,
-              redemption_time: capillaryTime(new Date()),
+              redemption_time: capillaryTime(new Date(), ctx.storeProfile?.timeZone),
             },
           ],
         },

@@ -1,4 +1,5 @@
 import { toVendorNumber } from '../../core/money/money';
+import { localIsoWithOffset } from '../../core/stores/local-time';
 import type { AppConfig } from '../../core/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
 import {
@@ -84,7 +85,8 @@ export class CmcVendor implements PostTenderCapability {
     tx: PostTenderTransaction,
     kind: { transactionType: string; amountMinor: number; originalTransactionId?: string },
   ): Promise<PostTenderReceipt> {
-    const transactionDate = isoInstant(tx.transactionDate);
+    const transactionDate = transactionDateAt(ctx, tx.transactionDate);
+    tx = { ...tx, ...placeOf(ctx, tx) };
     // Nothing of the transaction is sent before the intent is written: a failed interaction leaves none.
     let sessionId = await this.startInteraction(ctx, tx);
     if (await ctx.effectMayHaveBeenSent(VENDOR, operation)) return this.outcomeUnknown(ctx, operation, kind.amountMinor);
@@ -234,9 +236,21 @@ export function createCmcVendor(config: AppConfig): CmcVendor {
 }
 
 
-function isoInstant(value: string): string {
+/**
+ * transactionDate: the document says only "Transaction date", vendors.md §4 "(ISO)". An ISO 8601 time
+ * with the store's offset says both the till's wall clock and the instant; without a store profile (a
+ * saga from before stores were data) the UTC instant, as then.
+ */
+function transactionDateAt(ctx: VendorCallContext, value: string): string {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw new TypeError(`transactionDate ${JSON.stringify(value)} is not a date`);
-  return at.toISOString();
+  return ctx.storeProfile ? localIsoWithOffset(at, ctx.storeProfile.timeZone) : at.toISOString();
+}
+
+/** The store's ClearLine location and the till's terminal from the store profile; else what the saga passed (store, till). */
+function placeOf(ctx: VendorCallContext, tx: PostTenderTransaction): Pick<PostTenderTransaction, 'terminalId' | 'posLocationId'> {
+  return ctx.storeProfile
+    ? { terminalId: ctx.storeProfile.cmcTerminal, posLocationId: ctx.storeProfile.cmcLocation }
+    : { terminalId: tx.terminalId, posLocationId: tx.posLocationId };
 }
 

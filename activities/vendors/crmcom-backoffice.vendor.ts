@@ -176,6 +176,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
       ...(goods.accountNumber && { contact_id: goods.accountNumber }),
       reference_number: ctx.reference,
       performed_on: epochSeconds(goods.performedOn),
+      ...outletOf(ctx),
       currency_code: ctx.currency,
       total_amount: toVendorNumber(goods.amountMinor, ctx.currency),
       ...(goods.originalPurchaseNumber && { purchase_id: goods.originalPurchaseNumber }),
@@ -254,7 +255,9 @@ function purchaseBody(ctx: VendorCallContext, id: string, customer: LoyaltyCusto
     id,
     contact_id: customer.accountNumber,
     reference_number: ctx.reference,
+    // An epoch is an instant: no zone to get wrong, so the store's time zone does not enter here.
     performed_on: epochSeconds(purchase.performedOn),
+    ...outletOf(ctx),
     currency_code: ctx.currency,
     // The POS deducts the approved spend itself; back-end reduction would refund it to a card later.
     // The field name is from CRM.COM's own app (vendors.md §1.2, C12); the guide names only the notion.
@@ -268,4 +271,14 @@ function purchaseBody(ctx: VendorCallContext, id: string, customer: LoyaltyCusto
     })),
     ...(spendMinor !== undefined && spendMinor > 0 && { spend_request: { amount: toVendorNumber(spendMinor, ctx.currency) } }),
   };
+}
+
+/**
+ * The store's outlet. The guide names no field (crmcom-v2-pos-ecommerce.txt is silent); vendors.md §1.2
+ * gives `merchant_tap` / `outlet_tap` as "semi-optional objects" without their shape, and the simplest
+ * working form CRM.COM's own POS app sends, `"organisation_id": "<outlet GUID>"` [code C12], which is
+ * what we send. A store without an outlet sends none, as before.
+ */
+function outletOf(ctx: VendorCallContext): { organisation_id?: string } {
+  return ctx.storeProfile?.crmcomOutlet ? { organisation_id: ctx.storeProfile.crmcomOutlet } : {};
 }

@@ -9,6 +9,7 @@ import type {
 } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
+import { localDateTimeNoZone } from '../../core/stores/local-time';
 
 /**
  * The legacy Web API's wire shapes and their mapping to our capabilities
@@ -182,7 +183,12 @@ export function toSyncResult(data: SynchroniseData): CatalogueSyncResult {
   };
 }
 
-/** CRM.COM dates carry no zone ("2017-06-22T15:00:00"); we send UTC until stores have time zones. */
-export function toCrmcomLocalTime(isoInstant: string): string {
-  return new Date(isoInstant).toISOString().slice(0, 19);
+/**
+ * CRM.COM legacy dates carry no zone: the document's examples are `"performed_on": "2017-06-22T15:00:00"`
+ * and vendors.md §1.1 reads them as "local time, no zone". So the store's wall clock (offers by venue,
+ * day or hour are the store's); a saga without a store profile (started before stores were data) in
+ * UTC, as it was sent then.
+ */
+export function toCrmcomLocalTime(isoInstant: string, timeZone = 'UTC'): string {
+  return localDateTimeNoZone(isoInstant, timeZone);
 }

@@ -117,8 +117,8 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     const data = await this.call<PreviewData>(ctx, 'purchases.preview', 'customer_events/purchases/preview', {
       accounts_receivable_identifier: { number: customer.accountNumber },
       reference_number: ctx.reference,
-      performed_by_unit_identifier: { name: this.options.unitName },
-      performed_on: toCrmcomLocalTime(purchase.performedOn),
+      performed_by_unit_identifier: { name: unitOf(ctx, this.options.unitName) },
+      performed_on: toCrmcomLocalTime(purchase.performedOn, ctx.storeProfile?.timeZone),
       products_set: productsSet(purchase.lines, ctx.currency),
       fields_set: PREVIEW_FIELDS,
     }, (d) => ({ amountMinor: minor(d.total_award_amount, ctx.currency) }));
@@ -233,8 +233,8 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
   private createPurchase(ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<PurchaseData> {
     return this.forgettingWhenNotApplied(ctx, 'purchases.create', () => this.call<PurchaseData>(ctx, 'purchases.create', 'customer_events/purchases/create', {
       accounts_receivable_identifier: { number: customer.accountNumber },
-      performed_by_unit_identifier: { name: this.options.unitName },
-      performed_on: toCrmcomLocalTime(purchase.performedOn),
+      performed_by_unit_identifier: { name: unitOf(ctx, this.options.unitName) },
+      performed_on: toCrmcomLocalTime(purchase.performedOn, ctx.storeProfile?.timeZone),
       process_immediately: true,
       external_system: purchase.externalSystem,
       reference_number: ctx.reference,
@@ -280,8 +280,8 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     try {
       const data = await this.forgettingWhenNotApplied(ctx, 'spend_requests.create', () => this.call<SpendRequestData>(ctx, 'spend_requests.create', 'customer_events/spend_requests/create', {
         accounts_receivable_identifier: { number: customer.accountNumber },
-        performed_by_unit_identifier: { name: this.options.unitName },
-        performed_on: toCrmcomLocalTime(purchase.performedOn),
+        performed_by_unit_identifier: { name: unitOf(ctx, this.options.unitName) },
+        performed_on: toCrmcomLocalTime(purchase.performedOn, ctx.storeProfile?.timeZone),
         external_system: purchase.externalSystem,
         external_system_reference_number: reference,
         process_immediately: true,
@@ -440,4 +440,9 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
     const data = unwrap(res, 'authentication.token');
     return { value: data.token, renewAt: issuedAt + TOKEN_LIFETIME_MS - TOKEN_RENEW_MARGIN_MS };
   }
+}
+
+/** The store's CRM.COM unit (stores.crmcom_unit), else the one configured for all (CRMCOM_UNIT_NAME). */
+function unitOf(ctx: VendorCallContext, configured: string): string {
+  return ctx.storeProfile?.crmcomUnit ?? configured;
 }

@@ -1,5 +1,6 @@
 import type { VendorCallRecorder } from '../../core/audit/vendor-call-record';
 import { RefusalCodes } from '../../workflows/checkout.contract';
+import type { StoreProfile } from '../../workflows/store-profile.contract';
 
 // The audit row's shape lives with the audit writer (core/); adapters name it from here.
 export type { CallFacts, VendorCallRecord, VendorCallRecorder } from '../../core/audit/vendor-call-record';
@@ -14,6 +15,11 @@ export interface VendorCallContext {
   /** Where the sale happens, for vendors that attribute calls to a store or till. */
   store: string;
   till: string;
+  /**
+   * The store's time zone and its identity at each vendor, from the saga's input; absent for sagas
+   * started before stores were data (and calls outside a checkout): adapters keep their old values.
+   */
+  storeProfile?: StoreProfile;
   /** Temporal attempt number, for audit rows only: an activity reset starts it at 1 again. */
   attempt: number;
   /**

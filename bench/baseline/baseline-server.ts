@@ -4,12 +4,20 @@ import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
 import type { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
 import type { CheckoutInput } from '../../workflows/checkout.contract';
+import type { StoreRow } from '../../core/stores/stores.repository';
 import { startPeerHost } from '../peer/peer-host';
 import { runDirectCheckout } from './direct-checkout';
 
 /** Where the load generator sends each kind of checkout this process serves (bench-stack.ts names the same). */
 const BASELINE_PATH = '/v1/checkouts';
 const PEER_PATH = '/v1/peer-checkouts';
+/**
+ * The baseline has no Postgres: the reference checkout's store as migration 1764892800000 seeds it
+ * (demo S1), so its vendor calls carry the same local times and ids as the saga's.
+ */
+const BASELINE_STORES = new Map<string, StoreRow>([
+  ['S1', { merchant: 'demo', store: 'S1', timeZone: 'Asia/Nicosia', crmcomUnit: 'Unit', crmcomOutlet: '0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a01', cmcLocation: 'S1', cmcTerminals: {}, updatedAt: '' }],
+]);
 
 /**
  * The benchmark's baseline and peer: a separate process, like the API. `POST /v1/checkouts` makes the
@@ -41,7 +49,7 @@ async function main() {
     if (!route) return answer(404, { error: `POST ${Object.keys(routes).join(' or ')} only` });
     readJson(req)
       .then(async (dto) => {
-        const input = toCheckoutInput(dto as CreateCheckoutDto, config.MERCHANT_ID, config);
+        const input = toCheckoutInput(dto as CreateCheckoutDto, config.MERCHANT_ID, config, { stores: BASELINE_STORES });
         const { amountDueMinor } = await route(input);
         answer(201, { checkoutId: input.checkoutId, state: 'completed', amountDueMinor });
       })

@@ -15,6 +15,7 @@ export function directCallContext(input: CheckoutInput, reference: string, attem
     till: input.till,
     attempt,
     currency: input.currency,
+    ...(input.storeProfile && { storeProfile: input.storeProfile }),
     recorder: noAudit,
     effectMayHaveBeenSent: () => Promise.resolve(false),
   };

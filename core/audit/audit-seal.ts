@@ -2,10 +2,11 @@ import { stringify } from 'safe-stable-stringify';
 import { chainHash } from './audit-chain';
 
 /**
- * A daily seal per store: the head (last row) of every checkout of the store touched that UTC day,
- * as of the day's end, sorted by checkout id, hashed and chained to the store's previous seal.
- * Deleting or rewriting a checkout's last row (which no later link would expose) breaks its seal.
- * Days are UTC: stores carry no time zone here, and a UTC day is the same for every reader.
+ * A daily seal per store: the head (last row) of every checkout of the store touched that day, as of
+ * the day's end, sorted by checkout id, hashed and chained to the store's previous seal. Deleting or
+ * rewriting a checkout's last row (which no later link would expose) breaks its seal. The day is the
+ * store's calendar day in its time zone (the reconciliation report's day), recorded with the seal and
+ * hashed with it; seals written before stores had zones cover UTC days and hash no zone.
  */
 export interface CheckoutHead {
   checkoutId: string;
@@ -16,9 +17,11 @@ export interface CheckoutHead {
 export interface SealContent {
   merchant: string;
   store: string;
-  /** YYYY-MM-DD, UTC. */
+  /** YYYY-MM-DD, a calendar day in `timeZone` (UTC for a seal without one). */
   day: string;
   heads: CheckoutHead[];
+  /** The zone of the day; absent on seals written before stores had zones (UTC days). */
+  timeZone?: string;
 }
 
 export function sealHash(prevSealHash: string, content: SealContent): string {

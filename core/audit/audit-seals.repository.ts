@@ -8,6 +8,8 @@ const SEAL_LOCK_CLASS = 0x7365616c; // 'seal'
 export interface StoredSeal {
   store: string;
   day: string;
+  /** The zone whose calendar day `day` is; null: a UTC day sealed before stores had zones. */
+  time_zone: string | null;
   checkout_heads: CheckoutHead[];
   prev_seal_hash: string;
   seal_hash: string;
@@ -20,17 +22,45 @@ export interface StoredSeal {
 export class AuditSealsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Store-days of the merchant before `before` that have audit rows and no seal, oldest first. */
-  async unsealedStoreDays(merchant: string, before: Date): Promise<{ store: string; day: string }[]> {
+  /**
+   * Store-days of the merchant that have audit rows and no seal, oldest first, each day a calendar day
+   * in the store's zone (`stores.time_zone`; UTC for a store without a row, such as product syncs' `-`),
+   * strictly before `today` (a day) or else before the store's own today at `now`. Postgres does the
+   * zone arithmetic. The coarse bound on recorded_at (no zone is ahead of UTC by more than 14 h) keeps
+   * the scan to rows that can be in a closed day.
+   */
+  async unsealedStoreDays(merchant: string, closed: { today?: string; now: Date }): Promise<{ store: string; day: string; timeZone: string }[]> {
     return (await this.dataSource.query(
-      `SELECT DISTINCT e.store, to_char((e.recorded_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day
+      `SELECT DISTINCT e.store, to_char(d.day, 'YYYY-MM-DD') AS day, z.tz AS "timeZone"
        FROM audit_events e
-       WHERE e.merchant = $1 AND e.recorded_at < $2
-         AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.merchant = e.merchant AND s.store = e.store
-                         AND s.day = (e.recorded_at AT TIME ZONE 'UTC')::date)
+       LEFT JOIN stores st ON st.merchant = e.merchant AND st.store = e.store
+       CROSS JOIN LATERAL (SELECT COALESCE(st.time_zone, 'UTC') AS tz) z
+       CROSS JOIN LATERAL (SELECT (e.recorded_at AT TIME ZONE z.tz)::date AS day) d
+       WHERE e.merchant = $1
+         AND e.recorded_at < COALESCE(($2::date)::timestamp AT TIME ZONE 'UTC' + interval '14 hours', $3::timestamptz)
+         AND d.day < COALESCE($2::date, ($3::timestamptz AT TIME ZONE z.tz)::date)
+         AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.merchant = e.merchant AND s.store = e.store AND s.day = d.day)
        ORDER BY day, e.store`,
-      [merchant, before],
-    )) as { store: string; day: string }[];
+      [merchant, closed.today ?? null, closed.now],
+    )) as { store: string; day: string; timeZone: string }[];
+  }
+
+  /** The zone a store's days are sealed in: its `stores` row's, else UTC. */
+  async storeTimeZone(merchant: string, store: string, tx?: EntityManager): Promise<string> {
+    const [row] = (await (tx ?? this.dataSource).query(
+      `SELECT COALESCE((SELECT time_zone FROM stores WHERE merchant = $1 AND store = $2), 'UTC') AS tz`,
+      [merchant, store],
+    )) as { tz: string }[];
+    return row.tz;
+  }
+
+  /** [start, end) of a calendar day in a zone, as instants computed by Postgres (a DST day is 23 or 25 h long). */
+  async dayBounds(day: string, timeZone: string, tx?: EntityManager): Promise<{ start: Date; end: Date }> {
+    const [bounds] = (await (tx ?? this.dataSource).query(
+      `SELECT ($1::date)::timestamp AT TIME ZONE $2 AS start, ($1::date + 1)::timestamp AT TIME ZONE $2 AS "end"`,
+      [day, timeZone],
+    )) as { start: Date; end: Date }[];
+    return bounds;
   }
 
   /** Serialises sealing of one store (its seals chain in day order) until `tx` ends. */
@@ -54,15 +84,15 @@ export class AuditSealsRepository {
 
   async insert(tx: EntityManager, merchant: string, seal: StoredSeal): Promise<void> {
     await tx.query(
-      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash) VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
-      [merchant, seal.store, seal.day, JSON.stringify(seal.checkout_heads), seal.prev_seal_hash, seal.seal_hash],
+      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash, time_zone) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
+      [merchant, seal.store, seal.day, JSON.stringify(seal.checkout_heads), seal.prev_seal_hash, seal.seal_hash, seal.time_zone],
     );
   }
 
   /** The merchant's seals of the days from `from` to `to` (both inclusive), of one store or all, in day order. */
   async sealsBetween(merchant: string, from: string, to: string, store?: string): Promise<StoredSeal[]> {
     return (await this.dataSource.query(
-      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, checkout_heads, prev_seal_hash, seal_hash FROM audit_seals
+      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, time_zone, checkout_heads, prev_seal_hash, seal_hash FROM audit_seals
        WHERE merchant = $1 AND day >= $2 AND day <= $3 AND ($4::text IS NULL OR store = $4) ORDER BY day, store`,
       [merchant, from, to, store ?? null],
     )) as StoredSeal[];

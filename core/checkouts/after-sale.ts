@@ -47,6 +47,8 @@ export class AfterSale {
       currency: sale.currency,
       // The bill number the saga billed under (sagas from before compact bill numbers carry none).
       ...(input?.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
+      // The store as the sale was made there (its zone, unit, outlet, CMC place), not as it is now.
+      ...(input?.storeProfile && { storeProfile: input.storeProfile }),
     };
     return { ref, view: sale.view, ...(input && { original: originalSaleOf(input) }) };
   }

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
+import { parseCliArgs as parse, runCliMain, UsageError } from '../common/cli';
 import { createDataSource } from '../../core/database/data-source';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { isRole, ROLES } from '../../core/access/roles';
@@ -16,7 +16,7 @@ const USAGE = `usage:
 
 const TOKEN = /^[A-Za-z0-9_.-]+$/;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export async function runKeysCli(argv: string[], config: AppConfig, out: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
@@ -97,26 +97,6 @@ async function revoke(args: string[], dataSource: DataSource, out: (line: string
   return 0;
 }
 
-type Options = Record<string, { type: 'string' | 'boolean' }>;
-
-function parse(args: string[], options: Options, allowPositionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
 if (require.main === module) {
-  runKeysCli(process.argv.slice(2), loadConfig(), (line) => console.log(line))
-    .then((code) => process.exit(code))
-    .catch((err: unknown) => {
-      if (err instanceof UsageError) {
-        console.error(`keys: ${err.message}\n${USAGE}`);
-        process.exit(2);
-      }
-      console.error('keys failed:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    });
+  runCliMain('keys', USAGE, () => runKeysCli(process.argv.slice(2), loadConfig(), (line) => console.log(line)));
 }

@@ -32,10 +32,18 @@ export class AuditVerifyService {
     if (end <= start) throw invalidFields([{ field: 'to', message: 'must not be before from' }]);
     if (end.getTime() - start.getTime() > MAX_DAYS * 86_400_000) throw invalidFields([{ field: 'to', message: `must be at most ${MAX_DAYS} days after from` }]);
 
-    const chains = await this.verifyChains(merchant, start, end, query.store);
+    // One store: its days, in its zone (the seals' and the reconciliation's days); all stores: UTC days.
+    const range = query.store ? await this.storeDays(merchant, query.store, query.from, query.to) : { start, end };
+    const chains = await this.verifyChains(merchant, range.start, range.end, query.store);
     const seals = await this.verifySeals(merchant, query.from, query.to, query.store);
     const firstBreak = chains.firstBreak ?? seals.firstBreak;
     return { ok: firstBreak === null, checkedRows: chains.rows, checkedCheckouts: chains.checkouts, checkedSeals: seals.count, firstBreak };
+  }
+
+  /** From the start of `from` to the end of `to` in the store's zone (its `stores` row's, else UTC). */
+  private async storeDays(merchant: string, store: string, from: string, to: string): Promise<{ start: Date; end: Date }> {
+    const zone = await this.seals.storeTimeZone(merchant, store);
+    return { start: (await this.seals.dayBounds(from, zone)).start, end: (await this.seals.dayBounds(to, zone)).end };
   }
 
   private async verifyChains(merchant: string, start: Date, end: Date, store?: string) {
@@ -54,7 +62,8 @@ export class AuditVerifyService {
     const seals = await this.seals.sealsBetween(merchant, from, to, store);
     const lastSeal = await this.seals.lastSealHashesBefore(merchant, from, store);
     for (const seal of seals) {
-      const heads = await this.events.checkoutHeads(merchant, seal.store, utcDayBounds(seal.day));
+      // Each seal's own day: in the zone it was sealed in, UTC for seals from before stores had zones.
+      const heads = await this.events.checkoutHeads(merchant, seal.store, await this.seals.dayBounds(seal.day, seal.time_zone ?? 'UTC'));
       const found = sealBreak(merchant, seal, lastSeal.get(seal.store) ?? CHAIN_GENESIS, heads);
       if (found) return { count: seals.length, firstBreak: found };
       lastSeal.set(seal.store, seal.seal_hash);
@@ -85,7 +94,7 @@ export function chainBreaks(rows: StoredAuditRow[]): AuditBreakDto[] {
 function sealBreak(merchant: string, seal: StoredSeal, expectedPrev: string, heads: CheckoutHead[]): AuditBreakDto | null {
   const at = { checkoutId: `seal:${seal.store}`, eventId: null, recordedAt: seal.day };
   if (seal.prev_seal_hash !== expectedPrev) return { ...at, expected: expectedPrev, actual: seal.prev_seal_hash, reason: 'seal_chain_break' };
-  const content = { merchant, store: seal.store, day: seal.day };
+  const content = { merchant, store: seal.store, day: seal.day, ...(seal.time_zone !== null && { timeZone: seal.time_zone }) };
   const storedContent = sealHash(seal.prev_seal_hash, { ...content, heads: seal.checkout_heads });
   if (storedContent !== seal.seal_hash) return { ...at, expected: storedContent, actual: seal.seal_hash, reason: 'seal_hash_mismatch' };
   const recomputed = sealHash(seal.prev_seal_hash, { ...content, heads });

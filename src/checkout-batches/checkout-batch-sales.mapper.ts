@@ -6,6 +6,7 @@ import type { CreateCheckoutDto } from '../checkouts/dto/create-checkout.dto';
 import type { CheckoutInput, CustomerRef } from '../../workflows/checkout.contract';
 import type { NewBatchSale, NewCheckoutBatch } from '../../core/checkout-batches/checkout-batches.repository';
 import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
+import type { StoreRow } from '../../core/stores/stores.repository';
 
 /**
  * Validates and maps every sale as POST /v1/checkouts would (one-shot), naming each field under its
@@ -13,7 +14,7 @@ import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
  * stored or started. The batch id is the client's batchReference or derived from the sales, so the
  * same upload always gets the same id.
  */
-export function toBatchSales(dto: CreateCheckoutBatchDto, merchant: string, config: CheckoutConfig): NewCheckoutBatch {
+export function toBatchSales(dto: CreateCheckoutBatchDto, merchant: string, config: CheckoutConfig, stores: ReadonlyMap<string, StoreRow>): NewCheckoutBatch {
   const errors: Array<{ field: string; message: string }> = [];
   const keys = new Map<string, number>();
   const sales: NewBatchSale[] = [];
@@ -27,7 +28,7 @@ export function toBatchSales(dto: CreateCheckoutBatchDto, merchant: string, conf
     const oneShot = Object.assign(sale, { complete: true }) as CreateCheckoutDto;
     let input: CheckoutInput;
     try {
-      input = toCheckoutInput(oneShot, merchant, config, { billedAtCapillary: true });
+      input = toCheckoutInput(oneShot, merchant, config, { billedAtCapillary: true, stores });
     } catch (err) {
       if (!(err instanceof ProblemException) || !err.problem.errors) throw err;
       errors.push(...err.problem.errors.map((e) => ({ field: `${at}.${e.field}`, message: e.message })));

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { StoresModule } from '../stores/stores.module';
 import { CheckoutBatchesRepository } from '../../core/checkout-batches/checkout-batches.repository';
 import { repositoryProvider } from '../database/repository.provider';
 import { CheckoutBatchesController } from './checkout-batches.controller';
 import { CheckoutBatchesService } from './checkout-batches.service';
 
-@Module({ controllers: [CheckoutBatchesController], providers: [CheckoutBatchesService, repositoryProvider(CheckoutBatchesRepository)] })
+@Module({ imports: [StoresModule], controllers: [CheckoutBatchesController], providers: [CheckoutBatchesService, repositoryProvider(CheckoutBatchesRepository)] })
 export class CheckoutBatchesModule {}

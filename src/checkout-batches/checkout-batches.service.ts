@@ -8,6 +8,7 @@ import { maySeeCheckout, outsideKeyScope, type Principal } from '../access/princ
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutBatchesRepository } from '../../core/checkout-batches/checkout-batches.repository';
+import { StoreDirectory } from '../../core/stores/store-directory';
 import { batchSaleResult, countOutcomes } from './checkout-batch-results';
 import { toBatchSales } from './checkout-batch-sales.mapper';
 import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
@@ -31,12 +32,14 @@ export class CheckoutBatchesService {
     @Inject(CheckoutBatchesRepository) private readonly batches: CheckoutBatchesRepository,
     @Inject(Client) private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StoreDirectory) private readonly stores: StoreDirectory,
   ) {}
 
   async upload(dto: CreateCheckoutBatchDto, caller: Principal): Promise<BatchAccepted> {
     assertSalesInScope(dto, caller);
     const merchant = caller.merchant;
-    const batch = toBatchSales(dto, merchant, this.config);
+    const stores = await this.stores.lookUp(merchant, (dto.sales ?? []).map((s) => s.store));
+    const batch = toBatchSales(dto, merchant, this.config, stores);
     const stored = await this.batches.storeOnce(merchant, batch);
     if (stored === 'conflict') {
       throw new ProblemException({

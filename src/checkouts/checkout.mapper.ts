@@ -2,6 +2,8 @@ import { chooseCapillaryBillNumber } from '../../core/checkouts/capillary-bill-n
 import type { AppConfig } from '../../core/config/app-config';
 import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../../core/money/money';
 import { invalidFields } from '../common/problem';
+import { storeProfileOf } from '../../core/stores/store-profile';
+import type { StoreRow } from '../../core/stores/stores.repository';
 import { accountsNeeded, currencyErrors } from './checkout-vendor-accounts';
 import {
   checkoutWorkflowId,
@@ -37,17 +39,21 @@ export function minorUnits(errors: FieldErrors, field: string, amount: string, c
  * API edge -> workflow input: decimal strings become minor units here, and nowhere else. Everything
  * the vendors would refuse only later, after payment, is refused here, before any saga starts: a
  * currency a vendor account the checkout needs does not keep, a POS reference no Capillary bill
- * number can carry. `billedAtCapillary`: a batch sale, billed at Capillary whatever it uses.
+ * number can carry, a store the merchant has not (`stores`: the merchant's rows the caller looked up,
+ * core/stores/store-directory.ts). `billedAtCapillary`: a batch sale, billed at Capillary whatever it uses.
  */
 export function toCheckoutInput(
   dto: CreateCheckoutDto,
   merchant: string,
   config: CheckoutConfig,
-  { billedAtCapillary = false }: { billedAtCapillary?: boolean } = {},
+  { billedAtCapillary = false, stores }: { billedAtCapillary?: boolean; stores: ReadonlyMap<string, StoreRow> },
 ): CheckoutInput {
   const key: CheckoutKey = { merchant, store: dto.store, till: dto.till, posReference: dto.posReference };
   const needs = accountsNeeded(dto, billedAtCapillary);
   const errors: FieldErrors = currencyErrors(dto.currency, needs, config.vendorCurrencies);
+  // Every vendor time and the store's identity at each vendor come from its row: no row, no sale.
+  const storeRow = stores.get(dto.store);
+  if (!storeRow) errors.push({ field: 'store', message: `is not a store of merchant ${merchant} (add it with npm run stores or PUT /v1/admin/stores/{store})` });
   const bill = needs.has('capillary') ? chooseCapillaryBillNumber(key, config.capillaryBillNumberFormat) : undefined;
   if (bill && 'refusal' in bill) errors.push({ field: 'posReference', message: bill.refusal });
   const lines = dto.lines.map((line, i) => ({
@@ -98,6 +104,7 @@ export function toCheckoutInput(
     ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
     holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
     ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
+    ...(storeRow && { storeProfile: storeProfileOf(storeRow, dto.till) }),
     // CRM.COM awards a reclaimed sale's amount as if in its own currency: no codes for a sale in another.
     ...(!dto.customer && dto.currency === config.vendorCurrencies.crmcom && {
       reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { StoresModule } from '../stores/stores.module';
 import { Client } from '@temporalio/client';
 import { AfterSale } from '../../core/checkouts/after-sale';
 import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.client';
@@ -38,5 +39,5 @@ const coreProviders = [
   },
 ];
 
-@Module({ controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
+@Module({ imports: [StoresModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
 export class CheckoutsModule {}

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
+import { StoreDirectory } from '../../core/stores/store-directory';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
 import { checkoutRequestHash } from './checkout-request-hash';
 import { CheckoutSagaClient, type PhaseOutcome } from '../../core/checkouts/checkout-saga.client';
@@ -24,6 +25,7 @@ export class CheckoutsService {
     @Inject(CheckoutSagaClient) private readonly sagas: CheckoutSagaClient,
     @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StoreDirectory) private readonly stores: StoreDirectory,
   ) {}
 
   /**
@@ -33,7 +35,8 @@ export class CheckoutsService {
    */
   async create(dto: CreateCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
     assertMayCreateAt(caller, dto.store, dto.till);
-    const input = toCheckoutInput(dto, caller.merchant, this.config);
+    const stores = await this.stores.lookUp(caller.merchant, [dto.store]);
+    const input = toCheckoutInput(dto, caller.merchant, this.config, { stores });
     const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
     const deadline = this.sagas.answerDeadline();

@@ -65,7 +65,7 @@ export class CapillarySandboxPoints {
       customer.loyaltyPoints -= points;
       this.journal.add({
         vendor: VENDOR, effect: 'points.redeem', reference: transactionNumber, vendorReference: redemption.id,
-        amount: formatMinorUnits(redemption.valueCents, ORG_CURRENCY),
+        amount: formatMinorUnits(redemption.valueCents, ORG_CURRENCY), details: { redemption_time: input.redemption_time },
       });
       const value = Number(formatMinorUnits(redemption.valueCents, ORG_CURRENCY));
       return {

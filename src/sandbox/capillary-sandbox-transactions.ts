@@ -108,7 +108,10 @@ export class CapillarySandboxTransactions {
       customer.lifetimePoints += awardedPoints;
       customer.lifetimePurchasesCents += amountCents;
     }
-    this.journal.add({ vendor: VENDOR, effect: 'transaction.add', reference: number, vendorReference: String(tx.id), amount: formatMinorUnits(amountCents, ORG_CURRENCY) });
+    this.journal.add({
+      vendor: VENDOR, effect: 'transaction.add', reference: number, vendorReference: String(tx.id), amount: formatMinorUnits(amountCents, ORG_CURRENCY),
+      details: { billing_time: input.billing_time },
+    });
     return { ok: true, view: transactionView(tx, customer, itemOk(600, 'Transaction added successfully', {}, 'number')) };
   }
 

@@ -57,6 +57,9 @@ interface RecordedTransaction {
 
 type Body = Record<string, unknown>;
 
+/** 2026-12-05T00:30:00+02:00, 2026-12-04T22:30:00.000Z */
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$/;
+
 export class CmcSandbox {
   private tokens = new Map<string, number>();
   private terminals: Terminal[] = [];
@@ -79,6 +82,9 @@ export class CmcSandbox {
       { terminalId: 'T1', posLocationId: 'S1', posStatus: 'Accepted' },
       { terminalId: 'T-DISABLED', posLocationId: 'S1', posStatus: 'Disabled' },
       { terminalId: 'T-NOT-AVAILABLE', posLocationId: 'S1', posStatus: 'NotAvailable' },
+      // A store whose ClearLine location and terminal are not its own ids (stores.cmc_location,
+      // cmc_terminals): till T1 of such a store is terminal CFS-31 at location L-S3.
+      { terminalId: 'CFS-31', posLocationId: 'L-S3', posStatus: 'Accepted' },
     ];
   }
 
@@ -170,6 +176,7 @@ export class CmcSandbox {
       reference: transactionId,
       vendorReference: id,
       amount: formatMinorUnits(amountMinor, SANDBOX_CURRENCY),
+      details: { transactionDate: body.transactionDate, terminalId: body.terminalId, posLocationId: body.posLocationId },
     });
     return response;
   }
@@ -191,8 +198,11 @@ export class CmcSandbox {
         errors.transactionAmount = ['The transactionAmount field is not a valid amount.'];
       }
     }
-    if (typeof body.transactionDate !== 'string' || Number.isNaN(Date.parse(body.transactionDate))) {
-      errors.transactionDate = ['The transactionDate field must be a date and time.'];
+    // The document says "transactionDate | Transaction date", vendors.md §4 "transactionDate (ISO)": an
+    // ISO 8601 date-time. One without an offset names no instant (whose midnight?), so it is refused
+    // as a .NET DateTimeOffset binder refuses it; `Z` or ±hh:mm is taken.
+    if (typeof body.transactionDate !== 'string' || !ISO_WITH_OFFSET.test(body.transactionDate) || Number.isNaN(Date.parse(body.transactionDate))) {
+      errors.transactionDate = ['The transactionDate field must be an ISO 8601 date and time with an offset.'];
     }
     if (body.transactionType !== undefined && !TRANSACTION_TYPES.has(body.transactionType as string)) {
       errors.transactionType = [`The value '${String(body.transactionType)}' is not valid for transactionType.`];

@@ -34,6 +34,13 @@ const AWARD_RATE_BASIS_POINTS = 100;
 /** The spend rule: at most half of the purchase total may be paid from the wallet. */
 const SPEND_RULE_MAX_BASIS_POINTS = 5000;
 const SYNC_BATCH_LIMIT = 1000;
+/**
+ * The account's outlets (organisations). The guide names no outlet field; vendors.md §1.2 gives
+ * `"organisation_id": "<outlet GUID>"` as the form CRM.COM's own POS app sends [code C12]. An id the
+ * account does not have is "Record not found." with the guide's own error shape (400
+ * CRM.EXCEPTIONS.NOTFOUNDEXCEPTION, parameters naming the record), as for a contact.
+ */
+export const CRMCOM_SANDBOX_OUTLETS: ReadonlySet<string> = new Set(['0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a01', '0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a03']);
 
 interface Contact {
   id: string;
@@ -143,6 +150,9 @@ export class CrmcomBackofficeSandbox {
     }
     const owner = this.contacts.find((c) => c.id === body.contact_id || c.cim === body.cim);
     if (!owner) return fail(reply, E.notFound, 'Record not found.', ['contact', String(body.contact_id ?? body.cim ?? '')]);
+    if (body.organisation_id !== undefined && !CRMCOM_SANDBOX_OUTLETS.has(String(body.organisation_id))) {
+      return fail(reply, E.notFound, 'Record not found.', ['organisation', String(body.organisation_id)]);
+    }
     const lines = Array.isArray(body.products) ? (body.products as PurchaseLine[]) : [];
     if (lines.length === 0) return fail(reply, E.missingParameter, 'products are mandatory.', ['products']);
     for (const line of lines) {
@@ -170,7 +180,7 @@ export class CrmcomBackofficeSandbox {
     this.purchases.set(id, purchase);
     // The spend is evaluated against the wallet as it stood: this purchase's award is not yet spendable.
     owner.walletBalanceMinor += awardedMinor - approvedSpendMinor;
-    this.record('purchase.create', purchase, awardedMinor);
+    this.record('purchase.create', purchase, awardedMinor, { performed_on: body.performed_on, organisation_id: body.organisation_id });
     if (approvedSpendMinor > 0) this.record('spend.create', purchase, approvedSpendMinor);
     return purchaseView(purchase);
   }
@@ -251,8 +261,11 @@ export class CrmcomBackofficeSandbox {
     return { id: processId };
   }
 
-  private record(effect: string, purchase: Purchase, amountMinor: number) {
-    this.journal.add({ vendor: VENDOR, effect, reference: purchase.referenceNumber, vendorReference: purchase.id, amount: formatMinorUnits(amountMinor, purchase.currency) });
+  private record(effect: string, purchase: Purchase, amountMinor: number, details?: Record<string, unknown>) {
+    this.journal.add({
+      vendor: VENDOR, effect, reference: purchase.referenceNumber, vendorReference: purchase.id, amount: formatMinorUnits(amountMinor, purchase.currency),
+      ...(details && { details }),
+    });
   }
 }
 

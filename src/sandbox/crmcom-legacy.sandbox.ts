@@ -46,6 +46,17 @@ const BACK_END = 'BACK_END_REDUCTION';
 type ReductionMethod = typeof FRONT_END | typeof BACK_END;
 /** The back-end participant's automatic-spend preference: up to 5.00 of the wallet on every purchase. */
 export const CRMCOM_SANDBOX_AUTO_SPEND_CENTS = 500;
+/**
+ * The units (merchants' venues) the account knows: the document's own example `"performed_by_unit_identifier":
+ * {"name" : "Unit"}`, and a second one for a store that is another unit. Another name is "not found", in the
+ * document's exception style (NotFoundAPIValueException).
+ */
+export const CRMCOM_SANDBOX_UNITS: ReadonlySet<string> = new Set(['Unit', 'Unit S3']);
+/**
+ * The document's dates: `"performed_on": "2017-06-22T15:00:00"`, `"2017-05-22T16:05:00"` (vendors.md §1.1:
+ * "local time, no zone"). A date with a zone or offset is not that format.
+ */
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 interface Participant {
   authenticationCode: string;
@@ -238,6 +249,8 @@ export class CrmcomLegacySandbox {
       ? this.accountBy(body.accounts_receivable_identifier)
       : this.participantBy(body.rewards_participant_identifier);
     if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
+    const placeOrTime = unitAndDateRefusal(body);
+    if (placeOrTime) return placeOrTime;
     const lines = readLines(body.products_set);
     if ('error' in lines) return lines.error;
     const automaticCents = automaticSpendCents(participant, lines.totalCents);
@@ -255,6 +268,8 @@ export class CrmcomLegacySandbox {
     if (!participant) return fail('NotFoundAPIValueException', 'Accounts receivable not found');
     const reference = typeof body.reference_number === 'string' ? body.reference_number : '';
     if (!reference) return fail('MissingParameterException', 'reference_number is mandatory');
+    const placeOrTime = unitAndDateRefusal(body);
+    if (placeOrTime) return placeOrTime;
     const lines = readLines(body.products_set);
     if ('error' in lines) return lines.error;
     const purchase: Purchase = {
@@ -268,7 +283,10 @@ export class CrmcomLegacySandbox {
     };
     this.purchases.push(purchase);
     participant.walletBalanceCents += purchase.awardedCents - purchase.spentCents;
-    this.record('purchase.create', reference, purchase.number, purchase.awardedCents);
+    this.record('purchase.create', reference, purchase.number, purchase.awardedCents, {
+      performed_on: body.performed_on,
+      unit: (body.performed_by_unit_identifier as { name?: unknown } | undefined)?.name,
+    });
     // Back-end reduction: "the customer pays in full and CRM.COM pays the spend back through a payout".
     if (purchase.spentCents > 0) this.record('spend.payout', reference, purchase.number, purchase.spentCents);
     return ok(purchaseView(purchase));
@@ -309,6 +327,8 @@ export class CrmcomLegacySandbox {
     const purchase = this.purchases.find((p) => p.number === purchaseNumber && p.accountNumber === participant.accountNumber);
     if (!purchase) return fail('NotFoundAPIValueException', 'Purchase customer event not found');
     if (purchase.lifeCycleState !== 'POSTED') return fail(CRMCOM_SPEND_NOT_ALLOWED, `Purchase ${purchase.number} is not posted`);
+    const placeOrTime = unitAndDateRefusal(body);
+    if (placeOrTime) return placeOrTime;
     // Without spend_amount the spend is the purchase's full amount (vendors.md §1.1, doc C5).
     const requestedCents = body.spend_amount === undefined ? purchase.totalCents : parseCents(body.spend_amount);
     if (requestedCents === undefined || requestedCents <= 0) return fail('InvalidValueException', 'spend_amount must be a positive amount');
@@ -414,8 +434,8 @@ export class CrmcomLegacySandbox {
     return this.participants.find((p) => p.accountNumber === number);
   }
 
-  private record(effect: string, reference: string, vendorReference: string, cents: number): void {
-    this.journal.add({ vendor: VENDOR, effect, reference, vendorReference, amount: formatMinorUnits(cents, CURRENCY) });
+  private record(effect: string, reference: string, vendorReference: string, cents: number, details?: Record<string, unknown>): void {
+    this.journal.add({ vendor: VENDOR, effect, reference, vendorReference, amount: formatMinorUnits(cents, CURRENCY), ...(details && { details }) });
   }
 }
 
@@ -525,4 +545,14 @@ function ok(data: unknown) {
 
 function fail(code: string, description: string) {
   return { data: null, status: { message: code, description, code } };
+}
+
+/** A unit the account does not know, or a performed_on not in the document's local format; else undefined. */
+function unitAndDateRefusal(body: Body) {
+  const unit = (body.performed_by_unit_identifier as { name?: unknown } | undefined)?.name;
+  if (unit !== undefined && !CRMCOM_SANDBOX_UNITS.has(String(unit))) return fail('NotFoundAPIValueException', `Unit ${String(unit)} not found`);
+  if (body.performed_on !== undefined && (typeof body.performed_on !== 'string' || !LOCAL_DATE_TIME.test(body.performed_on))) {
+    return fail('InvalidValueException', 'performed_on must be a local date and time as 2017-06-22T15:00:00');
+  }
+  return undefined;
 }

@@ -21,6 +21,12 @@ export interface JournalEntry {
   amount?: string;
   outcome: JournalOutcome;
   at: string;
+  /**
+   * What the vendor was told about where and when, as received (CRM.COM `performed_on` and unit or
+   * outlet, Capillary `billing_time`, CMC `transactionDate`, location and terminal): how a test reads
+   * the local time and store identity a sale was sent with. Never personal data.
+   */
+  details?: Record<string, unknown>;
 }
 
 export class SandboxJournal {

@@ -9,7 +9,7 @@ import { ROLES, type Role } from '../../core/access/roles';
 import { ProblemException } from '../../src/common/problem';
 import { mapBounded } from '../support/bounded';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
-import { bearer, startTestStack, testKeyFactory, uniquePosReference, type TestStack } from '../support/test-stack';
+import { bearer, seedTestStores, startTestStack, testKeyFactory, uniquePosReference, type TestStack } from '../support/test-stack';
 import { ACCESS_MATRIX, SCOPES, UNDOCUMENTED, expectedOf, rolesAllowedOn, type MatrixRow, type Scope } from './access-matrix.table';
 
 /** Routes anyone may call. Everything else in the OpenAPI document must declare its roles. */
@@ -51,7 +51,9 @@ describe('access matrix', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const otherMerchant = testKeyFactory(stack.dataSource, `other-${randomUUID().slice(0, 8)}`);
+    const otherMerchantId = `other-${randomUUID().slice(0, 8)}`;
+    await seedTestStores(stack.dataSource, otherMerchantId);
+    const otherMerchant = testKeyFactory(stack.dataSource, otherMerchantId);
     const keyIn = (role: Role, scope: Scope) =>
       scope === 'other' ? otherMerchant({ role }) : stack.keyFor({ role, ...(scope !== 'merchant' && { store: 'S1' }), ...(scope === 'S1/T1' && { till: 'T1' }) });
     keys = Object.fromEntries(

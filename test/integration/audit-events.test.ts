@@ -13,7 +13,7 @@ describe('GET /v1/audit/events', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ MERCHANT_ID: merchant });
-    await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, 'S1', 'Asia/Nicosia')`, [merchant]);
+    await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, 'S1', 'Asia/Nicosia') ON CONFLICT DO NOTHING`, [merchant]);
     await mapBounded(Array.from({ length: 6 }, (_, i) => i), 3, (i) =>
       stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference(), { till: i % 2 ? 'T2' : 'T1' })).expect(201));
   }, 120_000);

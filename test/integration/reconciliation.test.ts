@@ -56,7 +56,7 @@ describe('GET /v1/reports/reconciliation', () => {
       CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true',
     });
     await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ allowPointsRedemptionReversal: true }).expect(200);
-    await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, $2, $3)`, [merchant, STORE, ZONE]);
+    await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [merchant, STORE, ZONE]);
   }, 60_000);
   afterAll(() => stack?.stop());
 

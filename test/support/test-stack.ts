@@ -50,6 +50,20 @@ export function testKeyFactory(dataSource: DataSource, merchant: string) {
     (await store.create({ merchant, rateLimitPerMinute: 100_000, label: 'test', ...spec })).key;
 }
 
+/**
+ * A checkout is refused at a store its merchant has no row for: a test merchant other than `demo` gets
+ * the demo stores' rows (S1–S3, their zone and vendor ids), as an admin would add them.
+ */
+export async function seedTestStores(dataSource: DataSource, merchant: string): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO stores (merchant, store, time_zone, crmcom_unit, crmcom_outlet, cmc_location, cmc_terminals)
+     SELECT $1, store, time_zone, crmcom_unit, crmcom_outlet, cmc_location, cmc_terminals FROM stores
+     WHERE merchant = 'demo' AND store IN ('S1', 'S2', 'S3')
+     ON CONFLICT (merchant, store) DO NOTHING`,
+    [merchant],
+  );
+}
+
 export interface TestStackOptions {
   /** false: no in-process worker; the test runs its own worker processes (see worker-process.ts). */
   worker?: boolean;
@@ -73,6 +87,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();
+  await seedTestStores(dataSource, config.MERCHANT_ID);
   // Without an in-process worker the test runs its own worker processes (see worker-process.ts).
   const workerConnection = options.worker === false ? undefined : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker: Worker | undefined = workerConnection

@@ -8,8 +8,13 @@ import { CreateCheckoutBatchDto } from '../../src/checkout-batches/dto/create-ch
 import { checkoutRequestHash } from '../../src/checkouts/checkout-request-hash';
 import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
+import type { StoreRow } from '../../core/stores/stores.repository';
 
 const config = loadConfig({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
+/** The merchant's stores as the API looked them up: S1 only. */
+const stores = new Map<string, StoreRow>([
+  ['S1', { merchant: 'demo', store: 'S1', timeZone: 'Asia/Nicosia', crmcomUnit: 'Unit', crmcomOutlet: null, cmcLocation: 'S1', cmcTerminals: {}, updatedAt: '2026-12-05T00:00:00.000Z' }],
+]);
 
 function sale(posReference: string, overrides: Record<string, unknown> = {}) {
   return {
@@ -45,6 +50,7 @@ describe(toBatchSales.name, () => {
       }),
       'demo',
       config,
+      stores,
     );
     expect(batch.sales.map((s) => [s.position, s.input.checkoutId, s.input.totalMinor, s.input.capillaryBill])).toEqual([
       [0, 'checkout:demo:S1:T1:A', 1000, {}],
@@ -56,16 +62,16 @@ describe(toBatchSales.name, () => {
   });
 
   it('derives the same batch id from the same sales, another from other sales, and takes a batchReference as is', () => {
-    const one = toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config);
+    const one = toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config, stores);
     expect(one.batchId).toMatch(/^b-[0-9a-f]{32}$/);
-    expect(toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config).batchId).toBe(one.batchId);
-    expect(toBatchSales(dto({ sales: [sale('A'), sale('B', { performedOn: '2026-11-22T10:00:00Z' })] }), 'demo', config).batchId).not.toBe(one.batchId);
-    const named = toBatchSales(dto({ batchReference: 'S1-2026-11-21', sales: [sale('A'), sale('B')] }), 'demo', config);
+    expect(toBatchSales(dto({ sales: [sale('A'), sale('B')] }), 'demo', config, stores).batchId).toBe(one.batchId);
+    expect(toBatchSales(dto({ sales: [sale('A'), sale('B', { performedOn: '2026-11-22T10:00:00Z' })] }), 'demo', config, stores).batchId).not.toBe(one.batchId);
+    const named = toBatchSales(dto({ batchReference: 'S1-2026-11-21', sales: [sale('A'), sale('B')] }), 'demo', config, stores);
     expect(named.batchId).toBe('S1-2026-11-21');
     expect(named.contentHash).toBe(one.contentHash);
   });
 
-  it('refuses the whole batch naming each field under its sale: precision, repeated keys, complete: false, spend without customer', () => {
+  it('refuses the whole batch naming each field under its sale: precision, repeated keys, complete: false, spend without customer, unknown store', () => {
     expect(
       fieldsOf(() =>
         toBatchSales(
@@ -76,10 +82,12 @@ describe(toBatchSales.name, () => {
               sale('A'),
               sale('D', { complete: false }),
               sale('E', { spend: { amount: '1.00' } }),
+              sale('F', { store: 'S9' }),
             ],
           }),
           'demo',
           config,
+          stores,
         ),
       ),
     ).toEqual([
@@ -87,6 +95,7 @@ describe(toBatchSales.name, () => {
       { field: 'sales[2].posReference', message: 'repeats the store, till and posReference of sales[0]' },
       { field: 'sales[3].complete', message: 'must be true or absent: a batch carries completed sales' },
       { field: 'sales[4].spend', message: 'needs a customer to spend from' },
+      { field: 'sales[5].store', message: expect.stringContaining('is not a store of merchant demo') },
     ]);
   });
 });

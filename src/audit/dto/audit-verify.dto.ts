@@ -3,13 +3,13 @@ import { IsOptional, Matches } from 'class-validator';
 
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-/** GET /v1/audit/verify: the UTC days to check, both inclusive, optionally one store. */
+/** GET /v1/audit/verify: the days to check, both inclusive (the store's days with `store`, else UTC days), optionally one store. */
 export class AuditVerifyQueryDto {
-  @ApiProperty({ example: '2026-11-21', description: 'First UTC day (YYYY-MM-DD), inclusive' })
+  @ApiProperty({ example: '2026-11-21', description: "First day (YYYY-MM-DD), inclusive: the store's calendar day in its time zone with `store`, else a UTC day" })
   @Matches(DAY, { message: 'must be a day as YYYY-MM-DD' })
   from: string;
 
-  @ApiProperty({ example: '2026-11-21', description: 'Last UTC day (YYYY-MM-DD), inclusive; at most 92 days after from' })
+  @ApiProperty({ example: '2026-11-21', description: 'Last day (YYYY-MM-DD), inclusive, as `from`; at most 92 days after from' })
   @Matches(DAY, { message: 'must be a day as YYYY-MM-DD' })
   to: string;
 

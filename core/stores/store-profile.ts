@@ -1,0 +1,13 @@
+import type { StoreProfile } from '../../workflows/store-profile.contract';
+import type { StoreRow } from './stores.repository';
+
+/** The profile a checkout at `till` of this store carries: fallbacks resolved, the till's terminal picked. */
+export function storeProfileOf(row: StoreRow, till: string): StoreProfile {
+  return {
+    timeZone: row.timeZone,
+    ...(row.crmcomUnit && { crmcomUnit: row.crmcomUnit }),
+    ...(row.crmcomOutlet && { crmcomOutlet: row.crmcomOutlet }),
+    cmcLocation: row.cmcLocation ?? row.store,
+    cmcTerminal: row.cmcTerminals[till] ?? till,
+  };
+}
