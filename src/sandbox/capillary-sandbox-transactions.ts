@@ -179,7 +179,7 @@ export class CapillarySandboxTransactions {
     this.state.transactions.push(tx);
     this.journal.add({
       vendor: VENDOR, effect: 'transaction.return', reference: tx.billClientId || number, vendorReference: String(tx.id),
-      amount: formatMinorUnits(returnCents, ORG_CURRENCY),
+      amount: formatMinorUnits(returnCents, ORG_CURRENCY), details: { purchase_time: input.purchase_time, billing_time: input.billing_time },
     });
     const view = transactionView(tx, customer, itemOk(600, 'Transaction added successfully', {}, 'number'));
     return { ok: true, view: { ...view, points_deducted: deducted, points_balance: customer?.loyaltyPoints ?? 0, source: '', item_status: view.item_status } };
