@@ -88,5 +88,5 @@ function actorOf(caller: Principal): string {
 }
 
 function notFound(store: string): ProblemException {
-  return new ProblemException({ type: '/problems/not-found', title: 'No such store', status: 404, detail: `store ${store} does not exist` });
+  return new ProblemException({ type: '/problems/not-found', title: 'No such store', status: 404, detail: `${store} does not exist` });
 }

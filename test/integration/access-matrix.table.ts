@@ -23,6 +23,7 @@ import { ROLES, type Role } from '../../core/access/roles';
  *                         one sale there), or for a create (POST /v1/checkouts, /batch) the store and
  *                         till in the body
  *   sync                  a product sync of the merchant
+ *   S1, S2, S9            for /v1/admin/stores/{store}: that store (S9: one no merchant has)
  *   ?…                    the query string sent as it is
  *   (empty)               the route alone
  */
@@ -124,6 +125,15 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('GET /v1/reports/reconciliation',          '?date=2026-11-21&store=S2',               NONE,              '200 403 403 200', NONE,              '200 403 403 200'),
   // `store` is required: the role is checked first (403), then the query (400).
   row('GET /v1/reports/reconciliation',          '?date=2026-11-21',                        NONE,              ALL(400),          NONE,              ALL(400)),
+
+  // Stores: admin only, of the key's merchant (the other merchant has its own S1–S3); a store-scoped
+  // admin key manages its own store: another is not found, and a PUT of another is outside its scope.
+  row('GET /v1/admin/stores',                    '',                                        NONE,              NONE,              NONE,              ALL(200)),
+  row('GET /v1/admin/stores/{store}',            'S1',                                      NONE,              NONE,              NONE,              ALL(200)),
+  row('GET /v1/admin/stores/{store}',            'S2',                                      NONE,              NONE,              NONE,              '200 404 404 200'),
+  row('PUT /v1/admin/stores/{store}',            'S1',                                      NONE,              NONE,              NONE,              ALL(200)),
+  row('PUT /v1/admin/stores/{store}',            'S2',                                      NONE,              NONE,              NONE,              '200 403 403 200'),
+  row('DELETE /v1/admin/stores/{store}',         'S9',                                      NONE,              NONE,              NONE,              ALL(404)),
 ];
 
 /** What a cell expects: the status, and for a refusal the problem type. */

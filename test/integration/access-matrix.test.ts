@@ -121,6 +121,11 @@ describe('access matrix', () => {
         return { payloads: [PLAIN_PAYLOAD] };
       case 'POST /v1/codec/decode':
         return encodedPayload as object;
+      case 'PUT /v1/admin/stores/{store}':
+        // The store as seeded (migration 1764892800000), so the matrix changes nothing.
+        return target === 'S1'
+          ? { timeZone: 'Asia/Nicosia', crmcomUnit: 'Unit', crmcomOutlet: '0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a01', cmcLocation: 'S1' }
+          : { timeZone: 'Asia/Nicosia', crmcomUnit: 'Unit', cmcLocation: target };
       default:
         return {};
     }
@@ -129,7 +134,9 @@ describe('access matrix', () => {
   function call(row: Pick<MatrixRow, 'route' | 'target'>, headers: Record<string, string>) {
     const [verb, template] = row.route.split(' ') as [string, string];
     const method = verb.toLowerCase() as Method;
-    const path = template.includes('{id}') ? template.replace('{id}', encodeURIComponent(resourceFor(template, row.target))) : template;
+    const path = template.includes('{id}')
+      ? template.replace('{id}', encodeURIComponent(resourceFor(template, row.target)))
+      : template.replace('{store}', row.target);
     const req = request(stack.apiUrl)[method](row.target.startsWith('?') ? `${path}${row.target}` : path).set(headers);
     return method === 'get' ? req : req.send(bodyFor(row.route, row.target));
   }
