@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import type { StoreRow, StoresRepository } from './stores.repository';
 
 /**
@@ -7,6 +8,13 @@ import type { StoreRow, StoresRepository } from './stores.repository';
  * a store not found is not cached, so a new store is accepted at once.
  */
 export const STORE_CACHE_MS = 10_000;
+
+/**
+ * How long a store row read lately is still used while Postgres cannot be asked (as API keys are,
+ * STALE_IF_UNAVAILABLE_MS): tills keep selling through a database blip; a store not seen lately
+ * gets the database's own answer (503).
+ */
+export const STORE_STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
 
 /** The stores table through a small per-process cache (like VALID_KEY_CACHE_MS for API keys). */
 export class StoreDirectory {
@@ -27,13 +35,21 @@ export class StoreDirectory {
       if (cached && this.now() - cached.readAt < STORE_CACHE_MS) found.set(store, cached.row);
       else missing.push(store);
     }
-    if (missing.length) {
-      const readAt = this.now();
-      for (const store of missing) this.cache.delete(key(merchant, store));
-      for (const row of await this.stores.findMany(merchant, missing)) {
-        this.cache.set(key(merchant, row.store), { row, readAt });
-        found.set(row.store, row);
-      }
+    if (!missing.length) return found;
+    const readAt = this.now();
+    let rows: StoreRow[];
+    try {
+      rows = await this.stores.findMany(merchant, missing);
+    } catch (err) {
+      const stale = missing.map((store) => this.cache.get(key(merchant, store)));
+      if (!isDatabaseUnavailable(err) || stale.some((c) => !c || readAt - c.readAt > STORE_STALE_IF_UNAVAILABLE_MS)) throw err;
+      for (const c of stale) if (c) found.set(c.row.store, c.row);
+      return found;
+    }
+    for (const store of missing) this.cache.delete(key(merchant, store));
+    for (const row of rows) {
+      this.cache.set(key(merchant, row.store), { row, readAt });
+      found.set(row.store, row);
     }
     return found;
   }

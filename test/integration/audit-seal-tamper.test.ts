@@ -28,6 +28,8 @@ describe('audit seals tampered with behind the triggers', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ MERCHANT_ID: merchant });
+    // Its own stores, in UTC: the seals' days are the UTC days this test computes.
+    for (const store of Object.values(stores)) await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ($1, $2, 'UTC')`, [merchant, store]);
     // Today's sales first: vendor tokens taken by the real clock stay valid a day back, not the other way.
     for (const store of Object.values(stores)) await oneShotSaleAt(stack, new Date(), oneShotCheckoutBody(uniquePosReference('ST'), { store }));
     for (const store of Object.values(stores)) {

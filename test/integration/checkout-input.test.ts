@@ -103,6 +103,10 @@ describe('POST /v1/checkouts input and idempotency', () => {
   }, 120_000);
 
   describe('refused before any saga starts or any vendor is called, naming the field', () => {
+    // A store with the longest id there is, so the POS reference is what does not fit: a real store (a row).
+    beforeAll(() =>
+      stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ('demo', $1, 'Asia/Nicosia') ON CONFLICT DO NOTHING`, ['S'.repeat(40)]),
+    );
     const capillaryCheckout = (posReference: string, overrides: Record<string, unknown> = {}) => ({
       ...oneShotCheckoutBody(posReference),
       store: 'S'.repeat(40),

@@ -228,6 +228,8 @@ describe('checkout phases (reserve, commit, complete, cancel)', () => {
 
   it('bills a checkout whose key is too long for a bill number under a compact one (≤ 50, the org format), and voids that same bill', async () => {
     const posReference = uniquePosReference('LONG');
+    // A real store (a row) with the longest id there is.
+    await stack.dataSource.query(`INSERT INTO stores (merchant, store, time_zone) VALUES ('demo', $1, 'Asia/Nicosia') ON CONFLICT DO NOTHING`, [`S${'x'.repeat(39)}`]);
     const body = {
       // No CMC: its sandbox knows the terminals of store S1 only.
       ...(await referenceCheckoutBody(stack.sandboxUrl, posReference, { complete: true, postTender: undefined })),
