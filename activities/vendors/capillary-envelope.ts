@@ -250,7 +250,11 @@ export function capillaryTime(isoInstant: string | Date, timeZone = 'UTC'): stri
   return localDateTimeSpaced(isoInstant, timeZone);
 }
 
-/** "YYYY-MM-DD", the store's calendar day of the instant (a return's `purchase_time`, the original date). */
+/**
+ * "YYYY-MM-DD", the store's calendar day of the instant: a return's `purchase_time` (vendors.md §2
+ * "(original date)"; the documented return sample, test/fixtures/capillary/transaction-return.request.json,
+ * sends `"purchase_time": "2018-04-01"`).
+ */
 export function capillaryDate(isoInstant: string, timeZone = 'UTC'): string {
   return localDate(isoInstant, timeZone);
 }
