@@ -45,7 +45,10 @@ export class StoresService {
       saved = await this.stores.upsert(caller.merchant, store, fields);
     } catch (err) {
       // The database's own check (is_time_zone over pg_timezone_names) after the API's: a name one knows and the other not.
-      if ((err as { driverError?: { code?: string } }).driverError?.code === '23514') throw invalidFields([{ field: 'timeZone', message: 'is not a time zone the database knows' }]);
+      const driverError = (err as { driverError?: { code?: string; constraint?: string } }).driverError;
+      if (driverError?.code === '23514' && driverError.constraint === 'stores_time_zone_check') {
+        throw invalidFields([{ field: 'timeZone', message: 'is not a time zone the database knows' }]);
+      }
       throw err;
     }
     this.directory.forget(caller.merchant, store);
