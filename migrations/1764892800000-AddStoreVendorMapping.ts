@@ -27,6 +27,9 @@ export class AddStoreVendorMapping1764892800000 implements MigrationInterface {
     await q.query(`UPDATE stores SET crmcom_unit = 'Unit', cmc_location = store WHERE merchant = 'demo' AND store IN ('S1', 'S2', 'S3')`);
     // The back-office sandbox's outlet for the demo merchant's first store (src/sandbox/crmcom-backoffice.sandbox.ts).
     await q.query(`UPDATE stores SET crmcom_outlet = '0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a01' WHERE merchant = 'demo' AND store = 'S1'`);
+    // Unknown stores are refused from now on: every store that has sold keeps selling, in UTC (the times
+    // its vendors were sent until now), until an admin gives it its zone and vendor ids.
+    await q.query(`INSERT INTO stores (merchant, store, time_zone) SELECT DISTINCT merchant, store, 'UTC' FROM checkouts ON CONFLICT DO NOTHING`);
     await q.query(`ALTER TABLE audit_seals ADD COLUMN time_zone text`);
   }
 

@@ -8,6 +8,7 @@ export function storeProfileOf(row: StoreRow, till: string): StoreProfile {
     ...(row.crmcomUnit && { crmcomUnit: row.crmcomUnit }),
     ...(row.crmcomOutlet && { crmcomOutlet: row.crmcomOutlet }),
     cmcLocation: row.cmcLocation ?? row.store,
-    cmcTerminal: row.cmcTerminals[till] ?? till,
+    // Own keys only: a till named "constructor" or "toString" is not in the mapping.
+    cmcTerminal: Object.hasOwn(row.cmcTerminals, till) ? row.cmcTerminals[till] : till,
   };
 }

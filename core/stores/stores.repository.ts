@@ -63,6 +63,20 @@ export class StoresRepository {
     return { row: (await this.find(merchant, store)) as StoreRow, created: rows[0].created };
   }
 
+  /**
+   * Whether the store has a sealed audit day (its seals cover calendar days in its zone, so that zone
+   * cannot change without leaving hours in no seal or in two) or any checkout (its sales' later voids,
+   * returns, replays and seals need its row).
+   */
+  async isInUse(merchant: string, store: string): Promise<{ sealed: boolean; sold: boolean }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM audit_seals WHERE merchant = $1 AND store = $2) AS sealed,
+              EXISTS (SELECT 1 FROM checkouts WHERE merchant = $1 AND store = $2) AS sold`,
+      [merchant, store],
+    )) as Array<{ sealed: boolean; sold: boolean }>;
+    return row;
+  }
+
   /** false when there was no such store. */
   async remove(merchant: string, store: string): Promise<boolean> {
     const rows = (await this.dataSource.query(`DELETE FROM stores WHERE merchant = $1 AND store = $2 RETURNING store`, [merchant, store])) as unknown[];

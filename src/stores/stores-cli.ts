@@ -3,7 +3,7 @@ import { parseCliArgs as parse, runCliMain, UsageError, type CliValues as Values
 import { createDataSource } from '../../core/database/data-source';
 import { isIanaTimeZone } from '../../core/stores/local-time';
 import { StoresRepository, type StoreFields } from '../../core/stores/stores.repository';
-import { isTerminalMap } from './dto/put-store.dto';
+import { isTerminalMap, VENDOR_ID } from './dto/put-store.dto';
 import { STORE_ID } from './store-param.pipe';
 
 /**
@@ -67,12 +67,13 @@ function set(args: string[], config: AppConfig): Action {
   const merchant = merchantOf(values, config);
   const timeZone = values['time-zone'];
   if (!isIanaTimeZone(timeZone)) throw new UsageError('--time-zone must be an IANA time zone name such as Asia/Nicosia');
-  const terminals = Object.fromEntries(((values['cmc-terminal'] as string[] | undefined) ?? []).map((pair) => pair.split('=', 2)));
+  // Split at the first "=" only: a terminal id may itself hold one.
+  const terminals = Object.fromEntries(((values['cmc-terminal'] as string[] | undefined) ?? []).map((pair) => (pair.includes('=') ? [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] : [pair, undefined])));
   if (!isTerminalMap(terminals) || Object.values(terminals).some((t) => t === undefined)) throw new UsageError('--cmc-terminal must be TILL=TERMINAL');
   const text = (name: string) => {
     const value = values[name];
     if (value === undefined) return null;
-    if (typeof value !== 'string' || !/^\S(.*\S)?$/.test(value) || value.length > 100) throw new UsageError(`--${name} must be 1 to 100 characters without leading or trailing blanks`);
+    if (typeof value !== 'string' || !VENDOR_ID.test(value) || value.length > 100) throw new UsageError(`--${name} must be 1 to 100 characters without leading or trailing blanks`);
     return value;
   };
   const fields: StoreFields = { timeZone, crmcomUnit: text('crmcom-unit'), crmcomOutlet: text('crmcom-outlet'), cmcLocation: text('cmc-location'), cmcTerminals: terminals };

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
@@ -38,6 +38,7 @@ export class StoresController {
   @ApiOkResponse({ type: StoreViewDto, description: 'Replaced' })
   @ApiCreatedResponse({ type: StoreViewDto, description: 'Created' })
   @ApiBadRequestResponse({ description: 'problem+json naming the field (timeZone, cmcTerminals, …)' })
+  @ApiConflictResponse({ description: 'problem+json naming timeZone: the store has sealed audit days, so its zone is fixed' })
   async put(@Param('store', StoreParamPipe) store: string, @Body() dto: PutStoreDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const saved = await this.stores.put(caller, store, dto);
     res.status(saved.created ? 201 : 200);
@@ -50,6 +51,7 @@ export class StoresController {
   @ApiOperation({ summary: 'Remove a store (audited): new checkouts there are refused (400 naming store); its sagas keep their profile' })
   @ApiParam({ name: 'store', example: 'S1' })
   @ApiNoContentResponse({ description: 'Removed' })
+  @ApiConflictResponse({ description: 'problem+json naming store: the store has checkouts, so its row is kept' })
   @ApiNotFoundResponse({ description: 'No such store for this merchant' })
   async remove(@Param('store', StoreParamPipe) store: string, @Caller() caller: Principal) {
     await this.stores.remove(caller, store);

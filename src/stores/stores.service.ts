@@ -40,6 +40,10 @@ export class StoresService {
       cmcLocation: dto.cmcLocation ?? null,
       cmcTerminals: dto.cmcTerminals ?? {},
     };
+    const before = await this.stores.find(caller.merchant, store);
+    if (before && before.timeZone !== fields.timeZone && (await this.stores.isInUse(caller.merchant, store)).sealed) {
+      throw inUse('timeZone', `${store} has sealed audit days in ${before.timeZone}: its time zone is fixed (a new zone would leave hours in no seal or in two)`);
+    }
     let saved: { row: StoreRow; created: boolean };
     try {
       saved = await this.stores.upsert(caller.merchant, store, fields);
@@ -62,7 +66,11 @@ export class StoresService {
   }
 
   async remove(caller: Principal, store: string): Promise<void> {
-    const removed = (caller.store === null || caller.store === store) && (await this.stores.remove(caller.merchant, store));
+    const visible = caller.store === null || caller.store === store;
+    if (visible && (await this.stores.isInUse(caller.merchant, store)).sold) {
+      throw inUse('store', `${store} has checkouts: its row is kept for their voids, returns, replays and audit seals (revoke its keys to stop selling there)`);
+    }
+    const removed = visible && (await this.stores.remove(caller.merchant, store));
     if (!removed) throw notFound(store);
     this.directory.forget(caller.merchant, store);
     await this.audit.record(actorOf(caller), { ...auditPlace(caller.merchant, store), operation: 'store_delete', outcome: 'deleted' });
@@ -88,6 +96,10 @@ function auditPlace(merchant: string, store: string) {
 
 function actorOf(caller: Principal): string {
   return `key:${caller.keyId}`;
+}
+
+function inUse(field: string, message: string): ProblemException {
+  return new ProblemException({ type: '/problems/store-in-use', title: 'The store is in use', status: 409, detail: message, errors: [{ field, message }] });
 }
 
 function notFound(store: string): ProblemException {

@@ -142,23 +142,43 @@ describe('stores: time zone and vendor identity per store', () => {
     await stack.api(stack.keys.ops).put('/v1/admin/stores/S2').send({ timeZone: 'UTC' }).expect(403);
     expect(await admin().get('/v1/admin/stores/S2').expect(200)).toMatchObject({ body: SEEDED.S2 });
 
-    await admin().delete('/v1/admin/stores/S2').expect(204);
-    await admin().get('/v1/admin/stores/S2').expect(404);
-    await admin().delete('/v1/admin/stores/S2').expect(404);
-    const refused = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('GONE'), { store: 'S2' })).expect(400);
+    // A store of its own (the suite's other files sell at S1–S3, and a store that has sold cannot be removed).
+    const store = `X${Date.now().toString(36)}`;
+    const path = `/v1/admin/stores/${store}`;
+    await admin().put(path).send({ timeZone: 'Europe/Athens', cmcLocation: store }).expect(201);
+    await admin().delete(path).expect(204);
+    await admin().get(path).expect(404);
+    await admin().delete(path).expect(404);
+    const refused = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('GONE'), { store })).expect(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'store' })]);
 
-    expect((await putSeeded('S2').expect(201)).body).toMatchObject(SEEDED.S2);
-    expect((await putSeeded('S2').expect(200)).body).toMatchObject(SEEDED.S2);
-    await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('BACK'), { store: 'S2' })).expect(201);
+    await admin().put(path).send({ timeZone: 'Europe/Athens', cmcLocation: store }).expect(201);
+    await admin().put(path).send({ timeZone: 'Europe/Athens', cmcLocation: store, crmcomUnit: 'Unit' }).expect(200);
+    await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('BACK'), { store })).expect(201);
+    // Sold: the row stays for the sale's void, returns, replays and seals.
+    const kept = await admin().delete(path).expect(409);
+    expect(kept.body.errors).toEqual([expect.objectContaining({ field: 'store' })]);
+    // Sealed: the zone its seals' days are in is fixed (another zone would leave hours in no seal or in two).
+    await stack.dataSource.query(
+      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash, time_zone) VALUES ('demo', $1, '2026-01-01', '[]', repeat('0', 64), repeat('1', 64), 'Europe/Athens')`,
+      [store],
+    );
+    const fixed = await admin().put(path).send({ timeZone: 'America/New_York' }).expect(409);
+    expect(fixed.body.errors).toEqual([expect.objectContaining({ field: 'timeZone' })]);
+    await admin().put(path).send({ timeZone: 'Europe/Athens', cmcLocation: store, crmcomUnit: 'Unit' }).expect(200);
+    // No control characters in a vendor id (Postgres refuses NUL: a 500 before this check).
+    expect((await admin().put(path).send({ timeZone: 'Europe/Athens', crmcomUnit: 'A\u0000B' }).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'crmcomUnit' })]);
 
     const audited = (await stack.dataSource.query(
-      `SELECT operation, outcome, actor FROM audit_events WHERE checkout_id = 'store:demo:S2' AND kind = 'ops_action' ORDER BY id DESC LIMIT 3`,
+      `SELECT operation, outcome, actor FROM audit_events WHERE checkout_id = $1 AND kind = 'ops_action' ORDER BY id DESC LIMIT 5`,
+      [`store:demo:${store}`],
     )) as Array<{ operation: string; outcome: string; actor: string }>;
     expect(audited.map((a) => [a.operation, a.outcome])).toEqual([
       ['store_put', 'updated'],
+      ['store_put', 'updated'],
       ['store_put', 'created'],
       ['store_delete', 'deleted'],
+      ['store_put', 'created'],
     ]);
     expect(audited[0].actor).toMatch(/^key:/);
   });
