@@ -18,6 +18,8 @@ export const CRMCOM_ALREADY_CANCELLED = 'CRM.EXCEPTIONS.ALREADYCANCELLEDEXCEPTIO
 export const CRMCOM_ALREADY_EXISTS = 'CRM.EXCEPTIONS.ALREADYEXISTSEXCEPTION';
 /** Seen in CRM.COM's own app code when a search matches several contacts (vendors.md §1.2, C12). */
 export const CRMCOM_NOT_UNIQUE = 'COM.CRM.EXCEPTIONS.CONTACTUNIQUELYIDENTIFYEXCEPTION';
+/** The document's error identifiers are CRM.EXCEPTIONS.*; the invalid-value one is the sandbox's reading for a bad field value. */
+export const CRMCOM_INVALID_VALUE = 'CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION';
 /** Ours, not CRM.COM's: the purchase posted but no spend was approved. */
 export const SPEND_NOT_APPROVED = 'SPEND_NOT_APPROVED';
 
@@ -94,7 +96,7 @@ function cashierReason(error: CrmError): string {
   return error.message ? `CRM.COM: ${error.message}` : `CRM.COM refused (${error.error})`;
 }
 
-function asCrmError(body: unknown): CrmError | undefined {
+export function asCrmError(body: unknown): CrmError | undefined {
   const b = body as Partial<CrmError> | null;
   return b !== null && typeof b === 'object' && typeof b.error === 'string' ? { ...b, status: Number(b.status), error: b.error } : undefined;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../../core/money/money';
+import { SandboxOtps, type OtpVerdict } from './crmcom-backoffice-otps';
 import type { SandboxJournal } from './sandbox-journal';
 
 /**
@@ -12,6 +13,8 @@ import type { SandboxJournal } from './sandbox-journal';
  */
 
 export const CRMCOM_SANDBOX_API_KEY = 'sandbox-crmcom-api-key';
+/** The seeded contact 22265577's pass code. */
+export const SANDBOX_PASS_CODE = '2468';
 export const CRMCOM_BACKOFFICE_ERRORS = {
   notFound: 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION',
   alreadyCancelled: 'CRM.EXCEPTIONS.ALREADYCANCELLEDEXCEPTION',
@@ -34,6 +37,20 @@ const AWARD_RATE_BASIS_POINTS = 100;
 /** The spend rule: at most half of the purchase total may be paid from the wallet. */
 const SPEND_RULE_MAX_BASIS_POINTS = 5000;
 const SYNC_BATCH_LIMIT = 1000;
+/** vendors.md §1.2: "Reduction methods in the new API: `FRONT_END` / `BACK_END`". */
+const REDUCTION_METHODS = ['FRONT_END', 'BACK_END'] as const;
+type ReductionMethod = (typeof REDUCTION_METHODS)[number];
+/**
+ * Where the sandbox reads the spend's secrets: vendors.md §1.2's "reasonable simulator choice is
+ * `spend_request.otp` / `spend_request.pass_code`" (the guide names no field).
+ */
+export const SPEND_OTP_FIELD = 'spend_request.otp';
+export const SPEND_PASS_CODE_FIELD = 'spend_request.pass_code';
+const OTP_REFUSALS: Record<Exclude<OtpVerdict, 'ok'>, string> = {
+  unknown: 'The OTP is not valid.',
+  used: 'The OTP has already been used.',
+  expired: 'The OTP has expired.',
+};
 
 interface Contact {
   id: string;
@@ -46,6 +63,8 @@ interface Contact {
   lastName: string;
   walletId: string;
   walletBalanceMinor: number;
+  /** The contact's pass code, when one is set (the Front-End Purchase's "pass code (optional)"). */
+  passCode?: string;
 }
 
 interface Purchase {
@@ -57,6 +76,7 @@ interface Purchase {
   requestedSpendMinor: number | null;
   approvedSpendMinor: number;
   state: 'POSTED' | 'CANCELLED';
+  reduction: ReductionMethod;
   totalMinor: number;
   /** Goods returned against it by ad hoc returns naming it, and the award they took back. */
   returnedMinor: number;
@@ -92,6 +112,7 @@ export class CrmcomBackofficeSandbox {
   private products = new Map<string, Product>();
   private purchases = new Map<string, Purchase>();
   private adHocReturns = new Set<string>();
+  private readonly otps = new SandboxOtps();
 
   constructor(private readonly journal: SandboxJournal) {
     this.reset();
@@ -100,9 +121,10 @@ export class CrmcomBackofficeSandbox {
   reset(): void {
     this.purchases = new Map();
     this.adHocReturns = new Set();
+    this.otps.reset();
     this.products = new Map(['Soft Drinks', 'Sandwiches'].map((sku) => [sku, { sku, description: sku }]));
     this.contacts = [
-      contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000),
+      { ...contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000), passCode: SANDBOX_PASS_CODE },
       // A second contact with an empty wallet, so a spend can be refused outright.
       contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0002', '401', '22265588', 'Jane', 'Roe', 0),
     ];
@@ -155,10 +177,14 @@ export class CrmcomBackofficeSandbox {
     if ([...this.purchases.values()].some((p) => p.referenceNumber === reference)) {
       return fail(reply, E.alreadyExists, 'Purchase already exists.', ['reference_number', reference]);
     }
-    const spendRequest = body.spend_request as { amount?: unknown } | undefined;
+    const spendRequest = body.spend_request as { amount?: unknown; otp?: unknown; pass_code?: unknown } | undefined;
     if (spendRequest !== undefined && (typeof spendRequest.amount !== 'number' || spendRequest.amount <= 0)) {
       return fail(reply, E.invalidValue, 'spend_request.amount must be positive.', ['spend_request.amount']);
     }
+    const reduction = (body.reduction_method ?? 'FRONT_END') as ReductionMethod;
+    if (!REDUCTION_METHODS.includes(reduction)) return fail(reply, E.invalidValue, 'Unknown reduction method.', ['reduction_method']);
+    const refusedSecret = this.refusedSpendSecret(spendRequest, owner);
+    if (refusedSecret) return fail(reply, E.invalidValue, refusedSecret.message, [refusedSecret.field]);
 
     const totalMinor = lines.reduce((sum, l) => sum + fromVendorAmount(l.total_amount as number, currency), 0);
     const awardedMinor = Math.floor((totalMinor * AWARD_RATE_BASIS_POINTS) / 10_000);
@@ -166,13 +192,43 @@ export class CrmcomBackofficeSandbox {
     const ruleMaxMinor = Math.floor((totalMinor * SPEND_RULE_MAX_BASIS_POINTS) / 10_000);
     const approvedSpendMinor = Math.max(0, Math.min(requestedSpendMinor ?? 0, owner.walletBalanceMinor, ruleMaxMinor));
     const purchase: Purchase = { id, referenceNumber: reference, contactId: owner.id, currency, awardedMinor, requestedSpendMinor, approvedSpendMinor, state: 'POSTED',
-      totalMinor, returnedMinor: 0, awardReversedMinor: 0 };
+      reduction, totalMinor, returnedMinor: 0, awardReversedMinor: 0 };
     this.purchases.set(id, purchase);
+    // The token is spent with its purchase, whatever the spend rule approved; cancelling does not give it back.
+    if (typeof spendRequest?.otp === 'string') this.otps.consume(spendRequest.otp, id);
     // The spend is evaluated against the wallet as it stood: this purchase's award is not yet spendable.
     owner.walletBalanceMinor += awardedMinor - approvedSpendMinor;
     this.record('purchase.create', purchase, awardedMinor);
-    if (approvedSpendMinor > 0) this.record('spend.create', purchase, approvedSpendMinor);
+    // Back-end reduction: "the purchase is paid fully and awarded whilst the spend is paid out via a
+    // pay-out transaction to the contact's designated payment method" (the guide, Back-End Reduction).
+    if (approvedSpendMinor > 0) this.record(reduction === 'BACK_END' ? 'spend.payout' : 'spend.create', purchase, approvedSpendMinor);
     return purchaseView(purchase);
+  }
+
+  /**
+   * The spend's OTP and pass code. The OTP flow: "the front-end system agent submits the itemized
+   * purchase transaction ... along with the contact's OTP": a token that is not one this contact was
+   * issued, was used, or expired is refused, with the whole request (the document's error shape,
+   * naming the field in `parameters`, never the value). The Front-End Purchase's "pass code
+   * (optional)": absent is fine; given, it must be the contact's.
+   */
+  private refusedSpendSecret(spendRequest: { otp?: unknown; pass_code?: unknown } | undefined, owner: Contact): { field: string; message: string } | undefined {
+    const otp = spendRequest?.otp;
+    if (otp !== undefined) {
+      const verdict = typeof otp === 'string' ? this.otps.check(otp, owner.id) : 'unknown';
+      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, message: OTP_REFUSALS[verdict] };
+    }
+    const passCode = spendRequest?.pass_code;
+    if (passCode !== undefined && (owner.passCode === undefined || passCode !== owner.passCode)) {
+      return { field: SPEND_PASS_CODE_FIELD, message: 'The pass code is not valid.' };
+    }
+    return undefined;
+  }
+
+  /** Admin: an OTP spend token for the contact with this authentication code (what the contact's app would get). */
+  issueOtp(cim: string, ttlMs?: number): string | undefined {
+    const owner = this.contacts.find((c) => c.cim === cim);
+    return owner && this.otps.issue(owner.id, ttlMs);
   }
 
   private showPurchase(id: string, reply: FastifyReply) {

@@ -1,0 +1,40 @@
+import type { AppConfig } from '../../core/config/app-config';
+import type { CheckoutInput, PostTenderInput } from '../../workflows/checkout.contract';
+import type { CheckoutSpendDto, PostTenderDto } from './dto/checkout-extras.dto';
+
+type FieldErrors = Array<{ field: string; message: string }>;
+
+/**
+ * The spend's CRM.COM secrets: only the back-office API takes an OTP spend token or a pass code
+ * (crmcom-v2-pos-ecommerce.txt, "Purchase with OTP Spend Request" and "Front-End Purchase"); the
+ * legacy API's spend request has neither (crmcom-v1-pos-integration.txt), so there they are refused
+ * naming the field, before anything starts, rather than silently dropped.
+ */
+export function spendSecrets(
+  spend: CheckoutSpendDto | undefined,
+  crmcomApi: AppConfig['CRMCOM_API'],
+  errors: FieldErrors,
+): Pick<NonNullable<CheckoutInput['spend']>, 'otp' | 'passCode'> {
+  if (!spend) return {};
+  for (const field of ['otp', 'passCode'] as const) {
+    if (spend[field] !== undefined && crmcomApi !== 'backoffice') {
+      errors.push({ field: `spend.${field}`, message: 'is taken by the CRM.COM back-office API only (CRMCOM_API=backoffice)' });
+    }
+  }
+  return { ...(spend.otp !== undefined && { otp: spend.otp }), ...(spend.passCode !== undefined && { passCode: spend.passCode }) };
+}
+
+/** The post-tender block as the saga carries it: only the fields the till gave. */
+export function postTenderInput(dto: PostTenderDto): PostTenderInput {
+  const { customer, salesPerson } = dto;
+  return {
+    provider: dto.provider,
+    ...(customer && { customer: defined({ id: customer.id, firstName: customer.firstName, lastName: customer.lastName, birthDate: customer.birthDate, email: customer.email, phone: customer.phone }) }),
+    ...(salesPerson && { salesPerson: { id: salesPerson.id, ...defined({ firstName: salesPerson.firstName, lastName: salesPerson.lastName }) } }),
+    ...(dto.cardNumber !== undefined && { cardNumber: dto.cardNumber }),
+  };
+}
+
+function defined<T extends Record<string, string | undefined>>(fields: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
+}
