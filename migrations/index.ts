@@ -10,6 +10,7 @@ import { AddOpsActionAudit1764547200000 } from './1764547200000-AddOpsActionAudi
 import { CreateEffectIntents1764633600000 } from './1764633600000-CreateEffectIntents';
 import { DropDuplicateAuditTimeIndex1764720000000 } from './1764720000000-DropDuplicateAuditTimeIndex';
 import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaStepResults';
+import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   CreateEffectIntents1764633600000,
   DropDuplicateAuditTimeIndex1764720000000,
   CreateSagaStepResults1764806400000,
+  AddProductSyncVendorProcesses1765065600000,
 ];

@@ -131,14 +131,22 @@ export interface LoyaltyGoodsReturn {
 export interface CatalogueSyncResult {
   processed: Array<{ code: string; vendorId?: string }>;
   unprocessed: Array<{ code: string; errorCode: string; errorDescription: string }>;
-  /** Back-office sync is asynchronous: the vendor's process id to follow it. */
+  /**
+   * An asynchronous vendor (CRM.COM back-office) accepted the batch as this process: its products'
+   * results are not known yet (processed and unprocessed are empty) and come from syncProcess.
+   */
   processId?: string;
 }
+
+/** A synchronisation process of an asynchronous vendor: running, or done with each product's result. */
+export type CatalogueProcessStatus = { done: false } | ({ done: true } & Pick<CatalogueSyncResult, 'processed' | 'unprocessed'>);
 
 export interface CatalogueCapability {
   readonly vendor: string;
   /** At most CATALOGUE_BATCH_LIMIT products a call; partial success is a result, not an error. */
   synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult>;
+  /** Where synchroniseProducts answers a processId: that process's progress (a read, retried freely). */
+  syncProcess?(ctx: VendorCallContext, processId: string): Promise<CatalogueProcessStatus>;
 }
 
 // ── points: Capillary ──────────────────────────────────────────────────────────────────────────

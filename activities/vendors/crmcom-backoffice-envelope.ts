@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { fromVendorAmount } from '../../core/money/money';
-import type { CustomerIdentifier, LoyaltyPurchaseResult } from './capabilities';
+import type { CatalogueProcessStatus, CustomerIdentifier, LoyaltyPurchaseResult } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -50,6 +50,26 @@ export interface PurchaseData {
   reference_number?: string;
   awarded?: number | string;
   spend?: { requested?: number | string; approved?: number | string };
+}
+
+/** GET /synchronise_products/{id}: our reading of the process the guide says can be monitored. */
+export interface SyncProcessData {
+  id: string;
+  status?: string;
+  processed_products?: Array<{ sku?: string; id?: string }>;
+  unprocessed_products?: Array<{ sku?: string; error_code?: string; error_description?: string }>;
+}
+
+/** Done only at COMPLETED; a product without its sku in the answer is left for "not reported". */
+export function syncProcessStatus(data: SyncProcessData): CatalogueProcessStatus {
+  if (data.status !== 'COMPLETED') return { done: false };
+  return {
+    done: true,
+    processed: (data.processed_products ?? []).filter((p) => typeof p.sku === 'string').map((p) => ({ code: p.sku as string, ...(p.id && { vendorId: p.id }) })),
+    unprocessed: (data.unprocessed_products ?? [])
+      .filter((p) => typeof p.sku === 'string')
+      .map((p) => ({ code: p.sku as string, errorCode: p.error_code ?? 'Unprocessed', errorDescription: p.error_description ?? 'CRM.COM did not process this product' })),
+  };
 }
 
 export type Outcome<T> = { ok: true; body: T } | { ok: false; error: CrmError };

@@ -5,6 +5,7 @@ import type { LoyaltyReductionMethod } from '../../workflows/checkout.contract';
 import {
   CATALOGUE_BATCH_LIMIT,
   type CatalogueCapability,
+  type CatalogueProcessStatus,
   type CatalogueProduct,
   type CatalogueSyncResult,
   type CustomerIdentifier,
@@ -31,7 +32,9 @@ import {
   crmcomPurchaseId,
   epochSeconds,
   rejectionFrom,
+  syncProcessStatus,
   toPurchaseResult,
+  type SyncProcessData,
 } from './crmcom-backoffice-envelope';
 import {
   DEFAULT_SPEND_SECRET_FIELDS,
@@ -272,8 +275,10 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   /**
-   * Asynchronous at CRM.COM: the answer is a process id, not per-product results, so every product
-   * sent counts as accepted. An upsert: a retry after a lost reply sends the same batch again.
+   * Asynchronous at CRM.COM: the answer is "a unique process id that can be used for monitoring the
+   * progress" (the guide), not per-product results, so nothing is processed yet: the results come
+   * from syncProcess. An upsert: a retry after a lost reply sends the same batch again (a second
+   * process doing the same; the one whose id we keep is followed).
    */
   async synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult> {
     if (products.length > CATALOGUE_BATCH_LIMIT) {
@@ -298,7 +303,22 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
       { operation: 'products.synchronise', method: 'POST', url: `${this.options.baseUrl}/synchronise_products`, body },
       (d) => ({ vendorReference: d.id }),
     );
-    return { processed: products.map((p) => ({ code: p.code })), unprocessed: [], processId: res.id };
+    return { processed: [], unprocessed: [], processId: res.id };
+  }
+
+  /**
+   * The process's progress: `GET /synchronise_products/{id}`, our reading (the guide names no
+   * monitoring endpoint; the process is what the POST created). Done at `COMPLETED`, with each
+   * product under `processed_products` or, with CRM.COM's error, `unprocessed_products`; a product
+   * the answer does not mention counts unprocessed (product-sync.activities.ts).
+   */
+  async syncProcess(ctx: VendorCallContext, processId: string): Promise<CatalogueProcessStatus> {
+    const res = await this.request<SyncProcessData>(
+      ctx,
+      { operation: 'products.synchronise.status', method: 'GET', url: `${this.options.baseUrl}/synchronise_products/${encodeURIComponent(processId)}` },
+      (d) => ({ vendorReference: d.id }),
+    );
+    return syncProcessStatus(res);
   }
 
   private async showPurchase(ctx: VendorCallContext, id: string): Promise<PurchaseData | undefined> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../../core/money/money';
+import { BackofficeCatalogue, type SyncedProduct } from './crmcom-backoffice-catalogue';
 import { SandboxOtps, type OtpVerdict } from './crmcom-backoffice-otps';
 import type { SandboxJournal } from './sandbox-journal';
 
@@ -83,14 +84,6 @@ interface Purchase {
   awardReversedMinor: number;
 }
 
-interface Product {
-  sku: string;
-  alternative_code?: string;
-  description?: string;
-  family_code?: string;
-  brand_code?: string;
-}
-
 interface PurchaseLine {
   product_sku?: unknown;
   quantity?: unknown;
@@ -109,12 +102,13 @@ const SEARCHABLE: Record<string, (c: Contact) => string> = {
 
 export class CrmcomBackofficeSandbox {
   private contacts: Contact[] = [];
-  private products = new Map<string, Product>();
+  private readonly catalogue: BackofficeCatalogue;
   private purchases = new Map<string, Purchase>();
   private adHocReturns = new Set<string>();
   private readonly otps = new SandboxOtps();
 
   constructor(private readonly journal: SandboxJournal) {
+    this.catalogue = new BackofficeCatalogue(journal);
     this.reset();
   }
 
@@ -122,7 +116,7 @@ export class CrmcomBackofficeSandbox {
     this.purchases = new Map();
     this.adHocReturns = new Set();
     this.otps.reset();
-    this.products = new Map(['Soft Drinks', 'Sandwiches'].map((sku) => [sku, { sku, description: sku }]));
+    this.catalogue.reset();
     this.contacts = [
       { ...contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000), passCode: SANDBOX_PASS_CODE },
       // A second contact with an empty wallet, so a spend can be refused outright.
@@ -142,6 +136,7 @@ export class CrmcomBackofficeSandbox {
     app.post('/purchases/ad_hoc_return', (req, reply) => this.adHocReturn((req.body ?? {}) as Body, reply));
     app.post('/purchases/:id/cancel', (req, reply) => this.cancelPurchase((req.params as { id: string }).id, reply));
     app.post('/synchronise_products', (req, reply) => this.synchroniseProducts((req.body ?? {}) as Body, reply));
+    app.get('/synchronise_products/:id', (req, reply) => this.syncProcess((req.params as { id: string }).id, reply));
   }
 
   private findCustomers(query: Record<string, string>, reply: FastifyReply) {
@@ -171,7 +166,7 @@ export class CrmcomBackofficeSandbox {
       if (typeof line.product_sku !== 'string' || !Number.isInteger(line.quantity) || typeof line.total_amount !== 'number' || line.total_amount < 0) {
         return fail(reply, E.invalidValue, 'Each product needs product_sku, an integer quantity and a total_amount.', ['products']);
       }
-      if (!this.products.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
+      if (!this.catalogue.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
     }
     if (this.purchases.has(id)) return fail(reply, E.alreadyExists, 'Purchase already exists.', ['purchase', id]);
     if ([...this.purchases.values()].some((p) => p.referenceNumber === reference)) {
@@ -291,20 +286,17 @@ export class CrmcomBackofficeSandbox {
     return { id };
   }
 
-  /** Applied at once (the real one is a background process); an unchanged product is no effect. */
+  /** Accepted whole or refused whole; the products are processed in the background (crmcom-backoffice-catalogue.ts). */
   private synchroniseProducts(body: Body, reply: FastifyReply) {
-    const products = Array.isArray(body.products) ? (body.products as Product[]) : [];
+    const products = Array.isArray(body.products) ? (body.products as SyncedProduct[]) : [];
     if (products.length === 0) return fail(reply, E.missingParameter, 'products are mandatory.', ['products']);
     if (products.length > SYNC_BATCH_LIMIT) return fail(reply, E.invalidValue, `At most ${SYNC_BATCH_LIMIT} products a call.`, ['products']);
     if (products.some((p) => typeof p.sku !== 'string' || !p.sku)) return fail(reply, E.missingParameter, 'Each product needs a sku.', ['sku']);
-    const processId = randomUUID();
-    for (const p of products) {
-      const next: Product = { sku: p.sku, alternative_code: p.alternative_code, description: p.description, family_code: p.family_code, brand_code: p.brand_code };
-      if (JSON.stringify(this.products.get(p.sku)) === JSON.stringify(next)) continue;
-      this.products.set(p.sku, next);
-      this.journal.add({ vendor: VENDOR, effect: 'products.synchronise', reference: p.sku, vendorReference: processId });
-    }
-    return { id: processId };
+    return { id: this.catalogue.accept(products) };
+  }
+
+  private syncProcess(id: string, reply: FastifyReply) {
+    return this.catalogue.status(id) ?? fail(reply, E.notFound, 'Record not found.', ['process', id]);
   }
 
   private record(effect: string, purchase: Purchase, amountMinor: number) {

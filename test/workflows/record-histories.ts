@@ -569,6 +569,7 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
   const sync = (overrides: Partial<ProductSyncActivities>): ProductSyncActivities => ({
     // The second batch has one product CRM.COM did not process.
     synchroniseProductBatch: async ({ batch }) => (batch === 1 ? { processed: 499, unprocessed: 1 } : { processed: 1000, unprocessed: 0 }),
+    checkProductSyncProcess: async () => ({ done: false }),
     prepareNightlyProductSync: async () => null,
     finishProductSync: async () => undefined,
     ...overrides,
