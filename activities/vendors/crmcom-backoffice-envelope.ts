@@ -133,7 +133,8 @@ export function toPurchaseResult(data: PurchaseData, currency: string, spendMino
   const requestedMinor = data.spend?.requested !== undefined ? fromVendorAmount(data.spend.requested, currency) : spendMinor;
   result.spend = { spendNumber: null, requestedMinor, approvedMinor };
   // A reduced spend is a normal answer (the POS deducts what was approved); only "nothing" is a refusal.
-  if (requestedMinor > 0 && approvedMinor === 0) {
+  // We asked (spendMinor): a purchase found by lookup that carries no spend at all is refused too.
+  if ((requestedMinor > 0 || spendMinor > 0) && approvedMinor === 0) {
     result.spend.refusal = { code: SPEND_NOT_APPROVED, reason: 'CRM.COM approved no spend (wallet balance or spend rules)' };
   }
   return result;

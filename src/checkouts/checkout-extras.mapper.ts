@@ -12,13 +12,18 @@ type FieldErrors = Array<{ field: string; message: string }>;
  */
 export function spendSecrets(
   spend: CheckoutSpendDto | undefined,
+  spendMinor: number | undefined,
   crmcomApi: AppConfig['CRMCOM_API'],
   errors: FieldErrors,
 ): Pick<NonNullable<CheckoutInput['spend']>, 'otp' | 'passCode'> {
   if (!spend) return {};
   for (const field of ['otp', 'passCode'] as const) {
-    if (spend[field] !== undefined && crmcomApi !== 'backoffice') {
+    if (spend[field] === undefined) continue;
+    if (crmcomApi !== 'backoffice') {
       errors.push({ field: `spend.${field}`, message: 'is taken by the CRM.COM back-office API only (CRMCOM_API=backoffice)' });
+    } else if (spendMinor === 0) {
+      // It authorises a spend: with nothing to spend it would be dropped, and the token kept unused.
+      errors.push({ field: `spend.${field}`, message: 'needs a spend.amount above zero' });
     }
   }
   return { ...(spend.otp !== undefined && { otp: spend.otp }), ...(spend.passCode !== undefined && { passCode: spend.passCode }) };

@@ -61,7 +61,7 @@ export function toCheckoutInput(
   }));
   const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
   if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
-  const secrets = spendSecrets(dto.spend, config.CRMCOM_API, errors);
+  const secrets = spendSecrets(dto.spend, spendMinor, config.CRMCOM_API, errors);
   const pointsCustomer = dto.points ? (dto.points.identifier ?? dto.customer?.identifier) : undefined;
   if (dto.points) {
     const field = dto.points.identifier ? 'points.identifier.type' : 'customer.identifier.type';

@@ -89,6 +89,7 @@ describe('checkout with a CRM.COM back-office OTP spend token or pass code', () 
       [{ otp: 123456 }, 'spend.otp'],
       [{ passCode: 'x'.repeat(33) }, 'spend.passCode'],
       [{ passCode: '12;4' }, 'spend.passCode'],
+      [{ amount: '0.00', otp: '123456' }, 'spend.otp'],
     ] as const) {
       const posReference = uniquePosReference('BAD');
       const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { spend: { amount: '4.00', ...spend } })).expect(400);

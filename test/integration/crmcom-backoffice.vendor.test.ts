@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { LoyaltyCustomer, LoyaltyPurchase } from '../../activities/vendors/capabilities';
 import { CrmcomBackofficeVendor, crmcomPurchaseId } from '../../activities/vendors/crmcom-backoffice.vendor';
 import { CRMCOM_BACKOFFICE_ERRORS as E, CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
@@ -150,6 +151,35 @@ describe(CrmcomBackofficeVendor.name, () => {
       });
       expect(recordedCalls(retry.records)).toEqual(['purchases.show', 'purchases.create (recovered)']);
       expect(await effects('BO-lost')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
+    });
+
+    it('an OTP spend whose reply was lost is found, not posted again: the token is spent once, and its audit rows never hold it', async () => {
+      const otp = (await request(sandbox.url).post('/_sandbox/crmcom/otps').send({ cim: '22265577' }).expect(201)).body.otp as string;
+      const withOtp = { ...tenEuros, spendOtp: otp };
+      await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
+      const first = callContext('BO-otp-lost');
+      expect(await failureOf(adapter({ timeoutMs: 300 }).submitPurchase(first.ctx, john, withOtp, 400))).toMatchObject({ type: FailureTypes.vendorUnavailable });
+      const retry = callContext('BO-otp-lost', 2);
+      await expect(adapter({ timeoutMs: 300 }).submitPurchase(retry.ctx, john, withOtp, 400)).resolves.toMatchObject({ spend: { approvedMinor: 400 } });
+      expect(recordedCalls(retry.records)).toEqual(['purchases.show', 'purchases.create (recovered)']);
+      expect(await effects('BO-otp-lost')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
+      expect(JSON.stringify([...first.records, ...retry.records])).not.toContain(otp);
+    });
+
+    it('a refused OTP posts the purchase once more without the spend and answers the refusal; a 400 on anything else is the purchase refused', async () => {
+      const refused = callContext('BO-otp-bad');
+      const result = await adapter().submitPurchase(refused.ctx, john, { ...tenEuros, spendOtp: '000000' }, 400);
+      expect(result).toMatchObject({
+        purchaseNumber: crmcomPurchaseId('BO-otp-bad'),
+        awardedMinor: 10,
+        spend: { requestedMinor: 400, approvedMinor: 0, refusal: { code: 'SPEND_SECRET_REFUSED', reason: expect.stringContaining('spend token (OTP)') } },
+      });
+      expect(refused.records.map((r) => `${r.operation} ${r.outcome}`)).toEqual(['purchases.create rejected', 'purchases.create success']);
+      expect(await effects('BO-otp-bad')).toEqual(['purchase.create 0.10']);
+      // Not a secret's refusal (an unknown product): thrown as the purchase's, nothing posted again.
+      const other = callContext('BO-otp-other');
+      expect(await failureOf(adapter().submitPurchase(other.ctx, john, { ...purchaseOf(line('Nope', 1000)), spendOtp: '000000' }, 400))).toMatchObject({ type: FailureTypes.vendorRejection });
+      expect(other.records).toHaveLength(1);
     });
 
     it('adopts the existing purchase when CRM.COM answers that our id was already posted', async () => {
