@@ -589,6 +589,19 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
       activities: sync({ synchroniseProductBatch: async ({ batch }) => (batch === 1 ? refusal('crmcom', 'InvalidValueException', 'definition disabled')() : { processed: 1000, unprocessed: 0 }) }),
       status: 'failed',
     },
+    {
+      // CRM.COM back-office: the batch is a process, looked at on a timer until it reports (the second look).
+      name: 'request-async-process',
+      input: request(1),
+      activities: (() => {
+        let looks = 0;
+        return sync({
+          synchroniseProductBatch: async () => ({ processed: 0, unprocessed: 0, processId: 'proc-1' }),
+          checkProductSyncProcess: async () => (++looks < 2 ? { done: false } : { done: true, processId: 'proc-1', processed: 999, unprocessed: 1 }),
+        });
+      })(),
+      status: 'completed_with_errors',
+    },
   ];
   it.each(paths)('$name', async (p) => {
     await record('productSyncWorkflow', p.name, (r) =>
