@@ -1,5 +1,7 @@
+import { Client } from '@temporalio/client';
 import { SANDBOX_PASS_CODE } from '../../src/sandbox/crmcom-backoffice.sandbox';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { historyAsText } from '../support/history-text';
 import { mintOtp, storedRowsOf } from '../support/stored-secrets';
 import { journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
@@ -29,6 +31,11 @@ describe('checkout with a CRM.COM back-office OTP spend token or pass code', () 
     const stored = await storedRowsOf(stack, res.body.checkoutId as string);
     expect(stored).toContain('purchases.create'); // the rows are there to search
     expect(stored).not.toContain(otp);
+    // The history as the Temporal server holds it (no codec): the input and the steps' arguments are sealed.
+    const raw = new Client({ connection: stack.temporal.connection });
+    const history = JSON.stringify(historyAsText(await raw.workflow.getHandle(res.body.checkoutId as string).fetchHistory()));
+    expect(history).toContain('submitLoyaltyPurchase');
+    expect(history).not.toContain(otp);
   }, 60_000);
 
   it('refuses a used OTP (a consumed token is not restored, even by a void): the sale is awarded without the spend, once', async () => {
