@@ -44,6 +44,7 @@ import {
   refusedSpendSecret,
   type SpendSecretFields,
 } from './crmcom-backoffice-purchase';
+import { scrubPersonalData } from './redact';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, vendorRejection, vendorResponseOf } from './vendor-errors';
 import { VendorHttp, type VendorRequest } from './vendor-http';
@@ -185,7 +186,10 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     if (!outcome.ok) throw rejectionFrom(outcome.error, 400, 'purchases.create');
     const result = toPurchaseResult(outcome.body, ctx.currency);
     const what = secret === 'otp' ? 'spend token (OTP)' : 'pass code';
-    const vendorWords = refusal.message ? ` (CRM.COM: ${refusal.message})` : '';
+    // CRM.COM's words reach the commitment (the projection, the view): never with the secret in them.
+    const secrets = [request.purchase.spendOtp, request.purchase.spendPassCode].filter((v): v is string => v !== undefined);
+    const words = refusal.message && secrets.reduce((text, value) => text.split(value).join('[redacted]'), scrubPersonalData(refusal.message));
+    const vendorWords = words ? ` (CRM.COM: ${words})` : '';
     result.spend = {
       spendNumber: null,
       requestedMinor: request.spendMinor ?? 0,
