@@ -43,3 +43,20 @@ export function postTenderInput(dto: PostTenderDto): PostTenderInput {
 function defined<T extends Record<string, string | undefined>>(fields: T): { [K in keyof T]?: string } {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
 }
+
+/**
+ * A batch upload stores each sale's input in Postgres before it runs (checkout_batch_sales), in
+ * clear: no place for a spend secret or a CMC person. A batch carries completed sales anyway: a
+ * till's OTP would have expired by then. Refused naming the field, like any invalid sale.
+ */
+export function notInBatch(sale: { spend?: CheckoutSpendDto; postTender?: PostTenderDto }, at: string): FieldErrors {
+  const message = 'is not taken in a batch upload: a batch sale is stored before it runs, and this is never kept in clear';
+  const fields: Array<[unknown, string]> = [
+    [sale.spend?.otp, 'spend.otp'],
+    [sale.spend?.passCode, 'spend.passCode'],
+    [sale.postTender?.customer, 'postTender.customer'],
+    [sale.postTender?.salesPerson, 'postTender.salesPerson'],
+    [sale.postTender?.cardNumber, 'postTender.cardNumber'],
+  ];
+  return fields.filter(([value]) => value !== undefined).map(([, field]) => ({ field: `${at}.${field}`, message }));
+}

@@ -78,4 +78,12 @@ describe('checkout with CMC customer, sales person and card number', () => {
       expect(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`)).toEqual([]);
     }
   }, 60_000);
+
+  it('refuses them in a batch upload, whose sales are stored before they run (400 naming the field, nothing stored)', async () => {
+    const sale = oneShotCheckoutBody(uniquePosReference('CMCB'), { postTender: { provider: 'cmc', ...people } });
+    const res = await api().post('/v1/checkouts/batch').send({ batchReference: uniquePosReference('B'), sales: [sale] }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['sales[0].postTender.customer', 'sales[0].postTender.salesPerson', 'sales[0].postTender.cardNumber']);
+    const [{ count }] = (await stack.dataSource.query(`SELECT count(*)::int AS count FROM checkout_batch_sales WHERE pos_reference = $1`, [sale.posReference])) as Array<{ count: number }>;
+    expect(count).toBe(0);
+  });
 });

@@ -106,4 +106,10 @@ describe('checkout with a CRM.COM back-office OTP spend token or pass code', () 
       expect(await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`)).toEqual([]);
     }
   }, 60_000);
+
+  it('refuses an OTP or pass code in a batch upload, whose sales are stored before they run', async () => {
+    const sale = withSpend(uniquePosReference('OTPB'), { otp: '123456', passCode: SANDBOX_PASS_CODE });
+    const res = await api().post('/v1/checkouts/batch').send({ batchReference: uniquePosReference('B'), sales: [sale] }).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['sales[0].spend.otp', 'sales[0].spend.passCode']);
+  });
 });
