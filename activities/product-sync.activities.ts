@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ProductSyncItem } from '../core/products/product-sync-item.entity';
-import type { ProductBatchResult, ProductSyncStatus } from '../workflows/product-sync.contract';
+import type { ProductBatchProcess, ProductBatchResult, ProductSyncStatus } from '../workflows/product-sync.contract';
 import { productSyncWorkflowId } from '../workflows/product-sync.contract';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CatalogueCapability, CatalogueSyncResult } from './vendors/capabilities';
@@ -27,10 +27,15 @@ const NOT_REPORTED = { errorCode: 'NotReported', errorDescription: 'CRM.COM retu
 export function createProductSyncActivities({ dataSource, catalogue, audit }: { dataSource: DataSource; catalogue: CatalogueCapability; audit: AuditWriter }) {
   return {
     async synchroniseProductBatch({ merchant, syncId, batch }: { merchant: string; syncId: string; batch: number }): Promise<ProductBatchResult> {
-      const items = await dataSource.getRepository(ProductSyncItem).find({ where: { syncId, batchNumber: batch }, order: { position: 'ASC' } });
+      const items = await batchItems(dataSource, syncId, batch);
       let results: ItemResult[];
       try {
         const answer = await catalogue.synchroniseProducts(vendorContext(audit, merchant, syncId, batch), items.map((i) => i.product));
+        // Accepted for asynchronous processing: nothing is known of its products yet but the process id.
+        if (answer.processId !== undefined && catalogue.syncProcess) {
+          await keepProcessId(dataSource, syncId, batch, answer.processId);
+          return { processed: 0, unprocessed: 0, processId: answer.processId };
+        }
         results = matchResults(items, answer);
       } catch (err) {
         // CRM.COM refused the batch as a whole: every product in it is unprocessed, with the reason.
@@ -38,18 +43,20 @@ export function createProductSyncActivities({ dataSource, catalogue, audit }: { 
         const details = rejectionDetails(err);
         results = items.map((i) => unprocessed(i.position, details?.code ?? 'Rejected', details?.reason ?? err.message));
       }
-      await dataSource.transaction(async (tx) => {
-        await tx.query(
-          `UPDATE product_sync_items AS i
-              SET outcome = r.outcome, vendor_id = r.vendor_id, error_code = r.error_code, error_description = r.error_description
-             FROM jsonb_to_recordset($2::jsonb) AS r(position int, outcome text, vendor_id text, error_code text, error_description text)
-            WHERE i.sync_id = $1 AND i.position = r.position`,
-          [syncId, JSON.stringify(results)],
-        );
-        await refreshCounts(tx, syncId, batch + 1);
-      });
-      const failed = results.filter((r) => r.outcome === 'unprocessed').length;
-      return { processed: results.length - failed, unprocessed: failed };
+      return recordResults(dataSource, syncId, batch, results);
+    },
+
+    /**
+     * One look at a batch's asynchronous process (the workflow waits between looks on a durable
+     * timer): still running, or done, with each product's result written onto its row like a
+     * synchronous batch's. A read: a retry simply looks again.
+     */
+    async checkProductSyncProcess({ merchant, syncId, batch, processId }: { merchant: string; syncId: string; batch: number; processId: string }): Promise<ProductBatchProcess> {
+      if (!catalogue.syncProcess) throw new Error(`${catalogue.vendor} has no asynchronous synchronisation to follow`);
+      const status = await catalogue.syncProcess(vendorContext(audit, merchant, syncId, batch, 'status'), processId);
+      if (!status.done) return { done: false };
+      const items = await batchItems(dataSource, syncId, batch);
+      return { done: true, processId, ...(await recordResults(dataSource, syncId, batch, matchResults(items, status))) };
     },
 
     /**
@@ -87,8 +94,36 @@ export function createProductSyncActivities({ dataSource, catalogue, audit }: { 
   };
 }
 
+function batchItems(dataSource: DataSource, syncId: string, batch: number): Promise<ProductSyncItem[]> {
+  return dataSource.getRepository(ProductSyncItem).find({ where: { syncId, batchNumber: batch }, order: { position: 'ASC' } });
+}
+
+/** Each product's result onto its own row, and the sync's counts recomputed, in one transaction. */
+async function recordResults(dataSource: DataSource, syncId: string, batch: number, results: ItemResult[]): Promise<ProductBatchResult> {
+  await dataSource.transaction(async (tx) => {
+    await tx.query(
+      `UPDATE product_sync_items AS i
+          SET outcome = r.outcome, vendor_id = r.vendor_id, error_code = r.error_code, error_description = r.error_description
+         FROM jsonb_to_recordset($2::jsonb) AS r(position int, outcome text, vendor_id text, error_code text, error_description text)
+        WHERE i.sync_id = $1 AND i.position = r.position`,
+      [syncId, JSON.stringify(results)],
+    );
+    await refreshCounts(tx, syncId, batch + 1);
+  });
+  const failed = results.filter((r) => r.outcome === 'unprocessed').length;
+  return { processed: results.length - failed, unprocessed: failed };
+}
+
+/** The batch's vendor process id on its sync (batch numbers 1-based, as ops and the audit step name them). */
+async function keepProcessId(dataSource: DataSource, syncId: string, batch: number, processId: string): Promise<void> {
+  await dataSource.query(
+    `UPDATE product_syncs SET vendor_process_ids = vendor_process_ids || jsonb_build_object($2::text, $3::text), updated_at = now() WHERE id = $1`,
+    [syncId, String(batch + 1), processId],
+  );
+}
+
 /** Results are keyed by product code; a code the answer does not mention is unprocessed. */
-function matchResults(items: ProductSyncItem[], answer: CatalogueSyncResult): ItemResult[] {
+function matchResults(items: ProductSyncItem[], answer: Pick<CatalogueSyncResult, 'processed' | 'unprocessed'>): ItemResult[] {
   const processed = new Map(answer.processed.map((p) => [p.code, p.vendorId ?? null]));
   const refused = new Map(answer.unprocessed.map((p) => [p.code, p]));
   return items.map((item) => {
@@ -120,14 +155,14 @@ async function refreshCounts(tx: EntityManager, syncId: string, batchesDone: num
 }
 
 /** Each attempt's vendor calls are audited like a checkout step's, under the sync's workflow id. */
-function vendorContext(audit: AuditWriter, merchant: string, syncId: string, batch: number): VendorCallContext {
+function vendorContext(audit: AuditWriter, merchant: string, syncId: string, batch: number, what?: 'status'): VendorCallContext {
   const info = Context.current().info;
   const scope = {
     checkoutId: info.workflowExecution?.workflowId ?? productSyncWorkflowId(merchant, syncId),
     runId: info.workflowExecution?.runId ?? null,
     activityId: info.activityId,
     attempt: info.attempt,
-    step: `product sync batch ${batch + 1}`,
+    step: `product sync batch ${batch + 1}${what ? ` ${what}` : ''}`,
     merchant,
     store: '-',
     till: '-',

@@ -11,6 +11,7 @@ import { CreateEffectIntents1764633600000 } from './1764633600000-CreateEffectIn
 import { DropDuplicateAuditTimeIndex1764720000000 } from './1764720000000-DropDuplicateAuditTimeIndex';
 import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaStepResults';
 import { AddStoreVendorMapping1764892800000 } from './1764892800000-AddStoreVendorMapping';
+import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   DropDuplicateAuditTimeIndex1764720000000,
   CreateSagaStepResults1764806400000,
   AddStoreVendorMapping1764892800000,
+  AddProductSyncVendorProcesses1765065600000,
 ];

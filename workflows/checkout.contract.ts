@@ -115,8 +115,12 @@ export interface CheckoutInput extends CheckoutRef {
   totalMinor: number;
   /** The CRM.COM customer: award and spend. */
   customer?: { provider: 'crmcom'; identifier: CustomerRef };
-  /** Wallet amount the customer asks to spend at CRM.COM (the vendor may approve less). */
-  spend?: { amountMinor: number };
+  /**
+   * Wallet amount the customer asks to spend at CRM.COM (the vendor may approve less). CRM.COM
+   * back-office only: `otp`, the one-time spend token the contact got in the CRM.COM app, and
+   * `passCode`, the contact's pass code; both secrets, sent with the purchase (never audited or logged).
+   */
+  spend?: { amountMinor: number; otp?: string; passCode?: string };
   /**
    * Capillary points to redeem, for the Capillary customer (phone, email or externalId). Redeemed
    * after the bill (the POS guide's order) unless `redeemBeforePayment`: at commit, undone by a
@@ -124,7 +128,7 @@ export interface CheckoutInput extends CheckoutRef {
    */
   points?: { provider: 'capillary'; points: number; customer: CustomerRef; redeemBeforePayment?: true };
   coupons: Array<{ provider: CouponProvider; code: string }>;
-  postTender?: { provider: 'cmc' };
+  postTender?: PostTenderInput;
   /** How long reserved or committed effects are held without a next call before they are released. */
   holdTimeoutMs: number;
   /**
@@ -144,6 +148,38 @@ export interface CheckoutInput extends CheckoutRef {
    * loses the Update with it; the re-run still drives the sale to where the lost run took it.
    */
   oneShot?: true;
+}
+
+/**
+ * CMC (ClearLine) post-tender: the people the till names on the sale, sent on the transaction as
+ * vendor-docs/cmc-post-tender.txt shapes them (customer block, salesPerson block, cardNumber): what
+ * lets CMC tie the sale to a person. Personal data: carried only in the (codec-encrypted) input,
+ * redacted from audit excerpts and logs (activities/vendors/redact.ts).
+ */
+export interface PostTenderInput {
+  provider: 'cmc';
+  customer?: PostTenderCustomer;
+  salesPerson?: PostTenderSalesPerson;
+  /** The customer's loyalty card number. */
+  cardNumber?: string;
+}
+
+export interface PostTenderCustomer {
+  /** The customer's id in the POS. */
+  id?: string;
+  firstName?: string;
+  lastName?: string;
+  /** YYYY-MM-DD. */
+  birthDate?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface PostTenderSalesPerson {
+  /** The sales person's id in the POS. */
+  id: string;
+  firstName?: string;
+  lastName?: string;
 }
 
 /** The vendors a checkout touches, sorted: the CheckoutVendors search attribute ops filter on. */
@@ -260,6 +296,12 @@ export interface CheckoutReceipt {
   postTender?: { qrCodeLinkUrl?: string; shortLinkUrl?: string; cfsCarouselUrl?: string };
   /** CRM.COM reclaim QR and barcode strings (semicolon formats of the CRM.COM POS guide). */
   crmcomReclaim?: { qr: string; barcode: string };
+  /**
+   * Back-end reduction: the wallet spend CRM.COM made with the purchase and pays back to the customer
+   * itself (a payout to their card, PayPal or wallet). The customer paid in full: it is in `spentMinor`
+   * and the wallet balance, never in `amountDueMinor`. Finance settles nothing for it with the till.
+   */
+  crmcomPaidOut?: { spendMinor: number };
   references: {
     crmcomPurchaseNumber?: string;
     crmcomSpendNumber?: string;

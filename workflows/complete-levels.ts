@@ -48,6 +48,10 @@ export async function completeInLevels(s: SagaState, steps: LocalFirstSteps, pai
         amountMinor: amountDueMinor,
         transactionDate: input.performedOn,
         lines: input.lines,
+        // The people the till named (data only: the same command, so no patch).
+        ...(input.postTender.customer && { customer: input.postTender.customer }),
+        ...(input.postTender.salesPerson && { salesPerson: input.postTender.salesPerson }),
+        ...(input.postTender.cardNumber !== undefined && { cardNumber: input.postTender.cardNumber }),
       }),
   ]);
   if (bill?.ok) {

@@ -13,7 +13,9 @@ export function quoteOf(s: SagaState, holdExpiresAt: string): CheckoutQuote {
   const preview = s.loyaltyPreview;
   // Back-end reduction: CRM.COM redeems, not the till, so nothing may be asked to spend here (and the
   // commit then sends no spend request). Data only: the same commands, whatever the method.
-  const tillRedeems = preview?.reductionMethod !== 'back_end';
+  // The back-office API's back-end purchase takes a spend request all the same (its guide's Back-End
+  // Purchase: "submits a purchase to be awarded with an optional spend"): asked here, paid out by CRM.COM.
+  const tillRedeems = preview?.reductionMethod !== 'back_end' || preview.spendRequestOnBackEnd === true;
   const maxSpendMinor = preview && s.loyaltyCustomer && tillRedeems ? Math.min(preview.maxAdditionalSpendMinor, s.loyaltyCustomer.walletBalanceMinor) : 0;
   return {
     checkoutId: ref.checkoutId,
@@ -68,12 +70,14 @@ export function heldCoupon(coupon: CouponAsked, lookup: CouponLookup): CouponQuo
 
 /** The commit's answer: what the vendors approved and what the customer still has to pay. */
 export function commitmentOf(s: SagaState, refusals: Refusal[], holdExpiresAt: string): CheckoutCommitment {
-  const spendMinor = s.purchase?.spend?.approvedMinor ?? 0;
-  // Back-end reduction: CRM.COM pays its automatic spend back to the customer itself; deducting it
-  // here too would discount the customer twice. Data only (no command changes): no patch needed.
+  // Back-end reduction: CRM.COM pays every spend it made (automatic, or asked for on the back-office
+  // API) back to the customer itself; deducting it here too would discount the customer twice. Data
+  // only (no command changes): no patch needed. Legacy back-end sagas asked for no spend (approved 0).
   const reductionMethod = s.loyaltyPreview?.reductionMethod;
-  const backEndSpendMinor = reductionMethod === 'back_end' ? (s.purchase?.automaticSpendMinor ?? 0) : 0;
-  const automaticSpendMinor = (s.purchase?.automaticSpendMinor ?? 0) - backEndSpendMinor;
+  const paidOut = reductionMethod === 'back_end';
+  const spendMinor = paidOut ? 0 : (s.purchase?.spend?.approvedMinor ?? 0);
+  const backEndSpendMinor = paidOut ? (s.purchase?.automaticSpendMinor ?? 0) + (s.purchase?.spend?.approvedMinor ?? 0) : 0;
+  const automaticSpendMinor = paidOut ? 0 : (s.purchase?.automaticSpendMinor ?? 0);
   const pointsMinor = s.pointsAfterBill ? s.pointsValueMinor : (s.pointsRedemption?.valueMinor ?? 0);
   const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);
   for (const c of s.coupons) if (c.refusal) refusals.push(c.refusal);
@@ -138,6 +142,7 @@ export function receiptOf(s: SagaState, done: CompletedSteps): CheckoutReceipt {
     })),
     ...(done.postTender && { postTender: done.postTender }),
     ...(!customer && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
+    ...(customer && s.loyaltyPreview?.reductionMethod === 'back_end' && spentMinor > 0 && { crmcomPaidOut: { spendMinor: spentMinor } }),
     references: done.references,
     exceptions: done.exceptions,
   };

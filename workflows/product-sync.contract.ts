@@ -38,7 +38,15 @@ export interface ProductSyncProgress {
 export interface ProductBatchResult {
   processed: number;
   unprocessed: number;
+  /**
+   * The vendor processes the batch asynchronously under this id (CRM.COM back-office): the counts
+   * above are 0 until checkProductSyncProcess reports the process done.
+   */
+  processId?: string;
 }
+
+/** A batch's vendor process, as checkProductSyncProcess sees it: the counts once it is done. */
+export type ProductBatchProcess = { done: false } | ({ done: true } & ProductBatchResult);
 
 export const productSyncProgress = defineQuery<ProductSyncProgress>('productSyncProgress');
 

@@ -1,8 +1,8 @@
-import { proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { proxyActivities, setHandler, sleep, uuid4 } from '@temporalio/workflow';
 import type { createProductSyncActivities } from '../activities/product-sync.activities';
 import { FailureTypes } from './checkout.contract';
 import { describeFailure } from './failures';
-import { productSyncProgress, type ProductSyncInput, type ProductSyncProgress } from './product-sync.contract';
+import { productSyncProgress, type ProductBatchResult, type ProductSyncInput, type ProductSyncProgress } from './product-sync.contract';
 
 type Activities = ReturnType<typeof createProductSyncActivities>;
 
@@ -21,6 +21,15 @@ const vendorCalls = proxyActivities<Activities>({
     nonRetryableErrorTypes: [FailureTypes.vendorRejection],
   },
 });
+
+/**
+ * Following a vendor's asynchronous process (CRM.COM back-office): a look every PROCESS_POLL_FIRST,
+ * doubling up to PROCESS_POLL_MAX, on durable timers (a worker restart resumes the wait, no activity
+ * sleeps); a process still running after PROCESS_GIVE_UP fails the sync, naming its process id.
+ */
+const PROCESS_POLL_FIRST_MS = 1_000;
+const PROCESS_POLL_MAX_MS = 60_000;
+const PROCESS_GIVE_UP_MS = 24 * 60 * 60 * 1000;
 
 /** Our own bookkeeping retries until Postgres is back. */
 const bookkeeping = proxyActivities<Activities>({
@@ -55,7 +64,9 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
 
   for (let batch = 0; batch < progress.batchesTotal; batch++) {
     try {
-      const result = await vendorCalls.synchroniseProductBatch({ merchant: input.merchant, syncId, batch });
+      const sent = await vendorCalls.synchroniseProductBatch({ merchant: input.merchant, syncId, batch });
+      // A batch CRM.COM processes asynchronously counts once its process reports each product.
+      const result = sent.processId === undefined ? sent : await processOutcome({ merchant: input.merchant, syncId, batch, processId: sent.processId });
       progress.batchesDone++;
       progress.processed += result.processed;
       progress.unprocessed += result.unprocessed;
@@ -67,4 +78,16 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
   progress.status = progress.failureReason ? 'failed' : progress.unprocessed > 0 ? 'completed_with_errors' : 'completed';
   await bookkeeping.finishProductSync({ syncId, status: progress.status, failureReason: progress.failureReason ?? null });
   return progress;
+}
+
+/** Waits for a batch's vendor process to finish and returns its real counts (written by the activity). */
+async function processOutcome(batch: { merchant: string; syncId: string; batch: number; processId: string }): Promise<ProductBatchResult> {
+  let waitedMs = 0;
+  for (let interval = PROCESS_POLL_FIRST_MS; ; interval = Math.min(interval * 2, PROCESS_POLL_MAX_MS)) {
+    if (waitedMs >= PROCESS_GIVE_UP_MS) throw new Error(`CRM.COM process ${batch.processId} still running after ${PROCESS_GIVE_UP_MS / 3_600_000} h`);
+    await sleep(interval);
+    waitedMs += interval;
+    const status = await vendorCalls.checkProductSyncProcess(batch);
+    if (status.done) return status;
+  }
 }

@@ -77,6 +77,14 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
 }
 
 export function loyaltyPurchase(input: CheckoutInput) {
-  return { performedOn: input.performedOn, externalSystem: input.till, lines: input.lines };
+  // The spend's secrets ride with the purchase (data only: the same commands, so no patch).
+  const { otp, passCode } = input.spend ?? {};
+  return {
+    performedOn: input.performedOn,
+    externalSystem: input.till,
+    lines: input.lines,
+    ...(otp !== undefined && { spendOtp: otp }),
+    ...(passCode !== undefined && { spendPassCode: passCode }),
+  };
 }
 

@@ -1,4 +1,10 @@
-import type { CheckoutLine, CustomerIdentifierType, LoyaltyReductionMethod } from '../../workflows/checkout.contract';
+import type {
+  CheckoutLine,
+  CustomerIdentifierType,
+  LoyaltyReductionMethod,
+  PostTenderCustomer,
+  PostTenderSalesPerson,
+} from '../../workflows/checkout.contract';
 import type { VendorCallContext } from './vendor-call';
 import type { CatalogueProduct } from '../../workflows/product-sync.contract';
 export { CATALOGUE_BATCH_LIMIT, type CatalogueProduct } from '../../workflows/product-sync.contract';
@@ -37,6 +43,9 @@ export interface LoyaltyPurchase {
   /** Which till sent it, for the vendor's own records (CRM.COM external_system). */
   externalSystem: string;
   lines: CheckoutLine[];
+  /** The spend's secrets the customer keyed in (CRM.COM back-office): never audited or logged. */
+  spendOtp?: string;
+  spendPassCode?: string;
 }
 
 export interface LoyaltyPreview {
@@ -50,6 +59,11 @@ export interface LoyaltyPreview {
    * the customer, so the till must neither deduct it nor send a spend request. Absent: front_end.
    */
   reductionMethod?: LoyaltyReductionMethod;
+  /**
+   * On `back_end`: the vendor takes a spend request with the purchase all the same and pays the
+   * approved spend out itself (CRM.COM back-office); absent, a back-end account takes none (legacy).
+   */
+  spendRequestOnBackEnd?: true;
 }
 
 export interface LoyaltySpendResult {
@@ -117,14 +131,22 @@ export interface LoyaltyGoodsReturn {
 export interface CatalogueSyncResult {
   processed: Array<{ code: string; vendorId?: string }>;
   unprocessed: Array<{ code: string; errorCode: string; errorDescription: string }>;
-  /** Back-office sync is asynchronous: the vendor's process id to follow it. */
+  /**
+   * An asynchronous vendor (CRM.COM back-office) accepted the batch as this process: its products'
+   * results are not known yet (processed and unprocessed are empty) and come from syncProcess.
+   */
   processId?: string;
 }
+
+/** A synchronisation process of an asynchronous vendor: running, or done with each product's result. */
+export type CatalogueProcessStatus = { done: false } | ({ done: true } & Pick<CatalogueSyncResult, 'processed' | 'unprocessed'>);
 
 export interface CatalogueCapability {
   readonly vendor: string;
   /** At most CATALOGUE_BATCH_LIMIT products a call; partial success is a result, not an error. */
   synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult>;
+  /** Where synchroniseProducts answers a processId: that process's progress (a read, retried freely). */
+  syncProcess?(ctx: VendorCallContext, processId: string): Promise<CatalogueProcessStatus>;
 }
 
 // ── points: Capillary ──────────────────────────────────────────────────────────────────────────
@@ -250,6 +272,10 @@ export interface PostTenderTransaction {
   lines: CheckoutLine[];
   /** Pseudonymous customer id only (a keyed hash), never raw personal data. */
   customerId?: string;
+  /** The customer, sales person and loyalty card the till named (personal data: redacted in audit rows). */
+  customer?: PostTenderCustomer;
+  salesPerson?: PostTenderSalesPerson;
+  cardNumber?: string;
 }
 
 export interface PostTenderReceipt {

@@ -120,10 +120,11 @@ export class CmcVendor implements PostTenderCapability {
     sessionId: string,
     transactionDate: string,
   ): Promise<TransactionData> {
+    const customer = customerBlock(tx);
     const body = {
       sessionId,
-      // Only the keyed-hash id: ClearLine's names, birth date and contacts are personal data we never send.
-      ...(tx.customerId && { customer: { id: tx.customerId } }),
+      ...(customer && { customer }),
+      ...(tx.salesPerson && { salesPerson: tx.salesPerson }),
       transactionId: ctx.reference,
       transactionType: kind.transactionType,
       transactionAmount: toVendorNumber(kind.amountMinor, ctx.currency),
@@ -131,6 +132,7 @@ export class CmcVendor implements PostTenderCapability {
       terminalId: tx.terminalId,
       posLocationId: tx.posLocationId,
       products: tx.lines.map((line) => ({ productId: line.sku, productName: line.description ?? line.sku, quantity: line.quantity })),
+      ...(tx.cardNumber !== undefined && { cardNumber: tx.cardNumber }),
       ...(kind.originalTransactionId && { originalTransactionId: kind.originalTransactionId }),
     };
     return this.call<TransactionData>(ctx, operation, 'transaction', body, (d) => {
@@ -235,6 +237,27 @@ export function createCmcVendor(config: AppConfig): CmcVendor {
   });
 }
 
+
+/**
+ * SendTransaction's customer block as cmc-post-tender.txt lays it out: `Id`, `firstName`, `lastName`,
+ * `birthDate`, and `contacts` ("Customer contacts data block") holding the e-mail and `phone`. The
+ * document's contacts row for the e-mail lost its field name ("| Customer email | |"); vendors.md §4
+ * reads it `contacts[{email, phone}]`, which we follow. The id is the till's own customer id, else
+ * the pseudonymous (keyed-hash) one. Only what the till gave is sent; nothing at all without either.
+ */
+function customerBlock(tx: PostTenderTransaction): Record<string, unknown> | undefined {
+  const c = tx.customer;
+  const id = c?.id ?? tx.customerId;
+  const contact = { ...(c?.email !== undefined && { email: c.email }), ...(c?.phone !== undefined && { phone: c.phone }) };
+  const block = {
+    ...(id !== undefined && { id }),
+    ...(c?.firstName !== undefined && { firstName: c.firstName }),
+    ...(c?.lastName !== undefined && { lastName: c.lastName }),
+    ...(c?.birthDate !== undefined && { birthDate: c.birthDate }),
+    ...(Object.keys(contact).length > 0 && { contacts: [contact] }),
+  };
+  return Object.keys(block).length > 0 ? block : undefined;
+}
 
 /**
  * transactionDate: the document says only "Transaction date", vendors.md §4 "(ISO)". An ISO 8601 time

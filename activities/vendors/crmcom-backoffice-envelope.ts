@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { fromVendorAmount } from '../../core/money/money';
-import type { CustomerIdentifier, LoyaltyPurchaseResult } from './capabilities';
+import type { CatalogueProcessStatus, CustomerIdentifier, LoyaltyPurchaseResult } from './capabilities';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
 
@@ -18,6 +18,8 @@ export const CRMCOM_ALREADY_CANCELLED = 'CRM.EXCEPTIONS.ALREADYCANCELLEDEXCEPTIO
 export const CRMCOM_ALREADY_EXISTS = 'CRM.EXCEPTIONS.ALREADYEXISTSEXCEPTION';
 /** Seen in CRM.COM's own app code when a search matches several contacts (vendors.md §1.2, C12). */
 export const CRMCOM_NOT_UNIQUE = 'COM.CRM.EXCEPTIONS.CONTACTUNIQUELYIDENTIFYEXCEPTION';
+/** The document's error identifiers are CRM.EXCEPTIONS.*; the invalid-value one is the sandbox's reading for a bad field value. */
+export const CRMCOM_INVALID_VALUE = 'CRM.EXCEPTIONS.INVALIDVALUEEXCEPTION';
 /** Ours, not CRM.COM's: the purchase posted but no spend was approved. */
 export const SPEND_NOT_APPROVED = 'SPEND_NOT_APPROVED';
 
@@ -48,6 +50,26 @@ export interface PurchaseData {
   reference_number?: string;
   awarded?: number | string;
   spend?: { requested?: number | string; approved?: number | string };
+}
+
+/** GET /synchronise_products/{id}: our reading of the process the guide says can be monitored. */
+export interface SyncProcessData {
+  id: string;
+  status?: string;
+  processed_products?: Array<{ sku?: string; id?: string }>;
+  unprocessed_products?: Array<{ sku?: string; error_code?: string; error_description?: string }>;
+}
+
+/** Done only at COMPLETED; a product without its sku in the answer is left for "not reported". */
+export function syncProcessStatus(data: SyncProcessData): CatalogueProcessStatus {
+  if (data.status !== 'COMPLETED') return { done: false };
+  return {
+    done: true,
+    processed: (data.processed_products ?? []).filter((p) => typeof p.sku === 'string').map((p) => ({ code: p.sku as string, ...(p.id && { vendorId: p.id }) })),
+    unprocessed: (data.unprocessed_products ?? [])
+      .filter((p) => typeof p.sku === 'string')
+      .map((p) => ({ code: p.sku as string, errorCode: p.error_code ?? 'Unprocessed', errorDescription: p.error_description ?? 'CRM.COM did not process this product' })),
+  };
 }
 
 export type Outcome<T> = { ok: true; body: T } | { ok: false; error: CrmError };
@@ -94,7 +116,7 @@ function cashierReason(error: CrmError): string {
   return error.message ? `CRM.COM: ${error.message}` : `CRM.COM refused (${error.error})`;
 }
 
-function asCrmError(body: unknown): CrmError | undefined {
+export function asCrmError(body: unknown): CrmError | undefined {
   const b = body as Partial<CrmError> | null;
   return b !== null && typeof b === 'object' && typeof b.error === 'string' ? { ...b, status: Number(b.status), error: b.error } : undefined;
 }
@@ -111,7 +133,8 @@ export function toPurchaseResult(data: PurchaseData, currency: string, spendMino
   const requestedMinor = data.spend?.requested !== undefined ? fromVendorAmount(data.spend.requested, currency) : spendMinor;
   result.spend = { spendNumber: null, requestedMinor, approvedMinor };
   // A reduced spend is a normal answer (the POS deducts what was approved); only "nothing" is a refusal.
-  if (requestedMinor > 0 && approvedMinor === 0) {
+  // We asked (spendMinor): a purchase found by lookup that carries no spend at all is refused too.
+  if ((requestedMinor > 0 || spendMinor > 0) && approvedMinor === 0) {
     result.spend.refusal = { code: SPEND_NOT_APPROVED, reason: 'CRM.COM approved no spend (wallet balance or spend rules)' };
   }
   return result;

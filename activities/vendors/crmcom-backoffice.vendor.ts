@@ -1,9 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { fromVendorAmount, toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
+import type { LoyaltyReductionMethod } from '../../workflows/checkout.contract';
 import {
   CATALOGUE_BATCH_LIMIT,
   type CatalogueCapability,
+  type CatalogueProcessStatus,
   type CatalogueProduct,
   type CatalogueSyncResult,
   type CustomerIdentifier,
@@ -21,17 +23,31 @@ import {
   CRMCOM_NOT_UNIQUE,
   CRMCOM_VENDOR as VENDOR,
   type ContactData,
+  type CrmError,
   IDENTIFIER_QUERY,
   type Outcome,
   type PurchaseData,
+  asCrmError,
   classify,
   crmcomPurchaseId,
   epochSeconds,
   rejectionFrom,
+  syncProcessStatus,
   toPurchaseResult,
+  type SyncProcessData,
 } from './crmcom-backoffice-envelope';
+import {
+  DEFAULT_SPEND_SECRET_FIELDS,
+  SPEND_SECRET_REFUSED,
+  carriesSpendSecret,
+  outletOf,
+  purchaseBody,
+  refusedSpendSecret,
+  type SpendSecretFields,
+} from './crmcom-backoffice-purchase';
+import { scrubPersonalData } from './redact';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
-import { vendorRejection } from './vendor-errors';
+import { isRejection, vendorRejection, vendorResponseOf } from './vendor-errors';
 import { VendorHttp, type VendorRequest } from './vendor-http';
 
 export { crmcomPurchaseId } from './crmcom-backoffice-envelope';
@@ -40,12 +56,22 @@ export interface CrmcomBackofficeOptions {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
+  /** The reduction method every purchase is submitted for (CRMCOM_REDUCTION); default front_end. */
+  reduction?: LoyaltyReductionMethod;
+  /** Where the OTP spend token and pass code go (CRMCOM_OTP_FIELD, CRMCOM_PASS_CODE_FIELD). */
+  spendSecretFields?: SpendSecretFields;
 }
 
 export function createCrmcomBackofficeVendor(config: AppConfig): CrmcomBackofficeVendor {
   // config.crmcomBaseUrl is the back-office base (the real one, or the sandbox's /crmcom/backoffice/v1)
   // only while CRMCOM_API=backoffice; the registry builds this adapter only then.
-  return new CrmcomBackofficeVendor({ baseUrl: config.crmcomBaseUrl, apiKey: config.CRMCOM_API_KEY, timeoutMs: config.VENDOR_TIMEOUT_MS });
+  return new CrmcomBackofficeVendor({
+    baseUrl: config.crmcomBaseUrl,
+    apiKey: config.CRMCOM_API_KEY,
+    timeoutMs: config.VENDOR_TIMEOUT_MS,
+    reduction: config.CRMCOM_REDUCTION,
+    spendSecretFields: { otp: config.CRMCOM_OTP_FIELD, passCode: config.CRMCOM_PASS_CODE_FIELD },
+  });
 }
 
 /**
@@ -94,16 +120,21 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
    * Who redeems is ours to say here, not the account's: the guide has the front-end system submit
    * the purchase "for Back-End reduction" or, "In the event where the front-end system wants to
    * apply “Front-End Reduction”", get back "the actual spend amount that should be reduced from the
-   * total purchase amount". We always submit FRONT_END (purchaseBody), so the till deducts and
-   * CRM.COM pays nothing out: never both. Back-end reduction (the guide's "most commonly deployed")
-   * would be a merchant setting: not built.
+   * total purchase amount". It is the merchant's choice, per CRM.COM account, not per sale (a
+   * back-end account needs its payout settings): CRMCOM_REDUCTION, front_end by default. Every
+   * purchase is submitted for that one method (purchaseBody), so the till deducts or CRM.COM pays
+   * out, never both. A back-end purchase still takes the spend request (the guide's Back-End
+   * Purchase: "to be awarded with an optional spend"; "CRM.COM awards and processes any requested
+   * spend amount"), and its OTP (the OTP flow's step 2 is "for Back-End reduction").
    */
   preview(_ctx: VendorCallContext, customer: LoyaltyCustomer, _purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
+    const reductionMethod = this.options.reduction ?? 'front_end';
     return Promise.resolve({
       awardMinor: 0,
       automaticSpendMinor: 0,
       maxAdditionalSpendMinor: Math.max(0, customer.walletBalanceMinor),
-      reductionMethod: 'front_end',
+      reductionMethod,
+      ...(reductionMethod === 'back_end' && { spendRequestOnBackEnd: true as const }),
     });
   }
 
@@ -120,18 +151,74 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
       const existing = await this.showPurchase(ctx, id);
       if (existing) return this.recoveredPurchase(ctx, existing, spendMinor);
     }
-    const outcome = await this.exchange<PurchaseData>(
-      ctx,
-      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body: purchaseBody(ctx, id, customer, purchase, spendMinor) },
-      (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
-      [CRMCOM_ALREADY_EXISTS],
-    );
+    const request = { id, customer, purchase, spendMinor };
+    let outcome: Outcome<PurchaseData>;
+    try {
+      outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request));
+    } catch (err) {
+      const refusal = carriesSpendSecret(purchase, spendMinor) && isRejection(err) ? asCrmError(vendorResponseOf(err)) : undefined;
+      const secret = refusal && refusedSpendSecret(refusal, this.secretFields);
+      if (!refusal || !secret) throw err;
+      return this.postWithoutSpend(ctx, request, secret, refusal);
+    }
     if (outcome.ok) return toPurchaseResult(outcome.body, ctx.currency, spendMinor);
     // Posted already (a concurrent attempt): that purchase is the answer.
     const existing = await this.showPurchase(ctx, id);
     if (existing) return this.recoveredPurchase(ctx, existing, spendMinor);
     // Our reference_number belongs to a purchase with another id: not ours to adopt.
     throw rejectionFrom(outcome.error, 400, 'purchases.create');
+  }
+
+  /**
+   * CRM.COM refused the spend's OTP or pass code, and with it the whole request (a 400 applies
+   * nothing): the purchase is posted again without the spend, so the customer is still awarded, and
+   * the spend comes back refused, as any refused spend does (the capability's contract). A used OTP
+   * is not restored by anything we do (vendors.md: "A consumed OTP cannot be restored (ask the
+   * customer for a new one)"); the cashier's words say so. Same id: the first post created nothing.
+   */
+  private async postWithoutSpend(
+    ctx: VendorCallContext,
+    request: { id: string; customer: LoyaltyCustomer; purchase: LoyaltyPurchase; spendMinor?: number },
+    secret: 'otp' | 'passCode',
+    refusal: CrmError,
+  ): Promise<LoyaltyPurchaseResult> {
+    const outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request, { withSpend: false }));
+    // "Already exists" here is not ours to adopt: the refused first post created nothing under our id.
+    if (!outcome.ok) throw rejectionFrom(outcome.error, 400, 'purchases.create');
+    const result = toPurchaseResult(outcome.body, ctx.currency);
+    const what = secret === 'otp' ? 'spend token (OTP)' : 'pass code';
+    // CRM.COM's words reach the commitment (the projection, the view): never with the secret in them.
+    const secrets = [request.purchase.spendOtp, request.purchase.spendPassCode].filter((v): v is string => v !== undefined);
+    const words = refusal.message && secrets.reduce((text, value) => text.split(value).join('[redacted]'), scrubPersonalData(refusal.message));
+    const vendorWords = words ? ` (CRM.COM: ${words})` : '';
+    result.spend = {
+      spendNumber: null,
+      requestedMinor: request.spendMinor ?? 0,
+      approvedMinor: 0,
+      refusal: {
+        code: SPEND_SECRET_REFUSED,
+        reason: `CRM.COM refused the ${what}${vendorWords}: the purchase was awarded without the spend. Ask the customer for a new ${secret === 'otp' ? 'token' : 'pass code'} for another sale.`,
+      },
+    };
+    return result;
+  }
+
+  private get secretFields(): SpendSecretFields {
+    return this.options.spendSecretFields ?? DEFAULT_SPEND_SECRET_FIELDS;
+  }
+
+  private bodyOf(ctx: VendorCallContext, request: Parameters<typeof purchaseBody>[1], options?: { withSpend?: boolean }) {
+    return purchaseBody(ctx, request, this.options.reduction ?? 'front_end', this.secretFields, options);
+  }
+
+  /** POST /purchases; "already exists" comes back for the caller to judge, any other refusal is thrown. */
+  private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>): Promise<Outcome<PurchaseData>> {
+    return this.exchange<PurchaseData>(
+      ctx,
+      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body },
+      (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
+      [CRMCOM_ALREADY_EXISTS],
+    );
   }
 
   /** A purchase an earlier attempt posted: audited as its create (once), then answered. */
@@ -194,8 +281,10 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   /**
-   * Asynchronous at CRM.COM: the answer is a process id, not per-product results, so every product
-   * sent counts as accepted. An upsert: a retry after a lost reply sends the same batch again.
+   * Asynchronous at CRM.COM: the answer is "a unique process id that can be used for monitoring the
+   * progress" (the guide), not per-product results, so nothing is processed yet: the results come
+   * from syncProcess. An upsert: a retry after a lost reply sends the same batch again (a second
+   * process doing the same; the one whose id we keep is followed).
    */
   async synchroniseProducts(ctx: VendorCallContext, products: CatalogueProduct[]): Promise<CatalogueSyncResult> {
     if (products.length > CATALOGUE_BATCH_LIMIT) {
@@ -220,7 +309,22 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
       { operation: 'products.synchronise', method: 'POST', url: `${this.options.baseUrl}/synchronise_products`, body },
       (d) => ({ vendorReference: d.id }),
     );
-    return { processed: products.map((p) => ({ code: p.code })), unprocessed: [], processId: res.id };
+    return { processed: [], unprocessed: [], processId: res.id };
+  }
+
+  /**
+   * The process's progress: `GET /synchronise_products/{id}`, our reading (the guide names no
+   * monitoring endpoint; the process is what the POST created). Done at `COMPLETED`, with each
+   * product under `processed_products` or, with CRM.COM's error, `unprocessed_products`; a product
+   * the answer does not mention counts unprocessed (product-sync.activities.ts).
+   */
+  async syncProcess(ctx: VendorCallContext, processId: string): Promise<CatalogueProcessStatus> {
+    const res = await this.request<SyncProcessData>(
+      ctx,
+      { operation: 'products.synchronise.status', method: 'GET', url: `${this.options.baseUrl}/synchronise_products/${encodeURIComponent(processId)}` },
+      (d) => ({ vendorReference: d.id }),
+    );
+    return syncProcessStatus(res);
   }
 
   private async showPurchase(ctx: VendorCallContext, id: string): Promise<PurchaseData | undefined> {
@@ -250,35 +354,3 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 }
 
-function purchaseBody(ctx: VendorCallContext, id: string, customer: LoyaltyCustomer, purchase: LoyaltyPurchase, spendMinor?: number) {
-  return {
-    id,
-    contact_id: customer.accountNumber,
-    reference_number: ctx.reference,
-    // An epoch is an instant: no zone to get wrong, so the store's time zone does not enter here.
-    performed_on: epochSeconds(purchase.performedOn),
-    ...outletOf(ctx),
-    currency_code: ctx.currency,
-    // The POS deducts the approved spend itself; back-end reduction would refund it to a card later.
-    // The field name is from CRM.COM's own app (vendors.md §1.2, C12); the guide names only the notion.
-    reduction_method: 'FRONT_END',
-    products: purchase.lines.map((line) => ({
-      product_sku: line.sku,
-      quantity: line.quantity,
-      net_amount: toVendorNumber(line.netMinor, ctx.currency),
-      tax_amount: toVendorNumber(line.vatMinor, ctx.currency),
-      total_amount: toVendorNumber(line.totalMinor, ctx.currency),
-    })),
-    ...(spendMinor !== undefined && spendMinor > 0 && { spend_request: { amount: toVendorNumber(spendMinor, ctx.currency) } }),
-  };
-}
-
-/**
- * The store's outlet. The guide names no field (crmcom-v2-pos-ecommerce.txt is silent); vendors.md §1.2
- * gives `merchant_tap` / `outlet_tap` as "semi-optional objects" without their shape, and the simplest
- * working form CRM.COM's own POS app sends, `"organisation_id": "<outlet GUID>"` [code C12], which is
- * what we send. A store without an outlet sends none, as before.
- */
-function outletOf(ctx: VendorCallContext): { organisation_id?: string } {
-  return ctx.storeProfile?.crmcomOutlet ? { organisation_id: ctx.storeProfile.crmcomOutlet } : {};
-}

@@ -15,12 +15,15 @@ const SENSITIVE_KEYS = new Set(
     // Capillary: v2 identifiers carry the phone in `identifier.value`; OTPs and extended profile fields.
     'identifier', 'external_id', 'externalid', 'validation_code', 'extended_fields', 'custom_fields',
     'accesstoken', 'secret',
+    // CRM.COM back-office spend secrets: the OTP spend token and the contact's pass code (under any
+    // configured field name ending so: CRMCOM_OTP_FIELD, CRMCOM_PASS_CODE_FIELD), and ours on the input.
+    'otp', 'pass_code', 'passcode', 'spendotp', 'spendpasscode',
   ].map((k) => k.toLowerCase()),
 );
 
 /** Key shapes the list cannot enumerate: every vendor names e-mails, phones, names and tokens its own way. */
 const SENSITIVE_KEY_PATTERN =
-  /email|phone|mobile|msisdn|password|secret|token$|birth|address|card_?number|^pan$|first_?name|last_?name|full_?name|middle_?name|surname|^dob$|postcode|postal_?code|^street/i;
+  /email|phone|mobile|msisdn|password|secret|token$|otp$|pass_?code|birth|address|card_?number|^pan$|first_?name|last_?name|full_?name|middle_?name|surname|^dob$|postcode|postal_?code|^street/i;
 
 export const REDACTED = '[redacted]';
 

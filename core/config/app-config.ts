@@ -8,6 +8,8 @@ import { isCurrencyCode } from '../money/money';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const milliseconds = z.coerce.number().int().positive();
+/** A vendor body field, top-level or one object down: `otp`, `spend_request.otp`. */
+const bodyFieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be a field name, or two joined by a dot');
 /** The currency a vendor account keeps its amounts in: the adapters send a checkout's amounts as they are. */
 const accountCurrency = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code, such as EUR').default('EUR');
 const regularExpression = z.string().min(1).refine(isRegularExpression, 'must be a regular expression');
@@ -66,6 +68,21 @@ const schema = z.object({
   CRMCOM_MERCHANT_NUMBER: z.string().regex(/^[^;]{1,40}$/).default('M0001'),
   /** The currency of the CRM.COM account's wallets and awards (the sandbox's: EUR). */
   CRMCOM_CURRENCY: accountCurrency,
+  /**
+   * Back-office API: the reduction method every purchase is submitted for. `front_end`: the till
+   * deducts the approved spend; `back_end`: the customer pays in full and CRM.COM pays the spend out
+   * (the guide: "the purchase is paid fully and awarded whilst the spend is paid out"), which needs
+   * the CRM.COM account's back-end reduction (payout) settings. The legacy API's preview decides it.
+   */
+  CRMCOM_REDUCTION: z.enum(['front_end', 'back_end']).default('front_end'),
+  /**
+   * Back-office API: where POST /purchases carries the OTP spend token and the pass code. The guide
+   * names neither field (vendors.md §1.2: "Exact field names: **[unknown]**. A reasonable simulator
+   * choice is `spend_request.otp` / `spend_request.pass_code`. Mark it configurable."): a top-level
+   * field or one level under an object, dotted.
+   */
+  CRMCOM_OTP_FIELD: bodyFieldPath.default('spend_request.otp'),
+  CRMCOM_PASS_CODE_FIELD: bodyFieldPath.default('spend_request.pass_code'),
   // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
   CAPILLARY_BASE_URL: z.string().url().optional(),
   CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),

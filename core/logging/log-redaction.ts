@@ -27,6 +27,15 @@ export const REDACTED_LOG_PATHS = [
   'email',
   'mobile',
   'identifier.value',
+  // Issue 19: CRM.COM spend secrets and the people a CMC transaction names.
+  '*.otp',
+  '*.passCode',
+  '*.spendOtp',
+  '*.spendPassCode',
+  '*.cardNumber',
+  '*.firstName',
+  '*.lastName',
+  '*.salesPerson',
 ];
 
 export const REDACTION = { paths: REDACTED_LOG_PATHS, censor: '[redacted]' };

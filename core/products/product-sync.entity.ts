@@ -35,6 +35,10 @@ export class ProductSync {
   @Column({ name: 'unprocessed_count', type: 'int', default: 0 })
   unprocessedCount: number;
 
+  /** CRM.COM back-office: each batch's synchronisation process id, by batch number (1-based). */
+  @Column({ name: 'vendor_process_ids', type: 'jsonb' })
+  vendorProcessIds: Record<string, string>;
+
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { invalidFields, ProblemException } from '../common/problem';
 import { CAPILLARY_IDENTIFIERS, toCheckoutInput, type CheckoutConfig } from '../checkouts/checkout.mapper';
+import { notInBatch } from '../checkouts/checkout-extras.mapper';
 import { checkoutRequestHash } from '../checkouts/checkout-request-hash';
 import type { CreateCheckoutDto } from '../checkouts/dto/create-checkout.dto';
 import type { CheckoutInput, CustomerRef } from '../../workflows/checkout.contract';
@@ -22,6 +23,11 @@ export function toBatchSales(dto: CreateCheckoutBatchDto, merchant: string, conf
     const at = `sales[${position}]`;
     if (sale.complete === false) {
       errors.push({ field: `${at}.complete`, message: 'must be true or absent: a batch carries completed sales' });
+      return;
+    }
+    const kept = notInBatch(sale, at);
+    if (kept.length) {
+      errors.push(...kept);
       return;
     }
     // Hashed as the one-shot POST of the same sale would be, so the two recognise each other.

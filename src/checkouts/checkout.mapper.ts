@@ -5,6 +5,7 @@ import { invalidFields } from '../common/problem';
 import { storeProfileOf } from '../../core/stores/store-profile';
 import type { StoreRow } from '../../core/stores/stores.repository';
 import { accountsNeeded, currencyErrors } from './checkout-vendor-accounts';
+import { postTenderInput, spendSecrets } from './checkout-extras.mapper';
 import {
   checkoutWorkflowId,
   type CheckoutInput,
@@ -21,7 +22,7 @@ type FieldErrors = Array<{ field: string; message: string }>;
 /** The configuration a checkout is checked against and completed from. */
 export type CheckoutConfig = Pick<
   AppConfig,
-  'CHECKOUT_HOLD_TIMEOUT_MS' | 'CRMCOM_MERCHANT_NUMBER' | 'CAPILLARY_POINTS_REDEMPTION' | 'vendorCurrencies' | 'capillaryBillNumberFormat'
+  'CHECKOUT_HOLD_TIMEOUT_MS' | 'CRMCOM_API' | 'CRMCOM_MERCHANT_NUMBER' | 'CAPILLARY_POINTS_REDEMPTION' | 'vendorCurrencies' | 'capillaryBillNumberFormat'
 >;
 
 /** Decimal string -> minor units, collecting a field-named error instead of throwing. */
@@ -66,6 +67,7 @@ export function toCheckoutInput(
   }));
   const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
   if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
+  const secrets = spendSecrets(dto.spend, spendMinor, config.CRMCOM_API, errors);
   const pointsCustomer = dto.points ? (dto.points.identifier ?? dto.customer?.identifier) : undefined;
   if (dto.points) {
     const field = dto.points.identifier ? 'points.identifier.type' : 'customer.identifier.type';
@@ -90,7 +92,7 @@ export function toCheckoutInput(
     lines,
     totalMinor,
     ...(dto.customer && { customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } } }),
-    ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor } }),
+    ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor, ...secrets } }),
     ...(dto.points && pointsCustomer && {
       points: {
         provider: dto.points.provider,
@@ -101,7 +103,7 @@ export function toCheckoutInput(
       },
     }),
     coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
-    ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
+    ...(dto.postTender && { postTender: postTenderInput(dto.postTender) }),
     holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
     ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
     ...(storeRow && { storeProfile: storeProfileOf(storeRow, dto.till) }),

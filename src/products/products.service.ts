@@ -59,6 +59,8 @@ export class ProductsService {
         processed: sync.processedCount,
         unprocessed: sync.unprocessedCount,
       },
+      // CRM.COM back-office: the process id of each batch (1-based), to follow it at CRM.COM.
+      ...(Object.keys(sync.vendorProcessIds ?? {}).length > 0 && { vendorProcessIds: sync.vendorProcessIds }),
       unprocessed: {
         total: sync.unprocessedCount,
         offset,

@@ -60,12 +60,21 @@ type Body = Record<string, unknown>;
 /** 2026-12-05T00:30:00+02:00, 2026-12-04T22:30:00.000Z */
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$/;
 
+/** What a transaction said of its customer, sales person and loyalty card, as it arrived. */
+export interface PeopleSent {
+  customer?: unknown;
+  salesPerson?: unknown;
+  cardNumber?: unknown;
+}
+
 export class CmcSandbox {
   private tokens = new Map<string, number>();
   private terminals: Terminal[] = [];
   private sessions = new Map<string, Session>();
   /** The first transaction recorded under each transactionId (a repeated one is recorded again, not here). */
   private transactions = new Map<string, RecordedTransaction>();
+  /** The people each transaction named (the last send under its id), for tests to see what arrived. */
+  private people = new Map<string, PeopleSent>();
 
   constructor(private readonly journal: SandboxJournal) {
     this.reset();
@@ -75,6 +84,7 @@ export class CmcSandbox {
   reset(): void {
     this.sessions.clear();
     this.transactions.clear();
+    this.people.clear();
     this.terminals = [
       // The reference documentation's own example terminal.
       { terminalId: '6orMqUyq', posLocationId: '6orMqUyq2Hg3tP', posStatus: 'Accepted' },
@@ -151,13 +161,14 @@ export class CmcSandbox {
     }
     const id = randomUUID();
     const ruleFired = amountMinor >= CMC_POS_RULE_THRESHOLD_MINOR;
-    const customerId = (body.customer as { id?: unknown } | undefined)?.id;
+    const customer = body.customer as SentCustomer | undefined;
+    this.people.set(transactionId, { customer: body.customer, salesPerson: body.salesPerson, cardNumber: body.cardNumber });
     const response = {
       data: {
         id,
         qrCodeWidget: ruleFired ? qrCodeWidget(id) : null,
         notificationMessageId: null,
-        profile: typeof customerId === 'string' && customerId ? profile(customerId) : null,
+        profile: customer ? profile(customer, body.salesPerson as SentSalesPerson | undefined) : null,
         sessionId: body.sessionId as string,
         cfsTemplate: ruleFired
           ? { accountTemplateId: POS_RULE_TEMPLATE_ID, cfsCarouselUrl: `${WIDGET_HOST}/cfs/${encodeURIComponent(terminal.terminalId)}/carousel?template=${POS_RULE_TEMPLATE_ID}` }
@@ -208,7 +219,13 @@ export class CmcSandbox {
       errors.transactionType = [`The value '${String(body.transactionType)}' is not valid for transactionType.`];
     }
     if (body.products !== undefined && !Array.isArray(body.products)) errors.products = ['The products field must be an array.'];
+    Object.assign(errors, peopleErrors(body));
     return Object.keys(errors).length ? validationProblem(errors) : null;
+  }
+
+  /** What the last transaction under `transactionId` said of its people (the admin API's view for tests). */
+  peopleSent(transactionId: string): PeopleSent | undefined {
+    return this.people.get(transactionId);
   }
 
   private refusedRefund(body: Body, amountMinor: number) {
@@ -253,21 +270,83 @@ function qrCodeWidget(transactionId: string) {
   };
 }
 
-/** The sandbox knows customers only by the pseudonymous id it is sent, so every personal field is empty. */
-function profile(customerId: string) {
+interface SentCustomer {
+  id?: string;
+  firstName?: string;
+  lastName?: string;
+  contacts?: Array<{ email?: string; phone?: string }>;
+}
+interface SentSalesPerson {
+  firstName?: string;
+  lastName?: string;
+}
+
+/**
+ * The response's recipient profile (cmc-post-tender.txt: "profile | Customer profile data block,
+ * Represent recipient profile", with firstName, lastName, customerEmail, customerPhone, salesPerson
+ * "Sales person name"): the sandbox knows a customer only by what the transaction told it.
+ */
+function profile(customer: SentCustomer, salesPerson: SentSalesPerson | undefined) {
+  const contact = customer.contacts?.[0];
+  const salesName = [salesPerson?.firstName, salesPerson?.lastName].filter(Boolean).join(' ');
   return {
-    id: `profile-${customerId.slice(0, 12)}`,
-    firstName: null,
-    lastName: null,
-    customerEmail: null,
-    customerPhone: null,
-    salesPerson: null,
+    id: `profile-${(customer.id ?? 'anonymous').slice(0, 12)}`,
+    firstName: customer.firstName ?? null,
+    lastName: customer.lastName ?? null,
+    customerEmail: contact?.email ?? null,
+    customerPhone: contact?.phone ?? null,
+    salesPerson: salesName || null,
     purchaseName: null,
     purchaseId: null,
     purchaseCategory: null,
     purchasePrice: null,
     gender: null,
   };
+}
+
+const CUSTOMER_TEXT = ['id', 'firstName', 'lastName'] as const;
+const SALES_PERSON_TEXT = ['id', 'firstName', 'lastName'] as const;
+
+/**
+ * Model validation of the SendTransaction people fields, exactly as far as cmc-post-tender.txt goes:
+ * it names the fields and their nesting ("customer: Customer data block", its Id, firstName,
+ * lastName, birthDate, "contacts: Customer contacts data block" with the e-mail and phone;
+ * "salesPerson: Sales person data block" with Id, firstName, lastName; "cardNumber: Loyalty card
+ * number") but marks none required and gives no formats. So a block must be an object, a name or
+ * number a string, birthDate a date and contacts a list of objects (what model binding refuses);
+ * any of them may be absent, and no e-mail or phone format is imposed.
+ */
+function peopleErrors(body: Body): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const notString = (path: string) => (errors[path] = [`The JSON value at ${path} could not be converted to System.String.`]);
+  const object = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const customer = body.customer as Record<string, unknown> | undefined;
+  if (customer !== undefined && customer !== null) {
+    if (!object(customer)) errors.customer = ['The customer field must be an object.'];
+    else {
+      for (const f of CUSTOMER_TEXT) if (customer[f] !== undefined && customer[f] !== null && typeof customer[f] !== 'string') notString(`customer.${f}`);
+      const birth = customer.birthDate;
+      if (birth !== undefined && birth !== null && (typeof birth !== 'string' || Number.isNaN(Date.parse(birth)))) {
+        errors['customer.birthDate'] = ['The customer.birthDate field must be a date.'];
+      }
+      const contacts = customer.contacts;
+      if (contacts !== undefined && contacts !== null) {
+        if (!Array.isArray(contacts) || !contacts.every(object)) errors['customer.contacts'] = ['The customer.contacts field must be an array of objects.'];
+        else {
+          (contacts as Array<Record<string, unknown>>).forEach((c, i) => {
+            for (const f of ['email', 'phone']) if (c[f] !== undefined && c[f] !== null && typeof c[f] !== 'string') notString(`customer.contacts[${i}].${f}`);
+          });
+        }
+      }
+    }
+  }
+  const salesPerson = body.salesPerson as Record<string, unknown> | undefined;
+  if (salesPerson !== undefined && salesPerson !== null) {
+    if (!object(salesPerson)) errors.salesPerson = ['The salesPerson field must be an object.'];
+    else for (const f of SALES_PERSON_TEXT) if (salesPerson[f] !== undefined && salesPerson[f] !== null && typeof salesPerson[f] !== 'string') notString(`salesPerson.${f}`);
+  }
+  if (body.cardNumber !== undefined && body.cardNumber !== null && typeof body.cardNumber !== 'string') notString('cardNumber');
+  return errors;
 }
 
 function required(body: Body, fields: string[]) {

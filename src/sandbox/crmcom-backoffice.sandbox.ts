@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } from '../../core/money/money';
+import { BackofficeCatalogue, type SyncedProduct } from './crmcom-backoffice-catalogue';
+import { SandboxOtps, type OtpVerdict } from './crmcom-backoffice-otps';
 import type { SandboxJournal } from './sandbox-journal';
 
 /**
@@ -12,6 +14,8 @@ import type { SandboxJournal } from './sandbox-journal';
  */
 
 export const CRMCOM_SANDBOX_API_KEY = 'sandbox-crmcom-api-key';
+/** The seeded contact 22265577's pass code. */
+export const SANDBOX_PASS_CODE = '2468';
 export const CRMCOM_BACKOFFICE_ERRORS = {
   notFound: 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION',
   alreadyCancelled: 'CRM.EXCEPTIONS.ALREADYCANCELLEDEXCEPTION',
@@ -41,6 +45,20 @@ const SYNC_BATCH_LIMIT = 1000;
  * CRM.EXCEPTIONS.NOTFOUNDEXCEPTION, parameters naming the record), as for a contact.
  */
 export const CRMCOM_SANDBOX_OUTLETS: ReadonlySet<string> = new Set(['0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a01', '0e5f1c2a-7b3d-4e8f-9a1b-2c3d4e5f6a03']);
+/** vendors.md §1.2: "Reduction methods in the new API: `FRONT_END` / `BACK_END`". */
+const REDUCTION_METHODS = ['FRONT_END', 'BACK_END'] as const;
+type ReductionMethod = (typeof REDUCTION_METHODS)[number];
+/**
+ * Where the sandbox reads the spend's secrets: vendors.md §1.2's "reasonable simulator choice is
+ * `spend_request.otp` / `spend_request.pass_code`" (the guide names no field).
+ */
+export const SPEND_OTP_FIELD = 'spend_request.otp';
+export const SPEND_PASS_CODE_FIELD = 'spend_request.pass_code';
+const OTP_REFUSALS: Record<Exclude<OtpVerdict, 'ok'>, string> = {
+  unknown: 'The OTP is not valid.',
+  used: 'The OTP has already been used.',
+  expired: 'The OTP has expired.',
+};
 
 interface Contact {
   id: string;
@@ -53,6 +71,8 @@ interface Contact {
   lastName: string;
   walletId: string;
   walletBalanceMinor: number;
+  /** The contact's pass code, when one is set (the Front-End Purchase's "pass code (optional)"). */
+  passCode?: string;
 }
 
 interface Purchase {
@@ -64,18 +84,11 @@ interface Purchase {
   requestedSpendMinor: number | null;
   approvedSpendMinor: number;
   state: 'POSTED' | 'CANCELLED';
+  reduction: ReductionMethod;
   totalMinor: number;
   /** Goods returned against it by ad hoc returns naming it, and the award they took back. */
   returnedMinor: number;
   awardReversedMinor: number;
-}
-
-interface Product {
-  sku: string;
-  alternative_code?: string;
-  description?: string;
-  family_code?: string;
-  brand_code?: string;
 }
 
 interface PurchaseLine {
@@ -96,20 +109,23 @@ const SEARCHABLE: Record<string, (c: Contact) => string> = {
 
 export class CrmcomBackofficeSandbox {
   private contacts: Contact[] = [];
-  private products = new Map<string, Product>();
+  private readonly catalogue: BackofficeCatalogue;
   private purchases = new Map<string, Purchase>();
   private adHocReturns = new Set<string>();
+  private readonly otps = new SandboxOtps();
 
   constructor(private readonly journal: SandboxJournal) {
+    this.catalogue = new BackofficeCatalogue(journal);
     this.reset();
   }
 
   reset(): void {
     this.purchases = new Map();
     this.adHocReturns = new Set();
-    this.products = new Map(['Soft Drinks', 'Sandwiches'].map((sku) => [sku, { sku, description: sku }]));
+    this.otps.reset();
+    this.catalogue.reset();
     this.contacts = [
-      contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000),
+      { ...contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001', '400', '22265577', 'John', 'Doe', 1000), passCode: SANDBOX_PASS_CODE },
       // A second contact with an empty wallet, so a spend can be refused outright.
       contact('5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0002', '401', '22265588', 'Jane', 'Roe', 0),
     ];
@@ -127,6 +143,7 @@ export class CrmcomBackofficeSandbox {
     app.post('/purchases/ad_hoc_return', (req, reply) => this.adHocReturn((req.body ?? {}) as Body, reply));
     app.post('/purchases/:id/cancel', (req, reply) => this.cancelPurchase((req.params as { id: string }).id, reply));
     app.post('/synchronise_products', (req, reply) => this.synchroniseProducts((req.body ?? {}) as Body, reply));
+    app.get('/synchronise_products/:id', (req, reply) => this.syncProcess((req.params as { id: string }).id, reply));
   }
 
   private findCustomers(query: Record<string, string>, reply: FastifyReply) {
@@ -159,16 +176,20 @@ export class CrmcomBackofficeSandbox {
       if (typeof line.product_sku !== 'string' || !Number.isInteger(line.quantity) || typeof line.total_amount !== 'number' || line.total_amount < 0) {
         return fail(reply, E.invalidValue, 'Each product needs product_sku, an integer quantity and a total_amount.', ['products']);
       }
-      if (!this.products.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
+      if (!this.catalogue.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
     }
     if (this.purchases.has(id)) return fail(reply, E.alreadyExists, 'Purchase already exists.', ['purchase', id]);
     if ([...this.purchases.values()].some((p) => p.referenceNumber === reference)) {
       return fail(reply, E.alreadyExists, 'Purchase already exists.', ['reference_number', reference]);
     }
-    const spendRequest = body.spend_request as { amount?: unknown } | undefined;
+    const spendRequest = body.spend_request as { amount?: unknown; otp?: unknown; pass_code?: unknown } | undefined;
     if (spendRequest !== undefined && (typeof spendRequest.amount !== 'number' || spendRequest.amount <= 0)) {
       return fail(reply, E.invalidValue, 'spend_request.amount must be positive.', ['spend_request.amount']);
     }
+    const reduction = (body.reduction_method ?? 'FRONT_END') as ReductionMethod;
+    if (!REDUCTION_METHODS.includes(reduction)) return fail(reply, E.invalidValue, 'Unknown reduction method.', ['reduction_method']);
+    const refusedSecret = this.refusedSpendSecret(spendRequest, owner);
+    if (refusedSecret) return fail(reply, E.invalidValue, refusedSecret.message, [refusedSecret.field]);
 
     const totalMinor = lines.reduce((sum, l) => sum + fromVendorAmount(l.total_amount as number, currency), 0);
     const awardedMinor = Math.floor((totalMinor * AWARD_RATE_BASIS_POINTS) / 10_000);
@@ -176,13 +197,43 @@ export class CrmcomBackofficeSandbox {
     const ruleMaxMinor = Math.floor((totalMinor * SPEND_RULE_MAX_BASIS_POINTS) / 10_000);
     const approvedSpendMinor = Math.max(0, Math.min(requestedSpendMinor ?? 0, owner.walletBalanceMinor, ruleMaxMinor));
     const purchase: Purchase = { id, referenceNumber: reference, contactId: owner.id, currency, awardedMinor, requestedSpendMinor, approvedSpendMinor, state: 'POSTED',
-      totalMinor, returnedMinor: 0, awardReversedMinor: 0 };
+      reduction, totalMinor, returnedMinor: 0, awardReversedMinor: 0 };
     this.purchases.set(id, purchase);
+    // The token is spent with its purchase, whatever the spend rule approved; cancelling does not give it back.
+    if (typeof spendRequest?.otp === 'string') this.otps.consume(spendRequest.otp, id);
     // The spend is evaluated against the wallet as it stood: this purchase's award is not yet spendable.
     owner.walletBalanceMinor += awardedMinor - approvedSpendMinor;
     this.record('purchase.create', purchase, awardedMinor, { performed_on: body.performed_on, organisation_id: body.organisation_id });
-    if (approvedSpendMinor > 0) this.record('spend.create', purchase, approvedSpendMinor);
+    // Back-end reduction: "the purchase is paid fully and awarded whilst the spend is paid out via a
+    // pay-out transaction to the contact's designated payment method" (the guide, Back-End Reduction).
+    if (approvedSpendMinor > 0) this.record(reduction === 'BACK_END' ? 'spend.payout' : 'spend.create', purchase, approvedSpendMinor);
     return purchaseView(purchase);
+  }
+
+  /**
+   * The spend's OTP and pass code. The OTP flow: "the front-end system agent submits the itemized
+   * purchase transaction ... along with the contact's OTP": a token that is not one this contact was
+   * issued, was used, or expired is refused, with the whole request (the document's error shape,
+   * naming the field in `parameters`, never the value). The Front-End Purchase's "pass code
+   * (optional)": absent is fine; given, it must be the contact's.
+   */
+  private refusedSpendSecret(spendRequest: { otp?: unknown; pass_code?: unknown } | undefined, owner: Contact): { field: string; message: string } | undefined {
+    const otp = spendRequest?.otp;
+    if (otp !== undefined) {
+      const verdict = typeof otp === 'string' ? this.otps.check(otp, owner.id) : 'unknown';
+      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, message: OTP_REFUSALS[verdict] };
+    }
+    const passCode = spendRequest?.pass_code;
+    if (passCode !== undefined && (owner.passCode === undefined || passCode !== owner.passCode)) {
+      return { field: SPEND_PASS_CODE_FIELD, message: 'The pass code is not valid.' };
+    }
+    return undefined;
+  }
+
+  /** Admin: an OTP spend token for the contact with this authentication code (what the contact's app would get). */
+  issueOtp(cim: string, ttlMs?: number): string | undefined {
+    const owner = this.contacts.find((c) => c.cim === cim);
+    return owner && this.otps.issue(owner.id, ttlMs);
   }
 
   private showPurchase(id: string, reply: FastifyReply) {
@@ -245,20 +296,17 @@ export class CrmcomBackofficeSandbox {
     return { id };
   }
 
-  /** Applied at once (the real one is a background process); an unchanged product is no effect. */
+  /** Accepted whole or refused whole; the products are processed in the background (crmcom-backoffice-catalogue.ts). */
   private synchroniseProducts(body: Body, reply: FastifyReply) {
-    const products = Array.isArray(body.products) ? (body.products as Product[]) : [];
+    const products = Array.isArray(body.products) ? (body.products as SyncedProduct[]) : [];
     if (products.length === 0) return fail(reply, E.missingParameter, 'products are mandatory.', ['products']);
     if (products.length > SYNC_BATCH_LIMIT) return fail(reply, E.invalidValue, `At most ${SYNC_BATCH_LIMIT} products a call.`, ['products']);
     if (products.some((p) => typeof p.sku !== 'string' || !p.sku)) return fail(reply, E.missingParameter, 'Each product needs a sku.', ['sku']);
-    const processId = randomUUID();
-    for (const p of products) {
-      const next: Product = { sku: p.sku, alternative_code: p.alternative_code, description: p.description, family_code: p.family_code, brand_code: p.brand_code };
-      if (JSON.stringify(this.products.get(p.sku)) === JSON.stringify(next)) continue;
-      this.products.set(p.sku, next);
-      this.journal.add({ vendor: VENDOR, effect: 'products.synchronise', reference: p.sku, vendorReference: processId });
-    }
-    return { id: processId };
+    return { id: this.catalogue.accept(products) };
+  }
+
+  private syncProcess(id: string, reply: FastifyReply) {
+    return this.catalogue.status(id) ?? fail(reply, E.notFound, 'Record not found.', ['process', id]);
   }
 
   private record(effect: string, purchase: Purchase, amountMinor: number, details?: Record<string, unknown>) {

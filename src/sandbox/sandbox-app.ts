@@ -27,12 +27,14 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
   const crmcomLegacy = new CrmcomLegacySandbox(journal);
   const coupontools = new CouponToolsSandbox(journal);
   const capillary = new CapillarySandbox(journal);
+  const cmc = new CmcSandbox(journal);
+  const crmcomBackoffice = new CrmcomBackofficeSandbox(journal);
   const vendors: Array<[string, VendorSandbox]> = [
     [SANDBOX_PATHS.crmcomLegacy, crmcomLegacy],
-    [SANDBOX_PATHS.crmcomBackoffice, new CrmcomBackofficeSandbox(journal)],
+    [SANDBOX_PATHS.crmcomBackoffice, crmcomBackoffice],
     [SANDBOX_PATHS.capillary, capillary],
     [SANDBOX_PATHS.coupontools, coupontools],
-    [SANDBOX_PATHS.cmc, new CmcSandbox(journal)],
+    [SANDBOX_PATHS.cmc, cmc],
   ];
 
   faults.install(app);
@@ -79,6 +81,20 @@ export function buildSandboxApp(options: { logger?: boolean } = {}): FastifyInst
     };
     if (Object.values(found).includes(false)) return reply.code(404).send({ error: 'no such participant or customer', found });
     return found;
+  });
+  // An OTP spend token for a CRM.COM back-office contact, as the CRM.COM app would issue it
+  // ({"cim":"22265577"}; `ttlSeconds` 0 mints an expired one). Like the Coupontools sessions endpoint.
+  app.post('/_sandbox/crmcom/otps', async (req, reply) => {
+    const body = (req.body ?? {}) as { cim?: unknown; ttlSeconds?: unknown };
+    if (typeof body.cim !== 'string') return reply.code(400).send({ error: 'cim: the contact authentication code' });
+    if (body.ttlSeconds !== undefined && !Number.isInteger(body.ttlSeconds)) return reply.code(400).send({ error: 'ttlSeconds: an integer' });
+    const otp = crmcomBackoffice.issueOtp(body.cim, body.ttlSeconds === undefined ? undefined : (body.ttlSeconds as number) * 1000);
+    return otp ? reply.code(201).send({ otp }) : reply.code(404).send({ error: 'no such contact' });
+  });
+  // What a CMC transaction said of its customer, sales person and card (personal data stays in the sandbox's memory).
+  app.get('/_sandbox/cmc/transactions/:transactionId/people', async (req, reply) => {
+    const people = cmc.peopleSent((req.params as { transactionId: string }).transactionId);
+    return people ? people : reply.code(404).send({ error: 'no transaction under that id' });
   });
   app.post('/_sandbox/crmcom/expire-tokens', async () => {
     crmcomLegacy.expireTokens();

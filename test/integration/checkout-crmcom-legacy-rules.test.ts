@@ -45,6 +45,8 @@ describe('checkout with CRM.COM legacy: reduction method and documented lookups'
       spent: '5.00',
       walletBalanceBefore: '20.00',
       walletBalanceAfter: '15.30',
+      // For finance: CRM.COM pays this spend back itself; the till took it in full.
+      crmcomPaidOut: { spend: '5.00' },
     });
 
     // No spend request from us; the wallet debited once, by CRM.COM's back-end payout.
@@ -62,4 +64,18 @@ describe('checkout with CRM.COM legacy: reduction method and documented lookups'
     expect(res.body).toMatchObject({ state: 'completed', receipt: { amountDue: '10.00', awarded: '0.10' } });
     expect(await journal(`demo:S1:T1:${posReference}`)).toEqual(['purchase.create 0.10']);
   }, 60_000);
+
+  it('refuses an OTP spend token or a pass code with 400 naming the field: the legacy API takes neither (nothing starts)', async () => {
+    for (const [secret, field] of [
+      [{ otp: '123456' }, 'spend.otp'],
+      [{ passCode: '2468' }, 'spend.passCode'],
+    ] as const) {
+      const posReference = uniquePosReference('LOTP');
+      const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { spend: { amount: '4.00', ...secret } })).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors).toEqual([{ field, message: expect.stringContaining('CRMCOM_API=backoffice') }]);
+      await api().get(`/v1/checkouts/checkout:demo:S1:T1:${posReference}`).expect(404);
+      expect(await journal(`demo:S1:T1:${posReference}`)).toEqual([]);
+    }
+  });
 });

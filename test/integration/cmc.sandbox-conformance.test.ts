@@ -124,6 +124,23 @@ describe(`${CmcSandbox.name} conformance`, () => {
       expect(JSON.stringify(tx.body)).not.toMatch(/firstName|lastName|birthDate|contacts|email|phone|cardNumber/);
     });
 
+    it("sends the till's customer, sales person and loyalty card in the document's names and nesting (contacts[{email, phone}])", async () => {
+      const people = {
+        customer: { id: 'POS-C7', firstName: 'Ada', lastName: 'Byron', birthDate: '1990-04-30', email: 'ada@example.com', phone: '+35799111222' },
+        salesPerson: { id: 'SP-1', firstName: 'Sam', lastName: 'Seller' },
+        cardNumber: 'LC0001234',
+      };
+      await vendor().sendTransaction(ctx('R-c-people'), { ...sale, ...people });
+      const [tx] = sent('/transaction');
+      expect(undocumentedKeys(tx.body, transactionRequest)).toEqual([]);
+      expect(tx.body).toMatchObject({
+        // The till's own customer id wins over the pseudonymous one.
+        customer: { id: 'POS-C7', firstName: 'Ada', lastName: 'Byron', birthDate: '1990-04-30', contacts: [{ email: 'ada@example.com', phone: '+35799111222' }] },
+        salesPerson: { id: 'SP-1', firstName: 'Sam', lastName: 'Seller' },
+        cardNumber: 'LC0001234',
+      });
+    });
+
     it('leaves the customer block out when the sale has no customer', async () => {
       await vendor().sendTransaction(ctx('R-c-anon'), { ...sale, customerId: undefined });
       expect(sent('/transaction')[0].body).not.toHaveProperty('customer');
@@ -205,6 +222,32 @@ describe(`${CmcSandbox.name} conformance`, () => {
         ['posttender.transaction', first.body.data.id, '12.50', 'applied'],
         ['posttender.transaction', second.body.data.id, '12.50', 'applied'],
       ]);
+    });
+
+    it("refuses people fields of the wrong type (what model binding refuses), accepts any of them absent, and echoes them in the recipient profile", async () => {
+      const auth = await bearer();
+      const send = async (transactionId: string, fields: Record<string, unknown>) => {
+        const start = await request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/startInteraction`).set('authorization', auth).send({ terminalId: 'T1', posLocationId: 'S1' });
+        const base = { sessionId: start.body.data.sessionId, transactionId, transactionAmount: 10, transactionDate: '2026-11-21T10:00:00Z', terminalId: 'T1', posLocationId: 'S1' };
+        return request(sandbox.url).post(`/cmc/pos/${POS_SYSTEM}/transaction`).set('authorization', auth).send({ ...base, ...fields });
+      };
+      const refused = await send('R-c-types', {
+        customer: { firstName: 7, birthDate: 'someday', contacts: [{ email: ['a'], phone: '1' }] },
+        salesPerson: 'Sam',
+        cardNumber: 1234,
+      });
+      expect(refused.status).toBe(400);
+      expect(Object.keys(refused.body.errors).sort()).toEqual(['cardNumber', 'customer.birthDate', 'customer.contacts[0].email', 'customer.firstName', 'salesPerson']);
+      expect((await send('R-c-contacts', { customer: { contacts: { email: 'a@b.co' } } })).body.errors).toHaveProperty(['customer.contacts']);
+
+      // The document marks none of them required and gives no formats: a bare id, a sales person
+      // without names, an e-mail of any form all pass.
+      const bare = await send('R-c-bare', { customer: { id: 'C1', contacts: [{ email: 'not checked' }] }, salesPerson: { id: 'S1' } });
+      expect(bare.status).toBe(200);
+      const full = await send('R-c-echo', { customer: { id: 'C2', firstName: 'Ada', lastName: 'Byron', contacts: [{ email: 'ada@example.com', phone: '+35799111222' }] }, salesPerson: { id: 'S1', firstName: 'Sam', lastName: 'Seller' }, cardNumber: 'LC1' });
+      expect(full.body.data.profile).toMatchObject({ firstName: 'Ada', lastName: 'Byron', customerEmail: 'ada@example.com', customerPhone: '+35799111222', salesPerson: 'Sam Seller' });
+      const people = await request(sandbox.url).get('/_sandbox/cmc/transactions/R-c-echo/people').expect(200);
+      expect(people.body).toEqual({ customer: expect.objectContaining({ firstName: 'Ada' }), salesPerson: { id: 'S1', firstName: 'Sam', lastName: 'Seller' }, cardNumber: 'LC1' });
     });
 
     it('answers 401 without a valid Bearer token and 401 invalid_client for wrong credentials', async () => {

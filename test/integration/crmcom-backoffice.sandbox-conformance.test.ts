@@ -6,6 +6,7 @@ import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffi
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { intentSeenFrom } from '../support/vendor-calls';
 import { CRMCOM_SANDBOX_API_KEY, CrmcomBackofficeSandbox } from '../../src/sandbox/crmcom-backoffice.sandbox';
+import { eventually } from '../support/eventually';
 import { journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
 
@@ -115,6 +116,22 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
     expect(shape(post.response)).toEqual(shape(fixture('purchase-response.json')));
   });
 
+  it('sends the OTP and pass code where CRMCOM_OTP_FIELD / CRMCOM_PASS_CODE_FIELD say (default spend_request.otp / .pass_code), and the reduction method in the API spelling', async () => {
+    const customer = await identified();
+    const otp = (await request(sandbox.url).post('/_sandbox/crmcom/otps').send({ cim: '22265577' }).expect(201)).body.otp as string;
+    const backEnd = new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000, reduction: 'back_end' });
+    await backEnd.submitPurchase(ctx('C-otp'), customer, { ...purchase, spendOtp: otp, spendPassCode: '2468' }, 300);
+    const elsewhere = new CrmcomBackofficeVendor({
+      baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 2000, spendSecretFields: { otp: 'otp_token', passCode: 'spend_request.pin' },
+    });
+    // The sandbox reads vendors.md's names only, so the elsewhere-placed OTP is not checked there (and not consumed).
+    await elsewhere.submitPurchase(ctx('C-otp-2'), customer, { ...purchase, spendOtp: '123456' }, 300);
+    const [first, second] = find('POST', '/purchases');
+    expect(first.body).toMatchObject({ reduction_method: 'BACK_END', spend_request: { amount: 3, otp, pass_code: '2468' } });
+    expect(second.body).toMatchObject({ reduction_method: 'FRONT_END', otp_token: '123456', spend_request: { amount: 3 } });
+    expect((second.body as { spend_request: object }).spend_request).not.toHaveProperty('otp');
+  });
+
   it('leaves spend_request out when no spend is asked for', async () => {
     await adapter().submitPurchase(ctx('C-nospend'), await identified(), purchase);
     expect(find('POST', '/purchases')[0].body).not.toHaveProperty('spend_request');
@@ -142,6 +159,29 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
     const [sync] = find('POST', '/synchronise_products');
     expect(shape(sync.body)).toEqual(shape(fixture('synchronise-products-request.json')));
     expect(shape(sync.response)).toEqual(shape(fixture('synchronise-products-response.json')));
+  });
+
+  it('monitors the process with GET /synchronise_products/{id}: IN_PROGRESS, then COMPLETED with each product', async () => {
+    const { processId } = await adapter().synchroniseProducts(ctx('C-sync-status'), [{ code: 'C-ST-1' }, { code: 'C-ST-2', familyCode: 'Iced Coffee' }]);
+    await adapter().syncProcess(ctx('C-sync-status'), processId!);
+    const [running] = find('GET', `/synchronise_products/${processId}`);
+    expect(running.response).toEqual({ id: processId, status: 'IN_PROGRESS' });
+    await eventually(() => adapter().syncProcess(ctx('C-sync-status'), processId!), (s) => s.done, { timeoutMs: 5000, intervalMs: 100 });
+    const done = find('GET', `/synchronise_products/${processId}`).at(-1)!;
+    expect(done.body).toBeUndefined();
+    expect(shape(done.response)).toEqual(shape(fixture('synchronise-products-status-response.json')));
+    expect(done.response).toMatchObject({ status: 'COMPLETED', processed_products: [{ sku: 'C-ST-1' }], unprocessed_products: [{ sku: 'C-ST-2' }] });
+  });
+
+  it("pins the purchase answer's names to vendors.md §1.2 (the document has none): spend.approved is what the till deducts, awarded what was awarded", async () => {
+    const customer = await identified();
+    // 8.00 asked on a 10.00 sale: the sandbox's spend rule approves at most half, 5.00; the offer awards 1 %.
+    const result = await adapter().submitPurchase(ctx('C-answer'), customer, purchase, 800);
+    const [post] = find('POST', '/purchases');
+    expect(post.response).toEqual({ id: result.purchaseNumber, reference_number: 'C-answer', spend: { requested: 8, approved: 5 }, awarded: 0.1 });
+    expect(Object.keys(post.response as object).sort()).toEqual(Object.keys(fixture('purchase-response.json') as object).sort());
+    // The adapter reads exactly those names: approved (not requested) is deducted, awarded is the award.
+    expect(result).toMatchObject({ awardedMinor: 10, spend: { requestedMinor: 800, approvedMinor: 500 } });
   });
 
   it('answers errors with HTTP 400 and the document example body {status, message, error, parameters}', async () => {

@@ -1,8 +1,10 @@
+import request from 'supertest';
 import type { LoyaltyCustomer, LoyaltyPurchase } from '../../activities/vendors/capabilities';
 import { CrmcomBackofficeVendor, crmcomPurchaseId } from '../../activities/vendors/crmcom-backoffice.vendor';
 import { CRMCOM_BACKOFFICE_ERRORS as E, CRMCOM_SANDBOX_API_KEY } from '../../src/sandbox/crmcom-backoffice.sandbox';
 import type { FaultSpec } from '../../src/sandbox/sandbox-faults';
 import { FailureTypes } from '../../workflows/checkout.contract';
+import { eventually } from '../support/eventually';
 import { injectFault, journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
 import { callContext, failureOf, recordedCalls } from '../support/vendor-calls';
@@ -151,6 +153,35 @@ describe(CrmcomBackofficeVendor.name, () => {
       expect(await effects('BO-lost')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
     });
 
+    it('an OTP spend whose reply was lost is found, not posted again: the token is spent once, and its audit rows never hold it', async () => {
+      const otp = (await request(sandbox.url).post('/_sandbox/crmcom/otps').send({ cim: '22265577' }).expect(201)).body.otp as string;
+      const withOtp = { ...tenEuros, spendOtp: otp };
+      await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
+      const first = callContext('BO-otp-lost');
+      expect(await failureOf(adapter({ timeoutMs: 300 }).submitPurchase(first.ctx, john, withOtp, 400))).toMatchObject({ type: FailureTypes.vendorUnavailable });
+      const retry = callContext('BO-otp-lost', 2);
+      await expect(adapter({ timeoutMs: 300 }).submitPurchase(retry.ctx, john, withOtp, 400)).resolves.toMatchObject({ spend: { approvedMinor: 400 } });
+      expect(recordedCalls(retry.records)).toEqual(['purchases.show', 'purchases.create (recovered)']);
+      expect(await effects('BO-otp-lost')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
+      expect(JSON.stringify([...first.records, ...retry.records])).not.toContain(otp);
+    });
+
+    it('a refused OTP posts the purchase once more without the spend and answers the refusal; a 400 on anything else is the purchase refused', async () => {
+      const refused = callContext('BO-otp-bad');
+      const result = await adapter().submitPurchase(refused.ctx, john, { ...tenEuros, spendOtp: '000000' }, 400);
+      expect(result).toMatchObject({
+        purchaseNumber: crmcomPurchaseId('BO-otp-bad'),
+        awardedMinor: 10,
+        spend: { requestedMinor: 400, approvedMinor: 0, refusal: { code: 'SPEND_SECRET_REFUSED', reason: expect.stringContaining('spend token (OTP)') } },
+      });
+      expect(refused.records.map((r) => `${r.operation} ${r.outcome}`)).toEqual(['purchases.create rejected', 'purchases.create success']);
+      expect(await effects('BO-otp-bad')).toEqual(['purchase.create 0.10']);
+      // Not a secret's refusal (an unknown product): thrown as the purchase's, nothing posted again.
+      const other = callContext('BO-otp-other');
+      expect(await failureOf(adapter().submitPurchase(other.ctx, john, { ...purchaseOf(line('Nope', 1000)), spendOtp: '000000' }, 400))).toMatchObject({ type: FailureTypes.vendorRejection });
+      expect(other.records).toHaveLength(1);
+    });
+
     it('adopts the existing purchase when CRM.COM answers that our id was already posted', async () => {
       const first = await adapter().submitPurchase(callContext('BO-twice').ctx, john, tenEuros);
       const again = callContext('BO-twice');
@@ -228,13 +259,41 @@ describe(CrmcomBackofficeVendor.name, () => {
     ];
     const syncPath = `${PREFIX}/synchronise_products`;
 
-    it('sends the batch and returns the process id; the products can then be sold', async () => {
+    /** The process's status until it is done (the sandbox runs it 0.5 s after accepting it). */
+    const finished = (processId: string) =>
+      eventually(() => adapter().syncProcess(callContext('BO-sync-status').ctx, processId), (s) => s.done, { timeoutMs: 5000, intervalMs: 100 });
+
+    it('sends the batch and gets only a process id back; the process reports each product, which can then be sold', async () => {
       const { ctx, records } = callContext('BO-sync');
       const result = await adapter().synchroniseProducts(ctx, batch('SYNC-A'));
-      expect(result).toEqual({ processed: [{ code: 'SYNC-A-1' }, { code: 'SYNC-A-2' }], unprocessed: [], processId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      // Nothing is processed yet: the guide's answer is "a unique process id ... for monitoring the progress".
+      expect(result).toEqual({ processed: [], unprocessed: [], processId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
       expect(records).toEqual([expect.objectContaining({ operation: 'products.synchronise', outcome: 'success', vendorReference: result.processId })]);
+      const running = callContext('BO-sync-running');
+      await expect(adapter().syncProcess(running.ctx, result.processId!)).resolves.toEqual({ done: false });
+      expect(running.records).toEqual([expect.objectContaining({ operation: 'products.synchronise.status', outcome: 'success', vendorReference: result.processId })]);
+      await expect(finished(result.processId!)).resolves.toEqual({
+        done: true,
+        processed: [{ code: 'SYNC-A-1', vendorId: expect.any(String) }, { code: 'SYNC-A-2', vendorId: expect.any(String) }],
+        unprocessed: [],
+      });
       expect(await effects('SYNC-A-')).toEqual(['products.synchronise', 'products.synchronise']);
       await expect(adapter().submitPurchase(callContext('BO-sold').ctx, john, purchaseOf(line('SYNC-A-1', 500)))).resolves.toMatchObject({ awardedMinor: 5 });
+    });
+
+    it("reports a product naming an unknown family unprocessed with CRM.COM's error, the others processed", async () => {
+      const result = await adapter().synchroniseProducts(callContext('BO-sync-fam').ctx, [{ code: 'SYNC-F-1', familyCode: 'Iced Coffee' }, { code: 'SYNC-F-2' }]);
+      await expect(finished(result.processId!)).resolves.toEqual({
+        done: true,
+        processed: [{ code: 'SYNC-F-2', vendorId: expect.any(String) }],
+        unprocessed: [{ code: 'SYNC-F-1', errorCode: 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION', errorDescription: expect.stringContaining('Iced Coffee') }],
+      });
+      expect(await effects('SYNC-F-')).toEqual(['products.synchronise']);
+    });
+
+    it('refuses the status of a process CRM.COM never gave with the documented not-found error', async () => {
+      const error = await failureOf(adapter().syncProcess(callContext('BO-sync-unknown').ctx, '00000000-0000-4000-8000-000000000000'));
+      expect(error).toMatchObject({ type: FailureTypes.vendorRejection, details: [expect.objectContaining({ code: E.notFound })] });
     });
 
     it('refuses more than 1,000 products before calling CRM.COM', async () => {
@@ -255,7 +314,8 @@ describe(CrmcomBackofficeVendor.name, () => {
     it('reports a 503 as VendorUnavailable, and the next attempt synchronises once', async () => {
       await inject({ path: syncPath, kind: 'status', status: 503, times: 1 });
       await expect(failureOf(adapter().synchroniseProducts(callContext('BO-sync503').ctx, batch('SYNC-B')))).resolves.toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await adapter().synchroniseProducts(callContext('BO-sync503', 2).ctx, batch('SYNC-B'));
+      const { processId } = await adapter().synchroniseProducts(callContext('BO-sync503', 2).ctx, batch('SYNC-B'));
+      await finished(processId!);
       expect(await effects('SYNC-B-')).toHaveLength(2);
     });
 
@@ -263,7 +323,8 @@ describe(CrmcomBackofficeVendor.name, () => {
       await inject({ path: syncPath, kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
       const error = await failureOf(adapter({ timeoutMs: 300 }).synchroniseProducts(callContext('BO-sync-lost').ctx, batch('SYNC-C')));
       expect(error).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      await expect(adapter({ timeoutMs: 300 }).synchroniseProducts(callContext('BO-sync-lost', 2).ctx, batch('SYNC-C'))).resolves.toMatchObject({ unprocessed: [] });
+      const { processId } = await adapter({ timeoutMs: 300 }).synchroniseProducts(callContext('BO-sync-lost', 2).ctx, batch('SYNC-C'));
+      await expect(finished(processId!)).resolves.toMatchObject({ done: true, unprocessed: [] });
       expect(await effects('SYNC-C-')).toEqual(['products.synchronise', 'products.synchronise']);
     });
   });

@@ -31,7 +31,12 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const CAPILLARY_PHONE = '919999999999'; // the sandbox's Capillary customer: the checkout succeeds
   const unknownEmail = `canary-${randomUUID().slice(0, 8)}@example.com`;
   const unknownPhone = `9197${randomInt(10_000_000, 99_999_999)}`;
-  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone];
+  // The people a CMC transaction names (issue 19): sent to CMC, kept nowhere of ours in clear.
+  const cmcEmail = `cmc-${randomUUID().slice(0, 8)}@example.com`;
+  const cmcPhone = `+3579${randomInt(1_000_000, 9_999_999)}`;
+  const cmcCard = `CARD${randomInt(10_000_000, 99_999_999)}`;
+  const cmcNames = [`Ada${randomUUID().slice(0, 6)}`, `Byron${randomUUID().slice(0, 6)}`, `Sam${randomUUID().slice(0, 6)}`];
+  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, cmcEmail, cmcPhone, cmcCard, ...cmcNames];
   const referenceBody = oneShotCheckoutBody('');
   const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
@@ -58,7 +63,15 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(phone, { points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: unknownPhone } } }))
       .expect(201); // an unknown points customer refuses the points, not the sale
-    checkoutIds.push(...[known, email, phone].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
+    const cmc = uniquePosReference('PD');
+    const postTender = {
+      provider: 'cmc',
+      customer: { firstName: cmcNames[0], lastName: cmcNames[1], email: cmcEmail, phone: cmcPhone },
+      salesPerson: { id: 'SP1', firstName: cmcNames[2] },
+      cardNumber: cmcCard,
+    };
+    await api().post('/v1/checkouts').send(oneShotCheckoutBody(cmc, { postTender })).expect(201);
+    checkoutIds.push(...[known, email, phone, cmc].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {

@@ -28,6 +28,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ CRMCOM_API: 'backoffice' }).crmcomBaseUrl).toBe('http://127.0.0.1:4010/crmcom/backoffice/v1');
   });
 
+  it("defaults the back-office reduction to front_end and the spend secrets to vendors.md's field names, and validates both", () => {
+    const config = loadConfig({});
+    expect([config.CRMCOM_REDUCTION, config.CRMCOM_OTP_FIELD, config.CRMCOM_PASS_CODE_FIELD]).toEqual(['front_end', 'spend_request.otp', 'spend_request.pass_code']);
+    expect(loadConfig({ CRMCOM_REDUCTION: 'back_end', CRMCOM_OTP_FIELD: 'otp' })).toMatchObject({ CRMCOM_REDUCTION: 'back_end', CRMCOM_OTP_FIELD: 'otp' });
+    expect(() => loadConfig({ CRMCOM_REDUCTION: 'BACK_END' })).toThrow(/CRMCOM_REDUCTION/);
+    expect(() => loadConfig({ CRMCOM_PASS_CODE_FIELD: 'a.b.c' })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ CRMCOM_API: 'v3' })).toThrow(/CRMCOM_API/);

@@ -42,3 +42,21 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData('purchases.create: HTTP 503')).toBe('purchases.create: HTTP 503');
   });
 });
+
+describe('redact: issue 19 fields', () => {
+  it("hides CRM.COM's OTP spend token and pass code, and CMC's customer, sales person and card number as the adapters send them", () => {
+    const body = {
+      spend_request: { amount: 5, otp: '834271', pass_code: '4321' },
+      customer: { id: 'POS-7', firstName: 'Ada', lastName: 'Byron', birthDate: '1990-04-30', contacts: [{ email: 'ada@example.com', phone: '+35799111222' }] },
+      salesPerson: { id: 'SP1', firstName: 'Sam', lastName: 'Seller' },
+      cardNumber: 'LC123456',
+      purchase: { spendOtp: '834271', spendPassCode: '4321' },
+    };
+    const out = JSON.stringify(redact(body));
+    for (const secret of ['834271', '4321', 'Ada', 'Byron', '1990-04-30', 'ada@example.com', '+35799111222', 'Sam', 'Seller', 'LC123456']) {
+      expect(out).not.toContain(secret);
+    }
+    // What is not personal stays: the amount and the POS's own customer id.
+    expect(redact(body)).toMatchObject({ spend_request: { amount: 5 }, customer: { id: 'POS-7' } });
+  });
+});

@@ -23,6 +23,9 @@ function mockActivities(store: Store, overrides: Partial<Activities> = {}): Acti
       const unprocessed = products.filter((p) => p.familyCode === 'Iced Coffee').length;
       return { processed: products.length - unprocessed, unprocessed };
     },
+    async checkProductSyncProcess() {
+      throw new Error('a synchronous vendor has no process to follow');
+    },
     async prepareNightlyProductSync() {
       return null;
     },
@@ -95,6 +98,34 @@ describe(productSyncWorkflow.name, () => {
     expect(store.sent).toEqual([1000]);
     expect(result).toMatchObject({ status: 'failed', batchesDone: 1, batchesTotal: 3 });
     expect(store.finished).toEqual([{ status: 'failed', failureReason: expect.stringContaining('batch 2 of 3') }]);
+  });
+
+  it("follows an asynchronous vendor's process on timers until it is done, and counts what the process reports", async () => {
+    store.products = catalogue(1500);
+    const looks: Array<{ batch: number; processId: string }> = [];
+    const activities = mockActivities(store, {
+      async synchroniseProductBatch({ batch }) {
+        store.sent.push(batch);
+        return { processed: 0, unprocessed: 0, processId: `proc-${batch}` };
+      },
+      async checkProductSyncProcess({ batch, processId }) {
+        looks.push({ batch, processId });
+        // Each process reports done on its second look; batch 1 (500 products) has the refused one.
+        if (looks.filter((l) => l.batch === batch).length < 2) return { done: false };
+        return batch === 0 ? { done: true, processId, processed: 1000, unprocessed: 0 } : { done: true, processId, processed: 499, unprocessed: 1 };
+      },
+    });
+
+    const { result } = await run(activities, request());
+
+    expect(store.sent).toEqual([0, 1]);
+    expect(looks).toEqual([
+      { batch: 0, processId: 'proc-0' },
+      { batch: 0, processId: 'proc-0' },
+      { batch: 1, processId: 'proc-1' },
+      { batch: 1, processId: 'proc-1' },
+    ]);
+    expect(result).toMatchObject({ status: 'completed_with_errors', batchesDone: 2, processed: 1499, unprocessed: 1 });
   });
 
   it('ends a nightly run with nothing to sync when no catalogue was completed yet', async () => {

@@ -569,6 +569,7 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
   const sync = (overrides: Partial<ProductSyncActivities>): ProductSyncActivities => ({
     // The second batch has one product CRM.COM did not process.
     synchroniseProductBatch: async ({ batch }) => (batch === 1 ? { processed: 499, unprocessed: 1 } : { processed: 1000, unprocessed: 0 }),
+    checkProductSyncProcess: async () => ({ done: false }),
     prepareNightlyProductSync: async () => null,
     finishProductSync: async () => undefined,
     ...overrides,
@@ -587,6 +588,19 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
       input: request(2),
       activities: sync({ synchroniseProductBatch: async ({ batch }) => (batch === 1 ? refusal('crmcom', 'InvalidValueException', 'definition disabled')() : { processed: 1000, unprocessed: 0 }) }),
       status: 'failed',
+    },
+    {
+      // CRM.COM back-office: the batch is a process, looked at on a timer until it reports (the second look).
+      name: 'request-async-process',
+      input: request(1),
+      activities: (() => {
+        let looks = 0;
+        return sync({
+          synchroniseProductBatch: async () => ({ processed: 0, unprocessed: 0, processId: 'proc-1' }),
+          checkProductSyncProcess: async () => (++looks < 2 ? { done: false } : { done: true, processId: 'proc-1', processed: 999, unprocessed: 1 }),
+        });
+      })(),
+      status: 'completed_with_errors',
     },
   ];
   it.each(paths)('$name', async (p) => {

@@ -93,6 +93,11 @@ export class ReceiptDto {
   exceptions: RefusalDto[];
   @ApiPropertyOptional({ example: { qr: 'REF0001;M0001;S1;1000', barcode: 'M0001;REF0001;1000;S1' }, description: 'CRM.COM reclaim codes, for sales without a CRM.COM customer' })
   crmcomReclaim?: { qr: string; barcode: string };
+  @ApiPropertyOptional({
+    example: { spend: '5.00' },
+    description: 'CRM.COM back-end reduction: the spend CRM.COM pays back to the customer itself; the customer paid in full',
+  })
+  crmcomPaidOut?: { spend: string };
   @ApiPropertyOptional({ example: 'card' }) paymentMethod?: string;
 }
 

@@ -21,10 +21,10 @@ import {
   CUSTOMER_IDENTIFIER_TYPES,
   LOYALTY_PROVIDERS,
   POINTS_PROVIDERS,
-  POST_TENDER_PROVIDERS,
   type CouponProvider,
   type CustomerIdentifierType,
 } from '../../../workflows/checkout.contract';
+import { CheckoutSpendDto, PostTenderDto } from './checkout-extras.dto';
 
 /**
  * class-validator runs a property's decorators bottom-up and we keep the first failure per field,
@@ -101,11 +101,6 @@ export class CouponDto {
   code: string;
 }
 
-export class PostTenderDto {
-  @OneOf(POST_TENDER_PROVIDERS, { example: 'cmc' })
-  provider: 'cmc';
-}
-
 export class CreateCheckoutDto {
   @KeyToken(40, { example: 'S1' })
   store: string;
@@ -138,8 +133,8 @@ export class CreateCheckoutDto {
   @NestedList(CheckoutLineDto, { max: 500, notAnObject: 'each line must be an object' })
   lines: CheckoutLineDto[];
 
-  @OptionalNested(SpendDto)
-  spend?: SpendDto;
+  @OptionalNested(CheckoutSpendDto)
+  spend?: CheckoutSpendDto;
 
   @OptionalNested(PointsDto)
   points?: PointsDto;

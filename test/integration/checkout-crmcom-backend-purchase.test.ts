@@ -1,0 +1,64 @@
+import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { journalOf } from '../support/journal';
+import { mintOtp, storedRowsOf } from '../support/stored-secrets';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
+
+/**
+ * CRM.COM back-office "Back-End Purchase" (CRMCOM_REDUCTION=back_end), through the API, Temporal,
+ * Postgres and the sandbox: "the purchase transaction is closed and contact pays the full purchase
+ * amount", and "In the event where any spends were made, CRM.COM will return such amount of money
+ * back to the contact's preferred payment method". So the till deducts nothing, and the spend shows
+ * on the receipt as paid out by CRM.COM (and on the wallet), never twice.
+ */
+describe('checkout with a CRM.COM back-office back-end purchase', () => {
+  const stack = testStackForFile({ CRMCOM_API: 'backoffice', CRMCOM_REDUCTION: 'back_end' }, { resetSandbox: true });
+  const api = () => stack.api();
+  const effects = async (posReference: string) =>
+    (await journalOf(stack.sandboxUrl, `demo:S1:T1:${posReference}`, 'crmcom')).map((e) => `${e.effect} ${e.amount ?? ''}`.trim());
+
+  it('submits the purchase BACK_END with the spend request: the customer pays in full, CRM.COM pays the spend out', async () => {
+    const posReference = uniquePosReference('BEP');
+    const body = oneShotCheckoutBody(posReference, { spend: { amount: '4.00' }, complete: false });
+    const reserved = await api().post('/v1/checkouts').send(body).expect(201);
+    expect(reserved.body.quote.loyalty).toMatchObject({ reductionMethod: 'back_end', maxSpend: '10.00', requestedSpend: '4.00' });
+
+    const committed = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/commit`).send({}).expect(200);
+    expect(committed.body.commitment).toMatchObject({
+      discounts: { spend: '0.00', automaticSpend: '0.00' },
+      amountDue: '10.00',
+      refusals: [],
+      loyalty: { reductionMethod: 'back_end', backEndSpend: '4.00' },
+    });
+    const completed = await api().post(`/v1/checkouts/${reserved.body.checkoutId}/complete`).send({ tender: { paid: '10.00', method: 'card' } }).expect(200);
+    expect(completed.body.receipt).toMatchObject({
+      total: '10.00',
+      amountDue: '10.00',
+      paid: '10.00',
+      awarded: '0.10',
+      spent: '4.00',
+      crmcomPaidOut: { spend: '4.00' },
+      walletBalanceBefore: '10.00',
+      walletBalanceAfter: '6.10',
+    });
+    // One purchase, its spend paid out by CRM.COM (not deducted at the till as well).
+    expect(await effects(posReference)).toEqual(['purchase.create 0.10', 'spend.payout 4.00']);
+  }, 60_000);
+
+  it("the OTP flow's main path: a back-end purchase with the contact's OTP, paid out; the token is not stored in clear", async () => {
+    const otp = await mintOtp(stack);
+    const posReference = uniquePosReference('BEOTP');
+    const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { spend: { amount: '3.00', otp } })).expect(201);
+    expect(res.body.commitment).toMatchObject({ amountDue: '10.00', loyalty: { reductionMethod: 'back_end', backEndSpend: '3.00' } });
+    expect(res.body.receipt).toMatchObject({ amountDue: '10.00', spent: '3.00', crmcomPaidOut: { spend: '3.00' } });
+    expect(await effects(posReference)).toEqual(['purchase.create 0.10', 'spend.payout 3.00']);
+    expect(await storedRowsOf(stack, res.body.checkoutId as string)).not.toContain(otp);
+  }, 60_000);
+
+  it('a back-end purchase without a spend pays nothing out and says nothing of a payout', async () => {
+    const posReference = uniquePosReference('BE0');
+    const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
+    expect(res.body.receipt).toMatchObject({ amountDue: '10.00', spent: '0.00', awarded: '0.10' });
+    expect(res.body.receipt).not.toHaveProperty('crmcomPaidOut');
+    expect(await effects(posReference)).toEqual(['purchase.create 0.10']);
+  }, 60_000);
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { ProductSyncItem } from '../../core/products/product-sync-item.entity';
+import { eventually } from '../support/eventually';
+import { countEffects, journalOf } from '../support/journal';
+import { testStackForFile } from '../support/test-stack';
+
+/**
+ * Product synchronisation through the API with the CRM.COM back-office API (CRMCOM_API=backoffice),
+ * against the real dev server, Postgres and the sandbox over HTTP. The back-office synchronises
+ * asynchronously ("CRM.COM returns back a unique process id that can be used for monitoring the
+ * progress"): the sync keeps each batch's process id, follows it on Temporal timers, and counts
+ * what the process reports, not everything it sent.
+ */
+describe('product synchronisation with the CRM.COM back-office (asynchronous processes)', () => {
+  const stack = testStackForFile({ CRMCOM_API: 'backoffice' }, { resetSandbox: true });
+  const api = () => stack.api(stack.keys.admin);
+
+  it('keeps the process id of each batch, waits for the processes, and records their real processed/unprocessed counts', async () => {
+    const prefix = `B${randomUUID().slice(0, 6)}-`;
+    const products = Array.from({ length: 1500 }, (_, i) => ({ code: `${prefix}${i}`, ...(i === 1200 && { familyCode: 'Iced Coffee' }), ...(i === 7 && { familyCode: 'DRINKS' }) }));
+    const started = await api().post('/v1/products/sync').send({ products }).expect(202);
+    const syncId = started.body.syncId as string;
+    expect(started.body).toMatchObject({ status: 'running', batches: 2, products: 1500 });
+
+    const done = await eventually(
+      () => api().get(`/v1/products/sync/${syncId}`).expect(200),
+      (r) => r.body.status !== 'running',
+      { timeoutMs: 45_000, intervalMs: 250 },
+    );
+    expect(done.body).toMatchObject({
+      syncId,
+      status: 'completed_with_errors',
+      progress: { batchesDone: 2, batchesTotal: 2, products: 1500, processed: 1499, unprocessed: 1 },
+      vendorProcessIds: { 1: expect.stringMatching(/^[0-9a-f-]{36}$/), 2: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      unprocessed: {
+        total: 1,
+        items: [{ position: 1200, code: `${prefix}1200`, errorCode: 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION', errorDescription: expect.stringContaining('Iced Coffee') }],
+      },
+    });
+    const processIds = Object.values(done.body.vendorProcessIds as Record<string, string>);
+    expect(new Set(processIds).size).toBe(2);
+
+    // Each product's row carries CRM.COM's id for it, from the process's report.
+    const rows = await stack.dataSource.getRepository(ProductSyncItem).find({ where: { syncId } });
+    expect(rows.filter((r) => r.outcome === 'processed' && r.vendorId)).toHaveLength(1499);
+
+    // The batches were sent once each and their processes looked at (audited) until done.
+    const calls = await stack.dataSource.getRepository(AuditEvent).find({ where: { checkoutId: `product-sync:demo:${syncId}` } });
+    const sends = calls.filter((c) => c.operation === 'products.synchronise');
+    expect(sends.map((c) => c.vendorReference).sort()).toEqual([...processIds].sort());
+    const looks = calls.filter((c) => c.operation === 'products.synchronise.status');
+    expect(new Set(looks.map((c) => c.vendorReference))).toEqual(new Set(processIds));
+    expect(countEffects(await journalOf(stack.sandboxUrl, prefix))).toEqual({ 'crmcom:products.synchronise': 1499 });
+  }, 60_000);
+});

@@ -1,0 +1,59 @@
+import { CRMCOM_INVALID_VALUE, syncProcessStatus } from '../../activities/vendors/crmcom-backoffice-envelope';
+import { DEFAULT_SPEND_SECRET_FIELDS, carriesSpendSecret, purchaseBody, refusedSpendSecret } from '../../activities/vendors/crmcom-backoffice-purchase';
+import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+
+const ctx = { reference: 'demo:S1:T1:R1', currency: 'EUR' } as VendorCallContext;
+const customer = { accountNumber: 'contact-1', walletBalanceMinor: 1000 };
+const purchase = { performedOn: '2026-11-21T10:00:00Z', externalSystem: 'T1', lines: [{ sku: 'Soft Drinks', quantity: 1, totalMinor: 1000, netMinor: 800, vatMinor: 200 }] };
+
+describe('CRM.COM back-office purchase body', () => {
+  it('spells the reduction method as the API does and sends the secrets only with a spend, where the fields say', () => {
+    const withSecrets = { ...purchase, spendOtp: '123456', spendPassCode: '2468' };
+    expect(purchaseBody(ctx, { id: 'p1', customer, purchase: withSecrets, spendMinor: 500 }, 'back_end', DEFAULT_SPEND_SECRET_FIELDS)).toMatchObject({
+      reduction_method: 'BACK_END',
+      spend_request: { amount: 5, otp: '123456', pass_code: '2468' },
+    });
+    const elsewhere = purchaseBody(ctx, { id: 'p1', customer, purchase: withSecrets, spendMinor: 500 }, 'front_end', { otp: 'otp', passCode: 'auth.pin' });
+    expect(elsewhere).toMatchObject({ reduction_method: 'FRONT_END', otp: '123456', auth: { pin: '2468' }, spend_request: { amount: 5 } });
+    // No spend, or the re-post without it: nothing to authorise, so no secret leaves.
+    for (const body of [
+      purchaseBody(ctx, { id: 'p1', customer, purchase: withSecrets }, 'front_end', DEFAULT_SPEND_SECRET_FIELDS),
+      purchaseBody(ctx, { id: 'p1', customer, purchase: withSecrets, spendMinor: 500 }, 'front_end', DEFAULT_SPEND_SECRET_FIELDS, { withSpend: false }),
+    ]) {
+      expect(JSON.stringify(body)).not.toMatch(/123456|2468|spend_request/);
+    }
+    expect(carriesSpendSecret(withSecrets, 500)).toBe(true);
+    expect(carriesSpendSecret(withSecrets, 0)).toBe(false);
+    expect(carriesSpendSecret(purchase, 500)).toBe(false);
+  });
+
+  it("tells a refusal of the spend's secret (invalid value naming its field) from the purchase's own", () => {
+    const refusal = (parameters: string[], error = CRMCOM_INVALID_VALUE) => ({ status: 400, error, parameters });
+    expect(refusedSpendSecret(refusal(['spend_request.otp']), DEFAULT_SPEND_SECRET_FIELDS)).toBe('otp');
+    expect(refusedSpendSecret(refusal(['spend_request.pass_code']), DEFAULT_SPEND_SECRET_FIELDS)).toBe('passCode');
+    expect(refusedSpendSecret(refusal(['currency_code', 'USD']), DEFAULT_SPEND_SECRET_FIELDS)).toBeUndefined();
+    expect(refusedSpendSecret(refusal(['spend_request.otp'], 'CRM.EXCEPTIONS.NOTFOUNDEXCEPTION'), DEFAULT_SPEND_SECRET_FIELDS)).toBeUndefined();
+  });
+});
+
+describe('CRM.COM back-office synchronisation process', () => {
+  it('is done only at COMPLETED, with each product under its sku and CRM.COM errors kept', () => {
+    expect(syncProcessStatus({ id: 'x', status: 'IN_PROGRESS' })).toEqual({ done: false });
+    expect(syncProcessStatus({ id: 'x' })).toEqual({ done: false });
+    expect(
+      syncProcessStatus({
+        id: 'x',
+        status: 'COMPLETED',
+        processed_products: [{ sku: 'A', id: 'id-a' }, { id: 'no-sku' }],
+        unprocessed_products: [{ sku: 'B', error_code: 'E', error_description: 'why' }, { sku: 'C' }],
+      }),
+    ).toEqual({
+      done: true,
+      processed: [{ code: 'A', vendorId: 'id-a' }],
+      unprocessed: [
+        { code: 'B', errorCode: 'E', errorDescription: 'why' },
+        { code: 'C', errorCode: 'Unprocessed', errorDescription: 'CRM.COM did not process this product' },
+      ],
+    });
+  });
+});
