@@ -10,12 +10,13 @@ export function createPointsActivities({ points, ...deps }: { points: PointsCapa
       return points.findCustomer(customerStepContext(deps, ref, 'points customer', identifier), identifier);
     },
 
-    async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsCheck> {
-      return points.checkPoints(ctx(ref, 'points check'), customer, count);
+    /** `validationCode`: the customer's OTP (CheckoutInput.points.validationCode), passed only when the till sent one. */
+    async checkPoints(ref: CheckoutRef, customer: PointsCustomer, count: number, validationCode?: string): Promise<PointsCheck> {
+      return points.checkPoints(ctx(ref, 'points check'), customer, count, validationCode);
     },
 
-    async redeemPoints(ref: CheckoutRef, customer: PointsCustomer, count: number): Promise<PointsRedemption> {
-      return points.redeemPoints(ctx(ref, 'points redeem'), customer, count);
+    async redeemPoints(ref: CheckoutRef, customer: PointsCustomer, count: number, validationCode?: string): Promise<PointsRedemption> {
+      return points.redeemPoints(ctx(ref, 'points redeem'), customer, count, validationCode);
     },
 
     /** Undo of redeemPoints; with the redemption unknown (lost reply) it is looked up by bill first. */

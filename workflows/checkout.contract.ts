@@ -116,8 +116,19 @@ export interface CheckoutInput extends CheckoutRef {
    * after the bill (the POS guide's order) unless `redeemBeforePayment`: at commit, undone by a
    * reversal, for an org configured to allow it (CAPILLARY_POINTS_REDEMPTION=before_payment).
    */
-  points?: { provider: 'capillary'; points: number; customer: CustomerRef; redeemBeforePayment?: true };
-  coupons: Array<{ provider: CouponProvider; code: string }>;
+  points?: {
+    provider: 'capillary';
+    points: number;
+    customer: CustomerRef;
+    redeemBeforePayment?: true;
+    /**
+     * The customer's validation code (OTP) for an org that requires validation: checked with the points
+     * at reserve and sent with the redemption. Personal data: only in encrypted payloads, never in audit rows.
+     */
+    validationCode?: string;
+  };
+  /** `validationCode`: a Capillary coupon's OTP, sent with its redemption (as points.validationCode). */
+  coupons: Array<{ provider: CouponProvider; code: string; validationCode?: string }>;
   postTender?: { provider: 'cmc' };
   /** How long reserved or committed effects are held without a next call before they are released. */
   holdTimeoutMs: number;

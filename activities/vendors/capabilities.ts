@@ -155,15 +155,26 @@ export interface PointsCapability {
   readonly vendor: string;
   /** Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set. */
   findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean }): Promise<PointsCustomer>;
-  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck>;
+  /** `validationCode`: the customer's OTP, checked with the points so a wrong one refuses them before any discount. */
+  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck>;
   /** Idempotent by ctx.reference (the bill number): a retry finds the earlier redemption. */
-  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption>;
+  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption>;
   /** The redemption made under ctx.reference (the bill number), if any: resolves a lost reply before an undo. */
   findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined>;
   /** Undo of redeemPoints; "already reversed" (3802, 812) = done. */
   reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }>;
   /** How many points of a redemption were reversed so far: how a retried partial reversal finds its lost reply. */
   pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number>;
+}
+
+/**
+ * Sends the customer a validation code (OTP) for a redemption, for an org that requires one
+ * (Capillary `points/validationcode`). An unknown customer is a rejection with the vendor's
+ * not-found code, and nothing is sent.
+ */
+export interface ValidationCodeCapability {
+  readonly vendor: string;
+  requestValidationCode(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }>;
 }
 
 // ── coupons: Coupontools sessions, Capillary coupons ───────────────────────────────────────────
@@ -188,6 +199,16 @@ export interface CouponRedemption {
   compensable: boolean;
 }
 
+/**
+ * The sale a coupon is used on. `validationCode`: the customer's OTP for a Capillary org that requires
+ * validation (vendors.md §2 coupon/redeem `"validation_code"?`).
+ */
+export interface CouponSale {
+  billAmountMinor: number;
+  customer?: CustomerIdentifier;
+  validationCode?: string;
+}
+
 export interface CouponCapability {
   readonly vendor: string;
   /** `billAmountMinor`: the bill a percentage coupon takes its share of (Capillary). */
@@ -200,7 +221,7 @@ export interface CouponCapability {
   redeem(
     ctx: VendorCallContext,
     code: string,
-    sale: { billAmountMinor: number; customer?: CustomerIdentifier },
+    sale: CouponSale,
   ): Promise<CouponRedemption>;
   /** Undo of redeem where the vendor has one (Capillary reactivate); throws where it has none. */
   reinstate(ctx: VendorCallContext, redemption: CouponRedemption): Promise<{ alreadyReinstated: boolean }>;

@@ -1,5 +1,5 @@
 import { formatMinorUnits } from '../../core/money/money';
-import type { CouponLookup, CouponRedemption, CustomerIdentifier } from './capabilities';
+import type { CouponLookup, CouponRedemption, CouponSale, CustomerIdentifier } from './capabilities';
 import { couponValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
 import type { CapillaryCustomers } from './capillary-customers';
@@ -65,7 +65,7 @@ export class CapillaryCoupons {
     return Promise.resolve();
   }
 
-  async redeem(ctx: VendorCallContext, code: string, sale: { billAmountMinor: number; customer?: CustomerIdentifier }): Promise<CouponRedemption> {
+  async redeem(ctx: VendorCallContext, code: string, sale: CouponSale): Promise<CouponRedemption> {
     if (!sale.customer) throw vendorRejection({ vendor: VENDOR, code: 'CUSTOMER_REQUIRED', reason: 'Capillary redeems a coupon for its customer only' });
     const customer = sale.customer;
     const key = requireKey(customer);
@@ -91,6 +91,7 @@ export class CapillaryCoupons {
               {
                 code,
                 customer: { [key]: identifierValue(customer) },
+                ...(sale.validationCode && { validation_code: sale.validationCode }),
                 transaction: [{ number: bill, amount: formatMinorUnits(sale.billAmountMinor, ctx.currency) }],
               },
             ],

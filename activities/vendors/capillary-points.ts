@@ -34,19 +34,20 @@ export class CapillaryPoints {
   constructor(
     private readonly client: CapillaryClient,
     private readonly customers: CapillaryCustomers,
+    private readonly validationRequired = false,
   ) {}
 
-  async checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck> {
+  async checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
     const key = v11Key(customer.identifier);
     if (!key) return { redeemable: false, points, valueMinor: 0, refusal: unsupportedIdentifier(customer.identifier) };
-    const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points);
+    const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points, validationCode);
     if (bool(redeemable.is_redeemable) && status.code === 800) {
       return { redeemable: true, points, valueMinor: pointsValue(redeemable, points, ctx.currency) ?? 0 };
     }
     return { redeemable: false, points, valueMinor: 0, refusal: { code: String(status.code), reason: reasonFor(status.code, status.message) } };
   }
 
-  async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
+  async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
     const key = requireKey(customer.identifier);
     // Capillary does not deduplicate redemptions: an earlier try (a retry, an activity reset) whose
     // reply was lost may have redeemed on this bill already, so find it before redeeming again.
@@ -69,14 +70,14 @@ export class CapillaryPoints {
       operation: 'points.redeem',
       method: 'POST',
       path: '/v1.1/points/redeem',
-      // The saga redeems on the customer's behalf after the checkout step: no OTP round trip.
-      query: { skip_validation: 'true' },
+      query: this.validationQuery(validationCode),
       body: {
         root: {
           redeem: [
             {
               points_redeemed: points,
               customer: { [key]: identifierValue(customer.identifier) },
+              ...(validationCode && { validation_code: validationCode }),
               transaction_number: ctx.reference,
               external_reference_number: ctx.reference,
               redemption_time: capillaryTime(new Date()),
@@ -134,12 +135,23 @@ export class CapillaryPoints {
     return list(row?.reversals).reduce((sum, r) => sum + (num(r.points_reversed) ?? 0), 0);
   }
 
-  private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number) {
+  /**
+   * vendors.md §2 points/redeem: "`validation_code` is mandatory unless `skip_validation=true`", with
+   * `?validation_type=SMS`. The customer's code when the till sent one; else `skip_validation=true`
+   * only for an org that does not require validation (on one that does, the vendor's 824 stands).
+   */
+  private validationQuery(validationCode: string | undefined): Record<string, string> {
+    if (validationCode) return { validation_type: 'SMS' };
+    return this.validationRequired ? {} : { skip_validation: 'true' };
+  }
+
+  private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number, validationCode?: string) {
     const res = await this.client.call<Json>(ctx, {
       operation: 'points.isredeemable',
       method: 'GET',
       path: '/v1.1/points/isredeemable',
-      query: { points, skip_validation: 'true', [key]: identifierValue(identifier) },
+      // vendors.md §2: "`isredeemable?points=N&mobile=…[&validation_code=…]`": a code sent is checked with the points.
+      query: { points, [key]: identifierValue(identifier), ...(validationCode ? { validation_code: validationCode } : { skip_validation: 'true' }) },
     }, (r) => (pointsCheck(r), {}));
     return pointsCheck(res);
   }

@@ -3,6 +3,7 @@ import type {
   CouponCapability,
   CouponLookup,
   CouponRedemption,
+  CouponSale,
   CustomerIdentifier,
   PointsCapability,
   PointsCheck,
@@ -11,6 +12,7 @@ import type {
   SaleReturn,
   SaleTransaction,
   TransactionCapability,
+  ValidationCodeCapability,
 } from './capabilities';
 import { CapillaryClient, type CapillaryOptions } from './capillary-client';
 import { CapillaryCoupons } from './capillary-coupons';
@@ -18,6 +20,7 @@ import { CapillaryCustomers } from './capillary-customers';
 import { VENDOR } from './capillary-envelope';
 import { CapillaryPoints } from './capillary-points';
 import { CapillaryTransactions } from './capillary-transactions';
+import { CapillaryValidationCodes } from './capillary-validation-codes';
 import type { VendorCallContext } from './vendor-call';
 
 // Callers configure the adapter from here; the options belong to the client that uses them.
@@ -32,19 +35,21 @@ export type { CapillaryOptions } from './capillary-client';
  * This class is the capabilities' face only; each capability lives in a capillary-* sibling, and all
  * of them share one client (one OAuth token).
  */
-export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability {
+export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability, ValidationCodeCapability {
   readonly vendor = VENDOR;
   private readonly customers: CapillaryCustomers;
   private readonly points: CapillaryPoints;
   private readonly coupons: CapillaryCoupons;
   private readonly transactions: CapillaryTransactions;
+  private readonly validationCodes: CapillaryValidationCodes;
 
   constructor(options: CapillaryOptions) {
     const client = new CapillaryClient(options);
     this.customers = new CapillaryCustomers(client);
-    this.points = new CapillaryPoints(client, this.customers);
+    this.points = new CapillaryPoints(client, this.customers, options.validationRequired);
     this.coupons = new CapillaryCoupons(client, this.customers);
     this.transactions = new CapillaryTransactions(client);
+    this.validationCodes = new CapillaryValidationCodes(client, this.customers);
   }
 
   // ── points ────────────────────────────────────────────────────────────────────────────────────
@@ -53,12 +58,12 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
     return this.customers.find(ctx, identifier, options);
   }
 
-  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck> {
-    return this.points.checkPoints(ctx, customer, points);
+  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
+    return this.points.checkPoints(ctx, customer, points, validationCode);
   }
 
-  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
-    return this.points.redeemPoints(ctx, customer, points);
+  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
+    return this.points.redeemPoints(ctx, customer, points, validationCode);
   }
 
   findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
@@ -71,6 +76,10 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
 
   pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
     return this.points.pointsReversed(ctx, customer, redemptionId);
+  }
+
+  requestValidationCode(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }> {
+    return this.validationCodes.request(ctx, identifier, points);
   }
 
   // ── coupons ───────────────────────────────────────────────────────────────────────────────────
@@ -87,7 +96,7 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
     return this.coupons.release(ctx, code);
   }
 
-  redeem(ctx: VendorCallContext, code: string, sale: { billAmountMinor: number; customer?: CustomerIdentifier }): Promise<CouponRedemption> {
+  redeem(ctx: VendorCallContext, code: string, sale: CouponSale): Promise<CouponRedemption> {
     return this.coupons.redeem(ctx, code, sale);
   }
 
@@ -112,5 +121,6 @@ export function createCapillaryVendor(config: AppConfig): CapillaryVendor {
     oauthKey: config.CAPILLARY_OAUTH_KEY,
     oauthSecret: config.CAPILLARY_OAUTH_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    validationRequired: config.CAPILLARY_VALIDATION_REQUIRED,
   });
 }

@@ -15,6 +15,8 @@ const SENSITIVE_KEYS = new Set(
     // Capillary: v2 identifiers carry the phone in `identifier.value`; OTPs and extended profile fields.
     'identifier', 'external_id', 'externalid', 'validation_code', 'extended_fields', 'custom_fields',
     'accesstoken', 'secret',
+    // Our own names for a Capillary validation code (OTP) and the card identifier, should an excerpt carry them.
+    'validationcode', 'card_external_id',
   ].map((k) => k.toLowerCase()),
 );
 

@@ -8,6 +8,7 @@ import type {
   PointsCapability,
   PostTenderCapability,
   TransactionCapability,
+  ValidationCodeCapability,
 } from './capabilities';
 import { createCmcVendor } from './cmc.vendor';
 import { createCouponToolsVendor } from './coupontools.vendor';
@@ -25,6 +26,7 @@ export interface VendorRegistry {
   coupons: Record<CouponProvider, CouponCapability>;
   transactions: TransactionCapability;
   postTender: PostTenderCapability;
+  validationCodes: ValidationCodeCapability;
 }
 
 export function createVendorRegistry(config: AppConfig): VendorRegistry {
@@ -37,5 +39,6 @@ export function createVendorRegistry(config: AppConfig): VendorRegistry {
     coupons: { coupontools: createCouponToolsVendor(config), capillary },
     transactions: capillary,
     postTender: createCmcVendor(config),
+    validationCodes: capillary,
   };
 }

@@ -27,6 +27,12 @@ export const REDACTED_LOG_PATHS = [
   'email',
   'mobile',
   'identifier.value',
+  // Capillary validation codes (OTPs) and an enrolment's details.
+  '*.validationCode',
+  '*.*.validationCode',
+  'validationCode',
+  '*.firstName',
+  '*.lastName',
 ];
 
 export const REDACTION = { paths: REDACTED_LOG_PATHS, censor: '[redacted]' };

@@ -19,7 +19,12 @@ type FieldErrors = Array<{ field: string; message: string }>;
 /** The configuration a checkout is checked against and completed from. */
 export type CheckoutConfig = Pick<
   AppConfig,
-  'CHECKOUT_HOLD_TIMEOUT_MS' | 'CRMCOM_MERCHANT_NUMBER' | 'CAPILLARY_POINTS_REDEMPTION' | 'vendorCurrencies' | 'capillaryBillNumberFormat'
+  | 'CHECKOUT_HOLD_TIMEOUT_MS'
+  | 'CRMCOM_MERCHANT_NUMBER'
+  | 'CAPILLARY_POINTS_REDEMPTION'
+  | 'vendorCurrencies'
+  | 'capillaryBillNumberFormat'
+  | 'CAPILLARY_VALIDATION_REQUIRED'
 >;
 
 /** Decimal string -> minor units, collecting a field-named error instead of throwing. */
@@ -73,6 +78,7 @@ export function toCheckoutInput(
     if (codes.has(`${c.provider}:${c.code}`)) errors.push({ field: `coupons[${i}].code`, message: 'is listed twice' });
     codes.add(`${c.provider}:${c.code}`);
   });
+  errors.push(...validationCodeErrors(dto, config.CAPILLARY_VALIDATION_REQUIRED));
   if (errors.length) throw invalidFields(errors);
   const totalMinor = lines.reduce((sum, l) => sum + l.totalMinor, 0);
 
@@ -92,9 +98,14 @@ export function toCheckoutInput(
         customer: { type: pointsCustomer.type, value: pointsCustomer.value },
         // CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill.
         ...(config.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && { redeemBeforePayment: true as const }),
+        ...(dto.points.validationCode !== undefined && { validationCode: dto.points.validationCode }),
       },
     }),
-    coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
+    coupons: (dto.coupons ?? []).map((c) => ({
+      provider: c.provider,
+      code: c.code,
+      ...(c.provider === 'capillary' && c.validationCode !== undefined && { validationCode: c.validationCode }),
+    })),
     ...(dto.postTender && { postTender: { provider: dto.postTender.provider } }),
     holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
     ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
@@ -103,6 +114,22 @@ export function toCheckoutInput(
       reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),
     }),
   };
+}
+
+/**
+ * Validation codes (OTPs) where they can be used, and present where the org requires them: a redemption
+ * Capillary would refuse after payment (824, 725) is refused here. Only Capillary coupons take one.
+ */
+function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldErrors {
+  const errors: FieldErrors = [];
+  const missing = 'is required: the Capillary org requires a validation code (POST /v1/capillary/validation-codes sends it to the customer)';
+  if (dto.points && required && dto.points.validationCode === undefined) errors.push({ field: 'points.validationCode', message: missing });
+  (dto.coupons ?? []).forEach((c, i) => {
+    const field = `coupons[${i}].validationCode`;
+    if (c.provider !== 'capillary' && c.validationCode !== undefined) errors.push({ field, message: 'only a Capillary coupon takes a validation code' });
+    if (c.provider === 'capillary' && required && c.validationCode === undefined) errors.push({ field, message: missing });
+  });
+  return errors;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Customer {
   mobile: string;
   email: string;
   externalId: string;
+  /** vendors.md §2, Find customer: "`card_number`"; '' for a customer without a card. */
+  cardNumber: string;
   firstname: string;
   lastname: string;
   loyaltyPoints: number;
@@ -100,6 +102,12 @@ export interface Transaction {
   pointsDeducted: number;
 }
 
+export interface IssuedValidationCode {
+  userId: number;
+  code: string;
+  issuedAtMs: number;
+}
+
 export class CapillarySandboxState {
   config: OrgConfig = { ...DEFAULT_CONFIG };
   /** Issued OAuth tokens and when each expires. */
@@ -109,6 +117,8 @@ export class CapillarySandboxState {
   couponRedemptions: CouponRedemption[] = [];
   pointsRedemptions: PointsRedemption[] = [];
   transactions: Transaction[] = [];
+  /** Validation codes issued by points/validationcode (capillary-sandbox-validation.ts). */
+  validationCodes: IssuedValidationCode[] = [];
   seq = { user: 0, redemption: 0, coupon: 0, transaction: 0, reversal: 0 };
 
   constructor() {
@@ -125,6 +135,7 @@ export class CapillarySandboxState {
         mobile: CAPILLARY_SANDBOX_CUSTOMER.mobile,
         email: CAPILLARY_SANDBOX_CUSTOMER.email,
         externalId: CAPILLARY_SANDBOX_CUSTOMER.externalId,
+        cardNumber: CAPILLARY_SANDBOX_CUSTOMER.cardNumber,
         firstname: 'Tom',
         lastname: 'Sawyer',
         loyaltyPoints: CAPILLARY_SANDBOX_CUSTOMER.points,
@@ -137,6 +148,7 @@ export class CapillarySandboxState {
         mobile: '44700900999',
         email: 'catherine@example.com',
         externalId: 'ct123',
+        cardNumber: '',
         firstname: 'Catherine',
         lastname: 'Earnshaw',
         loyaltyPoints: 0,
@@ -161,12 +173,14 @@ export class CapillarySandboxState {
     ];
     this.pointsRedemptions = [];
     this.transactions = [];
+    this.validationCodes = [];
   }
 
   findCustomer(q: Record<string, string | undefined>): Customer | undefined {
     if (q.mobile) return this.customers.find((c) => c.mobile === q.mobile);
     if (q.email) return this.customers.find((c) => c.email.toLowerCase() === q.email?.toLowerCase());
     if (q.external_id) return this.customers.find((c) => c.externalId === q.external_id);
+    if (q.card_number) return this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === q.card_number);
     if (q.id) return this.customers.find((c) => String(c.userId) === q.id);
     return undefined;
   }
@@ -177,6 +191,7 @@ export class CapillarySandboxState {
       mobile: key === 'mobile' ? value : (str(input.mobile) ?? ''),
       email: key === 'email' ? value : (str(input.email) ?? ''),
       externalId: key === 'external_id' ? value : (str(input.external_id) ?? ''),
+      cardNumber: key === 'card_number' ? value : (str(input.card_number) ?? ''),
       firstname: str(input.firstname) ?? '',
       lastname: str(input.lastname) ?? '',
       loyaltyPoints: 0,

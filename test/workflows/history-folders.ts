@@ -17,6 +17,7 @@ export const HISTORY_FOLDERS = {
   checkoutBatchWorkflow: 'batch',
   productSyncWorkflow: 'product-sync',
   auditSealWorkflow: 'audit-seal',
+  capillaryValidationCodeWorkflow: 'capillary-validation-code',
 } as const satisfies Record<keyof typeof registered, string>;
 
 export type WorkflowType = keyof typeof HISTORY_FOLDERS;

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, Quantity } from '../../common/dto-fields';
+import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, OptionalValidationCode, Quantity } from '../../common/dto-fields';
 import {
   COUPON_PROVIDERS,
   CUSTOMER_IDENTIFIER_TYPES,
@@ -91,6 +91,12 @@ export class PointsDto {
     description: "The Capillary customer (phone, email or externalId); defaults to the checkout's customer identifier",
   })
   identifier?: CustomerIdentifierDto;
+
+  @OptionalValidationCode({
+    example: '4PZGXC',
+    description: 'The validation code (OTP) the customer received (POST /v1/capillary/validation-codes); required when CAPILLARY_VALIDATION_REQUIRED=true',
+  })
+  validationCode?: string;
 }
 
 export class CouponDto {
@@ -99,6 +105,9 @@ export class CouponDto {
 
   @NotBlankText(64, { example: 'kkfiznr8Yp8630h82es8d' })
   code: string;
+
+  @OptionalValidationCode({ example: '4PZGXC', description: 'Capillary coupons: the validation code (OTP), as points.validationCode' })
+  validationCode?: string;
 }
 
 export class PostTenderDto {
