@@ -15,6 +15,9 @@ export interface ValidationCodeInput {
   currency: string;
 }
 
+/** Our refusal code for Capillary's OTP rate limit (HTTP 429 without an item code, vendors.md §2). */
+export const OTP_RATE_LIMITED = 'OTP_RATE_LIMITED';
+
 export type ValidationCodeOutcome = { outcome: 'sent' } | { outcome: 'refused'; refusal: Refusal };
 
 /**

@@ -1,9 +1,12 @@
 import type { CustomerIdentifier } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
 import type { CapillaryCustomers } from './capillary-customers';
-import { expectItem, v11Items, v11Request, type Json } from './capillary-envelope';
+import { VENDOR, expectItem, v11Items, v11Request, type Json } from './capillary-envelope';
 import { identifierValue, requireKey } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
+import { failureDetails, vendorRejection } from './vendor-errors';
+import type { VendorResponse } from './vendor-http';
+import { OTP_RATE_LIMITED } from '../../workflows/capillary-validation-code.contract';
 
 /**
  * Mobile validation codes (OTPs): vendors.md §2 "Issue OTP | `GET v1.1/points/validationcode?mobile=…&points=N`
@@ -21,12 +24,22 @@ export class CapillaryValidationCodes {
   async request(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }> {
     const key = requireKey(identifier);
     await this.customers.find(ctx, identifier);
-    const res = await this.client.call<Json>(ctx, {
-      operation: 'points.validationcode',
-      method: 'GET',
-      path: '/v1.1/points/validationcode',
-      query: { points, [key]: identifierValue(identifier) },
-    }, (r) => (issued(r), {}));
+    let res: VendorResponse<Json>;
+    try {
+      res = await this.client.call<Json>(ctx, {
+        operation: 'points.validationcode',
+        method: 'GET',
+        path: '/v1.1/points/validationcode',
+        query: { points, [key]: identifierValue(identifier) },
+      }, (r) => (issued(r), {}));
+    } catch (err) {
+      // vendors.md §2, Rate limits: "HTTP 429 (OTP generation: 10 OTPs per user per day by default)":
+      // a per-day limit, which no retry 5 s later lifts. The customer's, not the vendor's, fault.
+      if (failureDetails(err).httpStatus === 429) {
+        throw vendorRejection({ vendor: VENDOR, code: OTP_RATE_LIMITED, reason: 'The customer was sent as many validation codes as the loyalty programme allows for now' });
+      }
+      throw err;
+    }
     issued(res);
     return { sent: true };
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import type { AppConfig } from '../../core/config/app-config';
-import { validationCodeWorkflowId, type ValidationCodeOutcome } from '../../workflows/capillary-validation-code.contract';
+import { OTP_RATE_LIMITED, validationCodeWorkflowId, type ValidationCodeInput, type ValidationCodeOutcome } from '../../workflows/capillary-validation-code.contract';
 import { capillaryValidationCodeWorkflow } from '../../workflows/capillary-validation-code.workflow';
 import { assertMayCreateAt, type Principal } from '../access/principal';
 import { CAPILLARY_IDENTIFIERS } from '../checkouts/checkout.mapper';
@@ -36,14 +36,19 @@ export class CapillaryValidationCodesService {
     const key = { merchant: caller.merchant, store: dto.store, till: dto.till };
     const customer = { type: dto.identifier.type, value: dto.identifier.value };
     const digest = this.customers.refOf(customer).replace(/^hmac:/, '').slice(0, 32);
-    const outcome: ValidationCodeOutcome = await this.temporal.workflow.execute(capillaryValidationCodeWorkflow, {
-      workflowId: validationCodeWorkflowId(key, digest, dto.points),
-      taskQueue: this.config.TEMPORAL_TASK_QUEUE,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [{ ...key, customer, points: dto.points, currency: this.config.vendorCurrencies.capillary }],
-    });
+    const outcome = await this.run(validationCodeWorkflowId(key, digest, dto.points), { ...key, customer, points: dto.points, currency: this.config.vendorCurrencies.capillary });
     if (outcome.outcome === 'sent') return { status: 'sent' };
     const { refusal } = outcome;
+    if (refusal.code === OTP_RATE_LIMITED) {
+      throw new ProblemException({
+        type: '/problems/validation-code-limit',
+        title: 'No more validation codes for this customer for now',
+        status: 429,
+        detail: `identifier: ${refusal.reason}`,
+        errors: [{ field: 'identifier', message: refusal.reason }],
+        refusal,
+      });
+    }
     if (CUSTOMER_NOT_FOUND.has(refusal.code)) {
       throw new ProblemException({
         type: '/problems/customer-not-found',
@@ -62,5 +67,26 @@ export class CapillaryValidationCodesService {
       errors: [{ field: 'identifier', message: refusal.reason }],
       refusal,
     });
+  }
+
+  /** The request's workflow, waited for. Capillary still failing after its retries is a 503 the till may retry. */
+  private async run(workflowId: string, input: ValidationCodeInput): Promise<ValidationCodeOutcome> {
+    try {
+      return await this.temporal.workflow.execute(capillaryValidationCodeWorkflow, {
+        workflowId,
+        taskQueue: this.config.TEMPORAL_TASK_QUEUE,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [input],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      throw new ProblemException({
+        type: '/problems/vendor-unavailable',
+        title: 'Capillary could not be reached',
+        status: 503,
+        detail: 'Capillary did not answer the validation code request after its retries; no code may have been sent, ask again shortly',
+        retryAfterSeconds: 5,
+      });
+    }
   }
 }

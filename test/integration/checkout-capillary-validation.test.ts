@@ -64,6 +64,17 @@ describe('Capillary validation codes on an org that requires them', () => {
     expect((await otpAudit()).at(-1)).toMatchObject({ operation: 'customer.get' });
   });
 
+  it('answers 429 naming identifier once Capillary refuses more codes for the day (HTTP 429), without retrying it', async () => {
+    await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ validationCodesPerDay: 1 }).expect(200);
+    await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: phone, points: 100 }).expect(202);
+    await request(stack.sandboxUrl).post('/capillary/_sandbox/validation-codes/expire').expect(200);
+    const started = Date.now();
+    const res = await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: phone, points: 100 }).expect(429);
+    expect(res.body.errors).toEqual([{ field: 'identifier', message: expect.any(String) }]);
+    // Not retried 5 s apart: a per-day limit does not lift in seconds.
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
   it('refuses a malformed OTP request with 400 naming the field, before any vendor call', async () => {
     const before = (await otpAudit()).length;
     const res = await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: { type: 'code', value: '22265577' }, points: 100 }).expect(400);
