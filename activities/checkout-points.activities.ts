@@ -1,13 +1,14 @@
 import { capillaryBillNumberOf, type CheckoutRef } from '../workflows/checkout.contract';
 import { checkoutStepContext, customerStepContext, type StepDeps } from './activity-scope';
-import type { CustomerIdentifier, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
+import type { CustomerIdentifier, EnrolmentDetails, PointsCapability, PointsCheck, PointsCustomer, PointsRedemption } from './vendors/capabilities';
 
 /** Capillary points steps. The bill number (capillaryBillNumberOf) ties a redemption to its sale. */
 export function createPointsActivities({ points, ...deps }: { points: PointsCapability } & StepDeps) {
   const ctx = (ref: CheckoutRef, step: string) => checkoutStepContext(deps, ref, step, capillaryBillNumberOf(ref));
   return {
-    async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier): Promise<PointsCustomer> {
-      return points.findCustomer(customerStepContext(deps, ref, 'points customer', identifier), identifier);
+    /** `enrol`: the customer's details (CheckoutInput.points.enrol): an unknown customer is enrolled with them. */
+    async findPointsCustomer(ref: CheckoutRef, identifier: CustomerIdentifier, enrol?: EnrolmentDetails): Promise<PointsCustomer> {
+      return points.findCustomer(customerStepContext(deps, ref, 'points customer', identifier), identifier, enrol ? { enrol } : {});
     },
 
     /** `validationCode`: the customer's OTP (CheckoutInput.points.validationCode), passed only when the till sent one. */

@@ -10,6 +10,11 @@ import { step } from './local-first';
 
 type Points = NonNullable<CheckoutInput['points']>;
 
+/** The customer lookup, enrolling an unknown customer when the till sent the details. */
+export function findPointsCustomerStep(ref: CheckoutRef, points: Points) {
+  return points.enrol === undefined ? step('findPointsCustomer', ref, points.customer) : step('findPointsCustomer', ref, points.customer, points.enrol);
+}
+
 export function checkPointsStep(ref: CheckoutRef, customer: PointsCustomer, points: Points) {
   return points.validationCode === undefined
     ? step('checkPoints', ref, customer, points.points)

@@ -126,6 +126,11 @@ export interface CheckoutInput extends CheckoutRef {
      * at reserve and sent with the redemption. Personal data: only in encrypted payloads, never in audit rows.
      */
     validationCode?: string;
+    /**
+     * The customer's details, for enrolment (`customer/add`) when Capillary does not know the customer;
+     * without them an unknown customer refuses the points, as before. Personal data (encrypted payloads).
+     */
+    enrol?: { firstName?: string; lastName?: string; email?: string; mobile?: string };
   };
   /** `validationCode`: a Capillary coupon's OTP, sent with its redemption (as points.validationCode). */
   coupons: Array<{ provider: CouponProvider; code: string; validationCode?: string }>;

@@ -1,6 +1,6 @@
 import type { CheckoutQuote, CouponQuote } from './checkout.contract';
 import { compensation } from './activity-options';
-import { checkPointsStep } from './capillary-steps';
+import { checkPointsStep, findPointsCustomerStep } from './capillary-steps';
 import { asRefusal, rejectCheckout } from './failures';
 import { step, type LocalFirstSteps } from './local-first';
 import { askedCoupon, couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
@@ -22,7 +22,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
 
   const [identified, pointsCustomer, ...lookups] = await steps.group('beforePayment', [
     customer && step('identifyCustomer', ref, customer.identifier),
-    points && step('findPointsCustomer', ref, points.customer),
+    points && findPointsCustomerStep(ref, points),
     ...input.coupons.map((c) => step('lookUpCoupon', ref, c.provider, c.code, points?.customer, input.totalMinor)),
   ]);
   if (identified && !identified.ok) throw loyaltyFailure(identified.error);

@@ -129,6 +129,17 @@ export interface CatalogueCapability {
 
 // ── points: Capillary ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * What the till knows of a customer it enrols (Capillary `customer/add`: "insert the primary identifier
+ * of the customer … along with demographic details"). Personal data: encrypted payloads only.
+ */
+export interface EnrolmentDetails {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  mobile?: string;
+}
+
 export interface PointsCustomer {
   identifier: CustomerIdentifier;
   /** Vendor's customer id when known (Capillary user_id). */
@@ -153,8 +164,12 @@ export interface PointsRedemption {
 
 export interface PointsCapability {
   readonly vendor: string;
-  /** Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set. */
-  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean }): Promise<PointsCustomer>;
+  /**
+   * Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set
+   * (`true`: the identifier alone; details: with them). Enrolment has no undo (vendors.md §2: "Customer
+   * add: no undo (and none needed)"): a checkout cancelled later leaves the customer enrolled.
+   */
+  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean | EnrolmentDetails }): Promise<PointsCustomer>;
   /** `validationCode`: the customer's OTP, checked with the points so a wrong one refuses them before any discount. */
   checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck>;
   /** Idempotent by ctx.reference (the bill number): a retry finds the earlier redemption. */

@@ -1,4 +1,4 @@
-import type { CustomerIdentifier, PointsCustomer } from './capabilities';
+import type { CustomerIdentifier, EnrolmentDetails, PointsCustomer } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
 import { CODES, VENDOR, dig, expectItem, failure, list, num, readStatus, reasonFor, str, v11Items, v11Request, type Item, type Json } from './capillary-envelope';
 import { identifierValue, requireKey } from './capillary-identifiers';
@@ -16,20 +16,23 @@ const REDEMPTION_ROW = { points: 'point', coupons: 'coupon' } as const;
 export class CapillaryCustomers {
   constructor(private readonly client: CapillaryClient) {}
 
-  async find(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean } = {}): Promise<PointsCustomer> {
+  async find(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean | EnrolmentDetails } = {}): Promise<PointsCustomer> {
     const key = requireKey(identifier);
     const found = await this.get(ctx, identifier, key);
     if ('customer' in found) return found.customer;
     if (!options.enrol) {
       throw vendorRejection({ vendor: VENDOR, code: String(found.notFound), reason: reasonFor(found.notFound) });
     }
-    // customer/add has no undo and none is needed; a lost reply is harmless because every attempt
-    // starts with customer/get and finds the customer this call created.
+    // customer/add has no undo and none is needed (vendors.md §2). The guide: "In case of API failure,
+    // retry for 2 more times with a sleep time of 5 seconds"; our step's retries do that, and a lost
+    // reply is harmless because every attempt starts with customer/get (lookup-before-retry) and finds
+    // the customer this call created.
+    const details = options.enrol === true ? {} : options.enrol;
     const res = await this.client.call<Json>(ctx, {
       operation: 'customer.add',
       method: 'POST',
       path: '/v1.1/customer/add',
-      body: { root: { customer: [{ [key]: identifierValue(identifier), type: 'LOYALTY', source: 'INSTORE' }] } },
+      body: { root: { customer: [{ ...enrolmentFields(details), [key]: identifierValue(identifier), type: 'LOYALTY', source: 'INSTORE' }] } },
     }, (r) => ({ vendorReference: str(customerItem(r, 'customer.add').data.user_id) ?? null }));
     return toPointsCustomer(identifier, customerItem(res, 'customer.add').data);
   }
@@ -56,6 +59,16 @@ export class CapillaryCustomers {
     const item = customerItem(res, 'customer.get', found);
     return item.status.code === 1000 ? { customer: toPointsCustomer(identifier, item.data) } : { notFound: item.status.code };
   }
+}
+
+/** The customer/add sample's fields (test/fixtures/capillary/customer-add.request.json) the till's details fill. */
+function enrolmentFields(details: EnrolmentDetails): Json {
+  return {
+    ...(details.mobile && { mobile: identifierValue({ type: 'phone', value: details.mobile }) }),
+    ...(details.email && { email: details.email.trim() }),
+    ...(details.firstName && { firstname: details.firstName }),
+    ...(details.lastName && { lastname: details.lastName }),
+  };
 }
 
 function customerItem(res: VendorResponse<unknown>, operation: string, ok: (code: number) => boolean = (c) => c === 1000): Item {

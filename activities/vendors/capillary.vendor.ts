@@ -5,6 +5,7 @@ import type {
   CouponRedemption,
   CouponSale,
   CustomerIdentifier,
+  EnrolmentDetails,
   PointsCapability,
   PointsCheck,
   PointsCustomer,
@@ -54,7 +55,7 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
 
   // ── points ────────────────────────────────────────────────────────────────────────────────────
 
-  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean } = {}): Promise<PointsCustomer> {
+  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean | EnrolmentDetails } = {}): Promise<PointsCustomer> {
     return this.customers.find(ctx, identifier, options);
   }
 

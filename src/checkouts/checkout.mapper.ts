@@ -9,7 +9,7 @@ import {
   type CheckoutKey,
   type CustomerRef,
 } from '../../workflows/checkout.contract';
-import type { CreateCheckoutDto } from './dto/create-checkout.dto';
+import type { CapillaryEnrolmentDto, CreateCheckoutDto } from './dto/create-checkout.dto';
 
 /** Identifier types Capillary can look a customer up by. */
 export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
@@ -79,6 +79,7 @@ export function toCheckoutInput(
     codes.add(`${c.provider}:${c.code}`);
   });
   errors.push(...validationCodeErrors(dto, config.CAPILLARY_VALIDATION_REQUIRED));
+  if (dto.points?.enrol && pointsCustomer) errors.push(...enrolmentErrors(pointsCustomer, dto.points.enrol));
   if (errors.length) throw invalidFields(errors);
   const totalMinor = lines.reduce((sum, l) => sum + l.totalMinor, 0);
 
@@ -99,6 +100,7 @@ export function toCheckoutInput(
         // CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill.
         ...(config.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && { redeemBeforePayment: true as const }),
         ...(dto.points.validationCode !== undefined && { validationCode: dto.points.validationCode }),
+        ...(dto.points.enrol && { enrol: enrolmentOf(dto.points.enrol) }),
       },
     }),
     coupons: (dto.coupons ?? []).map((c) => ({
@@ -130,6 +132,30 @@ function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldE
     if (c.provider === 'capillary' && required && c.validationCode === undefined) errors.push({ field, message: missing });
   });
   return errors;
+}
+
+/**
+ * The details must not name another customer than the identifier the saga looks up (the identifier
+ * is what customer/add enrols by): a phone identifier with another mobile is refused, as is an e-mail.
+ */
+function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto): FieldErrors {
+  const digits = (v: string) => v.replace(/\D/g, '');
+  if (identifier.type === 'phone' && enrol.mobile !== undefined && digits(enrol.mobile) !== digits(identifier.value)) {
+    return [{ field: 'points.enrol.mobile', message: "must be the identifier's phone (or left out)" }];
+  }
+  if (identifier.type === 'email' && enrol.email !== undefined && enrol.email.trim().toLowerCase() !== identifier.value.trim().toLowerCase()) {
+    return [{ field: 'points.enrol.email', message: "must be the identifier's e-mail (or left out)" }];
+  }
+  return [];
+}
+
+function enrolmentOf(enrol: CapillaryEnrolmentDto): NonNullable<NonNullable<CheckoutInput['points']>['enrol']> {
+  return {
+    ...(enrol.firstName !== undefined && { firstName: enrol.firstName }),
+    ...(enrol.lastName !== undefined && { lastName: enrol.lastName }),
+    ...(enrol.email !== undefined && { email: enrol.email }),
+    ...(enrol.mobile !== undefined && { mobile: enrol.mobile }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
+  IsEmail,
   IsInt,
   IsISO4217CurrencyCode,
   IsObject,
@@ -76,6 +77,27 @@ export class SpendDto {
   amount: string;
 }
 
+/** A Capillary customer's details, for enrolment when Capillary does not know the customer. */
+export class CapillaryEnrolmentDto {
+  @OptionalText([1, 100], { example: 'Tom' })
+  firstName?: string;
+
+  @OptionalText([1, 100], { example: 'Sawyer' })
+  lastName?: string;
+
+  @ApiPropertyOptional({ example: 'tom.sawyer@example.com' })
+  @IsEmail({}, { message: 'must be an e-mail address' })
+  @IsString()
+  @IsOptional()
+  email?: string;
+
+  @ApiPropertyOptional({ example: '919999999999', description: 'With the country code (the guide: "Enroll customers with mobile numbers along with country codes")' })
+  @Matches(/^\+?\d[\d\s-]{6,18}\d$/, { message: 'must be a mobile number with its country code, such as "919999999999"' })
+  @IsString()
+  @IsOptional()
+  mobile?: string;
+}
+
 export class PointsDto {
   @OneOf(POINTS_PROVIDERS, { example: 'capillary' })
   provider: 'capillary';
@@ -97,6 +119,11 @@ export class PointsDto {
     description: 'The validation code (OTP) the customer received (POST /v1/capillary/validation-codes); required when CAPILLARY_VALIDATION_REQUIRED=true',
   })
   validationCode?: string;
+
+  @OptionalNested(CapillaryEnrolmentDto, {
+    description: 'The customer\'s details: when Capillary does not know the customer, the saga enrols them (customer/add, no undo) and goes on',
+  })
+  enrol?: CapillaryEnrolmentDto;
 }
 
 export class CouponDto {
