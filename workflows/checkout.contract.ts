@@ -35,7 +35,8 @@ export function isFinalState(state: CheckoutState): boolean {
   return FINAL_STATES.includes(state);
 }
 
-export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId'] as const;
+/** `card`: a Capillary card number (customer/get `card_number`); CRM.COM's cards are `code` (access tokens). */
+export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId', 'card'] as const;
 export type CustomerIdentifierType = (typeof CUSTOMER_IDENTIFIER_TYPES)[number];
 
 export const LOYALTY_PROVIDERS = ['crmcom'] as const;

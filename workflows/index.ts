@@ -8,3 +8,4 @@ export { checkoutReturnsWorkflow } from './checkout-returns.workflow';
 export { checkoutBatchWorkflow } from './checkout-batch.workflow';
 export { auditSealWorkflow } from './audit-seal.workflow';
 export { capillaryValidationCodeWorkflow } from './capillary-validation-code.workflow';
+export { capillaryRetroTagWorkflow } from './capillary-retro.workflow';

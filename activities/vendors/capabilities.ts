@@ -192,6 +192,15 @@ export interface ValidationCodeCapability {
   requestValidationCode(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }>;
 }
 
+/**
+ * Tags a bill made without a customer (Capillary `not_interested`) with the customer who identified
+ * later ("retro"). Found-before-sent: a bill already tagged with this customer is `alreadyTagged`.
+ */
+export interface RetroTaggingCapability {
+  readonly vendor: string;
+  tagBill(ctx: VendorCallContext, bill: { number: string; transactionId: string }, customer: CustomerIdentifier): Promise<{ transactionId: string; alreadyTagged: boolean }>;
+}
+
 // ── coupons: Coupontools sessions, Capillary coupons ───────────────────────────────────────────
 
 export interface CouponLookup {

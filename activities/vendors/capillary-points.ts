@@ -37,7 +37,8 @@ export class CapillaryPoints {
     private readonly validationRequired = false,
   ) {}
 
-  async checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
+  async checkPoints(ctx: VendorCallContext, found: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
+    const customer = await this.documented(ctx, found);
     const key = v11Key(customer.identifier);
     if (!key) return { redeemable: false, points, valueMinor: 0, refusal: unsupportedIdentifier(customer.identifier) };
     const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points, validationCode);
@@ -47,7 +48,8 @@ export class CapillaryPoints {
     return { redeemable: false, points, valueMinor: 0, refusal: { code: String(status.code), reason: reasonFor(status.code, status.message) } };
   }
 
-  async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
+  async redeemPoints(ctx: VendorCallContext, found: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     // Capillary does not deduplicate redemptions: an earlier try (a retry, an activity reset) whose
     // reply was lost may have redeemed on this bill already, so find it before redeeming again.
@@ -101,7 +103,8 @@ export class CapillaryPoints {
     };
   }
 
-  async findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
+  async findRedemption(ctx: VendorCallContext, found: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     const earlier = await this.findPointsRedemption(ctx, customer.identifier, key);
     if (!earlier) return undefined;
@@ -110,7 +113,8 @@ export class CapillaryPoints {
     return { ...earlier, points: redeemed, valueMinor: (await this.priceOf(ctx, customer.identifier, key, redeemed)) ?? 0 };
   }
 
-  async reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }> {
+  async reversePoints(ctx: VendorCallContext, found: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }> {
+    const customer = await this.documented(ctx, found);
     const type = v2Type(customer.identifier);
     if (!type) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(customer.identifier) });
     const accepted = new Set([...CODES.alreadyReversed, ...CODES.unknownRedemption]);
@@ -128,7 +132,8 @@ export class CapillaryPoints {
   }
 
   /** Sum of the reversals of one redemption, from the customer's redemption history. */
-  async pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
+  async pointsReversed(ctx: VendorCallContext, found: PointsCustomer, redemptionId: string): Promise<number> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     const rows = await this.customers.redemptions(ctx, customer.identifier, key, 'points');
     const row = rows.find((p) => str(p.redemption_id) === redemptionId || str(p.id) === redemptionId);
@@ -143,6 +148,11 @@ export class CapillaryPoints {
   private validationQuery(validationCode: string | undefined): Record<string, string> {
     if (validationCode) return { validation_type: 'SMS' };
     return this.validationRequired ? {} : { skip_validation: 'true' };
+  }
+
+  /** A customer named by card (a void's or return's, from the sale's input) as documented calls name them. */
+  private async documented(ctx: VendorCallContext, customer: PointsCustomer): Promise<PointsCustomer> {
+    return customer.identifier.type === 'card' ? { ...customer, identifier: await this.customers.documented(ctx, customer.identifier) } : customer;
   }
 
   private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number, validationCode?: string) {

@@ -22,15 +22,16 @@ export class CapillaryValidationCodes {
 
   /** Finds the customer first (an unknown one is a rejection with Capillary's not-found code, nothing sent), then asks for the code. */
   async request(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }> {
-    const key = requireKey(identifier);
-    await this.customers.find(ctx, identifier);
+    // The lookup also names a card's customer as points/validationcode documents it (mobile, e-mail, external id).
+    const customer = (await this.customers.find(ctx, identifier)).identifier;
+    const key = requireKey(customer);
     let res: VendorResponse<Json>;
     try {
       res = await this.client.call<Json>(ctx, {
         operation: 'points.validationcode',
         method: 'GET',
         path: '/v1.1/points/validationcode',
-        query: { points, [key]: identifierValue(identifier) },
+        query: { points, [key]: identifierValue(customer) },
       }, (r) => (issued(r), {}));
     } catch (err) {
       // vendors.md §2, Rate limits: "HTTP 429 (OTP generation: 10 OTPs per user per day by default)":

@@ -13,6 +13,7 @@ import type {
   SaleReturn,
   SaleTransaction,
   TransactionCapability,
+  RetroTaggingCapability,
   ValidationCodeCapability,
 } from './capabilities';
 import { CapillaryClient, type CapillaryOptions } from './capillary-client';
@@ -20,6 +21,7 @@ import { CapillaryCoupons } from './capillary-coupons';
 import { CapillaryCustomers } from './capillary-customers';
 import { VENDOR } from './capillary-envelope';
 import { CapillaryPoints } from './capillary-points';
+import { CapillaryRetroTagging } from './capillary-retro';
 import { CapillaryTransactions } from './capillary-transactions';
 import { CapillaryValidationCodes } from './capillary-validation-codes';
 import type { VendorCallContext } from './vendor-call';
@@ -36,21 +38,23 @@ export type { CapillaryOptions } from './capillary-client';
  * This class is the capabilities' face only; each capability lives in a capillary-* sibling, and all
  * of them share one client (one OAuth token).
  */
-export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability, ValidationCodeCapability {
+export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability, ValidationCodeCapability, RetroTaggingCapability {
   readonly vendor = VENDOR;
   private readonly customers: CapillaryCustomers;
   private readonly points: CapillaryPoints;
   private readonly coupons: CapillaryCoupons;
   private readonly transactions: CapillaryTransactions;
   private readonly validationCodes: CapillaryValidationCodes;
+  private readonly retro: CapillaryRetroTagging;
 
   constructor(options: CapillaryOptions) {
     const client = new CapillaryClient(options);
     this.customers = new CapillaryCustomers(client);
     this.points = new CapillaryPoints(client, this.customers, options.validationRequired);
     this.coupons = new CapillaryCoupons(client, this.customers);
-    this.transactions = new CapillaryTransactions(client);
+    this.transactions = new CapillaryTransactions(client, this.customers);
     this.validationCodes = new CapillaryValidationCodes(client, this.customers);
+    this.retro = new CapillaryRetroTagging(client, this.customers, this.transactions);
   }
 
   // ── points ────────────────────────────────────────────────────────────────────────────────────
@@ -109,6 +113,10 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
 
   addTransaction(ctx: VendorCallContext, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
     return this.transactions.addTransaction(ctx, sale);
+  }
+
+  tagBill(ctx: VendorCallContext, bill: { number: string; transactionId: string }, customer: CustomerIdentifier): Promise<{ transactionId: string; alreadyTagged: boolean }> {
+    return this.retro.tagBill(ctx, bill, customer);
   }
 
   returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {

@@ -28,6 +28,8 @@ export const IDENTIFIER_QUERY: Record<CustomerIdentifier['type'], string> = {
   phone: 'phone_number',
   email: 'email_address',
   externalId: 'code',
+  // Never sent: the API refuses `card` for CRM.COM (checkout.mapper.ts), whose cards are `code` (a CIM).
+  card: 'cim',
 };
 
 /** The error body of every documented 4xx (vendor-docs/crmcom-v2-pos-ecommerce.txt, "Responses"). */

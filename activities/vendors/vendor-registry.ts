@@ -8,6 +8,7 @@ import type {
   PointsCapability,
   PostTenderCapability,
   TransactionCapability,
+  RetroTaggingCapability,
   ValidationCodeCapability,
 } from './capabilities';
 import { createCmcVendor } from './cmc.vendor';
@@ -27,6 +28,7 @@ export interface VendorRegistry {
   transactions: TransactionCapability;
   postTender: PostTenderCapability;
   validationCodes: ValidationCodeCapability;
+  retroTagging: RetroTaggingCapability;
 }
 
 export function createVendorRegistry(config: AppConfig): VendorRegistry {
@@ -40,5 +42,6 @@ export function createVendorRegistry(config: AppConfig): VendorRegistry {
     transactions: capillary,
     postTender: createCmcVendor(config),
     validationCodes: capillary,
+    retroTagging: capillary,
   };
 }

@@ -11,8 +11,10 @@ import {
 } from '../../workflows/checkout.contract';
 import type { CapillaryEnrolmentDto, CreateCheckoutDto } from './dto/create-checkout.dto';
 
-/** Identifier types Capillary can look a customer up by. */
-export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
+/** Identifier types Capillary can look a customer up by (a card: customer/get `card_number`). */
+export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId', 'card'];
+/** Identifier types CRM.COM identifies by: its cards are access tokens (`code`), never `card`. */
+const CRMCOM_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['code', 'number', 'phone', 'email', 'externalId'];
 
 type FieldErrors = Array<{ field: string; message: string }>;
 
@@ -65,6 +67,9 @@ export function toCheckoutInput(
   }));
   const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
   if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
+  if (dto.customer && !CRMCOM_IDENTIFIERS.includes(dto.customer.identifier.type)) {
+    errors.push({ field: 'customer.identifier.type', message: `must be one of ${CRMCOM_IDENTIFIERS.join(', ')} for CRM.COM (a CRM.COM card is a code)` });
+  }
   const pointsCustomer = dto.points ? (dto.points.identifier ?? dto.customer?.identifier) : undefined;
   if (dto.points) {
     const field = dto.points.identifier ? 'points.identifier.type' : 'customer.identifier.type';
@@ -139,6 +144,8 @@ function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldE
  * is what customer/add enrols by): a phone identifier with another mobile is refused, as is an e-mail.
  */
 function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto): FieldErrors {
+  // vendors.md §2, Enrol: "at least one of mobile / email / external_id": a card alone enrols nobody.
+  if (identifier.type === 'card') return [{ field: 'points.enrol', message: 'needs a phone, email or externalId identifier: Capillary does not enrol by card' }];
   const digits = (v: string) => v.replace(/\D/g, '');
   if (identifier.type === 'phone' && enrol.mobile !== undefined && digits(enrol.mobile) !== digits(identifier.value)) {
     return [{ field: 'points.enrol.mobile', message: "must be the identifier's phone (or left out)" }];

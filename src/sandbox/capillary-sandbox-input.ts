@@ -9,7 +9,7 @@ import { CAPILLARY_SANDBOX_TILL, ORG_CURRENCY } from './capillary-sandbox-org';
 
 export type Body = Record<string, unknown>;
 export type Query = Record<string, string | undefined>;
-export type IdentifierKey = 'mobile' | 'email' | 'external_id' | 'card_number';
+export type IdentifierKey = 'mobile' | 'email' | 'external_id';
 
 export function body(req: FastifyRequest): Body {
   return obj(req.body) ?? {};
@@ -26,7 +26,7 @@ export function tillOf(req: FastifyRequest): string {
 }
 
 export function identifierOf(input: Body): { key: IdentifierKey; value: string } | undefined {
-  for (const key of ['mobile', 'email', 'external_id', 'card_number'] as const) {
+  for (const key of ['mobile', 'email', 'external_id'] as const) {
     const value = str(input[key]);
     if (value) return { key, value };
   }

@@ -180,9 +180,16 @@ export class CapillarySandboxState {
     if (q.mobile) return this.customers.find((c) => c.mobile === q.mobile);
     if (q.email) return this.customers.find((c) => c.email.toLowerCase() === q.email?.toLowerCase());
     if (q.external_id) return this.customers.find((c) => c.externalId === q.external_id);
-    if (q.card_number) return this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === q.card_number);
     if (q.id) return this.customers.find((c) => String(c.userId) === q.id);
     return undefined;
+  }
+
+  /**
+   * vendors.md §2 documents `card_number` for customer/get only ("`GET v1.1/customer/get?mobile=…` (or
+   * `email`, `external_id`, `card_number`, `card_external_id`)"): the other routes do not find by card.
+   */
+  findCustomerByCard(cardNumber: string | undefined): Customer | undefined {
+    return cardNumber ? this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === cardNumber) : undefined;
   }
 
   enrol({ key, value, input }: { key: IdentifierKey; value: string; input: Body }): Customer {
@@ -191,7 +198,7 @@ export class CapillarySandboxState {
       mobile: key === 'mobile' ? value : (str(input.mobile) ?? ''),
       email: key === 'email' ? value : (str(input.email) ?? ''),
       externalId: key === 'external_id' ? value : (str(input.external_id) ?? ''),
-      cardNumber: key === 'card_number' ? value : (str(input.card_number) ?? ''),
+      cardNumber: '',
       firstname: str(input.firstname) ?? '',
       lastname: str(input.lastname) ?? '',
       loyaltyPoints: 0,

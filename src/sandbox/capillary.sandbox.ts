@@ -9,6 +9,7 @@ import { type Query, body, tillOf } from './capillary-sandbox-input';
 import { DEFAULT_CONFIG, type OrgConfig } from './capillary-sandbox-org';
 import { CapillarySandboxPoints } from './capillary-sandbox-points';
 import { CapillarySandboxState } from './capillary-sandbox-state';
+import { CapillarySandboxRetro } from './capillary-sandbox-retro';
 import { CapillarySandboxTransactions } from './capillary-sandbox-transactions';
 import { CapillarySandboxValidation } from './capillary-sandbox-validation';
 
@@ -40,6 +41,7 @@ export class CapillarySandbox {
   private readonly coupons: CapillarySandboxCoupons;
   private readonly transactions: CapillarySandboxTransactions;
   private readonly validation: CapillarySandboxValidation;
+  private readonly retro: CapillarySandboxRetro;
 
   constructor(journal: SandboxJournal) {
     this.auth = new CapillarySandboxAuth(this.state);
@@ -48,6 +50,7 @@ export class CapillarySandbox {
     this.points = new CapillarySandboxPoints(this.state, journal, this.validation);
     this.coupons = new CapillarySandboxCoupons(this.state, journal, this.validation);
     this.transactions = new CapillarySandboxTransactions(this.state, journal);
+    this.retro = new CapillarySandboxRetro(this.state, journal);
   }
 
   /** Business state and org config back to the seed. Issued tokens survive, as at the real vendor. */
@@ -80,6 +83,7 @@ export class CapillarySandbox {
     app.get('/v1.1/coupon/get', (req) => this.coupons.get(req.query as Query));
     app.post('/v2/coupon/reactivate', (req, reply) => this.coupons.reactivate(body(req), reply));
     app.post('/v1.1/transaction/add', (req) => this.transactions.add(body(req)));
+    app.post('/v1.1/transaction/update', (req) => this.retro.update(body(req)));
     app.get('/v1.1/transaction/get', (req) => this.transactions.get(req.query as Query));
     // Sandbox administration, next to the vendor's routes.
     app.put('/_sandbox/org-config', (req) => {

@@ -440,12 +440,60 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     });
   });
 
+  describe('retro-tagging (transaction/update; CONF_RETRO_TRANSACTION_ENABLE, CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS)', () => {
+    const orgConfig = (patch: object) => request(sandbox.url).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+    const billedAt = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+    const addBill = async (number: string, type: 'not_interested' | 'regular', daysAgo = 1) => {
+      const res = await post('/v1.1/transaction/add', {
+        root: { transaction: [{ type, number, amount: '25.00', billing_time: billedAt(daysAgo), ...(type === 'regular' && { customer: { mobile: '44700900999' } }), line_items: { line_item: [{ serial: '1', amount: '25.00', qty: '1', rate: '25.00', value: '25.00', item_code: 'X' }] } }] },
+      }).expect(200);
+      return String(res.body.response.transactions.transaction[0].id);
+    };
+    const update = async (id: string, number: string, customer: object = { mobile: TOM.mobile }) =>
+      (await post('/v1.1/transaction/update', { root: { transaction: [{ id, number, type: 'regular', customer }] } }).expect(200)).body.response.transactions.transaction[0];
+
+    beforeEach(() => request(sandbox.url).post('/_sandbox/reset').expect(200));
+    afterAll(() => request(sandbox.url).post('/_sandbox/reset').expect(200));
+
+    it('refuses while retro is off (the default), converts once on, and the customer earns the bill', async () => {
+      const id = await addBill('RETRO-1', 'not_interested');
+      expect((await update(id, 'RETRO-1')).item_status).toMatchObject({ code: '656' });
+      await orgConfig({ retroEnabled: true });
+      const converted = await update(id, 'RETRO-1');
+      expect(converted).toMatchObject({ type: 'REGULAR', item_status: { code: 600 } });
+      const customer = await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
+      expect(customer.body.customers.customer.loyalty_points).toBe(String(TOM.points + 25));
+      const found = await get('/v1.1/transaction/get', { number: 'RETRO-1', type: 'REGULAR' }).expect(200);
+      expect(found.body.response.transactions.transaction).toMatchObject({ id, type: 'REGULAR' });
+      // Converted already: a second conversion is refused (the adapter looks the bill up first).
+      expect((await update(id, 'RETRO-1')).item_status).toMatchObject({ code: '657' });
+    });
+
+    it('refuses a bill older than the max age (643), a regular bill (657), an unknown bill (620) and an unknown customer (611)', async () => {
+      await orgConfig({ retroEnabled: true, retroMaxAgeDays: 10 });
+      const old = await addBill('RETRO-OLD', 'not_interested', 11);
+      expect((await update(old, 'RETRO-OLD')).item_status).toMatchObject({ code: '643' });
+      const regular = await addBill('RETRO-REG', 'regular');
+      expect((await update(regular, 'RETRO-REG')).item_status).toMatchObject({ code: '657' });
+      expect((await update('999', 'NOPE')).item_status).toMatchObject({ code: '620' });
+      const fresh = await addBill('RETRO-2', 'not_interested');
+      expect((await update(fresh, 'RETRO-2', { mobile: '447000000001' })).item_status).toMatchObject({ code: '611' });
+    });
+  });
+
   describe('card numbers', () => {
     it('customer/get finds the seeded customer by card_number, and answers 1012 for an unknown card', async () => {
       const found = await get('/v1.1/customer/get', { card_number: TOM.cardNumber }).expect(200);
       expect(found.body.customers.customer).toMatchObject({ mobile: TOM.mobile, item_status: { code: '1000' } });
       const unknown = await get('/v1.1/customer/get', { card_number: '7000999999999999' }).expect(200);
       expect(unknown.body.customers.customer.item_status.code).toBe('1012');
+    });
+
+    it('finds by card_number on customer/get only, the one call vendors.md documents it for', async () => {
+      const check = await get('/v1.1/points/isredeemable', { card_number: TOM.cardNumber, points: '100' }).expect(200);
+      expect(check.body.response.points.redeemable).toMatchObject({ is_redeemable: 'false', item_status: { code: '816' } });
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { card_number: TOM.cardNumber }, transaction_number: 'CARD1', validation_code: 'X' }] } }).expect(200);
+      expect(String(redeem.body.response.responses.points.item_status.code)).toBe('816');
     });
   });
 

@@ -108,6 +108,22 @@ describe('Capillary validation codes on an org that requires them', () => {
     expect(await capillaryEffects(posReference)).toEqual(['transaction.add']);
   });
 
+  it('a code that expired between reserve and the redemption after payment: the sale stands, an 808 receipt exception and a refused audit row explain it', async () => {
+    await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: phone, points: 100 }).expect(202);
+    const code = await smsCode();
+    const reserved = await api().post('/v1/checkouts').send({ ...pointsSale(uniquePosReference(), code), complete: false }).expect(201);
+    const id = reserved.body.checkoutId as string;
+    expect(reserved.body.quote.points).toMatchObject({ accepted: true });
+    const committed = await api().post(`/v1/checkouts/${encodeURIComponent(id)}/commit`).send({}).expect(200);
+    expect(committed.body.commitment.discounts.points).toBe('1.00');
+    await request(stack.sandboxUrl).post('/capillary/_sandbox/validation-codes/expire').expect(200);
+    const completed = await api().post(`/v1/checkouts/${encodeURIComponent(id)}/complete`).send({ tender: { paid: '9.00', method: 'card' } }).expect(200);
+    expect(completed.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 0 } });
+    expect(completed.body.receipt.exceptions).toEqual([expect.objectContaining({ vendor: 'capillary', code: '808' })]);
+    const rows = (await stack.dataSource.query(`SELECT outcome, error_code FROM audit_events WHERE checkout_id = $1 AND operation = 'points.redeem'`, [id])) as Array<{ outcome: string; error_code: string }>;
+    expect(rows).toEqual([{ outcome: 'rejected', error_code: '808' }]);
+  });
+
   it('refuses a checkout without a code (400 points.validationCode) and one of the wrong shape, before any saga or vendor call', async () => {
     const missing = uniquePosReference();
     const res = await api().post('/v1/checkouts').send(pointsSale(missing)).expect(400);

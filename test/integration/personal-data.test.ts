@@ -31,7 +31,12 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const CAPILLARY_PHONE = '919999999999'; // the sandbox's Capillary customer: the checkout succeeds
   const unknownEmail = `canary-${randomUUID().slice(0, 8)}@example.com`;
   const unknownPhone = `9197${randomInt(10_000_000, 99_999_999)}`;
-  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone];
+  // Issue 19: a Capillary validation code (OTP) and an enrolment's details (a new customer's phone, names, e-mail).
+  const validationCode = `ZQ${randomInt(100_000, 999_999)}WV`;
+  const enrolPhone = `4478${randomInt(10_000_000, 99_999_999)}`;
+  const enrolNames = [`Canaryfirst${randomInt(1000, 9999)}`, `Canarylast${randomInt(1000, 9999)}`];
+  const enrolEmail = `enrol-${randomUUID().slice(0, 8)}@example.com`;
+  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, validationCode, enrolPhone, ...enrolNames, enrolEmail];
   const referenceBody = oneShotCheckoutBody('');
   const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
@@ -58,7 +63,22 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       .post('/v1/checkouts')
       .send(oneShotCheckoutBody(phone, { points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: unknownPhone } } }))
       .expect(201); // an unknown points customer refuses the points, not the sale
-    checkoutIds.push(...[known, email, phone].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
+    const enrolled = uniquePosReference('PD');
+    await api()
+      .post('/v1/checkouts')
+      .send(
+        oneShotCheckoutBody(enrolled, {
+          points: {
+            provider: 'capillary',
+            points: 10,
+            identifier: { type: 'phone', value: enrolPhone },
+            validationCode,
+            enrol: { firstName: enrolNames[0], lastName: enrolNames[1], email: enrolEmail },
+          },
+        }),
+      )
+      .expect(201); // enrolled, then the new customer's 0 points refuse the redemption
+    checkoutIds.push(...[known, email, phone, enrolled].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {

@@ -11,7 +11,7 @@ export class RequestValidationCodeDto {
   @KeyToken(40, { example: 'T1' })
   till: string;
 
-  @Nested(CustomerIdentifierDto, { description: 'The Capillary customer: phone, email or externalId' })
+  @Nested(CustomerIdentifierDto, { description: 'The Capillary customer: phone, email, externalId or card' })
   identifier: CustomerIdentifierDto;
 
   @ApiProperty({ example: 100, description: 'The points the customer is about to redeem (points/validationcode sends them with the request)' })

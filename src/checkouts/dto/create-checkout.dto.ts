@@ -40,7 +40,7 @@ export class CustomerIdentifierDto {
   @OneOf(CUSTOMER_IDENTIFIER_TYPES, { example: 'code' })
   type: CustomerIdentifierType;
 
-  @NotBlankText(128, { example: '22265577', description: 'Card, access token, phone, e-mail or account number' })
+  @NotBlankText(128, { example: '22265577', description: 'Access token (CRM.COM card), phone, e-mail, account number or Capillary card number' })
   value: string;
 }
 
@@ -110,7 +110,7 @@ export class PointsDto {
   points: number;
 
   @OptionalNested(CustomerIdentifierDto, {
-    description: "The Capillary customer (phone, email or externalId); defaults to the checkout's customer identifier",
+    description: "The Capillary customer (phone, email, externalId or card: a Capillary card number); defaults to the checkout's customer identifier",
   })
   identifier?: CustomerIdentifierDto;
 
