@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { TAGGED_TO_ANOTHER_CUSTOMER } from '../../workflows/capillary-retro.contract';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import { readRetroTagging } from '../../core/checkouts/capillary-retro-tag.reader';
 import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
@@ -42,8 +43,9 @@ export class CapillaryRetroService {
     if (!sale?.view) throw problem(404, '/problems/not-found', 'No such checkout', `checkout ${checkoutId} does not exist`);
     const customer = { type: dto.identifier.type, value: dto.identifier.value };
     const customerDigest = this.customers.refOf(customer);
-    const earlier = await this.earlierTagging(checkoutId);
-    if (earlier) return answerOf(checkoutId, earlier, customerDigest);
+    // A closed tagging that tagged the bill answers every later request.
+    const earlier = await readRetroTagging(this.temporal, checkoutId);
+    if (earlier) return answerOf(checkoutId, earlier.outcome, customerDigest);
 
     if (sale.state !== 'completed') throw problem(409, '/problems/invalid-state', 'The checkout is not completed', `only a completed checkout's bill can be tagged; the checkout is ${sale.state}`);
     const transactionId = sale.view.receipt?.references.capillaryTransactionId;
@@ -62,20 +64,6 @@ export class CapillaryRetroService {
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
     return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), customerDigest);
-  }
-
-  /** A closed tagging of this checkout that tagged the bill: the answer to every later request. */
-  private async earlierTagging(checkoutId: string): Promise<RetroTagOutcome | undefined> {
-    const handle = this.temporal.workflow.getHandle<typeof capillaryRetroTagWorkflow>(retroTagWorkflowId(checkoutId));
-    try {
-      const { status } = await handle.describe();
-      if (status.name !== 'COMPLETED') return undefined;
-      const outcome = await handle.result();
-      return outcome.outcome === 'tagged' ? outcome : undefined;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
   }
 
   /** Runs (or joins) the tagging; one refused before (retro off then) may run again. */

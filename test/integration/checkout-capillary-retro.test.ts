@@ -65,6 +65,16 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     expect(await retroSends(posReference)).toHaveLength(1);
   });
 
+  it('a void after tagging returns the bill as the customer\'s regular bill', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    await tag(checkoutId, phone).expect(200);
+    const voided = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
+    expect(voided.body).toMatchObject({ state: 'voided', void: { exceptions: [] } });
+    const effects = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).map((e) => e.effect);
+    expect(effects).toEqual(['transaction.add', 'transaction.retro', 'transaction.return']);
+  });
+
   it('answers 422 with Capillary\'s refusal when retro-tagging is off (the org default), and tags once it is on', async () => {
     const { posReference, checkoutId } = await anonymousSale();
     const refused = await tag(checkoutId, phone).expect(422);
