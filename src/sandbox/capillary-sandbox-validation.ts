@@ -73,7 +73,11 @@ export class CapillarySandboxValidation {
     return this.matches(customer, code) ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
   }
 
-  /** A coupon redemption's verdict on an org requiring validation: 725 without a code, 705 with a wrong one. */
+  /**
+   * A coupon redemption's verdict on an org requiring validation: 725 without a code, 705 with a wrong
+   * one. vendors.md documents no call that issues a coupon's code (coupon/redeem takes a
+   * `"validation_code"?`): the customer's current code from points/validationcode is the one accepted.
+   */
   checkCoupon(customer: Customer, code: string): [number, string] | undefined {
     if (!this.state.config.validationRequired) return undefined;
     if (!code) return [725, 'Validation code is required'];
