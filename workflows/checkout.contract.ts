@@ -35,8 +35,11 @@ export function isFinalState(state: CheckoutState): boolean {
   return FINAL_STATES.includes(state);
 }
 
-/** `card`: a Capillary card number (customer/get `card_number`); CRM.COM's cards are `code` (access tokens). */
-export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId', 'card'] as const;
+/**
+ * `card` / `cardExternalId`: a Capillary card's number or external id (customer/get `card_number`,
+ * `card_external_id`); CRM.COM's cards are `code` (access tokens).
+ */
+export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId', 'card', 'cardExternalId'] as const;
 export type CustomerIdentifierType = (typeof CUSTOMER_IDENTIFIER_TYPES)[number];
 
 export const LOYALTY_PROVIDERS = ['crmcom'] as const;

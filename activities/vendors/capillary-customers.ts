@@ -1,7 +1,7 @@
 import type { CustomerIdentifier, EnrolmentDetails, PointsCustomer } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
 import { CODES, VENDOR, dig, expectItem, failure, list, num, readStatus, reasonFor, str, v11Items, v11Request, type Item, type Json } from './capillary-envelope';
-import { identifierValue, lookupKey, requireKey, unsupportedIdentifier } from './capillary-identifiers';
+import { identifierValue, isCard, lookupKey, requireKey, unsupportedIdentifier } from './capillary-identifiers';
 import type { VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -43,7 +43,7 @@ export class CapillaryCustomers {
    * its customer named by mobile, else e-mail, else external id. An unknown card is a rejection (1012).
    */
   async documented(ctx: VendorCallContext, identifier: CustomerIdentifier): Promise<CustomerIdentifier> {
-    if (identifier.type !== 'card') return identifier;
+    if (!isCard(identifier)) return identifier;
     return (await this.find(ctx, identifier)).identifier;
   }
 
@@ -87,7 +87,7 @@ function customerItem(res: VendorResponse<unknown>, operation: string, ok: (code
 
 /** The customer as later calls name them: a card's customer by the documented identifier customer/get answered. */
 function toPointsCustomer(asked: CustomerIdentifier, data: Json): PointsCustomer {
-  const identifier = asked.type === 'card' ? documentedIdentifierOf(data) : asked;
+  const identifier = isCard(asked) ? documentedIdentifierOf(data) : asked;
   const userId = str(data.user_id);
   const balance = num(data.loyalty_points);
   return { identifier, ...(userId && { vendorCustomerId: userId }), ...(balance !== undefined && { pointsBalance: balance }) };

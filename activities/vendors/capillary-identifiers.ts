@@ -31,8 +31,15 @@ export function v2Type(identifier: CustomerIdentifier): 'mobile' | 'email' | 'ex
  * Only customer/get is documented with a card, so every other call names a card's customer by the
  * mobile, e-mail or external id customer/get answers (CapillaryCustomers.documented).
  */
-export function lookupKey(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | 'card_number' | undefined {
-  return identifier.type === 'card' ? 'card_number' : v11Key(identifier);
+export function lookupKey(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | 'card_number' | 'card_external_id' | undefined {
+  if (identifier.type === 'card') return 'card_number';
+  if (identifier.type === 'cardExternalId') return 'card_external_id';
+  return v11Key(identifier);
+}
+
+/** A card's number or external id: looked up, then named the documented way (CapillaryCustomers.documented). */
+export function isCard(identifier: CustomerIdentifier): boolean {
+  return identifier.type === 'card' || identifier.type === 'cardExternalId';
 }
 
 /** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */

@@ -21,7 +21,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import { identifierValue, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
+import { identifierValue, isCard, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -152,7 +152,7 @@ export class CapillaryPoints {
 
   /** A customer named by card (a void's or return's, from the sale's input) as documented calls name them. */
   private async documented(ctx: VendorCallContext, customer: PointsCustomer): Promise<PointsCustomer> {
-    return customer.identifier.type === 'card' ? { ...customer, identifier: await this.customers.documented(ctx, customer.identifier) } : customer;
+    return isCard(customer.identifier) ? { ...customer, identifier: await this.customers.documented(ctx, customer.identifier) } : customer;
   }
 
   private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number, validationCode?: string) {

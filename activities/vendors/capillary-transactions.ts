@@ -15,7 +15,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import { identifierValue, requireKey } from './capillary-identifiers';
+import { identifierValue, isCard, requireKey } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -137,7 +137,7 @@ export class CapillaryTransactions {
 
   /** A bill's customer named by card is named as transaction/add documents it (mobile, e-mail or external id). */
   private async withDocumentedCustomer<S extends { customer?: CustomerIdentifier }>(ctx: VendorCallContext, sale: S): Promise<S> {
-    return sale.customer?.type === 'card' ? { ...sale, customer: await this.customers.documented(ctx, sale.customer) } : sale;
+    return sale.customer && isCard(sale.customer) ? { ...sale, customer: await this.customers.documented(ctx, sale.customer) } : sale;
   }
 
   /** transaction/get by bill number and type: the bills found (none when Capillary knows no such bill). */

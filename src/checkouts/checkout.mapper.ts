@@ -12,7 +12,7 @@ import {
 import type { CapillaryEnrolmentDto, CreateCheckoutDto } from './dto/create-checkout.dto';
 
 /** Identifier types Capillary can look a customer up by (a card: customer/get `card_number`). */
-export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId', 'card'];
+export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId', 'card', 'cardExternalId'];
 /** Identifier types CRM.COM identifies by: its cards are access tokens (`code`), never `card`. */
 const CRMCOM_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['code', 'number', 'phone', 'email', 'externalId'];
 
@@ -145,7 +145,9 @@ function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldE
  */
 function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto): FieldErrors {
   // vendors.md §2, Enrol: "at least one of mobile / email / external_id": a card alone enrols nobody.
-  if (identifier.type === 'card') return [{ field: 'points.enrol', message: 'needs a phone, email or externalId identifier: Capillary does not enrol by card' }];
+  if (identifier.type === 'card' || identifier.type === 'cardExternalId') {
+    return [{ field: 'points.enrol', message: 'needs a phone, email or externalId identifier: Capillary does not enrol by card' }];
+  }
   const digits = (v: string) => v.replace(/\D/g, '');
   if (identifier.type === 'phone' && enrol.mobile !== undefined && digits(enrol.mobile) !== digits(identifier.value)) {
     return [{ field: 'points.enrol.mobile', message: "must be the identifier's phone (or left out)" }];

@@ -7,10 +7,10 @@ export const CAPILLARY_SANDBOX_OAUTH = { key: 'sandbox-capillary-key', secret: '
 /** Till credentials for Basic auth: `Authorization: Basic base64(<till>:<md5(password)>)`. */
 export const CAPILLARY_SANDBOX_TILL = { code: 'sandbox.till01', password: 'sandbox-till-password' } as const;
 /**
- * `cardNumber`: the guide's "Insert the primary identifier of a customer (mobile no., email ID, card
+ * `cardNumber` / `cardExternalId`: the guide's "Insert the primary identifier of a customer (mobile no., email ID, card
  * number, etc.)"; vendors.md §2 "Find customer … `card_number`". The number is the sandbox's own.
  */
-export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.sawyer@example.com', externalId: 'TS123', cardNumber: '7000100020003000', points: 1000 } as const;
+export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.sawyer@example.com', externalId: 'TS123', cardNumber: '7000100020003000', cardExternalId: 'CARD-TS123', points: 1000 } as const;
 /**
  * `multiUse` is redeemable without limit (`redemptions_left` −1): vendors.md §2, Idempotency, "Multi-use
  * coupons (`redemptions_left` −1 or > 1) can be double-redeemed". The others are single-use.

@@ -17,8 +17,9 @@ export interface Customer {
   mobile: string;
   email: string;
   externalId: string;
-  /** vendors.md §2, Find customer: "`card_number`"; '' for a customer without a card. */
+  /** vendors.md §2, Find customer: "`card_number`, `card_external_id`"; '' for a customer without a card. */
   cardNumber: string;
+  cardExternalId: string;
   firstname: string;
   lastname: string;
   loyaltyPoints: number;
@@ -136,6 +137,7 @@ export class CapillarySandboxState {
         email: CAPILLARY_SANDBOX_CUSTOMER.email,
         externalId: CAPILLARY_SANDBOX_CUSTOMER.externalId,
         cardNumber: CAPILLARY_SANDBOX_CUSTOMER.cardNumber,
+        cardExternalId: CAPILLARY_SANDBOX_CUSTOMER.cardExternalId,
         firstname: 'Tom',
         lastname: 'Sawyer',
         loyaltyPoints: CAPILLARY_SANDBOX_CUSTOMER.points,
@@ -149,6 +151,7 @@ export class CapillarySandboxState {
         email: 'catherine@example.com',
         externalId: 'ct123',
         cardNumber: '',
+        cardExternalId: '',
         firstname: 'Catherine',
         lastname: 'Earnshaw',
         loyaltyPoints: 0,
@@ -188,8 +191,10 @@ export class CapillarySandboxState {
    * vendors.md §2 documents `card_number` for customer/get only ("`GET v1.1/customer/get?mobile=…` (or
    * `email`, `external_id`, `card_number`, `card_external_id`)"): the other routes do not find by card.
    */
-  findCustomerByCard(cardNumber: string | undefined): Customer | undefined {
-    return cardNumber ? this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === cardNumber) : undefined;
+  findCustomerByCard(q: { card_number?: string; card_external_id?: string }): Customer | undefined {
+    if (q.card_number) return this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === q.card_number);
+    if (q.card_external_id) return this.customers.find((c) => c.cardExternalId !== '' && c.cardExternalId === q.card_external_id);
+    return undefined;
   }
 
   enrol({ key, value, input }: { key: IdentifierKey; value: string; input: Body }): Customer {
@@ -199,6 +204,7 @@ export class CapillarySandboxState {
       email: key === 'email' ? value : (str(input.email) ?? ''),
       externalId: key === 'external_id' ? value : (str(input.external_id) ?? ''),
       cardNumber: '',
+      cardExternalId: '',
       firstname: str(input.firstname) ?? '',
       lastname: str(input.lastname) ?? '',
       loyaltyPoints: 0,

@@ -162,7 +162,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
 
     it('uses only documented query parameters on the v1.1 reads', () => {
       const documented: Record<string, string[]> = {
-        '/v1.1/customer/get': ['format', 'user_id', 'mobile', 'email', 'external_id'],
+        '/v1.1/customer/get': ['format', 'user_id', 'mobile', 'email', 'external_id', 'card_number', 'card_external_id'],
         '/v1.1/points/isredeemable': ['format', 'points', 'skip_validation', 'validation_code', 'mobile', 'email', 'external_id'],
         '/v1.1/customer/redemptions': ['format', 'type', 'mobile', 'email', 'external_id'],
         '/v1.1/coupon/isredeemable': ['format', 'code', 'details', 'mobile', 'email', 'external_id'],
@@ -482,9 +482,11 @@ describe(`${CapillarySandbox.name} conformance`, () => {
   });
 
   describe('card numbers', () => {
-    it('customer/get finds the seeded customer by card_number, and answers 1012 for an unknown card', async () => {
+    it('customer/get finds the seeded customer by card_number and card_external_id, and answers 1012 for an unknown card', async () => {
       const found = await get('/v1.1/customer/get', { card_number: TOM.cardNumber }).expect(200);
       expect(found.body.customers.customer).toMatchObject({ mobile: TOM.mobile, item_status: { code: '1000' } });
+      const byExternalId = await get('/v1.1/customer/get', { card_external_id: TOM.cardExternalId }).expect(200);
+      expect(byExternalId.body.customers.customer).toMatchObject({ mobile: TOM.mobile, item_status: { code: '1000' } });
       const unknown = await get('/v1.1/customer/get', { card_number: '7000999999999999' }).expect(200);
       expect(unknown.body.customers.customer.item_status.code).toBe('1012');
     });

@@ -31,6 +31,14 @@ describe('Capillary card identifiers', () => {
     for (const row of rows) expect(`${row.req}${row.res}`).not.toContain(CAPILLARY_SANDBOX_CUSTOMER.cardNumber);
   });
 
+  it('finds the customer by the card\'s external id too', async () => {
+    const res = await api()
+      .post('/v1/checkouts')
+      .send(oneShotCheckoutBody(uniquePosReference(), { points: { provider: 'capillary', points: 100, identifier: { type: 'cardExternalId', value: CAPILLARY_SANDBOX_CUSTOMER.cardExternalId } } }))
+      .expect(201);
+    expect(res.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 100, exceptions: [] } });
+  });
+
   it('refuses the points of an unknown card in the quote (1012), and the sale stands', async () => {
     const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference(), { points: { provider: 'capillary', points: 100, identifier: { type: 'card', value: '7000999999999999' } } })).expect(201);
     expect(res.body).toMatchObject({ state: 'completed', quote: { points: { accepted: false, refusal: { vendor: 'capillary', code: '1012' } } } });

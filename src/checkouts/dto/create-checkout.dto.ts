@@ -110,7 +110,7 @@ export class PointsDto {
   points: number;
 
   @OptionalNested(CustomerIdentifierDto, {
-    description: "The Capillary customer (phone, email, externalId or card: a Capillary card number); defaults to the checkout's customer identifier",
+    description: "The Capillary customer (phone, email, externalId, or a Capillary card: card (its number) or cardExternalId); defaults to the checkout's customer identifier",
   })
   identifier?: CustomerIdentifierDto;
 
