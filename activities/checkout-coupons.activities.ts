@@ -1,6 +1,6 @@
 import { capillaryBillNumberOf, checkoutReference, type CheckoutRef, type CouponProvider } from '../workflows/checkout.contract';
 import { checkoutStepContext, type StepDeps } from './activity-scope';
-import type { CouponCapability, CouponLookup, CouponRedemption, CustomerIdentifier } from './vendors/capabilities';
+import type { CouponCapability, CouponLookup, CouponRedemption, CouponSale, CustomerIdentifier } from './vendors/capabilities';
 
 /**
  * Coupon steps, for whichever vendor issued the coupon. References name the checkout and the code;
@@ -26,7 +26,7 @@ export function createCouponActivities({ coupons, ...deps }: { coupons: Record<C
       ref: CheckoutRef,
       provider: CouponProvider,
       code: string,
-      sale: { billAmountMinor: number; customer?: CustomerIdentifier },
+      sale: CouponSale,
     ): Promise<CouponRedemption> {
       return coupons[provider].redeem(ctx(ref, 'coupon redeem', code, provider), code, sale);
     },

@@ -3,6 +3,8 @@ import { AuditWriter } from '../core/audit/audit-writer';
 import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { StepResultsRepository } from '../core/effects/step-results.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
+import { createRetroTagActivities } from './capillary-retro.activities';
+import { createValidationCodeActivities } from './capillary-validation-code.activities';
 import { createCheckoutBatchActivities } from './checkout-batch.activities';
 import { createCheckoutActivities, type ActivityDeps } from './checkout.activities';
 import { createReturnActivities } from './checkout-return.activities';
@@ -23,5 +25,7 @@ export function createActivities(deps: ActivityDeps & { stepResultsCodec: Payloa
     ...createVoidActivities({ ...deps.vendors, audit, intents }),
     ...createReturnActivities({ ...deps.vendors, audit, intents }),
     ...createCheckoutBatchActivities({ dataSource: deps.dataSource }),
+    ...createValidationCodeActivities({ validationCodes: deps.vendors.validationCodes, audit, intents }),
+    ...createRetroTagActivities({ retroTagging: deps.vendors.retroTagging, audit, intents }),
   };
 }

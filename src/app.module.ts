@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { CapillaryModule } from './capillary/capillary.module';
 import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
 import { AuditModule } from './audit/audit.module';
 import { AccessModule } from './access/access.module';
@@ -44,6 +45,7 @@ export class AppModule {
         AccessModule,
         CheckoutsModule,
         ProductsModule,
+        CapillaryModule,
         AuditModule,
         CodecModule,
         ReportsModule,

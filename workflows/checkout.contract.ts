@@ -36,7 +36,11 @@ export function isFinalState(state: CheckoutState): boolean {
   return FINAL_STATES.includes(state);
 }
 
-export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId'] as const;
+/**
+ * `card` / `cardExternalId`: a Capillary card's number or external id (customer/get `card_number`,
+ * `card_external_id`); CRM.COM's cards are `code` (access tokens).
+ */
+export const CUSTOMER_IDENTIFIER_TYPES = ['code', 'number', 'phone', 'email', 'externalId', 'card', 'cardExternalId'] as const;
 export type CustomerIdentifierType = (typeof CUSTOMER_IDENTIFIER_TYPES)[number];
 
 export const LOYALTY_PROVIDERS = ['crmcom'] as const;
@@ -126,8 +130,24 @@ export interface CheckoutInput extends CheckoutRef {
    * after the bill (the POS guide's order) unless `redeemBeforePayment`: at commit, undone by a
    * reversal, for an org configured to allow it (CAPILLARY_POINTS_REDEMPTION=before_payment).
    */
-  points?: { provider: 'capillary'; points: number; customer: CustomerRef; redeemBeforePayment?: true };
-  coupons: Array<{ provider: CouponProvider; code: string }>;
+  points?: {
+    provider: 'capillary';
+    points: number;
+    customer: CustomerRef;
+    redeemBeforePayment?: true;
+    /**
+     * The customer's validation code (OTP) for an org that requires validation: checked with the points
+     * at reserve and sent with the redemption. Personal data: only in encrypted payloads, never in audit rows.
+     */
+    validationCode?: string;
+    /**
+     * The customer's details, for enrolment (`customer/add`) when Capillary does not know the customer;
+     * without them an unknown customer refuses the points, as before. Personal data (encrypted payloads).
+     */
+    enrol?: { firstName?: string; lastName?: string; email?: string; mobile?: string };
+  };
+  /** `validationCode`: a Capillary coupon's OTP, sent with its redemption (as points.validationCode). */
+  coupons: Array<{ provider: CouponProvider; code: string; validationCode?: string }>;
   postTender?: PostTenderInput;
   /** How long reserved or committed effects are held without a next call before they are released. */
   holdTimeoutMs: number;

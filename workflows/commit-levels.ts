@@ -1,5 +1,6 @@
 import type { CheckoutCommitment, Refusal } from './checkout.contract';
 import { compensation } from './activity-options';
+import { redeemPointsStep } from './capillary-steps';
 import { asRefusal } from './failures';
 import { step, type LocalFirstSteps } from './local-first';
 import { commitmentOf } from './phase-answers';
@@ -35,7 +36,7 @@ export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spend
 
   const [purchase, redemption] = await steps.group('beforePayment', [
     customer && step('submitLoyaltyPurchase', ref, customer, loyaltyPurchase(input), spendMinor > 0 ? spendMinor : undefined),
-    pointsNow && step('redeemPoints', ref, pointsNow.customer, pointsNow.points.points),
+    pointsNow && redeemPointsStep(ref, pointsNow.customer, pointsNow.points),
   ]);
   const failures: unknown[] = [];
   if (purchase?.ok) {

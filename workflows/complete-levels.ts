@@ -1,5 +1,6 @@
 import type { CheckoutReceipt, Refusal } from './checkout.contract';
 import { capillaryBillNumberOf } from './checkout.contract';
+import { redeemCapillaryCouponStep, redeemPointsStep } from './capillary-steps';
 import { exceptionOf } from './forward-step';
 import { step, type LocalFirstSteps } from './local-first';
 import { receiptOf, referencesBeforeComplete } from './phase-answers';
@@ -73,8 +74,8 @@ export async function completeInLevels(s: SagaState, steps: LocalFirstSteps, pai
   const toRedeem = s.pointsAfterBill && points && pointsCustomer ? { points, customer: pointsCustomer } : undefined;
   if (bill?.ok) {
     const [redeemed, ...coupons] = await steps.group('afterPayment', [
-      toRedeem && step('redeemPoints', ref, toRedeem.customer, toRedeem.points.points),
-      ...capillaryCoupons.map((c) => step('redeemCoupon', ref, c.provider, c.code, { billAmountMinor: amountDueMinor, customer: points?.customer })),
+      toRedeem && redeemPointsStep(ref, toRedeem.customer, toRedeem.points),
+      ...capillaryCoupons.map((c) => redeemCapillaryCouponStep(input, ref, c, amountDueMinor, points?.customer)),
     ]);
     if (redeemed?.ok) {
       s.pointsRedemption = redeemed.value;

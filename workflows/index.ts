@@ -7,3 +7,5 @@ export { voidCheckoutWorkflow } from './void-checkout.workflow';
 export { checkoutReturnsWorkflow } from './checkout-returns.workflow';
 export { checkoutBatchWorkflow } from './checkout-batch.workflow';
 export { auditSealWorkflow } from './audit-seal.workflow';
+export { capillaryValidationCodeWorkflow } from './capillary-validation-code.workflow';
+export { capillaryRetroTagWorkflow } from './capillary-retro.workflow';

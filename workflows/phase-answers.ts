@@ -49,23 +49,32 @@ export function quoteOf(s: SagaState, holdExpiresAt: string): CheckoutQuote {
 type CouponAsked = { provider: CouponQuote['provider']; code: string };
 
 /**
+ * The coupon as its quote names it: provider and code only. A coupon asked with its Capillary
+ * validation code (an OTP) keeps the code in the saga's input; the quote, the view and the projection
+ * never show it.
+ */
+export function askedCoupon(coupon: CouponAsked): CouponAsked {
+  return { provider: coupon.provider, code: coupon.code };
+}
+
+/**
  * What a coupon's lookup decides: refused (not redeemable, or no value the till can discount, which
  * `refuseWithoutValue` guards for v1 sagas recorded before that rule), or to be held.
  */
 export function couponAfterLookup(coupon: CouponAsked, lookup: CouponLookup, refuseWithoutValue: () => boolean): CouponQuote | 'hold' {
   if (!lookup.redeemable) {
-    return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: lookup.refusal?.code ?? 'NOT_REDEEMABLE', reason: lookup.refusal?.reason ?? 'This coupon cannot be used' } };
+    return { ...askedCoupon(coupon), accepted: false, refusal: { vendor: coupon.provider, code: lookup.refusal?.code ?? 'NOT_REDEEMABLE', reason: lookup.refusal?.reason ?? 'This coupon cannot be used' } };
   }
   // A coupon the till cannot discount (value 0 or unknown) is not used: never held, validated or redeemed.
   if (!((lookup.valueMinor ?? 0) > 0) && refuseWithoutValue()) {
-    return { ...coupon, accepted: false, refusal: { vendor: coupon.provider, code: 'NO_DISCOUNT_VALUE', reason: 'This coupon carries no discount value the till can apply, so it is not used.' } };
+    return { ...askedCoupon(coupon), accepted: false, refusal: { vendor: coupon.provider, code: 'NO_DISCOUNT_VALUE', reason: 'This coupon carries no discount value the till can apply, so it is not used.' } };
   }
   return 'hold';
 }
 
 /** A held coupon, as the quote shows it. */
 export function heldCoupon(coupon: CouponAsked, lookup: CouponLookup): CouponQuote {
-  return { ...coupon, accepted: true, ...(lookup.valueMinor !== undefined && { valueMinor: lookup.valueMinor }) };
+  return { ...askedCoupon(coupon), accepted: true, ...(lookup.valueMinor !== undefined && { valueMinor: lookup.valueMinor }) };
 }
 
 /** The commit's answer: what the vendors approved and what the customer still has to pay. */

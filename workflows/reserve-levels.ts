@@ -1,8 +1,9 @@
 import type { CheckoutQuote, CouponQuote } from './checkout.contract';
 import { compensation } from './activity-options';
+import { checkPointsStep, findPointsCustomerStep } from './capillary-steps';
 import { asRefusal, rejectCheckout } from './failures';
 import { step, type LocalFirstSteps } from './local-first';
-import { couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
+import { askedCoupon, couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
 import { loyaltyPurchase } from './reserve-phase';
 import type { SagaState } from './saga-state';
 
@@ -21,7 +22,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
 
   const [identified, pointsCustomer, ...lookups] = await steps.group('beforePayment', [
     customer && step('identifyCustomer', ref, customer.identifier),
-    points && step('findPointsCustomer', ref, points.customer),
+    points && findPointsCustomerStep(ref, points),
     ...input.coupons.map((c) => step('lookUpCoupon', ref, c.provider, c.code, points?.customer, input.totalMinor)),
   ]);
   if (identified && !identified.ok) throw loyaltyFailure(identified.error);
@@ -32,7 +33,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
     if (!lookup.ok) {
       const refusal = asRefusal(lookup.error);
       if (!refusal) failures.push(lookup.error);
-      return { ...coupon, accepted: false, ...(refusal && { refusal }) };
+      return { ...askedCoupon(coupon), accepted: false, ...(refusal && { refusal }) };
     }
     return couponAfterLookup(coupon, lookup.value, () => true);
   });
@@ -47,7 +48,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
   const found = s.pointsCustomer;
   const [preview, check, ...holds] = await steps.group('beforePayment', [
     loyaltyCustomer && step('previewLoyalty', ref, loyaltyCustomer, loyaltyPurchase(input)),
-    points && found && step('checkPoints', ref, found, points.points),
+    points && found && checkPointsStep(ref, found, points),
     ...toHold.map(({ coupon }) => step('holdCoupon', ref, coupon.provider, coupon.code)),
   ]);
   if (check) {
@@ -63,7 +64,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
     const refusal = hold.ok ? undefined : asRefusal(hold.error);
     if (refusal) s.compensations.discard(releaseStep(coupon));
     else if (!hold.ok) failures.push(hold.error);
-    return { ...coupon, accepted: false, ...(refusal && { refusal }) };
+    return { ...askedCoupon(coupon), accepted: false, ...(refusal && { refusal }) };
   });
   // Throws after every hold is accounted for: the saga unwinds the holds that landed.
   if (preview && !preview.ok) throw loyaltyFailure(preview.error);

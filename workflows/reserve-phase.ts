@@ -1,5 +1,5 @@
 import type { CheckoutQuote, CouponQuote, CheckoutInput } from './checkout.contract';
-import { couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
+import { askedCoupon, couponAfterLookup, heldCoupon, quoteOf } from './phase-answers';
 import { beforePayment, compensation } from './activity-options';
 import { asRefusal, rejectCheckout } from './failures';
 import type { SagaState } from './saga-state';
@@ -59,7 +59,7 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
   } catch (err) {
     const refusal = asRefusal(err);
     if (!refusal) throw err;
-    return { ...coupon, accepted: false, refusal };
+    return { ...askedCoupon(coupon), accepted: false, refusal };
   }
   const decided = couponAfterLookup(coupon, lookup, () => isPatched(Patches.couponWithoutValue));
   if (decided !== 'hold') return decided;
@@ -71,7 +71,7 @@ async function reserveCoupon(s: SagaState, coupon: { provider: CouponQuote['prov
     const refusal = asRefusal(err);
     if (!refusal) throw err;
     s.compensations.discard(undo);
-    return { ...coupon, accepted: false, refusal };
+    return { ...askedCoupon(coupon), accepted: false, refusal };
   }
   return heldCoupon(coupon, lookup);
 }

@@ -151,6 +151,17 @@ export interface CatalogueCapability {
 
 // ── points: Capillary ──────────────────────────────────────────────────────────────────────────
 
+/**
+ * What the till knows of a customer it enrols (Capillary `customer/add`: "insert the primary identifier
+ * of the customer … along with demographic details"). Personal data: encrypted payloads only.
+ */
+export interface EnrolmentDetails {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  mobile?: string;
+}
+
 export interface PointsCustomer {
   identifier: CustomerIdentifier;
   /** Vendor's customer id when known (Capillary user_id). */
@@ -175,17 +186,41 @@ export interface PointsRedemption {
 
 export interface PointsCapability {
   readonly vendor: string;
-  /** Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set. */
-  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean }): Promise<PointsCustomer>;
-  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck>;
+  /**
+   * Fetches the customer, enrolling them when the vendor does not know them yet and `enrol` is set
+   * (`true`: the identifier alone; details: with them). Enrolment has no undo (vendors.md §2: "Customer
+   * add: no undo (and none needed)"): a checkout cancelled later leaves the customer enrolled.
+   */
+  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options?: { enrol?: boolean | EnrolmentDetails }): Promise<PointsCustomer>;
+  /** `validationCode`: the customer's OTP, checked with the points so a wrong one refuses them before any discount. */
+  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck>;
   /** Idempotent by ctx.reference (the bill number): a retry finds the earlier redemption. */
-  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption>;
+  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption>;
   /** The redemption made under ctx.reference (the bill number), if any: resolves a lost reply before an undo. */
   findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined>;
   /** Undo of redeemPoints; "already reversed" (3802, 812) = done. */
   reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }>;
   /** How many points of a redemption were reversed so far: how a retried partial reversal finds its lost reply. */
   pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number>;
+}
+
+/**
+ * Sends the customer a validation code (OTP) for a redemption, for an org that requires one
+ * (Capillary `points/validationcode`). An unknown customer is a rejection with the vendor's
+ * not-found code, and nothing is sent.
+ */
+export interface ValidationCodeCapability {
+  readonly vendor: string;
+  requestValidationCode(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }>;
+}
+
+/**
+ * Tags a bill made without a customer (Capillary `not_interested`) with the customer who identified
+ * later ("retro"). Found-before-sent: a bill already tagged with this customer is `alreadyTagged`.
+ */
+export interface RetroTaggingCapability {
+  readonly vendor: string;
+  tagBill(ctx: VendorCallContext, bill: { number: string; transactionId: string }, customer: CustomerIdentifier): Promise<{ transactionId: string; alreadyTagged: boolean }>;
 }
 
 // ── coupons: Coupontools sessions, Capillary coupons ───────────────────────────────────────────
@@ -210,6 +245,16 @@ export interface CouponRedemption {
   compensable: boolean;
 }
 
+/**
+ * The sale a coupon is used on. `validationCode`: the customer's OTP for a Capillary org that requires
+ * validation (vendors.md §2 coupon/redeem `"validation_code"?`).
+ */
+export interface CouponSale {
+  billAmountMinor: number;
+  customer?: CustomerIdentifier;
+  validationCode?: string;
+}
+
 export interface CouponCapability {
   readonly vendor: string;
   /** `billAmountMinor`: the bill a percentage coupon takes its share of (Capillary). */
@@ -222,7 +267,7 @@ export interface CouponCapability {
   redeem(
     ctx: VendorCallContext,
     code: string,
-    sale: { billAmountMinor: number; customer?: CustomerIdentifier },
+    sale: CouponSale,
   ): Promise<CouponRedemption>;
   /** Undo of redeem where the vendor has one (Capillary reactivate); throws where it has none. */
   reinstate(ctx: VendorCallContext, redemption: CouponRedemption): Promise<{ alreadyReinstated: boolean }>;

@@ -1,5 +1,5 @@
 import { formatMinorUnits } from '../../core/money/money';
-import type { CouponLookup, CouponRedemption, CustomerIdentifier } from './capabilities';
+import type { CouponLookup, CouponRedemption, CouponSale, CustomerIdentifier } from './capabilities';
 import { couponValue } from './capillary-amounts';
 import type { CapillaryClient } from './capillary-client';
 import type { CapillaryCustomers } from './capillary-customers';
@@ -34,10 +34,11 @@ export class CapillaryCoupons {
     private readonly customers: CapillaryCustomers,
   ) {}
 
-  async lookUp(ctx: VendorCallContext, code: string, customer?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
-    if (!customer) {
+  async lookUp(ctx: VendorCallContext, code: string, asked?: CustomerIdentifier, billAmountMinor?: number): Promise<CouponLookup> {
+    if (!asked) {
       return { code, redeemable: false, refusal: { code: 'CUSTOMER_REQUIRED', reason: 'Capillary checks a coupon against its customer: identify the customer first' } };
     }
+    const customer = await this.customers.documented(ctx, asked);
     const key = v11Key(customer);
     if (!key) return { code, redeemable: false, refusal: unsupportedIdentifier(customer) };
     const res = await this.client.call<Json>(ctx, {
@@ -65,9 +66,9 @@ export class CapillaryCoupons {
     return Promise.resolve();
   }
 
-  async redeem(ctx: VendorCallContext, code: string, sale: { billAmountMinor: number; customer?: CustomerIdentifier }): Promise<CouponRedemption> {
+  async redeem(ctx: VendorCallContext, code: string, sale: CouponSale): Promise<CouponRedemption> {
     if (!sale.customer) throw vendorRejection({ vendor: VENDOR, code: 'CUSTOMER_REQUIRED', reason: 'Capillary redeems a coupon for its customer only' });
-    const customer = sale.customer;
+    const customer = await this.customers.documented(ctx, sale.customer);
     const key = requireKey(customer);
     const bill = billNumber(ctx, code);
     // vendors.md §2, Idempotency: "single-use coupons protect themselves (second try gives 711/716) ...
@@ -91,6 +92,7 @@ export class CapillaryCoupons {
               {
                 code,
                 customer: { [key]: identifierValue(customer) },
+                ...(sale.validationCode && { validation_code: sale.validationCode }),
                 transaction: [{ number: bill, amount: formatMinorUnits(sale.billAmountMinor, ctx.currency) }],
               },
             ],

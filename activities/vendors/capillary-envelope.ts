@@ -84,6 +84,11 @@ const REASONS: Record<number, string> = {
   604: 'This bill number was already sent to the loyalty programme',
   639: 'Part of this bill was already returned',
   630: 'Return amount is more than what is left on the bill',
+  808: 'The validation code (OTP) is not valid',
+  824: 'The loyalty programme requires a validation code (OTP) for this redemption',
+  860: 'The loyalty programme could not send a validation code',
+  705: 'The validation code (OTP) is not valid',
+  725: 'The loyalty programme requires a validation code (OTP) for this coupon',
 };
 
 export function num(value: unknown): number | undefined {

@@ -25,6 +25,23 @@ export function v2Type(identifier: CustomerIdentifier): 'mobile' | 'email' | 'ex
   return key === 'external_id' ? 'externalId' : key;
 }
 
+/**
+ * The customer/get key: the documented ones and, for a card, `card_number` (vendors.md §2, Find customer:
+ * "`GET v1.1/customer/get?mobile=…` (or `email`, `external_id`, `card_number`, `card_external_id`)").
+ * Only customer/get is documented with a card, so every other call names a card's customer by the
+ * mobile, e-mail or external id customer/get answers (CapillaryCustomers.documented).
+ */
+export function lookupKey(identifier: CustomerIdentifier): 'mobile' | 'email' | 'external_id' | 'card_number' | 'card_external_id' | undefined {
+  if (identifier.type === 'card') return 'card_number';
+  if (identifier.type === 'cardExternalId') return 'card_external_id';
+  return v11Key(identifier);
+}
+
+/** A card's number or external id: looked up, then named the documented way (CapillaryCustomers.documented). */
+export function isCard(identifier: CustomerIdentifier): boolean {
+  return identifier.type === 'card' || identifier.type === 'cardExternalId';
+}
+
 /** The v1.1 key for this identifier; an identifier Capillary cannot search by is a rejection. */
 export function requireKey(identifier: CustomerIdentifier) {
   const key = v11Key(identifier);
@@ -38,5 +55,5 @@ export function identifierValue(identifier: CustomerIdentifier): string {
 }
 
 export function unsupportedIdentifier(identifier: CustomerIdentifier): { code: string; reason: string } {
-  return { code: 'UNSUPPORTED_IDENTIFIER', reason: `Capillary finds customers by mobile, e-mail or external id, not by ${identifier.type}` };
+  return { code: 'UNSUPPORTED_IDENTIFIER', reason: `Capillary finds customers by mobile, e-mail, external id or card, not by ${identifier.type}` };
 }

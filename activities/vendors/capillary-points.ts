@@ -21,7 +21,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import { identifierValue, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
+import { identifierValue, isCard, requireKey, unsupportedIdentifier, v11Key, v2Type } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -34,19 +34,22 @@ export class CapillaryPoints {
   constructor(
     private readonly client: CapillaryClient,
     private readonly customers: CapillaryCustomers,
+    private readonly validationRequired = false,
   ) {}
 
-  async checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck> {
+  async checkPoints(ctx: VendorCallContext, found: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
+    const customer = await this.documented(ctx, found);
     const key = v11Key(customer.identifier);
     if (!key) return { redeemable: false, points, valueMinor: 0, refusal: unsupportedIdentifier(customer.identifier) };
-    const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points);
+    const { redeemable, status } = await this.isRedeemable(ctx, customer.identifier, key, points, validationCode);
     if (bool(redeemable.is_redeemable) && status.code === 800) {
       return { redeemable: true, points, valueMinor: pointsValue(redeemable, points, ctx.currency) ?? 0 };
     }
     return { redeemable: false, points, valueMinor: 0, refusal: { code: String(status.code), reason: reasonFor(status.code, status.message) } };
   }
 
-  async redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
+  async redeemPoints(ctx: VendorCallContext, found: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     // Capillary does not deduplicate redemptions: an earlier try (a retry, an activity reset) whose
     // reply was lost may have redeemed on this bill already, so find it before redeeming again.
@@ -69,14 +72,14 @@ export class CapillaryPoints {
       operation: 'points.redeem',
       method: 'POST',
       path: '/v1.1/points/redeem',
-      // The saga redeems on the customer's behalf after the checkout step: no OTP round trip.
-      query: { skip_validation: 'true' },
+      query: this.validationQuery(validationCode),
       body: {
         root: {
           redeem: [
             {
               points_redeemed: points,
               customer: { [key]: identifierValue(customer.identifier) },
+              ...(validationCode && { validation_code: validationCode }),
               transaction_number: ctx.reference,
               external_reference_number: ctx.reference,
               redemption_time: capillaryTime(new Date(), ctx.storeProfile?.timeZone),
@@ -100,7 +103,8 @@ export class CapillaryPoints {
     };
   }
 
-  async findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
+  async findRedemption(ctx: VendorCallContext, found: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     const earlier = await this.findPointsRedemption(ctx, customer.identifier, key);
     if (!earlier) return undefined;
@@ -109,7 +113,8 @@ export class CapillaryPoints {
     return { ...earlier, points: redeemed, valueMinor: (await this.priceOf(ctx, customer.identifier, key, redeemed)) ?? 0 };
   }
 
-  async reversePoints(ctx: VendorCallContext, customer: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }> {
+  async reversePoints(ctx: VendorCallContext, found: PointsCustomer, redemption: PointsRedemption): Promise<{ alreadyReversed: boolean }> {
+    const customer = await this.documented(ctx, found);
     const type = v2Type(customer.identifier);
     if (!type) throw vendorRejection({ vendor: VENDOR, ...unsupportedIdentifier(customer.identifier) });
     const accepted = new Set([...CODES.alreadyReversed, ...CODES.unknownRedemption]);
@@ -127,19 +132,36 @@ export class CapillaryPoints {
   }
 
   /** Sum of the reversals of one redemption, from the customer's redemption history. */
-  async pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
+  async pointsReversed(ctx: VendorCallContext, found: PointsCustomer, redemptionId: string): Promise<number> {
+    const customer = await this.documented(ctx, found);
     const key = requireKey(customer.identifier);
     const rows = await this.customers.redemptions(ctx, customer.identifier, key, 'points');
     const row = rows.find((p) => str(p.redemption_id) === redemptionId || str(p.id) === redemptionId);
     return list(row?.reversals).reduce((sum, r) => sum + (num(r.points_reversed) ?? 0), 0);
   }
 
-  private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number) {
+  /**
+   * vendors.md §2 points/redeem: "`validation_code` is mandatory unless `skip_validation=true`", with
+   * `?validation_type=SMS`. The customer's code when the till sent one; else `skip_validation=true`
+   * only for an org that does not require validation (on one that does, the vendor's 824 stands).
+   */
+  private validationQuery(validationCode: string | undefined): Record<string, string> {
+    if (validationCode) return { validation_type: 'SMS' };
+    return this.validationRequired ? {} : { skip_validation: 'true' };
+  }
+
+  /** A customer named by card (a void's or return's, from the sale's input) as documented calls name them. */
+  private async documented(ctx: VendorCallContext, customer: PointsCustomer): Promise<PointsCustomer> {
+    return isCard(customer.identifier) ? { ...customer, identifier: await this.customers.documented(ctx, customer.identifier) } : customer;
+  }
+
+  private async isRedeemable(ctx: VendorCallContext, identifier: CustomerIdentifier, key: string, points: number, validationCode?: string) {
     const res = await this.client.call<Json>(ctx, {
       operation: 'points.isredeemable',
       method: 'GET',
       path: '/v1.1/points/isredeemable',
-      query: { points, skip_validation: 'true', [key]: identifierValue(identifier) },
+      // vendors.md §2: "`isredeemable?points=N&mobile=…[&validation_code=…]`": a code sent is checked with the points.
+      query: { points, [key]: identifierValue(identifier), ...(validationCode ? { validation_code: validationCode } : { skip_validation: 'true' }) },
     }, (r) => (pointsCheck(r), {}));
     return pointsCheck(res);
   }

@@ -1,6 +1,7 @@
 import { formatMinorUnits } from '../../core/money/money';
-import type { SaleReturn, SaleTransaction } from './capabilities';
+import type { CustomerIdentifier, SaleReturn, SaleTransaction } from './capabilities';
 import type { CapillaryClient } from './capillary-client';
+import type { CapillaryCustomers } from './capillary-customers';
 import {
   CODES,
   VENDOR,
@@ -14,7 +15,7 @@ import {
   type Item,
   type Json,
 } from './capillary-envelope';
-import { identifierValue, requireKey } from './capillary-identifiers';
+import { identifierValue, isCard, requireKey } from './capillary-identifiers';
 import { recordRecoveredEffect, type VendorCallContext } from './vendor-call';
 import { vendorUnavailable } from './vendor-errors';
 import type { VendorResponse } from './vendor-http';
@@ -25,9 +26,13 @@ import type { VendorResponse } from './vendor-http';
  * one land between the lookup and the send; a partial return has no such key and is found by bill_client_id.
  */
 export class CapillaryTransactions {
-  constructor(private readonly client: CapillaryClient) {}
+  constructor(
+    private readonly client: CapillaryClient,
+    private readonly customers: CapillaryCustomers,
+  ) {}
 
-  async addTransaction(ctx: VendorCallContext, sale: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
+  async addTransaction(ctx: VendorCallContext, asked: SaleTransaction): Promise<{ transactionId: string; duplicate: boolean }> {
+    const sale = await this.withDocumentedCustomer(ctx, asked);
     const key = sale.customer ? requireKey(sale.customer) : undefined;
     // 604 (duplicate bill) is our own earlier bill only if an earlier try may have sent it.
     const mayHaveBeenSent = await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.add');
@@ -85,7 +90,8 @@ export class CapillaryTransactions {
     return { transactionId: id, duplicate: false };
   }
 
-  async returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
+  async returnTransaction(ctx: VendorCallContext, asked: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
+    const sale = await this.withDocumentedCustomer(ctx, asked);
     const key = sale.customer ? requireKey(sale.customer) : undefined;
     // A partial return (AMOUNT, LINE_ITEM) sent twice returns twice: find ours by bill_client_id first.
     if (await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.return')) {
@@ -129,7 +135,13 @@ export class CapillaryTransactions {
     return { transactionId: str(item.data.id) ?? null, alreadyReturned: false };
   }
 
-  private async findTransactions(ctx: VendorCallContext, number: string, type: string): Promise<Json[]> {
+  /** A bill's customer named by card is named as transaction/add documents it (mobile, e-mail or external id). */
+  private async withDocumentedCustomer<S extends { customer?: CustomerIdentifier }>(ctx: VendorCallContext, sale: S): Promise<S> {
+    return sale.customer && isCard(sale.customer) ? { ...sale, customer: await this.customers.documented(ctx, sale.customer) } : sale;
+  }
+
+  /** transaction/get by bill number and type: the bills found (none when Capillary knows no such bill). */
+  async findTransactions(ctx: VendorCallContext, number: string, type: string): Promise<Json[]> {
     const found = (c: number) => c === 600 || CODES.transactionNotFound.has(c);
     const res = await this.client.call<Json>(ctx, {
       operation: 'transaction.get',

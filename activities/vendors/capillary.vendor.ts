@@ -3,7 +3,9 @@ import type {
   CouponCapability,
   CouponLookup,
   CouponRedemption,
+  CouponSale,
   CustomerIdentifier,
+  EnrolmentDetails,
   PointsCapability,
   PointsCheck,
   PointsCustomer,
@@ -11,13 +13,17 @@ import type {
   SaleReturn,
   SaleTransaction,
   TransactionCapability,
+  RetroTaggingCapability,
+  ValidationCodeCapability,
 } from './capabilities';
 import { CapillaryClient, type CapillaryOptions } from './capillary-client';
 import { CapillaryCoupons } from './capillary-coupons';
 import { CapillaryCustomers } from './capillary-customers';
 import { VENDOR } from './capillary-envelope';
 import { CapillaryPoints } from './capillary-points';
+import { CapillaryRetroTagging } from './capillary-retro';
 import { CapillaryTransactions } from './capillary-transactions';
+import { CapillaryValidationCodes } from './capillary-validation-codes';
 import type { VendorCallContext } from './vendor-call';
 
 // Callers configure the adapter from here; the options belong to the client that uses them.
@@ -32,33 +38,37 @@ export type { CapillaryOptions } from './capillary-client';
  * This class is the capabilities' face only; each capability lives in a capillary-* sibling, and all
  * of them share one client (one OAuth token).
  */
-export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability {
+export class CapillaryVendor implements PointsCapability, CouponCapability, TransactionCapability, ValidationCodeCapability, RetroTaggingCapability {
   readonly vendor = VENDOR;
   private readonly customers: CapillaryCustomers;
   private readonly points: CapillaryPoints;
   private readonly coupons: CapillaryCoupons;
   private readonly transactions: CapillaryTransactions;
+  private readonly validationCodes: CapillaryValidationCodes;
+  private readonly retro: CapillaryRetroTagging;
 
   constructor(options: CapillaryOptions) {
     const client = new CapillaryClient(options);
     this.customers = new CapillaryCustomers(client);
-    this.points = new CapillaryPoints(client, this.customers);
+    this.points = new CapillaryPoints(client, this.customers, options.validationRequired);
     this.coupons = new CapillaryCoupons(client, this.customers);
-    this.transactions = new CapillaryTransactions(client);
+    this.transactions = new CapillaryTransactions(client, this.customers);
+    this.validationCodes = new CapillaryValidationCodes(client, this.customers);
+    this.retro = new CapillaryRetroTagging(client, this.customers, this.transactions);
   }
 
   // ── points ────────────────────────────────────────────────────────────────────────────────────
 
-  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean } = {}): Promise<PointsCustomer> {
+  findCustomer(ctx: VendorCallContext, identifier: CustomerIdentifier, options: { enrol?: boolean | EnrolmentDetails } = {}): Promise<PointsCustomer> {
     return this.customers.find(ctx, identifier, options);
   }
 
-  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsCheck> {
-    return this.points.checkPoints(ctx, customer, points);
+  checkPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
+    return this.points.checkPoints(ctx, customer, points, validationCode);
   }
 
-  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption> {
-    return this.points.redeemPoints(ctx, customer, points);
+  redeemPoints(ctx: VendorCallContext, customer: PointsCustomer, points: number, validationCode?: string): Promise<PointsRedemption> {
+    return this.points.redeemPoints(ctx, customer, points, validationCode);
   }
 
   findRedemption(ctx: VendorCallContext, customer: PointsCustomer, points: number): Promise<PointsRedemption | undefined> {
@@ -71,6 +81,10 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
 
   pointsReversed(ctx: VendorCallContext, customer: PointsCustomer, redemptionId: string): Promise<number> {
     return this.points.pointsReversed(ctx, customer, redemptionId);
+  }
+
+  requestValidationCode(ctx: VendorCallContext, identifier: CustomerIdentifier, points: number): Promise<{ sent: true }> {
+    return this.validationCodes.request(ctx, identifier, points);
   }
 
   // ── coupons ───────────────────────────────────────────────────────────────────────────────────
@@ -87,7 +101,7 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
     return this.coupons.release(ctx, code);
   }
 
-  redeem(ctx: VendorCallContext, code: string, sale: { billAmountMinor: number; customer?: CustomerIdentifier }): Promise<CouponRedemption> {
+  redeem(ctx: VendorCallContext, code: string, sale: CouponSale): Promise<CouponRedemption> {
     return this.coupons.redeem(ctx, code, sale);
   }
 
@@ -101,6 +115,10 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
     return this.transactions.addTransaction(ctx, sale);
   }
 
+  tagBill(ctx: VendorCallContext, bill: { number: string; transactionId: string }, customer: CustomerIdentifier): Promise<{ transactionId: string; alreadyTagged: boolean }> {
+    return this.retro.tagBill(ctx, bill, customer);
+  }
+
   returnTransaction(ctx: VendorCallContext, sale: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
     return this.transactions.returnTransaction(ctx, sale);
   }
@@ -112,5 +130,6 @@ export function createCapillaryVendor(config: AppConfig): CapillaryVendor {
     oauthKey: config.CAPILLARY_OAUTH_KEY,
     oauthSecret: config.CAPILLARY_OAUTH_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    validationRequired: config.CAPILLARY_VALIDATION_REQUIRED,
   });
 }

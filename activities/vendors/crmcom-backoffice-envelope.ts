@@ -30,6 +30,9 @@ export const IDENTIFIER_QUERY: Record<CustomerIdentifier['type'], string> = {
   phone: 'phone_number',
   email: 'email_address',
   externalId: 'code',
+  // Never sent: the API refuses Capillary's card types for CRM.COM (checkout.mapper.ts), whose cards are `code` (a CIM).
+  card: 'cim',
+  cardExternalId: 'cim',
 };
 
 /** The error body of every documented 4xx (vendor-docs/crmcom-v2-pos-ecommerce.txt, "Responses"). */

@@ -18,6 +18,8 @@ const SENSITIVE_KEYS = new Set(
     // CRM.COM back-office spend secrets: the OTP spend token and the contact's pass code (under any
     // configured field name ending so: CRMCOM_OTP_FIELD, CRMCOM_PASS_CODE_FIELD), and ours on the input.
     'otp', 'pass_code', 'passcode', 'spendotp', 'spendpasscode',
+    // Our own names for a Capillary validation code (OTP) and the card identifier, should an excerpt carry them.
+    'validationcode', 'card_external_id',
   ].map((k) => k.toLowerCase()),
 );
 

@@ -8,6 +8,8 @@ import type {
   PointsCapability,
   PostTenderCapability,
   TransactionCapability,
+  RetroTaggingCapability,
+  ValidationCodeCapability,
 } from './capabilities';
 import { createCmcVendor } from './cmc.vendor';
 import { createCouponToolsVendor } from './coupontools.vendor';
@@ -25,6 +27,8 @@ export interface VendorRegistry {
   coupons: Record<CouponProvider, CouponCapability>;
   transactions: TransactionCapability;
   postTender: PostTenderCapability;
+  validationCodes: ValidationCodeCapability;
+  retroTagging: RetroTaggingCapability;
 }
 
 export function createVendorRegistry(config: AppConfig): VendorRegistry {
@@ -37,5 +41,7 @@ export function createVendorRegistry(config: AppConfig): VendorRegistry {
     coupons: { coupontools: createCouponToolsVendor(config), capillary },
     transactions: capillary,
     postTender: createCmcVendor(config),
+    validationCodes: capillary,
+    retroTagging: capillary,
   };
 }

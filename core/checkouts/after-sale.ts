@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Principal } from '../access/principal';
 import type { CheckoutInput, CheckoutRef, CheckoutView, OriginalSale } from '../../workflows/checkout.contract';
 import type { Checkout } from './checkout.entity';
+import { readRetroTagging } from './capillary-retro-tag.reader';
 import { readCheckoutInput } from './checkout-input.reader';
 import type { CheckoutsRepository } from './checkouts.repository';
 import { SagaRefusal } from './saga-refusal';
@@ -50,7 +51,13 @@ export class AfterSale {
       // The store as the sale was made there (its zone, unit, outlet, CMC place), not as it is now.
       ...(input?.storeProfile && { storeProfile: input.storeProfile }),
     };
-    return { ref, view: sale.view, ...(input && { original: originalSaleOf(input) }) };
+    const original = input && originalSaleOf(input);
+    // A not_interested bill retro-tagged later is a regular bill of that customer: returned as such.
+    if (original && !original.capillaryCustomer) {
+      const tagged = (await readRetroTagging(this.temporal, sale.id))?.customer;
+      if (tagged) original.capillaryCustomer = tagged;
+    }
+    return { ref, view: sale.view, ...(original && { original }) };
   }
 }
 

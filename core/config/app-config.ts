@@ -99,6 +99,13 @@ const schema = z.object({
    * CAPILLARY_POINTS_REVERSAL_ALLOWED=true).
    */
   CAPILLARY_POINTS_REDEMPTION: z.enum(['after_bill', 'before_payment']).default('after_bill'),
+  /**
+   * The Capillary org requires mobile validation of redemptions (vendors.md §2: "824 mobile validation
+   * mandatory"): a checkout redeeming points or a Capillary coupon must carry the customer's validation
+   * code (POST /v1/capillary/validation-codes sends it), and nothing is sent with `skip_validation=true`.
+   * `false` (the sandbox org's default): redemptions send `skip_validation=true` unless the till sent a code.
+   */
+  CAPILLARY_VALIDATION_REQUIRED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** The Capillary org's base currency, the one it keeps every amount in (the sandbox org's: EUR). */
   CAPILLARY_CURRENCY: accountCurrency,
   /**

@@ -36,6 +36,10 @@ export const REDACTED_LOG_PATHS = [
   '*.firstName',
   '*.lastName',
   '*.salesPerson',
+  // Capillary validation codes (OTPs) and an enrolment's details.
+  '*.validationCode',
+  '*.*.validationCode',
+  'validationCode',
 ];
 
 export const REDACTION = { paths: REDACTED_LOG_PATHS, censor: '[redacted]' };

@@ -12,17 +12,25 @@ import {
   type CheckoutKey,
   type CustomerRef,
 } from '../../workflows/checkout.contract';
-import type { CreateCheckoutDto } from './dto/create-checkout.dto';
+import type { CapillaryEnrolmentDto, CreateCheckoutDto } from './dto/create-checkout.dto';
 
-/** Identifier types Capillary can look a customer up by. */
-export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId'];
+/** Identifier types Capillary can look a customer up by (a card: customer/get `card_number`). */
+export const CAPILLARY_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['phone', 'email', 'externalId', 'card', 'cardExternalId'];
+/** Identifier types CRM.COM identifies by: its cards are access tokens (`code`), never `card`. */
+const CRMCOM_IDENTIFIERS: ReadonlyArray<CustomerRef['type']> = ['code', 'number', 'phone', 'email', 'externalId'];
 
 type FieldErrors = Array<{ field: string; message: string }>;
 
 /** The configuration a checkout is checked against and completed from. */
 export type CheckoutConfig = Pick<
   AppConfig,
-  'CHECKOUT_HOLD_TIMEOUT_MS' | 'CRMCOM_API' | 'CRMCOM_MERCHANT_NUMBER' | 'CAPILLARY_POINTS_REDEMPTION' | 'vendorCurrencies' | 'capillaryBillNumberFormat'
+  | 'CHECKOUT_HOLD_TIMEOUT_MS'
+  | 'CRMCOM_API'
+  | 'CRMCOM_MERCHANT_NUMBER'
+  | 'CAPILLARY_POINTS_REDEMPTION'
+  | 'vendorCurrencies'
+  | 'capillaryBillNumberFormat'
+  | 'CAPILLARY_VALIDATION_REQUIRED'
 >;
 
 /** Decimal string -> minor units, collecting a field-named error instead of throwing. */
@@ -68,6 +76,9 @@ export function toCheckoutInput(
   const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
   if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
   const secrets = spendSecrets(dto.spend, spendMinor, config.CRMCOM_API, errors);
+  if (dto.customer && !CRMCOM_IDENTIFIERS.includes(dto.customer.identifier.type)) {
+    errors.push({ field: 'customer.identifier.type', message: `must be one of ${CRMCOM_IDENTIFIERS.join(', ')} for CRM.COM (a CRM.COM card is a code)` });
+  }
   const pointsCustomer = dto.points ? (dto.points.identifier ?? dto.customer?.identifier) : undefined;
   if (dto.points) {
     const field = dto.points.identifier ? 'points.identifier.type' : 'customer.identifier.type';
@@ -81,6 +92,8 @@ export function toCheckoutInput(
     if (codes.has(`${c.provider}:${c.code}`)) errors.push({ field: `coupons[${i}].code`, message: 'is listed twice' });
     codes.add(`${c.provider}:${c.code}`);
   });
+  errors.push(...validationCodeErrors(dto, config.CAPILLARY_VALIDATION_REQUIRED));
+  if (dto.points?.enrol && pointsCustomer) errors.push(...enrolmentErrors(pointsCustomer, dto.points.enrol));
   if (errors.length) throw invalidFields(errors);
   const totalMinor = lines.reduce((sum, l) => sum + l.totalMinor, 0);
 
@@ -100,9 +113,15 @@ export function toCheckoutInput(
         customer: { type: pointsCustomer.type, value: pointsCustomer.value },
         // CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill.
         ...(config.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && { redeemBeforePayment: true as const }),
+        ...(dto.points.validationCode !== undefined && { validationCode: dto.points.validationCode }),
+        ...(dto.points.enrol && { enrol: enrolmentOf(dto.points.enrol) }),
       },
     }),
-    coupons: (dto.coupons ?? []).map((c) => ({ provider: c.provider, code: c.code })),
+    coupons: (dto.coupons ?? []).map((c) => ({
+      provider: c.provider,
+      code: c.code,
+      ...(c.provider === 'capillary' && c.validationCode !== undefined && { validationCode: c.validationCode }),
+    })),
     ...(dto.postTender && { postTender: postTenderInput(dto.postTender) }),
     holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
     ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
@@ -111,6 +130,50 @@ export function toCheckoutInput(
     ...(!dto.customer && dto.currency === config.vendorCurrencies.crmcom && {
       reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),
     }),
+  };
+}
+
+/**
+ * Validation codes (OTPs) where they can be used, and present where the org requires them: a redemption
+ * Capillary would refuse after payment (824, 725) is refused here. Only Capillary coupons take one.
+ */
+function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldErrors {
+  const errors: FieldErrors = [];
+  const missing = 'is required: the Capillary org requires a validation code (POST /v1/capillary/validation-codes sends it to the customer)';
+  if (dto.points && required && dto.points.validationCode === undefined) errors.push({ field: 'points.validationCode', message: missing });
+  (dto.coupons ?? []).forEach((c, i) => {
+    const field = `coupons[${i}].validationCode`;
+    if (c.provider !== 'capillary' && c.validationCode !== undefined) errors.push({ field, message: 'only a Capillary coupon takes a validation code' });
+    if (c.provider === 'capillary' && required && c.validationCode === undefined) errors.push({ field, message: missing });
+  });
+  return errors;
+}
+
+/**
+ * The details must not name another customer than the identifier the saga looks up (the identifier
+ * is what customer/add enrols by): a phone identifier with another mobile is refused, as is an e-mail.
+ */
+function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto): FieldErrors {
+  // vendors.md §2, Enrol: "at least one of mobile / email / external_id": a card alone enrols nobody.
+  if (identifier.type === 'card' || identifier.type === 'cardExternalId') {
+    return [{ field: 'points.enrol', message: 'needs a phone, email or externalId identifier: Capillary does not enrol by card' }];
+  }
+  const digits = (v: string) => v.replace(/\D/g, '');
+  if (identifier.type === 'phone' && enrol.mobile !== undefined && digits(enrol.mobile) !== digits(identifier.value)) {
+    return [{ field: 'points.enrol.mobile', message: "must be the identifier's phone (or left out)" }];
+  }
+  if (identifier.type === 'email' && enrol.email !== undefined && enrol.email.trim().toLowerCase() !== identifier.value.trim().toLowerCase()) {
+    return [{ field: 'points.enrol.email', message: "must be the identifier's e-mail (or left out)" }];
+  }
+  return [];
+}
+
+function enrolmentOf(enrol: CapillaryEnrolmentDto): NonNullable<NonNullable<CheckoutInput['points']>['enrol']> {
+  return {
+    ...(enrol.firstName !== undefined && { firstName: enrol.firstName }),
+    ...(enrol.lastName !== undefined && { lastName: enrol.lastName }),
+    ...(enrol.email !== undefined && { email: enrol.email }),
+    ...(enrol.mobile !== undefined && { mobile: enrol.mobile }),
   };
 }
 

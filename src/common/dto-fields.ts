@@ -44,6 +44,15 @@ export const KeyToken = (maxLength: number, doc: ApiPropertyOptions) =>
 export const OptionalKeyToken = (maxLength: number, doc: ApiPropertyOptions) =>
   decoratorStack(ApiPropertyOptional(doc), Matches(KEY_TOKEN, { message: KEY_TOKEN_MESSAGE }), Length(1, maxLength), IsString(), IsOptional());
 
+/**
+ * A Capillary validation code (OTP), optional. vendors.md §2 shows one, "4PZGXC" (six letters and
+ * digits); the length is an org's OTP setting, so 4 to 10 letters or digits are accepted and anything
+ * else is refused here, before a vendor sees it.
+ */
+const VALIDATION_CODE = /^[A-Za-z0-9]{4,10}$/;
+export const OptionalValidationCode = (doc: ApiPropertyOptions) =>
+  decoratorStack(ApiPropertyOptional(doc), Matches(VALIDATION_CODE, { message: 'must be 4 to 10 letters or digits, as the customer received it' }), IsString(), IsOptional());
+
 /** A required decimal string in the checkout currency. */
 export const MoneyAmount = (doc: ApiPropertyOptions) => decoratorStack(ApiProperty(doc), Matches(AMOUNT, { message: AMOUNT_MESSAGE }), IsString(), IsDefined(REQUIRED));
 

@@ -5,12 +5,14 @@ import { type ItemResult, fail, requestStatus, status, v2Fail } from './capillar
 import { type Body, type Query, cents, dig, identifierEcho, identifierOf, list, now, obj, str } from './capillary-sandbox-input';
 import { ORG_CURRENCY, VENDOR } from './capillary-sandbox-org';
 import type { CapillarySandboxState, Coupon, CouponRedemption, Customer } from './capillary-sandbox-state';
+import type { CapillarySandboxValidation } from './capillary-sandbox-validation';
 
 /** v1.1 coupon/isredeemable, coupon/redeem and coupon/get, v2 coupon/reactivate. */
 export class CapillarySandboxCoupons {
   constructor(
     private readonly state: CapillarySandboxState,
     private readonly journal: SandboxJournal,
+    private readonly validation: CapillarySandboxValidation,
   ) {}
 
   isRedeemable(q: Query) {
@@ -55,6 +57,9 @@ export class CapillarySandboxCoupons {
         }
         return fail(echo, ...(refused ?? ([702, 'Coupon code is invalid'] as [number, string])));
       }
+      // vendors.md §2, coupon codes: "Validation code: 725 required, 705 invalid" (capillary-sandbox-validation.ts).
+      const unvalidated = this.validation.checkCoupon(customer, str(input.validation_code) ?? '');
+      if (unvalidated) return fail(echo, ...unvalidated);
       if (!number) return fail(echo, 718, 'Unable to redeem. Please enter transaction number must be entered to redeem');
       const amountCents = cents(transaction.amount);
       if (amountCents === undefined) return fail(echo, 733, 'Transaction amount invalid');

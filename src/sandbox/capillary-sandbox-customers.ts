@@ -13,7 +13,7 @@ export class CapillarySandboxCustomers {
   ) {}
 
   get(q: Query) {
-    const customer = this.state.findCustomer(q);
+    const customer = this.state.findCustomer(q) ?? this.state.findCustomerByCard(q);
     if (!customer) {
       return {
         status: { success: 'false', code: '500', message: 'All requests have failed due to errors', total: '1', success_count: '0' },

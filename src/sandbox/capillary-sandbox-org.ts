@@ -6,7 +6,11 @@
 export const CAPILLARY_SANDBOX_OAUTH = { key: 'sandbox-capillary-key', secret: 'sandbox-capillary-secret' } as const;
 /** Till credentials for Basic auth: `Authorization: Basic base64(<till>:<md5(password)>)`. */
 export const CAPILLARY_SANDBOX_TILL = { code: 'sandbox.till01', password: 'sandbox-till-password' } as const;
-export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.sawyer@example.com', externalId: 'TS123', points: 1000 } as const;
+/**
+ * `cardNumber` / `cardExternalId`: the guide's "Insert the primary identifier of a customer (mobile no., email ID, card
+ * number, etc.)"; vendors.md §2 "Find customer … `card_number`". The number is the sandbox's own.
+ */
+export const CAPILLARY_SANDBOX_CUSTOMER = { mobile: '919999999999', email: 'tom.sawyer@example.com', externalId: 'TS123', cardNumber: '7000100020003000', cardExternalId: 'CARD-TS123', points: 1000 } as const;
 /**
  * `multiUse` is redeemable without limit (`redemptions_left` −1): vendors.md §2, Idempotency, "Multi-use
  * coupons (`redemptions_left` −1 or > 1) can be double-redeemed". The others are single-use.
@@ -43,6 +47,21 @@ export interface OrgConfig {
   allowPointsRedemptionReversal: boolean;
   /** CONF_CLIENT_BILL_NO_REGEX: the format of bill numbers (CAPILLARY_BILL_NUMBER_REGEX's default). */
   billNumberFormat: string;
+  /**
+   * Mobile validation of redemptions (vendors.md §2: "824 mobile validation mandatory"): on, a
+   * redemption needs a validation code issued by `points/validationcode` and `skip_validation` is not
+   * honoured. Off by default, so the flows that send `skip_validation=true` work as before; an org
+   * that requires it is `{"validationRequired": true}` (CAPILLARY_VALIDATION_REQUIRED on our side).
+   */
+  validationRequired: boolean;
+  /** "Validity is set in InTouch OTP settings" (vendors.md §2): how long an issued code is accepted and re-sent. */
+  validationCodeValidityMinutes: number;
+  /** vendors.md §2, Rate limits: "HTTP 429 (OTP generation: 10 OTPs per user per day by default)". */
+  validationCodesPerDay: number;
+  /** CONF_RETRO_TRANSACTION_ENABLE: "To allow conversion of not-interested transactions to loyalty transactions". */
+  retroEnabled: boolean;
+  /** CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS: "Maximum timeframe (between transaction and tagging customer)". */
+  retroMaxAgeDays: number;
 }
 
 export const DEFAULT_CONFIG: OrgConfig = {
@@ -52,6 +71,12 @@ export const DEFAULT_CONFIG: OrgConfig = {
   tokenTtlSeconds: 300,
   allowPointsRedemptionReversal: false,
   billNumberFormat: '^[A-Za-z0-9_.:-]+$',
+  validationRequired: false,
+  validationCodeValidityMinutes: 15,
+  validationCodesPerDay: 10,
+  // Off, as the guide lists it as a setting an org turns on; PUT org-config {"retroEnabled": true}.
+  retroEnabled: false,
+  retroMaxAgeDays: 30,
 };
 
 /**

@@ -5,18 +5,21 @@ import { type ItemResult, fail, itemFail, itemOk, requestStatus, status, v2Fail 
 import { type Body, type Query, dig, identifierEcho, identifierOf, list, now, obj, str } from './capillary-sandbox-input';
 import { CENTS_PER_POINT, ORG_CURRENCY, ORG_ID, POINTS_CURRENCY_RATIO, REVERSAL_DISABLED, VENDOR } from './capillary-sandbox-org';
 import type { CapillarySandboxState, Customer, PointsRedemption } from './capillary-sandbox-state';
+import type { CapillarySandboxValidation } from './capillary-sandbox-validation';
 
 /** v1.1 points/isredeemable and points/redeem, v2 points/reverse, under the org's redemption rules. */
 export class CapillarySandboxPoints {
   constructor(
     private readonly state: CapillarySandboxState,
     private readonly journal: SandboxJournal,
+    private readonly validation: CapillarySandboxValidation,
   ) {}
 
   isRedeemable(q: Query) {
     const customer = this.state.findCustomer(q);
     const points = Number(q.points);
-    const refused = this.rule(customer, points, 804);
+    // vendors.md §2, Validate points: "`isredeemable?points=N&mobile=…[&validation_code=…]`": a code offered is checked.
+    const refused = this.rule(customer, points, 804) ?? (customer && this.validation.checkOffered(customer, q.validation_code));
     const valueCents = Number.isSafeInteger(points) ? points * CENTS_PER_POINT : 0;
     return {
       response: {
@@ -45,7 +48,9 @@ export class CapillarySandboxPoints {
       const refused = this.rule(customer, points, 803);
       if (refused || !customer) return fail(echo, ...(refused ?? ([816, 'Unable to find customer in this organization'] as [number, string])));
       const validationCode = str(input.validation_code) ?? '';
-      if (q.skip_validation !== 'true' && !validationCode) return fail(echo, 808, 'Unable to redeem. Validation code is invalid');
+      // "`validation_code` is mandatory unless `skip_validation=true`"; 808 / 824 (capillary-sandbox-validation.ts).
+      const unvalidated = this.validation.checkPoints(customer, validationCode, q.skip_validation === 'true');
+      if (unvalidated) return fail(echo, ...unvalidated);
       // Capillary keeps no key for redemptions: the same bill can be redeemed on twice.
       const transactionNumber = str(input.transaction_number) ?? '';
       const redemption: PointsRedemption = {

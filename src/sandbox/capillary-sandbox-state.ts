@@ -17,6 +17,9 @@ export interface Customer {
   mobile: string;
   email: string;
   externalId: string;
+  /** vendors.md §2, Find customer: "`card_number`, `card_external_id`"; '' for a customer without a card. */
+  cardNumber: string;
+  cardExternalId: string;
   firstname: string;
   lastname: string;
   loyaltyPoints: number;
@@ -100,6 +103,12 @@ export interface Transaction {
   pointsDeducted: number;
 }
 
+export interface IssuedValidationCode {
+  userId: number;
+  code: string;
+  issuedAtMs: number;
+}
+
 export class CapillarySandboxState {
   config: OrgConfig = { ...DEFAULT_CONFIG };
   /** Issued OAuth tokens and when each expires. */
@@ -109,6 +118,8 @@ export class CapillarySandboxState {
   couponRedemptions: CouponRedemption[] = [];
   pointsRedemptions: PointsRedemption[] = [];
   transactions: Transaction[] = [];
+  /** Validation codes issued by points/validationcode (capillary-sandbox-validation.ts). */
+  validationCodes: IssuedValidationCode[] = [];
   seq = { user: 0, redemption: 0, coupon: 0, transaction: 0, reversal: 0 };
 
   constructor() {
@@ -125,6 +136,8 @@ export class CapillarySandboxState {
         mobile: CAPILLARY_SANDBOX_CUSTOMER.mobile,
         email: CAPILLARY_SANDBOX_CUSTOMER.email,
         externalId: CAPILLARY_SANDBOX_CUSTOMER.externalId,
+        cardNumber: CAPILLARY_SANDBOX_CUSTOMER.cardNumber,
+        cardExternalId: CAPILLARY_SANDBOX_CUSTOMER.cardExternalId,
         firstname: 'Tom',
         lastname: 'Sawyer',
         loyaltyPoints: CAPILLARY_SANDBOX_CUSTOMER.points,
@@ -137,6 +150,8 @@ export class CapillarySandboxState {
         mobile: '44700900999',
         email: 'catherine@example.com',
         externalId: 'ct123',
+        cardNumber: '',
+        cardExternalId: '',
         firstname: 'Catherine',
         lastname: 'Earnshaw',
         loyaltyPoints: 0,
@@ -161,6 +176,7 @@ export class CapillarySandboxState {
     ];
     this.pointsRedemptions = [];
     this.transactions = [];
+    this.validationCodes = [];
   }
 
   findCustomer(q: Record<string, string | undefined>): Customer | undefined {
@@ -171,12 +187,24 @@ export class CapillarySandboxState {
     return undefined;
   }
 
+  /**
+   * vendors.md §2 documents `card_number` for customer/get only ("`GET v1.1/customer/get?mobile=…` (or
+   * `email`, `external_id`, `card_number`, `card_external_id`)"): the other routes do not find by card.
+   */
+  findCustomerByCard(q: { card_number?: string; card_external_id?: string }): Customer | undefined {
+    if (q.card_number) return this.customers.find((c) => c.cardNumber !== '' && c.cardNumber === q.card_number);
+    if (q.card_external_id) return this.customers.find((c) => c.cardExternalId !== '' && c.cardExternalId === q.card_external_id);
+    return undefined;
+  }
+
   enrol({ key, value, input }: { key: IdentifierKey; value: string; input: Body }): Customer {
     const customer: Customer = {
       userId: ++this.seq.user,
       mobile: key === 'mobile' ? value : (str(input.mobile) ?? ''),
       email: key === 'email' ? value : (str(input.email) ?? ''),
       externalId: key === 'external_id' ? value : (str(input.external_id) ?? ''),
+      cardNumber: '',
+      cardExternalId: '',
       firstname: str(input.firstname) ?? '',
       lastname: str(input.lastname) ?? '',
       loyaltyPoints: 0,

@@ -9,7 +9,9 @@ import { type Query, body, tillOf } from './capillary-sandbox-input';
 import { DEFAULT_CONFIG, type OrgConfig } from './capillary-sandbox-org';
 import { CapillarySandboxPoints } from './capillary-sandbox-points';
 import { CapillarySandboxState } from './capillary-sandbox-state';
+import { CapillarySandboxRetro } from './capillary-sandbox-retro';
 import { CapillarySandboxTransactions } from './capillary-sandbox-transactions';
+import { CapillarySandboxValidation } from './capillary-sandbox-validation';
 
 // Tests and the sandbox app import the seed names from here, the sandbox's front door.
 export {
@@ -38,13 +40,17 @@ export class CapillarySandbox {
   private readonly points: CapillarySandboxPoints;
   private readonly coupons: CapillarySandboxCoupons;
   private readonly transactions: CapillarySandboxTransactions;
+  private readonly validation: CapillarySandboxValidation;
+  private readonly retro: CapillarySandboxRetro;
 
   constructor(journal: SandboxJournal) {
     this.auth = new CapillarySandboxAuth(this.state);
+    this.validation = new CapillarySandboxValidation(this.state);
     this.customers = new CapillarySandboxCustomers(this.state, journal);
-    this.points = new CapillarySandboxPoints(this.state, journal);
-    this.coupons = new CapillarySandboxCoupons(this.state, journal);
+    this.points = new CapillarySandboxPoints(this.state, journal, this.validation);
+    this.coupons = new CapillarySandboxCoupons(this.state, journal, this.validation);
     this.transactions = new CapillarySandboxTransactions(this.state, journal);
+    this.retro = new CapillarySandboxRetro(this.state, journal);
   }
 
   /** Business state and org config back to the seed. Issued tokens survive, as at the real vendor. */
@@ -69,6 +75,7 @@ export class CapillarySandbox {
     app.post('/v1.1/customer/add', (req) => this.customers.add(body(req)));
     app.get('/v1.1/customer/redemptions', (req) => this.customers.redemptions(req.query as Query));
     app.get('/v1.1/points/isredeemable', (req) => this.points.isRedeemable(req.query as Query));
+    app.get('/v1.1/points/validationcode', (req, reply) => this.validation.issue(req.query as Query, reply));
     app.post('/v1.1/points/redeem', (req) => this.points.redeem(req.query as Query, body(req), tillOf(req)));
     app.post('/v2/points/reverse', (req, reply) => this.points.reverse(body(req), reply));
     app.get('/v1.1/coupon/isredeemable', (req) => this.coupons.isRedeemable(req.query as Query));
@@ -76,6 +83,7 @@ export class CapillarySandbox {
     app.get('/v1.1/coupon/get', (req) => this.coupons.get(req.query as Query));
     app.post('/v2/coupon/reactivate', (req, reply) => this.coupons.reactivate(body(req), reply));
     app.post('/v1.1/transaction/add', (req) => this.transactions.add(body(req)));
+    app.post('/v1.1/transaction/update', (req) => this.retro.update(body(req)));
     app.get('/v1.1/transaction/get', (req) => this.transactions.get(req.query as Query));
     // Sandbox administration, next to the vendor's routes.
     app.put('/_sandbox/org-config', (req) => {
@@ -91,6 +99,9 @@ export class CapillarySandbox {
       if (typeof patch.billNumberFormat === 'string' && isRegularExpression(patch.billNumberFormat)) this.state.config.billNumberFormat = patch.billNumberFormat;
       return this.state.config;
     });
+    // The SMS the customer's phone would receive: `?mobile=…` (or another identifier).
+    app.get('/_sandbox/validation-codes', (req, reply) => this.validation.lastCode(req.query as Query, reply));
+    app.post('/_sandbox/validation-codes/expire', () => this.validation.expireAll());
     app.post('/_sandbox/expire-tokens', () => {
       this.state.tokens.clear();
       return { status: 'expired' };

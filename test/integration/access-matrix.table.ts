@@ -93,6 +93,16 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('GET /v1/checkouts/batch/{id}',            'S1/T2',                                   '200 200 404 404', '200 200 404 404', '200 200 404 404', '200 200 404 404'),
   row('GET /v1/checkouts/batch/{id}',            'S2/T1',                                   '200 404 404 404', '200 404 404 404', '200 404 404 404', '200 404 404 404'),
 
+  // Capillary validation codes (OTPs): pos asks for its own store and till, as for a checkout.
+  row('POST /v1/capillary/validation-codes',     'S1/T1',                                   '202 202 202 202', NONE,              NONE,              '202 202 202 202'),
+  row('POST /v1/capillary/validation-codes',     'S1/T2',                                   '202 202 403 202', NONE,              NONE,              '202 202 403 202'),
+  row('POST /v1/capillary/validation-codes',     'S2/T1',                                   '202 403 403 202', NONE,              NONE,              '202 403 403 202'),
+
+  // Retro-tagging a Capillary bill: the prepared sales have no Capillary bill (409) where the key may see them.
+  row('POST /v1/checkouts/{id}/capillary-customer', 'S1/T1',                                '409 409 409 404', NONE,              NONE,              '409 409 409 404'),
+  row('POST /v1/checkouts/{id}/capillary-customer', 'S1/T2',                                '409 409 404 404', NONE,              NONE,              '409 409 404 404'),
+  row('POST /v1/checkouts/{id}/capillary-customer', 'S2/T1',                                '409 404 404 404', NONE,              NONE,              '409 404 404 404'),
+
   // The catalogue is the merchant's: only admin syncs it (a store- or till-scoped admin key too: the
   // route has no scope to check); finance and ops of any scope read the merchant's syncs.
   row('POST /v1/products/sync',                  '',                                        NONE,              NONE,              NONE,              ALL(202)),

@@ -115,6 +115,11 @@ describe('access matrix', () => {
         return { batchReference: batchRefs[target].batch, sales: [oneShotCheckoutBody(batchRefs[target].sale, storeAndTill(target))] };
       case 'POST /v1/checkouts/{id}/returns':
         return RETURN_BODY;
+      case 'POST /v1/checkouts/{id}/capillary-customer':
+        return { identifier: { type: 'phone', value: '919999999999' } };
+      case 'POST /v1/capillary/validation-codes':
+        if (!isPlace(target)) throw new Error(`${route} needs a place`);
+        return { ...storeAndTill(target), identifier: { type: 'phone', value: '919999999999' }, points: 100 };
       case 'POST /v1/products/sync':
         return { products: [{ code: 'ACL-1' }] };
       case 'POST /v1/codec/encode':

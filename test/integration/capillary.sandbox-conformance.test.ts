@@ -162,13 +162,13 @@ describe(`${CapillarySandbox.name} conformance`, () => {
 
     it('uses only documented query parameters on the v1.1 reads', () => {
       const documented: Record<string, string[]> = {
-        '/v1.1/customer/get': ['format', 'user_id', 'mobile', 'email', 'external_id'],
-        '/v1.1/points/isredeemable': ['format', 'points', 'skip_validation', 'mobile', 'email', 'external_id'],
+        '/v1.1/customer/get': ['format', 'user_id', 'mobile', 'email', 'external_id', 'card_number', 'card_external_id'],
+        '/v1.1/points/isredeemable': ['format', 'points', 'skip_validation', 'validation_code', 'mobile', 'email', 'external_id'],
         '/v1.1/customer/redemptions': ['format', 'type', 'mobile', 'email', 'external_id'],
         '/v1.1/coupon/isredeemable': ['format', 'code', 'details', 'mobile', 'email', 'external_id'],
         '/v1.1/coupon/get': ['format', 'code'],
         '/v1.1/transaction/get': ['format', 'number', 'type'],
-        '/v1.1/points/redeem': ['format', 'skip_validation'],
+        '/v1.1/points/redeem': ['format', 'skip_validation', 'validation_type'],
         '/v1.1/coupon/redeem': ['format'],
         '/v1.1/customer/add': ['format'],
         '/v1.1/transaction/add': ['format'],
@@ -362,6 +362,140 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(await code(bill('REF1-0ABC'))).toBe('600');
       expect(await code(bill('REF2', { currency_code: 'INR' }))).toBe('601');
       expect(await code(bill('REF3', { currency_code: 'EUR' }))).toBe('600');
+    });
+  });
+
+  describe('mobile validation codes (vendors.md §2: points/validationcode, 808, 824, 725, 705, 429)', () => {
+    const orgConfig = (patch: object) => request(sandbox.url).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+    const smsCode = async () => (await request(sandbox.url).get('/capillary/_sandbox/validation-codes').query({ mobile: TOM.mobile }).expect(200)).body.code as string;
+    const issue = (mobile: string = TOM.mobile) => get('/v1.1/points/validationcode', { mobile, points: '100' });
+    const redeemPoints = (bill: string, validation_code?: string, query: Record<string, string> = {}) =>
+      request(sandbox.url)
+        .post('/capillary/v1.1/points/redeem')
+        .query({ format: 'json', ...query })
+        .set('authorization', till)
+        .send({ root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: bill, ...(validation_code && { validation_code }) }] } });
+    const pointsCode = async (res: request.Test) => String((await res.expect(200)).body.response.responses.points.item_status.code);
+    const couponCode = async (bill: string, validation_code?: string) =>
+      String(
+        (await post('/v1.1/coupon/redeem', { root: { coupon: [{ code: COUPONS.multiUse, customer: { mobile: TOM.mobile }, ...(validation_code && { validation_code }), transaction: [{ number: bill, amount: '10' }] }] } }).expect(200))
+          .body.coupons.coupon.item_status.code,
+      );
+
+    beforeEach(async () => {
+      await request(sandbox.url).post('/_sandbox/reset').expect(200);
+      await orgConfig({ validationRequired: true });
+    });
+    afterAll(() => request(sandbox.url).post('/_sandbox/reset').expect(200));
+
+    it('issues a code (item 200), re-sends the same one within its validity, and answers 816 for an unknown customer', async () => {
+      const first = await issue().expect(200);
+      expect(first.body.response.validation_code.item_status).toMatchObject({ code: '200', message: 'Validation Code Issued' });
+      const code = await smsCode();
+      expect(code).toMatch(/^[A-Z0-9]{6}$/);
+      await issue().expect(200);
+      expect(await smsCode()).toBe(code);
+      expect((await issue('447000000001').expect(200)).body.response.validation_code.item_status.code).toBe('816');
+    });
+
+    it('answers HTTP 429 once the customer had 10 codes in a day ("10 OTPs per user per day by default")', async () => {
+      // Each code is let expire, so the next request issues a new one; all ten count for the day.
+      for (let i = 0; i < 10; i++) {
+        await issue().expect(200);
+        await request(sandbox.url).post('/capillary/_sandbox/validation-codes/expire').expect(200);
+      }
+      await issue().expect(429);
+    });
+
+    it('points/redeem: 824 without a code (skip_validation is not honoured), 808 with a wrong one, 800 with the issued one', async () => {
+      await issue().expect(200);
+      const code = await smsCode();
+      expect(await pointsCode(redeemPoints('V1'))).toBe('824');
+      expect(await pointsCode(redeemPoints('V2', undefined, { skip_validation: 'true' }))).toBe('824');
+      expect(await pointsCode(redeemPoints('V3', 'WRONG1'))).toBe('808');
+      expect(await pointsCode(redeemPoints('V4', code, { validation_type: 'SMS' }))).toBe('800');
+    });
+
+    it('points/isredeemable checks a code it is given (808), and passes without one', async () => {
+      await issue().expect(200);
+      const code = await smsCode();
+      const verdict = async (query: Record<string, string>) => (await get('/v1.1/points/isredeemable', { mobile: TOM.mobile, points: '100', ...query }).expect(200)).body.response.points.redeemable;
+      expect(await verdict({ validation_code: 'WRONG1' })).toMatchObject({ is_redeemable: 'false', item_status: { code: '808' } });
+      expect(await verdict({ validation_code: code })).toMatchObject({ is_redeemable: 'true', item_status: { code: '800' } });
+      expect(await verdict({ skip_validation: 'true' })).toMatchObject({ is_redeemable: 'true' });
+    });
+
+    it('coupon/redeem: 725 without a code, 705 with a wrong one, 700 with the issued one', async () => {
+      await issue().expect(200);
+      const code = await smsCode();
+      expect(await couponCode('C1')).toBe('725');
+      expect(await couponCode('C2', 'WRONG1')).toBe('705');
+      expect(await couponCode('C3', code)).toBe('700');
+    });
+
+    it('an org without validation keeps skip_validation=true working', async () => {
+      await orgConfig({ validationRequired: false });
+      expect(await pointsCode(redeemPoints('V5', undefined, { skip_validation: 'true' }))).toBe('800');
+      expect(await couponCode('C4')).toBe('700');
+    });
+  });
+
+  describe('retro-tagging (transaction/update; CONF_RETRO_TRANSACTION_ENABLE, CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS)', () => {
+    const orgConfig = (patch: object) => request(sandbox.url).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+    const billedAt = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+    const addBill = async (number: string, type: 'not_interested' | 'regular', daysAgo = 1) => {
+      const res = await post('/v1.1/transaction/add', {
+        root: { transaction: [{ type, number, amount: '25.00', billing_time: billedAt(daysAgo), ...(type === 'regular' && { customer: { mobile: '44700900999' } }), line_items: { line_item: [{ serial: '1', amount: '25.00', qty: '1', rate: '25.00', value: '25.00', item_code: 'X' }] } }] },
+      }).expect(200);
+      return String(res.body.response.transactions.transaction[0].id);
+    };
+    const update = async (id: string, number: string, customer: object = { mobile: TOM.mobile }) =>
+      (await post('/v1.1/transaction/update', { root: { transaction: [{ id, number, type: 'regular', customer }] } }).expect(200)).body.response.transactions.transaction[0];
+
+    beforeEach(() => request(sandbox.url).post('/_sandbox/reset').expect(200));
+    afterAll(() => request(sandbox.url).post('/_sandbox/reset').expect(200));
+
+    it('refuses while retro is off (the default), converts once on, and the customer earns the bill', async () => {
+      const id = await addBill('RETRO-1', 'not_interested');
+      expect((await update(id, 'RETRO-1')).item_status).toMatchObject({ code: '656' });
+      await orgConfig({ retroEnabled: true });
+      const converted = await update(id, 'RETRO-1');
+      expect(converted).toMatchObject({ type: 'REGULAR', item_status: { code: 600 } });
+      const customer = await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
+      expect(customer.body.customers.customer.loyalty_points).toBe(String(TOM.points + 25));
+      const found = await get('/v1.1/transaction/get', { number: 'RETRO-1', type: 'REGULAR' }).expect(200);
+      expect(found.body.response.transactions.transaction).toMatchObject({ id, type: 'REGULAR' });
+      // Converted already: a second conversion is refused (the adapter looks the bill up first).
+      expect((await update(id, 'RETRO-1')).item_status).toMatchObject({ code: '657' });
+    });
+
+    it('refuses a bill older than the max age (643), a regular bill (657), an unknown bill (620) and an unknown customer (611)', async () => {
+      await orgConfig({ retroEnabled: true, retroMaxAgeDays: 10 });
+      const old = await addBill('RETRO-OLD', 'not_interested', 11);
+      expect((await update(old, 'RETRO-OLD')).item_status).toMatchObject({ code: '643' });
+      const regular = await addBill('RETRO-REG', 'regular');
+      expect((await update(regular, 'RETRO-REG')).item_status).toMatchObject({ code: '657' });
+      expect((await update('999', 'NOPE')).item_status).toMatchObject({ code: '620' });
+      const fresh = await addBill('RETRO-2', 'not_interested');
+      expect((await update(fresh, 'RETRO-2', { mobile: '447000000001' })).item_status).toMatchObject({ code: '611' });
+    });
+  });
+
+  describe('card numbers', () => {
+    it('customer/get finds the seeded customer by card_number and card_external_id, and answers 1012 for an unknown card', async () => {
+      const found = await get('/v1.1/customer/get', { card_number: TOM.cardNumber }).expect(200);
+      expect(found.body.customers.customer).toMatchObject({ mobile: TOM.mobile, item_status: { code: '1000' } });
+      const byExternalId = await get('/v1.1/customer/get', { card_external_id: TOM.cardExternalId }).expect(200);
+      expect(byExternalId.body.customers.customer).toMatchObject({ mobile: TOM.mobile, item_status: { code: '1000' } });
+      const unknown = await get('/v1.1/customer/get', { card_number: '7000999999999999' }).expect(200);
+      expect(unknown.body.customers.customer.item_status.code).toBe('1012');
+    });
+
+    it('finds by card_number on customer/get only, the one call vendors.md documents it for', async () => {
+      const check = await get('/v1.1/points/isredeemable', { card_number: TOM.cardNumber, points: '100' }).expect(200);
+      expect(check.body.response.points.redeemable).toMatchObject({ is_redeemable: 'false', item_status: { code: '816' } });
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { card_number: TOM.cardNumber }, transaction_number: 'CARD1', validation_code: 'X' }] } }).expect(200);
+      expect(String(redeem.body.response.responses.points.item_status.code)).toBe('816');
     });
   });
 

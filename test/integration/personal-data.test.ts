@@ -36,7 +36,12 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const cmcPhone = `+3579${randomInt(1_000_000, 9_999_999)}`;
   const cmcCard = `CARD${randomInt(10_000_000, 99_999_999)}`;
   const cmcNames = [`Ada${randomUUID().slice(0, 6)}`, `Byron${randomUUID().slice(0, 6)}`, `Sam${randomUUID().slice(0, 6)}`];
-  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, cmcEmail, cmcPhone, cmcCard, ...cmcNames];
+  // Issue 19: a Capillary validation code (OTP) and an enrolment's details (a new customer's phone, names, e-mail).
+  const validationCode = `ZQ${randomInt(100_000, 999_999)}WV`;
+  const enrolPhone = `4478${randomInt(10_000_000, 99_999_999)}`;
+  const enrolNames = [`Canaryfirst${randomInt(1000, 9999)}`, `Canarylast${randomInt(1000, 9999)}`];
+  const enrolEmail = `enrol-${randomUUID().slice(0, 8)}@example.com`;
+  const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, cmcEmail, cmcPhone, cmcCard, ...cmcNames, validationCode, enrolPhone, ...enrolNames, enrolEmail];
   const referenceBody = oneShotCheckoutBody('');
   const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
@@ -71,7 +76,22 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       cardNumber: cmcCard,
     };
     await api().post('/v1/checkouts').send(oneShotCheckoutBody(cmc, { postTender })).expect(201);
-    checkoutIds.push(...[known, email, phone, cmc].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
+    const enrolled = uniquePosReference('PD');
+    await api()
+      .post('/v1/checkouts')
+      .send(
+        oneShotCheckoutBody(enrolled, {
+          points: {
+            provider: 'capillary',
+            points: 10,
+            identifier: { type: 'phone', value: enrolPhone },
+            validationCode,
+            enrol: { firstName: enrolNames[0], lastName: enrolNames[1], email: enrolEmail },
+          },
+        }),
+      )
+      .expect(201); // enrolled, then the new customer's 0 points refuse the redemption
+    checkoutIds.push(...[known, email, phone, cmc, enrolled].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {

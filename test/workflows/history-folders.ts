@@ -17,6 +17,8 @@ export const HISTORY_FOLDERS = {
   checkoutBatchWorkflow: 'batch',
   productSyncWorkflow: 'product-sync',
   auditSealWorkflow: 'audit-seal',
+  capillaryValidationCodeWorkflow: 'capillary-validation-code',
+  capillaryRetroTagWorkflow: 'capillary-retro',
 } as const satisfies Record<keyof typeof registered, string>;
 
 export type WorkflowType = keyof typeof HISTORY_FOLDERS;

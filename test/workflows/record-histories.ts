@@ -14,6 +14,10 @@ import type { createProductSyncActivities } from '../../activities/product-sync.
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
 import { originalSaleOf, type AfterSaleStart } from '../../core/checkouts/after-sale';
 import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
+import { capillaryValidationCodeWorkflow } from '../../workflows/capillary-validation-code.workflow';
+import { capillaryRetroTagWorkflow } from '../../workflows/capillary-retro.workflow';
+import type { createRetroTagActivities } from '../../activities/capillary-retro.activities';
+import type { createValidationCodeActivities } from '../../activities/capillary-validation-code.activities';
 import { checkoutBatchWorkflowId } from '../../workflows/checkout-batch.contract';
 import { checkoutBatchWorkflow } from '../../workflows/checkout-batch.workflow';
 import {
@@ -625,6 +629,41 @@ describe(`auditSealWorkflow → test/histories/${HISTORY_FOLDERS.auditSealWorkfl
       r.withWorker(activities, async () => {
         const handle = await r.client.workflow.start(auditSealWorkflow, { workflowId: `audit-seal-${randomUUID()}`, taskQueue: r.taskQueue, args: [{ today: '2026-11-22', merchant: 'm' }] });
         expect(await handle.result()).toEqual({ merchants: 1, sealed: 1 });
+        return handle;
+      }),
+    );
+  });
+});
+
+describe(`capillaryValidationCodeWorkflow → test/histories/${HISTORY_FOLDERS.capillaryValidationCodeWorkflow}`, () => {
+  const input = { merchant: 'm', store: 'S1', till: 'T1', customer: { type: 'phone' as const, value: '919999999999' }, points: 100, currency: 'EUR' };
+  const paths: Array<{ name: string; activities: ReturnType<typeof createValidationCodeActivities>; outcome: string }> = [
+    { name: 'sent', activities: { requestCapillaryValidationCode: async () => ({ sent: true as const }) }, outcome: 'sent' },
+    { name: 'customer-not-found', activities: { requestCapillaryValidationCode: refusal('capillary', '1012', 'Customer not found in the loyalty programme') }, outcome: 'refused' },
+  ];
+  it.each(paths)('$name', async (p) => {
+    await record('capillaryValidationCodeWorkflow', p.name, (r) =>
+      r.withWorker(p.activities, async () => {
+        const handle = await r.client.workflow.start(capillaryValidationCodeWorkflow, { workflowId: `capillary-otp-${randomUUID()}`, taskQueue: r.taskQueue, args: [input] });
+        expect((await handle.result()).outcome).toBe(p.outcome);
+        return handle;
+      }),
+    );
+  });
+});
+
+describe(`capillaryRetroTagWorkflow → test/histories/${HISTORY_FOLDERS.capillaryRetroTagWorkflow}`, () => {
+  const ref = { merchant: 'm', store: 'S1', till: 'T1', posReference: 'R1', checkoutId: 'checkout:m:S1:T1:R1', currency: 'EUR' };
+  const input = { ref, transactionId: '37813252', customer: { type: 'phone' as const, value: '919999999999' }, customerDigest: 'd1' };
+  const paths: Array<{ name: string; activities: ReturnType<typeof createRetroTagActivities>; outcome: string }> = [
+    { name: 'tagged', activities: { tagCapillaryBill: async () => ({ transactionId: '37813252', alreadyTagged: false }) }, outcome: 'tagged' },
+    { name: 'retro-disabled', activities: { tagCapillaryBill: refusal('capillary', '656', 'Retro transaction is not enabled') }, outcome: 'refused' },
+  ];
+  it.each(paths)('$name', async (p) => {
+    await record('capillaryRetroTagWorkflow', p.name, (r) =>
+      r.withWorker(p.activities, async () => {
+        const handle = await r.client.workflow.start(capillaryRetroTagWorkflow, { workflowId: `capillary-retro-${randomUUID()}`, taskQueue: r.taskQueue, args: [input] });
+        expect((await handle.result()).outcome).toBe(p.outcome);
         return handle;
       }),
     );

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsDefined,
+  IsEmail,
   IsInt,
   IsISO4217CurrencyCode,
   IsObject,
@@ -15,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, Quantity } from '../../common/dto-fields';
+import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, OptionalValidationCode, Quantity } from '../../common/dto-fields';
 import {
   COUPON_PROVIDERS,
   CUSTOMER_IDENTIFIER_TYPES,
@@ -39,7 +40,7 @@ export class CustomerIdentifierDto {
   @OneOf(CUSTOMER_IDENTIFIER_TYPES, { example: 'code' })
   type: CustomerIdentifierType;
 
-  @NotBlankText(128, { example: '22265577', description: 'Card, access token, phone, e-mail or account number' })
+  @NotBlankText(128, { example: '22265577', description: 'Access token (CRM.COM card), phone, e-mail, account number or Capillary card number' })
   value: string;
 }
 
@@ -76,6 +77,27 @@ export class SpendDto {
   amount: string;
 }
 
+/** A Capillary customer's details, for enrolment when Capillary does not know the customer. */
+export class CapillaryEnrolmentDto {
+  @OptionalText([1, 100], { example: 'Tom' })
+  firstName?: string;
+
+  @OptionalText([1, 100], { example: 'Sawyer' })
+  lastName?: string;
+
+  @ApiPropertyOptional({ example: 'tom.sawyer@example.com' })
+  @IsEmail({}, { message: 'must be an e-mail address' })
+  @IsString()
+  @IsOptional()
+  email?: string;
+
+  @ApiPropertyOptional({ example: '919999999999', description: 'With the country code (the guide: "Enroll customers with mobile numbers along with country codes")' })
+  @Matches(/^\+?\d[\d\s-]{6,18}\d$/, { message: 'must be a mobile number with its country code, such as "919999999999"' })
+  @IsString()
+  @IsOptional()
+  mobile?: string;
+}
+
 export class PointsDto {
   @OneOf(POINTS_PROVIDERS, { example: 'capillary' })
   provider: 'capillary';
@@ -88,9 +110,20 @@ export class PointsDto {
   points: number;
 
   @OptionalNested(CustomerIdentifierDto, {
-    description: "The Capillary customer (phone, email or externalId); defaults to the checkout's customer identifier",
+    description: "The Capillary customer (phone, email, externalId, or a Capillary card: card (its number) or cardExternalId); defaults to the checkout's customer identifier",
   })
   identifier?: CustomerIdentifierDto;
+
+  @OptionalValidationCode({
+    example: '4PZGXC',
+    description: 'The validation code (OTP) the customer received (POST /v1/capillary/validation-codes); required when CAPILLARY_VALIDATION_REQUIRED=true',
+  })
+  validationCode?: string;
+
+  @OptionalNested(CapillaryEnrolmentDto, {
+    description: 'The customer\'s details: when Capillary does not know the customer, the saga enrols them (customer/add, no undo) and goes on',
+  })
+  enrol?: CapillaryEnrolmentDto;
 }
 
 export class CouponDto {
@@ -99,6 +132,9 @@ export class CouponDto {
 
   @NotBlankText(64, { example: 'kkfiznr8Yp8630h82es8d' })
   code: string;
+
+  @OptionalValidationCode({ example: '4PZGXC', description: 'Capillary coupons: the validation code (OTP), as points.validationCode' })
+  validationCode?: string;
 }
 
 export class CreateCheckoutDto {

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { CAPILLARY_SANDBOX_CUSTOMER, CAPILLARY_SANDBOX_TILL } from '../../src/sandbox/capillary-sandbox-org';
+import { checkoutReference } from '../../workflows/checkout.contract';
+import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { eventually } from '../support/eventually';
+import { journalOf } from '../support/journal';
+import { testStackForFile, uniquePosReference } from '../support/test-stack';
+
+/**
+ * Retro-tagging (vendor-docs/capillary-pos-integration.md: CONF_RETRO_TRANSACTION_ENABLE "To allow
+ * conversion of not-interested transactions to loyalty transactions", CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS),
+ * through the API against the sandbox over HTTP: a batch sale without a customer is billed
+ * `not_interested`; the customer identifies later and POST /v1/checkouts/{id}/capillary-customer
+ * converts the bill (transaction/update, from Capillary's API reference) to a regular bill of theirs.
+ * The sales are of 2026-11-21; the sandbox org's limit is 30 days unless a test lowers it.
+ */
+describe('Capillary retro-tagging of a not_interested bill', () => {
+  const stack = testStackForFile({}, { resetSandbox: true });
+  const api = () => stack.api();
+  const phone = { type: 'phone', value: CAPILLARY_SANDBOX_CUSTOMER.mobile };
+  const till = `Basic ${Buffer.from(`${CAPILLARY_SANDBOX_TILL.code}:${createHash('md5').update(CAPILLARY_SANDBOX_TILL.password).digest('hex')}`).toString('base64')}`;
+  const orgConfig = (patch: object) => request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send(patch).expect(200);
+  const points = async () =>
+    Number((await request(stack.sandboxUrl).get('/capillary/v1.1/customer/get').query({ format: 'json', mobile: CAPILLARY_SANDBOX_CUSTOMER.mobile }).set('authorization', till).expect(200)).body.customers.customer.loyalty_points);
+  const retroSends = async (posReference: string) =>
+    (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).filter((e) => e.effect === 'transaction.retro');
+
+  /** A batch sale without any customer: completed, its bill `not_interested`. */
+  const anonymousSale = async () => {
+    const posReference = uniquePosReference('RT');
+    const sale = oneShotCheckoutBody(posReference, { customer: undefined, complete: undefined });
+    const accepted = await api().post('/v1/checkouts/batch').send({ sales: [sale] }).expect(202);
+    const progress = await eventually(
+      async () => (await api().get(`/v1/checkouts/batch/${accepted.body.batchId}`).expect(200)).body,
+      (p) => p.status === 'completed',
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    const [result] = progress.results as Array<{ checkoutId: string; state: string }>;
+    expect(result.state).toBe('completed');
+    return { posReference, checkoutId: result.checkoutId };
+  };
+  const tag = (checkoutId: string, identifier: object) => api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/capillary-customer`).send({ identifier });
+
+  it('converts the bill to a regular bill of the customer (who earns its points), and answers the same again without a second conversion', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    const before = await points();
+    const first = await tag(checkoutId, phone).expect(200);
+    expect(first.body).toEqual({ checkoutId, capillaryBill: { number: checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), transactionId: expect.any(String), type: 'regular' } });
+    expect(await points()).toBe(before + 10); // the 10.00 sale earns as a regular bill would
+    const again = await tag(checkoutId, phone).expect(200);
+    expect(again.body).toEqual(first.body);
+    expect(await retroSends(posReference)).toHaveLength(1);
+    // Audited under the checkout, the customer by keyed reference only.
+    const rows = (await stack.dataSource.query(`SELECT operation, customer_ref, request_excerpt::text AS req FROM audit_events WHERE checkout_id = $1 AND step = 'capillary retro-tag'`, [checkoutId])) as Array<{ operation: string; customer_ref: string; req: string | null }>;
+    expect(rows.map((r) => r.operation)).toEqual(expect.arrayContaining(['customer.get', 'transaction.get', 'transaction.update']));
+    for (const row of rows) {
+      expect(row.customer_ref).toMatch(/^hmac:/);
+      expect(row.req ?? '').not.toContain(CAPILLARY_SANDBOX_CUSTOMER.mobile);
+    }
+    // Another customer for the same bill: 409, nothing sent.
+    const other = await tag(checkoutId, { type: 'phone', value: '44700900999' }).expect(409);
+    expect(other.body.errors).toEqual([{ field: 'identifier', message: expect.any(String) }]);
+    expect(await retroSends(posReference)).toHaveLength(1);
+  });
+
+  it('a void after tagging returns the bill as the customer\'s regular bill', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    await tag(checkoutId, phone).expect(200);
+    const voided = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
+    expect(voided.body).toMatchObject({ state: 'voided', void: { exceptions: [] } });
+    const effects = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).map((e) => e.effect);
+    expect(effects).toEqual(['transaction.add', 'transaction.retro', 'transaction.return']);
+  });
+
+  it('answers 422 with Capillary\'s refusal when retro-tagging is off (the org default), and tags once it is on', async () => {
+    const { posReference, checkoutId } = await anonymousSale();
+    const refused = await tag(checkoutId, phone).expect(422);
+    expect(refused.body.refusal).toMatchObject({ vendor: 'capillary', code: '656' });
+    expect(await retroSends(posReference)).toEqual([]);
+    await orgConfig({ retroEnabled: true });
+    await tag(checkoutId, phone).expect(200);
+    expect(await retroSends(posReference)).toHaveLength(1);
+  });
+
+  it('answers 422 when the bill is older than CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS', async () => {
+    await orgConfig({ retroEnabled: true, retroMaxAgeDays: 1 });
+    const { posReference, checkoutId } = await anonymousSale();
+    const refused = await tag(checkoutId, phone).expect(422);
+    expect(refused.body.refusal).toMatchObject({ code: '643' });
+    expect(await retroSends(posReference)).toEqual([]);
+  });
+
+  it('refuses with 409 a bill that had its customer, and 404 naming identifier.value an unknown customer', async () => {
+    await orgConfig({ retroEnabled: true });
+    const regular = await api()
+      .post('/v1/checkouts')
+      .send(oneShotCheckoutBody(uniquePosReference(), { points: { provider: 'capillary', points: 100, identifier: phone } }))
+      .expect(201);
+    await tag(regular.body.checkoutId, phone).expect(409);
+    const { posReference, checkoutId } = await anonymousSale();
+    const unknown = await tag(checkoutId, { type: 'phone', value: '447000000001' }).expect(404);
+    expect(unknown.body.errors).toEqual([{ field: 'identifier.value', message: expect.any(String) }]);
+    expect(await retroSends(posReference)).toEqual([]);
+    const malformed = await tag(checkoutId, { type: 'code', value: '22265577' }).expect(400);
+    expect(malformed.body.errors).toEqual([{ field: 'identifier.type', message: expect.any(String) }]);
+    await tag(checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference: 'NO-SUCH' }), phone).expect(404);
+  });
+});
