@@ -246,6 +246,11 @@ export const RefusalCodes = {
   nonCompensable: 'NON_COMPENSABLE',
   /** An effect without a lookup (CMC) that may have reached the vendor on an earlier try: not sent again, for finance to check. */
   outcomeUnknown: 'OUTCOME_UNKNOWN',
+  /**
+   * On a void's exceptions: a CRM.COM back-end purchase whose spend CRM.COM paid out to the customer.
+   * Its cancel gives the spend back to the wallet; the payout may not be reversed: finance claws it back.
+   */
+  backEndPayoutNotReversed: 'BACK_END_PAYOUT_NOT_REVERSED',
 } as const;
 
 export interface CouponQuote {
