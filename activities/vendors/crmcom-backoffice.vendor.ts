@@ -227,7 +227,8 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>, secretSent: boolean): Promise<Outcome<PurchaseData>> {
     return this.exchange<PurchaseData>(
       ctx,
-      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body },
+      // The configured secret fields are redacted by path too, whatever their names (redact.ts goes by name).
+      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body, secretPaths: [this.secretFields.otp, this.secretFields.passCode] },
       (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
       [CRMCOM_ALREADY_EXISTS],
       secretSent,
