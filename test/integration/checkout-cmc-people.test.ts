@@ -62,6 +62,8 @@ describe('checkout with CMC customer, sales person and card number', () => {
       [{ customer: { email: 'not-an-email' } }, 'postTender.customer.email'],
       [{ customer: { phone: 'call me' } }, 'postTender.customer.phone'],
       [{ customer: { birthDate: '30/04/1990' } }, 'postTender.customer.birthDate'],
+      [{ customer: { birthDate: '1990-02-31' } }, 'postTender.customer.birthDate'],
+      [{ customer: { birthDate: `${new Date().getUTCFullYear() + 1}-01-01` } }, 'postTender.customer.birthDate'],
       [{ customer: { firstName: '' } }, 'postTender.customer.firstName'],
       [{ customer: 'Ada' }, 'postTender.customer'],
       [{ salesPerson: { firstName: 'Sam' } }, 'postTender.salesPerson.id'],

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsObject, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsObject, IsString, Length, Matches, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { decoratorStack } from '../../common/decorator-stack';
 import { MoneyAmount, OneOf } from '../../common/dto-fields';
 import { VENDOR_ID } from '../../stores/dto/put-store.dto';
@@ -63,6 +63,19 @@ export class CheckoutSpendDto {
   passCode?: string;
 }
 
+/**
+ * A day that exists (not 1990-02-31) and has begun somewhere on Earth (UTC+14): a birth date from the
+ * future is a typing error. Checked after the format (class-validator runs every decorator; this one
+ * answers true for a malformed string so that only the format's message names it).
+ */
+export function isPastCalendarDay(value: unknown, now = Date.now()): boolean {
+  if (typeof value !== 'string' || !BIRTH_DATE.test(value)) return true;
+  const [y, m, d] = value.split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return false;
+  return day.getTime() <= now + 14 * 3_600_000;
+}
+
 /** cmc-post-tender.txt, SendTransaction "customer: Customer data block". */
 export class PostTenderCustomerDto {
   @PersonText(64, { description: 'Customer id in the POS (personal data: redacted from audit rows)' })
@@ -74,7 +87,8 @@ export class PostTenderCustomerDto {
   @PersonText(100)
   lastName?: string;
 
-  @ApiPropertyOptional({ example: '1990-04-30' })
+  @ApiPropertyOptional({ example: '1990-04-30', description: 'YYYY-MM-DD: a real calendar day, not in the future' })
+  @ValidateBy({ name: 'isPastCalendarDay', validator: { validate: (value: unknown) => isPastCalendarDay(value), defaultMessage: () => 'must be a real calendar day, not in the future' } })
   @Matches(BIRTH_DATE, { message: 'must be a date such as "1990-04-30"' })
   @IsString()
   @NotNullIfGiven()
