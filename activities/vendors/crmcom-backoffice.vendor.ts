@@ -35,6 +35,7 @@ import {
   syncProcessStatus,
   toPurchaseResult,
   type SyncProcessData,
+  withoutSecrets,
 } from './crmcom-backoffice-envelope';
 import {
   DEFAULT_SPEND_SECRET_FIELDS,
@@ -155,7 +156,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     const request = { id, customer, purchase, spendMinor };
     let outcome: Outcome<PurchaseData>;
     try {
-      outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request), carriesSpendSecret(purchase, spendMinor));
+      outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request), carriesSpendSecret(purchase, spendMinor) ? secretsOf(purchase) : []);
     } catch (err) {
       const refusal = carriesSpendSecret(purchase, spendMinor) && isRejection(err) ? asCrmError(vendorResponseOf(err)) : undefined;
       const secret = refusal && refusedSpendSecret(refusal, this.secretFields);
@@ -183,7 +184,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     secret: 'otp' | 'passCode',
     refusal: CrmError,
   ): Promise<LoyaltyPurchaseResult> {
-    const outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request, { withSpend: false }), false);
+    const outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request, { withSpend: false }), []);
     if (!outcome.ok) {
       // "Already exists" under our own (deterministic) id: an earlier try posted it, with the spend
       // (its reply lost, and CRM.COM then refused the secret as used) or without. That purchase is
@@ -195,8 +196,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     const result = toPurchaseResult(outcome.body, ctx.currency);
     const what = secret === 'otp' ? 'spend token (OTP)' : 'pass code';
     // CRM.COM's words reach the commitment (the projection, the view): never with the secret in them.
-    const secrets = [request.purchase.spendOtp, request.purchase.spendPassCode].filter((v): v is string => v !== undefined);
-    const words = refusal.message && secrets.reduce((text, value) => text.split(value).join('[redacted]'), scrubPersonalData(refusal.message));
+    const words = refusal.message && withoutSecrets(scrubPersonalData(refusal.message), secretsOf(request.purchase));
     const vendorWords = words ? ` (CRM.COM: ${words})` : '';
     result.spend = {
       spendNumber: null,
@@ -224,14 +224,14 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   /** POST /purchases; "already exists" comes back for the caller to judge, any other refusal is thrown. */
-  private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>, secretSent: boolean): Promise<Outcome<PurchaseData>> {
+  private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>, secrets: readonly string[]): Promise<Outcome<PurchaseData>> {
     return this.exchange<PurchaseData>(
       ctx,
       // The configured secret fields are redacted by path too, whatever their names (redact.ts goes by name).
       { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body, secretPaths: [this.secretFields.otp, this.secretFields.passCode] },
       (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
       [CRMCOM_ALREADY_EXISTS],
-      secretSent,
+      secrets,
     );
   }
 
@@ -358,13 +358,18 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   /** One audited call; the `tolerated` codes are answers the caller handles, so they audit as success. */
-  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts, tolerated: readonly string[], secretSent = false): Promise<Outcome<T>> {
+  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts, tolerated: readonly string[], secrets: readonly string[] = []): Promise<Outcome<T>> {
     const withKey = { ...req, headers: { ...req.headers, api_key: this.options.apiKey } };
     const res = await this.http.audited<unknown>(ctx, withKey, (r) => {
-      const outcome = classify<T>(r, req.operation, tolerated, secretSent);
+      const outcome = classify<T>(r, req.operation, tolerated, secrets);
       return outcome.ok ? facts(outcome.body) : { vendorReference: null };
     });
-    return classify<T>(res, req.operation, tolerated, secretSent);
+    return classify<T>(res, req.operation, tolerated, secrets);
   }
 }
 
+
+/** The spend's secrets the purchase carries (to be kept out of what CRM.COM echoes back). */
+function secretsOf(purchase: LoyaltyPurchase): string[] {
+  return [purchase.spendOtp, purchase.spendPassCode].filter((v): v is string => v !== undefined && v.length > 0);
+}

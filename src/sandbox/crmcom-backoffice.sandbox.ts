@@ -55,9 +55,9 @@ type ReductionMethod = (typeof REDUCTION_METHODS)[number];
 export const SPEND_OTP_FIELD = 'spend_request.otp';
 export const SPEND_PASS_CODE_FIELD = 'spend_request.pass_code';
 const OTP_REFUSALS: Record<Exclude<OtpVerdict, 'ok'>, string> = {
-  unknown: 'The OTP is not valid.',
-  used: 'The OTP has already been used.',
-  expired: 'The OTP has expired.',
+  unknown: 'The OTP {otp} is not valid.',
+  used: 'The OTP {otp} has already been used.',
+  expired: 'The OTP {otp} has expired.',
 };
 
 interface Contact {
@@ -224,7 +224,8 @@ export class CrmcomBackofficeSandbox {
     const otp = spendRequest?.otp;
     if (otp !== undefined) {
       const verdict = typeof otp === 'string' ? this.otps.check(otp, owner.id) : 'unknown';
-      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, value: String(otp), message: OTP_REFUSALS[verdict] };
+      // The message names the token, as a vendor's may: the adapter must cut it out.
+      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, value: String(otp), message: OTP_REFUSALS[verdict].replace('{otp}', String(otp)) };
     }
     const passCode = spendRequest?.pass_code;
     if (passCode !== undefined && (owner.passCode === undefined || passCode !== owner.passCode)) {
