@@ -126,6 +126,14 @@ export interface CheckoutInput extends CheckoutRef {
    */
   spend?: { amountMinor: number; otp?: string; passCode?: string };
   /**
+   * CRM.COM back-office only: who redeems the spend, decided once by the API from CRMCOM_REDUCTION
+   * when the sale starts, so a configuration change while the sale runs cannot change it (the preview
+   * and the purchase both read it here). On `back_end` the purchase is posted in the complete phase,
+   * after the customer paid (CRM.COM pays the spend out on submit). Absent on sagas started before it
+   * (and on the legacy API): the adapter's configured method, as then; their commands are unchanged.
+   */
+  crmcomReduction?: LoyaltyReductionMethod;
+  /**
    * Capillary points to redeem, for the Capillary customer (phone, email or externalId). Redeemed
    * after the bill (the POS guide's order) unless `redeemBeforePayment`: at commit, undone by a
    * reversal, for an org configured to allow it (CAPILLARY_POINTS_REDEMPTION=before_payment).
@@ -238,6 +246,11 @@ export const RefusalCodes = {
   nonCompensable: 'NON_COMPENSABLE',
   /** An effect without a lookup (CMC) that may have reached the vendor on an earlier try: not sent again, for finance to check. */
   outcomeUnknown: 'OUTCOME_UNKNOWN',
+  /**
+   * On a void's exceptions: a CRM.COM back-end purchase whose spend CRM.COM paid out to the customer.
+   * Its cancel gives the spend back to the wallet; the payout may not be reversed: finance claws it back.
+   */
+  backEndPayoutNotReversed: 'BACK_END_PAYOUT_NOT_REVERSED',
 } as const;
 
 export interface CouponQuote {

@@ -20,7 +20,13 @@ export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spend
   const customer = s.loyaltyCustomer;
   const quoteMax = s.view.quote?.loyalty?.maxSpendMinor ?? 0;
   const spendMinor = Math.min(spendMinorAsked ?? s.view.quote?.loyalty?.requestedSpendMinor ?? 0, quoteMax);
-  if (customer) {
+  // CRM.COM back-office back-end: CRM.COM pays the spend out when the purchase is submitted, so it is
+  // submitted after the customer paid (complete-levels.ts), never here: a sale cancelled or expired
+  // before payment has posted nothing. Keyed on the input's crmcomReduction, which sagas recorded
+  // before it lack: they issue the commands they recorded.
+  const postAfterPayment = customer && input.crmcomReduction === 'back_end';
+  if (postAfterPayment) s.purchaseAfterPayment = { spendMinor: Math.max(0, spendMinor) };
+  if (customer && !postAfterPayment) {
     s.compensations.push('void CRM.COM purchase', () =>
       compensation.voidLoyaltyPurchase(ref, { purchaseNumber: s.purchase?.purchaseNumber, spendNumber: s.purchase?.spend?.spendNumber ?? null }),
     );
@@ -35,7 +41,7 @@ export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spend
   }
 
   const [purchase, redemption] = await steps.group('beforePayment', [
-    customer && step('submitLoyaltyPurchase', ref, customer, loyaltyPurchase(input), spendMinor > 0 ? spendMinor : undefined),
+    customer && !postAfterPayment && step('submitLoyaltyPurchase', ref, customer, loyaltyPurchase(input), spendMinor > 0 ? spendMinor : undefined),
     pointsNow && redeemPointsStep(ref, pointsNow.customer, pointsNow.points),
   ]);
   const failures: unknown[] = [];

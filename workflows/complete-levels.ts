@@ -4,6 +4,7 @@ import { redeemCapillaryCouponStep, redeemPointsStep } from './capillary-steps';
 import { exceptionOf } from './forward-step';
 import { step, type LocalFirstSteps } from './local-first';
 import { receiptOf, referencesBeforeComplete } from './phase-answers';
+import { loyaltyPurchase } from './reserve-phase';
 import type { SagaState } from './saga-state';
 
 const NOT_DONE = 'NOT_COMPLETED';
@@ -31,7 +32,9 @@ export async function completeInLevels(s: SagaState, steps: LocalFirstSteps, pai
   let postTender: CheckoutReceipt['postTender'];
   const couponRedemptionIds: Record<string, string> = {};
 
-  const [bill, sent] = await steps.group('afterPayment', [
+  const customer = s.loyaltyCustomer;
+  const backEnd = customer && s.purchaseAfterPayment ? { customer, spendMinor: s.purchaseAfterPayment.spendMinor } : undefined;
+  const [bill, sent, purchase] = await steps.group('afterPayment', [
     usesCapillary &&
       step('addSaleTransaction', ref, {
         billingTime: input.performedOn,
@@ -54,7 +57,17 @@ export async function completeInLevels(s: SagaState, steps: LocalFirstSteps, pai
         ...(input.postTender.salesPerson && { salesPerson: input.postTender.salesPerson }),
         ...(input.postTender.cardNumber !== undefined && { cardNumber: input.postTender.cardNumber }),
       }),
+    // CRM.COM back-end purchase, after payment (commit-levels.ts says why); only sagas carrying
+    // input.crmcomReduction back_end, so those recorded before issue the same commands.
+    backEnd && step('submitLoyaltyPurchase', ref, backEnd.customer, loyaltyPurchase(input), backEnd.spendMinor > 0 ? backEnd.spendMinor : undefined),
   ]);
+  if (purchase?.ok) {
+    s.purchase = purchase.value;
+    references.crmcomPurchaseNumber = purchase.value.purchaseNumber;
+    if (purchase.value.spend?.spendNumber) references.crmcomSpendNumber = purchase.value.spend.spendNumber;
+    const refused = purchase.value.spend?.refusal;
+    if (refused) exceptions.push({ vendor: 'crmcom', ...refused });
+  } else if (purchase) exceptions.push(exceptionOf(purchase.error, 'purchase', 'crmcom', NOT_DONE));
   if (bill?.ok) {
     references.capillaryBillNumber = capillaryBillNumberOf(ref);
     references.capillaryTransactionId = bill.value.transactionId;

@@ -85,7 +85,13 @@ export function commitmentOf(s: SagaState, refusals: Refusal[], holdExpiresAt: s
   const reductionMethod = s.loyaltyPreview?.reductionMethod;
   const paidOut = reductionMethod === 'back_end';
   const spendMinor = paidOut ? 0 : (s.purchase?.spend?.approvedMinor ?? 0);
-  const backEndSpendMinor = paidOut ? (s.purchase?.automaticSpendMinor ?? 0) + (s.purchase?.spend?.approvedMinor ?? 0) : 0;
+  // Posted after payment (s.purchaseAfterPayment): what will be paid out, from the preview (the
+  // spend asked, capped by the quote); the receipt says what CRM.COM actually paid out.
+  const backEndSpendMinor = !paidOut
+    ? 0
+    : s.purchaseAfterPayment
+      ? (s.loyaltyPreview?.automaticSpendMinor ?? 0) + s.purchaseAfterPayment.spendMinor
+      : (s.purchase?.automaticSpendMinor ?? 0) + (s.purchase?.spend?.approvedMinor ?? 0);
   const automaticSpendMinor = paidOut ? 0 : (s.purchase?.automaticSpendMinor ?? 0);
   const pointsMinor = s.pointsAfterBill ? s.pointsValueMinor : (s.pointsRedemption?.valueMinor ?? 0);
   const couponsMinor = s.acceptedCoupons().reduce((sum, c) => sum + (c.valueMinor ?? 0), 0);

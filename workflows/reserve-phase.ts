@@ -85,6 +85,8 @@ export function loyaltyPurchase(input: CheckoutInput) {
     lines: input.lines,
     ...(otp !== undefined && { spendOtp: otp }),
     ...(passCode !== undefined && { spendPassCode: passCode }),
+    // Decided once, when the sale started: the preview and the purchase read the same method.
+    ...(input.crmcomReduction && { reductionMethod: input.crmcomReduction }),
   };
 }
 

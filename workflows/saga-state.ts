@@ -26,6 +26,11 @@ export class SagaState {
   pointsRedemption?: PointsRedemption;
   /** Commit left the redemption to the complete phase: after the bill, on its success (the POS guide's order). */
   pointsAfterBill = false;
+  /**
+   * A CRM.COM back-end sale (input.crmcomReduction back_end): commit left the purchase to the complete
+   * phase, after payment, with this spend (0: none). Undefined otherwise.
+   */
+  purchaseAfterPayment?: { spendMinor: number };
 
   /** `saleChain`: checkoutWorkflowV2 names its execution chain in every step's ref (CheckoutRef.saleChain). */
   constructor(

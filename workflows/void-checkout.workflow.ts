@@ -133,6 +133,19 @@ export async function voidCheckoutWorkflow(input: VoidCheckoutInput): Promise<Ch
         }),
     ]);
 
+    // A back-end purchase's paid-out spend: the cancel restores the wallet, but CRM.COM may or may not
+    // reverse the payout (the guide only says spends "are amended"), and the till refunds what it
+    // took, the full amount. Finance must see it, with the amount. Data only (no command), so no patch.
+    const paidOutMinor = receipt.crmcomPaidOut?.spendMinor ?? 0;
+    if (refs.crmcomPurchaseNumber && paidOutMinor > 0) {
+      exceptions.push({
+        vendor: 'crmcom',
+        code: RefusalCodes.backEndPayoutNotReversed,
+        // The amount in minor units (workflows convert no money); the receipt's crmcomPaidOut shows it as a decimal.
+        reason: `CRM.COM paid ${paidOutMinor} ${receipt.currency} minor units of wallet spend out to the customer on back-end purchase ${refs.crmcomPurchaseNumber}; the cancel gives the spend back to the wallet and may not reverse the payout: check it at CRM.COM and recover it from the customer if it was not reversed`,
+      });
+    }
+
     // Data only (no command), so no patch.
     const unknownCmcSale = refundOfUnknownCmcSale(receipt, ref, 'void');
     if (unknownCmcSale) exceptions.push(unknownCmcSale);

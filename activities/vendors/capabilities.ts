@@ -46,6 +46,8 @@ export interface LoyaltyPurchase {
   /** The spend's secrets the customer keyed in (CRM.COM back-office): never audited or logged. */
   spendOtp?: string;
   spendPassCode?: string;
+  /** CRM.COM back-office: the reduction method the sale was started with (CheckoutInput.crmcomReduction). */
+  reductionMethod?: LoyaltyReductionMethod;
 }
 
 export interface LoyaltyPreview {

@@ -135,7 +135,10 @@ export class CmcVendor implements PostTenderCapability {
       ...(tx.cardNumber !== undefined && { cardNumber: tx.cardNumber }),
       ...(kind.originalTransactionId && { originalTransactionId: kind.originalTransactionId }),
     };
-    return this.call<TransactionData>(ctx, operation, 'transaction', body, (d) => {
+    // The till's own customer id is personal data: redacted from the audit excerpt by path (the
+    // name-based redaction cannot tell it from any other `id`); the pseudonymous one stays.
+    const secretPaths = tx.customer?.id !== undefined ? ['customer.id'] : [];
+    return this.call<TransactionData>(ctx, operation, 'transaction', body, secretPaths, (d) => {
       if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
       if (d.id === null || d.id === undefined || d.id === '') {
         throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
@@ -166,6 +169,7 @@ export class CmcVendor implements PostTenderCapability {
       'pos.startInteraction',
       'startInteraction',
       { terminalId: tx.terminalId, posLocationId: tx.posLocationId },
+      [],
       (d) => {
         if (d.posStatus !== 'Accepted') throw statusRejection(d.posStatus ?? 'unknown', tx, d);
         if (!d.sessionId) throw vendorUnavailable(VENDOR, 'pos.startInteraction: Accepted without a sessionId', { response: d });
@@ -176,13 +180,13 @@ export class CmcVendor implements PostTenderCapability {
   }
 
   /** One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once. */
-  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, facts: (data: T) => CallFacts): Promise<T> {
+  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, secretPaths: readonly string[], facts: (data: T) => CallFacts): Promise<T> {
     const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
     return this.tokens.withToken(
       async (token) => {
         const res = await this.http.audited<{ data?: T } | ProblemDetails | null>(
           ctx,
-          { operation, method: 'POST', url, headers: { authorization: `Bearer ${token}` }, body },
+          { operation, method: 'POST', url, headers: { authorization: `Bearer ${token}` }, body, secretPaths },
           (r) => facts(unwrap<T>(r, operation)),
         );
         return unwrap<T>(res, operation);

@@ -90,17 +90,33 @@ export function crmcomPurchaseId(reference: string): string {
 }
 
 /** 2xx is the resource; a `tolerated` error code is handed back; any other 4xx is a refusal (5xx/429 never get here). */
-export function classify<T>(res: VendorResponse<unknown>, operation: string, tolerated: readonly string[]): Outcome<T> {
+export function classify<T>(res: VendorResponse<unknown>, operation: string, tolerated: readonly string[], secrets: readonly string[] = []): Outcome<T> {
   if (res.status >= 200 && res.status < 300) {
     if (res.body !== null && typeof res.body === 'object') return { ok: true, body: res.body as T };
     throw vendorUnavailable(CRMCOM_VENDOR, `${operation}: HTTP ${res.status} without a JSON body`, { httpStatus: res.status, response: res.body });
   }
   const error = asCrmError(res.body);
   if (error && tolerated.includes(error.error)) return { ok: false, error };
-  throw rejectionFrom(error ?? { status: res.status, error: `HTTP_${res.status}` }, res.status, operation, res.body);
+  throw rejectionFrom(error ?? { status: res.status, error: `HTTP_${res.status}` }, res.status, operation, res.body, secrets);
 }
 
-export function rejectionFrom(error: CrmError, httpStatus: number, operation: string, raw: unknown = error): ApplicationFailure {
+/**
+ * `secrets`: the spend secrets (OTP, pass code) the request carried. CRM.COM's error shape echoes
+ * `[entity, value]` in `parameters` (the document's own example), so a refused secret would come
+ * back in clear: only the first (the field's name, which tells whose refusal it is) is kept, and the
+ * secrets are cut out of CRM.COM's message (the failure's message, the audit row, the history).
+ */
+export function rejectionFrom(error: CrmError, httpStatus: number, operation: string, raw: unknown = error, secrets: readonly string[] = []): ApplicationFailure {
+  if (secrets.length > 0) {
+    const scrub = (text: string | undefined) => (text === undefined ? undefined : withoutSecrets(text, secrets));
+    const crm = asCrmError(raw);
+    return rejectionFrom(
+      { ...error, message: scrub(error.message), parameters: firstParameterOnly(error.parameters) as string[] | undefined },
+      httpStatus,
+      operation,
+      crm ? { ...(raw as object), message: scrub(crm.message), parameters: firstParameterOnly(crm.parameters) } : raw,
+    );
+  }
   const configuration = httpStatus === 401 || httpStatus === 403;
   return vendorRejection({
     vendor: CRMCOM_VENDOR,
@@ -108,8 +124,20 @@ export function rejectionFrom(error: CrmError, httpStatus: number, operation: st
     reason: configuration ? 'CRM.COM refused our API key (check CRMCOM_API_KEY and its permissions)' : cashierReason(error),
     httpStatus,
     // A customer search may echo the searched phone or e-mail back in `parameters`.
-    response: operation === 'customers.list' && asCrmError(raw) ? { ...(raw as object), parameters: '[redacted]' } : raw,
+    response:
+      operation === 'customers.list' && asCrmError(raw)
+        ? { ...(raw as object), parameters: '[redacted]' }
+        : raw,
   });
+}
+
+/** `text` with every secret replaced by [redacted]. */
+export function withoutSecrets(text: string, secrets: readonly string[]): string {
+  return secrets.filter((v) => v.length > 0).reduce((t, value) => t.split(value).join('[redacted]'), text);
+}
+
+function firstParameterOnly(parameters: unknown): unknown {
+  return Array.isArray(parameters) ? parameters.map((p: unknown, i) => (i === 0 ? p : '[redacted]')) : parameters === undefined ? undefined : '[redacted]';
 }
 
 function cashierReason(error: CrmError): string {

@@ -35,6 +35,7 @@ import {
   syncProcessStatus,
   toPurchaseResult,
   type SyncProcessData,
+  withoutSecrets,
 } from './crmcom-backoffice-envelope';
 import {
   DEFAULT_SPEND_SECRET_FIELDS,
@@ -121,14 +122,15 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
    * the purchase "for Back-End reduction" or, "In the event where the front-end system wants to
    * apply “Front-End Reduction”", get back "the actual spend amount that should be reduced from the
    * total purchase amount". It is the merchant's choice, per CRM.COM account, not per sale (a
-   * back-end account needs its payout settings): CRMCOM_REDUCTION, front_end by default. Every
-   * purchase is submitted for that one method (purchaseBody), so the till deducts or CRM.COM pays
-   * out, never both. A back-end purchase still takes the spend request (the guide's Back-End
+   * back-end account needs its payout settings): CRMCOM_REDUCTION, front_end by default, read once by
+   * the API when the sale starts and carried in its input (CheckoutInput.crmcomReduction, here
+   * purchase.reductionMethod), so the preview and the purchase name the same method even when the
+   * configuration changes while the sale runs: the till deducts or CRM.COM pays out, never both. A back-end purchase still takes the spend request (the guide's Back-End
    * Purchase: "to be awarded with an optional spend"; "CRM.COM awards and processes any requested
    * spend amount"), and its OTP (the OTP flow's step 2 is "for Back-End reduction").
    */
-  preview(_ctx: VendorCallContext, customer: LoyaltyCustomer, _purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
-    const reductionMethod = this.options.reduction ?? 'front_end';
+  preview(_ctx: VendorCallContext, customer: LoyaltyCustomer, purchase: LoyaltyPurchase): Promise<LoyaltyPreview> {
+    const reductionMethod = this.reductionOf(purchase);
     return Promise.resolve({
       awardMinor: 0,
       automaticSpendMinor: 0,
@@ -154,7 +156,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     const request = { id, customer, purchase, spendMinor };
     let outcome: Outcome<PurchaseData>;
     try {
-      outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request));
+      outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request), carriesSpendSecret(purchase, spendMinor) ? secretsOf(purchase) : []);
     } catch (err) {
       const refusal = carriesSpendSecret(purchase, spendMinor) && isRejection(err) ? asCrmError(vendorResponseOf(err)) : undefined;
       const secret = refusal && refusedSpendSecret(refusal, this.secretFields);
@@ -182,14 +184,19 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
     secret: 'otp' | 'passCode',
     refusal: CrmError,
   ): Promise<LoyaltyPurchaseResult> {
-    const outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request, { withSpend: false }));
-    // "Already exists" here is not ours to adopt: the refused first post created nothing under our id.
-    if (!outcome.ok) throw rejectionFrom(outcome.error, 400, 'purchases.create');
+    const outcome = await this.postPurchase(ctx, this.bodyOf(ctx, request, { withSpend: false }), []);
+    if (!outcome.ok) {
+      // "Already exists" under our own (deterministic) id: an earlier try posted it, with the spend
+      // (its reply lost, and CRM.COM then refused the secret as used) or without. That purchase is
+      // the answer, as on the main path: the sale must not complete believing nothing was spent.
+      const existing = await this.showPurchase(ctx, request.id);
+      if (existing) return this.recoveredPurchase(ctx, existing, request.spendMinor);
+      throw rejectionFrom(outcome.error, 400, 'purchases.create');
+    }
     const result = toPurchaseResult(outcome.body, ctx.currency);
     const what = secret === 'otp' ? 'spend token (OTP)' : 'pass code';
     // CRM.COM's words reach the commitment (the projection, the view): never with the secret in them.
-    const secrets = [request.purchase.spendOtp, request.purchase.spendPassCode].filter((v): v is string => v !== undefined);
-    const words = refusal.message && secrets.reduce((text, value) => text.split(value).join('[redacted]'), scrubPersonalData(refusal.message));
+    const words = refusal.message && withoutSecrets(scrubPersonalData(refusal.message), secretsOf(request.purchase));
     const vendorWords = words ? ` (CRM.COM: ${words})` : '';
     result.spend = {
       spendNumber: null,
@@ -208,16 +215,23 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   private bodyOf(ctx: VendorCallContext, request: Parameters<typeof purchaseBody>[1], options?: { withSpend?: boolean }) {
-    return purchaseBody(ctx, request, this.options.reduction ?? 'front_end', this.secretFields, options);
+    return purchaseBody(ctx, request, this.reductionOf(request.purchase), this.secretFields, options);
+  }
+
+  /** The sale's own method; the configured one only for sagas started before sales carried it. */
+  private reductionOf(purchase: LoyaltyPurchase): LoyaltyReductionMethod {
+    return purchase.reductionMethod ?? this.options.reduction ?? 'front_end';
   }
 
   /** POST /purchases; "already exists" comes back for the caller to judge, any other refusal is thrown. */
-  private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>): Promise<Outcome<PurchaseData>> {
+  private postPurchase(ctx: VendorCallContext, body: Record<string, unknown>, secrets: readonly string[]): Promise<Outcome<PurchaseData>> {
     return this.exchange<PurchaseData>(
       ctx,
-      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body },
+      // The configured secret fields are redacted by path too, whatever their names (redact.ts goes by name).
+      { operation: 'purchases.create', method: 'POST', url: `${this.options.baseUrl}/purchases`, body, secretPaths: [this.secretFields.otp, this.secretFields.passCode] },
       (d) => ({ vendorReference: d.id, amountMinor: fromVendorAmount(d.awarded ?? 0, ctx.currency) }),
       [CRMCOM_ALREADY_EXISTS],
+      secrets,
     );
   }
 
@@ -344,13 +358,18 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   }
 
   /** One audited call; the `tolerated` codes are answers the caller handles, so they audit as success. */
-  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts, tolerated: readonly string[]): Promise<Outcome<T>> {
+  private async exchange<T>(ctx: VendorCallContext, req: VendorRequest, facts: (body: T) => CallFacts, tolerated: readonly string[], secrets: readonly string[] = []): Promise<Outcome<T>> {
     const withKey = { ...req, headers: { ...req.headers, api_key: this.options.apiKey } };
     const res = await this.http.audited<unknown>(ctx, withKey, (r) => {
-      const outcome = classify<T>(r, req.operation, tolerated);
+      const outcome = classify<T>(r, req.operation, tolerated, secrets);
       return outcome.ok ? facts(outcome.body) : { vendorReference: null };
     });
-    return classify<T>(res, req.operation, tolerated);
+    return classify<T>(res, req.operation, tolerated, secrets);
   }
 }
 
+
+/** The spend's secrets the purchase carries (to be kept out of what CRM.COM echoes back). */
+function secretsOf(purchase: LoyaltyPurchase): string[] {
+  return [purchase.spendOtp, purchase.spendPassCode].filter((v): v is string => v !== undefined && v.length > 0);
+}

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { request } from 'undici';
 import { observeVendorCall } from '../metrics/worker-metrics';
-import { redact } from './redact';
+import { redact, REDACTED } from './redact';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { CallFacts, VendorCallContext } from './vendor-call';
 
@@ -20,6 +20,26 @@ export interface VendorRequest {
   body?: unknown;
   /** Sent as application/x-www-form-urlencoded instead (OAuth token endpoints). */
   form?: Record<string, string>;
+  /**
+   * Dotted body paths (a field, or one object down) that hold a secret whatever their name: redacted
+   * from the audit excerpt besides the name-based redaction (configured field names, CRMCOM_OTP_FIELD).
+   */
+  secretPaths?: readonly string[];
+}
+
+/** The body with each of `paths` (top-level or one object down) replaced by REDACTED where present. */
+export function redactPaths(body: unknown, paths: readonly string[] = []): unknown {
+  if (paths.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const out = { ...(body as Record<string, unknown>) };
+  for (const path of paths) {
+    const [head, leaf] = path.split('.');
+    if (!(head in out)) continue;
+    if (leaf === undefined) out[head] = REDACTED;
+    else if (out[head] !== null && typeof out[head] === 'object' && !Array.isArray(out[head]) && leaf in (out[head] as object)) {
+      out[head] = { ...(out[head] as Record<string, unknown>), [leaf]: REDACTED };
+    }
+  }
+  return out;
 }
 
 /**
@@ -83,7 +103,7 @@ export class VendorHttp {
     interpret: (res: VendorResponse<T>) => CallFacts,
   ): Promise<VendorResponse<T>> {
     const started = performance.now();
-    const requestExcerpt = redact(req.body ?? null);
+    const requestExcerpt = redact(redactPaths(req.body ?? null, req.secretPaths));
     try {
       const res = await this.send<T>(req);
       const facts = interpret(res);

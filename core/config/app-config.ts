@@ -148,6 +148,10 @@ const schema = z.object({
   }
   // A redemption before payment is undone by a reversal: without the org setting every cancelled,
   // expired or failed checkout would end compensation_failed with the customer's points gone.
+  for (const [key, other] of [['CRMCOM_OTP_FIELD', c.CRMCOM_PASS_CODE_FIELD], ['CRMCOM_PASS_CODE_FIELD', c.CRMCOM_OTP_FIELD]] as const) {
+    const conflict = secretFieldConflict(c[key], other);
+    if (conflict) ctx.addIssue({ code: 'custom', path: [key], message: conflict });
+  }
   if (c.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && !c.CAPILLARY_POINTS_REVERSAL_ALLOWED) {
     ctx.addIssue({
       code: 'custom',
@@ -156,6 +160,26 @@ const schema = z.object({
     });
   }
 });
+
+/**
+ * The back-office POST /purchases body's own fields (activities/vendors/crmcom-backoffice-purchase.ts,
+ * purchaseBody; a unit test keeps the two in step): a secret placed at one of them, or over the spend
+ * request, would overwrite what the purchase says (its id, products, amount).
+ */
+export const CRMCOM_PURCHASE_BODY_FIELDS: readonly string[] = [
+  'id', 'contact_id', 'reference_number', 'performed_on', 'organisation_id', 'currency_code', 'reduction_method', 'products',
+  'spend_request', 'spend_request.amount',
+];
+
+/** Why a configured secret field path cannot be used, or undefined. */
+function secretFieldConflict(path: string, other: string): string | undefined {
+  const head = path.split('.')[0];
+  if (CRMCOM_PURCHASE_BODY_FIELDS.includes(path) || (head !== 'spend_request' && CRMCOM_PURCHASE_BODY_FIELDS.includes(head))) {
+    return `is a field the purchase itself sends (${CRMCOM_PURCHASE_BODY_FIELDS.join(', ')}): the secret would overwrite it`;
+  }
+  if (path === other || other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) return 'would overwrite the other spend secret (CRMCOM_OTP_FIELD and CRMCOM_PASS_CODE_FIELD must be apart)';
+  return undefined;
+}
 
 /** Used only outside production (loadConfig refuses to start production without real keys). */
 const DEV_AUDIT_HMAC_KEY = 'dev-only-audit-hmac-key-not-a-secret-0000';

@@ -26,6 +26,7 @@ export type CheckoutConfig = Pick<
   AppConfig,
   | 'CHECKOUT_HOLD_TIMEOUT_MS'
   | 'CRMCOM_API'
+  | 'CRMCOM_REDUCTION'
   | 'CRMCOM_MERCHANT_NUMBER'
   | 'CAPILLARY_POINTS_REDEMPTION'
   | 'vendorCurrencies'
@@ -106,6 +107,8 @@ export function toCheckoutInput(
     totalMinor,
     ...(dto.customer && { customer: { provider: dto.customer.provider, identifier: { type: dto.customer.identifier.type, value: dto.customer.identifier.value } } }),
     ...(spendMinor !== undefined && spendMinor > 0 && { spend: { amountMinor: spendMinor, ...secrets } }),
+    // Who redeems, decided here once for the whole sale (the preview and the purchase both read it).
+    ...(dto.customer && config.CRMCOM_API === 'backoffice' && { crmcomReduction: config.CRMCOM_REDUCTION }),
     ...(dto.points && pointsCustomer && {
       points: {
         provider: dto.points.provider,

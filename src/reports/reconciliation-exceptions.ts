@@ -31,7 +31,8 @@ export function exceptionsOf(e: CheckoutDayEvent): ReconciliationException[] {
     }
     for (const x of view.void.exceptions.filter((v) => v.code !== RefusalCodes.nonCompensable)) {
       const kind = x.code === RefusalCodes.outcomeUnknown ? 'outcome_unknown' : 'void_incomplete';
-      out.push({ ...base, kind, vendor: x.vendor, code: x.code, reason: x.reason, figures: {} });
+      const paidOut = x.code === RefusalCodes.backEndPayoutNotReversed ? view.receipt?.crmcomPaidOut?.spendMinor : undefined;
+      out.push({ ...base, kind, vendor: x.vendor, code: x.code, reason: x.reason, figures: paidOut === undefined ? {} : { paidOutMinor: paidOut } });
     }
   }
   if (e.event === 'completed' && view?.receipt) {

@@ -9,10 +9,10 @@ export function emptyFigures(till: string | null, currency: string): TillFigures
     currency,
     sales: { count: 0, totalMinor: 0, amountDueMinor: 0, paidMinor: 0, refusals: 0 },
     awards: { count: 0, amountMinor: 0 },
-    spends: { count: 0, requestedMinor: 0, amountMinor: 0 },
+    spends: { count: 0, requestedMinor: 0, amountMinor: 0, paidOutMinor: 0 },
     couponDiscounts: { count: 0, amountMinor: 0 },
     pointsRedeemed: { count: 0, points: 0, amountMinor: 0 },
-    voids: { count: 0, totalMinor: 0, amountDueMinor: 0, awardsReversedMinor: 0, spendsReversedMinor: 0, pointsReversed: 0, pointsValueReversedMinor: 0 },
+    voids: { count: 0, totalMinor: 0, amountDueMinor: 0, awardsReversedMinor: 0, spendsReversedMinor: 0, paidOutMinor: 0, pointsReversed: 0, pointsValueReversedMinor: 0 },
     returns: { count: 0, amountMinor: 0, refundMinor: 0, awardReversedMinor: 0, pointsReversed: 0, pointsValueReversedMinor: 0 },
     compensations: { checkouts: 0, undone: 0, failed: 0 },
     failures: { compensated: 0, rejected: 0, compensationFailed: 0, expired: 0, cancelled: 0 },
@@ -41,7 +41,8 @@ export function addCheckoutEvent(f: TillFigures, e: CheckoutDayEvent): void {
       if (receipt.references.crmcomSpendNumber || receipt.spentMinor > 0) {
         f.spends.count += 1;
         f.spends.requestedMinor += e.view?.quote?.loyalty?.requestedSpendMinor ?? 0;
-        f.spends.amountMinor += receipt.spentMinor;
+        f.spends.amountMinor += receipt.spentMinor - paidOutOf(receipt);
+        f.spends.paidOutMinor += paidOutOf(receipt);
       }
       for (const coupon of receipt.coupons) {
         f.couponDiscounts.count += 1;
@@ -59,7 +60,8 @@ export function addCheckoutEvent(f: TillFigures, e: CheckoutDayEvent): void {
       f.voids.totalMinor += e.totalMinor;
       f.voids.amountDueMinor += receipt?.amountDueMinor ?? 0;
       f.voids.awardsReversedMinor += receipt?.references.crmcomPurchaseNumber ? receipt.awardedMinor : 0;
-      f.voids.spendsReversedMinor += receipt?.spentMinor ?? 0;
+      f.voids.spendsReversedMinor += receipt ? receipt.spentMinor - paidOutOf(receipt) : 0;
+      f.voids.paidOutMinor += receipt ? paidOutOf(receipt) : 0;
       f.voids.pointsReversed += receipt?.pointsRedeemed ?? 0;
       f.voids.pointsValueReversedMinor += receipt?.pointsValueMinor ?? 0;
       return;
@@ -81,6 +83,11 @@ export function addCheckoutEvent(f: TillFigures, e: CheckoutDayEvent): void {
       addCompensations(f, e);
       return;
   }
+}
+
+/** A back-end purchase's spend, paid out by CRM.COM (in the receipt's spentMinor, never deducted at the till). */
+function paidOutOf(receipt: { crmcomPaidOut?: { spendMinor: number } }): number {
+  return receipt.crmcomPaidOut?.spendMinor ?? 0;
 }
 
 function addCompensations(f: TillFigures, e: CheckoutDayEvent): void {

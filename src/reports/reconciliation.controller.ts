@@ -11,9 +11,9 @@ const FIGURES =
   'Per store (`totals`), till (`tills`) and currency; amounts are integer minor units with `currency`, times are in the store\'s time zone. ' +
   'A checkout counts on the day (in the store\'s zone) its saga entered the state, from the audit trail\'s transition rows; its amounts come from the projection. ' +
   '`sales`: checkouts completed that day: count, `totalMinor` (basket total), `amountDueMinor` (after discounts), `paidMinor` (tender), `refusals` (coupons or points refused at the quote). ' +
-  '`awards`: CRM.COM amounts awarded on those sales (sales with a CRM.COM purchase). `spends`: CRM.COM wallet spend the vendor approved (`amountMinor`) beside what the saga asked for (`requestedMinor`: the POS request capped by the quote\'s wallet and preview maximum). ' +
+  '`awards`: CRM.COM amounts awarded on those sales (sales with a CRM.COM purchase). `spends`: CRM.COM wallet spend the vendor approved and the till deducted (`amountMinor`), the back-end spend CRM.COM paid out to the customer itself (`paidOutMinor`, the customer paid in full), beside what the saga asked for (`requestedMinor`: the POS request capped by the quote\'s wallet and preview maximum). ' +
   '`couponDiscounts`: coupon values on the receipts. `pointsRedeemed`: Capillary points and their value. ' +
-  '`voids`: checkouts voided that day, the voided receipts\' totals and the awards, spends and points the void reversed. ' +
+  '`voids`: checkouts voided that day, the voided receipts\' totals and the awards, spends and points the void reversed (`paidOutMinor`: back-end spends CRM.COM had paid out, each also a BACK_END_PAYOUT_NOT_REVERSED exception). ' +
   '`returns`: returns made that day (the view\'s `returns[]`). `compensations`: checkouts whose undos ran that day, undos done and failed. ' +
   '`failures`: compensated (a vendor failed), rejected (refused checkout), compensationFailed, expired, cancelled. ' +
   '`vendors`: every vendor call attempt recorded that day by till, vendor, purpose (sale, compensation, void, return) and operation: succeeded, rejected, failed, unknown (an effect without a lookup not sent again: its outcome is an exception), and the successful calls\' amounts. ' +

@@ -70,7 +70,11 @@ export interface TillFigures {
   currency: string;
   sales: { count: number; totalMinor: number; amountDueMinor: number; paidMinor: number; refusals: number };
   awards: { count: number; amountMinor: number };
-  spends: { count: number; requestedMinor: number; amountMinor: number };
+  /**
+   * `amountMinor`: spend the till deducted (front-end); `paidOutMinor`: spend CRM.COM paid out to the
+   * customer itself on back-end purchases (the customer paid in full), never in `amountMinor`.
+   */
+  spends: { count: number; requestedMinor: number; amountMinor: number; paidOutMinor: number };
   couponDiscounts: { count: number; amountMinor: number };
   pointsRedeemed: { count: number; points: number; amountMinor: number };
   voids: {
@@ -79,6 +83,8 @@ export interface TillFigures {
     amountDueMinor: number;
     awardsReversedMinor: number;
     spendsReversedMinor: number;
+    /** Back-end spends CRM.COM had paid out on the voided sales: the cancel restores the wallet, the payout may stand (an exception each). */
+    paidOutMinor: number;
     pointsReversed: number;
     pointsValueReversedMinor: number;
   };

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
@@ -290,7 +290,8 @@ function profile(customer: SentCustomer, salesPerson: SentSalesPerson | undefine
   const contact = customer.contacts?.[0];
   const salesName = [salesPerson?.firstName, salesPerson?.lastName].filter(Boolean).join(' ');
   return {
-    id: `profile-${(customer.id ?? 'anonymous').slice(0, 12)}`,
+    // "Internal Customer profile Id": CMC's own, stable per customer, not the POS's id echoed back.
+    id: `profile-${createHash('sha256').update(customer.id ?? 'anonymous').digest('hex').slice(0, 12)}`,
     firstName: customer.firstName ?? null,
     lastName: customer.lastName ?? null,
     customerEmail: contact?.email ?? null,

@@ -55,9 +55,9 @@ type ReductionMethod = (typeof REDUCTION_METHODS)[number];
 export const SPEND_OTP_FIELD = 'spend_request.otp';
 export const SPEND_PASS_CODE_FIELD = 'spend_request.pass_code';
 const OTP_REFUSALS: Record<Exclude<OtpVerdict, 'ok'>, string> = {
-  unknown: 'The OTP is not valid.',
-  used: 'The OTP has already been used.',
-  expired: 'The OTP has expired.',
+  unknown: 'The OTP {otp} is not valid.',
+  used: 'The OTP {otp} has already been used.',
+  expired: 'The OTP {otp} has expired.',
 };
 
 interface Contact {
@@ -178,18 +178,21 @@ export class CrmcomBackofficeSandbox {
       }
       if (!this.catalogue.has(line.product_sku)) return fail(reply, E.notFound, 'Record not found.', ['product', line.product_sku]);
     }
+    const spendRequest = body.spend_request as { amount?: unknown; otp?: unknown; pass_code?: unknown } | undefined;
+    // The spend's secret is checked before our id: CRM.COM documents no order, and a used OTP on a
+    // re-post of a purchase that was applied must not hide that the purchase exists (the adapter looks).
+    const refusedSecret = this.refusedSpendSecret(spendRequest, owner);
+    // `parameters` as the document's example shapes them: [entity, value] (so the value comes back).
+    if (refusedSecret) return fail(reply, E.invalidValue, refusedSecret.message, [refusedSecret.field, refusedSecret.value]);
     if (this.purchases.has(id)) return fail(reply, E.alreadyExists, 'Purchase already exists.', ['purchase', id]);
     if ([...this.purchases.values()].some((p) => p.referenceNumber === reference)) {
       return fail(reply, E.alreadyExists, 'Purchase already exists.', ['reference_number', reference]);
     }
-    const spendRequest = body.spend_request as { amount?: unknown; otp?: unknown; pass_code?: unknown } | undefined;
     if (spendRequest !== undefined && (typeof spendRequest.amount !== 'number' || spendRequest.amount <= 0)) {
       return fail(reply, E.invalidValue, 'spend_request.amount must be positive.', ['spend_request.amount']);
     }
     const reduction = (body.reduction_method ?? 'FRONT_END') as ReductionMethod;
     if (!REDUCTION_METHODS.includes(reduction)) return fail(reply, E.invalidValue, 'Unknown reduction method.', ['reduction_method']);
-    const refusedSecret = this.refusedSpendSecret(spendRequest, owner);
-    if (refusedSecret) return fail(reply, E.invalidValue, refusedSecret.message, [refusedSecret.field]);
 
     const totalMinor = lines.reduce((sum, l) => sum + fromVendorAmount(l.total_amount as number, currency), 0);
     const awardedMinor = Math.floor((totalMinor * AWARD_RATE_BASIS_POINTS) / 10_000);
@@ -214,18 +217,19 @@ export class CrmcomBackofficeSandbox {
    * The spend's OTP and pass code. The OTP flow: "the front-end system agent submits the itemized
    * purchase transaction ... along with the contact's OTP": a token that is not one this contact was
    * issued, was used, or expired is refused, with the whole request (the document's error shape,
-   * naming the field in `parameters`, never the value). The Front-End Purchase's "pass code
+   * `parameters` [field, value] as its example echoes the value: the adapter must redact it). The Front-End Purchase's "pass code
    * (optional)": absent is fine; given, it must be the contact's.
    */
-  private refusedSpendSecret(spendRequest: { otp?: unknown; pass_code?: unknown } | undefined, owner: Contact): { field: string; message: string } | undefined {
+  private refusedSpendSecret(spendRequest: { otp?: unknown; pass_code?: unknown } | undefined, owner: Contact): { field: string; value: string; message: string } | undefined {
     const otp = spendRequest?.otp;
     if (otp !== undefined) {
       const verdict = typeof otp === 'string' ? this.otps.check(otp, owner.id) : 'unknown';
-      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, message: OTP_REFUSALS[verdict] };
+      // The message names the token, as a vendor's may: the adapter must cut it out.
+      if (verdict !== 'ok') return { field: SPEND_OTP_FIELD, value: String(otp), message: OTP_REFUSALS[verdict].replace('{otp}', String(otp)) };
     }
     const passCode = spendRequest?.pass_code;
     if (passCode !== undefined && (owner.passCode === undefined || passCode !== owner.passCode)) {
-      return { field: SPEND_PASS_CODE_FIELD, message: 'The pass code is not valid.' };
+      return { field: SPEND_PASS_CODE_FIELD, value: String(passCode), message: 'The pass code is not valid.' };
     }
     return undefined;
   }

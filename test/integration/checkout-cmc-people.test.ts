@@ -20,7 +20,7 @@ describe('checkout with CMC customer, sales person and card number', () => {
     salesPerson: { id: 'SP-42', firstName: 'Solomon', lastName: 'Tillwright' },
     cardNumber: 'LOYAL9876543',
   };
-  const personal = ['Adelina', 'Quarrington', 'adelina.q@example.com', '+35799765432', '35799765432', 'Solomon', 'Tillwright', 'LOYAL9876543'];
+  const personal = ['POS-CUST-9', 'Adelina', 'Quarrington', 'adelina.q@example.com', '+35799765432', '35799765432', 'Solomon', 'Tillwright', 'LOYAL9876543'];
 
   it('sends them on the CMC transaction in the document shape, and no audit row, projection, step result or raw history holds them', async () => {
     const posReference = uniquePosReference('CMCP');
@@ -62,6 +62,8 @@ describe('checkout with CMC customer, sales person and card number', () => {
       [{ customer: { email: 'not-an-email' } }, 'postTender.customer.email'],
       [{ customer: { phone: 'call me' } }, 'postTender.customer.phone'],
       [{ customer: { birthDate: '30/04/1990' } }, 'postTender.customer.birthDate'],
+      [{ customer: { birthDate: '1990-02-31' } }, 'postTender.customer.birthDate'],
+      [{ customer: { birthDate: `${new Date().getUTCFullYear() + 1}-01-01` } }, 'postTender.customer.birthDate'],
       [{ customer: { firstName: '' } }, 'postTender.customer.firstName'],
       [{ customer: 'Ada' }, 'postTender.customer'],
       [{ salesPerson: { firstName: 'Sam' } }, 'postTender.salesPerson.id'],
@@ -69,6 +71,15 @@ describe('checkout with CMC customer, sales person and card number', () => {
       [{ cardNumber: '12' }, 'postTender.cardNumber'],
       [{ cardNumber: '1234 5678' }, 'postTender.cardNumber'],
       [{ customer: { nickname: 'A' } }, 'postTender.customer.nickname'],
+      // Null is not "absent": it would reach CMC as null. Control characters (NUL) cannot be audited.
+      [{ customer: null }, 'postTender.customer'],
+      [{ customer: { lastName: null } }, 'postTender.customer.lastName'],
+      [{ salesPerson: null }, 'postTender.salesPerson'],
+      [{ cardNumber: null }, 'postTender.cardNumber'],
+      [{ customer: { id: 'A\u0000' } }, 'postTender.customer.id'],
+      [{ customer: { firstName: 'Ada\u0007' } }, 'postTender.customer.firstName'],
+      [{ salesPerson: { id: 'SP\u0000' } }, 'postTender.salesPerson.id'],
+      [{ salesPerson: { id: 'SP', firstName: ' Sam' } }, 'postTender.salesPerson.firstName'],
     ] as const) {
       const posReference = uniquePosReference('CMCX');
       const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { postTender: { provider: 'cmc', ...postTender } })).expect(400);

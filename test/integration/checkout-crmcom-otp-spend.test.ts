@@ -77,6 +77,17 @@ describe('checkout with a CRM.COM back-office OTP spend token or pass code', () 
     }
   }, 60_000);
 
+  it('refuses a null OTP or pass code with 400 naming the field (null is not absent: sent, it would cost the spend), before any vendor call', async () => {
+    for (const field of ['otp', 'passCode'] as const) {
+      const posReference = uniquePosReference('OTPN');
+      const res = await api().post('/v1/checkouts').send(withSpend(posReference, { [field]: null } as unknown as Record<string, string>)).expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([`spend.${field}`]);
+      expect(await effects(posReference)).toEqual([]);
+      await api().get(`/v1/checkouts/checkout:demo:S1:T1:${posReference}`).expect(404);
+    }
+  }, 60_000);
+
   it("spends with the contact's pass code, and refuses a wrong one", async () => {
     const good = uniquePosReference('PC');
     const ok = await api().post('/v1/checkouts').send(withSpend(good, { passCode: SANDBOX_PASS_CODE })).expect(201);

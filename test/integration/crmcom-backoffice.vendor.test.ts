@@ -7,7 +7,7 @@ import { FailureTypes } from '../../workflows/checkout.contract';
 import { eventually } from '../support/eventually';
 import { injectFault, journalOf } from '../support/journal';
 import { sandboxForFile } from '../support/sandbox-server';
-import { callContext, failureOf, recordedCalls } from '../support/vendor-calls';
+import { callContext, failureOf, recordedCalls, stepIntents } from '../support/vendor-calls';
 
 const PREFIX = '/crmcom/backoffice/v1';
 const JOHN = '5c3e4a9e-8f1d-4b6a-9c2e-1a7d3f5b0001';
@@ -157,9 +157,12 @@ describe(CrmcomBackofficeVendor.name, () => {
       const otp = (await request(sandbox.url).post('/_sandbox/crmcom/otps').send({ cim: '22265577' }).expect(201)).body.otp as string;
       const withOtp = { ...tenEuros, spendOtp: otp };
       await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
-      const first = callContext('BO-otp-lost');
+      // Attempt 1 twice (an activity reset starts over at 1): the lookup is keyed on the effect
+      // intent the first try recorded, never on the attempt number.
+      const intents = stepIntents();
+      const first = callContext('BO-otp-lost', 1, 'EUR', intents);
       expect(await failureOf(adapter({ timeoutMs: 300 }).submitPurchase(first.ctx, john, withOtp, 400))).toMatchObject({ type: FailureTypes.vendorUnavailable });
-      const retry = callContext('BO-otp-lost', 2);
+      const retry = callContext('BO-otp-lost', 1, 'EUR', intents);
       await expect(adapter({ timeoutMs: 300 }).submitPurchase(retry.ctx, john, withOtp, 400)).resolves.toMatchObject({ spend: { approvedMinor: 400 } });
       expect(recordedCalls(retry.records)).toEqual(['purchases.show', 'purchases.create (recovered)']);
       expect(await effects('BO-otp-lost')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
@@ -180,6 +183,38 @@ describe(CrmcomBackofficeVendor.name, () => {
       const other = callContext('BO-otp-other');
       expect(await failureOf(adapter().submitPurchase(other.ctx, john, { ...purchaseOf(line('Nope', 1000)), spendOtp: '000000' }, 400))).toMatchObject({ type: FailureTypes.vendorRejection });
       expect(other.records).toHaveLength(1);
+    });
+
+    it('a re-post refused for its used OTP adopts the purchase our id names (posted with the spend, its reply lost, not yet found)', async () => {
+      const otp = (await request(sandbox.url).post('/_sandbox/crmcom/otps').send({ cim: '22265577' }).expect(201)).body.otp as string;
+      const withOtp = { ...tenEuros, spendOtp: otp };
+      await inject({ path: `${PREFIX}/purchases`, method: 'POST', kind: 'apply_then_timeout', latencyMs: 1500, times: 1 });
+      expect(await failureOf(adapter({ timeoutMs: 300 }).submitPurchase(callContext('BO-otp-lag').ctx, john, withOtp, 400))).toMatchObject({
+        type: FailureTypes.vendorUnavailable,
+      });
+      // The next try sees no intent (as when the lookup found nothing yet): it posts again with the same OTP,
+      // which CRM.COM refuses as used (the secret is checked before the id), then the re-post without the spend exists.
+      const retry = callContext('BO-otp-lag');
+      await expect(adapter({ timeoutMs: 1000 }).submitPurchase(retry.ctx, john, withOtp, 400)).resolves.toEqual({
+        purchaseNumber: crmcomPurchaseId('BO-otp-lag'),
+        awardedMinor: 10,
+        automaticSpendMinor: 0,
+        spend: { spendNumber: null, requestedMinor: 400, approvedMinor: 400 },
+      });
+      expect(recordedCalls(retry.records)).toEqual(['purchases.create', 'purchases.create', 'purchases.show', 'purchases.create (recovered)']);
+      expect(await effects('BO-otp-lag')).toEqual(['purchase.create 0.10', 'spend.create 4.00']);
+      // CRM.COM echoes the refused token in `parameters`: the audit rows never hold it.
+      expect(JSON.stringify(retry.records)).toContain('spend_request.otp');
+      expect(JSON.stringify(retry.records)).not.toContain(otp);
+    });
+
+    it('submits for the reduction the sale carries, not the one configured now (a switch mid-sale changes nothing)', async () => {
+      const backEnd = await adapter().submitPurchase(callContext('BO-red-be').ctx, john, { ...tenEuros, reductionMethod: 'back_end' }, 300);
+      expect(backEnd.spend).toMatchObject({ approvedMinor: 300 });
+      expect(await effects('BO-red-be')).toEqual(['purchase.create 0.10', 'spend.payout 3.00']);
+      const frontEnd = new CrmcomBackofficeVendor({ baseUrl: `${sandbox.url}${PREFIX}`, apiKey: CRMCOM_SANDBOX_API_KEY, timeoutMs: 1000, reduction: 'back_end' });
+      await frontEnd.submitPurchase(callContext('BO-red-fe').ctx, john, { ...tenEuros, reductionMethod: 'front_end' }, 300);
+      expect(await effects('BO-red-fe')).toEqual(['purchase.create 0.10', 'spend.create 3.00']);
     });
 
     it('adopts the existing purchase when CRM.COM answers that our id was already posted', async () => {

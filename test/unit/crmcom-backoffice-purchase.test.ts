@@ -1,6 +1,9 @@
 import { CRMCOM_INVALID_VALUE, syncProcessStatus } from '../../activities/vendors/crmcom-backoffice-envelope';
 import { DEFAULT_SPEND_SECRET_FIELDS, carriesSpendSecret, purchaseBody, refusedSpendSecret } from '../../activities/vendors/crmcom-backoffice-purchase';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { redact } from '../../activities/vendors/redact';
+import { redactPaths } from '../../activities/vendors/vendor-http';
+import { CRMCOM_PURCHASE_BODY_FIELDS, loadConfig } from '../../core/config/app-config';
 
 const ctx = { reference: 'demo:S1:T1:R1', currency: 'EUR' } as VendorCallContext;
 const customer = { accountNumber: 'contact-1', walletBalanceMinor: 1000 };
@@ -55,5 +58,29 @@ describe('CRM.COM back-office synchronisation process', () => {
         { code: 'C', errorCode: 'Unprocessed', errorDescription: 'CRM.COM did not process this product' },
       ],
     });
+  });
+});
+
+describe('CRM.COM back-office spend secret fields (CRMCOM_OTP_FIELD, CRMCOM_PASS_CODE_FIELD)', () => {
+  it("refuses at start a field the purchase itself sends (each of purchaseBody's), the spend request's amount, or the other secret's", () => {
+    const body = purchaseBody({ ...ctx, storeProfile: { crmcomOutlet: 'outlet-1' } } as VendorCallContext, { id: 'p1', customer, purchase, spendMinor: 500 }, 'front_end', DEFAULT_SPEND_SECRET_FIELDS);
+    const own = [...Object.keys(body), ...Object.keys(body.spend_request as object).map((k) => `spend_request.${k}`)];
+    expect(own.every((field) => CRMCOM_PURCHASE_BODY_FIELDS.includes(field))).toBe(true);
+    for (const field of [...own, 'products.sku', 'id.x']) {
+      expect(() => loadConfig({ CRMCOM_OTP_FIELD: field })).toThrow(/CRMCOM_OTP_FIELD/);
+      expect(() => loadConfig({ CRMCOM_PASS_CODE_FIELD: field })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
+    }
+    expect(() => loadConfig({ CRMCOM_OTP_FIELD: 'spend_request.pass_code' })).toThrow(/CRMCOM_OTP_FIELD/);
+    expect(() => loadConfig({ CRMCOM_OTP_FIELD: 'auth', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
+    expect(loadConfig({ CRMCOM_OTP_FIELD: 'otp', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toMatchObject({ CRMCOM_OTP_FIELD: 'otp' });
+  });
+
+  it('redacts the configured paths in the audit excerpt whatever their names (spend_request.pin, top-level code)', () => {
+    const fields = { otp: 'code', passCode: 'spend_request.pin' };
+    const body = purchaseBody(ctx, { id: 'p1', customer, purchase: { ...purchase, spendOtp: '834271', spendPassCode: '2468' }, spendMinor: 500 }, 'front_end', fields);
+    expect(JSON.stringify(body)).toMatch(/834271.*2468|2468.*834271/);
+    const excerpt = JSON.stringify(redact(redactPaths(body, [fields.otp, fields.passCode])));
+    expect(excerpt).not.toMatch(/834271|2468/);
+    expect(excerpt).toContain('"amount":5');
   });
 });

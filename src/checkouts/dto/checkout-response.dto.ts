@@ -31,7 +31,7 @@ export class LoyaltyQuoteDto {
   @ApiProperty({ example: '5.00' }) requestedSpend: string;
   @ApiPropertyOptional({
     enum: ['front_end', 'back_end'],
-    description: 'Who redeems the wallet spend (CRM.COM reduction_method): front_end, the till deducts it; back_end, the customer pays in full and CRM.COM pays the spend back (maxSpend is then 0)',
+    description: 'Who redeems the wallet spend (CRM.COM reduction_method): front_end, the till deducts it; back_end, the customer pays in full and CRM.COM pays the spend back (on the legacy API maxSpend is then 0; on the back-office API the spend is asked with the purchase, posted after payment, and paid out)',
   })
   reductionMethod?: string;
 }

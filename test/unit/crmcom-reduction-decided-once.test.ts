@@ -1,0 +1,52 @@
+import { plainToInstance } from 'class-transformer';
+import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
+import type { VendorCallContext } from '../../activities/vendors/vendor-call';
+import { loadConfig } from '../../core/config/app-config';
+import type { StoreRow } from '../../core/stores/stores.repository';
+import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
+import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
+import { loyaltyPurchase } from '../../workflows/reserve-phase';
+
+const stores = new Map<string, StoreRow>([
+  ['S1', { merchant: 'demo', store: 'S1', timeZone: 'UTC', crmcomUnit: null, crmcomOutlet: null, cmcLocation: null, cmcTerminals: {}, updatedAt: '2026-12-05T00:00:00.000Z' }],
+]);
+const body = (withCustomer = true) =>
+  plainToInstance(CreateCheckoutDto, {
+    store: 'S1',
+    till: 'T1',
+    posReference: 'R1',
+    performedOn: '2026-11-21T10:00:00Z',
+    currency: 'EUR',
+    lines: [{ sku: 'Soft Drinks', quantity: 1, totalAmount: '10.00', netAmount: '8.00', vatAmount: '2.00' }],
+    ...(withCustomer && { customer: { provider: 'crmcom', identifier: { type: 'code', value: '22265577' } }, spend: { amount: '4.00' } }),
+  });
+const ctx = { reference: 'demo:S1:T1:R1', currency: 'EUR' } as VendorCallContext;
+const customer = { accountNumber: 'contact-1', walletBalanceMinor: 1000 };
+
+/**
+ * CRMCOM_REDUCTION is read once, when the sale starts (the API's mapper), and carried in the saga's
+ * input: a rolling deploy that switches it between reserve and commit cannot make the till deduct
+ * the spend and CRM.COM pay it out too (or neither).
+ */
+describe('the CRM.COM back-office reduction method, decided once per sale', () => {
+  it('the mapper carries CRMCOM_REDUCTION into the input of a back-office sale with a customer, and only there', () => {
+    const backEnd = loadConfig({ CRMCOM_API: 'backoffice', CRMCOM_REDUCTION: 'back_end' });
+    expect(toCheckoutInput(body(), 'demo', backEnd, { stores }).crmcomReduction).toBe('back_end');
+    expect(toCheckoutInput(body(), 'demo', loadConfig({ CRMCOM_API: 'backoffice' }), { stores }).crmcomReduction).toBe('front_end');
+    expect(toCheckoutInput(body(false), 'demo', backEnd, { stores })).not.toHaveProperty('crmcomReduction');
+    expect(toCheckoutInput(body(), 'demo', loadConfig({ CRMCOM_API: 'legacy', CRMCOM_REDUCTION: 'back_end' }), { stores })).not.toHaveProperty('crmcomReduction');
+  });
+
+  it('the adapter previews the method the sale carries, whatever the worker is configured with now', async () => {
+    const input = toCheckoutInput(body(), 'demo', loadConfig({ CRMCOM_API: 'backoffice', CRMCOM_REDUCTION: 'back_end' }), { stores });
+    // The worker's configuration switched to front_end after the sale started.
+    const switched = new CrmcomBackofficeVendor({ baseUrl: 'http://unused', apiKey: 'k', timeoutMs: 1, reduction: 'front_end' });
+    await expect(switched.preview(ctx, customer, loyaltyPurchase(input))).resolves.toMatchObject({ reductionMethod: 'back_end', spendRequestOnBackEnd: true });
+    const other = toCheckoutInput(body(), 'demo', loadConfig({ CRMCOM_API: 'backoffice' }), { stores });
+    const toBackEnd = new CrmcomBackofficeVendor({ baseUrl: 'http://unused', apiKey: 'k', timeoutMs: 1, reduction: 'back_end' });
+    await expect(toBackEnd.preview(ctx, customer, loyaltyPurchase(other))).resolves.toEqual(expect.objectContaining({ reductionMethod: 'front_end' }));
+    // A saga started before sales carried it: the configured method, as then.
+    const legacy = { ...loyaltyPurchase(other), reductionMethod: undefined };
+    await expect(toBackEnd.preview(ctx, customer, legacy)).resolves.toMatchObject({ reductionMethod: 'back_end' });
+  });
+});
