@@ -98,9 +98,11 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
 
   const budget = input.eventBudget ?? PRODUCT_SYNC_EVENT_BUDGET;
   /** Continues as new when this run's history is full enough; `at` says where the next run starts. */
+  // A run continues only after a step of its own, so a budget below a run's first events cannot loop.
+  let stepsThisRun = 0;
   const continueIfLong = async (at: Pick<ProductSyncResume, 'nextBatch' | 'waiting'>): Promise<void> => {
     const info = workflowInfo();
-    if (!info.continueAsNewSuggested && info.historyLength < budget) return;
+    if (stepsThisRun++ === 0 || (!info.continueAsNewSuggested && info.historyLength < budget)) return;
     const carried: ProductSyncResume = {
       ...at,
       batchesDone: progress.batchesDone,

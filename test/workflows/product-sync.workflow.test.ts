@@ -54,7 +54,7 @@ describe(productSyncWorkflow.name, () => {
     wf.withWorker(activities, async (taskQueue) => {
       const handle = await wf.client.workflow.start(productSyncWorkflow, { workflowId: `product-sync:m:${randomUUID()}`, taskQueue, args: [input] });
       const result = await handle.result();
-      return { result, queried: await handle.query(productSyncProgress) };
+      return { result, queried: await handle.query(productSyncProgress), history: await handle.fetchHistory() };
     });
 
   const request = (): ProductSyncInput => ({ kind: 'request', merchant: 'm', syncId: randomUUID(), batchCount: Math.ceil(store.products.length / CATALOGUE_BATCH_LIMIT) });
@@ -117,7 +117,19 @@ describe(productSyncWorkflow.name, () => {
       },
     });
 
-    const { result } = await run(activities, request());
+    const { result, history } = await run(activities, request());
+
+    // Each look is retried without an attempt limit (a CRM.COM outage of minutes must not fail the
+    // sync), bounded by what is left of the 24 h give-up window.
+    const scheduled = (history.events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((a) => a?.activityType?.name === 'checkProductSyncProcess');
+    expect(scheduled).toHaveLength(4);
+    for (const look of scheduled) {
+      expect(look?.retryPolicy?.maximumAttempts ?? 0).toBe(0);
+      expect(Number(look?.scheduleToCloseTimeout?.seconds)).toBeGreaterThan(23 * 3600);
+      expect(Number(look?.scheduleToCloseTimeout?.seconds)).toBeLessThanOrEqual(24 * 3600);
+    }
 
     expect(store.sent).toEqual([0, 1]);
     expect(looks).toEqual([
@@ -201,6 +213,18 @@ describe(productSyncWorkflow.name, () => {
       expect(looks[1].at - looks[0].at).toBeGreaterThanOrEqual(1900);
       expect(looks[2].at - looks[1].at).toBeGreaterThanOrEqual(3900);
     }, 60_000);
+
+    it('still ends with a budget smaller than a run\'s first events: each run takes one step', async () => {
+      store.products = catalogue(2500);
+      const { runs, result } = await wf.withWorker(mockActivities(store), async (taskQueue) => {
+        const handle = await wf.client.workflow.start(productSyncWorkflow, { workflowId: `product-sync:m:${randomUUID()}`, taskQueue, args: [{ ...request(), eventBudget: 1 }] });
+        const result = await handle.result();
+        return { result, runs: await runsOf(handle.workflowId, handle.firstExecutionRunId) };
+      });
+      expect(runs).toHaveLength(3);
+      expect(store.sent).toEqual([1000, 1000, 500]);
+      expect(result).toMatchObject({ status: 'completed_with_errors', batchesDone: 3, processed: 2499, unprocessed: 1 });
+    });
 
     it('stays in one run under the default budget', async () => {
       store.products = catalogue(6000);
