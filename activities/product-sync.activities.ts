@@ -4,13 +4,13 @@ import { ProductSyncItem } from '../core/products/product-sync-item.entity';
 import type { ProductBatchProcess, ProductBatchResult, ProductSyncStatus } from '../workflows/product-sync.contract';
 import { productSyncWorkflowId } from '../workflows/product-sync.contract';
 import type { AuditWriter } from '../core/audit/audit-writer';
-import type { CatalogueCapability, CatalogueSyncResult } from './vendors/capabilities';
+import type { CatalogueCapability, CatalogueProcessStatus, CatalogueSyncResult } from './vendors/capabilities';
 import type { VendorCallContext } from './vendors/vendor-call';
 import { isRejection, rejectionDetails } from './vendors/vendor-errors';
 
 interface ItemResult {
   position: number;
-  outcome: 'processed' | 'unprocessed';
+  outcome: 'processed' | 'unprocessed' | 'unverified';
   vendor_id: string | null;
   error_code: string | null;
   error_description: string | null;
@@ -32,9 +32,11 @@ export function createProductSyncActivities({ dataSource, catalogue, audit }: { 
       try {
         const answer = await catalogue.synchroniseProducts(vendorContext(audit, merchant, syncId, batch), items.map((i) => i.product));
         // Accepted for asynchronous processing: nothing is known of its products yet but the process id.
-        if (answer.processId !== undefined && catalogue.syncProcess) {
+        if (answer.processId !== undefined) {
           await keepProcessId(dataSource, syncId, batch, answer.processId);
-          return { processed: 0, unprocessed: 0, processId: answer.processId };
+          if (catalogue.syncProcess) return { processed: 0, unprocessed: 0, processId: answer.processId };
+          // Monitoring off (CRMCOM_SYNC_MONITORING): accepted, and nothing more will be known.
+          return recordUnverified(dataSource, syncId, batch, items, `CRM.COM accepted the batch as process ${answer.processId}; monitoring is off (CRMCOM_SYNC_MONITORING)`);
         }
         results = matchResults(items, answer);
       } catch (err) {
@@ -49,13 +51,23 @@ export function createProductSyncActivities({ dataSource, catalogue, audit }: { 
     /**
      * One look at a batch's asynchronous process (the workflow waits between looks on a durable
      * timer): still running, or done, with each product's result written onto its row like a
-     * synchronous batch's. A read: a retry simply looks again.
+     * synchronous batch's. A read: a retry simply looks again. The monitoring call is our reading (the
+     * guide names none): when CRM.COM refuses it (a 404, any 4xx) or answers a status we do not know,
+     * the batch, which CRM.COM did accept, is done with its products `unverified`, and the sync goes on.
      */
     async checkProductSyncProcess({ merchant, syncId, batch, processId }: { merchant: string; syncId: string; batch: number; processId: string }): Promise<ProductBatchProcess> {
       if (!catalogue.syncProcess) throw new Error(`${catalogue.vendor} has no asynchronous synchronisation to follow`);
-      const status = await catalogue.syncProcess(vendorContext(audit, merchant, syncId, batch, 'status'), processId);
-      if (!status.done) return { done: false };
+      let status: CatalogueProcessStatus;
+      try {
+        status = await catalogue.syncProcess(vendorContext(audit, merchant, syncId, batch, 'status'), processId);
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        const details = rejectionDetails(err);
+        status = { done: 'unknown', reason: `CRM.COM refused the status read of process ${processId} (${details?.httpStatus ? `HTTP ${details.httpStatus}, ` : ''}${details?.code ?? 'refused'})` };
+      }
+      if (status.done === false) return { done: false };
       const items = await batchItems(dataSource, syncId, batch);
+      if (status.done === 'unknown') return { done: true, processId, ...(await recordUnverified(dataSource, syncId, batch, items, status.reason)) };
       return { done: true, processId, ...(await recordResults(dataSource, syncId, batch, matchResults(items, status))) };
     },
 
@@ -69,7 +81,7 @@ export function createProductSyncActivities({ dataSource, catalogue, audit }: { 
         if (existing) return { syncId, batchCount: existing.batch_count };
         const [latest] = (await tx.query(
           `SELECT id, product_count, batch_count FROM product_syncs
-            WHERE merchant = $1 AND source = 'api' AND status IN ('completed', 'completed_with_errors')
+            WHERE merchant = $1 AND source = 'api' AND status IN ('completed', 'completed_with_errors', 'completed_unverified')
             ORDER BY created_at DESC LIMIT 1`,
           [merchant],
         )) as Array<{ id: string; product_count: number; batch_count: number }>;
@@ -111,7 +123,22 @@ async function recordResults(dataSource: DataSource, syncId: string, batch: numb
     await refreshCounts(tx, syncId, batch + 1);
   });
   const failed = results.filter((r) => r.outcome === 'unprocessed').length;
-  return { processed: results.length - failed, unprocessed: failed };
+  const processed = results.filter((r) => r.outcome === 'processed').length;
+  return { processed, unprocessed: failed };
+}
+
+/**
+ * A batch accepted whose results are unknown: each product `unverified` (its earlier outcome, if a
+ * retry finds one, overwritten), the reason kept on the sync by batch number, the counts recomputed.
+ */
+async function recordUnverified(dataSource: DataSource, syncId: string, batch: number, items: ProductSyncItem[], reason: string): Promise<ProductBatchResult> {
+  const results: ItemResult[] = items.map((i) => ({ position: i.position, outcome: 'unverified', vendor_id: null, error_code: null, error_description: null }));
+  await dataSource.query(
+    `UPDATE product_syncs SET unverified_batches = unverified_batches || jsonb_build_object($2::text, $3::text), updated_at = now() WHERE id = $1`,
+    [syncId, String(batch + 1), reason],
+  );
+  await recordResults(dataSource, syncId, batch, results);
+  return { processed: 0, unprocessed: 0, unverified: items.length };
 }
 
 /** The batch's vendor process id on its sync (batch numbers 1-based, as ops and the audit step name them). */
@@ -144,10 +171,11 @@ function unprocessed(position: number, code: string, description: string): ItemR
 async function refreshCounts(tx: EntityManager, syncId: string, batchesDone: number): Promise<void> {
   await tx.query(
     `UPDATE product_syncs AS s
-        SET processed_count = c.processed, unprocessed_count = c.unprocessed,
+        SET processed_count = c.processed, unprocessed_count = c.unprocessed, unverified_count = c.unverified,
             batches_done = GREATEST(s.batches_done, $2), updated_at = now()
        FROM (SELECT count(*) FILTER (WHERE outcome = 'processed')::int AS processed,
-                    count(*) FILTER (WHERE outcome = 'unprocessed')::int AS unprocessed
+                    count(*) FILTER (WHERE outcome = 'unprocessed')::int AS unprocessed,
+                    count(*) FILTER (WHERE outcome = 'unverified')::int AS unverified
                FROM product_sync_items WHERE sync_id = $1) AS c
       WHERE s.id = $1`,
     [syncId, batchesDone],

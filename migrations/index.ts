@@ -12,6 +12,7 @@ import { DropDuplicateAuditTimeIndex1764720000000 } from './1764720000000-DropDu
 import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaStepResults';
 import { AddStoreVendorMapping1764892800000 } from './1764892800000-AddStoreVendorMapping';
 import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
+import { AddProductSyncUnverified1765152000000 } from './1765152000000-AddProductSyncUnverified';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   CreateSagaStepResults1764806400000,
   AddStoreVendorMapping1764892800000,
   AddProductSyncVendorProcesses1765065600000,
+  AddProductSyncUnverified1765152000000,
 ];

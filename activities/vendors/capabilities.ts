@@ -140,8 +140,14 @@ export interface CatalogueSyncResult {
   processId?: string;
 }
 
-/** A synchronisation process of an asynchronous vendor: running, or done with each product's result. */
-export type CatalogueProcessStatus = { done: false } | ({ done: true } & Pick<CatalogueSyncResult, 'processed' | 'unprocessed'>);
+/**
+ * A synchronisation process of an asynchronous vendor: running, done with each product's result, or
+ * `unknown`: it answered a status we cannot read as either (the reason names it).
+ */
+export type CatalogueProcessStatus =
+  | { done: false }
+  | ({ done: true } & Pick<CatalogueSyncResult, 'processed' | 'unprocessed'>)
+  | { done: 'unknown'; reason: string };
 
 export interface CatalogueCapability {
   readonly vendor: string;

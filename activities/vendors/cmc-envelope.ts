@@ -1,6 +1,7 @@
 import { RefusalCodes } from '../../workflows/checkout.contract';
 import type { PostTenderReceipt, PostTenderTransaction } from './capabilities';
 import { definitelyNotApplied as anyVendorDefinitelyNotApplied, failureDetails, isRejection, vendorRejection, vendorResponseOf, vendorUnavailable } from './vendor-errors';
+import { REDACTED } from './redact';
 import type { VendorResponse } from './vendor-http';
 
 /** ClearLine's `{data: ...}` answers and its refusals, read for the CMC adapter (cmc.vendor.ts). */
@@ -39,8 +40,14 @@ export interface ProblemDetails {
 }
 
 
-/** `{data}` on 2xx; any other status the vendor used for "no" becomes a rejection (429/5xx never get here). */
-export function unwrap<T>(res: VendorResponse<{ data?: T } | ProblemDetails | null>, operation: string): T {
+/**
+ * `{data}` on 2xx; any other status the vendor used for "no" becomes a rejection (429/5xx never get
+ * here). `sentPeople`: the request carried a customer, sales person or card number. ClearLine's
+ * words (detail, title) are then never put in the reason: the reason becomes the failure message,
+ * which Temporal keeps in clear in the history, the worker logs and the receipt carries, and an
+ * ASP.NET error text may quote the value it refused ("'LC12345' is not a valid card for Adelina ...").
+ */
+export function unwrap<T>(res: VendorResponse<{ data?: T } | ProblemDetails | null>, operation: string, sentPeople = false): T {
   const body = res.body;
   if (res.status >= 200 && res.status < 300) {
     const data = body && typeof body === 'object' && 'data' in body ? body.data : undefined;
@@ -52,14 +59,17 @@ export function unwrap<T>(res: VendorResponse<{ data?: T } | ProblemDetails | nu
   throw vendorRejection({
     vendor: VENDOR,
     code: `HTTP_${res.status}`,
-    reason: refusalReason(res.status, operation, problem),
+    reason: refusalReason(res.status, operation, problem, sentPeople),
     httpStatus: res.status,
     response: body,
   });
 }
 
-function refusalReason(status: number, operation: string, problem: ProblemDetails): string {
-  const vendorWords = problem.detail ?? problem.title;
+/** A field path as ASP.NET names one (`customer.firstName`, `$.products[0]`): anything else is not quoted. */
+const FIELD_NAME = /^[\w$.[\]-]{1,64}$/;
+
+function refusalReason(status: number, operation: string, problem: ProblemDetails, sentPeople: boolean): string {
+  const vendorWords = sentPeople ? undefined : (problem.detail ?? problem.title);
   const suffix = vendorWords ? ` (ClearLine: ${vendorWords})` : '';
   if (status === 401 || status === 403) return `ClearLine (CMC) did not accept our access for this POS integration${suffix}.`;
   if (status === 404 && operation === 'pos.startInteraction') {
@@ -67,12 +77,36 @@ function refusalReason(status: number, operation: string, problem: ProblemDetail
   }
   if (status === 404 && operation === 'pos.refund') return `ClearLine (CMC) does not know the original sale or this till${suffix}.`;
   if (status === 404) return `This till is not registered as a CFS terminal in ClearLine (CMC)${suffix}.`;
-  const fields = problem.errors ? Object.keys(problem.errors) : [];
+  const fields = problem.errors && typeof problem.errors === 'object' ? Object.keys(problem.errors).filter((k) => FIELD_NAME.test(k)) : [];
   const detail = fields.length ? ` (fields: ${fields.join(', ')})` : suffix;
-  return `ClearLine (CMC) refused the ${operation === 'pos.refund' ? 'refund' : 'transaction'}${detail}.`;
+  return `ClearLine (CMC) refused the ${operation === 'pos.refund' ? 'refund' : 'transaction'} (HTTP ${status})${detail}.`;
 }
 
-export function statusRejection(posStatus: string, tx: PostTenderTransaction, response: unknown) {
+/** ProblemDetails members kept in an audit excerpt: the rest is the vendor's free text. */
+const PROBLEM_KEPT = new Set(['type', 'status', 'traceId']);
+
+/**
+ * What an audit excerpt keeps of a ClearLine answer (VendorHttp's responseExcerpt, before the usual
+ * key redaction): a `{data}` answer whole; of an error body (ProblemDetails) its type, status and
+ * traceId, and the names of the fields `errors` lists, never their messages, the detail or the title,
+ * which may quote a customer's name or card.
+ */
+export function cmcResponseExcerpt(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || 'data' in body) return body;
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).map(([key, value]) => {
+      if (PROBLEM_KEPT.has(key) && (typeof value === 'number' || typeof value === 'string')) return [key, value];
+      if (key === 'errors' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        return [key, Object.fromEntries(Object.keys(value).map((field) => [FIELD_NAME.test(field) ? field : REDACTED, REDACTED]))];
+      }
+      return [key, REDACTED];
+    }),
+  );
+}
+
+export function statusRejection(vendorStatus: string, tx: PostTenderTransaction, response: unknown) {
+  // The vendor's word: quoted only when it is one (the documented ones are Accepted, Disabled, NotAvailable).
+  const posStatus = /^[A-Za-z]{1,32}$/.test(vendorStatus) ? vendorStatus : 'Unrecognised';
   const state = posStatus === 'Disabled' ? 'is disabled' : posStatus === 'NotAvailable' ? 'is not available' : `has status ${posStatus}`;
   return vendorRejection({
     vendor: VENDOR,

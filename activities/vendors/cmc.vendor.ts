@@ -4,6 +4,7 @@ import type { AppConfig } from '../../core/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
 import {
   CMC_VENDOR as VENDOR,
+  cmcResponseExcerpt,
   definitelyNotApplied,
   errorCode,
   isSessionRefusal,
@@ -50,7 +51,7 @@ export class CmcVendor implements PostTenderCapability {
   private readonly tokens: TokenCache;
 
   constructor(private readonly options: CmcOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, cmcResponseExcerpt);
     this.now = options.now ?? Date.now;
     this.tokens = new TokenCache(() => this.requestToken(), this.now);
   }
@@ -138,13 +139,24 @@ export class CmcVendor implements PostTenderCapability {
     // The till's own customer id is personal data: redacted from the audit excerpt by path (the
     // name-based redaction cannot tell it from any other `id`); the pseudonymous one stays.
     const secretPaths = tx.customer?.id !== undefined ? ['customer.id'] : [];
-    return this.call<TransactionData>(ctx, operation, 'transaction', body, secretPaths, (d) => {
-      if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
-      if (d.id === null || d.id === undefined || d.id === '') {
-        throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
-      }
-      return { vendorReference: String(d.id), amountMinor: kind.amountMinor };
-    });
+    // A name, contact, birth date, sales person or card: the customer's id alone (the POS's own, or
+    // the pseudonymous one) is not among them.
+    const sentPeople = Object.keys(customer ?? {}).some((k) => k !== 'id') || tx.salesPerson !== undefined || tx.cardNumber !== undefined;
+    return this.call<TransactionData>(
+      ctx,
+      operation,
+      'transaction',
+      body,
+      secretPaths,
+      (d) => {
+        if (d.posStatus && d.posStatus !== 'Accepted') throw statusRejection(d.posStatus, tx, d);
+        if (d.id === null || d.id === undefined || d.id === '') {
+          throw vendorUnavailable(VENDOR, `${operation}: answer without data.id`, { response: d });
+        }
+        return { vendorReference: String(d.id), amountMinor: kind.amountMinor };
+      },
+      sentPeople,
+    );
   }
 
   /**
@@ -179,17 +191,29 @@ export class CmcVendor implements PostTenderCapability {
     return data.sessionId as string;
   }
 
-  /** One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once. */
-  private async call<T>(ctx: VendorCallContext, operation: string, path: string, body: object, secretPaths: readonly string[], facts: (data: T) => CallFacts): Promise<T> {
+  /**
+   * One API call: bearer token, `{data}` unwrapped and judged by `facts`, a refused token renewed once.
+   * `secretPaths`: body paths redacted from the audit excerpt whatever their name. `sentPeople`: the
+   * body names people, so a refusal's reason quotes none of ClearLine's words (unwrap).
+   */
+  private async call<T>(
+    ctx: VendorCallContext,
+    operation: string,
+    path: string,
+    body: object,
+    secretPaths: readonly string[],
+    facts: (data: T) => CallFacts,
+    sentPeople = false,
+  ): Promise<T> {
     const url = `${this.options.baseUrl}/pos/${encodeURIComponent(this.options.posSystemId)}/${path}`;
     return this.tokens.withToken(
       async (token) => {
         const res = await this.http.audited<{ data?: T } | ProblemDetails | null>(
           ctx,
           { operation, method: 'POST', url, headers: { authorization: `Bearer ${token}` }, body, secretPaths },
-          (r) => facts(unwrap<T>(r, operation)),
+          (r) => facts(unwrap<T>(r, operation, sentPeople)),
         );
-        return unwrap<T>(res, operation);
+        return unwrap<T>(res, operation, sentPeople);
       },
       (err) => errorCode(err) === 'HTTP_401',
     );

@@ -63,9 +63,22 @@ export interface SyncProcessData {
   unprocessed_products?: Array<{ sku?: string; error_code?: string; error_description?: string }>;
 }
 
-/** Done only at COMPLETED; a product without its sku in the answer is left for "not reported". */
+/**
+ * Statuses read as "still running": the guide names none. IN_PROGRESS is the sandbox's; the others are
+ * the usual words for a queued or running job. Any other status (FAILED included) is not waited on.
+ */
+export const SYNC_PROCESS_RUNNING: readonly string[] = ['IN_PROGRESS', 'PENDING', 'PROCESSING', 'QUEUED', 'RUNNING'];
+
+/**
+ * Done only at COMPLETED (a product without its sku in the answer is left for "not reported"); running
+ * at SYNC_PROCESS_RUNNING; any other status is unknown, so the batch's results are unknown too.
+ */
 export function syncProcessStatus(data: SyncProcessData): CatalogueProcessStatus {
-  if (data.status !== 'COMPLETED') return { done: false };
+  if (typeof data.status === 'string' && SYNC_PROCESS_RUNNING.includes(data.status)) return { done: false };
+  if (data.status !== 'COMPLETED') {
+    const status = typeof data.status === 'string' ? data.status.slice(0, 40).replace(/[^\w .-]/g, '?') : 'none';
+    return { done: 'unknown', reason: `CRM.COM process status ${status} (not one we know)` };
+  }
   return {
     done: true,
     processed: (data.processed_products ?? []).filter((p) => typeof p.sku === 'string').map((p) => ({ code: p.sku as string, ...(p.id && { vendorId: p.id }) })),

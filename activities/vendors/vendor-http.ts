@@ -52,6 +52,8 @@ export class VendorHttp {
   constructor(
     readonly vendor: string,
     private readonly timeoutMs: number,
+    /** What of an answer the audit excerpt keeps, before the key redaction (a vendor whose error texts may quote what it was sent). */
+    private readonly responseExcerpt: (body: unknown) => unknown = (body) => body,
   ) {}
 
   async send<T>(req: VendorRequest): Promise<VendorResponse<T>> {
@@ -115,7 +117,7 @@ export class VendorHttp {
         httpStatus: res.status,
         latencyMs: res.latencyMs,
         requestExcerpt,
-        responseExcerpt: redact(res.body),
+        responseExcerpt: redact(this.responseExcerpt(res.body)),
         vendorReference: facts.vendorReference ?? null,
         amountMinor: facts.amountMinor ?? null,
         ...(facts.recoveredBy && { recoveredBy: facts.recoveredBy }),
@@ -133,7 +135,7 @@ export class VendorHttp {
         httpStatus: detail.httpStatus ?? null,
         latencyMs: Math.round(performance.now() - started),
         requestExcerpt,
-        responseExcerpt: redact(vendorResponseOf(err) ?? null),
+        responseExcerpt: redact(this.responseExcerpt(vendorResponseOf(err) ?? null)),
         errorCode: detail.code ?? failure.type ?? null,
         errorMessage: failure.message,
       });

@@ -36,7 +36,7 @@ export function createVendorRegistry(config: AppConfig): VendorRegistry {
   const capillary = createCapillaryVendor(config);
   return {
     loyalty: crmcom,
-    catalogue: crmcom,
+    catalogue: config.crmcomSyncMonitoring ? crmcom : withoutMonitoring(crmcom),
     points: capillary,
     coupons: { coupontools: createCouponToolsVendor(config), capillary },
     transactions: capillary,
@@ -44,4 +44,12 @@ export function createVendorRegistry(config: AppConfig): VendorRegistry {
     validationCodes: capillary,
     retroTagging: capillary,
   };
+}
+
+/**
+ * The catalogue without its process monitoring (CRMCOM_SYNC_MONITORING=off): a batch accepted as an
+ * asynchronous process is then counted unverified (product-sync.activities.ts), never looked at.
+ */
+function withoutMonitoring(catalogue: CatalogueCapability): CatalogueCapability {
+  return { vendor: catalogue.vendor, synchroniseProducts: (ctx, products) => catalogue.synchroniseProducts(ctx, products) };
 }

@@ -83,6 +83,13 @@ const schema = z.object({
    */
   CRMCOM_OTP_FIELD: bodyFieldPath.default('spend_request.otp'),
   CRMCOM_PASS_CODE_FIELD: bodyFieldPath.default('spend_request.pass_code'),
+  /**
+   * Back-office API: whether a product sync follows each batch's process with `GET
+   * /synchronise_products/{id}`, our reading (the guide names no monitoring call). Off: an accepted
+   * batch is counted `unverified` at once. Default: on with the sandbox (no CRMCOM_BASE_URL), off
+   * against a real CRM.COM until the call is confirmed there.
+   */
+  CRMCOM_SYNC_MONITORING: z.enum(['on', 'off']).optional(),
   // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
   CAPILLARY_BASE_URL: z.string().url().optional(),
   CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),
@@ -207,6 +214,8 @@ export type AppConfig = z.infer<typeof schema> & {
   coupontoolsBaseUrl: string;
   cmcBaseUrl: string;
   cmcTokenUrl: string;
+  /** CRMCOM_SYNC_MONITORING resolved: its value, else on exactly when CRM.COM is the sandbox. */
+  crmcomSyncMonitoring: boolean;
   /** The currency each vendor account keeps: a checkout in another is refused before it reaches that vendor. */
   vendorCurrencies: Record<VendorAccount, string>;
   /** CAPILLARY_BILL_NUMBER_REGEX, compiled. */
@@ -232,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...c,
     crmcomBaseUrl:
       c.CRMCOM_BASE_URL ?? sandboxBase(c.CRMCOM_API === 'legacy' ? SANDBOX_PATHS.crmcomLegacy : SANDBOX_PATHS.crmcomBackoffice),
+    crmcomSyncMonitoring: (c.CRMCOM_SYNC_MONITORING ?? (c.CRMCOM_BASE_URL === undefined ? 'on' : 'off')) === 'on',
     capillaryBaseUrl: c.CAPILLARY_BASE_URL ?? sandboxBase(SANDBOX_PATHS.capillary),
     coupontoolsBaseUrl: c.COUPONTOOLS_BASE_URL ?? sandboxBase(SANDBOX_PATHS.coupontools),
     cmcBaseUrl: c.CMC_BASE_URL ?? sandboxBase(SANDBOX_PATHS.cmc),

@@ -21,7 +21,7 @@ export class ProductSyncItem {
   product: CatalogueProduct;
 
   @Column({ type: 'text', nullable: true })
-  outcome: 'processed' | 'unprocessed' | null;
+  outcome: 'processed' | 'unprocessed' | 'unverified' | null;
 
   @Column({ name: 'vendor_id', type: 'text', nullable: true })
   vendorId: string | null;

@@ -35,6 +35,14 @@ export class ProductSync {
   @Column({ name: 'unprocessed_count', type: 'int', default: 0 })
   unprocessedCount: number;
 
+  /** Products of batches accepted whose results are unknown (`unverified` rows). */
+  @Column({ name: 'unverified_count', type: 'int', default: 0 })
+  unverifiedCount: number;
+
+  /** Each batch counted unverified, by batch number (1-based): why its results are unknown. */
+  @Column({ name: 'unverified_batches', type: 'jsonb' })
+  unverifiedBatches: Record<string, string>;
+
   /** CRM.COM back-office: each batch's synchronisation process id, by batch number (1-based). */
   @Column({ name: 'vendor_process_ids', type: 'jsonb' })
   vendorProcessIds: Record<string, string>;

@@ -58,7 +58,12 @@ export class ProductsService {
         products: sync.productCount,
         processed: sync.processedCount,
         unprocessed: sync.unprocessedCount,
+        // Products of batches CRM.COM accepted whose results are unknown (status completed_unverified).
+        unverified: sync.unverifiedCount,
+        batchesUnverified: Object.keys(sync.unverifiedBatches ?? {}).length,
       },
+      // Why each unverified batch's results are unknown, by batch number (1-based).
+      ...(Object.keys(sync.unverifiedBatches ?? {}).length > 0 && { unverifiedBatches: sync.unverifiedBatches }),
       // CRM.COM back-office: the process id of each batch (1-based), to follow it at CRM.COM.
       ...(Object.keys(sync.vendorProcessIds ?? {}).length > 0 && { vendorProcessIds: sync.vendorProcessIds }),
       unprocessed: {

@@ -2,7 +2,8 @@ import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { historyAsText } from '../support/history-text';
-import { journalOf } from '../support/journal';
+import { SANDBOX_PATHS } from '../../core/config/app-config';
+import { injectFault, journalOf } from '../support/journal';
 import { storedRowsOf } from '../support/stored-secrets';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
@@ -49,6 +50,73 @@ describe('checkout with CMC customer, sales person and card number', () => {
     expect(history.length).toBeGreaterThan(1000);
     for (const value of personal) expect(history).not.toContain(value);
   }, 60_000);
+
+  describe('when ClearLine refuses with an error text quoting the customer', () => {
+    const transactionPath = `${SANDBOX_PATHS.cmc}/pos/checkout-saga/transaction`;
+    const shortCard = { ...people, cardNumber: 'LC12345' };
+    const quoted = ['Adelina', 'Quarrington', 'LC12345', 'adelina.q@example.com', 'Solomon', 'Tillwright'];
+    /** ASP.NET's ProblemDetails, its detail, title and errors (also under keys no redaction list names) quoting what was sent. */
+    const echo = (status: number) => ({
+      type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+      title: 'Customer Adelina Quarrington (adelina.q@example.com) was refused',
+      status,
+      detail: 'Card LC12345 of Adelina Quarrington is blocked; sold by Solomon Tillwright.',
+      errors: { Customer: ["'Adelina Quarrington' is not a member."], cardNumber: ["The card 'LC12345' is blocked."], Reason: ['Solomon Tillwright may not sell to LC12345'] },
+      traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
+
+    async function checkoutWithout(posReference: string) {
+      const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, { postTender: { provider: 'cmc', ...shortCard } })).expect(201);
+      const checkoutId = res.body.checkoutId as string;
+      const stored = await storedRowsOf(stack, checkoutId);
+      const raw = new Client({ connection: stack.temporal.connection }); // no codec: what the server stores
+      const history = JSON.stringify(historyAsText(await raw.workflow.getHandle(checkoutId).fetchHistory()));
+      return { res, checkoutId, stored, history };
+    }
+
+    it('a refusal (400): the receipt exception, the failure in the history and the audit row keep the status and the field names, never the text', async () => {
+      await injectFault(stack.sandboxUrl, { path: transactionPath, method: 'POST', kind: 'status', status: 400, body: echo(400) });
+      const { res, checkoutId, stored, history } = await checkoutWithout(uniquePosReference('CMCE'));
+
+      expect(res.body).toMatchObject({ state: 'completed', receipt: { exceptions: [expect.objectContaining({ code: 'HTTP_400' })] } });
+      expect(JSON.stringify(res.body)).toContain('fields: Customer, cardNumber, Reason');
+      const [row] = (await stack.dataSource.query(
+        `SELECT response_excerpt, error_message FROM audit_events WHERE checkout_id = $1 AND operation = 'pos.transaction' AND outcome = 'rejected'`,
+        [checkoutId],
+      )) as Array<{ response_excerpt: unknown; error_message: string }>;
+      expect(row.error_message).toMatch(/HTTP 400/);
+      expect(row.response_excerpt).toEqual({
+        type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+        title: '[redacted]',
+        status: 400,
+        detail: '[redacted]',
+        errors: { Customer: '[redacted]', cardNumber: '[redacted]', Reason: '[redacted]' },
+        traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      });
+      expect(history).toContain('HTTP_400');
+      for (const value of quoted) {
+        expect(JSON.stringify(res.body)).not.toContain(value);
+        expect(stored).not.toContain(value);
+        expect(history).not.toContain(value);
+      }
+    }, 60_000);
+
+    it('a 500 with ProblemDetails: the audit excerpt keeps none of its text', async () => {
+      await injectFault(stack.sandboxUrl, { path: transactionPath, method: 'POST', kind: 'status', status: 500, body: echo(500), times: 1 });
+      const { checkoutId, stored, history } = await checkoutWithout(uniquePosReference('CMC5'));
+
+      const rows = (await stack.dataSource.query(
+        `SELECT response_excerpt FROM audit_events WHERE checkout_id = $1 AND operation = 'pos.transaction' AND http_status = 500`,
+        [checkoutId],
+      )) as Array<{ response_excerpt: { detail?: string } }>;
+      expect(rows).toHaveLength(1);
+      expect(rows[0].response_excerpt).toMatchObject({ status: 500, detail: '[redacted]', errors: { Customer: '[redacted]' } });
+      for (const value of quoted) {
+        expect(stored).not.toContain(value);
+        expect(history).not.toContain(value);
+      }
+    }, 60_000);
+  });
 
   it('sends only what the till gave: a sales person alone, no customer block', async () => {
     const posReference = uniquePosReference('CMCS');

@@ -166,7 +166,7 @@ describe(`${CrmcomBackofficeSandbox.name} conformance`, () => {
     await adapter().syncProcess(ctx('C-sync-status'), processId!);
     const [running] = find('GET', `/synchronise_products/${processId}`);
     expect(running.response).toEqual({ id: processId, status: 'IN_PROGRESS' });
-    await eventually(() => adapter().syncProcess(ctx('C-sync-status'), processId!), (s) => s.done, { timeoutMs: 5000, intervalMs: 100 });
+    await eventually(() => adapter().syncProcess(ctx('C-sync-status'), processId!), (s) => s.done === true, { timeoutMs: 5000, intervalMs: 100 });
     const done = find('GET', `/synchronise_products/${processId}`).at(-1)!;
     expect(done.body).toBeUndefined();
     expect(shape(done.response)).toEqual(shape(fixture('synchronise-products-status-response.json')));

@@ -296,7 +296,7 @@ describe(CrmcomBackofficeVendor.name, () => {
 
     /** The process's status until it is done (the sandbox runs it 0.5 s after accepting it). */
     const finished = (processId: string) =>
-      eventually(() => adapter().syncProcess(callContext('BO-sync-status').ctx, processId), (s) => s.done, { timeoutMs: 5000, intervalMs: 100 });
+      eventually(() => adapter().syncProcess(callContext('BO-sync-status').ctx, processId), (s) => s.done === true, { timeoutMs: 5000, intervalMs: 100 });
 
     it('sends the batch and gets only a process id back; the process reports each product, which can then be sold', async () => {
       const { ctx, records } = callContext('BO-sync');

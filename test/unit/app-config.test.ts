@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CRMCOM_PASS_CODE_FIELD: 'a.b.c' })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
   });
 
+  it('follows product sync processes by default only with the sandbox (CRMCOM_SYNC_MONITORING)', () => {
+    expect(loadConfig({ CRMCOM_API: 'backoffice' }).crmcomSyncMonitoring).toBe(true);
+    expect(loadConfig({ CRMCOM_API: 'backoffice', CRMCOM_BASE_URL: 'https://crm.example.com/backoffice/v1' }).crmcomSyncMonitoring).toBe(false);
+    expect(loadConfig({ CRMCOM_BASE_URL: 'https://crm.example.com/backoffice/v1', CRMCOM_SYNC_MONITORING: 'on' }).crmcomSyncMonitoring).toBe(true);
+    expect(loadConfig({ CRMCOM_SYNC_MONITORING: 'off' }).crmcomSyncMonitoring).toBe(false);
+    expect(() => loadConfig({ CRMCOM_SYNC_MONITORING: 'yes' })).toThrow(/CRMCOM_SYNC_MONITORING/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ CRMCOM_API: 'v3' })).toThrow(/CRMCOM_API/);

@@ -40,9 +40,15 @@ describe('CRM.COM back-office purchase body', () => {
 });
 
 describe('CRM.COM back-office synchronisation process', () => {
+  it('is unknown at any status it does not know (or none), naming it, so nothing waits 24 h on it', () => {
+    expect(syncProcessStatus({ id: 'x' })).toEqual({ done: 'unknown', reason: 'CRM.COM process status none (not one we know)' });
+    expect(syncProcessStatus({ id: 'x', status: 'FAILED' })).toEqual({ done: 'unknown', reason: 'CRM.COM process status FAILED (not one we know)' });
+    expect(syncProcessStatus({ id: 'x', status: 'x\n"y"' })).toEqual({ done: 'unknown', reason: 'CRM.COM process status x??y? (not one we know)' });
+  });
+
   it('is done only at COMPLETED, with each product under its sku and CRM.COM errors kept', () => {
     expect(syncProcessStatus({ id: 'x', status: 'IN_PROGRESS' })).toEqual({ done: false });
-    expect(syncProcessStatus({ id: 'x' })).toEqual({ done: false });
+    expect(syncProcessStatus({ id: 'x', status: 'PENDING' })).toEqual({ done: false });
     expect(
       syncProcessStatus({
         id: 'x',

@@ -606,6 +606,17 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
       })(),
       status: 'completed_with_errors',
     },
+    {
+      // The first batch's process cannot be verified (the activity recorded it so): the second is still sent.
+      name: 'request-unverified-then-next',
+      input: request(2),
+      activities: sync({
+        synchroniseProductBatch: async ({ batch }) => ({ processed: 0, unprocessed: 0, processId: `proc-${batch}` }),
+        checkProductSyncProcess: async ({ batch, processId }) =>
+          batch === 0 ? { done: true, processId, processed: 0, unprocessed: 0, unverified: 1000 } : { done: true, processId, processed: 1000, unprocessed: 0 },
+      }),
+      status: 'completed_unverified',
+    },
   ];
   it.each(paths)('$name', async (p) => {
     await record('productSyncWorkflow', p.name, (r) =>
@@ -619,6 +630,39 @@ describe(`productSyncWorkflow → test/histories/${HISTORY_FOLDERS.productSyncWo
         return handle;
       }),
     );
+  });
+});
+
+describe(`productSyncWorkflow continuing as new → test/histories/${HISTORY_FOLDERS.productSyncWorkflow}`, () => {
+  // Three batches, the second a process done on its third look, and a history budget of 20 events:
+  // the first run continues as new; the last run is one that started from a carried progress.
+  const syncId = randomUUID();
+  const input: ProductSyncInput = { kind: 'request', merchant: 'm', syncId, batchCount: 3, eventBudget: 20 };
+  let looks = 0;
+  const activities: ProductSyncActivities = {
+    synchroniseProductBatch: async ({ batch }) => (batch === 1 ? { processed: 0, unprocessed: 0, processId: 'proc-2' } : { processed: 1000, unprocessed: 0 }),
+    checkProductSyncProcess: async ({ processId }) => (++looks < 3 ? { done: false } : { done: true, processId, processed: 999, unprocessed: 1 }),
+    prepareNightlyProductSync: async () => null,
+    finishProductSync: async () => undefined,
+  };
+  let firstRunId = '';
+  it('request-continued-first-run', async () => {
+    await record('productSyncWorkflow', 'request-continued-first-run', (r) =>
+      r.withWorker(activities, async () => {
+        const handle = await r.client.workflow.start(productSyncWorkflow, { workflowId: productSyncWorkflowId('m', syncId), taskQueue: r.taskQueue, args: [input] });
+        expect(await handle.result()).toMatchObject({ status: 'completed_with_errors', batchesDone: 3, processed: 2999, unprocessed: 1 });
+        firstRunId = handle.firstExecutionRunId;
+        return r.client.workflow.getHandle(handle.workflowId, firstRunId);
+      }),
+    );
+  });
+  it('request-continued-last-run', async () => {
+    expect(firstRunId).not.toBe('');
+    await record('productSyncWorkflow', 'request-continued-last-run', async (r) => {
+      const last = r.client.workflow.getHandle(productSyncWorkflowId('m', syncId));
+      expect((await last.describe()).runId).not.toBe(firstRunId);
+      return last;
+    });
   });
 });
 
