@@ -158,6 +158,35 @@ describe('Capillary validation codes on an org that requires them', () => {
     }
   });
 
+  describe('the API and the worker configured apart (or the flag flipped between reserve and redemption)', () => {
+    // The worker was built with CAPILLARY_VALIDATION_REQUIRED=true; the API now reads false, so a sale
+    // without a code starts. The saga's input (no code: skip_validation) decides the redemption, never
+    // the worker's config.
+    beforeEach(() => {
+      stack.config.CAPILLARY_VALIDATION_REQUIRED = false;
+    });
+    afterEach(() => {
+      stack.config.CAPILLARY_VALIDATION_REQUIRED = true;
+    });
+
+    it('an org that does not require validation: redeemed with skip_validation=true after payment, as checked at reserve', async () => {
+      await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ validationRequired: false }).expect(200);
+      const posReference = uniquePosReference();
+      const res = await api().post('/v1/checkouts').send(pointsSale(posReference)).expect(201);
+      expect(res.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 100, exceptions: [] } });
+      expect(await capillaryEffects(posReference)).toEqual(['transaction.add', 'points.redeem']);
+    });
+
+    it('an org that requires validation: the points are refused in the quote (824), before any discount, not after payment', async () => {
+      const posReference = uniquePosReference();
+      const res = await api().post('/v1/checkouts').send(pointsSale(posReference)).expect(201);
+      expect(res.body.quote.points).toMatchObject({ accepted: false, refusal: { vendor: 'capillary', code: '824' } });
+      expect(res.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 0, exceptions: [] } });
+      expect(res.body.commitment.discounts.points ?? '0.00').toBe('0.00');
+      expect(await capillaryEffects(posReference)).toEqual(['transaction.add']);
+    });
+  });
+
   it('redeems a Capillary coupon with the customer\'s code; a wrong one is a receipt exception (705) and the sale stands', async () => {
     await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: phone, points: 100 }).expect(202);
     const code = await smsCode();
