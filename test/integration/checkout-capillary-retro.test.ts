@@ -13,7 +13,8 @@ import { testStackForFile, uniquePosReference } from '../support/test-stack';
  * through the API against the sandbox over HTTP: a batch sale without a customer is billed
  * `not_interested`; the customer identifies later and POST /v1/checkouts/{id}/capillary-customer
  * converts the bill (transaction/update, from Capillary's API reference) to a regular bill of theirs.
- * The sales are of 2026-11-21; the sandbox org's limit is 30 days unless a test lowers it.
+ * The sales are dated relative to now (an hour ago unless a test says otherwise): the sandbox org's
+ * limit is 30 days unless a test lowers it, so a fixed date would start failing 30 days after it.
  */
 describe('Capillary retro-tagging of a not_interested bill', () => {
   const stack = testStackForFile({}, { resetSandbox: true });
@@ -27,9 +28,10 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).filter((e) => e.effect === 'transaction.retro');
 
   /** A batch sale without any customer: completed, its bill `not_interested`. */
-  const anonymousSale = async () => {
+  const anonymousSale = async (hoursAgo = 1) => {
     const posReference = uniquePosReference('RT');
-    const sale = oneShotCheckoutBody(posReference, { customer: undefined, complete: undefined });
+    const performedOn = `${new Date(Date.now() - hoursAgo * 3_600_000).toISOString().slice(0, 19)}Z`;
+    const sale = oneShotCheckoutBody(posReference, { customer: undefined, complete: undefined, performedOn });
     const accepted = await api().post('/v1/checkouts/batch').send({ sales: [sale] }).expect(202);
     const progress = await eventually(
       async () => (await api().get(`/v1/checkouts/batch/${accepted.body.batchId}`).expect(200)).body,
@@ -87,7 +89,7 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
 
   it('answers 422 when the bill is older than CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS', async () => {
     await orgConfig({ retroEnabled: true, retroMaxAgeDays: 1 });
-    const { posReference, checkoutId } = await anonymousSale();
+    const { posReference, checkoutId } = await anonymousSale(50);
     const refused = await tag(checkoutId, phone).expect(422);
     expect(refused.body.refusal).toMatchObject({ code: '643' });
     expect(await retroSends(posReference)).toEqual([]);
