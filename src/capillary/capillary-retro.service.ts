@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { TAGGED_TO_ANOTHER_CUSTOMER } from '../../workflows/capillary-retro.contract';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
-import { readRetroTagging } from '../../core/checkouts/capillary-retro-tag.reader';
+import { readRetroTagging, workflowStatus } from '../../core/checkouts/capillary-retro-tag.reader';
+import { returnsWorkflowId } from '../../workflows/checkout-returns.contract';
+import { voidWorkflowId } from '../../workflows/void-checkout.workflow';
 import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
@@ -54,6 +56,7 @@ export class CapillaryRetroService {
     if (input.points?.customer ?? input.capillaryBill?.customer) {
       throw problem(409, '/problems/already-regular', 'The Capillary bill already has its customer', 'the bill was a regular bill of the customer the sale named');
     }
+    await this.refuseAfterVoidOrReturn(checkoutId);
     const ref: CheckoutRef = {
       checkoutId,
       merchant: sale.merchant,
@@ -64,6 +67,21 @@ export class CapillaryRetroService {
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
     return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), customerDigest);
+  }
+
+  /**
+   * A void or a return of the checkout, running or ended, orders the bill's story before any tagging:
+   * it returns (or is returning) the bill as `not_interested`, and the returns workflow keeps the sale
+   * as it read it when it started. Tagging after it would earn points on goods given back, or make the
+   * next return send the wrong kind of return. Refused, 409 naming the state.
+   */
+  private async refuseAfterVoidOrReturn(checkoutId: string): Promise<void> {
+    for (const [what, workflowId] of [['void', voidWorkflowId(checkoutId)], ['return', returnsWorkflowId(checkoutId)]] as const) {
+      const status = await workflowStatus(this.temporal, workflowId);
+      if (status === undefined) continue;
+      const state = status === 'RUNNING' ? `a ${what} of the checkout is running` : `the checkout has a ${what} (${status.toLowerCase()})`;
+      throw problem(409, '/problems/invalid-state', 'The checkout has been voided or returned', `${state}: its not_interested bill is no longer tagged to a customer`);
+    }
   }
 
   /** Runs (or joins) the tagging; one refused before (retro off then) may run again. */

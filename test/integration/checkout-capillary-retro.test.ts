@@ -4,7 +4,7 @@ import { CAPILLARY_SANDBOX_CUSTOMER, CAPILLARY_SANDBOX_TILL } from '../../src/sa
 import { checkoutReference } from '../../workflows/checkout.contract';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { eventually } from '../support/eventually';
-import { journalOf } from '../support/journal';
+import { injectFault, journalOf } from '../support/journal';
 import { testStackForFile, uniquePosReference } from '../support/test-stack';
 
 /**
@@ -76,6 +76,39 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     const effects = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).map((e) => e.effect);
     expect(effects).toEqual(['transaction.add', 'transaction.retro', 'transaction.return']);
   });
+
+  it('refuses to tag a checkout that has a return, even a refused one (409 naming the state): the returns keep the sale as they read it', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    // More than the sale: refused, but the checkout's returns workflow now exists with the bill as not_interested.
+    await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/returns`).send({ returnReference: 'R-TOO-MUCH', amount: '99.00' }).expect(422);
+    const refused = await tag(checkoutId, phone).expect(409);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(refused.body.detail).toMatch(/return of the checkout/);
+    expect(await retroSends(posReference)).toEqual([]);
+  });
+
+  it('refuses a void while the tagging runs (409, retry), and voids the tagged bill as regular once it has ended', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    // The tag lands but its reply is lost: the run stays open until its retry (5 s later) finds the bill tagged.
+    await injectFault(stack.sandboxUrl, { path: '/capillary/v1.1/transaction/update', kind: 'apply_then_timeout', latencyMs: 3000, times: 1 });
+    const tagging = tag(checkoutId, phone).then((res) => res);
+    await eventually(
+      async () => (await stack.temporal.workflow.getHandle(`capillary-retro:${checkoutId}`).describe().catch(() => undefined))?.status.name,
+      (status) => status === 'RUNNING',
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    const busy = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(409);
+    expect(busy.body.detail).toMatch(/retro-tagging of the checkout is running/);
+    const returned = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/returns`).send({ returnReference: 'R-1', amount: '1.00' }).expect(409);
+    expect(returned.body.detail).toMatch(/retro-tagging of the checkout is running/);
+    expect((await tagging).status).toBe(200);
+    const voided = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
+    expect(voided.body).toMatchObject({ state: 'voided', void: { exceptions: [] } });
+    const effects = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).map((e) => e.effect);
+    expect(effects).toEqual(['transaction.add', 'transaction.retro', 'transaction.return']);
+  }, 30_000);
 
   it('answers 422 with Capillary\'s refusal when retro-tagging is off (the org default), and tags once it is on', async () => {
     const { posReference, checkoutId } = await anonymousSale();
