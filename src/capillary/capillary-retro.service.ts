@@ -12,6 +12,7 @@ import { retroTagWorkflowId, type RetroTagInput, type RetroTagOutcome } from '..
 import { capillaryRetroTagWorkflow } from '../../workflows/capillary-retro.workflow';
 import type { CheckoutRef } from '../../workflows/checkout.contract';
 import type { Principal } from '../access/principal';
+import { capillaryIdentifierValue } from '../../core/customers/capillary-identifier-value';
 import { CAPILLARY_IDENTIFIERS } from '../checkouts/checkout.mapper';
 import { invalidFields } from '../common/problem';
 import { APP_CONFIG } from '../config/config.module';
@@ -44,10 +45,13 @@ export class CapillaryRetroService {
     const sale = await this.checkouts.findVisibleTo(caller, checkoutId);
     if (!sale?.view) throw problem(404, '/problems/not-found', 'No such checkout', `checkout ${checkoutId} does not exist`);
     const customer = { type: dto.identifier.type, value: dto.identifier.value };
-    const customerDigest = this.customers.refOf(customer);
+    // "The same customer" as Capillary is asked for them: the phone as the adapter sends it (+91…, 91…
+    // and 91 … are one customer). The raw spelling's digest too, for runs recorded before.
+    const customerDigest = this.customers.refOf({ type: customer.type, value: capillaryIdentifierValue(customer) });
+    const sameCustomer = new Set([customerDigest, this.customers.refOf(customer)]);
     // A closed tagging that tagged the bill answers every later request.
     const earlier = await readRetroTagging(this.temporal, checkoutId);
-    if (earlier) return answerOf(checkoutId, earlier.outcome, customerDigest);
+    if (earlier) return answerOf(checkoutId, earlier.outcome, sameCustomer);
 
     if (sale.state !== 'completed') throw problem(409, '/problems/invalid-state', 'The checkout is not completed', `only a completed checkout's bill can be tagged; the checkout is ${sale.state}`);
     const transactionId = sale.view.receipt?.references.capillaryTransactionId;
@@ -66,7 +70,7 @@ export class CapillaryRetroService {
       currency: sale.currency,
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
-    return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), customerDigest);
+    return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), sameCustomer);
   }
 
   /**
@@ -97,9 +101,9 @@ export class CapillaryRetroService {
   }
 }
 
-function answerOf(checkoutId: string, outcome: RetroTagOutcome, customerDigest: string): RetroTagAnswer {
+function answerOf(checkoutId: string, outcome: RetroTagOutcome, sameCustomer: ReadonlySet<string>): RetroTagAnswer {
   if (outcome.outcome === 'tagged') {
-    if (outcome.customerDigest !== customerDigest) {
+    if (!sameCustomer.has(outcome.customerDigest)) {
       throw problem(409, '/problems/tagged-to-another-customer', 'The bill is already tagged to another customer', 'the bill was tagged to another customer by an earlier request', 'identifier');
     }
     return { checkoutId, capillaryBill: { number: outcome.billNumber, transactionId: outcome.transactionId, type: 'regular' } };

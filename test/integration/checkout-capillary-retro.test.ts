@@ -53,6 +53,9 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     expect(await points()).toBe(before + 10); // the 10.00 sale earns as a regular bill would
     const again = await tag(checkoutId, phone).expect(200);
     expect(again.body).toEqual(first.body);
+    // The same phone spelled with its "+" and spaces is the same customer (as the adapter sends it).
+    const spelled = await tag(checkoutId, { type: 'phone', value: `+${phone.value.slice(0, 2)} ${phone.value.slice(2)}` }).expect(200);
+    expect(spelled.body).toEqual(first.body);
     expect(await retroSends(posReference)).toHaveLength(1);
     // Audited under the checkout, the customer by keyed reference only.
     const rows = (await stack.dataSource.query(`SELECT operation, customer_ref, request_excerpt::text AS req FROM audit_events WHERE checkout_id = $1 AND step = 'capillary retro-tag'`, [checkoutId])) as Array<{ operation: string; customer_ref: string; req: string | null }>;
@@ -109,6 +112,19 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     const effects = (await journalOf(stack.sandboxUrl, checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }), 'capillary')).map((e) => e.effect);
     expect(effects).toEqual(['transaction.add', 'transaction.retro', 'transaction.return']);
   }, 30_000);
+
+  it('refuses a void after a tagging that ended without an answer (409: tag again first), and voids once the tag is settled', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { checkoutId } = await anonymousSale();
+    // Capillary unavailable for the tagging's three tries: the run fails, the API answers 503.
+    await injectFault(stack.sandboxUrl, { path: '/capillary/v1.1/transaction/update', kind: 'status', status: 503, times: 3 });
+    await tag(checkoutId, phone).expect(503);
+    expect((await stack.temporal.workflow.getHandle(`capillary-retro:${checkoutId}`).describe()).status.name).toBe('FAILED');
+    const refused = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(409);
+    expect(refused.body.detail).toMatch(/retro-tagging ended failed/);
+    await tag(checkoutId, phone).expect(200);
+    await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
+  }, 40_000);
 
   it('answers 422 with Capillary\'s refusal when retro-tagging is off (the org default), and tags once it is on', async () => {
     const { posReference, checkoutId } = await anonymousSale();
