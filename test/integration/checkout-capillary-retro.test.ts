@@ -126,6 +126,26 @@ describe('Capillary retro-tagging of a not_interested bill', () => {
     await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
   }, 40_000);
 
+  it('a void returns the bill as Capillary holds it when it runs: a tag this service never recorded still makes it a RETURN of that customer', async () => {
+    await orgConfig({ retroEnabled: true });
+    const { posReference, checkoutId } = await anonymousSale();
+    const view = (await api().get(`/v1/checkouts/${encodeURIComponent(checkoutId)}`).expect(200)).body;
+    const number = checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference });
+    // Tagged at Capillary directly (as a tagging whose run failed after its tag landed): no run of ours answered it.
+    const before = await points();
+    await request(stack.sandboxUrl)
+      .post('/capillary/v1.1/transaction/update')
+      .query({ format: 'json' })
+      .set('authorization', till)
+      .send({ root: { transaction: [{ id: view.receipt.references.capillaryTransactionId, number, type: 'regular', customer: { mobile: CAPILLARY_SANDBOX_CUSTOMER.mobile } }] } })
+      .expect(200);
+    expect(await points()).toBe(before + 10);
+    const voided = await api().post(`/v1/checkouts/${encodeURIComponent(checkoutId)}/void`).send().expect(200);
+    // Returned as the customer's regular bill (a not_interested return would be refused: no such bill now).
+    expect(voided.body).toMatchObject({ state: 'voided', void: { exceptions: [] } });
+    expect(await points()).toBe(before);
+  });
+
   it('answers 422 with Capillary\'s refusal when retro-tagging is off (the org default), and tags once it is on', async () => {
     const { posReference, checkoutId } = await anonymousSale();
     const refused = await tag(checkoutId, phone).expect(422);
