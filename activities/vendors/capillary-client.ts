@@ -9,12 +9,6 @@ export interface CapillaryOptions {
   oauthKey: string;
   oauthSecret: string;
   timeoutMs: number;
-  /**
-   * The org requires mobile validation of redemptions (CAPILLARY_VALIDATION_REQUIRED; vendors.md §2
-   * "824 mobile validation mandatory"): redemptions carry the customer's validation code and never
-   * `skip_validation=true`. Absent: not required.
-   */
-  validationRequired?: boolean;
 }
 
 export interface CapillaryCall {

@@ -1,3 +1,4 @@
+import { capillaryIdentifierValue } from '../../core/customers/capillary-identifier-value';
 import type { CustomerIdentifier } from './capabilities';
 import { VENDOR } from './capillary-envelope';
 import { vendorRejection } from './vendor-errors';
@@ -51,7 +52,7 @@ export function requireKey(identifier: CustomerIdentifier) {
 
 /** Capillary keeps mobiles as digits with the country code ("919999999999"); POS input may carry "+", spaces, dashes. */
 export function identifierValue(identifier: CustomerIdentifier): string {
-  return identifier.type === 'phone' ? identifier.value.replace(/[\s+\-().]/g, '') : identifier.value.trim();
+  return capillaryIdentifierValue(identifier);
 }
 
 export function unsupportedIdentifier(identifier: CustomerIdentifier): { code: string; reason: string } {

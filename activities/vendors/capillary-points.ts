@@ -34,7 +34,6 @@ export class CapillaryPoints {
   constructor(
     private readonly client: CapillaryClient,
     private readonly customers: CapillaryCustomers,
-    private readonly validationRequired = false,
   ) {}
 
   async checkPoints(ctx: VendorCallContext, found: PointsCustomer, points: number, validationCode?: string): Promise<PointsCheck> {
@@ -142,12 +141,14 @@ export class CapillaryPoints {
 
   /**
    * vendors.md §2 points/redeem: "`validation_code` is mandatory unless `skip_validation=true`", with
-   * `?validation_type=SMS`. The customer's code when the till sent one; else `skip_validation=true`
-   * only for an org that does not require validation (on one that does, the vendor's 824 stands).
+   * `?validation_type=SMS`. Decided by the saga's input alone, as at isredeemable: the customer's code
+   * when it carries one; else `skip_validation=true`, which the API chose when it started the saga (it
+   * refuses a checkout without a code while CAPILLARY_VALIDATION_REQUIRED=true). Never the worker's
+   * current config: a flag flipped between reserve and redemption, or an API and a worker configured
+   * apart, would change the request after the discount was given.
    */
   private validationQuery(validationCode: string | undefined): Record<string, string> {
-    if (validationCode) return { validation_type: 'SMS' };
-    return this.validationRequired ? {} : { skip_validation: 'true' };
+    return validationCode ? { validation_type: 'SMS' } : { skip_validation: 'true' };
   }
 
   /** A customer named by card (a void's or return's, from the sale's input) as documented calls name them. */

@@ -9,6 +9,7 @@ import {
   capillaryTime,
   expectItem,
   failure,
+  obj,
   str,
   v11Items,
   v11Request,
@@ -91,7 +92,7 @@ export class CapillaryTransactions {
   }
 
   async returnTransaction(ctx: VendorCallContext, asked: SaleReturn): Promise<{ transactionId: string | null; alreadyReturned: boolean }> {
-    const sale = await this.withDocumentedCustomer(ctx, asked);
+    const sale = await this.withDocumentedCustomer(ctx, await this.asBilledNow(ctx, asked));
     const key = sale.customer ? requireKey(sale.customer) : undefined;
     // A partial return (AMOUNT, LINE_ITEM) sent twice returns twice: find ours by bill_client_id first.
     if (await ctx.effectMayHaveBeenSent(VENDOR, 'transaction.return')) {
@@ -133,6 +134,30 @@ export class CapillaryTransactions {
     const item = transactionItem(res, 'transaction.return', ours);
     if (CODES.alreadyReturned.has(item.status.code)) return { transactionId: null, alreadyReturned: true };
     return { transactionId: str(item.data.id) ?? null, alreadyReturned: false };
+  }
+
+  /**
+   * A bill the sale billed `not_interested` may have been retro-tagged since (transaction/update), by
+   * a tagging this service recorded or by one whose answer was lost: what Capillary holds decides, read
+   * when the return runs. A regular bill of that number (transaction/get `type=REGULAR`) is returned as
+   * a RETURN of its customer (named by the `mobile`, else `email`, else `external_id` the documented
+   * transaction/get sample shows); none, and it is returned as NOT_INTERESTED_RETURN, as billed.
+   */
+  private async asBilledNow(ctx: VendorCallContext, sale: SaleReturn): Promise<SaleReturn> {
+    if (sale.customer) return sale;
+    const regular = (await this.findTransactions(ctx, sale.originalBillNumber, 'REGULAR'))[0];
+    const customer = obj(regular?.customer);
+    const mobile = str(customer?.mobile);
+    const email = str(customer?.email);
+    const externalId = str(customer?.external_id);
+    const identifier: CustomerIdentifier | undefined = mobile
+      ? { type: 'phone', value: mobile }
+      : email
+        ? { type: 'email', value: email }
+        : externalId
+          ? { type: 'externalId', value: externalId }
+          : undefined;
+    return identifier ? { ...sale, customer: identifier } : sale;
   }
 
   /** A bill's customer named by card is named as transaction/add documents it (mobile, e-mail or external id). */

@@ -50,7 +50,7 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
   constructor(options: CapillaryOptions) {
     const client = new CapillaryClient(options);
     this.customers = new CapillaryCustomers(client);
-    this.points = new CapillaryPoints(client, this.customers, options.validationRequired);
+    this.points = new CapillaryPoints(client, this.customers);
     this.coupons = new CapillaryCoupons(client, this.customers);
     this.transactions = new CapillaryTransactions(client, this.customers);
     this.validationCodes = new CapillaryValidationCodes(client, this.customers);
@@ -130,6 +130,5 @@ export function createCapillaryVendor(config: AppConfig): CapillaryVendor {
     oauthKey: config.CAPILLARY_OAUTH_KEY,
     oauthSecret: config.CAPILLARY_OAUTH_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
-    validationRequired: config.CAPILLARY_VALIDATION_REQUIRED,
   });
 }

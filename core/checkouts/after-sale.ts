@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Principal } from '../access/principal';
 import type { CheckoutInput, CheckoutRef, CheckoutView, OriginalSale } from '../../workflows/checkout.contract';
 import type { Checkout } from './checkout.entity';
-import { readRetroTagging } from './capillary-retro-tag.reader';
+import { readRetroTagging, workflowStatus } from './capillary-retro-tag.reader';
+import { retroTagWorkflowId } from '../../workflows/capillary-retro.contract';
 import { readCheckoutInput } from './checkout-input.reader';
 import type { CheckoutsRepository } from './checkouts.repository';
 import { SagaRefusal } from './saga-refusal';
@@ -37,7 +38,8 @@ export class AfterSale {
   }
 
   /** The workflow's input: read only once the sale may be voided or returned, as it fetches a history. */
-  async startFrom(sale: RecordedSale): Promise<AfterSaleStart> {
+  async startFrom(sale: RecordedSale, action: 'void' | 'return'): Promise<AfterSaleStart> {
+    await this.refuseWhileRetroTagUnsettled(sale.id, action);
     const input = await readCheckoutInput(this.temporal, sale.id);
     const ref: CheckoutRef = {
       checkoutId: sale.id,
@@ -58,6 +60,28 @@ export class AfterSale {
       if (tagged) original.capillaryCustomer = tagged;
     }
     return { ref, view: sale.view, ...(original && { original }) };
+  }
+
+  /**
+   * A retro-tagging of the checkout (`capillary-retro:<checkoutId>`) that is running, or that ended
+   * without an answer (failed, terminated, timed out: its tag may have landed at Capillary), leaves the
+   * bill's type and customer unknown here: a void or return then would return it as the wrong kind of
+   * bill. Refused (409 naming the state) until the tagging has ended with an answer; POSTing the
+   * tagging again looks the bill up first, so it settles a tag that landed.
+   */
+  private async refuseWhileRetroTagUnsettled(checkoutId: string, action: 'void' | 'return'): Promise<void> {
+    const status = await workflowStatus(this.temporal, retroTagWorkflowId(checkoutId));
+    if (status === 'RUNNING') {
+      throw new SagaRefusal('busy', action, checkoutId, 'a Capillary retro-tagging of the checkout is running (capillary-retro): its bill may be becoming a regular bill');
+    }
+    if (status !== undefined && status !== 'COMPLETED') {
+      throw new SagaRefusal(
+        'invalid-state',
+        action,
+        checkoutId,
+        `the checkout's last Capillary retro-tagging ended ${status.toLowerCase()}, without an answer: its bill may be a regular bill now; tag it again (POST /v1/checkouts/{id}/capillary-customer), then ${action}`,
+      );
+    }
   }
 }
 

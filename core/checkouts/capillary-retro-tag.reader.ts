@@ -23,3 +23,16 @@ export async function readRetroTagging(temporal: Client, checkoutId: string): Pr
     throw err;
   }
 }
+
+/**
+ * The status of a workflow (RUNNING, COMPLETED, FAILED, …), or undefined when there is none: what
+ * orders retro-tagging against the checkout's void and returns (each refuses while the other exists).
+ */
+export async function workflowStatus(temporal: Client, workflowId: string): Promise<string | undefined> {
+  try {
+    return (await temporal.workflow.getHandle(workflowId).describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -50,7 +50,7 @@ export class CheckoutReturnsClient {
     if (!RETURNABLE_STATES.includes(sale.state)) {
       throw new SagaRefusal('invalid-state', 'return', checkoutId, `only a completed checkout can be returned; the checkout is ${sale.state}`);
     }
-    const input: CheckoutReturnsInput = await this.afterSale.startFrom(sale);
+    const input: CheckoutReturnsInput = await this.afterSale.startFrom(sale, 'return');
     const start = new WithStartWorkflowOperation(checkoutReturnsWorkflow, {
       workflowId: returnsWorkflowId(checkoutId),
       taskQueue: this.options.taskQueue,

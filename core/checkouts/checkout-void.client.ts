@@ -42,7 +42,7 @@ export class CheckoutVoidClient {
     if (sale.state !== 'completed') {
       throw new SagaRefusal('invalid-state', 'void', checkoutId, `only a completed checkout can be voided; the checkout is ${sale.state}`);
     }
-    const input: VoidCheckoutInput = await this.afterSale.startFrom(sale);
+    const input: VoidCheckoutInput = await this.afterSale.startFrom(sale, 'void');
     try {
       await this.temporal.workflow.start(voidCheckoutWorkflow, {
         workflowId: voidWorkflowId(checkoutId),

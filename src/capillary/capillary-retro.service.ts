@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { TAGGED_TO_ANOTHER_CUSTOMER } from '../../workflows/capillary-retro.contract';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
-import { readRetroTagging } from '../../core/checkouts/capillary-retro-tag.reader';
+import { readRetroTagging, workflowStatus } from '../../core/checkouts/capillary-retro-tag.reader';
+import { returnsWorkflowId } from '../../workflows/checkout-returns.contract';
+import { voidWorkflowId } from '../../workflows/void-checkout.workflow';
 import { readCheckoutInput } from '../../core/checkouts/checkout-input.reader';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
@@ -10,6 +12,7 @@ import { retroTagWorkflowId, type RetroTagInput, type RetroTagOutcome } from '..
 import { capillaryRetroTagWorkflow } from '../../workflows/capillary-retro.workflow';
 import type { CheckoutRef } from '../../workflows/checkout.contract';
 import type { Principal } from '../access/principal';
+import { capillaryIdentifierValue } from '../../core/customers/capillary-identifier-value';
 import { CAPILLARY_IDENTIFIERS } from '../checkouts/checkout.mapper';
 import { invalidFields } from '../common/problem';
 import { APP_CONFIG } from '../config/config.module';
@@ -42,10 +45,13 @@ export class CapillaryRetroService {
     const sale = await this.checkouts.findVisibleTo(caller, checkoutId);
     if (!sale?.view) throw problem(404, '/problems/not-found', 'No such checkout', `checkout ${checkoutId} does not exist`);
     const customer = { type: dto.identifier.type, value: dto.identifier.value };
-    const customerDigest = this.customers.refOf(customer);
+    // "The same customer" as Capillary is asked for them: the phone as the adapter sends it (+91…, 91…
+    // and 91 … are one customer). The raw spelling's digest too, for runs recorded before.
+    const customerDigest = this.customers.refOf({ type: customer.type, value: capillaryIdentifierValue(customer) });
+    const sameCustomer = new Set([customerDigest, this.customers.refOf(customer)]);
     // A closed tagging that tagged the bill answers every later request.
     const earlier = await readRetroTagging(this.temporal, checkoutId);
-    if (earlier) return answerOf(checkoutId, earlier.outcome, customerDigest);
+    if (earlier) return answerOf(checkoutId, earlier.outcome, sameCustomer);
 
     if (sale.state !== 'completed') throw problem(409, '/problems/invalid-state', 'The checkout is not completed', `only a completed checkout's bill can be tagged; the checkout is ${sale.state}`);
     const transactionId = sale.view.receipt?.references.capillaryTransactionId;
@@ -54,6 +60,7 @@ export class CapillaryRetroService {
     if (input.points?.customer ?? input.capillaryBill?.customer) {
       throw problem(409, '/problems/already-regular', 'The Capillary bill already has its customer', 'the bill was a regular bill of the customer the sale named');
     }
+    await this.refuseAfterVoidOrReturn(checkoutId);
     const ref: CheckoutRef = {
       checkoutId,
       merchant: sale.merchant,
@@ -63,7 +70,22 @@ export class CapillaryRetroService {
       currency: sale.currency,
       ...(input.capillaryBillNumber && { capillaryBillNumber: input.capillaryBillNumber }),
     };
-    return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), customerDigest);
+    return answerOf(checkoutId, await this.run({ ref, transactionId, customer, customerDigest }), sameCustomer);
+  }
+
+  /**
+   * A void or a return of the checkout, running or ended, orders the bill's story before any tagging:
+   * it returns (or is returning) the bill as `not_interested`, and the returns workflow keeps the sale
+   * as it read it when it started. Tagging after it would earn points on goods given back, or make the
+   * next return send the wrong kind of return. Refused, 409 naming the state.
+   */
+  private async refuseAfterVoidOrReturn(checkoutId: string): Promise<void> {
+    for (const [what, workflowId] of [['void', voidWorkflowId(checkoutId)], ['return', returnsWorkflowId(checkoutId)]] as const) {
+      const status = await workflowStatus(this.temporal, workflowId);
+      if (status === undefined) continue;
+      const state = status === 'RUNNING' ? `a ${what} of the checkout is running` : `the checkout has a ${what} (${status.toLowerCase()})`;
+      throw problem(409, '/problems/invalid-state', 'The checkout has been voided or returned', `${state}: its not_interested bill is no longer tagged to a customer`);
+    }
   }
 
   /** Runs (or joins) the tagging; one refused before (retro off then) may run again. */
@@ -79,9 +101,9 @@ export class CapillaryRetroService {
   }
 }
 
-function answerOf(checkoutId: string, outcome: RetroTagOutcome, customerDigest: string): RetroTagAnswer {
+function answerOf(checkoutId: string, outcome: RetroTagOutcome, sameCustomer: ReadonlySet<string>): RetroTagAnswer {
   if (outcome.outcome === 'tagged') {
-    if (outcome.customerDigest !== customerDigest) {
+    if (!sameCustomer.has(outcome.customerDigest)) {
       throw problem(409, '/problems/tagged-to-another-customer', 'The bill is already tagged to another customer', 'the bill was tagged to another customer by an earlier request', 'identifier');
     }
     return { checkoutId, capillaryBill: { number: outcome.billNumber, transactionId: outcome.transactionId, type: 'regular' } };

@@ -46,17 +46,33 @@ function defined<T extends Record<string, string | undefined>>(fields: T): { [K 
 
 /**
  * A batch upload stores each sale's input in Postgres before it runs (checkout_batch_sales), in
- * clear: no place for a spend secret or a CMC person. A batch carries completed sales anyway: a
- * till's OTP would have expired by then. Refused naming the field, like any invalid sale.
+ * clear: no place for a spend secret, a CMC person, a Capillary validation code, enrolment details
+ * or a card number. A batch carries completed sales anyway: a till's OTP or validation code would
+ * have expired by then, and a customer enrolled or found by card is the till's to do at the sale.
+ * Refused naming the field, like any invalid sale.
  */
-export function notInBatch(sale: { spend?: CheckoutSpendDto; postTender?: PostTenderDto }, at: string): FieldErrors {
+export function notInBatch(sale: BatchSaleFields, at: string): FieldErrors {
   const message = 'is not taken in a batch upload: a batch sale is stored before it runs, and this is never kept in clear';
+  const card = (identifier: { type?: string } | undefined) => (identifier?.type === 'card' || identifier?.type === 'cardExternalId' ? identifier : undefined);
   const fields: Array<[unknown, string]> = [
+    [card(sale.customer?.identifier), 'customer.identifier'],
     [sale.spend?.otp, 'spend.otp'],
     [sale.spend?.passCode, 'spend.passCode'],
+    [card(sale.points?.identifier), 'points.identifier'],
+    [sale.points?.validationCode, 'points.validationCode'],
+    [sale.points?.enrol, 'points.enrol'],
+    ...(Array.isArray(sale.coupons) ? sale.coupons : []).map((c, i): [unknown, string] => [c?.validationCode, `coupons[${i}].validationCode`]),
     [sale.postTender?.customer, 'postTender.customer'],
     [sale.postTender?.salesPerson, 'postTender.salesPerson'],
     [sale.postTender?.cardNumber, 'postTender.cardNumber'],
   ];
-  return fields.filter(([value]) => value !== undefined).map(([, field]) => ({ field: `${at}.${field}`, message }));
+  return fields.filter(([value]) => value != null).map(([, field]) => ({ field: `${at}.${field}`, message }));
+}
+
+interface BatchSaleFields {
+  customer?: { identifier?: { type?: string } };
+  spend?: CheckoutSpendDto;
+  points?: { identifier?: { type?: string }; validationCode?: string | null; enrol?: object | null };
+  coupons?: Array<{ validationCode?: string | null } | undefined>;
+  postTender?: PostTenderDto;
 }

@@ -116,14 +116,14 @@ export function toCheckoutInput(
         customer: { type: pointsCustomer.type, value: pointsCustomer.value },
         // CAPILLARY_POINTS_REDEMPTION=before_payment: redeem at commit (the org allows reversal); else after the bill.
         ...(config.CAPILLARY_POINTS_REDEMPTION === 'before_payment' && { redeemBeforePayment: true as const }),
-        ...(dto.points.validationCode !== undefined && { validationCode: dto.points.validationCode }),
+        ...(dto.points.validationCode != null && { validationCode: dto.points.validationCode }),
         ...(dto.points.enrol && { enrol: enrolmentOf(dto.points.enrol) }),
       },
     }),
     coupons: (dto.coupons ?? []).map((c) => ({
       provider: c.provider,
       code: c.code,
-      ...(c.provider === 'capillary' && c.validationCode !== undefined && { validationCode: c.validationCode }),
+      ...(c.provider === 'capillary' && c.validationCode != null && { validationCode: c.validationCode }),
     })),
     ...(dto.postTender && { postTender: postTenderInput(dto.postTender) }),
     holdTimeoutMs: config.CHECKOUT_HOLD_TIMEOUT_MS,
@@ -143,11 +143,11 @@ export function toCheckoutInput(
 function validationCodeErrors(dto: CreateCheckoutDto, required: boolean): FieldErrors {
   const errors: FieldErrors = [];
   const missing = 'is required: the Capillary org requires a validation code (POST /v1/capillary/validation-codes sends it to the customer)';
-  if (dto.points && required && dto.points.validationCode === undefined) errors.push({ field: 'points.validationCode', message: missing });
+  if (dto.points && required && dto.points.validationCode == null) errors.push({ field: 'points.validationCode', message: missing });
   (dto.coupons ?? []).forEach((c, i) => {
     const field = `coupons[${i}].validationCode`;
-    if (c.provider !== 'capillary' && c.validationCode !== undefined) errors.push({ field, message: 'only a Capillary coupon takes a validation code' });
-    if (c.provider === 'capillary' && required && c.validationCode === undefined) errors.push({ field, message: missing });
+    if (c.provider !== 'capillary' && c.validationCode != null) errors.push({ field, message: 'only a Capillary coupon takes a validation code' });
+    if (c.provider === 'capillary' && required && c.validationCode == null) errors.push({ field, message: missing });
   });
   return errors;
 }
@@ -162,10 +162,10 @@ function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto):
     return [{ field: 'points.enrol', message: 'needs a phone, email or externalId identifier: Capillary does not enrol by card' }];
   }
   const digits = (v: string) => v.replace(/\D/g, '');
-  if (identifier.type === 'phone' && enrol.mobile !== undefined && digits(enrol.mobile) !== digits(identifier.value)) {
+  if (identifier.type === 'phone' && enrol.mobile != null && digits(enrol.mobile) !== digits(identifier.value)) {
     return [{ field: 'points.enrol.mobile', message: "must be the identifier's phone (or left out)" }];
   }
-  if (identifier.type === 'email' && enrol.email !== undefined && enrol.email.trim().toLowerCase() !== identifier.value.trim().toLowerCase()) {
+  if (identifier.type === 'email' && enrol.email != null && enrol.email.trim().toLowerCase() !== identifier.value.trim().toLowerCase()) {
     return [{ field: 'points.enrol.email', message: "must be the identifier's e-mail (or left out)" }];
   }
   return [];
@@ -173,10 +173,10 @@ function enrolmentErrors(identifier: CustomerRef, enrol: CapillaryEnrolmentDto):
 
 function enrolmentOf(enrol: CapillaryEnrolmentDto): NonNullable<NonNullable<CheckoutInput['points']>['enrol']> {
   return {
-    ...(enrol.firstName !== undefined && { firstName: enrol.firstName }),
-    ...(enrol.lastName !== undefined && { lastName: enrol.lastName }),
-    ...(enrol.email !== undefined && { email: enrol.email }),
-    ...(enrol.mobile !== undefined && { mobile: enrol.mobile }),
+    ...(enrol.firstName != null && { firstName: enrol.firstName }),
+    ...(enrol.lastName != null && { lastName: enrol.lastName }),
+    ...(enrol.email != null && { email: enrol.email }),
+    ...(enrol.mobile != null && { mobile: enrol.mobile }),
   };
 }
 

@@ -40,6 +40,9 @@ export class CapillarySandboxRetro {
     if (!this.state.config.retroEnabled) return fail(echo, 656, 'Retro transaction is not enabled for the organization (CONF_RETRO_TRANSACTION_ENABLE)');
     // Only a not-interested bill is converted; a regular one already has its customer. The code is the sandbox's own.
     if (bill.type !== 'NOT_INTERESTED') return fail(echo, 657, 'Transaction is not a not-interested transaction');
+    // A bill returned (in part or whole) was returned as not-interested: tagging it now would award points
+    // on goods already given back. No document names this case: refusing it, and the code, are the sandbox's own.
+    if (bill.state !== 'ADDED') return fail(echo, 658, 'Transaction has been returned and cannot be tagged to a customer');
     // CONF_CLIENT_RETRO_MAX_ALLOWED_AGE_DAYS; vendors.md §2: "621 / 643 / 644 date outside window".
     const billedAtMs = Date.parse(`${bill.billingTime.replace(' ', 'T')}Z`);
     if (!Number.isFinite(billedAtMs) || Date.now() - billedAtMs > this.state.config.retroMaxAgeDays * DAY_MS) {

@@ -17,9 +17,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * - "HTTP 429 (OTP generation: 10 OTPs per user per day by default)".
  * - "`validation_code` is mandatory unless `skip_validation=true`"; "808 invalid validation code, 824
  *   mobile validation mandatory"; coupons: "Validation code: 725 required, 705 invalid".
- * The document does not say whether an org that requires validation honours `skip_validation`: the
- * sandbox does not (824), the stricter reading; nor whether a code is spent by a redemption: it is
- * not (the same code is re-sent within its window, so it stays the customer's code until it expires).
+ * Where the document is silent the sandbox takes the stricter reading, and says so (our reading):
+ * - an org that requires validation does not honour `skip_validation=true` (824), at isredeemable as
+ *   at redeem: "mobile validation mandatory" leaves no way around it;
+ * - a code that is sent is checked, whether or not the org requires one (a wrong code is 808 / 705);
+ * - a code is compared exactly as issued (the sample "4PZGXC" is upper-case; no case folding is documented);
+ * - a code is not spent by a redemption (the same code is re-sent within its window, so it stays the
+ *   customer's code until it expires).
  */
 export class CapillarySandboxValidation {
   constructor(private readonly state: CapillarySandboxState) {}
@@ -57,35 +61,42 @@ export class CapillarySandboxValidation {
 
   /**
    * A points redemption's verdict: undefined when it may go ahead. `skipRequested`: `skip_validation=true`.
-   * An org without validation keeps today's rule ("mandatory unless skip_validation=true").
    */
   checkPoints(customer: Customer, code: string, skipRequested: boolean): [number, string] | undefined {
-    if (!this.state.config.validationRequired) {
-      return skipRequested || code ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
-    }
-    if (!code) return [824, 'Mobile validation is mandatory for redemption'];
-    return this.matches(customer, code) ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
-  }
-
-  /** isredeemable with a `validation_code`: checks it, so a till learns of a wrong code before it discounts. */
-  checkOffered(customer: Customer, code: string | undefined): [number, string] | undefined {
-    if (!code || !this.state.config.validationRequired) return undefined;
-    return this.matches(customer, code) ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
+    // Our reading: a code sent is checked on any org ("808 invalid validation code").
+    if (code) return this.matches(customer, code) ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
+    // "824 mobile validation mandatory": an org that requires validation takes no redemption without a code
+    // (our reading: skip_validation=true is not honoured there).
+    if (this.state.config.validationRequired) return [824, 'Mobile validation is mandatory for redemption'];
+    // "`validation_code` is mandatory unless `skip_validation=true`" (vendors.md §2 points/redeem). The
+    // document names no code for a redemption with neither: 808 is our reading.
+    return skipRequested ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
   }
 
   /**
-   * A coupon redemption's verdict on an org requiring validation: 725 without a code, 705 with a wrong
-   * one. vendors.md documents no call that issues a coupon's code (coupon/redeem takes a
-   * `"validation_code"?`): the customer's current code from points/validationcode is the one accepted.
+   * isredeemable: "`isredeemable?points=N&mobile=…[&validation_code=…]`" (vendors.md §2). A code sent is
+   * checked, so a till learns of a wrong code before it discounts; on an org that requires validation
+   * a check without a code is 824, as the redemption would be (our reading: the check answers what the
+   * redemption will), whatever `skip_validation` says.
+   */
+  checkOffered(customer: Customer, code: string | undefined): [number, string] | undefined {
+    if (code) return this.matches(customer, code) ? undefined : [808, 'Unable to redeem. Validation code is invalid'];
+    return this.state.config.validationRequired ? [824, 'Mobile validation is mandatory for redemption'] : undefined;
+  }
+
+  /**
+   * A coupon redemption's verdict: "Validation code: 725 required, 705 invalid" (vendors.md §2). 725 only
+   * on an org requiring validation; a code sent is checked on any org (our reading). vendors.md documents
+   * no call that issues a coupon's code (coupon/redeem takes a `"validation_code"?`): the sandbox's own
+   * reading is that the customer's current code from points/validationcode is the one accepted.
    */
   checkCoupon(customer: Customer, code: string): [number, string] | undefined {
-    if (!this.state.config.validationRequired) return undefined;
-    if (!code) return [725, 'Validation code is required'];
-    return this.matches(customer, code) ? undefined : [705, 'Validation code is invalid'];
+    if (code) return this.matches(customer, code) ? undefined : [705, 'Validation code is invalid'];
+    return this.state.config.validationRequired ? [725, 'Validation code is required'] : undefined;
   }
 
   private matches(customer: Customer, code: string): boolean {
-    return this.current(customer, Date.now())?.code === code.toUpperCase();
+    return this.current(customer, Date.now())?.code === code;
   }
 
   private current(customer: Customer, nowMs: number) {

@@ -239,8 +239,14 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(res.body.response.points.redeemable).toMatchObject({ is_redeemable: 'true', points_redeem_value: 1, points_currency_ratio: '0.01' });
     });
 
+    // The documented redeem sends a validation code: the customer's, as issued (a code sent is checked, on any org).
+    const issuedCode = async () => {
+      await get('/v1.1/points/validationcode', { mobile: TOM.mobile, points: '20' }).expect(200);
+      return (await request(sandbox.url).get('/capillary/_sandbox/validation-codes').query({ mobile: TOM.mobile }).expect(200)).body.code as string;
+    };
+
     it('points/redeem and customer/redemptions, and a reversal shows in the history', async () => {
-      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'txnre6', validation_code: '4PZGXC' }] } }).expect(200);
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'txnre6', validation_code: await issuedCode() }] } }).expect(200);
       expectShape(redeem.body, pointsRedeem);
       const id = redeem.body.response.responses.points.redemption_id as string;
       await post('/v1.1/coupon/redeem', { root: { coupon: [{ code: COUPONS.redeemable, customer: { mobile: TOM.mobile }, transaction: [{ number: 'TestBill-1234', amount: '10' }] }] } }).expect(200);
@@ -250,7 +256,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
     });
 
     it('v2/points/reverse, then 3802 on a repeat (REDEEMED -> REVERSED)', async () => {
-      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B1', validation_code: 'X' }] } });
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B1', validation_code: await issuedCode() }] } });
       const body = { redemptionId: redeem.body.response.responses.points.redemption_id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } };
       const first = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(200);
       expectShape(first.body, pointsReverse);
@@ -260,7 +266,7 @@ describe(`${CapillarySandbox.name} conformance`, () => {
 
     it('v2/points/reverse is refused (4101) on an org without Allow_points_redemption_reversal, the default', async () => {
       await request(sandbox.url).post('/_sandbox/reset').expect(200);
-      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B2', validation_code: 'X' }] } });
+      const redeem = await post('/v1.1/points/redeem', { root: { redeem: [{ points_redeemed: 20, customer: { mobile: TOM.mobile }, transaction_number: 'B2', validation_code: await issuedCode() }] } });
       const body = { redemptionId: redeem.body.response.responses.points.redemption_id, pointsToBeReversed: 20, identifier: { type: 'mobile', value: TOM.mobile } };
       const refused = await request(sandbox.url).post('/capillary/v2/points/reverse').set('authorization', till).send(body).expect(400);
       expect(refused.body).toEqual({ errors: [{ status: false, code: 4101, message: 'points redemption reversal is disabled for this org' }], warnings: [] });
@@ -416,13 +422,24 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(await pointsCode(redeemPoints('V4', code, { validation_type: 'SMS' }))).toBe('800');
     });
 
-    it('points/isredeemable checks a code it is given (808), and passes without one', async () => {
+    const verdict = async (query: Record<string, string>) => (await get('/v1.1/points/isredeemable', { mobile: TOM.mobile, points: '100', ...query }).expect(200)).body.response.points.redeemable;
+
+    it('points/isredeemable checks a code it is given (808), and answers 824 without one, skip_validation or not (as the redemption would)', async () => {
       await issue().expect(200);
       const code = await smsCode();
-      const verdict = async (query: Record<string, string>) => (await get('/v1.1/points/isredeemable', { mobile: TOM.mobile, points: '100', ...query }).expect(200)).body.response.points.redeemable;
       expect(await verdict({ validation_code: 'WRONG1' })).toMatchObject({ is_redeemable: 'false', item_status: { code: '808' } });
       expect(await verdict({ validation_code: code })).toMatchObject({ is_redeemable: 'true', item_status: { code: '800' } });
-      expect(await verdict({ skip_validation: 'true' })).toMatchObject({ is_redeemable: 'true' });
+      expect(await verdict({ skip_validation: 'true' })).toMatchObject({ is_redeemable: 'false', item_status: { code: '824' } });
+      expect(await verdict({})).toMatchObject({ is_redeemable: 'false', item_status: { code: '824' } });
+    });
+
+    it('compares a code exactly as issued: the issued code in lower case is 808 / 705', async () => {
+      await issue().expect(200);
+      const code = await smsCode();
+      expect(code).toMatch(/[A-Z]/);
+      expect(await verdict({ validation_code: code.toLowerCase() })).toMatchObject({ item_status: { code: '808' } });
+      expect(await pointsCode(redeemPoints('V6', code.toLowerCase(), { validation_type: 'SMS' }))).toBe('808');
+      expect(await couponCode('C6', code.toLowerCase())).toBe('705');
     });
 
     it('coupon/redeem: 725 without a code, 705 with a wrong one, 700 with the issued one', async () => {
@@ -433,10 +450,14 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect(await couponCode('C3', code)).toBe('700');
     });
 
-    it('an org without validation keeps skip_validation=true working', async () => {
+    it('an org without validation keeps skip_validation=true working, and still checks a code that is sent (808 / 705)', async () => {
       await orgConfig({ validationRequired: false });
       expect(await pointsCode(redeemPoints('V5', undefined, { skip_validation: 'true' }))).toBe('800');
       expect(await couponCode('C4')).toBe('700');
+      expect(await verdict({ skip_validation: 'true' })).toMatchObject({ is_redeemable: 'true', item_status: { code: '800' } });
+      expect(await verdict({ validation_code: 'WRONG1' })).toMatchObject({ is_redeemable: 'false', item_status: { code: '808' } });
+      expect(await pointsCode(redeemPoints('V7', 'WRONG1', { validation_type: 'SMS' }))).toBe('808');
+      expect(await couponCode('C7', 'WRONG1')).toBe('705');
     });
   });
 
@@ -478,6 +499,18 @@ describe(`${CapillarySandbox.name} conformance`, () => {
       expect((await update('999', 'NOPE')).item_status).toMatchObject({ code: '620' });
       const fresh = await addBill('RETRO-2', 'not_interested');
       expect((await update(fresh, 'RETRO-2', { mobile: '447000000001' })).item_status).toMatchObject({ code: '611' });
+    });
+
+    it('refuses to tag a bill already returned, in part (658, the sandbox\'s own code): its points would be earned on goods given back', async () => {
+      await orgConfig({ retroEnabled: true });
+      const id = await addBill('RETRO-RET', 'not_interested');
+      const returned = await post('/v1.1/transaction/add', {
+        root: { transaction: [{ type: 'not_interested_return', return_type: 'AMOUNT', number: 'RETRO-RET', amount: '5.00', purchase_time: billedAt(1).slice(0, 10), billing_time: billedAt(0) }] },
+      }).expect(200);
+      expect(returned.body.response.transactions.transaction[0].item_status).toMatchObject({ success: 'true' });
+      expect((await update(id, 'RETRO-RET')).item_status).toMatchObject({ code: '658' });
+      const customer = await get('/v1.1/customer/get', { mobile: TOM.mobile }).expect(200);
+      expect(customer.body.customers.customer.loyalty_points).toBe(String(TOM.points));
     });
   });
 

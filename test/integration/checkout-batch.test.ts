@@ -1,4 +1,5 @@
 import { AuditEvent } from '../../core/audit/audit-event.entity';
+import { CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
 import { Checkout } from '../../core/checkouts/checkout.entity';
 import { eventually } from '../support/eventually';
 import { countEffects, journalOf } from '../support/journal';
@@ -143,6 +144,30 @@ describe('POST /v1/checkouts/batch', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(await workflowCount()).toBe(workflowsBefore);
     expect(await stack.dataSource.getRepository(Checkout).createQueryBuilder('c').where('c.pos_reference LIKE :p', { p: `${prefix}-%` }).getCount()).toBe(0);
+  });
+
+  it('refuses Capillary validation codes, enrolment details and card numbers in a batch (stored in clear before it runs): 400 naming each field, nothing stored or started', async () => {
+    const prefix = uniquePosReference('PD');
+    const withCodes = {
+      ...sale(prefix, 0),
+      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: '919999999999' }, validationCode: '4PZGXC', enrol: { firstName: 'Tom' } },
+      coupons: [{ provider: 'coupontools', code: 'unknown0' }, { provider: 'capillary', code: 'CAPCPN1', validationCode: '4PZGXC' }],
+    };
+    const byCard = { ...sale(prefix, 1), points: { provider: 'capillary', points: 10, identifier: { type: 'card', value: CAPILLARY_SANDBOX_CUSTOMER.cardNumber } } };
+    const byCardExternalId = { ...sale(prefix, 2), points: { provider: 'capillary', points: 10, identifier: { type: 'cardExternalId', value: CAPILLARY_SANDBOX_CUSTOMER.cardExternalId } } };
+    const workflowsBefore = await workflowCount();
+    const res = await stack.api().post('/v1/checkouts/batch').send({ sales: [withCodes, byCard, byCardExternalId, sale(prefix, 4)] }).expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'sales[0].points.validationCode',
+      'sales[0].points.enrol',
+      'sales[0].coupons[1].validationCode',
+      'sales[1].points.identifier',
+      'sales[2].points.identifier',
+    ]);
+    const [{ count }] = (await stack.dataSource.query(`SELECT count(*)::int AS count FROM checkout_batch_sales WHERE pos_reference LIKE $1`, [`${prefix}-%`])) as Array<{ count: number }>;
+    expect(count).toBe(0);
+    expect(await workflowCount()).toBe(workflowsBefore);
   });
 
   it('answers 409 when a batchReference is reused for other sales, and 404 for an unknown batch', async () => {

@@ -138,6 +138,55 @@ describe('Capillary validation codes on an org that requires them', () => {
     await api().get(`/v1/checkouts/${encodeURIComponent(checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference: missing }))}`).expect(404);
   });
 
+  it('refuses null for a validation code or an enrolment detail (400 naming the field), before any saga or vendor call', async () => {
+    // A null code passed "is required" and was sent as no code at all: skip_validation at reserve, 824/725 after payment.
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['points.validationCode', { customer: undefined, points: { provider: 'capillary', points: 100, identifier: phone, validationCode: null } }],
+      ['coupons[0].validationCode', { coupons: [{ provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.redeemable, validationCode: null }] }],
+      // A null detail against the identifier of its kind was a TypeError in the mapper: a 500.
+      ['points.enrol.mobile', { customer: undefined, points: { provider: 'capillary', points: 100, identifier: { type: 'phone', value: '447000000002' }, enrol: { mobile: null } } }],
+      ['points.enrol.email', { customer: undefined, points: { provider: 'capillary', points: 100, identifier: { type: 'email', value: 'nobody@example.com' }, enrol: { email: null } } }],
+      ['points.enrol.firstName', { customer: undefined, points: { provider: 'capillary', points: 100, identifier: phone, enrol: { firstName: null } } }],
+    ];
+    for (const [field, overrides] of cases) {
+      const posReference = uniquePosReference();
+      const res = await api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference, overrides)).expect('content-type', /application\/problem\+json/);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      await api().get(`/v1/checkouts/${encodeURIComponent(checkoutReference({ merchant: 'demo', store: 'S1', till: 'T1', posReference }))}`).expect(404);
+      expect(await capillaryEffects(posReference)).toEqual([]);
+    }
+  });
+
+  describe('the API and the worker configured apart (or the flag flipped between reserve and redemption)', () => {
+    // The worker was built with CAPILLARY_VALIDATION_REQUIRED=true; the API now reads false, so a sale
+    // without a code starts. The saga's input (no code: skip_validation) decides the redemption, never
+    // the worker's config.
+    beforeEach(() => {
+      stack.config.CAPILLARY_VALIDATION_REQUIRED = false;
+    });
+    afterEach(() => {
+      stack.config.CAPILLARY_VALIDATION_REQUIRED = true;
+    });
+
+    it('an org that does not require validation: redeemed with skip_validation=true after payment, as checked at reserve', async () => {
+      await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ validationRequired: false }).expect(200);
+      const posReference = uniquePosReference();
+      const res = await api().post('/v1/checkouts').send(pointsSale(posReference)).expect(201);
+      expect(res.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 100, exceptions: [] } });
+      expect(await capillaryEffects(posReference)).toEqual(['transaction.add', 'points.redeem']);
+    });
+
+    it('an org that requires validation: the points are refused in the quote (824), before any discount, not after payment', async () => {
+      const posReference = uniquePosReference();
+      const res = await api().post('/v1/checkouts').send(pointsSale(posReference)).expect(201);
+      expect(res.body.quote.points).toMatchObject({ accepted: false, refusal: { vendor: 'capillary', code: '824' } });
+      expect(res.body).toMatchObject({ state: 'completed', receipt: { pointsRedeemed: 0, exceptions: [] } });
+      expect(res.body.commitment.discounts.points ?? '0.00').toBe('0.00');
+      expect(await capillaryEffects(posReference)).toEqual(['transaction.add']);
+    });
+  });
+
   it('redeems a Capillary coupon with the customer\'s code; a wrong one is a receipt exception (705) and the sale stands', async () => {
     await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: phone, points: 100 }).expect(202);
     const code = await smsCode();

@@ -22,6 +22,7 @@ describe('POST /v1/checkouts input and idempotency', () => {
   const badOptionalObject = fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.array(fc.integer(), { maxLength: 2 }));
   const badOptionalArray = fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant({}));
   const badArray = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 5 }), fc.constant({}));
+  const badCode = fc.oneof(notAString, fc.constantFrom('', 'abc', '4PZ GXC', '4PZGXC4PZGXC', 'ÄPZGXC'));
   const badEnum = fc.oneof(notAString, fc.constantFrom('', 'CRMCOM', 'unknown', 'capilary'));
 
   type Path = readonly (string | number)[];
@@ -38,6 +39,11 @@ describe('POST /v1/checkouts input and idempotency', () => {
     [['points', 'points'], badPoints], [['points', 'identifier', 'type'], fc.constantFrom('code', 'number', 'nope', null)],
     [['coupons'], badOptionalArray], [['coupons', 0], badObject], [['coupons', 0, 'provider'], badEnum], [['coupons', 0, 'code'], badText],
     [['postTender'], badOptionalObject], [['postTender', 'provider'], badEnum],
+    // Capillary validation codes and enrolment details: optional, never null (null was taken for "no code", or a 500).
+    [['points', 'validationCode'], badCode], [['coupons', 1, 'validationCode'], badCode], [['points', 'enrol'], badOptionalObject],
+    [['points', 'enrol', 'firstName'], fc.oneof(notAString, fc.constant(''), fc.constant('x'.repeat(101)))],
+    [['points', 'enrol', 'mobile'], fc.oneof(notAString, fc.constantFrom('', 'abc', '447000000009'))],
+    [['points', 'enrol', 'email'], fc.oneof(notAString, fc.constantFrom('', 'nope'))],
   ];
   const required: Path[] = [
     ['store'], ['till'], ['posReference'], ['performedOn'], ['currency'], ['lines'], ['customer', 'provider'], ['customer', 'identifier'],
@@ -78,8 +84,8 @@ describe('POST /v1/checkouts input and idempotency', () => {
     const base = {
       ...oneShotCheckoutBody('PROP'),
       spend: { amount: '1.00' },
-      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: '919999999999' } },
-      coupons: [{ provider: 'coupontools', code: 'kkfiznr8Yp8630h82es8d' }],
+      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: '919999999999' }, validationCode: '4PZGXC', enrol: { firstName: 'Tom', mobile: '919999999999', email: 'tom@example.com' } },
+      coupons: [{ provider: 'coupontools', code: 'kkfiznr8Yp8630h82es8d' }, { provider: 'capillary', code: 'CAPCPN1', validationCode: '4PZGXC' }],
       postTender: { provider: 'cmc' },
     };
     await fc.assert(

@@ -10,6 +10,9 @@ import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
 import { historyAsText } from '../support/history-text';
+import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
+import { eventually } from '../support/eventually';
+import { journalOf } from '../support/journal';
 import { findCanaries, logLines, sandboxCustomerIdentifiers } from '../support/sandbox-customers';
 import { resetSandbox } from '../support/sandbox-server';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -41,7 +44,13 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const enrolPhone = `4478${randomInt(10_000_000, 99_999_999)}`;
   const enrolNames = [`Canaryfirst${randomInt(1000, 9999)}`, `Canarylast${randomInt(1000, 9999)}`];
   const enrolEmail = `enrol-${randomUUID().slice(0, 8)}@example.com`;
+  // The customer's real validation code, issued by the sandbox in beforeAll: the one a redemption sends.
+  let issuedCode = '';
   const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, cmcEmail, cmcPhone, cmcCard, ...cmcNames, validationCode, enrolPhone, ...enrolNames, enrolEmail];
+  // What a batch upload must never store (checkout_batch_sales keeps customer identifiers in clear, a known gap, but never these).
+  const batchSecrets = () => [issuedCode, validationCode, enrolPhone, ...enrolNames, enrolEmail, CAPILLARY_SANDBOX_CUSTOMER.cardNumber];
+  // The validation-code request and retro-tagging workflows (capillary-otp:*, capillary-retro:*), scanned as the checkouts are.
+  const otherWorkflowIds: string[] = [];
   const referenceBody = oneShotCheckoutBody('');
   const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
@@ -92,6 +101,50 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       )
       .expect(201); // enrolled, then the new customer's 0 points refuse the redemption
     checkoutIds.push(...[known, email, phone, cmc, enrolled].map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
+
+    // A validation code actually sent: requested through the API (a capillary-otp:* workflow), read from
+    // the customer's SMS (the sandbox), then carried by a sale of the seeded customer who has the points,
+    // so isredeemable, points/redeem and coupon/redeem all send it.
+    await api().post('/v1/capillary/validation-codes').send({ store: 'S1', till: 'T1', identifier: { type: 'phone', value: CAPILLARY_PHONE }, points: 10 }).expect(202);
+    issuedCode = (await request(stack.sandboxUrl).get('/capillary/_sandbox/validation-codes').query({ mobile: CAPILLARY_PHONE }).expect(200)).body.code as string;
+    canaries.push(issuedCode);
+    const redeemed = uniquePosReference('PD');
+    const withCode = await api()
+      .post('/v1/checkouts')
+      .send(
+        oneShotCheckoutBody(redeemed, {
+          points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: CAPILLARY_PHONE }, validationCode: issuedCode },
+          coupons: [{ provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.multiUse, validationCode: issuedCode }],
+        }),
+      )
+      .expect(201);
+    expect(withCode.body.receipt).toMatchObject({ pointsRedeemed: 10, exceptions: [] });
+    const sent = (await journalOf(stack.sandboxUrl, `${merchant}:S1:T1:${redeemed}`, 'capillary')).map((e) => e.effect);
+    expect(sent).toEqual(expect.arrayContaining(['points.redeem', 'coupon.redeem']));
+    checkoutIds.push(`checkout:${merchant}:S1:T1:${redeemed}`);
+    const otp = (await stack.dataSource.query(`SELECT DISTINCT checkout_id FROM audit_events WHERE checkout_id LIKE $1`, [`capillary-otp:${merchant}:%`])) as Array<{ checkout_id: string }>;
+    expect(otp).toHaveLength(1);
+    otherWorkflowIds.push(...otp.map((r) => r.checkout_id));
+
+    // A batch: one carrying the secrets is refused whole; an anonymous sale is stored, runs, and is retro-tagged to the customer.
+    const secretSale = oneShotCheckoutBody(uniquePosReference('PD'), {
+      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: enrolPhone }, validationCode: issuedCode, enrol: { firstName: enrolNames[0] } },
+    });
+    const cardSale = oneShotCheckoutBody(uniquePosReference('PD'), { points: { provider: 'capillary', points: 10, identifier: { type: 'card', value: CAPILLARY_SANDBOX_CUSTOMER.cardNumber } } });
+    await api().post('/v1/checkouts/batch').send({ sales: [secretSale, cardSale] }).expect(400);
+    const anonymous = uniquePosReference('PD');
+    const performedOn = `${new Date(Date.now() - 3_600_000).toISOString().slice(0, 19)}Z`;
+    const batch = await api().post('/v1/checkouts/batch').send({ sales: [oneShotCheckoutBody(anonymous, { customer: undefined, complete: undefined, performedOn })] }).expect(202);
+    await eventually(
+      async () => (await api().get(`/v1/checkouts/batch/${batch.body.batchId}`).expect(200)).body,
+      (p) => p.status === 'completed',
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    const anonymousId = `checkout:${merchant}:S1:T1:${anonymous}`;
+    await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ retroEnabled: true }).expect(200);
+    await api().post(`/v1/checkouts/${encodeURIComponent(anonymousId)}/capillary-customer`).send({ identifier: { type: 'phone', value: CAPILLARY_PHONE } }).expect(200);
+    checkoutIds.push(anonymousId);
+    otherWorkflowIds.push(`capillary-retro:${anonymousId}`);
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {
@@ -120,9 +173,15 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     }
   });
 
+  it('checkout_batch_sales holds no validation code, enrolment detail or card number', async () => {
+    const [{ dump }] = (await stack.dataSource.query(`SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM checkout_batch_sales t WHERE merchant = $1`, [merchant])) as { dump: string }[];
+    expect(dump.length).toBeGreaterThan(0);
+    for (const secret of batchSecrets()) expect(dump).not.toContain(secret);
+  });
+
   it('the history the Temporal server holds (no codec) and its ids and search attributes hold no canary', async () => {
     const raw = new Client({ connection: stack.temporal.connection }); // no codec: what the server stores
-    for (const workflowId of checkoutIds) {
+    for (const workflowId of [...checkoutIds, ...otherWorkflowIds]) {
       expectNoCanary(workflowId);
       const history = await raw.workflow.getHandle(workflowId).fetchHistory();
       expectNoCanary(JSON.stringify(historyAsText(history)));
@@ -150,7 +209,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   it('`temporal workflow show` prints no canary', () => {
     const cli = findTemporalBinary();
     if (!cli) throw new Error('no temporal CLI binary: set TEMPORAL_CLI_PATH');
-    for (const workflowId of checkoutIds) {
+    for (const workflowId of [...checkoutIds, ...otherWorkflowIds]) {
       const shown = spawnSync(cli, ['workflow', 'show', '--output', 'json', '--address', stack.config.TEMPORAL_ADDRESS, '-w', workflowId], { encoding: 'utf8' });
       expect(shown.status).toBe(0);
       expect(shown.stdout.length).toBeGreaterThan(100);
@@ -163,7 +222,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const rawHistories = async () => {
     const raw = new Client({ connection: stack.temporal.connection });
     const histories: unknown[] = [];
-    for (const workflowId of checkoutIds) {
+    for (const workflowId of [...checkoutIds, ...otherWorkflowIds]) {
       const history = await raw.workflow.getHandle(workflowId).fetchHistory();
       histories.push(historyAsText(history));
     }

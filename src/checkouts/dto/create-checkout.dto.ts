@@ -11,12 +11,13 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Length,
   Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, OptionalValidationCode, Quantity } from '../../common/dto-fields';
+import { AbsentNotNull, KeyToken, MoneyAmount, Nested, NestedList, NotBlankText, OneOf, OptionalNested, OptionalText, OptionalValidationCode, Quantity } from '../../common/dto-fields';
 import {
   COUPON_PROVIDERS,
   CUSTOMER_IDENTIFIER_TYPES,
@@ -79,22 +80,28 @@ export class SpendDto {
 
 /** A Capillary customer's details, for enrolment when Capillary does not know the customer. */
 export class CapillaryEnrolmentDto {
-  @OptionalText([1, 100], { example: 'Tom' })
+  @ApiPropertyOptional({ example: 'Tom' })
+  @Length(1, 100)
+  @IsString()
+  @AbsentNotNull()
   firstName?: string;
 
-  @OptionalText([1, 100], { example: 'Sawyer' })
+  @ApiPropertyOptional({ example: 'Sawyer' })
+  @Length(1, 100)
+  @IsString()
+  @AbsentNotNull()
   lastName?: string;
 
   @ApiPropertyOptional({ example: 'tom.sawyer@example.com' })
   @IsEmail({}, { message: 'must be an e-mail address' })
   @IsString()
-  @IsOptional()
+  @AbsentNotNull()
   email?: string;
 
   @ApiPropertyOptional({ example: '919999999999', description: 'With the country code (the guide: "Enroll customers with mobile numbers along with country codes")' })
   @Matches(/^\+?\d[\d\s-]{6,18}\d$/, { message: 'must be a mobile number with its country code, such as "919999999999"' })
   @IsString()
-  @IsOptional()
+  @AbsentNotNull()
   mobile?: string;
 }
 
