@@ -20,9 +20,9 @@ export class CapillaryValidationCodesController {
   constructor(private readonly codes: CapillaryValidationCodesService) {}
 
   @Post()
-  // Above @Roles: these replace its generic 429 and 503 (decorators apply bottom-up).
-  @ApiTooManyRequestsResponse({ description: "Over the key's rate limit, or Capillary sends this customer no more codes for now (problem+json naming identifier); retry after Retry-After when present" })
-  @ApiServiceUnavailableResponse({ description: 'Capillary did not answer after 3 tries, or the database or workflow engine cannot be reached: retry after Retry-After (problem+json)' })
+  // Above @Roles, so they follow its 429 and 503 (the document joins the descriptions of one status in the order applied, bottom-up).
+  @ApiTooManyRequestsResponse({ description: 'Or Capillary sends this customer no more codes for now (its HTTP 429): problem+json naming identifier' })
+  @ApiServiceUnavailableResponse({ description: 'Or Capillary did not answer after 3 tries: retry after Retry-After (problem+json)' })
   @Roles('pos')
   @ApiOperation({ summary: 'Have Capillary send the customer a validation code (OTP) by SMS' })
   @HttpCode(202)

@@ -35,15 +35,15 @@ const REFUSED_OR_FAILED = [
   ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' }),
 ];
 
-/** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 202 still running, 404, 409 when the checkout's state does not allow it. */
-function CheckoutAction(action: string, summary: string, ok: ApiResponseOptions, conflict: string) {
+/** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 202 `stillRunning`, 404, 409 when the checkout's state does not allow it. */
+function CheckoutAction(action: string, summary: string, ok: ApiResponseOptions, conflict: string, stillRunning = STILL_RUNNING) {
   return decoratorStack(
     Post(`:id/${action}`),
     Roles('pos'),
     ApiOperation({ summary }),
     HttpCode(200),
     ApiOkResponse(ok),
-    STILL_RUNNING,
+    stillRunning,
     ApiBadRequestResponse({ description: BAD_REQUEST }),
     ApiNotFoundResponse({ description: NOT_FOUND }),
     ApiConflictResponse({ description: conflict }),
@@ -104,6 +104,7 @@ export class CheckoutsController {
     'A partial return of a completed checkout',
     { description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' },
     'The checkout is not completed (voided…), or the returnReference was used for another body',
+    ApiAcceptedResponse({ description: 'Still running after the answer timeout: `{ checkoutId, pending: true }`; the same request again answers with the return once it is made' }),
   )
   @ApiUnprocessableEntityResponse({ description: 'Beyond what is left of the sale, or a line not sold: problem+json naming the field; nothing was sent to any vendor' })
   async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
