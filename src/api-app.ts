@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { BEARER_SCHEME, HEADER_SCHEME } from './access/access.decorators';
 import { AppModule } from './app.module';
 import type { AppConfig } from '../core/config/app-config';
+import { finishOpenApiDocument, JSON_BODY_LIMIT } from './common/openapi-document';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
@@ -13,7 +14,7 @@ import { createValidationPipe } from './common/validation.pipe';
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
   // A full catalogue sync (up to 100,000 products) is several MB; checkouts stay small by validation.
-  app.useBodyParser('json', { limit: '16mb' });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -22,10 +23,11 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .setTitle('checkout-saga')
     .setDescription('POS checkout orchestration across CRM.COM, Capillary, Coupontools and CMC. Amounts are decimal strings in the checkout currency; errors are application/problem+json.')
     .setVersion('0.1.0')
-    // Every endpoint but /health needs an API key; each one's description names the roles it allows.
+    // Every endpoint but the probes needs an API key; each one's description names the roles it allows.
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'cs_<keyId>_<secret>', description: 'API key: Authorization: Bearer cs_<keyId>_<secret>' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in its own header' }, HEADER_SCHEME)
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  const serverUrl = config.API_PUBLIC_URL ?? `http://localhost:${config.API_PORT}`;
+  SwaggerModule.setup('docs', app, () => finishOpenApiDocument(SwaggerModule.createDocument(app, openApi), serverUrl));
   return app;
 }

@@ -8,6 +8,20 @@ const DEV_LABEL = 'dev:';
 /** The development pos key acts for the sandbox's CMC terminal location and the README's examples. */
 const DEV_POS_STORE = 'S1';
 
+/** The keys CLI call that makes a pos key like the development one (README "Access"); it prints the key once. */
+export function createPosKeyCommand(merchant: string): string {
+  return `npm run keys -- create --role pos --merchant ${merchant} --store ${DEV_POS_STORE}`;
+}
+
+/**
+ * Where `npm start`'s banner says the keys are: the file when it is there, else how to make one. A
+ * fresh clone on a used database has the keys in Postgres (hashed: they cannot be shown again) and
+ * no file, and must not be sent looking for it.
+ */
+export function devKeysWhere(merchant: string, file: string): string {
+  return existsSync(file) ? `${file}  (more: ${createPosKeyCommand(merchant)})` : `not on disk (${file} is missing): ${createPosKeyCommand(merchant)}`;
+}
+
 /**
  * `npm start` on a fresh database: one key per role for MERCHANT_ID (pos scoped to store S1),
  * printed once and written to `file` (gitignored .data/) so a developer finds them again. Later
@@ -21,7 +35,8 @@ export async function ensureDevKeys(config: AppConfig, file: string): Promise<st
       return [
         existsSync(file)
           ? `development API keys: ${file}`
-          : `development API keys exist for merchant ${config.MERCHANT_ID} but ${file} is gone: create new ones with npm run keys -- create --role pos --store S1`,
+          : `development API keys exist for merchant ${config.MERCHANT_ID} but ${file} is not there (their secrets cannot be shown again): ` +
+            `create a key with ${createPosKeyCommand(config.MERCHANT_ID)} (it prints the key once; --role finance, ops or admin for the others)`,
       ];
     }
     const keys = {} as Record<Role, string>;

@@ -34,6 +34,8 @@ const schema = z.object({
    */
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
   API_PORT: port.default(3000),
+  /** Where POS integrators reach the API, as the OpenAPI document's `servers` says; http://localhost:API_PORT when unset. */
+  API_PUBLIC_URL: z.string().url().optional(),
   /** The worker's /metrics (ours: vendor calls, compensations, transitions); 0 turns it off. */
   WORKER_METRICS_PORT: port.default(9464),
   /** The Temporal SDK's Prometheus endpoint in the worker (task slots, latencies, polls); 0 turns it off. */

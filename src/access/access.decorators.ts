@@ -4,6 +4,7 @@ import {
   ApiExtension,
   ApiForbiddenResponse,
   ApiSecurity,
+  ApiServiceUnavailableResponse,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   DECORATORS,
@@ -34,6 +35,7 @@ export function Roles(...roles: Role[]) {
     ApiUnauthorizedResponse({ description: 'No API key, or an unknown or revoked one (problem+json, WWW-Authenticate)' }),
     ApiForbiddenResponse({ description: `The key's role is not one of ${list}, or the request lies outside its scope (problem+json)` }),
     ApiTooManyRequestsResponse({ description: "Over the key's rate limit: retry after Retry-After seconds (problem+json)" }),
+    ApiServiceUnavailableResponse({ description: 'The database or the workflow engine cannot be reached: retry the same request after Retry-After seconds (problem+json)' }),
   );
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '../access/access.decorators';
 import { storeInScope, type Principal } from '../access/principal';
 import { AuditVerifyService } from './audit-verify.service';
@@ -12,6 +12,7 @@ export class AuditController {
 
   @Get('verify')
   @Roles('finance')
+  @ApiOperation({ summary: "Verify the audit trail's hash chains and day seals over a range" })
   @ApiOkResponse({ type: AuditVerifyResultDto, description: 'Recomputed chains and seals of the range; firstBreak is null when everything verifies' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid parameter' })
   verify(@Query() query: AuditVerifyQueryDto, @Caller() caller: Principal): Promise<AuditVerifyResultDto> {

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { CapillaryRetroService } from './capillary-retro.service';
@@ -12,6 +12,7 @@ export class CapillaryRetroController {
 
   @Post(':id/capillary-customer')
   @Roles('pos')
+  @ApiOperation({ summary: "Retro-tag a completed sale's not_interested Capillary bill to a customer" })
   @HttpCode(200)
   @ApiOkResponse({ description: "The checkout's not_interested Capillary bill is now a regular bill of this customer; the same request again answers the same" })
   @ApiBadRequestResponse({ description: 'problem+json naming the field' })

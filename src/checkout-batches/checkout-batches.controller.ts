@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
@@ -15,6 +15,7 @@ export class CheckoutBatchesController {
 
   @Post()
   @Roles('pos')
+  @ApiOperation({ summary: 'Upload 1 to 500 completed sales, each run as its own one-shot checkout' })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CheckoutBatchAcceptedDto, description: 'Stored and started (or, uploaded again, the same batch id and nothing new): poll the Location' })
   @ApiBadRequestResponse({ description: 'problem+json naming each invalid field (`sales[12].lines[0].totalAmount`), or `sales` beyond 500; nothing was stored or started' })
@@ -28,6 +29,7 @@ export class CheckoutBatchesController {
 
   @Get(':id')
   @Roles('pos', 'ops', 'finance')
+  @ApiOperation({ summary: "A batch's progress and one result per sale" })
   @ApiOkResponse({ type: CheckoutBatchProgressDto, description: 'Counts and one result per sale, in upload order' })
   @ApiNotFoundResponse({ description: 'No such batch for this merchant' })
   async findOne(@Param('id') id: string, @Caller() caller: Principal) {

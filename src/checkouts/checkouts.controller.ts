@@ -7,6 +7,7 @@ import {
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
   type ApiResponseOptions,
@@ -26,16 +27,30 @@ import { ReturnCheckoutDto } from './dto/return-checkout.dto';
 
 const NOT_FOUND = "No such checkout for this key (another merchant's or store's checkout is not found either)";
 
-/** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 409 when the checkout's state does not allow it. */
-function CheckoutAction(action: string, ok: ApiResponseOptions, conflict: string) {
-  return decoratorStack(Post(`:id/${action}`), Roles('pos'), HttpCode(200), ApiOkResponse(ok), ApiConflictResponse({ description: conflict }));
+const BAD_REQUEST = 'problem+json naming each invalid field (`body` for an unreadable one); nothing was started';
+const STILL_RUNNING = ApiAcceptedResponse({ type: CheckoutViewDto, description: 'Still running after the answer timeout: poll GET /v1/checkouts/{id}' });
+/** What the reserve and commit phases answer besides their own status: a vendor's refusal, or its failure undone. */
+const REFUSED_OR_FAILED = [
+  ApiUnprocessableEntityResponse({ type: CheckoutViewDto, description: 'A vendor refused the checkout; `rejection.reason` is for the cashier' }),
+  ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' }),
+];
+
+/** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 202 `stillRunning`, 404, 409 when the checkout's state does not allow it. */
+function CheckoutAction(action: string, summary: string, ok: ApiResponseOptions, conflict: string, stillRunning = STILL_RUNNING) {
+  return decoratorStack(
+    Post(`:id/${action}`),
+    Roles('pos'),
+    ApiOperation({ summary }),
+    HttpCode(200),
+    ApiOkResponse(ok),
+    stillRunning,
+    ApiBadRequestResponse({ description: BAD_REQUEST }),
+    ApiNotFoundResponse({ description: NOT_FOUND }),
+    ApiConflictResponse({ description: conflict }),
+  );
 }
 
 @ApiTags('checkouts')
-@ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was started' })
-@ApiUnprocessableEntityResponse({ type: CheckoutViewDto, description: 'A vendor refused the checkout; `rejection.reason` is for the cashier' })
-@ApiAcceptedResponse({ type: CheckoutViewDto, description: 'Still running after the answer timeout: poll GET /v1/checkouts/{id}' })
-@ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' })
 @Controller('v1/checkouts')
 export class CheckoutsController {
   constructor(
@@ -46,46 +61,52 @@ export class CheckoutsController {
 
   @Post()
   @Roles('pos')
+  @ApiOperation({ summary: 'Start a checkout and reserve (quote), or run all three phases with "complete": true' })
   @ApiCreatedResponse({ type: CheckoutViewDto, description: 'Reserved (the quote), or completed (the receipt) with "complete": true' })
   @ApiConflictResponse({ description: 'The checkout key was already used for a different request' })
+  @ApiBadRequestResponse({ description: BAD_REQUEST })
+  @STILL_RUNNING
+  @decoratorStack(...REFUSED_OR_FAILED)
   async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const answer = await this.checkouts.create(dto, caller);
     res.setHeader('Idempotent-Replayed', String(answer.replayed));
     return send(res, answer, 201);
   }
 
-  @CheckoutAction('commit', { type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' }, 'The checkout is not reserved (already committed, cancelled, expired…)')
+  @CheckoutAction('commit', 'Commit: the CRM.COM purchase with the wallet spend, the points checked at reserve applied', { type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' }, 'The checkout is not reserved (already committed, cancelled, expired…), or committed with another spend')
+  @decoratorStack(...REFUSED_OR_FAILED)
   async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.commit(id, dto, caller), 200);
   }
 
-  @CheckoutAction('complete', { type: CheckoutViewDto, description: 'Completed: the receipt block' }, 'The checkout is not committed')
+  @CheckoutAction('complete', 'Complete after payment: Capillary bill and redemptions, CMC, Coupontools validation', { type: CheckoutViewDto, description: 'Completed: the receipt block' }, 'The checkout is not committed')
   async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.complete(id, dto, caller), 200);
   }
 
-  @CheckoutAction('cancel', { type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' }, 'The checkout is already completed or ended')
+  @CheckoutAction('cancel', 'Cancel: undo everything done so far, newest first', { type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' }, 'The checkout is already completed or ended')
   async cancel(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.checkouts.cancel(id, caller), 200);
   }
 
   @CheckoutAction(
     'void',
+    'Void a completed checkout: every effect undone that has an undo',
     { type: CheckoutViewDto, description: 'Voided: every effect undone; `void` lists exceptions and non-compensable effects. Voiding again answers the same' },
     'The checkout is not completed',
   )
-  @ApiNotFoundResponse({ description: NOT_FOUND })
   async void(@Param('id') id: string, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     return send(res, await this.voids.void(caller, id), 200);
   }
 
   @CheckoutAction(
     'returns',
+    'A partial return of a completed checkout',
     { description: 'The return made: `return` with the refund, the shares reversed, references and exceptions. The same returnReference and body again answers the same' },
     'The checkout is not completed (voided…), or the returnReference was used for another body',
+    ApiAcceptedResponse({ description: 'Still running after the answer timeout: `{ checkoutId, pending: true }`; the same request again answers with the return once it is made' }),
   )
   @ApiUnprocessableEntityResponse({ description: 'Beyond what is left of the sale, or a line not sold: problem+json naming the field; nothing was sent to any vendor' })
-  @ApiNotFoundResponse({ description: NOT_FOUND })
   async return(@Param('id') id: string, @Body() dto: ReturnCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.returns.return(id, dto, caller);
     res.status(outcome.pending ? 202 : 200);
@@ -94,6 +115,7 @@ export class CheckoutsController {
 
   @Get(':id')
   @Roles('pos', 'ops', 'finance')
+  @ApiOperation({ summary: "The checkout's current view" })
   @ApiOkResponse({ type: CheckoutViewDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   async findOne(@Param('id') id: string, @Caller() caller: Principal) {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDevKeys } from '../../core/access/dev-keys';
+import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
 import { loadConfig } from '../../core/config/app-config';
 import { migrate } from '../../core/database/migrate';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
@@ -81,7 +81,7 @@ checkout-saga is starting:
   Temporal         ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
   Vendor sandbox   ${config.usesSandbox ? `http://127.0.0.1:${config.SANDBOX_PORT}  (journal: /_sandbox/journal)` : 'off: vendor URLs are configured'}
   Postgres         ${redactUrl(config.DATABASE_URL)}
-  API keys         ${path.join(dataDir, 'dev-keys.json')}  (more: npm run keys -- create --role pos --store S1)
+  API keys         ${devKeysWhere(config.MERCHANT_ID, path.join(dataDir, 'dev-keys.json'))}
 Press Ctrl-C to stop everything.
 `);
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '../common/problem';
 import { ReadinessService } from './readiness.service';
 import { Public } from '../access/access.decorators';
@@ -12,6 +12,7 @@ export class HealthController {
   /** Liveness: the process answers. Cheap on purpose: no dependency is asked. */
   @Get('health')
   @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers (no key)' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   health() {
     return { status: 'ok' };
@@ -20,6 +21,7 @@ export class HealthController {
   /** Readiness: Postgres, Temporal, and a worker polling the checkout task queue in the last minute. */
   @Get('ready')
   @Public()
+  @ApiOperation({ summary: 'Readiness: Postgres, Temporal and a polling worker (no key)' })
   @ApiOkResponse({ schema: { example: { status: 'ready', checks: [{ name: 'database', ok: true }] } } })
   @ApiServiceUnavailableResponse({ description: 'problem+json listing each check and why it failed' })
   async ready() {

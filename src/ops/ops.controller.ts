@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { decoratorStack } from '../common/decorator-stack';
@@ -31,6 +31,7 @@ export class OpsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The saga: state, failingStep, failureReason, compensations, steps (attempts, last failure, next attempt), vendor references, ops actions' })
   @OnOneSaga('One saga: state, steps with attempts and last failure, compensations, vendor references, ops actions')
   detail(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.detail(id, caller);
@@ -48,6 +49,7 @@ export class OpsController {
   }
 
   @SagaAction('cancel', 202, 'Request cancellation: a live saga undoes its effects, unless its complete phase (after payment) has started, which then runs to completion; one in compensation_failed closes as it is. Audited.', 'The saga is already closed')
+  @ApiAcceptedResponse({ description: 'Cancellation requested (audited); GET the saga to follow it' })
   cancel(@Param('id') id: string, @Caller() caller: Principal) {
     return this.ops.cancel(id, caller);
   }

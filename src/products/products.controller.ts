@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
@@ -14,6 +14,7 @@ export class ProductsController {
 
   @Post()
   @Roles('admin')
+  @ApiOperation({ summary: 'Upload the product catalogue and sync it to CRM.COM' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Stored and started: poll the Location (GET /v1/products/sync/{id})' })
   async sync(@Body() dto: SyncProductsDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
@@ -24,6 +25,7 @@ export class ProductsController {
 
   @Get(':id')
   @Roles('finance', 'ops')
+  @ApiOperation({ summary: "A product sync's status, progress and unprocessed products" })
   @ApiOkResponse({ description: 'Status, progress and a page of unprocessed products with CRM.COM\'s error (offset/limit, at most 1,000)' })
   @ApiNotFoundResponse({ description: 'No such product sync for this merchant' })
   async findOne(@Param('id') id: string, @Query() query: ProductSyncResultsQueryDto, @Caller() caller: Principal) {

@@ -7,6 +7,9 @@ import { StoreParamPipe } from './store-param.pipe';
 import { PutStoreDto, StoreViewDto } from './dto/put-store.dto';
 import { StoresService } from './stores.service';
 
+/** StoreParamPipe's refusal. */
+const STORE_PARAM = 'problem+json naming store: not 1 to 40 letters, digits, "_", "-" or "."';
+
 /** The merchant's stores (the key's merchant), admin only; a store-scoped admin key manages its own store. */
 @ApiTags('admin')
 @Controller('v1/admin/stores')
@@ -27,6 +30,7 @@ export class StoresController {
   @ApiParam({ name: 'store', example: 'S1' })
   @ApiOkResponse({ type: StoreViewDto })
   @ApiNotFoundResponse({ description: 'No such store for this merchant' })
+  @ApiBadRequestResponse({ description: STORE_PARAM })
   get(@Param('store', StoreParamPipe) store: string, @Caller() caller: Principal) {
     return this.stores.get(caller, store);
   }
@@ -51,6 +55,7 @@ export class StoresController {
   @ApiOperation({ summary: 'Remove a store (audited): new checkouts there are refused (400 naming store); its sagas keep their profile' })
   @ApiParam({ name: 'store', example: 'S1' })
   @ApiNoContentResponse({ description: 'Removed' })
+  @ApiBadRequestResponse({ description: STORE_PARAM })
   @ApiConflictResponse({ description: 'problem+json naming store: the store has checkouts, so its row is kept' })
   @ApiNotFoundResponse({ description: 'No such store for this merchant' })
   async remove(@Param('store', StoreParamPipe) store: string, @Caller() caller: Principal) {

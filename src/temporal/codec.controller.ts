@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
 import { Roles } from '../access/access.decorators';
 import type { AppConfig } from '../../core/config/app-config';
@@ -20,10 +20,11 @@ const SCHEMA = {
 };
 
 /** One codec route (ops only): proto3 JSON payloads in, the same payloads transformed out, 200. */
-function CodecRoute(path: string, ok: string, badRequest: string) {
+function CodecRoute(path: string, summary: string, ok: string, badRequest: string) {
   return decoratorStack(
     Post(path),
     Roles('ops'),
+    ApiOperation({ summary }),
     HttpCode(200),
     ApiBody({ schema: SCHEMA }),
     ApiOkResponse({ description: ok }),
@@ -46,12 +47,12 @@ export class CodecController {
     this.codec = encryptionCodecFor(config);
   }
 
-  @CodecRoute('decode', 'The same payloads, decrypted', 'problem+json: no payloads array, or a payload that does not decrypt')
+  @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, or a payload that does not decrypt')
   decode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
     return this.run(body, (p) => this.codec.decode(p));
   }
 
-  @CodecRoute('encode', 'The same payloads, encrypted', 'problem+json: no payloads array')
+  @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array')
   encode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
     return this.run(body, (p) => this.codec.encode(p));
   }

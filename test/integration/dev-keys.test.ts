@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiKeyStore } from '../../core/access/api-key.store';
-import { ensureDevKeys } from '../../core/access/dev-keys';
+import { createPosKeyCommand, ensureDevKeys } from '../../core/access/dev-keys';
+import { runKeysCli } from '../../src/access/keys-cli';
 import { loadConfig } from '../../core/config/app-config';
 import { createDataSource } from '../../core/database/data-source';
 import { TEST_DATABASE_URL } from '../support/test-env';
@@ -29,6 +30,34 @@ describe(ensureDevKeys.name, () => {
       const again = await ensureDevKeys(config, file);
       expect(again).toEqual([`development API keys: ${file}`]);
       expect(await store.list({ merchant })).toHaveLength(4);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it('on a used database without the file (a fresh clone), says how to get a key, and that command makes a working pos key', async () => {
+    const merchant = `dev-${Date.now().toString(36)}`;
+    const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, MERCHANT_ID: merchant });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dev-keys-')), 'dev-keys.json');
+    await ensureDevKeys(config, file);
+    rmSync(file);
+
+    const lines = await ensureDevKeys(config, file);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${file} is not there`);
+    expect(lines[0]).not.toMatch(new RegExp(`^development API keys: `));
+    const command = createPosKeyCommand(merchant);
+    expect(lines[0]).toContain(command);
+
+    // The printed command, as `npm run keys --` would pass it to the CLI.
+    const printed: string[] = [];
+    const argv = command.replace(/^npm run keys -- /, '').split(' ');
+    expect(await runKeysCli(argv, config, (line) => printed.push(line))).toBe(0);
+    const key = printed.find((line) => line.startsWith('cs_'));
+    expect(key).toBeDefined();
+    const dataSource = await createDataSource(TEST_DATABASE_URL, 1).initialize();
+    try {
+      expect(await new ApiKeyStore(dataSource).authenticate(key ?? '')).toMatchObject({ role: 'pos', merchant, store: 'S1', till: null });
     } finally {
       await dataSource.destroy();
     }

@@ -83,7 +83,7 @@ export class ReceiptDto {
   @ApiPropertyOptional({ example: '5.10' }) walletBalanceAfter?: string;
   @ApiProperty({ example: 100 }) pointsRedeemed: number;
   @ApiProperty({ example: '1.00' }) pointsValue: string;
-  @ApiProperty({ example: [{ provider: 'coupontools', code: 'kkfiznr8Yp8630h82es8d', value: '5.00' }] })
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { provider: { type: 'string' }, code: { type: 'string' }, value: { type: 'string' } }, required: ['provider', 'code'] }, example: [{ provider: 'coupontools', code: 'kkfiznr8Yp8630h82es8d', value: '5.00' }] })
   coupons: Array<{ provider: string; code: string; value?: string }>;
   @ApiPropertyOptional({ example: { qrCodeLinkUrl: 'https://…', cfsCarouselUrl: 'https://…' } })
   postTender?: Record<string, string>;
@@ -103,7 +103,7 @@ export class ReceiptDto {
 
 export class VoidDto {
   @ApiProperty({ type: [RefusalDto], description: 'Undo steps a vendor refused or that never completed' }) exceptions: RefusalDto[];
-  @ApiProperty({ example: [{ vendor: 'coupontools', code: 'kkfiznr8Yp8630h82es8d' }], description: 'Effects with no undo (Coupontools validation): for finance' })
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { vendor: { type: 'string' }, code: { type: 'string' } }, required: ['vendor', 'code'] }, example: [{ vendor: 'coupontools', code: 'kkfiznr8Yp8630h82es8d' }], description: 'Effects with no undo (Coupontools validation): for finance' })
   nonCompensable: Array<{ vendor: string; code: string }>;
   @ApiProperty({ example: { cmcRefundTransactionId: 'demo:S1:T1:REF0001:refund' } }) references: Record<string, string>;
 }
@@ -117,6 +117,6 @@ export class CheckoutViewDto {
   @ApiPropertyOptional({ type: RejectionDto }) rejection?: RejectionDto;
   @ApiPropertyOptional({ example: 'commit failed: crmcom unavailable: HTTP 503' }) failureReason?: string;
   @ApiPropertyOptional({ type: VoidDto, description: 'Present once the checkout was voided' }) void?: VoidDto;
-  @ApiProperty({ example: [{ step: 'release coupon coupontools:kkfiznr8Yp8630h82es8d', outcome: 'done' }] })
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { step: { type: 'string' }, outcome: { type: 'string' }, reason: { type: 'string' } }, required: ['step', 'outcome'] }, example: [{ step: 'release coupon coupontools:kkfiznr8Yp8630h82es8d', outcome: 'done' }] })
   compensations: Array<{ step: string; outcome: string; reason?: string }>;
 }
