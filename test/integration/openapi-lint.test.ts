@@ -8,19 +8,12 @@ import { startTestStack, type TestStack } from '../support/test-stack';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-/** The version package.json pins; until it is installed the test fetches exactly this one with npx. */
-const REDOCLY_VERSION = '2.77.0';
-
-/** The redocly CLI: the devDependency's own bin when installed, else npx of the same version. */
+/** The redocly CLI of the devDependency (package.json pins it; `npm ci` installs it): its own bin under this Node. */
 function redoclyCommand(): { file: string; args: string[] } {
-  try {
-    const manifest = require.resolve('@redocly/cli/package.json', { paths: [ROOT] });
-    const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> };
-    const relative = typeof bin === 'string' ? bin : (bin.redocly ?? Object.values(bin)[0]);
-    return { file: process.execPath, args: [path.join(path.dirname(manifest), relative)] };
-  } catch {
-    return { file: 'npx', args: ['--yes', `@redocly/cli@${REDOCLY_VERSION}`] };
-  }
+  const manifest = require.resolve('@redocly/cli/package.json', { paths: [ROOT] });
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: string | Record<string, string> };
+  const relative = typeof bin === 'string' ? bin : (bin.redocly ?? Object.values(bin)[0]);
+  return { file: process.execPath, args: [path.join(path.dirname(manifest), relative)] };
 }
 
 /** The API description a POS integrator reads passes `redocly lint` (recommended rules, redocly.yaml): no error, no warning. */
