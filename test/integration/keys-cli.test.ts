@@ -1,35 +1,19 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { ApiKeyStore, VALID_KEY_CACHE_MS } from '../../core/access/api-key.store';
 import { ApiKey } from '../../core/access/api-key.entity';
 import { hashApiKey } from '../../core/access/api-key-format';
 import { createDataSource } from '../../core/database/data-source';
+import { builtCli } from '../support/built-cli';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/src/access/keys-cli.js');
+const cli = builtCli('keys', 'dist/src/access/keys-cli.js');
 
 /** `npm run keys`, as built by `npm run build`, against the migrated test database. */
 describe('keys CLI', () => {
   const merchant = `cli-${Date.now().toString(36)}`;
 
-  beforeAll(async () => {
-    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.keys).toBe('node dist/src/access/keys-cli.js');
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-  }, 240_000);
+  beforeAll(() => cli.build(), 240_000);
 
-  async function keys(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' } });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const keys = cli.run;
 
   it('creates a scoped key, prints it once, lists it without its secret or hash, and revokes it', async () => {
     const created = await keys('create', '--role', 'pos', '--merchant', merchant, '--store', 'S1', '--till', 'T1', '--label', 'till one', '--rate-limit', '120');

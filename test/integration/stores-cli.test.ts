@@ -1,34 +1,18 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { createDataSource } from '../../core/database/data-source';
 import { STORE_CACHE_MS, StoreDirectory } from '../../core/stores/store-directory';
 import { StoresRepository } from '../../core/stores/stores.repository';
+import { builtCli } from '../support/built-cli';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/src/stores/stores-cli.js');
+const cli = builtCli('stores', 'dist/src/stores/stores-cli.js');
 
 /** `npm run stores`, as built by `npm run build`, against the migrated test database. */
 describe('stores CLI', () => {
   const merchant = `scli-${Date.now().toString(36)}`;
 
-  beforeAll(async () => {
-    expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.stores).toBe('node dist/src/stores/stores-cli.js');
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
-  }, 240_000);
+  beforeAll(() => cli.build(), 240_000);
 
-  async function stores(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' } });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const stores = cli.run;
 
   it('sets a store with its zone and vendor ids, lists it, replaces it (an API process sees it within the cache window) and removes it', async () => {
     const created = await stores('set', 'S1', '--merchant', merchant, '--time-zone', 'Europe/Athens', '--crmcom-unit', 'Unit A', '--cmc-location', 'L1', '--cmc-terminal', 'T1=CFS-1', '--cmc-terminal', 'T2=CFS-2');

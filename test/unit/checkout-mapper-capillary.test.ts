@@ -1,29 +1,13 @@
-import { plainToInstance } from 'class-transformer';
 import type { ProblemException } from '../../src/common/problem';
 import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
-import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
 import { redact, REDACTED } from '../../activities/vendors/redact';
-import type { StoreRow } from '../../core/stores/stores.repository';
+import { checkoutDto as checkout, demoS1 } from '../support/checkout-dto';
 
 const required = loadConfig({ CAPILLARY_VALIDATION_REQUIRED: 'true' });
 const optional = loadConfig({});
 const phone = { type: 'phone', value: '919999999999' };
-const stores = new Map<string, StoreRow>([
-  ['S1', { merchant: 'demo', store: 'S1', timeZone: 'Asia/Nicosia', crmcomUnit: null, crmcomOutlet: null, cmcLocation: null, cmcTerminals: {}, updatedAt: '2026-12-05T00:00:00.000Z' }],
-]);
-
-function checkout(overrides: Record<string, unknown>) {
-  return plainToInstance(CreateCheckoutDto, {
-    store: 'S1',
-    till: 'T1',
-    posReference: 'R1',
-    performedOn: '2026-11-21T10:00:00Z',
-    currency: 'EUR',
-    lines: [{ sku: 'Soft Drinks', quantity: 1, totalAmount: '10.00', netAmount: '8.00', vatAmount: '2.00' }],
-    ...overrides,
-  });
-}
+const stores = demoS1('Asia/Nicosia');
 
 const fieldsOf = (fn: () => unknown) => {
   try {

@@ -1,25 +1,13 @@
-import { plainToInstance } from 'class-transformer';
 import { CrmcomBackofficeVendor } from '../../activities/vendors/crmcom-backoffice.vendor';
 import type { VendorCallContext } from '../../activities/vendors/vendor-call';
 import { loadConfig } from '../../core/config/app-config';
-import type { StoreRow } from '../../core/stores/stores.repository';
 import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
-import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loyaltyPurchase } from '../../workflows/reserve-phase';
+import { checkoutDto, demoS1 } from '../support/checkout-dto';
 
-const stores = new Map<string, StoreRow>([
-  ['S1', { merchant: 'demo', store: 'S1', timeZone: 'UTC', crmcomUnit: null, crmcomOutlet: null, cmcLocation: null, cmcTerminals: {}, updatedAt: '2026-12-05T00:00:00.000Z' }],
-]);
+const stores = demoS1('UTC');
 const body = (withCustomer = true) =>
-  plainToInstance(CreateCheckoutDto, {
-    store: 'S1',
-    till: 'T1',
-    posReference: 'R1',
-    performedOn: '2026-11-21T10:00:00Z',
-    currency: 'EUR',
-    lines: [{ sku: 'Soft Drinks', quantity: 1, totalAmount: '10.00', netAmount: '8.00', vatAmount: '2.00' }],
-    ...(withCustomer && { customer: { provider: 'crmcom', identifier: { type: 'code', value: '22265577' } }, spend: { amount: '4.00' } }),
-  });
+  checkoutDto(withCustomer ? { customer: { provider: 'crmcom', identifier: { type: 'code', value: '22265577' } }, spend: { amount: '4.00' } } : {});
 const ctx = { reference: 'demo:S1:T1:R1', currency: 'EUR' } as VendorCallContext;
 const customer = { accountNumber: 'contact-1', walletBalanceMinor: 1000 };
 

@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { TEST_DATABASE_URL } from './test-env';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * An `npm run <script>` CLI as `npm run build` leaves it (dist), against the migrated test database:
+ * `build()` checks package.json runs exactly that file and compiles dist; `run(...args)` answers its
+ * exit code and output, a failure included.
+ */
+export function builtCli(script: string, distFile: string) {
+  return {
+    async build(): Promise<void> {
+      expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts[script]).toBe(`node ${distFile}`);
+      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    },
+    async run(...args: string[]): Promise<CliOutcome> {
+      try {
+        const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, distFile), ...args], {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' },
+        });
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as CliOutcome;
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    },
+  };
+}
