@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsEmail, IsObject, IsString, Length, Matches, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsEmail, IsObject, IsString, Length, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { decoratorStack } from '../../common/decorator-stack';
-import { MoneyAmount, OneOf } from '../../common/dto-fields';
+import { AbsentNotNull, MoneyAmount, OneOf } from '../../common/dto-fields';
 import { VENDOR_ID } from '../../stores/dto/put-store.dto';
 import { POST_TENDER_PROVIDERS } from '../../../workflows/checkout.contract';
 
@@ -16,8 +16,6 @@ import { POST_TENDER_PROVIDERS } from '../../../workflows/checkout.contract';
  * Optional, but never null: absent means "not given", while a null would reach the vendor as null
  * (an OTP or pass code sent null costs the customer the spend). A null is a 400 naming the field.
  */
-const NotNullIfGiven = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
 /** Free text a vendor gets: no control characters (NUL cannot be stored in an audit row), no leading or trailing blanks. */
 const PersonText = (maxLength: number, doc: { description?: string } = {}) =>
   decoratorStack(
@@ -25,12 +23,12 @@ const PersonText = (maxLength: number, doc: { description?: string } = {}) =>
     Matches(VENDOR_ID, { message: 'must not contain control characters or start or end with a blank' }),
     Length(1, maxLength),
     IsString(),
-    NotNullIfGiven(),
+    AbsentNotNull(),
   );
 
 /** A nested block that may be left out, but is an object when given (never null). */
 const NestedIfGiven = (type: new () => object, description: string) =>
-  decoratorStack(ApiPropertyOptional({ type, description }), Type(() => type), ValidateNested(), IsObject(), NotNullIfGiven());
+  decoratorStack(ApiPropertyOptional({ type, description }), Type(() => type), ValidateNested(), IsObject(), AbsentNotNull());
 
 /**
  * A secret the customer keys in (a one-time token, a pass code): digits and letters only, so it can
@@ -44,7 +42,7 @@ const OptionalSecretCode = (maxLength: number, description: string) =>
     Matches(SECRET_CODE, { message: SECRET_CODE_MESSAGE }),
     Length(1, maxLength),
     IsString(),
-    NotNullIfGiven(),
+    AbsentNotNull(),
   );
 
 /** E.164-like: an optional "+", then 6 to 20 digits (spaces and dashes between groups allowed). */
@@ -91,20 +89,20 @@ export class PostTenderCustomerDto {
   @ValidateBy({ name: 'isPastCalendarDay', validator: { validate: (value: unknown) => isPastCalendarDay(value), defaultMessage: () => 'must be a real calendar day, not in the future' } })
   @Matches(BIRTH_DATE, { message: 'must be a date such as "1990-04-30"' })
   @IsString()
-  @NotNullIfGiven()
+  @AbsentNotNull()
   birthDate?: string;
 
   @ApiPropertyOptional({ example: 'jane@example.com' })
   @IsEmail({}, { message: 'must be an e-mail address' })
   @Length(3, 254)
   @IsString()
-  @NotNullIfGiven()
+  @AbsentNotNull()
   email?: string;
 
   @ApiPropertyOptional({ example: '+35799000000' })
   @Matches(PHONE, { message: 'must be a phone number: an optional "+" and 6 to 20 digits' })
   @IsString()
-  @NotNullIfGiven()
+  @AbsentNotNull()
   phone?: string;
 }
 
@@ -135,9 +133,9 @@ export class PostTenderDto {
   salesPerson?: PostTenderSalesPersonDto;
 
   @ApiPropertyOptional({ description: 'Loyalty card number (never logged or audited)' })
-  @Matches(/^[A-Za-z0-9]+$/, { message: 'must contain only letters and digits' })
+  @Matches(SECRET_CODE, { message: SECRET_CODE_MESSAGE })
   @Length(4, 40)
   @IsString()
-  @NotNullIfGiven()
+  @AbsentNotNull()
   cardNumber?: string;
 }
