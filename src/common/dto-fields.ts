@@ -117,3 +117,9 @@ export const NestedList = (type: Class, { max, notAnObject }: { max: number; not
 /** The page size of a list query: 1 to `doc.maximum`, `doc.default` when absent. */
 export const PageLimit = (doc: { default: number; maximum: number; description?: string }) =>
   decoratorStack(ApiPropertyOptional(doc), Max(doc.maximum), Min(1), IsInt(), Type(() => Number), IsOptional());
+
+/**
+ * Text a vendor gets as an id or a name: printable, no surrounding blanks. No control character
+ * anywhere (`\S` alone lets NUL through, which Postgres refuses in text and jsonb: a 500 otherwise).
+ */
+export const VENDOR_ID = /^[^\p{Cc}\s](?:[^\p{Cc}]*[^\p{Cc}\s])?$/u;

@@ -3,7 +3,8 @@ import { parseCliArgs as parse, runCliMain, UsageError, type CliValues as Values
 import { createDataSource } from '../../core/database/data-source';
 import { isIanaTimeZone } from '../../core/stores/local-time';
 import { StoresRepository, type StoreFields } from '../../core/stores/stores.repository';
-import { isTerminalMap, VENDOR_ID } from './dto/put-store.dto';
+import { VENDOR_ID } from '../common/dto-fields';
+import { isTerminalMap } from './dto/put-store.dto';
 import { STORE_ID } from './store-param.pipe';
 
 /**

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsEmail, IsObject, IsString, Length, Matches, ValidateBy, ValidateNested } from 'class-validator';
 import { decoratorStack } from '../../common/decorator-stack';
-import { AbsentNotNull, MoneyAmount, OneOf } from '../../common/dto-fields';
-import { VENDOR_ID } from '../../stores/dto/put-store.dto';
+import { AbsentNotNull, MoneyAmount, OneOf, VENDOR_ID } from '../../common/dto-fields';
 import { POST_TENDER_PROVIDERS } from '../../../workflows/checkout.contract';
 
 /**

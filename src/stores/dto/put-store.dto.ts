@@ -2,12 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 import { isIanaTimeZone } from '../../../core/stores/local-time';
 import { decoratorStack } from '../../common/decorator-stack';
+import { VENDOR_ID } from '../../common/dto-fields';
 
-/**
- * A vendor's id for the store or a till: printable, no surrounding blanks, at most 100 characters. No
- * control character anywhere (`\S` alone lets NUL through, which Postgres refuses in text and jsonb).
- */
-export const VENDOR_ID = /^[^\p{Cc}\s](?:[^\p{Cc}]*[^\p{Cc}\s])?$/u;
 const VENDOR_ID_MESSAGE = 'must be 1 to 100 characters without leading or trailing blanks';
 
 const OptionalVendorId = (description: string, example: string) =>
