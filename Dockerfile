@@ -1,5 +1,6 @@
 # One image for the API, the worker and the vendor sandbox; the command picks the process.
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS, the runtime package.json's engines declare (a test keeps the two in step).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +12,7 @@ COPY activities ./activities
 COPY migrations ./migrations
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/package.json ./

@@ -2,41 +2,71 @@
 // `npm test`: the whole suite on a fresh machine. Installs dependencies if missing, type-checks,
 // lints, then runs Jest; Jest's global setup builds or finds Temporal, starts a dev server and
 // recreates the test database. Then, when Jest passed, the chaos suite's short profile
-// (scripts/test-chaos.mjs). Extra arguments go to Jest and skip the chaos suite (npm test -- test/unit).
+// (scripts/test-chaos.mjs), and when that passed too, the Node 24 leg: the unit and integration
+// projects again on Node 24 LTS (scripts/lib/node24.mjs installs it the first time), the runtime
+// engines declare, while this machine runs Node 20. Extra arguments go to Jest and skip the chaos
+// suite and the Node 24 leg (npm test -- test/unit).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ensureDependencies, projectRoot, run } from './lib/bootstrap.mjs';
+import { ensureNode24 } from './lib/node24.mjs';
 
 const started = Date.now();
 ensureDependencies();
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], 'type-checking');
 run('npx', ['eslint', '--max-warnings=0', '.'], 'linting');
 
-const report = path.join(projectRoot, '.data', 'jest-report.json');
-mkdirSync(path.dirname(report), { recursive: true });
-rmSync(report, { force: true });
-console.log('> testing: npx jest --runInBand');
-const jest = spawnSync('npx', ['jest', '--runInBand', '--json', `--outputFile=${report}`, ...process.argv.slice(2)], {
-  cwd: projectRoot,
-  stdio: 'inherit',
-});
-let summary = 'jest: no report';
-try {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  summary = `jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`;
-} catch {
-  // Jest died before writing its report; its exit code below says so.
+/** Runs Jest's CLI on `node` and returns its exit status and its report's counts. */
+function jest(node, args, reportName, env = {}) {
+  const report = path.join(projectRoot, '.data', reportName);
+  mkdirSync(path.dirname(report), { recursive: true });
+  rmSync(report, { force: true });
+  const run = spawnSync(node, [path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--json', `--outputFile=${report}`, ...args], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  let counts = 'no report';
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    counts = `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`;
+  } catch {
+    // Jest died before writing its report; its exit code says so.
+  }
+  return { status: run.status ?? 1, counts };
 }
-let status = jest.status ?? 1;
+
+console.log('> testing: jest --runInBand');
+const main = jest(process.execPath, process.argv.slice(2), 'jest-report.json');
+let status = main.status;
+const subset = process.argv.length > 2;
 let chaos = 'chaos: not run (Jest failed, or a subset was asked for)';
-if (status === 0 && process.argv.length === 2) {
+if (status === 0 && !subset) {
   const run = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'test-chaos.mjs'), '--profile', 'short'], { cwd: projectRoot, stdio: 'inherit' });
   status = run.status ?? 1;
   chaos = `chaos (short profile): ${status === 0 ? 'passed' : 'failed'}`;
 }
+const onNode24 = process.versions.node.split('.')[0] === '24';
+let node24 = onNode24 ? 'node 24 leg: not needed (this run was on Node 24)' : 'node 24 leg: not run (an earlier step failed, or a subset was asked for)';
+if (status === 0 && !subset && !onNode24) {
+  const legStarted = Date.now();
+  try {
+    const node = ensureNode24();
+    console.log(`> testing on Node 24: ${path.relative(projectRoot, node)} jest --runInBand --selectProjects unit integration`);
+    // Node 24 first on PATH too, so what the tests spawn by name (npx tsc) runs on it as well.
+    const leg = jest(node, ['--selectProjects', 'unit', 'integration'], 'jest-report-node24.json', { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` });
+    status = leg.status;
+    node24 = `node 24 leg (unit + integration): ${leg.counts} in ${Math.round((Date.now() - legStarted) / 1000)} s`;
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    status = 1;
+    node24 = 'node 24 leg: Node 24 could not be installed';
+  }
+}
 console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(chaos);
-// The plain closing line CI reads.
-console.log(summary);
+console.log(node24);
+// The plain closing line CI reads: the main Jest run's counts.
+console.log(`jest: ${main.counts}`);
 process.exit(status);

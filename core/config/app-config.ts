@@ -24,6 +24,11 @@ export function isRegularExpression(source: string): boolean {
   }
 }
 
+/**
+ * What NODE_ENV=production refuses to start without: outside production these fall back to
+ * development keys, which are public. docker-compose.yml must set each (a test holds it to this list).
+ */
+export const PRODUCTION_REQUIRED_KEYS = ['AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEY'] as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -151,8 +156,7 @@ const schema = z.object({
   /** The Temporal UI allowed to call the codec endpoint (CORS). */
   TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
 }).superRefine((c, ctx) => {
-  // Development keys are public: production must bring its own.
-  for (const key of ['AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEY'] as const) {
+  for (const key of PRODUCTION_REQUIRED_KEYS) {
     if (c.NODE_ENV === 'production' && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
   }
   // A redemption before payment is undone by a reversal: without the org setting every cancelled,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { SearchAttributes } from '../../workflows/checkout.contract';
+import { dynamicConfigFlags, SERVER_DYNAMIC_CONFIG } from './temporal-dynamic-config';
 
 export interface DevServerOptions {
   binary: string;
@@ -46,16 +47,6 @@ export const SINGLE_SHARD_QUEUE_POLLING = ['transfer', 'timer', 'visibility'].fl
   `history.${queue}ProcessorMaxPollRPS=1000`,
 ]);
 
-/**
- * Eager activity execution: when a workflow task schedules an activity on the worker's own task
- * queue, the server starts it at once and hands it back in its answer to that workflow task, in
- * place of a transfer task, a matching round trip and an activity poll. The SDK asks for it on every
- * such activity (`allowEagerDispatch` defaults to true) and the worker keeps slots for it; the
- * server grants it only with this key (per namespace, off by default in 1.29). A cluster needs the
- * same key (README, Temporal in production).
- */
-export const EAGER_ACTIVITY_EXECUTION = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
-
 /** `--search-attribute Name=Type` for every attribute of the checkout contract. */
 export function searchAttributeFlags(): string[] {
   const typeNames: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' };
@@ -71,11 +62,8 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'warn',
     ...(options.logFormat ? ['--log-format', options.logFormat] : []),
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
+    ...dynamicConfigFlags(SERVER_DYNAMIC_CONFIG),
     ...SINGLE_SHARD_QUEUE_POLLING,
-    ...EAGER_ACTIVITY_EXECUTION,
     ...(options.dbFile ? ['--db-filename', options.dbFile, ...SQLITE_FILE_PRAGMAS] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
