@@ -56,6 +56,10 @@ function explainFailure(err: unknown, config: AppConfig): string {
       return `no answer within ${CHECK_TIMEOUT_MS / 1000} s; check TEMPORAL_ADDRESS and that the server is up and reachable from here`;
     case GRPC.UNAVAILABLE:
       if (TLS_FAILURE.test(detail)) return `TLS handshake failed (${detail}); check ${tlsAdvice(detail, config)}`;
+      // A plaintext client at a TLS server sees the connection dropped, not a TLS error.
+      if (!config.temporalTls && !NETWORK_FAILURE.test(detail)) {
+        return `no gRPC answer (${detail}); check TEMPORAL_ADDRESS, and whether the server requires TLS: TEMPORAL_TLS=true, or TEMPORAL_TLS_CA_FILE for a private CA`;
+      }
       return `unreachable (${detail}); check TEMPORAL_ADDRESS and that the server is up and reachable from here`;
     default:
       return `gRPC status ${err.code}: ${detail}`;
@@ -68,13 +72,17 @@ function explainFailure(err: unknown, config: AppConfig): string {
  */
 export function channelError(details: string): string {
   const reason = details
-    .replace(/^No connection established\. Last error: (Error: )?/, '')
+    .replace(/^No connection established\. Last error: /, '')
+    .replace(/^Error( \[[A-Z_]+\])?: /, '')
     .replace(/\.?\s*Resolution note:.*$/s, '')
     .replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)\.?$/, '')
     .trim();
   const openssl = /error:[0-9A-F]+:SSL routines:[^:]*:([^:]+):/.exec(reason);
   return (openssl ? openssl[1] : reason).replace(/\s+/g, ' ');
 }
+
+/** The channel errors of a server that is not there (refused, unknown host, no route, silence). */
+const NETWORK_FAILURE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|Name resolution failed|DNS resolution failed/i;
 
 /** The channel errors of a refused or impossible handshake (OpenSSL, Node's TLS, a plaintext peer). */
 const TLS_FAILURE = /certificate|\bcert\b|ssl|tls|handshake|alert|wrong version number|self[- ]signed|altnames|secure/i;
@@ -89,7 +97,10 @@ function tlsAdvice(detail: string, config: AppConfig): string {
   const clientCert = tls.clientCertPair
     ? 'that the server accepts the client certificate of TEMPORAL_TLS_CERT_FILE (signed by the CA it trusts, not expired)'
     : 'TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: the server requires a client certificate (mTLS)';
-  const serverName = 'TEMPORAL_TLS_SERVER_NAME: the server certificate names another host than TEMPORAL_ADDRESS';
+  const serverName = 'TEMPORAL_TLS_SERVER_NAME: it must be a name the server certificate holds (unset: the host of TEMPORAL_ADDRESS)';
+  if (/wrong version number|packet length too long|unknown protocol/i.test(detail)) {
+    return 'that TEMPORAL_ADDRESS is a TLS endpoint: the server answered in plaintext (a plaintext server takes no TEMPORAL_TLS* or TEMPORAL_API_KEY)';
+  }
   if (/certificate required|bad certificate|unknown ca|certificate unknown|expired/i.test(detail) && /alert/i.test(detail)) return clientCert;
   if (/self[- ]signed|unable to (verify|get local issuer)|unknown ?issuer|not trusted/i.test(detail)) return ca;
   if (/altnames|hostname|does not match/i.test(detail)) return serverName;

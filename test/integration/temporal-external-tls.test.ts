@@ -83,7 +83,23 @@ describe('Temporal behind TLS, mTLS and an API key', () => {
     );
   });
 
-  it('says the credentials were refused for a wrong API key, and the key never reached the server', async () => {
+  it('checks the server certificate against TEMPORAL_TLS_SERVER_NAME instead of the address', async () => {
+    await expect(checkExternalTemporal(configOf(mtlsEnv({ TEMPORAL_TLS_SERVER_NAME: 'localhost' })))).resolves.toContain('namespace default');
+    await expect(checkExternalTemporal(configOf(mtlsEnv({ TEMPORAL_TLS_SERVER_NAME: 'temporal.example' })))).rejects.toThrow(
+      `Temporal at ${mtls.address}: TLS handshake failed (Hostname/IP does not match certificate's altnames: Host: temporal.example. is not in the cert's altnames: IP Address:127.0.0.1, DNS:localhost); check TEMPORAL_TLS_SERVER_NAME: it must be a name the server certificate holds (unset: the host of TEMPORAL_ADDRESS)`,
+    );
+  });
+
+  it('tells a plaintext client at a TLS server, and a TLS client at a plaintext server, what to set', async () => {
+    await expect(checkExternalTemporal(configOf({ TEMPORAL_ADDRESS: mtls.address }))).rejects.toThrow(
+      `Temporal at ${mtls.address}: no gRPC answer (Failed to connect); check TEMPORAL_ADDRESS, and whether the server requires TLS: TEMPORAL_TLS=true, or TEMPORAL_TLS_CA_FILE for a private CA`,
+    );
+    await expect(checkExternalTemporal(configOf({ TEMPORAL_ADDRESS: testTemporalAddress(), TEMPORAL_TLS: 'true' }))).rejects.toThrow(
+      `Temporal at ${testTemporalAddress()}: TLS handshake failed (wrong version number); check that TEMPORAL_ADDRESS is a TLS endpoint: the server answered in plaintext (a plaintext server takes no TEMPORAL_TLS* or TEMPORAL_API_KEY)`,
+    );
+  });
+
+  it('says the credentials were refused for a wrong API key, which the front refused', async () => {
     const refusedBefore = cloud.counts.refused;
     await expect(checkExternalTemporal(configOf(cloudEnv({ TEMPORAL_API_KEY: 'wrong-key' })))).rejects.toThrow(
       `Temporal at ${cloud.address}: refused the credentials (Request unauthorized: no valid API key); check TEMPORAL_API_KEY and that they grant namespace default`,
