@@ -4,8 +4,9 @@ import { startApiKeyProxy, type ApiKeyProxy } from '../support/api-key-proxy';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { makeTestCertificates, type TestCertificates } from '../support/test-certificates';
 import { TEST_DATABASE_URL, testTemporalAddress } from '../support/test-env';
-import { startTestStack, uniquePosReference } from '../support/test-stack';
+import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy';
+import { buildDist, startWorkerProcess } from '../support/worker-process';
 
 /**
  * `--temporal=external` against a server we do not run: the suite's dev server behind a TLS front that
@@ -44,21 +45,39 @@ describe('Temporal behind TLS, mTLS and an API key', () => {
   });
   const configOf = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, ...env });
 
-  it.each([
-    ['mTLS', () => mtlsEnv()],
-    ['an API key', () => cloudEnv()],
-  ])('runs a checkout with the worker and the API connected through %s', async (_, env) => {
-    const stack = await startTestStack(env());
+  /** A one-shot checkout through the API, and its saga seen on the server through the same front. */
+  const expectCheckoutCompletes = async (stack: TestStack) => {
+    const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference())).expect(201);
+    expect(res.body).toMatchObject({ state: 'completed', receipt: { total: '10.00' } });
+    const saga = await stack.temporal.workflow.getHandle(res.body.checkoutId).describe();
+    expect(saga.status.name).toBe('COMPLETED');
+  };
+
+  it('runs a checkout with the worker process (dist/src/worker.js) and the API each presenting the client certificate (mTLS)', async () => {
+    buildDist();
+    const stack = await startTestStack(mtlsEnv(), { worker: false });
+    const worker = await startWorkerProcess(stack.config, 'worker-mtls.log');
     try {
-      const posReference = uniquePosReference();
-      const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(posReference)).expect(201);
-      expect(res.body).toMatchObject({ state: 'completed', receipt: { total: '10.00' } });
-      // The saga is on the server behind the front, seen through the front.
-      const saga = await stack.temporal.workflow.getHandle(res.body.checkoutId).describe();
-      expect(saga.status.name).toBe('COMPLETED');
+      await expectCheckoutCompletes(stack);
+    } finally {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+      await stack.stop();
+    }
+  }, 180_000);
+
+  it('runs a checkout with the worker and the API sending the API key', async () => {
+    const accepted = cloud.counts.accepted;
+    const stack = await startTestStack(cloudEnv());
+    try {
+      await expectCheckoutCompletes(stack);
     } finally {
       await stack.stop();
     }
+    // Worker polls and client calls alike went through the key check.
+    expect(cloud.counts.accepted - accepted).toBeGreaterThan(5);
+    expect(cloud.counts.refused).toBe(0);
   });
 
   it('describes the server it reached: address, protection and namespace', async () => {
