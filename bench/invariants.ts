@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../core/config/app-config';
 import { temporalClientOn } from '../core/temporal/temporal-client';
+import { temporalConnectionOptions } from '../core/temporal/temporal-connection';
 import { checkSagaInvariants as checkShared, journalByCheckout, violationLines, type ViolationKind } from './saga-invariants';
 
 export interface InvariantResult {
@@ -51,16 +52,17 @@ export async function checkSagaInvariants(opts: {
   waitMs?: number;
 }): Promise<InvariantResult[]> {
   const answered = new Set(opts.answered);
+  // The stack's processes run with this process's env: the same namespace, payload codec key and TLS.
+  const config = loadConfig({ ...process.env, DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress });
   const db = new Client({ connectionString: opts.databaseUrl });
   await db.connect();
-  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const report = await checkShared(
       {
         query: async <T>(sql: string, params: unknown[]) => (await db.query(sql, params)).rows as T[],
         sandboxUrl: opts.sandboxUrl,
-        // The stack's processes run with this process's env: the same namespace and payload codec key.
-        temporal: temporalClientOn(connection, loadConfig({ ...process.env, DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress })),
+        temporal: temporalClientOn(connection, config),
         verifyChain: async (from, to) => {
           const res = await request(new URL(`/v1/audit/verify?from=${from}&to=${to}`, opts.apiUrl), { headers: { authorization: `Bearer ${opts.auditKey}` } });
           return { status: res.statusCode, body: await res.body.json().catch(() => undefined) };

@@ -2,6 +2,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../core/config/app-config';
 import { createDataSource } from '../core/database/data-source';
 import { TemporalPinoLogger } from '../core/logging/temporal-pino-logger';
+import { temporalConnectionOptions } from '../core/temporal/temporal-connection';
 import { buildWorker } from './worker/build-worker';
 import { startWorkerMetricsServer } from './worker/worker-metrics-server';
 
@@ -18,7 +19,7 @@ async function main() {
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await startWorkerMetricsServer(config.WORKER_METRICS_PORT) : undefined;
   const dataSource = createDataSource(config.DATABASE_URL);
   await dataSource.initialize();
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await buildWorker(config, { connection, dataSource });
     console.log(`worker polling task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS}`);

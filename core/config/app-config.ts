@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../money/money';
+import { resolveTemporalTls, TEMPORAL_TLS_SETTINGS, type TemporalTls } from './temporal-tls';
 
 /**
  * The one place that reads the environment. Every process (API, worker, sandbox, scripts) calls
@@ -155,7 +156,29 @@ const schema = z.object({
   TEMPORAL_CODEC_KEY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('default'),
   /** The Temporal UI allowed to call the codec endpoint (CORS). */
   TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
+  /**
+   * Reaching a Temporal server we do not run (a cluster, Temporal Cloud): TLS, mTLS, API key. The files
+   * are PEM, read once at start (see temporalTls). TLS is on as soon as any of these is set, since a CA,
+   * a client certificate or an API key only make sense over TLS (Temporal Cloud refuses plaintext);
+   * TEMPORAL_TLS=true alone means TLS with the system's roots. TEMPORAL_API_KEY is a secret: never logged.
+   */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
 }).superRefine((c, ctx) => {
+  // TLS settings, checked before any file is read.
+  if ((c.TEMPORAL_TLS_CERT_FILE === undefined) !== (c.TEMPORAL_TLS_KEY_FILE === undefined)) {
+    const missing = c.TEMPORAL_TLS_CERT_FILE === undefined ? 'TEMPORAL_TLS_CERT_FILE' : 'TEMPORAL_TLS_KEY_FILE';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'is required too: the client certificate and its key come as a pair (mTLS)' });
+  }
+  if (c.TEMPORAL_TLS === 'false') {
+    const needsTls = TEMPORAL_TLS_SETTINGS.filter((key) => c[key] !== undefined);
+    if (needsTls.length) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: `is false, but ${needsTls.join(', ')} need TLS (an API key would travel unencrypted)` });
+  }
+  // Development keys are public: production must bring its own.
   for (const key of PRODUCTION_REQUIRED_KEYS) {
     if (c.NODE_ENV === 'production' && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
   }
@@ -231,6 +254,8 @@ export type AppConfig = z.infer<typeof schema> & {
   /** The keys in force: the configured ones, or the development defaults outside production. */
   auditHmacKey: string;
   temporalCodecKey: Buffer;
+  /** The TLS of every Temporal connection (the TEMPORAL_TLS* files read); undefined: plaintext. */
+  temporalTls: TemporalTls | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -242,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  const temporal = resolveTemporalTls(c);
+  if (temporal.problems.length) throw new ConfigError(`Invalid configuration: ${temporal.problems.join('; ')}`);
   const sandboxBase = (path: string) => `http://127.0.0.1:${c.SANDBOX_PORT}${path}`;
   return {
     ...c,
@@ -257,5 +284,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
     auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
     temporalCodecKey: Buffer.from(c.TEMPORAL_CODEC_KEY ?? DEV_TEMPORAL_CODEC_KEY, 'base64'),
+    temporalTls: temporal.tls,
   };
 }

@@ -1,8 +1,9 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { AppConfig } from '../config/app-config';
 import { encryptionCodecFor } from './encryption-codec';
+import { temporalConnectionOptions, type TemporalConnectionSettings } from './temporal-connection';
 
-type TemporalSettings = Pick<AppConfig, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Parameters<typeof encryptionCodecFor>[0];
+type TemporalSettings = TemporalConnectionSettings & Pick<AppConfig, 'TEMPORAL_NAMESPACE'> & Parameters<typeof encryptionCodecFor>[0];
 
 /**
  * How the API's client rides out a Temporal outage. The SDK's default retries an unreachable
@@ -25,7 +26,7 @@ export function temporalClientOn(connection: Connection, config: TemporalSetting
  */
 export function createApiTemporalClient(config: TemporalSettings): Client {
   const connection = Connection.lazy({
-    address: config.TEMPORAL_ADDRESS,
+    ...temporalConnectionOptions(config),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions(API_TEMPORAL_RETRY))],
     channelArgs: { ...API_TEMPORAL_CHANNEL_ARGS },
   });
@@ -34,7 +35,7 @@ export function createApiTemporalClient(config: TemporalSettings): Client {
 
 /** Connects a short-lived client (start scripts, tests), runs `use`, and closes the connection. */
 export async function withTemporalClient<T>(config: TemporalSettings, use: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     return await use(temporalClientOn(connection, config));
   } finally {

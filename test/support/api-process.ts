@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../core/config/app-config';
+import { temporalConnectionEnv } from '../../core/temporal/temporal-connection';
 import { freePort } from '../../src/dev-stack/free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,7 +19,7 @@ export async function startApiProcess(config: AppConfig, logName: string, env: R
       LOG_LEVEL: 'warn',
       API_PORT: String(port),
       DATABASE_URL: config.DATABASE_URL,
-      TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+      ...temporalConnectionEnv(config),
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),

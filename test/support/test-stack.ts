@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { createDataSource } from '../../core/database/data-source';
 import { buildWorker } from '../../src/worker/build-worker';
 import { temporalClientOn } from '../../core/temporal/temporal-client';
+import { temporalConnectionOptions } from '../../core/temporal/temporal-connection';
 import { resetSandbox, startSandbox } from './sandbox-server';
 import { TEST_DATABASE_URL, testTemporalAddress } from './test-env';
 
@@ -89,7 +90,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();
   await seedTestStores(dataSource, config.MERCHANT_ID);
   // Without an in-process worker the test runs its own worker processes (see worker-process.ts).
-  const workerConnection = options.worker === false ? undefined : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const workerConnection = options.worker === false ? undefined : await NativeConnection.connect(temporalConnectionOptions(config));
   const worker: Worker | undefined = workerConnection
     ? await buildWorker(config, { connection: workerConnection, dataSource })
     : undefined;
@@ -97,7 +98,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
   const api: INestApplication = await createApiApp(config);
   await api.listen(0, '127.0.0.1');
   const apiPort = (api.getHttpServer().address() as { port: number }).port;
-  const temporal = temporalClientOn(await Connection.connect({ address: config.TEMPORAL_ADDRESS }), config);
+  const temporal = temporalClientOn(await Connection.connect(temporalConnectionOptions(config)), config);
   const keyFor = testKeyFactory(dataSource, config.MERCHANT_ID);
   const keys = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await keyFor({ role })]))) as Record<Role, string>;
   const apiUrl = `http://127.0.0.1:${apiPort}`;

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../core/config/app-config';
+import { temporalConnectionEnv } from '../../core/temporal/temporal-connection';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,7 +24,7 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: config.DATABASE_URL,
-      TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
+      ...temporalConnectionEnv(config),
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       VENDOR_TIMEOUT_MS: String(config.VENDOR_TIMEOUT_MS),
