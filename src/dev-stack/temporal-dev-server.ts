@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { SearchAttributes } from '../../workflows/checkout.contract';
+import { stopProcess } from './stop-process';
+import { dynamicConfigFlags } from './temporal-dynamic-config';
 
 export interface DevServerOptions {
   binary: string;
@@ -34,28 +36,6 @@ export interface DevServer {
  */
 export const SQLITE_FILE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
-/**
- * The dev server has one history shard, and each shard's queue processors read new tasks at most
- * 20 times a second by default (`history.*ProcessorMaxPollRPS`): every activity and workflow task
- * then waits up to 50 ms before matching sees it. A cluster spreads sagas over hundreds of shards;
- * on one shard that cap is the single largest cost of a checkout (issue 8 measured 30-40 ms per
- * task, about 800 of a one-shot's 850 ms).
- */
-export const SINGLE_SHARD_QUEUE_POLLING = ['transfer', 'timer', 'visibility'].flatMap((queue) => [
-  '--dynamic-config-value',
-  `history.${queue}ProcessorMaxPollRPS=1000`,
-]);
-
-/**
- * Eager activity execution: when a workflow task schedules an activity on the worker's own task
- * queue, the server starts it at once and hands it back in its answer to that workflow task, in
- * place of a transfer task, a matching round trip and an activity poll. The SDK asks for it on every
- * such activity (`allowEagerDispatch` defaults to true) and the worker keeps slots for it; the
- * server grants it only with this key (per namespace, off by default in 1.29). A cluster needs the
- * same key (README, Temporal in production).
- */
-export const EAGER_ACTIVITY_EXECUTION = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
-
 /** `--search-attribute Name=Type` for every attribute of the checkout contract. */
 export function searchAttributeFlags(): string[] {
   const typeNames: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' };
@@ -71,11 +51,7 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'warn',
     ...(options.logFormat ? ['--log-format', options.logFormat] : []),
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
-    ...SINGLE_SHARD_QUEUE_POLLING,
-    ...EAGER_ACTIVITY_EXECUTION,
+    ...dynamicConfigFlags(),
     ...(options.dbFile ? ['--db-filename', options.dbFile, ...SQLITE_FILE_PRAGMAS] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
@@ -91,16 +67,12 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
   return {
     address,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopProcess(child),
   };
 }
 
-async function waitForFrontend(address: string, namespace: string, timeoutMs: number): Promise<void> {
+/** Resolves once the frontend at `address` answers for `namespace`. */
+export async function waitForFrontend(address: string, namespace: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
