@@ -15,17 +15,25 @@ export interface ServerConfigOptions {
  * The ports of one single-node server: Temporal's own layout (frontend 7233, history 7234, matching
  * 7235, worker 7239, membership 300 below each) shifted with the frontend port, so a server on
  * TEMPORAL_ADDRESS 127.0.0.1:17233 uses 17234, 16933… The same ports on every start: a restarted
- * node keeps its identity in the cluster membership table. The frontend's HTTP API stays off.
+ * node keeps its identity in the cluster membership table.
  */
-export function serverPorts(frontendPort: number): Record<'frontend' | 'history' | 'matching' | 'worker', { grpcPort: number; membershipPort: number }> {
+export function serverPorts(frontendPort: number): Record<'frontend' | 'history' | 'matching' | 'worker', ServicePorts> {
   const at = (offset: number) => ({ grpcPort: frontendPort + offset, membershipPort: frontendPort + offset - 300 });
-  return { frontend: at(0), history: at(1), matching: at(2), worker: at(6) };
+  return { frontend: { ...at(0), httpPort: frontendPort + 10 }, history: at(1), matching: at(2), worker: at(6) };
+}
+
+interface ServicePorts {
+  grpcPort: number;
+  membershipPort: number;
+  /** The frontend's HTTP API (7243 beside 7233), which Nexus needs (on by default in 1.29). */
+  httpPort?: number;
 }
 
 export function plannedServerPorts(frontendPort: number): PlannedPort[] {
   return Object.entries(serverPorts(frontendPort)).flatMap(([service, ports]) => [
     { port: ports.grpcPort, what: `Temporal ${service} gRPC` },
     { port: ports.membershipPort, what: `Temporal ${service} membership` },
+    ...(ports.httpPort ? [{ port: ports.httpPort, what: `Temporal ${service} HTTP` }] : []),
   ]);
 }
 

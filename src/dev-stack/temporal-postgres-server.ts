@@ -52,7 +52,7 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions, re
   if (options.ui) ports.push({ port: options.ui.port, what: 'Temporal UI' });
   await assertPortsFree(
     ports,
-    'stop what listens there, or move the server with TEMPORAL_ADDRESS (its services use the frontend port +1, +2, +6 and those minus 300)',
+    'stop what listens there, or move the server with TEMPORAL_ADDRESS (the server also uses the frontend port +1, +2, +6 and +10, and 300 below the frontend port and each of the first three)',
   );
 
   const endpoint = postgresEndpoint(options.databaseUrl);
