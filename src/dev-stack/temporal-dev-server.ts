@@ -63,7 +63,7 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     child.once('exit', (code) => reject(new Error(`temporal server exited early with code ${code}`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitForFrontend(address, options.namespace ?? 'default', readyTimeoutMs), exited]);
+  await Promise.race([waitForFrontend(address, options.namespace ?? 'default', readyTimeoutMs, exited), exited]);
   return {
     address,
     process: child,
@@ -71,11 +71,13 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
   };
 }
 
-/** Resolves once the frontend at `address` answers for `namespace`. */
-export async function waitForFrontend(address: string, namespace: string, timeoutMs: number): Promise<void> {
+/** Resolves once the frontend at `address` answers for `namespace`; gives up when `until` settles (the server exited). */
+export async function waitForFrontend(address: string, namespace: string, timeoutMs: number, until?: Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  let givenUp = false;
+  until?.then(() => (givenUp = true), () => (givenUp = true));
+  while (Date.now() < deadline && !givenUp) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {

@@ -2,12 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { ensureGoBinary, TEMPORAL_SERVER, TEMPORAL_SQL_TOOL, TEMPORAL_UI_SERVER } from './go-binaries';
 import { assertPortsFree, type PlannedPort } from './ports-in-use';
+import { outputTail } from './output-tail';
 import { stopProcess } from './stop-process';
 import { waitForFrontend } from './temporal-dev-server';
 import { ensureNamespaceAndSearchAttributes, historyShardCount } from './temporal-namespace-setup';
 import { plannedServerPorts, writeServerConfig } from './temporal-postgres-config';
 import { postgresEndpoint, prepareTemporalDatabases, type TemporalDatabaseNames } from './temporal-postgres-databases';
 import { startUiServer } from './temporal-ui-server';
+
+/** The largest port the cluster_membership table's rpc_port (smallint) holds. */
+const MAX_MEMBERSHIP_PORT = 32767;
 
 export const DEFAULT_TEMPORAL_DATABASES: TemporalDatabaseNames = { main: 'temporal', visibility: 'temporal_visibility' };
 
@@ -49,6 +53,11 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions, re
   const uiBinary = options.ui ? await ensureGoBinary(TEMPORAL_UI_SERVER, log) : undefined;
 
   const ports: PlannedPort[] = [...plannedServerPorts(options.port)];
+  const highest = Math.max(...ports.filter((p) => p.what.endsWith('membership')).map((p) => p.port));
+  if (highest > MAX_MEMBERSHIP_PORT || options.port < 301) {
+    // The cluster_membership table keeps rpc_port as a smallint: a higher port fails the start.
+    throw new Error(`TEMPORAL_ADDRESS port ${options.port} cannot serve a Postgres-backed server: use a port from 301 to ${MAX_MEMBERSHIP_PORT + 300 - 6} (its membership ports, 300 below, must fit Temporal's smallint column)`);
+  }
   if (options.ui) ports.push({ port: options.ui.port, what: 'Temporal UI' });
   await assertPortsFree(
     ports,
@@ -61,9 +70,15 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions, re
   writeServerConfig(options.dataDir, { endpoint, databases, frontendPort: options.port, historyShards: options.historyShards });
 
   const stdio = options.stdio ?? 'ignore';
+  // Piped whatever `stdio` says, so that a start that fails can say why (outputTail).
   const server = spawn(serverBinary, ['--root', options.dataDir, '--config', 'config', '--env', 'development', '--allow-no-auth', 'start'], {
-    stdio: ['ignore', stdio, stdio],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (stdio === 'inherit') {
+    server.stdout.pipe(process.stdout);
+    server.stderr.pipe(process.stderr);
+  }
+  const serverOutput = outputTail([server.stdout, server.stderr]);
   const address = `127.0.0.1:${options.port}`;
   const children: ChildProcess[] = [server];
   const stop = async () => {
@@ -71,10 +86,10 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions, re
   };
   try {
     const exited = new Promise<never>((_, reject) =>
-      server.once('exit', (code) => reject(new Error(`temporal-server exited early with code ${code}: run it with LOG_FORMAT=json to see why`))),
+      server.once('exit', (code) => reject(new Error(`temporal-server exited early with code ${code}: ${serverOutput()}`))),
     );
     exited.catch(() => undefined);
-    await Promise.race([waitForFrontend(address, 'temporal-system', readyTimeoutMs), exited]);
+    await Promise.race([waitForFrontend(address, 'temporal-system', readyTimeoutMs, exited), exited]);
     const connection = await Connection.connect({ address });
     try {
       await assertShardCount(connection, options.historyShards, databases);
