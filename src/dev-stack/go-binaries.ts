@@ -46,7 +46,7 @@ export async function ensureGoBinary(binary: GoBinary, log: (line: string) => vo
   const found = findGoBinary(binary);
   if (found) return found;
   if (spawnSync('go', ['version']).status !== 0) {
-    const instead = binary.pathVariable ? `, or set ${binary.pathVariable}` : ` (go install ${binary.module})`;
+    const instead = binary.pathVariable ? `, or set ${binary.pathVariable}` : `, or put one built elsewhere (go install ${binary.module}) in .tools/bin`;
     throw new Error(`No \`${binary.name}\` binary and no Go toolchain to build it: install Go (https://go.dev/dl/)${instead}`);
   }
   mkdirSync(TOOLS_BIN, { recursive: true });
