@@ -13,6 +13,8 @@ const milliseconds = z.coerce.number().int().positive();
 const bodyFieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be a field name, or two joined by a dot');
 /** The currency a vendor account keeps its amounts in: the adapters send a checkout's amounts as they are. */
 const accountCurrency = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code, such as EUR').default('EUR');
+/** A Postgres database name the dev stack may quote into CREATE DATABASE. */
+const databaseName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores');
 const regularExpression = z.string().min(1).refine(isRegularExpression, 'must be a regular expression');
 
 /** Whether `source` compiles as a JavaScript regular expression. */
@@ -53,6 +55,16 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('checkout-saga'),
+  /**
+   * `false`: `npm start` runs no Temporal server and uses TEMPORAL_ADDRESS as it is, on localhost too
+   * (the same as `--temporal=external`). Unset: `--temporal` decides (src/dev-stack/temporal-mode.ts).
+   */
+  TEMPORAL_MANAGED: z.enum(['true', 'false']).optional(),
+  /** History shards of the server `npm start -- --temporal=postgres` runs; fixed when its databases are first created. */
+  TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
+  /** The databases that server keeps its data in, on the Postgres of DATABASE_URL. */
+  TEMPORAL_POSTGRES_DATABASE: databaseName.default('temporal'),
+  TEMPORAL_POSTGRES_VISIBILITY_DATABASE: databaseName.default('temporal_visibility'),
   /**
    * Requests act for their API key's merchant; this one only names the merchant of the development
    * keys `npm start` creates and of the nightly product sync schedule.

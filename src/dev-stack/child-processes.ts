@@ -8,10 +8,11 @@ export interface ConsoleOptions extends ConsoleLineOptions {
 
 export interface AdoptOptions {
   /**
-   * In `pretty` format, leave out the process's JSON lines below error once everything is stopping
-   * (the Temporal dev server's shutdown prints a dozen warnings about its own pollers and dials).
+   * In `pretty` format, leave out the process's JSON lines once everything is stopping: `warnings`
+   * and below (the Temporal dev server's shutdown prints a dozen warnings about its own pollers and
+   * dials), or `all` (temporal-server's services log errors about each other as they stop in turn).
    */
-  quietWhileStopping?: boolean;
+  quietWhileStopping?: 'warnings' | 'all';
 }
 
 /**
@@ -37,11 +38,11 @@ export class ChildProcesses {
   /** Watches a process started elsewhere; its piped stdout and stderr go to the console. */
   adopt(name: string, child: ChildProcess, options: AdoptOptions = {}): void {
     const format = consoleLineFormatter(name, this.consoleOptions.format, this.consoleOptions);
-    const quiet = options.quietWhileStopping && this.consoleOptions.format === 'pretty';
+    const quietBelow = this.consoleOptions.format !== 'pretty' ? 0 : { warnings: 50, all: Infinity, none: 0 }[options.quietWhileStopping ?? 'none'];
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (quiet && this.stopping && Number(parseLogLine(line)?.level ?? Infinity) < 50) return;
+        if (this.stopping && Number(parseLogLine(line)?.level ?? Infinity) < quietBelow) return;
         const text = format(line);
         if (text !== undefined) console.log(text);
       });

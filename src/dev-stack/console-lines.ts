@@ -42,7 +42,9 @@ export function parseLogLine(line: string): Record<string, unknown> | undefined 
   }
   if (!isRecord(value) || (value.level === undefined && typeof value.msg !== 'string')) return undefined;
   const level = typeof value.level === 'string' ? LEVELS[value.level.toLowerCase()] : value.level;
-  const time = typeof value.time === 'string' ? Date.parse(value.time) : value.time;
+  // temporal-server (zap) names its time `ts`.
+  const when = value.time ?? value.ts;
+  const time = typeof when === 'string' ? Date.parse(when) : when;
   return { ...value, level, time };
 }
 
@@ -77,7 +79,7 @@ function isBootChatter(log: Record<string, unknown>): boolean {
 const HIDDEN_FIELDS = new Set([
   'level', 'time', 'msg', 'pid', 'hostname', 'process', 'context', 'req', 'res', 'responseTime',
   'checkoutId', 'workflowId', 'sdkComponent', 'taskQueue', 'namespace', 'runId', 'workflowRunId',
-  'taskToken', 'activityId', 'isLocal',
+  'taskToken', 'activityId', 'isLocal', 'ts', 'logging-call-at', 'stacktrace',
 ]);
 
 /** The message (an API request as `METHOD url status time`), then the checkout and the other fields. */

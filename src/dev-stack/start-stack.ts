@@ -1,20 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
-import { loadConfig } from '../../core/config/app-config';
+import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { migrate } from '../../core/database/migrate';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
-import { ensureTemporalBinary, PROJECT_ROOT } from './temporal-cli';
-import { startDevServer } from './temporal-dev-server';
-
-const TEMPORAL_UI_PORT = 8233;
+import { startStackTemporal } from './stack-temporal';
+import { PROJECT_ROOT } from './temporal-cli';
+import { resolveTemporalMode, type TemporalMode } from './temporal-mode';
 
 /**
- * `npm start` after the build: the whole system on embedded defaults. Temporal dev server (SQLite
- * under .data/, UI on 8233, our search attributes), database and migrations, vendor sandbox,
- * worker and API; URLs printed; everything stopped together on Ctrl-C.
+ * `npm start` after the build: the whole system on embedded defaults. Temporal (`--temporal=dev`:
+ * the dev server, SQLite under .data/; `postgres`: a Postgres-backed multi-shard server; `external`:
+ * none started; UI on 8233 with the first two), database and migrations, vendor sandbox, worker
+ * and API; URLs printed; everything stopped together on Ctrl-C.
  */
 async function main() {
   const config = loadConfig();
@@ -36,28 +36,20 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  const binary = await ensureTemporalBinary();
+  const mode = resolveTemporalMode(process.argv.slice(2), config);
+  try {
+    await startAll(config, mode, processes);
+  } catch (err) {
+    // What started before the failure (Temporal, say) must not outlive `npm start`.
+    await processes.stopAll();
+    throw err;
+  }
+}
+
+async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
   const dataDir = path.join(PROJECT_ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
-  const [host, port] = config.TEMPORAL_ADDRESS.split(':');
-  if (host !== '127.0.0.1' && host !== 'localhost') {
-    console.log(`using the Temporal server at ${config.TEMPORAL_ADDRESS}`);
-  } else {
-    console.log(`starting Temporal dev server (${binary}) on ${config.TEMPORAL_ADDRESS}…`);
-    const server = await startDevServer({
-      binary,
-      port: Number(port),
-      uiPort: TEMPORAL_UI_PORT,
-      // Payloads are encrypted: the UI decodes them through the API's codec endpoint.
-      uiCodecEndpoint: `http://localhost:${config.API_PORT}/v1/codec`,
-      dbFile: path.join(dataDir, 'temporal.sqlite'),
-      namespace: config.TEMPORAL_NAMESPACE,
-      // Warnings and errors only, as JSON, through the same console formatter as our processes.
-      stdio: 'pipe',
-      logFormat: 'json',
-    });
-    processes.adopt('temporal', server.process, { quietWhileStopping: true });
-  }
+  const temporal = await startStackTemporal(mode, config, processes, dataDir);
 
   console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);
   const applied = await migrate(config.DATABASE_URL);
@@ -77,8 +69,9 @@ async function main() {
   console.log(`
 checkout-saga is starting:
   API              http://localhost:${config.API_PORT}        (OpenAPI: http://localhost:${config.API_PORT}/docs)
-  Temporal UI      http://localhost:${TEMPORAL_UI_PORT}
-  Temporal         ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
+  Temporal UI      ${temporal.ui}
+  Temporal         ${config.TEMPORAL_ADDRESS}: ${temporal.kind} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
+  Temporal data    ${temporal.data}
   Vendor sandbox   ${config.usesSandbox ? `http://127.0.0.1:${config.SANDBOX_PORT}  (journal: /_sandbox/journal)` : 'off: vendor URLs are configured'}
   Postgres         ${redactUrl(config.DATABASE_URL)}
   API keys         ${devKeysWhere(config.MERCHANT_ID, path.join(dataDir, 'dev-keys.json'))}

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { SearchAttributes } from '../../workflows/checkout.contract';
-import { dynamicConfigFlags, SERVER_DYNAMIC_CONFIG } from './temporal-dynamic-config';
+import { stopProcess } from './stop-process';
+import { dynamicConfigFlags } from './temporal-dynamic-config';
 
 export interface DevServerOptions {
   binary: string;
@@ -35,18 +36,6 @@ export interface DevServer {
  */
 export const SQLITE_FILE_PRAGMAS = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
 
-/**
- * The dev server has one history shard, and each shard's queue processors read new tasks at most
- * 20 times a second by default (`history.*ProcessorMaxPollRPS`): every activity and workflow task
- * then waits up to 50 ms before matching sees it. A cluster spreads sagas over hundreds of shards;
- * on one shard that cap is the single largest cost of a checkout (issue 8 measured 30-40 ms per
- * task, about 800 of a one-shot's 850 ms).
- */
-export const SINGLE_SHARD_QUEUE_POLLING = ['transfer', 'timer', 'visibility'].flatMap((queue) => [
-  '--dynamic-config-value',
-  `history.${queue}ProcessorMaxPollRPS=1000`,
-]);
-
 /** `--search-attribute Name=Type` for every attribute of the checkout contract. */
 export function searchAttributeFlags(): string[] {
   const typeNames: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime' };
@@ -62,8 +51,7 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'warn',
     ...(options.logFormat ? ['--log-format', options.logFormat] : []),
-    ...dynamicConfigFlags(SERVER_DYNAMIC_CONFIG),
-    ...SINGLE_SHARD_QUEUE_POLLING,
+    ...dynamicConfigFlags(),
     ...(options.dbFile ? ['--db-filename', options.dbFile, ...SQLITE_FILE_PRAGMAS] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
@@ -75,23 +63,21 @@ export async function startDevServer(options: DevServerOptions, readyTimeoutMs =
     child.once('exit', (code) => reject(new Error(`temporal server exited early with code ${code}`))),
   );
   exited.catch(() => undefined);
-  await Promise.race([waitForFrontend(address, options.namespace ?? 'default', readyTimeoutMs), exited]);
+  await Promise.race([waitForFrontend(address, options.namespace ?? 'default', readyTimeoutMs, exited), exited]);
   return {
     address,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopProcess(child),
   };
 }
 
-async function waitForFrontend(address: string, namespace: string, timeoutMs: number): Promise<void> {
+/** Resolves once the frontend at `address` answers for `namespace`; gives up when `until` settles (the server exited). */
+export async function waitForFrontend(address: string, namespace: string, timeoutMs: number, until?: Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  while (Date.now() < deadline) {
+  let givenUp = false;
+  until?.then(() => (givenUp = true), () => (givenUp = true));
+  while (Date.now() < deadline && !givenUp) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {

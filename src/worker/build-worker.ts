@@ -24,7 +24,7 @@ export interface WorkerDeps {
  * Eager activity execution stays on by leaving three options at their defaults:
  * `maxEagerActivityReservationsPerWorkflowTask` (3; 0 turns it off), `maxTaskQueueActivitiesPerSecond`
  * (any value turns it off) and `enableNonLocalActivities` (true). The server must allow it too
- * (`system.enableActivityEagerExecution` in src/dev-stack/temporal-dynamic-config.ts).
+ * (EAGER_ACTIVITY_EXECUTION in src/dev-stack/temporal-dynamic-config.ts).
  */
 export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
   const codec = encryptionCodecFor(config);

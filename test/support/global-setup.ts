@@ -1,44 +1,60 @@
 import { freePort } from '../../src/dev-stack/free-port';
-import { Client } from 'pg';
 import { migrate } from '../../core/database/migrate';
 import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
-import { startDevServer, type DevServer } from '../../src/dev-stack/temporal-dev-server';
+import { startDevServer } from '../../src/dev-stack/temporal-dev-server';
+import { dropDatabases, startTestPostgresTemporal, testTemporalDatabases } from './postgres-temporal';
 import { TEST_DATABASE_URL } from './test-env';
+
+/** The Temporal server of a test run, whichever kind. */
+interface TestTemporal {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
 
 declare global {
    
-  var __checkoutSagaDevServer: DevServer | undefined;
+  var __checkoutSagaDevServer: TestTemporal | undefined;
 }
 
 /**
- * Once per run: a real Temporal dev server (built from source if missing) on a free port, and a
- * fresh test database built by the migrations, so every run proves the migrations from scratch.
+ * Once per run: a real Temporal server on a free port (built from source if missing) and a fresh
+ * test database built by the migrations, so every run proves the migrations from scratch. The
+ * server is the dev server, or with CHECKOUT_SAGA_TEST_TEMPORAL_MODE=postgres the Postgres-backed
+ * multi-shard server `npm start -- --temporal=postgres` runs, on databases recreated each run.
  */
 export default async function globalSetup(): Promise<void> {
   if (globalThis.__checkoutSagaDevServer) return;
-  const binary = await ensureTemporalBinary((line) => process.stdout.write(`${line}\n`));
-  // With the Web UI on a free port: the ops browser test opens it.
-  const uiPort = await freePort();
-  const [server] = await Promise.all([
-    startDevServer({ binary, port: await freePort(), uiPort }),
-    recreateDatabase(TEST_DATABASE_URL),
-  ]);
+  const [started, database] = await Promise.allSettled([startTestTemporal(), recreateDatabase(TEST_DATABASE_URL)]);
+  if (started.status === 'rejected' || database.status === 'rejected') {
+    // No teardown runs after a failed setup: stop the server here, or it outlives the run.
+    if (started.status === 'fulfilled') await started.value.stop();
+    throw started.status === 'rejected' ? started.reason : (database as PromiseRejectedResult).reason;
+  }
+  const server = started.value;
   globalThis.__checkoutSagaDevServer = server;
   process.env.CHECKOUT_SAGA_TEST_TEMPORAL = server.address;
-  process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI = `http://127.0.0.1:${uiPort}`;
+  process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI = server.uiUrl;
   process.env.TEST_DATABASE_URL = TEST_DATABASE_URL;
 }
 
-async function recreateDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
+async function startTestTemporal(): Promise<TestTemporal> {
+  const mode = process.env.CHECKOUT_SAGA_TEST_TEMPORAL_MODE ?? 'dev';
+  if (mode === 'postgres') {
+    const databases = testTemporalDatabases(TEST_DATABASE_URL);
+    await dropDatabases(TEST_DATABASE_URL, [databases.main, databases.visibility]);
+    const server = await startTestPostgresTemporal({ databaseUrl: TEST_DATABASE_URL, databases, historyShards: 4, withUi: true });
+    return { address: server.address, uiUrl: server.uiUrl ?? '', stop: () => server.stop() };
   }
+  if (mode !== 'dev') throw new Error(`CHECKOUT_SAGA_TEST_TEMPORAL_MODE=${mode}: use dev (the default) or postgres`);
+  const binary = await ensureTemporalBinary((line) => process.stdout.write(`${line}\n`));
+  // With the Web UI on a free port: the ops browser test opens it.
+  const uiPort = await freePort();
+  const server = await startDevServer({ binary, port: await freePort(), uiPort });
+  return { address: server.address, uiUrl: `http://127.0.0.1:${uiPort}`, stop: () => server.stop() };
+}
+
+async function recreateDatabase(databaseUrl: string): Promise<void> {
+  await dropDatabases(databaseUrl, [new URL(databaseUrl).pathname.slice(1)]);
   await migrate(databaseUrl);
 }

@@ -1,4 +1,4 @@
-/** Stops the dev server global-setup started (jest runs both in the same parent process). */
+/** Stops the Temporal server global-setup started (jest runs both in the same parent process). */
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__checkoutSagaDevServer?.stop();
   globalThis.__checkoutSagaDevServer = undefined;

@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(config.usesSandbox).toBe(false);
   });
 
+  it('gives the Postgres-backed Temporal 4 history shards and its own databases by default, and validates them', () => {
+    expect(loadConfig({})).toMatchObject({ TEMPORAL_HISTORY_SHARDS: 4, TEMPORAL_POSTGRES_DATABASE: 'temporal', TEMPORAL_POSTGRES_VISIBILITY_DATABASE: 'temporal_visibility' });
+    expect(loadConfig({ TEMPORAL_HISTORY_SHARDS: '16384', TEMPORAL_MANAGED: 'false' })).toMatchObject({ TEMPORAL_HISTORY_SHARDS: 16384, TEMPORAL_MANAGED: 'false' });
+    expect(() => loadConfig({ TEMPORAL_HISTORY_SHARDS: '0' })).toThrow(/TEMPORAL_HISTORY_SHARDS/);
+    expect(() => loadConfig({ TEMPORAL_HISTORY_SHARDS: '16385' })).toThrow(/TEMPORAL_HISTORY_SHARDS/);
+    expect(() => loadConfig({ TEMPORAL_MANAGED: 'no' })).toThrow(/TEMPORAL_MANAGED/);
+    expect(() => loadConfig({ TEMPORAL_POSTGRES_DATABASE: 'temporal"; drop' })).toThrow(/TEMPORAL_POSTGRES_DATABASE/);
+  });
+
   it('points CRM.COM at the generation CRMCOM_API names', () => {
     expect(loadConfig({ CRMCOM_API: 'backoffice' }).crmcomBaseUrl).toBe('http://127.0.0.1:4010/crmcom/backoffice/v1');
   });

@@ -39,6 +39,14 @@ describe(consoleLineFormatter.name, () => {
     expect(line).toMatch(new RegExp(`^temporal │ ${TIME} WARN: Failed to poll for task\\. service=worker Error="closing transport"$`));
   });
 
+  it("reads temporal-server's zap JSON (time as `ts`) without its call site and stack trace", () => {
+    const line = pretty('temporal')(JSON.stringify({
+      level: 'error', ts: '2026-12-04T19:02:11.114Z', msg: 'error fetching user data from parent', component: 'matching-engine',
+      'logging-call-at': '/root/go/pkg/mod/x.go:292', stacktrace: 'go.temporal.io/server/common/log.(*zapLogger).Error',
+    }));
+    expect(line).toMatch(new RegExp(`^temporal │ ${TIME} ERROR: error fetching user data from parent component=matching-engine$`));
+  });
+
   it('prints an error by its type and message, and a multi-line message on one line', () => {
     const line = pretty('api')(JSON.stringify({ level: 50, time: 1, context: 'ExceptionsHandler', err: { type: 'Error', message: 'boom\n  at x', stack: 'Error: boom\n  at x' }, msg: 'first\nsecond\nthird' }));
     expect(line).toMatch(new RegExp(`^api {6}│ ${TIME} ERROR: \\[ExceptionsHandler\\] first \\(\\+2 lines\\) err="Error: boom \\(\\+1 lines\\)"$`));
