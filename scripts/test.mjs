@@ -2,7 +2,8 @@
 // `npm test`: the whole suite on a fresh machine. Installs dependencies if missing, type-checks,
 // lints, then runs Jest; Jest's global setup builds or finds Temporal, starts a dev server and
 // recreates the test database. Then, when Jest passed, the chaos suite's short profile
-// (scripts/test-chaos.mjs), and when that passed too, the Node 24 leg: the unit and integration
+// (scripts/test-chaos.mjs), then the Postgres leg (a smoke set and the Temporal-outage scenario on
+// the Postgres-backed Temporal server), and when those passed too, the Node 24 leg: the unit and integration
 // projects again on Node 24 LTS (scripts/lib/node24.mjs installs it the first time), the runtime
 // engines declare, while this machine runs Node 20. Extra arguments go to Jest and skip the chaos
 // suite and the Node 24 leg (npm test -- test/unit).
@@ -47,6 +48,26 @@ if (status === 0 && !subset) {
   status = run.status ?? 1;
   chaos = `chaos (short profile): ${status === 0 ? 'passed' : 'failed'}`;
 }
+// The Postgres leg: Temporal as production runs it (`--temporal=postgres`: temporal-server on Postgres,
+// 4 history shards, built from Go modules) under a smoke set of the integration files, one per kind of
+// saga and the ops paths (the Web UI test included), then the chaos suite's Temporal-outage scenario
+// stopping and restarting that server under load.
+const POSTGRES_SMOKE = ['checkout-one-shot', 'checkout-phases', 'checkout-void', 'checkout-returns', 'checkout-batch', 'ops-sagas', 'worker-crash', 'product-sync']
+  .map((name) => `test/integration/${name}.test.ts`);
+let postgresLeg = 'postgres leg: not run (an earlier step failed, or a subset was asked for)';
+if (status === 0 && !subset) {
+  const legStarted = Date.now();
+  console.log('> testing on the Postgres-backed Temporal server: integration smoke, then chaos scenario 1');
+  const smoke = jest(process.execPath, ['--selectProjects', 'integration', '--', ...POSTGRES_SMOKE], 'jest-report-postgres.json', { CHECKOUT_SAGA_TEST_TEMPORAL_MODE: 'postgres' });
+  status = smoke.status;
+  let outage = 'not run';
+  if (status === 0) {
+    const run = spawnSync(process.execPath, [path.join(projectRoot, 'scripts', 'test-chaos.mjs'), '--profile', 'short', '--temporal', 'postgres', 'test/chaos/temporal-outage'], { cwd: projectRoot, stdio: 'inherit' });
+    status = run.status ?? 1;
+    outage = status === 0 ? 'passed' : 'failed';
+  }
+  postgresLeg = `postgres leg: integration smoke ${smoke.counts}; chaos temporal-outage ${outage}; ${Math.round((Date.now() - legStarted) / 1000)} s`;
+}
 const onNode24 = process.versions.node.split('.')[0] === '24';
 let node24 = onNode24 ? 'node 24 leg: not needed (this run was on Node 24)' : 'node 24 leg: not run (an earlier step failed, or a subset was asked for)';
 if (status === 0 && !subset && !onNode24) {
@@ -66,6 +87,7 @@ if (status === 0 && !subset && !onNode24) {
 }
 console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(chaos);
+console.log(postgresLeg);
 console.log(node24);
 // The plain closing line CI reads: the main Jest run's counts.
 console.log(`jest: ${main.counts}`);
