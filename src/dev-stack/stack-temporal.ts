@@ -78,7 +78,7 @@ export async function startStackTemporal(mode: TemporalMode, config: AppConfig, 
 }
 
 /** The UI listens where the API's CORS expects it: TEMPORAL_UI_ORIGIN's port (8233 by default). */
-function uiPortOf(origin: string): number {
+export function uiPortOf(origin: string): number {
   const url = new URL(origin);
   return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }

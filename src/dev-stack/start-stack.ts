@@ -6,7 +6,8 @@ import { migrate } from '../../core/database/migrate';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
-import { startStackTemporal } from './stack-temporal';
+import { assertPortsFree, type PlannedPort } from './ports-in-use';
+import { startStackTemporal, uiPortOf } from './stack-temporal';
 import { PROJECT_ROOT } from './temporal-cli';
 import { resolveTemporalMode, type TemporalMode } from './temporal-mode';
 
@@ -49,6 +50,9 @@ async function main() {
 async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
   const dataDir = path.join(PROJECT_ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
+  // Our own processes' ports, before anything starts: a clash is one line naming the port and its
+  // setting, not a worker dying with a stack trace after Temporal and the migrations ran.
+  await assertPortsFree(ownPorts(config, mode), 'stop what holds it (another npm start, a bench run?) or set the variable named');
   const temporal = await startStackTemporal(mode, config, processes, dataDir);
 
   console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);
@@ -79,6 +83,22 @@ Press Ctrl-C to stop everything.
 `);
 }
 
+/** The ports `npm start` listens on besides the Postgres-backed server's (that one checks its own). */
+function ownPorts(config: AppConfig, mode: TemporalMode): PlannedPort[] {
+  return [
+    { port: config.API_PORT, what: 'the API, API_PORT' },
+    ...(config.usesSandbox ? [{ port: config.SANDBOX_PORT, what: 'the vendor sandbox, SANDBOX_PORT' }] : []),
+    ...(config.WORKER_METRICS_PORT > 0 ? [{ port: config.WORKER_METRICS_PORT, what: 'the worker’s metrics, WORKER_METRICS_PORT (0 turns it off)' }] : []),
+    ...(config.WORKER_SDK_METRICS_PORT > 0 ? [{ port: config.WORKER_SDK_METRICS_PORT, what: 'the Temporal SDK’s metrics, WORKER_SDK_METRICS_PORT (0 turns it off)' }] : []),
+    ...(mode === 'dev'
+      ? [
+          { port: Number(config.TEMPORAL_ADDRESS.split(':').pop()), what: 'the Temporal dev server, TEMPORAL_ADDRESS' },
+          { port: uiPortOf(config.TEMPORAL_UI_ORIGIN), what: 'the Temporal UI, TEMPORAL_UI_ORIGIN' },
+        ]
+      : []),
+  ];
+}
+
 function redactUrl(url: string): string {
   const u = new URL(url);
   if (u.password) u.password = '***';
@@ -86,6 +106,9 @@ function redactUrl(url: string): string {
 }
 
 main().catch((err: unknown) => {
-  console.error('npm start failed:', err instanceof Error ? err.message : err);
+  const message = err instanceof Error ? err.message : String(err);
+  // Postgres's own words for a full server, with what to do about it.
+  const hint = /too many clients/.test(message) ? ' (Postgres max_connections is reached: stop other stacks or bench runs on it, or raise max_connections)' : '';
+  console.error(`npm start failed: ${message}${hint}`);
   process.exit(1);
 });

@@ -61,7 +61,7 @@ function serverConfig(options: ServerConfigOptions, dynamicConfigPath: string): 
       user: options.endpoint.user,
       password: options.endpoint.password,
       maxConns,
-      maxIdleConns: maxConns,
+      maxIdleConns: Math.ceil(maxConns / 2),
       maxConnLifetime: '1h',
     },
   });
@@ -75,7 +75,10 @@ function serverConfig(options: ServerConfigOptions, dynamicConfigPath: string): 
       visibilityStore: 'postgres-visibility',
       // Fixed at the first start: the server keeps the count it was created with.
       numHistoryShards: options.historyShards,
-      datastores: { 'postgres-default': datastore(options.databases.main, 20), 'postgres-visibility': datastore(options.databases.visibility, 4) },
+      // Pools per service, and the one process runs four services: 4 × (10 + 2) = 48 connections at
+      // most, so Postgres's default max_connections (100) still leaves room for the API, the worker,
+      // migrations and a second server (a bench run beside npm start). 20 + 4 exhausted it.
+      datastores: { 'postgres-default': datastore(options.databases.main, 10), 'postgres-visibility': datastore(options.databases.visibility, 2) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services,
