@@ -6,15 +6,19 @@ import { Logger } from 'nestjs-pino';
 import { BEARER_SCHEME, HEADER_SCHEME } from './access/access.decorators';
 import { AppModule } from './app.module';
 import type { AppConfig } from '../core/config/app-config';
-import { finishOpenApiDocument, JSON_BODY_LIMIT } from './common/openapi-document';
+import { jsonBody } from './common/json-body';
+import { DEFAULT_JSON_BODY_BYTES } from './common/json-body-limits';
+import { finishOpenApiDocument } from './common/openapi-document';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
 /** Builds the API exactly as it runs, for main.ts and for the tests that drive it over HTTP. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
-  // A full catalogue sync (up to 100,000 products) is several MB; checkouts stay small by validation.
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // Nest's own parsers would read 100 KB on every route: the API reads JSON with a limit per route.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  app.use(jsonBody());
+  // Forms are not what the API takes, but they were always read: refused by validation, not unread.
+  app.useBodyParser('urlencoded', { extended: true, limit: DEFAULT_JSON_BODY_BYTES });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -7,6 +7,13 @@
 export const BATCH_SALE_LIMIT = 500;
 
 /**
+ * The most lines one upload may carry in all. Each sale may have as many lines as a checkout (500),
+ * but 500 such sales would be 250,000 lines held in memory, validated and stored in one request: a
+ * day's upload of 500 sales averages far below 20 lines a sale.
+ */
+export const BATCH_LINE_LIMIT = 10_000;
+
+/**
  * Sales per activity: each chunk is one activity, so a 500-sale batch is 10 activities (~40 history
  * events; no continue-as-new needed at this limit). A retried chunk re-drives its sales, which is
  * harmless: each sale's workflow id is its checkout key and its phases are idempotent updates.

@@ -18,7 +18,9 @@ export class CheckoutBatchesController {
   @ApiOperation({ summary: 'Upload 1 to 500 completed sales, each run as its own one-shot checkout' })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CheckoutBatchAcceptedDto, description: 'Stored and started (or, uploaded again, the same batch id and nothing new): poll the Location' })
-  @ApiBadRequestResponse({ description: 'problem+json naming each invalid field (`sales[12].lines[0].totalAmount`), or `sales` beyond 500; nothing was stored or started' })
+  @ApiBadRequestResponse({
+    description: 'problem+json naming each invalid field (`sales[12].lines[0].totalAmount`), or `sales` beyond 500 sales or 10,000 lines in all; nothing was stored or started',
+  })
   @ApiConflictResponse({ description: 'The batchReference was already used for other sales' })
   async upload(@Body() dto: CreateCheckoutBatchDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const accepted = await this.batches.upload(dto, caller);

@@ -1,6 +1,6 @@
 import { chooseCapillaryBillNumber } from '../../core/checkouts/capillary-bill-number';
 import type { AppConfig } from '../../core/config/app-config';
-import { amountTimes100, MoneyFormatError, parseDecimalAmount } from '../../core/money/money';
+import { amountTimes100, formatMinorUnits, MoneyFormatError, parseDecimalAmount } from '../../core/money/money';
 import { invalidFields } from '../common/problem';
 import { storeProfileOf } from '../../core/stores/store-profile';
 import type { StoreRow } from '../../core/stores/stores.repository';
@@ -66,14 +66,20 @@ export function toCheckoutInput(
   if (!storeRow) errors.push({ field: 'store', message: `is not a store of merchant ${merchant} (add it with npm run stores or PUT /v1/admin/stores/{store})` });
   const bill = needs.has('capillary') ? chooseCapillaryBillNumber(key, config.capillaryBillNumberFormat) : undefined;
   if (bill && 'refusal' in bill) errors.push({ field: 'posReference', message: bill.refusal });
-  const lines = dto.lines.map((line, i) => ({
-    sku: line.sku,
-    ...(line.description !== undefined && { description: line.description }),
-    quantity: line.quantity,
-    totalMinor: minorUnits(errors, `lines[${i}].totalAmount`, line.totalAmount, dto.currency),
-    netMinor: minorUnits(errors, `lines[${i}].netAmount`, line.netAmount, dto.currency),
-    vatMinor: minorUnits(errors, `lines[${i}].vatAmount`, line.vatAmount, dto.currency),
-  }));
+  const lines = dto.lines.map((line, i) => {
+    const errorsBefore = errors.length;
+    const mapped = {
+      sku: line.sku,
+      ...(line.description !== undefined && { description: line.description }),
+      quantity: line.quantity,
+      totalMinor: minorUnits(errors, `lines[${i}].totalAmount`, line.totalAmount, dto.currency),
+      netMinor: minorUnits(errors, `lines[${i}].netAmount`, line.netAmount, dto.currency),
+      vatMinor: minorUnits(errors, `lines[${i}].vatAmount`, line.vatAmount, dto.currency),
+    };
+    // Only amounts that were all read can be added up; an unreadable one is named by its own error.
+    if (errors.length === errorsBefore) errors.push(...lineSumErrors(line, mapped, i, dto.currency));
+    return mapped;
+  });
   const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, dto.currency) : undefined;
   if (dto.spend && !dto.customer) errors.push({ field: 'spend', message: 'needs a customer to spend from' });
   const secrets = spendSecrets(dto.spend, spendMinor, config.CRMCOM_API, errors);
@@ -134,6 +140,24 @@ export function toCheckoutInput(
       reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),
     }),
   };
+}
+
+/**
+ * A line's total is its net amount plus its VAT, compared in minor units (never as floats: 0.10 + 0.20
+ * is 0.30). Every line carries all three and none carries a discount: a discount on the sale (a coupon,
+ * a wallet spend) is the vendors' answer, applied by the POS after this request, so a line's amounts
+ * are before any discount and must add up exactly. The total is named: it is what every vendor awards
+ * and bills on. (CRM.COM's own preview example, 20 = 26 + 4, would be refused: a typo in its guide.)
+ */
+function lineSumErrors(
+  line: CreateCheckoutDto['lines'][number],
+  { totalMinor, netMinor, vatMinor }: { totalMinor: number; netMinor: number; vatMinor: number },
+  i: number,
+  currency: string,
+): FieldErrors {
+  if (netMinor + vatMinor === totalMinor) return [];
+  const sum = formatMinorUnits(netMinor + vatMinor, currency);
+  return [{ field: `lines[${i}].totalAmount`, message: `must be netAmount + vatAmount (${line.netAmount} + ${line.vatAmount} = ${sum}), not ${line.totalAmount}` }];
 }
 
 /**

@@ -1,8 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-
-/** The body size the JSON body parser takes (api-app.ts); beyond it every route with a body answers 413. */
-export const JSON_BODY_LIMIT = '16mb';
+import { jsonBodyLimitOf } from './json-body-limits';
 
 /** RFC 9457 problem details as ProblemDetailsFilter writes them (src/common/problem.ts). */
 const PROBLEM_SCHEMA: SchemaObject = {
@@ -31,20 +29,21 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
 /**
  * What the decorators cannot say, added to the generated document once: where the API is, the
  * problem+json schema of every error answer that does not carry its own body (a checkout's 422 and
- * 502 are the checkout view), the 413 of every route with a body, and `security: []` on the routes
- * that need no key. A route without @Roles is @Public or refused to every key, and the access
+ * 502 are the checkout view), the 413 of every route with a body and its limit (json-body-limits.ts),
+ * and `security: []` on the routes that need no key. A route without @Roles is @Public or refused to every key, and the access
  * matrix test fails for the latter, so an operation without a security requirement is a public one.
  */
 export function finishOpenApiDocument(document: OpenAPIObject, serverUrl: string): OpenAPIObject {
   document.servers = [{ url: serverUrl, description: 'This API (API_PUBLIC_URL)' }];
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
-  for (const item of Object.values(document.paths)) {
+  for (const [route, item] of Object.entries(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
       operation.security ??= [];
       if (operation.requestBody && !operation.responses['413']) {
-        operation.responses['413'] = { description: `The body is larger than ${JSON_BODY_LIMIT} (problem+json naming body)` };
+        const limit = jsonBodyLimitOf(method, route);
+        operation.responses['413'] = { description: `The body is larger than ${limit.label}, the most this route reads (problem+json naming body)` };
       }
       for (const [status, response] of Object.entries(operation.responses)) {
         if (Number(status) < 400 || !response || '$ref' in response || response.content) continue;

@@ -34,6 +34,9 @@ import { CheckoutSpendDto, PostTenderDto } from './checkout-extras.dto';
  * named decorators of src/common/dto-fields.ts.
  */
 
+/** The most lines one checkout (or one sale of a batch) may carry. */
+export const CHECKOUT_LINE_LIMIT = 500;
+
 /** An instant with its zone: a till's local time without an offset is ambiguous. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -173,7 +176,7 @@ export class CreateCheckoutDto {
   @OptionalNested(CustomerDto, { description: 'The CRM.COM customer: award and wallet spend' })
   customer?: CustomerDto;
 
-  @NestedList(CheckoutLineDto, { max: 500, notAnObject: 'each line must be an object' })
+  @NestedList(CheckoutLineDto, { max: CHECKOUT_LINE_LIMIT, notAnObject: 'each line must be an object' })
   lines: CheckoutLineDto[];
 
   @OptionalNested(CheckoutSpendDto)

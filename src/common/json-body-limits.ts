@@ -1,0 +1,47 @@
+import { BATCH_LINE_LIMIT, BATCH_SALE_LIMIT } from '../../workflows/checkout-batch.contract';
+import { CHECKOUT_LINE_LIMIT } from '../checkouts/dto/create-checkout.dto';
+
+/**
+ * How large a JSON body each route reads; beyond it the answer is 413 before anything is parsed.
+ * Routes that carry lists are sized from their most items; every other route takes the default.
+ */
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+/** Every route not listed below: a store, a return (1,000 lines of sku, quantity and amount), a validation code. */
+export const DEFAULT_JSON_BODY_BYTES = 256 * KB;
+/** A checkout line with the longest SKU (100) and description (200) the API takes is about 400 bytes of JSON. */
+const LINE_BYTES = 512;
+/** A sale's own fields: customer, spend, points with an enrolment, 20 coupons, the post-tender people. */
+const SALE_BYTES = 8 * KB;
+/** MAX_PRODUCTS_PER_SYNC (100,000) products of about 160 bytes each, a code and a short description: the only route this large. */
+const PRODUCT_SYNC_BYTES = 16 * MB;
+
+interface RouteLimit {
+  method: string;
+  path: string;
+  bytes: number;
+}
+
+const ROUTE_LIMITS: readonly RouteLimit[] = [
+  { method: 'POST', path: '/v1/checkouts', bytes: CHECKOUT_LINE_LIMIT * LINE_BYTES + SALE_BYTES },
+  { method: 'POST', path: '/v1/checkouts/batch', bytes: BATCH_LINE_LIMIT * LINE_BYTES + BATCH_SALE_LIMIT * SALE_BYTES },
+  { method: 'POST', path: '/v1/products/sync', bytes: PRODUCT_SYNC_BYTES },
+];
+
+export interface JsonBodyLimit {
+  bytes: number;
+  /** For people: "256 KB", "8.8 MB". */
+  label: string;
+}
+
+/**
+ * The limit of a request's route. Express routes case-insensitively and ignores a trailing slash,
+ * so the path is compared the same way: `/V1/Checkouts/` is POST /v1/checkouts and gets its limit.
+ */
+export function jsonBodyLimitOf(method: string, path: string): JsonBodyLimit {
+  const route = path.toLowerCase().replace(/\/+$/, '');
+  const bytes = ROUTE_LIMITS.find((r) => r.method === method.toUpperCase() && r.path === route)?.bytes ?? DEFAULT_JSON_BODY_BYTES;
+  return { bytes, label: bytes < MB ? `${Math.round(bytes / KB)} KB` : `${Number((bytes / MB).toFixed(1))} MB` };
+}
