@@ -11,8 +11,16 @@ const MB = 1024 * KB;
 
 /** Every route not listed below: a store, a return (1,000 lines of sku, quantity and amount), a validation code. */
 export const DEFAULT_JSON_BODY_BYTES = 256 * KB;
-/** A checkout line with the longest SKU (100) and description (200) the API takes is about 400 bytes of JSON. */
+/**
+ * A checkout line with the longest SKU (100) and description (200) the API takes: about 400 bytes of
+ * ASCII JSON (LINE_BYTES, with room), but a serializer that escapes every non-ASCII character (.NET's
+ * System.Text.Json does by default, and POS back-offices are often .NET) writes each as \uXXXX, six
+ * bytes: 300 × 6 + the amounts ≈ 1.9 KB (ESCAPED_LINE_BYTES). One sale cannot be split, so a checkout
+ * is sized for that worst case: no checkout the validation accepts is refused 413. A batch is sized
+ * for the usual line and can be split (the 413 says so).
+ */
 const LINE_BYTES = 512;
+const ESCAPED_LINE_BYTES = 2 * KB;
 /** A sale's own fields: customer, spend, points with an enrolment, 20 coupons, the post-tender people. */
 const SALE_BYTES = 8 * KB;
 /** MAX_PRODUCTS_PER_SYNC (100,000) products of about 160 bytes each, a code and a short description: the only route this large. */
@@ -25,7 +33,7 @@ interface RouteLimit {
 }
 
 const ROUTE_LIMITS: readonly RouteLimit[] = [
-  { method: 'POST', path: '/v1/checkouts', bytes: CHECKOUT_LINE_LIMIT * LINE_BYTES + SALE_BYTES },
+  { method: 'POST', path: '/v1/checkouts', bytes: CHECKOUT_LINE_LIMIT * ESCAPED_LINE_BYTES + SALE_BYTES },
   { method: 'POST', path: '/v1/checkouts/batch', bytes: BATCH_LINE_LIMIT * LINE_BYTES + BATCH_SALE_LIMIT * SALE_BYTES },
   { method: 'POST', path: '/v1/products/sync', bytes: PRODUCT_SYNC_BYTES },
 ];
