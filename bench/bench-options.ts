@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 
+/** dev: `temporal server start-dev` (as npm start); postgres: temporal-server on Postgres; external: TEMPORAL_ADDRESS, started by nobody here. */
+export type BenchTemporalKind = 'dev' | 'postgres' | 'external';
+const TEMPORAL_KINDS: readonly BenchTemporalKind[] = ['dev', 'postgres', 'external'];
+
 export interface Scenario {
   /** Short name for tables: `unloaded`, `sustained 40/s`, `ramp 20/s`. */
   name: string;
@@ -21,6 +25,9 @@ export interface BenchOptions {
   attachUrl?: string;
   sandboxUrl?: string;
   databaseUrl?: string;
+  /** Which Temporal the saga and the peer run on (bench-temporal.ts); ignored when attached. */
+  temporal: BenchTemporalKind;
+  /** The dev server's persistence (dev only). */
   temporalDb: 'file' | 'memory';
   profile: 'quick' | 'default' | 'full';
   /** Sequential checkouts before each target's measured run, counted in no figure. */
@@ -41,7 +48,11 @@ export const USAGE = `npm run bench -- [options]
   --warmup <n>            sequential checkouts before each target's measured run, in no figure (default 5)
   --profile-worker        run the worker with --cpu-prof; summarise its top self time in the measured one-shot saga runs
   --latency <ms,...>      sandbox vendor latencies (default 0,50)
-  --temporal-db <file|memory>  dev server persistence (default file, as npm start)
+  --temporal <dev|postgres|external>  the Temporal to run on: dev (default) the dev server, as npm start;
+                          postgres temporal-server on Postgres (databases temporal_bench and temporal_visibility_bench,
+                          recreated each run, TEMPORAL_HISTORY_SHARDS shards, default 4); external the server of
+                          TEMPORAL_ADDRESS with its TLS/API key settings (not started, not measured)
+  --temporal-db <file|memory>  dev server persistence (default file, as npm start); --temporal dev only
   --url <http://host:port>     attach to a running API instead of starting a stack (its processes are not measured)
   --sandbox-url <url>     with --url: the sandbox it uses (default http://127.0.0.1:4010)
   --database-url <url>    with --url: its database, for the invariants`;
@@ -59,7 +70,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'ramp-baseline': { type: 'boolean', default: false },
       unloaded: { type: 'string' },
       latency: { type: 'string', default: '0,50' },
-      'temporal-db': { type: 'string', default: 'file' },
+      temporal: { type: 'string' },
+      'temporal-db': { type: 'string' },
       url: { type: 'string' },
       'sandbox-url': { type: 'string' },
       'database-url': { type: 'string' },
@@ -84,8 +96,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const step = number(values.step, profile === 'quick' ? 5 : 10, 'step');
   const unloaded = number(values.unloaded, profile === 'quick' ? 20 : 60, 'unloaded');
   const ramp = list(values.ramp ?? (profile === 'quick' ? '20,40,60' : '10,20,30,40,50'), 'ramp');
-  const temporalDb = values['temporal-db'];
+  const temporal = (values.temporal ?? 'dev') as BenchTemporalKind;
+  if (!TEMPORAL_KINDS.includes(temporal)) throw new Error(`--temporal ${values.temporal}: use dev (the default), postgres or external`);
+  if (values.temporal !== undefined && values.url !== undefined) throw new Error('--temporal with --url: an attached API runs on its own Temporal; drop one of them');
+  const temporalDb = values['temporal-db'] ?? 'file';
   if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error('--temporal-db: file or memory');
+  if (values['temporal-db'] !== undefined && temporal !== 'dev') throw new Error(`--temporal-db is the dev server's persistence: with --temporal ${temporal}, drop it`);
 
   const scenarios: Scenario[] = [
     ...(unloaded > 0 ? [{ name: 'unloaded', kind: 'unloaded', mode: 'sequential', rate: 0, seconds: 0, count: unloaded, baseline: true } as const] : []),
@@ -101,6 +117,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     attachUrl: values.url,
     sandboxUrl: values.url ? (values['sandbox-url'] ?? 'http://127.0.0.1:4010') : undefined,
     databaseUrl: values['database-url'],
+    temporal,
     temporalDb,
     profile,
     warmup: number(values.warmup, 5, 'warmup'),

@@ -10,6 +10,8 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   profile: string;
+  /** Which Temporal ran (kind, shards, persistence), so results side by side are unambiguous; absent in older results. */
+  temporal?: string;
   machine: { cores: number; cpu: string; memoryGb: number; node: string; platform: string; loadAverageAtStart: number[] };
   notes: string[];
   runs: ScenarioRun[];

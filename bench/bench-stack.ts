@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { freePort } from '../src/dev-stack/free-port';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiKeyStore } from '../core/access/api-key.store';
 import { createDataSource } from '../core/database/data-source';
 import { migrate } from '../core/database/migrate';
-import { ensureTemporalBinary, PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
-import { startDevServer } from '../src/dev-stack/temporal-dev-server';
+import { PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
+import type { BenchTemporalKind } from './bench-options';
+import { startBenchTemporal } from './bench-temporal';
 
 export const BENCH_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/checkout_saga_bench';
 
@@ -25,6 +26,8 @@ export interface BenchStack {
   auditKey: string;
   /** The Temporal frontend the API's workflows run on: the invariants describe each saga there. */
   temporalAddress: string;
+  /** Which Temporal ran, for the report (bench-temporal.ts). */
+  temporal: string;
   pids: Partial<Record<'api' | 'worker' | 'temporal' | 'sandbox' | 'baseline', number>>;
   stop(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export interface StackOptions {
   attachUrl?: string;
   sandboxUrl?: string;
   databaseUrl?: string;
+  /** The Temporal to start (dev, postgres) or use (external). */
+  temporal: BenchTemporalKind;
   /** Temporal dev server persistence: a fresh SQLite file (as `npm start`) or in memory. */
   temporalDb: 'file' | 'memory';
   /** Runs the worker with --cpu-prof, writing its profiles here. */
@@ -43,9 +48,8 @@ export interface StackOptions {
 
 /**
  * The bench's own stack, on free ports and its own database and task queue, so it never collides with
- * a running `npm start`: Temporal dev server, migrations, sandbox, worker, API, and the baseline (with
- * the peer's worker). Each
- * process logs to .data/bench-<name>.log.
+ * a running `npm start`: Temporal (bench-temporal.ts), migrations, sandbox, worker, API, and the
+ * baseline (with the peer's worker). Each process logs to .data/bench-<name>.log.
  */
 export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
   const logDir = path.join(PROJECT_ROOT, '.data');
@@ -91,19 +95,19 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       const auditKey = process.env.AUDIT_API_KEY ?? (await createBenchKey(databaseUrl, 'finance'));
       const temporalAddress = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
       const { baselineUrl, peerUrl } = await startBaseline(temporalAddress);
-      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress, pids, stop };
+      const temporal = `the attached stack's, at ${temporalAddress} (not measured)`;
+      return { apiUrl: new URL('/v1/checkouts', options.attachUrl).toString(), baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress, temporal, pids, stop };
     }
 
-    const binary = await ensureTemporalBinary(options.log);
-    const temporalPort = await freePort();
-    const dbFile = path.join(logDir, 'bench-temporal.sqlite');
-    rmSync(dbFile, { force: true });
-    const server = await startDevServer({ binary, port: temporalPort, ...(options.temporalDb === 'file' && { dbFile }) });
-    children.unshift({ name: 'temporal', child: server.process });
-    pids.temporal = server.process.pid;
-    const { baselineUrl, peerUrl } = await startBaseline(server.address);
-
     const databaseUrl = options.databaseUrl ?? BENCH_DATABASE_URL;
+    const temporal = await startBenchTemporal({ kind: options.temporal, temporalDb: options.temporalDb, databaseUrl, dataDir: logDir, log: options.log });
+    if (temporal.process) {
+      // Stopped last: the worker and the API stop cleanly while it still answers.
+      children.unshift({ name: 'temporal', child: temporal.process });
+      pids.temporal = temporal.process.pid;
+    }
+    const { baselineUrl, peerUrl } = await startBaseline(temporal.address);
+
     await migrate(databaseUrl);
     const apiKey = await createBenchKey(databaseUrl);
     const auditKey = await createBenchKey(databaseUrl, 'finance');
@@ -111,14 +115,14 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const env = {
       ...vendorEnv,
       DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: 'checkout-saga-bench',
       API_PORT: String(apiPort),
     };
     const profileArgs = options.workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.workerProfileDir}`] : [];
     pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue', profileArgs)).pid;
     pids.api = (await startNode('api', 'src/main.js', env, 'API listening')).pid;
-    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress: server.address, pids, stop };
+    return { apiUrl: `http://127.0.0.1:${apiPort}/v1/checkouts`, baselineUrl, peerUrl, sandboxUrl, databaseUrl, apiKey, auditKey, temporalAddress: temporal.address, temporal: temporal.description, pids, stop };
   } catch (err) {
     await stop();
     throw err;

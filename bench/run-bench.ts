@@ -16,7 +16,13 @@ const log = (line: string) => console.log(`[bench] ${line}`);
  * run. Results: bench/results/<timestamp>.json and .md. Exit 1 when an invariant breaks.
  */
 async function main() {
-  const options = parseBenchOptions(process.argv.slice(2));
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${err instanceof Error ? err.message : String(err)} (npm run bench -- --help)`);
+    process.exit(2);
+  }
   const started: { stack?: BenchStack } = {};
   let stopping = false;
   const stop = async (code: number, afterStop?: () => void) => {
@@ -31,7 +37,10 @@ async function main() {
   };
   // Whatever happens, the processes this bench started must not outlive it.
   const crash = (err: unknown) => {
-    console.error('bench failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+    // Before the stack is up it is the setup that failed (Temporal unreachable, a port, Postgres): its
+    // message says what to do; after, the stack trace is for whoever debugs the bench.
+    const detail = err instanceof Error ? (started.stack ? (err.stack ?? err.message) : err.message) : err;
+    console.error('bench failed:', detail);
     void stop(1);
   };
   process.on('SIGINT', () => void stop(130));
@@ -54,7 +63,7 @@ async function runBench(options: BenchOptions, started: { stack?: BenchStack }):
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   log(`profile ${options.profile}; ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' / ')}`);
-  log(options.attachUrl ? `attaching to ${options.attachUrl}` : 'starting the bench stack (own ports, database checkout_saga_bench, task queue checkout-saga-bench)…');
+  log(options.attachUrl ? `attaching to ${options.attachUrl}` : `starting the bench stack (Temporal ${options.temporal}, own ports, database checkout_saga_bench, task queue checkout-saga-bench)…`);
   if (options.profileWorker) rmSync(WORKER_PROFILE_DIR, { recursive: true, force: true });
   const stack = await startBenchStack({ ...options, log, ...(options.profileWorker && { workerProfileDir: WORKER_PROFILE_DIR }) });
   started.stack = stack;
@@ -85,6 +94,7 @@ async function runBench(options: BenchOptions, started: { stack?: BenchStack }):
     startedAt,
     finishedAt: new Date().toISOString(),
     profile: options.profile,
+    temporal: stack.temporal,
     machine,
     notes: [
       'Open model: each request is due at start + i/rate and timed from that due time, whether or not earlier ones answered (bench/load/open-loop-load.ts says why not autocannon -R).',
@@ -93,7 +103,7 @@ async function runBench(options: BenchOptions, started: { stack?: BenchStack }):
       'Three-call: the till\'s POST reserve, commit and complete through the API, sequential, as many as unloaded.',
       `Warm-up: ${options.warmup} sequential checkouts (prefix W…) before each target's measured run, counted in no figure; their invariants are not checked.`,
       'CPU ms per checkout: utime+stime (+ reaped children) from /proc/<pid>/stat at the start and at the last answer of the measured run (10 ms ticks), over its successful checkouts; when some answers were not final (the saga answered 202 and worked on), read once the worker and Temporal are quiet again and divided by the checkouts that ended completed. The load generator counts its own (process.cpuUsage). Each run starts once the worker and Temporal are quiet.',
-      `Stack: ${options.attachUrl ? `attached to ${options.attachUrl}` : `own Temporal dev server (${options.temporalDb === 'file' ? 'SQLite file, as npm start' : 'in memory'}), API, worker and sandbox with LOG_LEVEL=warn`}; Postgres CPU is every postgres process on the machine.`,
+      `Stack: ${options.attachUrl ? `attached to ${options.attachUrl}` : 'own API, worker and sandbox with LOG_LEVEL=warn'}; Temporal: ${stack.temporal}; Postgres CPU is every postgres process on the machine${options.temporal === 'postgres' ? " (Temporal's persistence included)" : ''}.`,
     ],
     runs,
     comparisons: compare(runs),

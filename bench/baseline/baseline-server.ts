@@ -3,6 +3,7 @@ import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
 import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
 import type { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
+import { temporalConnectionOptions } from '../../core/temporal/temporal-connection';
 import type { CheckoutInput } from '../../workflows/checkout.contract';
 import type { StoreRow } from '../../core/stores/stores.repository';
 import { startPeerHost } from '../peer/peer-host';
@@ -31,7 +32,7 @@ async function main() {
   const vendors = createVendorRegistry(config);
   const port = Number(process.env.BASELINE_PORT ?? 3101);
   const peer = await startPeerHost({
-    address: config.TEMPORAL_ADDRESS,
+    connection: temporalConnectionOptions(config),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: process.env.PEER_TASK_QUEUE ?? 'checkout-peer-bench',
     vendors,

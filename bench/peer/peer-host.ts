@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { TemporalConnectionOptions } from '../../core/temporal/temporal-connection';
 import type { VendorRegistry } from '../../activities/vendors/vendor-registry';
 import type { CheckoutInput } from '../../workflows/checkout.contract';
 import { createPeerActivities } from './peer-checkout.activities';
@@ -15,8 +16,9 @@ export interface PeerHost {
  * The peer's worker (its own task queue, its own workflow bundle) and client, hosted in the
  * baseline's process: the bench measures that process as "baseline/peer".
  */
-export async function startPeerHost(opts: { address: string; namespace: string; taskQueue: string; vendors: VendorRegistry }): Promise<PeerHost> {
-  const workerConnection = await NativeConnection.connect({ address: opts.address });
+export async function startPeerHost(opts: { connection: TemporalConnectionOptions; namespace: string; taskQueue: string; vendors: VendorRegistry }): Promise<PeerHost> {
+  // The saga's connection options (TLS, API key): on an external server the peer runs where the saga does.
+  const workerConnection = await NativeConnection.connect(opts.connection);
   const worker = await Worker.create({
     connection: workerConnection,
     namespace: opts.namespace,
@@ -25,7 +27,7 @@ export async function startPeerHost(opts: { address: string; namespace: string; 
     activities: createPeerActivities(opts.vendors),
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: opts.address });
+  const connection = await Connection.connect(opts.connection);
   const client = new Client({ connection, namespace: opts.namespace });
   return {
     checkout: (input) =>

@@ -50,6 +50,19 @@ export async function prepareTemporalDatabases(
   }
 }
 
+/** Drops each database if it exists, closing its connections (a fresh start for the tests' and the bench's own servers). */
+export async function dropDatabases(databaseUrl: string, names: string[]): Promise<void> {
+  const url = new URL(databaseUrl);
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function createMissingDatabases(endpoint: PostgresEndpoint, databases: string[], log: (line: string) => void): Promise<void> {
   await withClient(endpoint, 'postgres', async (client) => {
     const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [databases]);

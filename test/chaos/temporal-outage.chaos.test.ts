@@ -15,11 +15,11 @@ import { startOwnTemporal, type OwnTemporal } from './support/own-temporal';
 import { CHECKOUT_SAGA_TYPES_CLAUSE } from '../../src/ops/saga-list-query';
 
 /**
- * Scenario 1: the Temporal dev server (our own, on a SQLite file) is stopped under load and started
- * again on the same file. Nothing is lost; the API answers 503 with Retry-After during the outage,
+ * Scenario 1: our own Temporal server (CHAOS_TEMPORAL: the dev server on a SQLite file, or
+ * temporal-server on Postgres) is stopped under load and started again on the same data. Nothing is lost; the API answers 503 with Retry-After during the outage,
  * never 500; a POS retry with the same key after recovery replays the checkout without a second saga.
  */
-describe('chaos 1: Temporal stopped under load and restarted on the same database file', () => {
+describe(`chaos 1: Temporal (${process.env.CHAOS_TEMPORAL ?? 'dev'}) stopped under load and restarted on the same data`, () => {
   const profile = chaosProfile();
   let temporal: OwnTemporal;
   let stack: TestStack;
@@ -68,6 +68,7 @@ describe('chaos 1: Temporal stopped under load and restarted on the same databas
 
     const report = await checkInvariants({ ...stack, posReferences: run.refs });
     printScenarioSummary('1 temporal-outage', report, {
+      temporal: temporal.kind,
       outage_s: ((run.repairedAt - run.brokenAt) / 1000).toFixed(1),
       answers_503: unavailable.length,
       answers_5xx_not_503: answers.filter((a) => a.status >= 500 && a.status !== 503).length,
