@@ -118,6 +118,10 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: 'checkout-saga-bench',
       API_PORT: String(apiPort),
+      // No metrics listeners: the defaults (9464, 9465) are npm start's, and a bench run beside it
+      // would make one of the two workers fail to start. The bench reads CPU from /proc, not metrics.
+      WORKER_METRICS_PORT: '0',
+      WORKER_SDK_METRICS_PORT: '0',
     };
     const profileArgs = options.workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.workerProfileDir}`] : [];
     pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue', profileArgs)).pid;
