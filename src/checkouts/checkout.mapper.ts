@@ -101,8 +101,10 @@ export function toCheckoutInput(
   });
   errors.push(...validationCodeErrors(dto, config.CAPILLARY_VALIDATION_REQUIRED));
   if (dto.points?.enrol && pointsCustomer) errors.push(...enrolmentErrors(pointsCustomer, dto.points.enrol));
-  if (errors.length) throw invalidFields(errors);
   const totalMinor = lines.reduce((sum, l) => sum + l.totalMinor, 0);
+  // Up to 500 lines, each a safe integer: their sum may not be, and every later figure builds on it.
+  if (!errors.length && !Number.isSafeInteger(totalMinor)) errors.push({ field: 'lines', message: 'add up to too large an amount' });
+  if (errors.length) throw invalidFields(errors);
 
   return {
     ...key,
@@ -156,6 +158,11 @@ function lineSumErrors(
   currency: string,
 ): FieldErrors {
   if (netMinor + vatMinor === totalMinor) return [];
+  // Each amount is a safe integer, their sum need not be (a 4-decimal currency such as CLF allows
+  // amounts near 9e15 minor units): say so instead of formatting a number that cannot be exact.
+  if (!Number.isSafeInteger(netMinor + vatMinor)) {
+    return [{ field: `lines[${i}].totalAmount`, message: `must be netAmount + vatAmount, and ${line.netAmount} + ${line.vatAmount} is too large an amount` }];
+  }
   const sum = formatMinorUnits(netMinor + vatMinor, currency);
   return [{ field: `lines[${i}].totalAmount`, message: `must be netAmount + vatAmount (${line.netAmount} + ${line.vatAmount} = ${sum}), not ${line.totalAmount}` }];
 }

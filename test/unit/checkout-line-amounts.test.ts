@@ -32,4 +32,12 @@ describe('toCheckoutInput: a line total is its net amount plus its VAT', () => {
     expect(errorsOf([line('10.001', '8.00', '2.00')]).map((e) => e.field)).toEqual(['lines[0].totalAmount']);
     expect(errorsOf([line('10.00', '8.001', '2.00')]).map((e) => e.field)).toEqual(['lines[0].netAmount']);
   });
+
+  it('refuses, never throws, amounts whose sums are past exact integers (CLF has 4 decimals: 9e15 minor units each)', () => {
+    const big = '900000000000.0000';
+    expect(errorsOf([line('1.0000', big, big)], 'CLF')).toEqual([
+      { field: 'lines[0].totalAmount', message: `must be netAmount + vatAmount, and ${big} + ${big} is too large an amount` },
+    ]);
+    expect(errorsOf([line(big, big, '0.0000'), line(big, big, '0.0000')], 'CLF')).toEqual([{ field: 'lines', message: 'add up to too large an amount' }]);
+  });
 });
