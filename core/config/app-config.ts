@@ -52,7 +52,8 @@ const schema = z.object({
   /** Loopback unless a container must expose it. */
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/checkout_saga'),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  // host:port: the SDK needs the port, and npm start decides from it whether the server is its own.
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('checkout-saga'),
   /**

@@ -22,6 +22,8 @@ export interface AdoptOptions {
  */
 export class ChildProcesses {
   private readonly children: Array<{ name: string; child: ChildProcess }> = [];
+  /** Stops for what is still starting and not adopted yet (the Postgres-backed server); run last. */
+  private readonly cleanups: Array<() => Promise<void>> = [];
   private stopping = false;
 
   constructor(
@@ -53,6 +55,11 @@ export class ChildProcesses {
     this.children.push({ name, child });
   }
 
+  /** `stop` runs at the end of stopAll: for processes spawned by a start that has not finished yet. */
+  onStop(stop: () => Promise<void>): void {
+    this.cleanups.push(stop);
+  }
+
   async stopAll(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     for (const { name, child } of [...this.children].reverse()) {
@@ -67,5 +74,6 @@ export class ChildProcesses {
       clearTimeout(timer);
       console.log(`stopped ${name}`);
     }
+    for (const cleanup of this.cleanups) await cleanup();
   }
 }

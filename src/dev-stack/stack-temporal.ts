@@ -48,6 +48,7 @@ export async function startStackTemporal(mode: TemporalMode, config: AppConfig, 
       ui: { port: uiPort, codecEndpoint: uiCodecEndpoint },
       stdio: 'pipe',
       log: console.log,
+      onSpawned: (stop) => processes.onStop(stop),
     });
     // Its services log errors about each other while they stop in turn: noise after Ctrl-C.
     processes.adopt('temporal', temporal.server, { quietWhileStopping: 'all' });

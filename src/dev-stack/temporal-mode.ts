@@ -14,7 +14,10 @@ const MODES: readonly TemporalMode[] = ['dev', 'postgres', 'external'];
  * means external and contradicts a managed mode on the command line. Without either, a
  * TEMPORAL_ADDRESS off this machine means external (as before the switch existed), else dev.
  */
-export function resolveTemporalMode(argv: readonly string[], config: Pick<AppConfig, 'TEMPORAL_MANAGED' | 'TEMPORAL_ADDRESS'>): TemporalMode {
+export function resolveTemporalMode(
+  argv: readonly string[],
+  config: Pick<AppConfig, 'TEMPORAL_MANAGED' | 'TEMPORAL_ADDRESS' | 'temporalTls' | 'TEMPORAL_API_KEY'>,
+): TemporalMode {
   const asked = temporalArgument(argv);
   if (asked !== undefined && !MODES.includes(asked as TemporalMode)) {
     throw new Error(`--temporal=${asked} is not a mode: use --temporal=dev (the default), --temporal=postgres or --temporal=external`);
@@ -28,7 +31,13 @@ export function resolveTemporalMode(argv: readonly string[], config: Pick<AppCon
   if (mode && mode !== 'external' && !local) {
     throw new Error(`--temporal=${mode} starts a server on this machine, but TEMPORAL_ADDRESS is ${config.TEMPORAL_ADDRESS}: use a 127.0.0.1 address, or --temporal=external`);
   }
-  return mode ?? (local ? 'dev' : 'external');
+  const resolved = mode ?? (local ? 'dev' : 'external');
+  // The servers npm start runs are plaintext: TLS or an API key left in the environment (after trying
+  // Temporal Cloud, say) would fail every connection after the server is up. Said before anything starts.
+  if (resolved !== 'external' && (config.temporalTls || config.TEMPORAL_API_KEY)) {
+    throw new Error(`--temporal=${resolved} starts a plaintext server, but TEMPORAL_TLS*/TEMPORAL_API_KEY are set: unset them, or use --temporal=external`);
+  }
+  return resolved;
 }
 
 function temporalArgument(argv: readonly string[]): string | undefined {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlannedPort } from './ports-in-use';
 import { dynamicConfigFile } from './temporal-dynamic-config';
@@ -48,7 +48,10 @@ export function writeServerConfig(dir: string, options: ServerConfigOptions): vo
   const dynamicConfigPath = path.join(dir, 'dynamicconfig.yaml');
   writeFileSync(dynamicConfigPath, `${JSON.stringify(dynamicConfigFile(), null, 2)}\n`);
   const config = serverConfig(options, dynamicConfigPath);
-  writeFileSync(path.join(configDir, 'development.yaml'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  const file = path.join(configDir, 'development.yaml');
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  // It holds the database password: `mode` applies only when the file is created.
+  chmodSync(file, 0o600);
 }
 
 function serverConfig(options: ServerConfigOptions, dynamicConfigPath: string): Record<string, unknown> {

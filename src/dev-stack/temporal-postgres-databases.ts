@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 
@@ -24,8 +25,9 @@ export function postgresEndpoint(databaseUrl: string): PostgresEndpoint {
   return {
     host: url.hostname || '127.0.0.1',
     port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username) || process.env.PGUSER || 'postgres',
-    password: decodeURIComponent(url.password),
+    // The same defaults `pg` (the API and the worker) falls back to, so both reach Postgres alike.
+    user: decodeURIComponent(url.username) || process.env.PGUSER || userInfo().username,
+    password: decodeURIComponent(url.password) || process.env.PGPASSWORD || '',
   };
 }
 

@@ -30,6 +30,8 @@ export interface PostgresTemporalOptions {
   /** Where the server's and the UI's own output goes; the default keeps it out of the way. */
   stdio?: 'inherit' | 'ignore' | 'pipe';
   log?: (line: string) => void;
+  /** Called as soon as the server is spawned with what stops it (and the UI): `npm start` runs it on Ctrl-C mid-start. */
+  onSpawned?: (stop: () => Promise<void>) => void;
 }
 
 export interface PostgresTemporal {
@@ -84,10 +86,14 @@ export async function startPostgresTemporal(options: PostgresTemporalOptions, re
   const stop = async () => {
     for (const child of [...children].reverse()) await stopProcess(child);
   };
+  // A signal while the server is still starting (a minute and more) must stop it too.
+  options.onSpawned?.(stop);
   try {
-    const exited = new Promise<never>((_, reject) =>
-      server.once('exit', (code) => reject(new Error(`temporal-server exited early with code ${code}: ${serverOutput()}`))),
-    );
+    const exited = new Promise<never>((_, reject) => {
+      server.once('exit', (code) => reject(new Error(`temporal-server exited early with code ${code}: ${serverOutput()}`)));
+      // A binary that exists but cannot run (not executable, another architecture).
+      server.once('error', (err) => reject(new Error(`temporal-server (${serverBinary}) could not start: ${err.message}`)));
+    });
     exited.catch(() => undefined);
     await Promise.race([waitForFrontend(address, 'temporal-system', readyTimeoutMs, exited), exited]);
     const connection = await Connection.connect({ address });

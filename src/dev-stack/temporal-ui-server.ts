@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stopProcess } from './stop-process';
 
 export interface UiServerOptions {
   binary: string;
@@ -37,11 +38,19 @@ export async function startUiServer(options: UiServerOptions, readyTimeoutMs = 3
   const child = spawn(options.binary, ['--root', options.dir, '--config', 'ui', '--env', 'development', 'start'], {
     stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'],
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`temporal-ui-server exited early with code ${code}`))),
-  );
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`temporal-ui-server exited early with code ${code}`)));
+    // A binary that exists but cannot run (not executable, another architecture).
+    child.once('error', (err) => reject(new Error(`temporal-ui-server (${options.binary}) could not start: ${err.message}`)));
+  });
   exited.catch(() => undefined);
-  await Promise.race([waitForHttp(`http://127.0.0.1:${options.port}/`, readyTimeoutMs), exited]);
+  try {
+    await Promise.race([waitForHttp(`http://127.0.0.1:${options.port}/`, readyTimeoutMs), exited]);
+  } catch (err) {
+    // Not ready in time: it must not outlive the failed start (and hold the UI port for the next one).
+    await stopProcess(child);
+    throw err;
+  }
   return child;
 }
 

@@ -30,6 +30,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TEMPORAL_HISTORY_SHARDS: '0' })).toThrow(/TEMPORAL_HISTORY_SHARDS/);
     expect(() => loadConfig({ TEMPORAL_HISTORY_SHARDS: '16385' })).toThrow(/TEMPORAL_HISTORY_SHARDS/);
     expect(() => loadConfig({ TEMPORAL_MANAGED: 'no' })).toThrow(/TEMPORAL_MANAGED/);
+    expect(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' }).TEMPORAL_ADDRESS).toBe('ns.acct.tmprl.cloud:7233');
+    expect(loadConfig({ TEMPORAL_ADDRESS: '[::1]:7233' }).TEMPORAL_ADDRESS).toBe('[::1]:7233');
     expect(() => loadConfig({ TEMPORAL_POSTGRES_DATABASE: 'temporal"; drop' })).toThrow(/TEMPORAL_POSTGRES_DATABASE/);
   });
 

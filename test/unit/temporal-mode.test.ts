@@ -1,7 +1,7 @@
 import { resolveTemporalMode } from '../../src/dev-stack/temporal-mode';
 
 describe(resolveTemporalMode.name, () => {
-  const local = { TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_MANAGED: undefined };
+  const local = { TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_MANAGED: undefined, temporalTls: undefined, TEMPORAL_API_KEY: undefined };
 
   it('is dev by default, and what --temporal says in either form', () => {
     expect(resolveTemporalMode([], local)).toBe('dev');
@@ -27,5 +27,12 @@ describe(resolveTemporalMode.name, () => {
     expect(() => resolveTemporalMode(['--temporal=sqlite'], local)).toThrow(
       '--temporal=sqlite is not a mode: use --temporal=dev (the default), --temporal=postgres or --temporal=external',
     );
+  });
+
+  it('refuses TLS or an API key with a server it starts (plaintext), and takes them with external', () => {
+    const withKey = { ...local, TEMPORAL_API_KEY: 'k' };
+    expect(() => resolveTemporalMode([], withKey)).toThrow('--temporal=dev starts a plaintext server, but TEMPORAL_TLS*/TEMPORAL_API_KEY are set: unset them, or use --temporal=external');
+    expect(() => resolveTemporalMode(['--temporal=postgres'], { ...local, temporalTls: {} })).toThrow(/--temporal=postgres starts a plaintext server/);
+    expect(resolveTemporalMode(['--temporal=external'], withKey)).toBe('external');
   });
 });
