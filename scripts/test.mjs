@@ -89,6 +89,7 @@ console.log(`npm test finished in ${Math.round((Date.now() - started) / 1000)} s
 console.log(chaos);
 console.log(postgresLeg);
 console.log(node24);
-// The plain closing line CI reads: the main Jest run's counts.
+// The plain closing lines CI reads: the main Jest run's counts, then the verdict of every step.
 console.log(`jest: ${main.counts}`);
+console.log(status === 0 ? 'npm test: passed' : 'npm test: FAILED (the step lines above say where)');
 process.exit(status);
