@@ -33,8 +33,9 @@ export const TEMPORAL_UI_SERVER: GoBinary = { name: 'temporal-ui-server', title:
 export function findGoBinary(binary: GoBinary): string | undefined {
   const candidates = [binary.pathVariable ? process.env[binary.pathVariable] : undefined, path.join(TOOLS_BIN, binary.name)];
   for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
-  const which = spawnSync('sh', ['-c', `command -v ${binary.name}`], { encoding: 'utf8' });
-  const onPath = which.stdout.trim();
+  const which = spawnSync('sh', ['-c', `command -v ${binary.name}`], { encoding: 'utf8', env: process.env });
+  // No stdout at all when even sh is not on PATH: then nothing is.
+  const onPath = which.stdout?.trim() ?? '';
   return which.status === 0 && onPath ? onPath : undefined;
 }
 
@@ -45,7 +46,8 @@ export function findGoBinary(binary: GoBinary): string | undefined {
 export async function ensureGoBinary(binary: GoBinary, log: (line: string) => void = console.log): Promise<string> {
   const found = findGoBinary(binary);
   if (found) return found;
-  if (spawnSync('go', ['version']).status !== 0) {
+  // The same environment the build below gets (explicit, so the check and the build never disagree).
+  if (spawnSync('go', ['version'], { env: process.env }).status !== 0) {
     const instead = binary.pathVariable ? `, or set ${binary.pathVariable}` : `, or put one built elsewhere (go install ${binary.module}) in .tools/bin`;
     throw new Error(`No \`${binary.name}\` binary and no Go toolchain to build it: install Go (https://go.dev/dl/)${instead}`);
   }
