@@ -28,7 +28,10 @@ export function renderReconciliationCsv(report: ReconciliationReport): string {
     if (figures.length === 0) rows.push(at);
     for (const [figure, value] of figures) rows.push({ ...at, figure, value });
   }
-  return stringify(rows, { header: true, columns: [...RECONCILIATION_CSV_COLUMNS] });
+  // Reasons and codes come from vendors' answers: a text cell starting with = + - @ (a formula to
+  // Excel or Sheets, OWASP's CSV injection) is written with a leading ' so it shows as text. Numbers
+  // (negative figures) are left as they are.
+  return stringify(rows, { header: true, columns: [...RECONCILIATION_CSV_COLUMNS], escape_formulas: true });
 }
 
 function figureRows(t: TillFigures): CsvRow[] {

@@ -87,6 +87,16 @@ describe(buildReconciliation.name, () => {
     const csv = readCsvTable(renderReconciliationCsv(report));
     expect(csv.filter((r) => r.section === 'exception').map((r) => [r.exception, r.code, r.figure, r.value])).toEqual([['outcome_unknown', 'OUTCOME_UNKNOWN', 'amountDueMinor', '1500']]);
   });
+
+  it('writes a vendor text that a spreadsheet would run as a formula as plain text, and negative figures as numbers', () => {
+    const formula = { vendor: 'cmc', code: '@SUM(1+1)', reason: '=HYPERLINK("http://evil.example","click")' };
+    const f = facts([event({ checkoutId: 'odd', view: view({ receipt: receipt({ exceptions: [formula] }) }) })]);
+    f.vendorCalls.push({ till: 'T1', vendor: 'cmc', step: 'post-tender', operation: 'pos.transaction', outcome: 'success', currency: 'EUR', count: 1, amountMinor: -150 });
+    const csv = readCsvTable(renderReconciliationCsv(buildReconciliation(f)));
+    const exception = csv.find((r) => r.section === 'exception' && r.checkout_id === 'odd');
+    expect([exception?.code, exception?.reason]).toEqual(["'@SUM(1+1)", `'=HYPERLINK("http://evil.example","click")`]);
+    expect(csv.filter((r) => r.section === 'vendor' && r.vendor === 'cmc').map((r) => r.value)).toContain('-150');
+  });
 });
 
 describe(purposeOf.name, () => {
