@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from '../core/config/app-config';
 import { jsonBody } from './common/json-body';
 import { DEFAULT_JSON_BODY_BYTES } from './common/json-body-limits';
-import { finishOpenApiDocument } from './common/openapi-document';
+import { finishOpenApiDocument, servesApiDocs } from './common/openapi-document';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation.pipe';
 
@@ -32,6 +32,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in its own header' }, HEADER_SCHEME)
     .build();
   const serverUrl = config.API_PUBLIC_URL ?? `http://localhost:${config.API_PORT}`;
-  SwaggerModule.setup('docs', app, () => finishOpenApiDocument(SwaggerModule.createDocument(app, openApi), serverUrl));
+  if (servesApiDocs(config)) SwaggerModule.setup('docs', app, () => finishOpenApiDocument(SwaggerModule.createDocument(app, openApi), serverUrl));
   return app;
 }

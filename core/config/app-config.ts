@@ -44,6 +44,8 @@ const schema = z.object({
   API_PORT: port.default(3000),
   /** Where POS integrators reach the API, as the OpenAPI document's `servers` says; http://localhost:API_PORT when unset. */
   API_PUBLIC_URL: z.string().url().optional(),
+  /** /docs and /docs-json: served outside production; in production only with API_DOCS=true (they map every route for anyone). */
+  API_DOCS: z.enum(['true', 'false']).optional(),
   /** The worker's /metrics (ours: vendor calls, compensations, transitions); 0 turns it off. */
   WORKER_METRICS_PORT: port.default(9464),
   /** The Temporal SDK's Prometheus endpoint in the worker (task slots, latencies, polls); 0 turns it off. */

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../../core/config/app-config';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { jsonBodyLimitOf } from './json-body-limits';
@@ -52,4 +53,9 @@ export function finishOpenApiDocument(document: OpenAPIObject, serverUrl: string
     }
   }
   return document;
+}
+
+/** Whether the API serves /docs and /docs-json: API_DOCS when set, else everywhere but production. */
+export function servesApiDocs(config: Pick<AppConfig, 'API_DOCS' | 'NODE_ENV'>): boolean {
+  return config.API_DOCS ? config.API_DOCS === 'true' : config.NODE_ENV !== 'production';
 }

@@ -68,3 +68,18 @@ describe('the OpenAPI document (/docs-json)', () => {
     expect(keyed.length).toBeGreaterThan(20);
   });
 });
+
+/** API_DOCS=false (production's default without it, see servesApiDocs): no route map for whoever reaches the API. */
+describe('the OpenAPI document with API_DOCS=false', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ API_DOCS: 'false' }, { worker: false });
+  });
+  afterAll(() => stack?.stop());
+
+  it('is not served, and the API still is', async () => {
+    await request(stack.apiUrl).get('/docs-json').expect(404);
+    await request(stack.apiUrl).get('/docs').expect(404);
+    await request(stack.apiUrl).get('/health').expect(200);
+  });
+});
