@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { freePort } from '../src/dev-stack/free-port';
+import { stopProcess } from '../src/dev-stack/stop-process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApiKeyStore } from '../core/access/api-key.store';
@@ -56,7 +57,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   mkdirSync(logDir, { recursive: true });
   const children: Array<{ name: string; child: ChildProcess }> = [];
   const stop = async () => {
-    for (const { child } of children.reverse()) await stopChild(child);
+    for (const { child } of children.reverse()) await stopProcess(child, 10_000);
   };
   const startNode = async (name: string, script: string, env: NodeJS.ProcessEnv, ready: string, extraNodeArgs: string[] = []) => {
     // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the stack's Node processes.
@@ -151,16 +152,6 @@ function waitForLine(child: ChildProcess, marker: string, logFile: string, name:
     });
   });
 }
-
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
 
 /** A pos key for the bench's checkouts (merchant demo, store S1): a rate limit no bench rate reaches; or a finance key for audit verify. */
 async function createBenchKey(databaseUrl: string, role: 'pos' | 'finance' = 'pos'): Promise<string> {

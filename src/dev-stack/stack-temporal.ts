@@ -23,7 +23,7 @@ export interface StackTemporal {
  * `external` starts nothing and connects to TEMPORAL_ADDRESS.
  */
 export async function startStackTemporal(mode: TemporalMode, config: AppConfig, processes: ChildProcesses, dataDir: string): Promise<StackTemporal> {
-  const port = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+  const port = temporalPortOf(config.TEMPORAL_ADDRESS);
   const uiPort = uiPortOf(config.TEMPORAL_UI_ORIGIN);
   // Payloads are encrypted: the UI decodes them through the API's codec endpoint.
   const uiCodecEndpoint = `http://localhost:${config.API_PORT}/v1/codec`;
@@ -76,6 +76,11 @@ export async function startStackTemporal(mode: TemporalMode, config: AppConfig, 
   });
   processes.adopt('temporal', server.process, { quietWhileStopping: 'warnings' });
   return { kind: 'Temporal dev server (SQLite, 1 history shard)', data: dbFile, ui: uiUrl };
+}
+
+/** TEMPORAL_ADDRESS's port (the config checks it is host:port): where a server npm start runs listens. */
+export function temporalPortOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
 }
 
 /** The UI listens where the API's CORS expects it: TEMPORAL_UI_ORIGIN's port (8233 by default). */

@@ -7,7 +7,7 @@ import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
 import { assertPortsFree, type PlannedPort } from './ports-in-use';
-import { startStackTemporal, uiPortOf } from './stack-temporal';
+import { startStackTemporal, temporalPortOf, uiPortOf } from './stack-temporal';
 import { PROJECT_ROOT } from './temporal-cli';
 import { resolveTemporalMode, type TemporalMode } from './temporal-mode';
 
@@ -92,7 +92,7 @@ function ownPorts(config: AppConfig, mode: TemporalMode): PlannedPort[] {
     ...(config.WORKER_SDK_METRICS_PORT > 0 ? [{ port: config.WORKER_SDK_METRICS_PORT, what: 'the Temporal SDK’s metrics, WORKER_SDK_METRICS_PORT (0 turns it off)' }] : []),
     ...(mode === 'dev'
       ? [
-          { port: Number(config.TEMPORAL_ADDRESS.split(':').pop()), what: 'the Temporal dev server, TEMPORAL_ADDRESS' },
+          { port: temporalPortOf(config.TEMPORAL_ADDRESS), what: 'the Temporal dev server, TEMPORAL_ADDRESS' },
           { port: uiPortOf(config.TEMPORAL_UI_ORIGIN), what: 'the Temporal UI, TEMPORAL_UI_ORIGIN' },
         ]
       : []),
