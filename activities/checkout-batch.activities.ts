@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { Between, type DataSource } from 'typeorm';
 import { CheckoutBatchSale } from '../core/checkout-batches/checkout-batch-sale.entity';
 import { CheckoutSagaClient } from '../core/checkouts/checkout-saga.client';
+import { StoredCheckoutAnswers } from '../core/checkouts/stored-checkout-answers';
 import { BATCH_SALES_PER_CHUNK_AT_ONCE, type CheckoutBatchChunk } from '../workflows/checkout-batch.contract';
 import { driveOneShotSale, SALE_PHASE_WAIT_MS } from './batch-sale-driver';
 
@@ -17,7 +18,11 @@ export function createCheckoutBatchActivities({ dataSource }: { dataSource: Data
   return {
     async driveCheckoutBatchChunk(chunk: CheckoutBatchChunk): Promise<{ driven: number; notDriven: number }> {
       const ctx = Context.current();
-      const sagas = new CheckoutSagaClient(ctx.client, { taskQueue: ctx.info.taskQueue, answerTimeoutMs: SALE_PHASE_WAIT_MS });
+      const sagas = new CheckoutSagaClient(ctx.client, {
+        taskQueue: ctx.info.taskQueue,
+        answerTimeoutMs: SALE_PHASE_WAIT_MS,
+        endedCheckouts: new StoredCheckoutAnswers(dataSource),
+      });
       const repo = dataSource.getRepository(CheckoutBatchSale);
       const sales = await repo.find({
         where: { merchant: chunk.merchant, batchId: chunk.batchId, position: Between(chunk.from, chunk.to - 1) },

@@ -51,19 +51,20 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
         const v = transition.view;
         await tx.query(
           `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
-                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                  awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id, request_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (id) DO UPDATE SET
              state = EXCLUDED.state, awarded_minor = EXCLUDED.awarded_minor, spent_minor = EXCLUDED.spent_minor,
              receipt = EXCLUDED.receipt, view = EXCLUDED.view, transition_seq = EXCLUDED.transition_seq,
-             failure_reason = EXCLUDED.failure_reason, run_id = COALESCE(EXCLUDED.run_id, checkouts.run_id), updated_at = now()
+             failure_reason = EXCLUDED.failure_reason, run_id = COALESCE(EXCLUDED.run_id, checkouts.run_id),
+             request_hash = COALESCE(checkouts.request_hash, EXCLUDED.request_hash), updated_at = now()
            WHERE checkouts.transition_seq < EXCLUDED.transition_seq
               OR (checkouts.run_id IS NOT NULL AND EXCLUDED.run_id IS NOT NULL AND checkouts.run_id <> EXCLUDED.run_id)`,
           [
             ref.checkoutId, ref.merchant, ref.store, ref.till, ref.posReference, transition.state, ref.currency,
             transition.totalMinor, v.receipt?.awardedMinor ?? null, v.receipt?.spentMinor ?? null,
             v.receipt ? JSON.stringify(v.receipt) : null, JSON.stringify(v), transition.seq,
-            v.rejection?.reason ?? v.failureReason ?? null, projectionRunId,
+            v.rejection?.reason ?? v.failureReason ?? null, projectionRunId, ref.requestHash ?? null,
           ],
         );
         // An unwound (or voided) sale forgets its remembered step results: a reset of it asks the

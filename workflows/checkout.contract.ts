@@ -105,6 +105,13 @@ export interface CheckoutRef extends CheckoutKey {
    * API at reserve; absent on sagas started before stores were data.
    */
   storeProfile?: StoreProfile;
+  /**
+   * The fingerprint of the request that started the sale (src/checkouts/checkout-request-hash.ts), set
+   * by the saga client at start. The first transition keeps it in the `checkouts` row, so the checkout
+   * key stays taken after Temporal's retention: a replay gets the stored answer, another body 409
+   * (core/checkouts/stored-checkout-answers.ts). Data only: absent on sagas started before it.
+   */
+  requestHash?: string;
 }
 
 export interface CustomerRef {

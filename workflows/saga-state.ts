@@ -48,6 +48,7 @@ export class SagaState {
       ...(saleChain && { saleChain }),
       // Data for the activities only (no command changes): sagas without it replay as recorded.
       ...(input.storeProfile && { storeProfile: input.storeProfile }),
+      ...(input.requestHash && { requestHash: input.requestHash }),
     };
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
   }

@@ -14,6 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { answerByDeadline, answerDeadline } from './answer-by-deadline';
 import { SagaRefusal } from './saga-refusal';
+import type { CheckoutAnswerStore } from './stored-checkout-answers';
 import { BUSY_STATE, FailureTypes, SearchAttributes, vendorsOf, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
 import { cancelCheckout, checkoutView, commitCheckout, completeCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT } from '../../workflows/activity-options';
@@ -44,6 +45,11 @@ export interface CheckoutSagaClientOptions {
   taskQueue: string;
   /** After this the phase answers with the view so far, `pending` (the API's 202). */
   answerTimeoutMs: number;
+  /**
+   * Ended checkouts as Postgres keeps them: a start for one of them is answered from there and starts
+   * nothing, after Temporal's retention too (stored-checkout-answers.ts). Without it, Temporal alone decides.
+   */
+  endedCheckouts?: CheckoutAnswerStore;
 }
 
 /**
@@ -75,12 +81,18 @@ export class CheckoutSagaClient {
     deadline = this.answerDeadline(),
     options: { oneShot?: boolean } = {},
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
+    // An ended checkout is answered as it ended (or its key refused for another body by the caller),
+    // whether or not Temporal still holds its saga.
+    const ended = await this.options.endedCheckouts?.findEnded(input.checkoutId);
+    if (ended) return { outcome: outcomeOf(ended.view), memo: { requestHash: ended.requestHash, currency: ended.currency } };
+    // The saga keeps the request's fingerprint in its projection row (CheckoutRef.requestHash).
+    const started: CheckoutInput = memo.requestHash ? { ...input, requestHash: memo.requestHash } : input;
     // Only v2 is started; v1 sagas already running finish on v1 (their handles are typed alike).
     // A fresh operation per try: an operation is used once (a retried send needs its own).
     const start = () => new WithStartWorkflowOperation(checkoutWorkflowV2, {
       workflowId: input.checkoutId,
       taskQueue: this.options.taskQueue,
-      args: [options.oneShot ? { ...input, oneShot: true } : input],
+      args: [options.oneShot ? { ...started, oneShot: true } : started],
       workflowTaskTimeout: CHECKOUT_V2_WORKFLOW_TASK_TIMEOUT,
       // A running saga with this id is the same checkout: attach to it. A closed one never runs again.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -51,6 +51,10 @@ export class Checkout {
   @Column({ name: 'run_id', type: 'text', nullable: true })
   runId: string | null;
 
+  /** The fingerprint of the request that started the checkout (CheckoutRef.requestHash); null before it was kept. */
+  @Column({ name: 'request_hash', type: 'text', nullable: true })
+  requestHash: string | null;
+
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
   failureReason: string | null;
 

@@ -6,6 +6,7 @@ import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.cli
 import { CheckoutSagaClient, type CheckoutSagaClientOptions } from '../../core/checkouts/checkout-saga.client';
 import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
+import { StoredCheckoutAnswers } from '../../core/checkouts/stored-checkout-answers';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { repositoryProvider } from '../database/repository.provider';
@@ -22,9 +23,11 @@ const sagaClientOptions = (config: AppConfig): CheckoutSagaClientOptions => ({
 const coreProviders = [
   {
     provide: CheckoutSagaClient,
-    inject: [Client, APP_CONFIG],
-    useFactory: (temporal: Client, config: AppConfig) => new CheckoutSagaClient(temporal, sagaClientOptions(config)),
+    inject: [Client, APP_CONFIG, StoredCheckoutAnswers],
+    useFactory: (temporal: Client, config: AppConfig, endedCheckouts: StoredCheckoutAnswers) =>
+      new CheckoutSagaClient(temporal, { ...sagaClientOptions(config), endedCheckouts }),
   },
+  repositoryProvider(StoredCheckoutAnswers),
   repositoryProvider(CheckoutsRepository),
   { provide: AfterSale, inject: [Client, CheckoutsRepository], useFactory: (temporal: Client, checkouts: CheckoutsRepository) => new AfterSale(temporal, checkouts) },
   {

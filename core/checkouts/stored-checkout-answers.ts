@@ -1,0 +1,38 @@
+import type { DataSource } from 'typeorm';
+import { FINAL_STATES, type CheckoutView } from '../../workflows/checkout.contract';
+
+/** A checkout that has ended, as its `checkouts` row keeps it: what a replay of its request is answered with. */
+export interface StoredCheckoutAnswer {
+  /** The fingerprint of the request that started it (CheckoutRef.requestHash). */
+  requestHash: string;
+  currency: string;
+  view: CheckoutView;
+}
+
+/** Where the saga client looks before it starts a saga. */
+export interface CheckoutAnswerStore {
+  findEnded(checkoutId: string): Promise<StoredCheckoutAnswer | null>;
+}
+
+/**
+ * Idempotency beyond Temporal's retention. Once a closed saga's history is deleted, Temporal no longer
+ * knows its id, and a start with that id would run the sale again. The saga's own transitions keep
+ * the starting request's fingerprint and the final view in the `checkouts` row (the same write that
+ * moves the projection: no extra round trip on the saga's side), so before a start one primary-key
+ * read tells an ended checkout: its request is answered from the row, another body is a 409, and
+ * nothing starts. A checkout still running, or one whose row predates the fingerprint, goes to
+ * Temporal as before (a running saga is found there by its id).
+ */
+export class StoredCheckoutAnswers implements CheckoutAnswerStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findEnded(checkoutId: string): Promise<StoredCheckoutAnswer | null> {
+    const rows: Array<{ request_hash: string; currency: string; view: CheckoutView }> = await this.dataSource.query(
+      `SELECT request_hash, currency, view FROM checkouts
+        WHERE id = $1 AND request_hash IS NOT NULL AND view IS NOT NULL AND state = ANY($2::text[])`,
+      [checkoutId, FINAL_STATES],
+    );
+    const row = rows[0];
+    return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: row.view } : null;
+  }
+}
