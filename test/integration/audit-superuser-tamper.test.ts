@@ -141,6 +141,29 @@ describe('audit trail rewritten by a database superuser', () => {
     expect(body.firstBreak.detail).toContain(`now ends at event ${r1[1].id}`);
   });
 
+  it('verifies rows and a seal written before keys (no key id) as the legacy plain chain and counts them; a keyed row may follow them', async () => {
+    const store = newStore();
+    const events = new AuditEventsRepository(stack.dataSource);
+    const seals = new AuditSealsRepository(stack.dataSource);
+    // As the writer and the sealer did before this change: plain SHA-256, no key id, nothing outside Postgres.
+    let prev = CHAIN_GENESIS;
+    for (let n = 0; n < 3; n++) {
+      const content = { ...row(store, 'R1', n), customer_ref: null, recorded_at: new Date() };
+      const rowHash = auditRowHash(prev, content);
+      await stack.dataSource.transaction((tx) => events.insert(tx, { ...content, prev_hash: prev, row_hash: rowHash, key_id: null }));
+      prev = rowHash;
+    }
+    // The first row after the upgrade chains onto the legacy head, keyed.
+    await testAuditWriter(stack.dataSource, keysNow).append(row(store, 'R1', 3));
+    expect((await rowsOf(checkout(store, 'R1'))).map((r) => r.key_id)).toEqual([null, null, null, 'k2']);
+    const heads = await events.checkoutHeads('demo', store, await seals.dayBounds(today, 'UTC'));
+    const legacySeal = sealHash(CHAIN_GENESIS, { merchant: 'demo', store, day: today, heads, timeZone: 'UTC' });
+    await stack.dataSource.transaction((tx) =>
+      seals.insert(tx, 'demo', { store, day: today, time_zone: 'UTC', checkout_heads: heads, prev_seal_hash: CHAIN_GENESIS, seal_hash: legacySeal, key_id: null }),
+    );
+    expect((await verify(store)).body).toMatchObject({ ok: true, checkedRows: 4, legacyRows: 3, checkedSeals: 1, legacySeals: 1, checkedExternalSeals: 0, firstBreak: null });
+  });
+
   it('verifies rows and seals under an old key id while it is listed, and names the key id once it is not', async () => {
     const store = newStore();
     const oldKeys = new AuditChainKeys('k1', OLD_KEY);
