@@ -3,9 +3,12 @@ import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from '../../core/au
 import { AuditEventsRepository } from '../../core/audit/audit-events.repository';
 import { AuditChainKeys } from '../../core/audit/audit-keys';
 import { sealHash, type CheckoutHead } from '../../core/audit/audit-seal';
+import { AuditSealer } from '../../core/audit/audit-sealer';
 import { AuditSealsRepository } from '../../core/audit/audit-seals.repository';
 import type { NewAuditRow } from '../../core/audit/audit-writer';
+import { ExternalSealStore, FileSealStore } from '../../core/audit/external-seal-store';
 import { testAuditSealer, testAuditWriter } from '../support/audit-database';
+import { testAuditSealDir } from '../support/test-env';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 type Row = AuditRowContent & { id: string; prev_hash: string; row_hash: string; key_id: string | null };
@@ -162,6 +165,32 @@ describe('audit trail rewritten by a database superuser', () => {
       seals.insert(tx, 'demo', { store, day: today, time_zone: 'UTC', checkout_heads: heads, prev_seal_hash: CHAIN_GENESIS, seal_hash: legacySeal, key_id: null }),
     );
     expect((await verify(store)).body).toMatchObject({ ok: true, checkedRows: 4, legacyRows: 3, checkedSeals: 1, legacySeals: 1, checkedExternalSeals: 0, firstBreak: null });
+  });
+
+  it('writes a seal outside Postgres on the next nightly run when the append failed after the commit, once', async () => {
+    // A merchant of its own: the nightly run seals every unsealed day of the merchant.
+    const merchant = `cu${randomUUID().slice(0, 8)}`;
+    const store = 'S1';
+    const finance = await stack.keyFor({ role: 'finance', merchant });
+    const verifyOwn = () => stack.api(finance).get('/v1/audit/verify').query({ from: today, to: today, store }).expect(200);
+    await testAuditWriter(stack.dataSource, keysNow).append({ ...row(store, 'R1', 0), merchant, checkout_id: `checkout:${merchant}:${store}:T1:R1`, idempotency_key: `${merchant}|R1|0` });
+    class Unwritable extends ExternalSealStore {
+      readonly location = 'nowhere';
+      appendMissing(): never {
+        throw new Error('disk full');
+      }
+      read(): never {
+        throw new Error('unused');
+      }
+    }
+    await expect(new AuditSealer(stack.dataSource, keysNow, new Unwritable()).sealDay(merchant, store, today)).rejects.toThrow('disk full');
+    expect((await verifyOwn()).body).toMatchObject({ ok: false, checkedSeals: 1, checkedExternalSeals: 0, firstBreak: { checkoutId: `seal:${store}`, reason: 'external_seal_missing' } });
+
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const sealer = testAuditSealer(stack.dataSource, keysNow);
+    for (let run = 0; run < 2; run++) expect(await sealer.sealClosedDays(merchant, { today: tomorrow, now: new Date() })).toEqual({ sealed: 0 });
+    expect((await verifyOwn()).body).toMatchObject({ ok: true, checkedSeals: 1, checkedExternalSeals: 1 });
+    expect((await new FileSealStore(testAuditSealDir()).read(merchant, today, today)).lines).toHaveLength(1);
   });
 
   it('verifies rows and seals under an old key id while it is listed, and names the key id once it is not', async () => {
