@@ -43,11 +43,14 @@ export abstract class ExternalSealStore {
   abstract read(merchant: string, from: string, to: string, store?: string): Promise<ExternalSealRead>;
 }
 
-/** Merchant ids as API keys carry them: safe as a directory name. */
-const MERCHANT = /^[A-Za-z0-9_-]{1,40}$/;
+/** A merchant id as a directory name: letters, digits, `_` and `-` as they are, every other character %-escaped (no `.`, `..` or `/`). */
+export function merchantDirectory(merchant: string): string {
+  if (!merchant) throw new Error('a merchant id is required');
+  return merchant.replace(/[^A-Za-z0-9_-]/g, (c) => `%${c.codePointAt(0)?.toString(16).toUpperCase()}`);
+}
 
 /**
- * JSONL files under AUDIT_SEAL_DIR: `<dir>/<merchant>/<YYYY-MM>.jsonl` by the sealed day's month
+ * JSONL files under AUDIT_SEAL_DIR: `<dir>/<merchant>/<YYYY-MM>.jsonl` (merchantDirectory) by the sealed day's month
  * (verify reads at most four months, the nightly catch-up two), one seal a line, each file opened
  * with O_APPEND (no write can land anywhere but the end) and flushed to disk before the append
  * returns. Nothing here ever rewrites or truncates a file.
@@ -105,8 +108,7 @@ export class FileSealStore extends ExternalSealStore {
   }
 
   private fileOf(merchant: string, month: string): string {
-    if (!MERCHANT.test(merchant)) throw new Error(`not a merchant id: ${JSON.stringify(merchant)}`);
-    return path.join(this.location, merchant, `${month}.jsonl`);
+    return path.join(this.location, merchantDirectory(merchant), `${month}.jsonl`);
   }
 }
 

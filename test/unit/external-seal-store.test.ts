@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuditChainKeys, UnknownAuditKeyError } from '../../core/audit/audit-keys';
-import { FileSealStore, type ExternalSealLine } from '../../core/audit/external-seal-store';
+import { FileSealStore, merchantDirectory, type ExternalSealLine } from '../../core/audit/external-seal-store';
 
 const line = (store: string, day: string, sealHash = 'a'.repeat(64)): ExternalSealLine => ({
   merchant: 'demo', store, day, timeZone: 'UTC', keyId: 'k1', prevSealHash: '0'.repeat(64), sealHash,
@@ -38,8 +38,12 @@ describe(FileSealStore.name, () => {
     expect(await store.read('demo', '2026-12-01', '2026-12-31')).toEqual({ lines: [line('S1', '2026-12-01'), line('S2', '2026-12-02')], unreadable: 1 });
   });
 
-  it('refuses a merchant id that is not a plain name (no path outside the directory)', async () => {
-    await expect(new FileSealStore(dir).read('../etc', '2026-12-01', '2026-12-01')).rejects.toThrow(/not a merchant id/);
+  it('keeps every merchant id (dots included, as keys-cli allows) in a directory of its own under AUDIT_SEAL_DIR', async () => {
+    expect(['demo', 'a.b', '..', '.', 'a/b', 'a%2E'].map(merchantDirectory)).toEqual(['demo', 'a%2Eb', '%2E%2E', '%2E', 'a%2Fb', 'a%252E']);
+    const store = new FileSealStore(dir);
+    await store.appendMissing('..', [{ ...line('S1', '2026-12-01'), merchant: '..' }]);
+    expect(readFileSync(path.join(dir, '%2E%2E', '2026-12.jsonl'), 'utf8')).toContain('"merchant":".."');
+    expect((await store.read('..', '2026-12-01', '2026-12-01')).lines).toHaveLength(1);
   });
 });
 
