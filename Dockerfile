@@ -18,6 +18,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# AUDIT_SEAL_DIR in docker-compose.yml: a named volume mounted here starts with this owner.
+RUN mkdir -p /var/lib/checkout-saga/audit-seals && chown -R node:node /var/lib/checkout-saga
 USER node
 EXPOSE 3000 4010
 CMD ["node", "dist/src/main.js"]

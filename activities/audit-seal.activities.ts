@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
+import type { AuditChainKeys } from '../core/audit/audit-keys';
 import { AuditSealer } from '../core/audit/audit-sealer';
+import type { ExternalSealStore } from '../core/audit/external-seal-store';
 
 /** The nightly seal: every merchant's unsealed store-days before each store's today (or before `today`), oldest first. */
-export function createAuditSealActivities({ dataSource }: { dataSource: DataSource }) {
-  const sealer = new AuditSealer(dataSource);
+export function createAuditSealActivities({ dataSource, auditKeys, sealStore }: { dataSource: DataSource; auditKeys: AuditChainKeys; sealStore: ExternalSealStore }) {
+  const sealer = new AuditSealer(dataSource, auditKeys, sealStore);
   return {
     async sealClosedAuditDays(only: { today?: string; merchant?: string } = {}): Promise<{ merchants: number; sealed: number }> {
       // The activity, not the workflow, reads the clock: "today" is each store's, when the seal actually runs.

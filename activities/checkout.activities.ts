@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditWriter } from '../core/audit/audit-writer';
+import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
 import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { createCouponActivities } from './checkout-coupons.activities';
@@ -21,8 +21,8 @@ export interface ActivityDeps {
  * from the activities barrel) and its tests mock.
  */
 export function createCheckoutActivities(
-  { dataSource, vendors, customers }: ActivityDeps,
-  audit = new AuditWriter(dataSource, customers),
+  { dataSource, vendors }: ActivityDeps,
+  audit: AuditWriter,
   intents = new EffectIntentsRepository(dataSource),
 ) {
   return {

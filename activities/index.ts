@@ -1,5 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
+import type { AuditChainKeys } from '../core/audit/audit-keys';
 import { AuditWriter } from '../core/audit/audit-writer';
+import type { ExternalSealStore } from '../core/audit/external-seal-store';
 import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { StepResultsRepository } from '../core/effects/step-results.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
@@ -15,12 +17,12 @@ import { rememberStepResults } from './remembered-steps';
 export type { ActivityDeps } from './checkout.activities';
 
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
-export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec }) {
-  const audit = new AuditWriter(deps.dataSource, deps.customers);
+export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec; auditKeys: AuditChainKeys; sealStore: ExternalSealStore }) {
+  const audit = new AuditWriter(deps.dataSource, deps.customers, deps.auditKeys);
   const intents = new EffectIntentsRepository(deps.dataSource);
   return {
     ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec), deps.customers),
-    ...createAuditSealActivities({ dataSource: deps.dataSource }),
+    ...createAuditSealActivities({ dataSource: deps.dataSource, auditKeys: deps.auditKeys, sealStore: deps.sealStore }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit, intents }),
     ...createReturnActivities({ ...deps.vendors, audit, intents }),

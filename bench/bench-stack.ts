@@ -123,6 +123,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       // would make one of the two workers fail to start. The bench reads CPU from /proc, not metrics.
       WORKER_METRICS_PORT: '0',
       WORKER_SDK_METRICS_PORT: '0',
+      // The bench database's seals outside Postgres, apart from npm start's (.data/audit-seals).
+      AUDIT_SEAL_DIR: path.join(PROJECT_ROOT, '.data', 'bench-audit-seals'),
     };
     const profileArgs = options.workerProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.workerProfileDir}`] : [];
     pids.worker = (await startNode('worker', 'src/worker.js', env, 'worker polling task queue', profileArgs)).pid;

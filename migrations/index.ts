@@ -13,6 +13,7 @@ import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaSt
 import { AddStoreVendorMapping1764892800000 } from './1764892800000-AddStoreVendorMapping';
 import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
 import { AddProductSyncUnverified1765152000000 } from './1765152000000-AddProductSyncUnverified';
+import { AddAuditKeyIds1765324800000 } from './1765324800000-AddAuditKeyIds';
 import { AddCheckoutRequestHash1765584000000 } from './1765584000000-AddCheckoutRequestHash';
 
 /**
@@ -35,5 +36,6 @@ export const MIGRATIONS = [
   AddStoreVendorMapping1764892800000,
   AddProductSyncVendorProcesses1765065600000,
   AddProductSyncUnverified1765152000000,
+  AddAuditKeyIds1765324800000,
   AddCheckoutRequestHash1765584000000,
 ];

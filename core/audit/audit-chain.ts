@@ -3,8 +3,10 @@ import { stringify } from 'safe-stable-stringify';
 
 /**
  * The tamper-evident chain of audit_events: per checkout, each row stores the previous row's hash
- * and `row_hash = sha256(prev_hash || canonical(content))`, where the content is every business
- * column (everything but `id` and the two hashes). The writer and the verifier both use this file,
+ * and `row_hash = HMAC-SHA256_key(prev_hash || canonical(content))` under the chain key its `key_id`
+ * names (core/audit/audit-keys.ts), or `sha256(prev_hash || canonical(content))` on legacy rows
+ * (no key id, written before keys), where the content is every business column (everything but
+ * `id`, `key_id` and the two hashes). The writer and the verifier both use this file,
  * so a row's hash is recomputable from the row as Postgres returns it.
  */
 
@@ -76,6 +78,7 @@ export function chainHash(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update(canonical).digest('hex');
 }
 
+/** The legacy (unkeyed) row hash; keyed rows: AuditChainKeys.rowHash. */
 export function auditRowHash(prevHash: string, row: AuditRowContent): string {
   return chainHash(prevHash, canonicalAuditContent(row));
 }

@@ -100,7 +100,11 @@ export class AuditEvent {
   @Column({ name: 'prev_hash', type: 'char', length: 64 })
   prevHash: string;
 
-  /** sha256(prev_hash || canonical content): see core/audit/audit-chain.ts. */
+  /** HMAC-SHA256 under key `key_id` of (prev_hash || canonical content), or sha256 of it on legacy rows: see core/audit/audit-chain.ts. */
   @Column({ name: 'row_hash', type: 'char', length: 64 })
   rowHash: string;
+
+  /** The id of the chain key row_hash was computed with (core/audit/audit-keys.ts); null on legacy rows. */
+  @Column({ name: 'key_id', type: 'text', nullable: true })
+  keyId: string | null;
 }

@@ -7,7 +7,7 @@ import type { CheckoutHead } from './audit-seal';
 const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
 
 /** A row with its link of the checkout's hash chain, as the writer inserts it. */
-export type ChainedAuditRow = AuditRowContent & { prev_hash: string; row_hash: string };
+export type ChainedAuditRow = AuditRowContent & { prev_hash: string; row_hash: string; key_id: string | null };
 /** A row as stored (`SELECT *`), for recomputing its chain. */
 export type StoredAuditRow = ChainedAuditRow & { id: string };
 
@@ -95,15 +95,15 @@ export class AuditEventsRepository {
     await tx.query(
       `INSERT INTO audit_events (idempotency_key, checkout_id, run_id, kind, step, vendor, operation, outcome, http_status,
          latency_ms, attempt, amount_minor, currency, vendor_reference, request_excerpt, response_excerpt, error_code,
-         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash, actor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+         error_message, merchant, store, till, customer_ref, recorded_at, prev_hash, row_hash, actor, key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
       [
         row.idempotency_key, row.checkout_id, row.run_id, row.kind, row.step, row.vendor,
         row.operation, row.outcome, row.http_status, row.latency_ms, row.attempt,
         row.amount_minor === null ? null : String(row.amount_minor), row.currency, row.vendor_reference,
         jsonParam(row.request_excerpt), jsonParam(row.response_excerpt), row.error_code, row.error_message,
         row.merchant, row.store, row.till, row.customer_ref, new Date(row.recorded_at).toISOString(),
-        row.prev_hash, row.row_hash, row.actor ?? null,
+        row.prev_hash, row.row_hash, row.actor ?? null, row.key_id,
       ],
     );
   }

@@ -24,9 +24,15 @@ export interface SealContent {
   timeZone?: string;
 }
 
-export function sealHash(prevSealHash: string, content: SealContent): string {
+/** The seal content as hashed: canonical JSON, heads sorted by checkout id. */
+export function sealCanonical(content: SealContent): string {
   const heads = [...content.heads].sort((a, b) => (a.checkoutId < b.checkoutId ? -1 : a.checkoutId > b.checkoutId ? 1 : 0));
-  return chainHash(prevSealHash, stringify({ ...content, heads }) as string);
+  return stringify({ ...content, heads }) as string;
+}
+
+/** The legacy (unkeyed, plain SHA-256) seal hash; keyed seals: AuditChainKeys.sealHash. */
+export function sealHash(prevSealHash: string, content: SealContent): string {
+  return chainHash(prevSealHash, sealCanonical(content));
 }
 
 /** [start, end) of a UTC day. */

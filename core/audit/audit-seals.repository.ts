@@ -13,6 +13,8 @@ export interface StoredSeal {
   checkout_heads: CheckoutHead[];
   prev_seal_hash: string;
   seal_hash: string;
+  /** The chain key id seal_hash was computed with; null: a legacy (plain SHA-256) seal. */
+  key_id: string | null;
 }
 
 /**
@@ -84,15 +86,15 @@ export class AuditSealsRepository {
 
   async insert(tx: EntityManager, merchant: string, seal: StoredSeal): Promise<void> {
     await tx.query(
-      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash, time_zone) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)`,
-      [merchant, seal.store, seal.day, JSON.stringify(seal.checkout_heads), seal.prev_seal_hash, seal.seal_hash, seal.time_zone],
+      `INSERT INTO audit_seals (merchant, store, day, checkout_heads, prev_seal_hash, seal_hash, time_zone, key_id) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)`,
+      [merchant, seal.store, seal.day, JSON.stringify(seal.checkout_heads), seal.prev_seal_hash, seal.seal_hash, seal.time_zone, seal.key_id],
     );
   }
 
   /** The merchant's seals of the days from `from` to `to` (both inclusive), of one store or all, in day order. */
   async sealsBetween(merchant: string, from: string, to: string, store?: string): Promise<StoredSeal[]> {
     return (await this.dataSource.query(
-      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, time_zone, checkout_heads, prev_seal_hash, seal_hash FROM audit_seals
+      `SELECT store, to_char(day, 'YYYY-MM-DD') AS day, time_zone, checkout_heads, prev_seal_hash, seal_hash, key_id FROM audit_seals
        WHERE merchant = $1 AND day >= $2 AND day <= $3 AND ($4::text IS NULL OR store = $4) ORDER BY day, store`,
       [merchant, from, to, store ?? null],
     )) as StoredSeal[];

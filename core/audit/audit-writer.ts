@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { auditRowHash, CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
+import { CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
 import { AuditEventsRepository } from './audit-events.repository';
+import type { AuditChainKeys } from './audit-keys';
 import type { CustomerRefHasher } from './customer-ref';
 import { untilDatabaseAnswers } from '../database/database-unavailable';
 import type { VendorCallRecord, VendorCallRecorder } from './vendor-call-record';
@@ -42,7 +43,8 @@ export const AUDIT_WRITE_PATIENCE_MS = 120_000;
  * activity attempt (its number and when it was scheduled), so a retried write of the same attempt is
  * a no-op while a new attempt, or a reset's attempt 1 after the original attempt 1, adds a row.
  *
- * Each row is appended to its checkout's hash chain: under a transaction-scoped advisory lock on
+ * Each row is appended to its checkout's hash chain, keyed with the current chain key (its id stored
+ * as the row's key_id): under a transaction-scoped advisory lock on
  * the checkout id (activities of one checkout run in parallel; other checkouts never wait), the
  * writer reads the checkout's head, hashes the row onto it and inserts. The lock is held until
  * commit, so ids of one checkout follow chain order.
@@ -53,6 +55,7 @@ export class AuditWriter {
   constructor(
     private readonly dataSource: DataSource,
     readonly customers: CustomerRefHasher,
+    private readonly chainKeys: AuditChainKeys,
     private readonly patienceMs = AUDIT_WRITE_PATIENCE_MS,
   ) {
     this.events = new AuditEventsRepository(dataSource);
@@ -106,7 +109,8 @@ export class AuditWriter {
       customer_ref: row.customer_ref ?? null,
       recorded_at: new Date(),
     };
-    await this.events.insert(manager, { ...content, prev_hash: prevHash, row_hash: auditRowHash(prevHash, content) });
+    const keyId = this.chainKeys.currentId;
+    await this.events.insert(manager, { ...content, prev_hash: prevHash, row_hash: this.chainKeys.rowHash(keyId, prevHash, content), key_id: keyId });
     return true;
   }
 }

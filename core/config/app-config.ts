@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditChainKeys, parseOldAuditKeys } from '../audit/audit-keys';
 import { isCurrencyCode } from '../money/money';
 import { resolveTemporalTls, TEMPORAL_TLS_SETTINGS, type TemporalTls } from './temporal-tls';
 
@@ -15,6 +16,12 @@ const bodyFieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za
 const accountCurrency = z.string().refine(isCurrencyCode, 'must be an ISO 4217 currency code, such as EUR').default('EUR');
 /** A Postgres database name the dev stack may quote into CREATE DATABASE. */
 const databaseName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores');
+/** The id stored with each audit row and seal, naming the key it was hashed with. */
+const auditKeyId = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1 to 40 letters, digits, _ . -');
+/** `id:key,id:key`: each id as AUDIT_CHAIN_KEY_ID, each key at least 32 characters, no comma. */
+const auditOldKeys = z
+  .string()
+  .refine((v) => v.split(',').map((e) => e.trim()).filter(Boolean).every((e) => /^[A-Za-z0-9_.-]{1,40}:[^,]{32,}$/.test(e)), 'must be id:key pairs separated by commas, each key at least 32 characters');
 const regularExpression = z.string().min(1).refine(isRegularExpression, 'must be a regular expression');
 
 /** Whether `source` compiles as a JavaScript regular expression. */
@@ -31,7 +38,7 @@ export function isRegularExpression(source: string): boolean {
  * What NODE_ENV=production refuses to start without: outside production these fall back to
  * development keys, which are public. docker-compose.yml must set each (a test holds it to this list).
  */
-export const PRODUCTION_REQUIRED_KEYS = ['AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEY'] as const;
+export const PRODUCTION_REQUIRED_KEYS = ['AUDIT_HMAC_KEY', 'AUDIT_CHAIN_KEY', 'TEMPORAL_CODEC_KEY'] as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -165,6 +172,25 @@ const schema = z.object({
   CMC_CURRENCY: accountCurrency,
   /** HMAC-SHA256 key for customer references in audit rows (at least 32 characters). Required in production. */
   AUDIT_HMAC_KEY: z.string().min(32).optional(),
+  /**
+   * HMAC-SHA256 key of the audit hash chain and the daily seals (at least 32 characters): the database
+   * does not hold it, so an owner or superuser who rewrites audit rows cannot recompute hashes that
+   * verify. Required in production. Keep it apart from AUDIT_HMAC_KEY (customer references).
+   */
+  AUDIT_CHAIN_KEY: z.string().min(32).optional(),
+  /**
+   * The id stored on each row and seal hashed with AUDIT_CHAIN_KEY (`key_id`). Rotating: give the new
+   * key a new id and move the old one to AUDIT_CHAIN_OLD_KEYS. Default: `1`, or `dev` for the development key.
+   */
+  AUDIT_CHAIN_KEY_ID: auditKeyId.optional(),
+  /** Older chain keys that still verify, `id:key,id:key` (rows and seals keep the id they were written with). */
+  AUDIT_CHAIN_OLD_KEYS: auditOldKeys.optional(),
+  /**
+   * Where the daily seals are also written, outside Postgres: one append-only JSONL file per merchant
+   * (core/audit/external-seal-store.ts). The worker appends, the API reads (GET /v1/audit/verify), so
+   * both must see the same directory; keep it where the database's owner cannot write.
+   */
+  AUDIT_SEAL_DIR: z.string().min(1).default('.data/audit-seals'),
   /** AES-256-GCM key (base64 of 32 bytes) of the Temporal payload codec. Required in production. */
   TEMPORAL_CODEC_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes').optional(),
   /** Names the codec key in each payload's metadata, so keys can rotate. */
@@ -192,6 +218,10 @@ const schema = z.object({
   if (c.TEMPORAL_TLS === 'false') {
     const needsTls = TEMPORAL_TLS_SETTINGS.filter((key) => c[key] !== undefined);
     if (needsTls.length) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: `is false, but ${needsTls.join(', ')} need TLS (an API key would travel unencrypted)` });
+  }
+  if (c.AUDIT_CHAIN_OLD_KEYS !== undefined) {
+    const current = c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev');
+    if (parseOldAuditKeys(c.AUDIT_CHAIN_OLD_KEYS).has(current)) ctx.addIssue({ code: 'custom', path: ['AUDIT_CHAIN_OLD_KEYS'], message: `lists the current key id ${current}: give a new key a new id` });
   }
   // Development keys are public: production must bring its own.
   for (const key of PRODUCTION_REQUIRED_KEYS) {
@@ -234,6 +264,7 @@ function secretFieldConflict(path: string, other: string): string | undefined {
 
 /** Used only outside production (loadConfig refuses to start production without real keys). */
 const DEV_AUDIT_HMAC_KEY = 'dev-only-audit-hmac-key-not-a-secret-0000';
+const DEV_AUDIT_CHAIN_KEY = 'dev-only-audit-chain-key-not-a-secret-000';
 const DEV_TEMPORAL_CODEC_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
@@ -268,6 +299,8 @@ export type AppConfig = z.infer<typeof schema> & {
   usesSandbox: boolean;
   /** The keys in force: the configured ones, or the development defaults outside production. */
   auditHmacKey: string;
+  /** The audit chain's keys: AUDIT_CHAIN_KEY (or the development key, id `dev`) and AUDIT_CHAIN_OLD_KEYS. */
+  auditChainKeys: AuditChainKeys;
   temporalCodecKey: Buffer;
   /** The TLS of every Temporal connection (the TEMPORAL_TLS* files read); undefined: plaintext. */
   temporalTls: TemporalTls | undefined;
@@ -298,6 +331,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     capillaryBillNumberFormat: new RegExp(c.CAPILLARY_BILL_NUMBER_REGEX),
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
     auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
+    auditChainKeys: new AuditChainKeys(
+      c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev'),
+      c.AUDIT_CHAIN_KEY ?? DEV_AUDIT_CHAIN_KEY,
+      parseOldAuditKeys(c.AUDIT_CHAIN_OLD_KEYS),
+    ),
     temporalCodecKey: Buffer.from(c.TEMPORAL_CODEC_KEY ?? DEV_TEMPORAL_CODEC_KEY, 'base64'),
     temporalTls: temporal.tls,
   };

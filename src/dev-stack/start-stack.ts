@@ -67,8 +67,10 @@ async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildP
   if (config.usesSandbox) {
     processes.run('sandbox', process.execPath, [path.join(dist, 'sandbox', 'main.js')], {});
   }
-  processes.run('worker', process.execPath, [path.join(dist, 'worker.js')], {});
-  processes.run('api', process.execPath, [path.join(dist, 'main.js')], {});
+  // The worker writes the seals' copies outside Postgres and the API reads them: one absolute directory for both.
+  const sealDir = { AUDIT_SEAL_DIR: path.resolve(PROJECT_ROOT, config.AUDIT_SEAL_DIR) };
+  processes.run('worker', process.execPath, [path.join(dist, 'worker.js')], sealDir);
+  processes.run('api', process.execPath, [path.join(dist, 'main.js')], sealDir);
 
   console.log(`
 checkout-saga is starting:

@@ -28,7 +28,7 @@ export class OpsAudit {
   private readonly writer: AuditWriter;
 
   constructor(@Inject(DataSource) dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
-    this.writer = new AuditWriter(dataSource, new CustomerRefHasher(config.auditHmacKey));
+    this.writer = new AuditWriter(dataSource, new CustomerRefHasher(config.auditHmacKey), config.auditChainKeys);
   }
 
   async record(actor: string, action: OpsAction): Promise<void> {

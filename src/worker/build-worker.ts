@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { createVendorRegistry, type VendorRegistry } from '../../activities/vendors/vendor-registry';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
+import { FileSealStore } from '../../core/audit/external-seal-store';
 import type { AppConfig } from '../../core/config/app-config';
 import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { activityObservability } from './activity-observability.interceptor';
@@ -39,6 +40,8 @@ export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker
       dataSource: deps.dataSource,
       vendors: deps.vendors ?? createVendorRegistry(config),
       customers: new CustomerRefHasher(config.auditHmacKey),
+      auditKeys: config.auditChainKeys,
+      sealStore: new FileSealStore(config.AUDIT_SEAL_DIR),
     }),
     interceptors: { activity: [activityObservability] },
   });

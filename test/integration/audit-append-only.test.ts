@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AuditSealer } from '../../core/audit/audit-sealer';
-import { AuditWriter } from '../../core/audit/audit-writer';
-import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import { createDataSource } from '../../core/database/data-source';
+import { testAuditSealer, testAuditWriter } from '../support/audit-database';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
 /**
@@ -20,7 +18,7 @@ describe('audit trail: TRUNCATE is refused by the database', () => {
   beforeAll(async () => {
     dataSource = await createDataSource(TEST_DATABASE_URL, 2).initialize();
     // A row and a seal of our own, so neither table is empty when the TRUNCATE comes.
-    const writer = new AuditWriter(dataSource, new CustomerRefHasher('test-key-test-key-test-key-test-key'));
+    const writer = testAuditWriter(dataSource);
     await writer.append({
       idempotency_key: `checkout:demo:${store}:T1:R1|append-only`,
       checkout_id: `checkout:demo:${store}:T1:R1`,
@@ -28,7 +26,7 @@ describe('audit trail: TRUNCATE is refused by the database', () => {
       http_status: null, latency_ms: null, attempt: 1, amount_minor: null, currency: 'EUR', vendor_reference: null,
       request_excerpt: null, response_excerpt: null, error_code: null, error_message: null, merchant: 'demo', store, till: 'T1',
     });
-    await new AuditSealer(dataSource).sealDay('demo', store, today);
+    await testAuditSealer(dataSource).sealDay('demo', store, today);
   });
   afterAll(() => dataSource?.destroy());
 

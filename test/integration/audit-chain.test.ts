@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditWriter, NewAuditRow } from '../../core/audit/audit-writer';
-import { AuditSealer } from '../../core/audit/audit-sealer';
-import { testAuditWriter } from '../support/audit-database';
+import { testAuditSealer, testAuditWriter } from '../support/audit-database';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /** The hash chain, the daily seals and GET /v1/audit/verify, against the migrated Postgres. */
@@ -62,13 +61,15 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
     links.slice(1).forEach((link, i) => expect(link.prev_hash).toBe(links[i].row_hash));
 
     const res = await verify({ from: today, to: today, store }).expect(200);
-    expect(res.body).toEqual({ ok: true, checkedRows: 60, checkedCheckouts: 1, checkedSeals: 0, firstBreak: null });
+    expect(res.body).toEqual({
+      ok: true, checkedRows: 60, checkedCheckouts: 1, checkedSeals: 0, firstBreak: null, legacyRows: 0, legacySeals: 0, checkedExternalSeals: 0, unreadableExternalSealLines: 0,
+    });
   });
 
   it('refuses UPDATE and DELETE on audit_events and audit_seals while the triggers are on', async () => {
     const store = newStore();
     await writer.append(row(store, `checkout:demo:${store}:T1:R1`, 1));
-    await new AuditSealer(stack.dataSource).sealDay('demo', store, today);
+    await testAuditSealer(stack.dataSource).sealDay('demo', store, today);
     await expect(stack.dataSource.query(`UPDATE audit_events SET amount_minor = 1 WHERE store = $1`, [store])).rejects.toThrow(/append-only/);
     await expect(stack.dataSource.query(`DELETE FROM audit_events WHERE store = $1`, [store])).rejects.toThrow(/append-only/);
     await expect(stack.dataSource.query(`UPDATE audit_seals SET seal_hash = seal_hash WHERE store = $1`, [store])).rejects.toThrow(/append-only/);
@@ -80,7 +81,7 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
     for (const checkout of ['R1', 'R2']) {
       for (let n = 0; n < 5; n++) await writer.append(row(store, `checkout:demo:${store}:T1:${checkout}`, n));
     }
-    await new AuditSealer(stack.dataSource).sealDay('demo', store, today);
+    await testAuditSealer(stack.dataSource).sealDay('demo', store, today);
     expect((await verify({ from: today, to: today, store }).expect(200)).body).toMatchObject({ ok: true, checkedRows: 10, checkedSeals: 1 });
 
     const [target] = (await stack.dataSource.query(
@@ -106,7 +107,7 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
     const store = newStore();
     for (let n = 0; n < 4; n++) await writer.append(row(store, `checkout:demo:${store}:T1:R1`, n));
     for (let n = 0; n < 3; n++) await writer.append(row(store, `checkout:demo:${store}:T1:R2`, n));
-    await new AuditSealer(stack.dataSource).sealDay('demo', store, today);
+    await testAuditSealer(stack.dataSource).sealDay('demo', store, today);
     const ids = async (checkout: string) =>
       ((await stack.dataSource.query(`SELECT id::text FROM audit_events WHERE checkout_id = $1 ORDER BY id`, [`checkout:demo:${store}:T1:${checkout}`])) as { id: string }[]).map((r) => r.id);
 

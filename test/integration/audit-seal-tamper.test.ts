@@ -83,6 +83,10 @@ describe('audit seals tampered with behind the triggers', () => {
       checkedCheckouts: 2,
       checkedSeals: 2,
       firstBreak: { checkoutId: `seal:${store}`, eventId: null, recordedAt: today, expected: sealed.seal_hash, actual: forged, reason: 'seal_hash_mismatch' },
+      legacyRows: 0,
+      legacySeals: 0,
+      checkedExternalSeals: 2,
+      unreadableExternalSealLines: 0,
     });
   });
 
@@ -112,11 +116,10 @@ describe('audit seals tampered with behind the triggers', () => {
     });
   });
 
-  // BUG (GET /v1/audit/verify): only seals that exist are checked. Deleting a store's newest
-  // seal removes the only guard of each checkout's last row (README: "A seal catches what no later link
-  // can"), so that row can then be rewritten with its hash recomputed and verify answers ok; the next
-  // nightly run even seals the rewritten day again. A sealed day whose seal is gone goes unreported.
-  it.failing('reports a store-day whose newest seal was deleted and whose last row was then rewritten', async () => {
+  // Deleting a store's newest seal removed the only guard of each checkout's last row (a seal catches
+  // what no later link can). The seal's copy outside Postgres (AUDIT_SEAL_DIR) still names it, and
+  // the keyed chain refuses a row rehashed without the key.
+  it('reports a store-day whose newest seal was deleted (its copy outside Postgres remains), and its last row then rewritten', async () => {
     const store = stores.newestDeleted;
     const [, sealed] = await chainedSeals(store);
     // Today's sale's last row, which only today's seal guards.
@@ -125,9 +128,15 @@ describe('audit seals tampered with behind the triggers', () => {
       prev_hash: string;
     })[];
     await tamper('audit_seals', `DELETE FROM audit_seals WHERE merchant = $1 AND store = $2 AND day = $3`, [merchant, store, today]);
+    expect((await verify(store)).body).toMatchObject({
+      ok: false,
+      checkedSeals: 1,
+      checkedExternalSeals: 2,
+      firstBreak: { checkoutId: `seal:${store}`, eventId: null, recordedAt: today, expected: sealed.seal_hash, actual: 'none', reason: 'seal_missing' },
+    });
+
     const forged = { ...last, amount_minor: '1' };
     await tamper('audit_events', `UPDATE audit_events SET amount_minor = 1, row_hash = $1 WHERE id = $2`, [auditRowHash(last.prev_hash, forged), last.id]);
-
-    expect((await verify(store)).body.ok).toBe(false);
+    expect((await verify(store)).body).toMatchObject({ ok: false, firstBreak: { eventId: last.id, reason: 'row_hash_mismatch' } });
   });
 });

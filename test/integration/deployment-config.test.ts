@@ -92,6 +92,17 @@ describe('docker-compose.yml', () => {
     expect(refusals).toEqual([]);
   });
 
+  it('gives the worker (which writes the seals outside Postgres) and the API (which verifies them) one volume at AUDIT_SEAL_DIR, and postgres not', () => {
+    const services = resolvedServices();
+    const mounts = (name: string) => (services[name].volumes ?? []).map(String);
+    for (const name of ['api', 'worker']) {
+      const dir = loadConfig(containerEnv(services[name])).AUDIT_SEAL_DIR;
+      expect({ name, mounts: mounts(name).filter((m) => m.endsWith(`:${dir}:rw`) || m.endsWith(`:${dir}`)) }).toEqual({ name, mounts: [expect.stringMatching(/^audit-seals:/)] });
+    }
+    expect(mounts('postgres').some((m) => m.startsWith('audit-seals:'))).toBe(false);
+    expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/chown -R node:node \/var\/lib\/checkout-saga/);
+  });
+
   it('points every vendor of the API and the worker at the sandbox service, never at the container itself', () => {
     const services = resolvedServices();
     const sandbox = `http://sandbox:${loadConfig(containerEnv(services.sandbox)).SANDBOX_PORT}`;

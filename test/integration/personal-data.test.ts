@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import request from 'supertest';
-import { AuditSealer } from '../../core/audit/audit-sealer';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { startApiProcess } from '../support/api-process';
@@ -15,6 +14,7 @@ import { eventually } from '../support/eventually';
 import { journalOf } from '../support/journal';
 import { findCanaries, logLines, sandboxCustomerIdentifiers } from '../support/sandbox-customers';
 import { resetSandbox } from '../support/sandbox-server';
+import { testAuditSealer } from '../support/audit-database';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
 
@@ -145,7 +145,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     await api().post(`/v1/checkouts/${encodeURIComponent(anonymousId)}/capillary-customer`).send({ identifier: { type: 'phone', value: CAPILLARY_PHONE } }).expect(200);
     checkoutIds.push(anonymousId);
     otherWorkflowIds.push(`capillary-retro:${anonymousId}`);
-    await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
+    await testAuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {
     for (const child of processes) child.kill('SIGTERM');

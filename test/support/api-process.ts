@@ -21,6 +21,7 @@ export async function startApiProcess(config: AppConfig, logName: string, env: R
       DATABASE_URL: config.DATABASE_URL,
       ...temporalConnectionEnv(config),
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      AUDIT_SEAL_DIR: config.AUDIT_SEAL_DIR,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),
       ...env,

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freePort } from '../../src/dev-stack/free-port';
 import { migrate } from '../../core/database/migrate';
 import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
@@ -36,6 +39,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.CHECKOUT_SAGA_TEST_TEMPORAL = server.address;
   process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI = server.uiUrl;
   process.env.TEST_DATABASE_URL = TEST_DATABASE_URL;
+  // The seals' copies outside Postgres: as fresh as the database (testAuditSealDir).
+  process.env.CHECKOUT_SAGA_TEST_AUDIT_SEAL_DIR = mkdtempSync(path.join(tmpdir(), 'checkout-saga-audit-seals-'));
 }
 
 async function startTestTemporal(): Promise<TestTemporal> {

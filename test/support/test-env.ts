@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 /** Where the suite's shared services are; global-setup fills these in before any test file runs. */
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/checkout_saga_test';
@@ -13,4 +16,12 @@ export function testTemporalUiUrl(): string {
   const url = process.env.CHECKOUT_SAGA_TEST_TEMPORAL_UI;
   if (!url) throw new Error('the Temporal dev server was not started: run the tests with `npm test`');
   return url;
+}
+
+/**
+ * The run's AUDIT_SEAL_DIR (the daily seals written outside Postgres): a fresh directory per run,
+ * made by global-setup like the fresh test database, so no line outlives the seals it copies.
+ */
+export function testAuditSealDir(): string {
+  return process.env.CHECKOUT_SAGA_TEST_AUDIT_SEAL_DIR ?? path.join(tmpdir(), `checkout-saga-audit-seals-${process.pid}`);
 }

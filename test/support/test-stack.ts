@@ -13,7 +13,7 @@ import { buildWorker } from '../../src/worker/build-worker';
 import { temporalClientOn } from '../../core/temporal/temporal-client';
 import { temporalConnectionOptions } from '../../core/temporal/temporal-connection';
 import { resetSandbox, startSandbox } from './sandbox-server';
-import { TEST_DATABASE_URL, testTemporalAddress } from './test-env';
+import { TEST_DATABASE_URL, testAuditSealDir, testTemporalAddress } from './test-env';
 
 let runtimeInstalled = false;
 /** The SDK logs every worker state change at INFO; tests only want errors (activity failures are expected and asserted). */
@@ -85,6 +85,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SANDBOX_PORT: new URL(sandbox.url).port,
     VENDOR_TIMEOUT_MS: '2000',
+    AUDIT_SEAL_DIR: testAuditSealDir(),
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();

@@ -26,6 +26,7 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
       DATABASE_URL: config.DATABASE_URL,
       ...temporalConnectionEnv(config),
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      AUDIT_SEAL_DIR: config.AUDIT_SEAL_DIR,
       SANDBOX_PORT: String(config.SANDBOX_PORT),
       VENDOR_TIMEOUT_MS: String(config.VENDOR_TIMEOUT_MS),
       CHECKOUT_ANSWER_TIMEOUT_MS: String(config.CHECKOUT_ANSWER_TIMEOUT_MS),

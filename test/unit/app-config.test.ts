@@ -70,13 +70,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ COUPONTOOLS_VALUE_CUSTOM_FIELD: 'custom8' })).toThrow(/COUPONTOOLS_VALUE_CUSTOM_FIELD/);
   });
 
-  it('refuses to start production without its own audit HMAC key and payload codec key', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_HMAC_KEY: is required in production.*TEMPORAL_CODEC_KEY: is required in production/);
+  it('refuses to start production without its own audit HMAC key, audit chain key and payload codec key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /AUDIT_HMAC_KEY: is required in production.*AUDIT_CHAIN_KEY: is required in production.*TEMPORAL_CODEC_KEY: is required in production/,
+    );
     expect(() => loadConfig({ TEMPORAL_CODEC_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/TEMPORAL_CODEC_KEY: must be base64 of 32 bytes/);
     const key = Buffer.alloc(32, 9).toString('base64');
-    const config = loadConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEY: key });
+    const config = loadConfig({ NODE_ENV: 'production', AUDIT_HMAC_KEY: 'k'.repeat(32), AUDIT_CHAIN_KEY: 'c'.repeat(32), TEMPORAL_CODEC_KEY: key });
     expect(config.temporalCodecKey.equals(Buffer.alloc(32, 9))).toBe(true);
     expect(config.auditHmacKey).toBe('k'.repeat(32));
+    expect(config.auditChainKeys.knownIds).toEqual(['1']);
+  });
+
+  it('reads the audit chain key, its id and the older keys that still verify, and refuses malformed ones', () => {
+    expect(loadConfig({}).auditChainKeys.knownIds).toEqual(['dev']);
+    const rotated = loadConfig({ AUDIT_CHAIN_KEY: 'n'.repeat(32), AUDIT_CHAIN_KEY_ID: 'k3', AUDIT_CHAIN_OLD_KEYS: `k1:${'a'.repeat(32)}, k2:${'b:'.repeat(16)}` });
+    expect(rotated.auditChainKeys.knownIds).toEqual(['k3', 'k1', 'k2']);
+    expect(rotated.auditChainKeys.currentId).toBe('k3');
+    expect(() => loadConfig({ AUDIT_CHAIN_KEY: 'short' })).toThrow(/AUDIT_CHAIN_KEY/);
+    expect(() => loadConfig({ AUDIT_CHAIN_KEY_ID: 'a b' })).toThrow(/AUDIT_CHAIN_KEY_ID/);
+    expect(() => loadConfig({ AUDIT_CHAIN_OLD_KEYS: 'k1:short' })).toThrow(/AUDIT_CHAIN_OLD_KEYS: must be id:key pairs/);
+    expect(() => loadConfig({ AUDIT_CHAIN_OLD_KEYS: 'a'.repeat(40) })).toThrow(/AUDIT_CHAIN_OLD_KEYS: must be id:key pairs/);
+    expect(() => loadConfig({ AUDIT_CHAIN_KEY: 'n'.repeat(32), AUDIT_CHAIN_KEY_ID: 'k1', AUDIT_CHAIN_OLD_KEYS: `k1:${'a'.repeat(32)}` })).toThrow(
+      /AUDIT_CHAIN_OLD_KEYS: lists the current key id k1/,
+    );
+    expect(loadConfig({}).AUDIT_SEAL_DIR).toBe('.data/audit-seals');
   });
 
   it('redeems Capillary points after the bill unless the org allows reversal and before_payment is chosen', () => {

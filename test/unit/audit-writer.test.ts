@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { AuditChainKeys } from '../../core/audit/audit-keys';
 import { AuditWriter, type AuditScope } from '../../core/audit/audit-writer';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
 
@@ -12,6 +13,7 @@ const row = {
   request_excerpt: null, response_excerpt: null, vendor_reference: null, amount_minor: null, error_code: null, error_message: null,
 };
 const hasher = new CustomerRefHasher('test-key-test-key-test-key-test-key');
+const chainKeys = new AuditChainKeys('test', 'test-chain-key-test-chain-key-test-chain-key');
 
 /** A DataSource whose write transactions fail with `errors` in turn, then succeed; counts the attempts. */
 function flakyDataSource(errors: unknown[]) {
@@ -31,18 +33,18 @@ describe(AuditWriter.name, () => {
     const shuttingDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     const db = flakyDataSource([refused, shuttingDown]);
 
-    await new AuditWriter(db.dataSource, hasher).insert(scope, '1:purchases.create', row);
+    await new AuditWriter(db.dataSource, hasher, chainKeys).insert(scope, '1:purchases.create', row);
     expect(db.attempts()).toBe(3);
   });
 
   it('gives up after its patience, and never retries an error that is not an outage', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const outage = flakyDataSource(Array.from({ length: 50 }, () => refused));
-    await expect(new AuditWriter(outage.dataSource, hasher, 300).insert(scope, 'x', row)).rejects.toThrow('ECONNREFUSED');
+    await expect(new AuditWriter(outage.dataSource, hasher, chainKeys, 300).insert(scope, 'x', row)).rejects.toThrow('ECONNREFUSED');
     expect(outage.attempts()).toBeLessThan(4);
 
     const constraint = flakyDataSource([Object.assign(new Error('violates check constraint'), { code: '23514' })]);
-    await expect(new AuditWriter(constraint.dataSource, hasher).insert(scope, 'x', row)).rejects.toThrow('check constraint');
+    await expect(new AuditWriter(constraint.dataSource, hasher, chainKeys).insert(scope, 'x', row)).rejects.toThrow('check constraint');
     expect(constraint.attempts()).toBe(1);
   });
 
@@ -53,7 +55,7 @@ describe(AuditWriter.name, () => {
       return [];
     };
     const dataSource = { transaction: (work: (tx: unknown) => Promise<unknown>) => work({ query }) } as unknown as DataSource;
-    const writer = new AuditWriter(dataSource, hasher);
+    const writer = new AuditWriter(dataSource, hasher, chainKeys);
 
     await writer.insert({ ...scope, attemptScheduledAtMs: 1000 }, '1:purchases.create', row);
     await writer.insert({ ...scope, attemptScheduledAtMs: 5000 }, '1:purchases.create', row);

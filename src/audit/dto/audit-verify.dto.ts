@@ -25,8 +25,18 @@ export class AuditBreakDto {
   @ApiProperty({ description: 'When the row was recorded, or the sealed day' }) recordedAt: string;
   @ApiProperty() expected: string;
   @ApiProperty() actual: string;
-  @ApiProperty({ enum: ['row_hash_mismatch', 'prev_hash_mismatch', 'seal_heads_mismatch', 'seal_hash_mismatch', 'seal_chain_break'] })
+  @ApiProperty({
+    enum: [
+      'row_hash_mismatch', 'prev_hash_mismatch', 'legacy_after_keyed', 'unknown_key_id', 'seal_heads_mismatch', 'seal_hash_mismatch', 'seal_chain_break',
+      'external_heads_mismatch', 'external_seal_mismatch', 'external_seal_missing', 'seal_missing', 'external_seal_conflict',
+    ],
+    description:
+      'unknown_key_id: hashed with a key id not configured (actual names it); legacy_after_keyed: an unkeyed row after a keyed one; ' +
+      'external_*: the seal written outside Postgres (AUDIT_SEAL_DIR) disagrees with audit_seals, or its recorded heads with the rows now, ' +
+      'or a keyed seal has no line there; seal_missing: a line outside names a seal audit_seals does not have',
+  })
   reason: string;
+  @ApiPropertyOptional({ description: 'What the break means, in words (on the reasons added with keys and external seals)' }) detail?: string;
 }
 
 export class AuditVerifyResultDto {
@@ -35,4 +45,12 @@ export class AuditVerifyResultDto {
   @ApiProperty() checkedCheckouts: number;
   @ApiProperty() checkedSeals: number;
   @ApiProperty({ type: AuditBreakDto, nullable: true }) firstBreak: AuditBreakDto | null;
+  @ApiProperty({ description: 'Rows of the checked chains with no key id (written before keyed chains): plain SHA-256, not proof against a database superuser' })
+  legacyRows: number;
+  @ApiProperty({ description: 'Seals checked with no key id (written before keyed seals): plain SHA-256, never written outside Postgres' })
+  legacySeals: number;
+  @ApiProperty({ description: 'Seal lines of the range read from the store outside Postgres (AUDIT_SEAL_DIR), each checked' })
+  checkedExternalSeals: number;
+  @ApiProperty({ description: 'Lines there that could not be read (a write torn by a crash); not a break by themselves' })
+  unreadableExternalSealLines: number;
 }
