@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
@@ -47,7 +48,9 @@ async function main() {
   }
 }
 
-async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
+async function startAll(configured: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
+  // The UI this start runs decodes payloads through the API with a token only it is given: a new one each start.
+  const config = { ...configured, TEMPORAL_UI_CODEC_TOKEN: configured.TEMPORAL_UI_CODEC_TOKEN ?? randomBytes(32).toString('base64url') };
   const dataDir = path.join(PROJECT_ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
   // Our own processes' ports, before anything starts: a clash is one line naming the port and its
@@ -68,7 +71,7 @@ async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildP
     processes.run('sandbox', process.execPath, [path.join(dist, 'sandbox', 'main.js')], {});
   }
   processes.run('worker', process.execPath, [path.join(dist, 'worker.js')], {});
-  processes.run('api', process.execPath, [path.join(dist, 'main.js')], {});
+  processes.run('api', process.execPath, [path.join(dist, 'main.js')], { TEMPORAL_UI_CODEC_TOKEN: config.TEMPORAL_UI_CODEC_TOKEN });
 
   console.log(`
 checkout-saga is starting:
