@@ -3,7 +3,9 @@
  * the worker under load, then check the invariants. Run by `npm run test:chaos -- --profile short|full`;
  * the same global setup as the integration tests (a Temporal dev server, the migrated test database).
  */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// As jest.config.js: jose (the codec's OIDC check, loaded with the API) ships ES modules only.
+const transform = { '^.+\\.ts$': ['@swc/jest'], '/node_modules/jose/.+\\.js$': ['@swc/jest'] };
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 
 module.exports = {
   testTimeout: 600_000,
@@ -11,6 +13,7 @@ module.exports = {
     {
       displayName: 'chaos',
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

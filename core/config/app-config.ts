@@ -198,6 +198,20 @@ const schema = z.object({
   /** The Temporal UI allowed to call the codec endpoint (CORS). */
   TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
   /**
+   * The token in the codec endpoint `npm start` gives the Temporal UI it runs
+   * (`/v1/codec/ui/<token>/decode`, decode only; src/temporal/codec-access.ts): a new random one each
+   * start. Never in production, where the UI signs ops in and passes its OIDC access token instead.
+   */
+  TEMPORAL_UI_CODEC_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32 to 128 letters, digits, - or _').optional(),
+  /**
+   * The codec accepts the Temporal UI's OIDC access token (the UI server's `codec.passAccessToken`)
+   * when these name the UI's identity provider: the token's issuer (`iss`), audience (`aud`) and the
+   * provider's JSON Web Key Set URL (its discovery document's `jwks_uri`). All three, or none.
+   */
+  CODEC_OIDC_ISSUER: z.string().url().optional(),
+  CODEC_OIDC_AUDIENCE: z.string().min(1).optional(),
+  CODEC_OIDC_JWKS_URL: z.string().url().optional(),
+  /**
    * Reaching a Temporal server we do not run (a cluster, Temporal Cloud): TLS, mTLS, API key. The files
    * are PEM, read once at start (see temporalTls). TLS is on as soon as any of these is set, since a CA,
    * a client certificate or an API key only make sense over TLS (Temporal Cloud refuses plaintext);
@@ -222,6 +236,14 @@ const schema = z.object({
   if (c.AUDIT_CHAIN_OLD_KEYS !== undefined) {
     const current = c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev');
     if (parseOldAuditKeys(c.AUDIT_CHAIN_OLD_KEYS).has(current)) ctx.addIssue({ code: 'custom', path: ['AUDIT_CHAIN_OLD_KEYS'], message: `lists the current key id ${current}: give a new key a new id` });
+  }
+  const oidc = ['CODEC_OIDC_ISSUER', 'CODEC_OIDC_AUDIENCE', 'CODEC_OIDC_JWKS_URL'] as const;
+  const oidcMissing = oidc.filter((key) => c[key] === undefined);
+  if (oidcMissing.length && oidcMissing.length < oidc.length) {
+    ctx.addIssue({ code: 'custom', path: [oidcMissing[0]], message: `is required too: ${oidc.join(', ')} come together (the codec's OIDC access tokens)` });
+  }
+  if (c.NODE_ENV === 'production' && c.TEMPORAL_UI_CODEC_TOKEN !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_UI_CODEC_TOKEN'], message: "is for the development stack's own UI: in production the UI passes its OIDC access token (CODEC_OIDC_*)" });
   }
   // Development keys are public: production must bring its own.
   for (const key of PRODUCTION_REQUIRED_KEYS) {

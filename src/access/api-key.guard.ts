@@ -51,10 +51,11 @@ function presentedKey(request: Request): string | undefined {
   return typeof header === 'string' && header.length ? header.trim() : undefined;
 }
 
-function unauthorized(detail: string, error?: 'invalid_token'): ProblemException {
+/** 401 problem+json with RFC 6750's WWW-Authenticate; the codec (which also takes access tokens) names its own title. */
+export function unauthorized(detail: string, error?: 'invalid_token', title = 'A valid API key is required'): ProblemException {
   return new ProblemException({
     type: '/problems/unauthorized',
-    title: 'A valid API key is required',
+    title,
     status: 401,
     detail,
     // RFC 6750: the filter turns this into the WWW-Authenticate header.

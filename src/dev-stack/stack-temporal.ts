@@ -25,8 +25,9 @@ export interface StackTemporal {
 export async function startStackTemporal(mode: TemporalMode, config: AppConfig, processes: ChildProcesses, dataDir: string): Promise<StackTemporal> {
   const port = temporalPortOf(config.TEMPORAL_ADDRESS);
   const uiPort = uiPortOf(config.TEMPORAL_UI_ORIGIN);
-  // Payloads are encrypted: the UI decodes them through the API's codec endpoint.
-  const uiCodecEndpoint = `http://localhost:${config.API_PORT}/v1/codec`;
+  // Payloads are encrypted: the UI decodes them through the API's codec endpoint, its own (decode
+  // only, this start's token in the path: src/temporal/codec-access.ts).
+  const uiCodecEndpoint = `http://localhost:${config.API_PORT}/v1/codec${config.TEMPORAL_UI_CODEC_TOKEN ? `/ui/${config.TEMPORAL_UI_CODEC_TOKEN}` : ''}`;
   const uiUrl = `http://localhost:${uiPort}`;
   if (mode === 'external') {
     // One call the way the worker and the API will connect: a wrong address, CA, certificate, key or

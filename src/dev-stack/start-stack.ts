@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
@@ -47,7 +48,9 @@ async function main() {
   }
 }
 
-async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
+async function startAll(configured: AppConfig, mode: TemporalMode, processes: ChildProcesses): Promise<void> {
+  // The UI this start runs decodes payloads through the API with a token only it is given: a new one each start.
+  const config = { ...configured, TEMPORAL_UI_CODEC_TOKEN: configured.TEMPORAL_UI_CODEC_TOKEN ?? randomBytes(32).toString('base64url') };
   const dataDir = path.join(PROJECT_ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
   // Our own processes' ports, before anything starts: a clash is one line naming the port and its
@@ -70,7 +73,7 @@ async function startAll(config: AppConfig, mode: TemporalMode, processes: ChildP
   // The worker writes the seals' copies outside Postgres and the API reads them: one absolute directory for both.
   const sealDir = { AUDIT_SEAL_DIR: path.resolve(PROJECT_ROOT, config.AUDIT_SEAL_DIR) };
   processes.run('worker', process.execPath, [path.join(dist, 'worker.js')], sealDir);
-  processes.run('api', process.execPath, [path.join(dist, 'main.js')], sealDir);
+  processes.run('api', process.execPath, [path.join(dist, 'main.js')], { ...sealDir, TEMPORAL_UI_CODEC_TOKEN: config.TEMPORAL_UI_CODEC_TOKEN });
 
   console.log(`
 checkout-saga is starting:

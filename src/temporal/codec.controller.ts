@@ -1,7 +1,22 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Inject, Logger, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtension,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
-import { Roles } from '../access/access.decorators';
+import type { Request } from 'express';
+import { BEARER_SCHEME, Public } from '../access/access.decorators';
+import { ApiKeyStore } from '../../core/access/api-key.store';
+import { CodecAccess, type CodecCaller } from './codec-access';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { decoratorStack } from '../common/decorator-stack';
@@ -19,45 +34,69 @@ const SCHEMA = {
   properties: { payloads: { type: 'array', items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string', format: 'byte' } }, data: { type: 'string', format: 'byte' } } } } },
 };
 
-/** One codec route (ops only): proto3 JSON payloads in, the same payloads transformed out, 200. */
-function CodecRoute(path: string, summary: string, ok: string, badRequest: string) {
+/**
+ * One codec route: proto3 JSON payloads in, the same payloads transformed out, 200. Open to the global
+ * key guard (@Public): the route decides who may call it itself (codec-access.ts), since the Temporal
+ * UI sends an OIDC access token or a token in the path, not an API key.
+ */
+function CodecRoute(path: string, summary: string, ok: string, badRequest: string, access: string) {
   return decoratorStack(
     Post(path),
-    Roles('ops'),
-    ApiOperation({ summary }),
+    Public(),
+    ApiOperation({ summary, description: access }),
+    ApiExtension('x-roles', ['ops', 'admin']),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiHeader({ name: 'X-Namespace', required: true, description: "The payloads' Temporal namespace (the UI and CLI send it): only this deployment's" }),
     HttpCode(200),
     ApiBody({ schema: SCHEMA }),
     ApiOkResponse({ description: ok }),
     ApiBadRequestResponse({ description: badRequest }),
+    ApiUnauthorizedResponse({ description: 'No key or token, or an unknown, revoked or expired one (problem+json)' }),
+    ApiForbiddenResponse({ description: 'Not an ops or admin key, a key scoped to a store or till, or another namespace (problem+json)' }),
   );
 }
 
+const KEY_OR_TOKEN = 'Roles: `ops`, `admin`. A merchant-wide key (`Authorization: Bearer <key>`; a key scoped to a store is 403), or the Temporal UI\'s OIDC access token (`codec.passAccessToken`) when CODEC_OIDC_* is configured. Each call is logged with its caller.';
+
 /**
  * The codec server the Temporal UI and CLI call to show decoded payloads to ops
- * (`temporal server start-dev --ui-codec-endpoint http://localhost:3000/v1/codec`,
- * `temporal workflow show --codec-endpoint …`). It holds the same key as the API and the worker.
- * CORS for the UI's origin is set in CodecModule.
+ * (`temporal workflow show --codec-endpoint http://localhost:3000/v1/codec --codec-auth 'Bearer <ops key>'`;
+ * the UI: README "Reading payloads in the Temporal UI"). It holds the same keys as the API and the
+ * worker; who may call it is codec-access.ts. CORS for the UI's origin is set in CodecModule.
  */
 @ApiTags('codec')
 @Controller('v1/codec')
 export class CodecController {
   private readonly codec: EncryptionCodec;
+  private readonly access: CodecAccess;
+  private readonly logger = new Logger('Codec');
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(ApiKeyStore) keys: ApiKeyStore) {
     this.codec = encryptionCodecFor(config);
+    this.access = new CodecAccess(config, keys);
   }
 
-  @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, or a payload that does not decrypt')
-  decode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run(body, (p) => this.codec.decode(p));
+  @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, a payload that does not decrypt, or no X-Namespace', KEY_OR_TOKEN)
+  async decode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
+    return this.run('decode', await this.access.authorise(request), body, (p) => this.codec.decode(p));
   }
 
-  @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array')
-  encode(@Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run(body, (p) => this.codec.encode(p));
+  @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array, or no X-Namespace', KEY_OR_TOKEN)
+  async encode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
+    return this.run('encode', await this.access.authorise(request), body, (p) => this.codec.encode(p));
   }
 
-  private async run(body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
+  /**
+   * The endpoint `npm start` gives the Temporal UI it runs (outside production): decode only, open to
+   * whoever holds this start's TEMPORAL_UI_CODEC_TOKEN, which only that UI's settings carry.
+   */
+  @CodecRoute('ui/:token/decode', "Decrypt payloads for the Temporal UI of the development stack (the UI's token in the path)", 'The same payloads, decrypted', 'problem+json: as decode', 'The path\'s token must be this API\'s TEMPORAL_UI_CODEC_TOKEN (404 otherwise); outside production only.')
+  @ApiExcludeEndpoint()
+  async decodeForUi(@Req() request: Request, @Param('token') token: string, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
+    return this.run('decode', this.access.authoriseUi(request, token), body, (p) => this.codec.decode(p));
+  }
+
+  private async run(operation: 'decode' | 'encode', caller: CodecCaller, body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
     const payloads = (body as { payloads?: unknown } | null)?.payloads;
     if (!Array.isArray(payloads)) throw invalidFields([{ field: 'payloads', message: 'must be an array of payloads' }]);
     let transformed: Payload[];
@@ -67,6 +106,8 @@ export class CodecController {
       // Wrong key or tampered ciphertext: say which field, never why in cryptographic detail.
       throw invalidFields([{ field: 'payloads', message: 'must be payloads this codec can read' }]);
     }
+    // Who read (or wrote) payloads, never what: the protocol names no workflow, and the payloads are personal data.
+    this.logger.log({ msg: `codec ${operation}`, operation, caller, payloads: payloads.length });
     return { payloads: transformed.map(toJson) };
   }
 }

@@ -3,13 +3,14 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CodecController } from './codec.controller';
+import { AccessModule } from '../access/access.module';
 
 /**
  * The codec endpoint, with CORS for the Temporal UI's origin only (TEMPORAL_UI_ORIGIN): the UI
- * calls it from the browser with `X-Namespace` (and, once keys land, `Authorization`). The rest of
- * the API sends no CORS headers.
+ * calls it from the browser with `X-Namespace` (and `Authorization` with its access token). The rest
+ * of the API sends no CORS headers.
  */
-@Module({ controllers: [CodecController] })
+@Module({ imports: [AccessModule], controllers: [CodecController] })
 export class CodecModule implements NestModule {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 

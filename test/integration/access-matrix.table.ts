@@ -120,9 +120,9 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T1',                                   NONE,              NONE,              '409 409 409 404', '409 409 409 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T2',                                   NONE,              NONE,              '409 409 404 404', '409 409 404 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S2/T1',                                   NONE,              NONE,              '409 404 404 404', '409 404 404 404'),
-  // The codec holds the deployment's key, not a merchant's: any ops key may use it.
-  row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              ALL(200),          ALL(200)),
-  row('POST /v1/codec/decode',                   '',                                        NONE,              NONE,              ALL(200),          ALL(200)),
+  // The codec reads the payloads of every store: a merchant-wide ops or admin key only (codec-access.ts).
+  row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
+  row('POST /v1/codec/decode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
 
   // Finance: a store-scoped key reads its own store only (403 naming `store` for another). A till-scoped
   // key is answered 200 for its store, but verify and the reconciliation ignore its till: it is given

@@ -88,7 +88,7 @@ describe('access matrix', () => {
     returned = of((p) => p.toReturn);
     batches = of((p) => p.batch);
     syncId = (await stack.api(stack.keys.admin).post('/v1/products/sync').send({ products: [{ code: 'ACL-1' }] }).expect(202)).body.syncId;
-    encodedPayload = (await stack.api(stack.keys.ops).post('/v1/codec/encode').send({ payloads: [PLAIN_PAYLOAD] }).expect(200)).body;
+    encodedPayload = (await stack.api(stack.keys.ops).post('/v1/codec/encode').set('x-namespace', stack.config.TEMPORAL_NAMESPACE).send({ payloads: [PLAIN_PAYLOAD] }).expect(200)).body;
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -142,7 +142,9 @@ describe('access matrix', () => {
     const path = template.includes('{id}')
       ? template.replace('{id}', encodeURIComponent(resourceFor(template, row.target)))
       : template.replace('{store}', row.target);
-    const req = request(stack.apiUrl)[method](row.target.startsWith('?') ? `${path}${row.target}` : path).set(headers);
+    // The codec serves one namespace, named by every call (as the Temporal UI and CLI do).
+    const namespace = template.startsWith('/v1/codec/') ? { 'x-namespace': stack.config.TEMPORAL_NAMESPACE } : {};
+    const req = request(stack.apiUrl)[method](row.target.startsWith('?') ? `${path}${row.target}` : path).set({ ...namespace, ...headers });
     return method === 'get' ? req : req.send(bodyFor(row.route, row.target));
   }
 

@@ -1,0 +1,103 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import request from 'supertest';
+import { bearer, startTestStack, type TestStack } from '../support/test-stack';
+
+/** A plain JSON payload as Temporal's remote codec protocol carries it (base64 metadata and data). */
+const PLAIN = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"a customer\'s phone"').toString('base64') };
+const UI_TOKEN = 'ui-token-for-this-test-0123456789abcdef';
+const ISSUER = 'https://login.example.test/';
+const AUDIENCE = 'temporal-ui';
+
+/** An identity provider's JSON Web Key Set on a local port, as the UI's issuer publishes it. */
+async function serveJwks(jwk: JWK): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [{ ...jwk, kid: 'k1', alg: 'ES256', use: 'sig' }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, server };
+}
+
+const issuerKeys = generateKeyPair('ES256');
+let jwks: { url: string; server: Server };
+
+/**
+ * Who may read payloads through the codec: a merchant-wide ops (or admin) key, the UI's OIDC access
+ * token, the development UI's own token (decode only); nobody else, and only for our namespace.
+ */
+describe('the codec endpoint: who may decode', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    jwks = await serveJwks(await exportJWK((await issuerKeys).publicKey));
+    stack = await startTestStack({ TEMPORAL_UI_CODEC_TOKEN: UI_TOKEN, CODEC_OIDC_ISSUER: ISSUER, CODEC_OIDC_AUDIENCE: AUDIENCE, CODEC_OIDC_JWKS_URL: jwks.url });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await new Promise((resolve) => jwks.server.close(resolve));
+  });
+
+  const codec = (path: string, headers: Record<string, string>, body: unknown = { payloads: [PLAIN] }) =>
+    request(stack.apiUrl).post(path).set({ 'x-namespace': 'default', ...headers }).send(body as object);
+  const accessToken = async (claims: { aud?: string; iss?: string; expiresIn?: string; key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] } = {}) =>
+    new SignJWT({ scope: 'openid' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('ops-person@example.test')
+      .setIssuer(claims.iss ?? ISSUER)
+      .setAudience(claims.aud ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(claims.expiresIn ?? '5m')
+      .sign(claims.key ?? (await issuerKeys).privateKey);
+
+  let encrypted: unknown;
+  beforeAll(async () => {
+    encrypted = (await codec('/v1/codec/encode', bearer(stack.keys.ops)).expect(200)).body;
+  });
+
+  it('a merchant-wide ops key encodes and decodes: the round trip gives the payload back', async () => {
+    expect(JSON.stringify(encrypted)).not.toContain(PLAIN.data);
+    const decoded = await codec('/v1/codec/decode', bearer(stack.keys.ops), encrypted).expect(200);
+    expect(decoded.body).toEqual({ payloads: [PLAIN] });
+  });
+
+  it('a key scoped to a store, or of another role, is refused (403 problem+json)', async () => {
+    const storeOps = await stack.keyFor({ role: 'ops', store: 'S1' });
+    const scoped = await codec('/v1/codec/decode', bearer(storeOps), encrypted).expect(403);
+    expect(scoped.headers['content-type']).toContain('application/problem+json');
+    expect(scoped.body).toMatchObject({ type: '/problems/outside-key-scope', errors: [{ field: 'store' }] });
+    expect((await codec('/v1/codec/decode', bearer(stack.keys.pos), encrypted).expect(403)).body.type).toBe('/problems/forbidden-role');
+    expect((await codec('/v1/codec/decode', bearer(stack.keys.finance), encrypted).expect(403)).body.type).toBe('/problems/forbidden-role');
+  });
+
+  it('no credentials, an unknown key or a made-up token: 401', async () => {
+    await codec('/v1/codec/decode', {}, encrypted).expect(401);
+    await codec('/v1/codec/decode', bearer('cs_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), encrypted).expect(401);
+    await codec('/v1/codec/decode', bearer('not-a-token'), encrypted).expect(401);
+  });
+
+  it('names the namespace: none is 400 naming X-Namespace, another is 403', async () => {
+    const none = await request(stack.apiUrl).post('/v1/codec/decode').set(bearer(stack.keys.ops)).send(encrypted as object).expect(400);
+    expect(none.body.errors).toEqual([{ field: 'X-Namespace', message: expect.any(String) }]);
+    const other = await codec('/v1/codec/decode', { ...bearer(stack.keys.ops), 'x-namespace': 'someone-else' }, encrypted).expect(403);
+    expect(other.body.type).toBe('/problems/forbidden-namespace');
+  });
+
+  it("the UI's OIDC access token decodes; another audience or issuer, an expired token or another signer does not", async () => {
+    const decoded = await codec('/v1/codec/decode', bearer(await accessToken()), encrypted).expect(200);
+    expect(decoded.body).toEqual({ payloads: [PLAIN] });
+    await codec('/v1/codec/decode', bearer(await accessToken({ aud: 'another-app' })), encrypted).expect(401);
+    await codec('/v1/codec/decode', bearer(await accessToken({ iss: 'https://evil.example.test/' })), encrypted).expect(401);
+    await codec('/v1/codec/decode', bearer(await accessToken({ expiresIn: '-1m' })), encrypted).expect(401);
+    const stranger = await generateKeyPair('ES256');
+    await codec('/v1/codec/decode', bearer(await accessToken({ key: stranger.privateKey })), encrypted).expect(401);
+  });
+
+  it("the development UI's token decodes, in the path only, and encodes nothing; a wrong token is 404", async () => {
+    const decoded = await codec(`/v1/codec/ui/${UI_TOKEN}/decode`, {}, encrypted).expect(200);
+    expect(decoded.body).toEqual({ payloads: [PLAIN] });
+    await codec(`/v1/codec/ui/${UI_TOKEN.replace(/.$/, 'x')}/decode`, {}, encrypted).expect(404);
+    await codec(`/v1/codec/ui/${UI_TOKEN}/encode`, {}).expect(404);
+    await codec('/v1/codec/decode', bearer(UI_TOKEN), encrypted).expect(401);
+  });
+});
