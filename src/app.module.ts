@@ -13,7 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { CheckoutLogContextInterceptor } from './logging/checkout-log-context.interceptor';
 import { checkoutLogFields } from './logging/checkout-log-context';
-import { REDACTION } from '../core/logging/log-redaction';
+import { REDACTION, loggableUrl } from '../core/logging/log-redaction';
 import { ReadinessService } from './health/readiness.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { OpsModule } from './ops/ops.module';
@@ -34,6 +34,8 @@ export class AppModule {
             level: config.LOG_LEVEL,
             // Keys, tokens and personal data never reach the log; bodies are not logged at all (they carry customer ids).
             redact: REDACTION,
+            // The URL, but never a credential in its path.
+            serializers: { req: (req: { url?: string }) => ({ ...req, url: loggableUrl(req.url) }) },
             // The request and response lines; lines logged while handling get the same through the interceptor.
             customProps: (req) => checkoutLogFields(req as Parameters<typeof checkoutLogFields>[0], config.MERCHANT_ID),
           },

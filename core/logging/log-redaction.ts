@@ -44,6 +44,14 @@ export const REDACTED_LOG_PATHS = [
 
 export const REDACTION = { paths: REDACTED_LOG_PATHS, censor: '[redacted]' };
 
+/**
+ * A request path as the API's request log may show it: the development UI's codec token
+ * (`/v1/codec/ui/<token>/decode`, src/temporal/codec-access.ts) is a credential in the path itself.
+ */
+export function loggableUrl(url: string | undefined): string | undefined {
+  return url?.replace(/(\/v1\/codec\/ui\/)[^/?#]+/, '$1[redacted]');
+}
+
 /** The checkout a workflow id belongs to: the saga itself, or the void saga of a completed checkout. */
 export function checkoutIdOf(workflowId: string | undefined): string | undefined {
   if (!workflowId) return undefined;

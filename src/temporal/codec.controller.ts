@@ -107,9 +107,16 @@ export class CodecController {
       throw invalidFields([{ field: 'payloads', message: 'must be payloads this codec can read' }]);
     }
     // Who read (or wrote) payloads, never what: the protocol names no workflow, and the payloads are personal data.
-    this.logger.log({ msg: `codec ${operation}`, operation, caller, payloads: payloads.length });
+    this.logger.log(`codec ${operation} of ${payloads.length} payload(s) by ${callerName(caller)}`);
     return { payloads: transformed.map(toJson) };
   }
+}
+
+/** The caller as the log names it: a key id, a token's subject, or the development UI. */
+function callerName(caller: CodecCaller): string {
+  if (caller.kind === 'api-key') return `API key ${caller.keyId}`;
+  if (caller.kind === 'oidc') return `OIDC subject ${JSON.stringify(caller.subject.slice(0, 128))}`;
+  return "the development UI's token";
 }
 
 function fromJson(p: JsonPayload): Payload {
