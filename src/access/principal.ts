@@ -37,3 +37,16 @@ export function storeInScope(principal: Principal, requested: string | undefined
   }
   return principal.store;
 }
+
+/**
+ * storeInScope for a read that covers every till of a store (the reconciliation report, audit
+ * verify): a key scoped to one till may not read the others', so it is refused (403 naming `till`)
+ * rather than given the whole store.
+ */
+export function wholeStoreInScope(principal: Principal, requested: string | undefined): string | undefined {
+  const store = storeInScope(principal, requested);
+  if (principal.till !== null) {
+    throw outsideKeyScope([{ field: 'till', message: `this covers every till of a store; the API key is scoped to till ${principal.till}` }]);
+  }
+  return store;
+}

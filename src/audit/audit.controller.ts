@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Caller, Roles } from '../access/access.decorators';
-import { storeInScope, type Principal } from '../access/principal';
+import { wholeStoreInScope, type Principal } from '../access/principal';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
 
@@ -16,7 +16,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditVerifyResultDto, description: 'Recomputed chains and seals of the range; firstBreak is null when everything verifies' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid parameter' })
   verify(@Query() query: AuditVerifyQueryDto, @Caller() caller: Principal): Promise<AuditVerifyResultDto> {
-    const store = storeInScope(caller, query.store);
+    const store = wholeStoreInScope(caller, query.store);
     return this.verifier.verify(caller.merchant, { ...query, ...(store !== undefined && { store }) });
   }
 }

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTag
 import type { Response } from 'express';
 import { renderReconciliationCsv } from './reconciliation-csv';
 import { Caller, Roles } from '../access/access.decorators';
-import { storeInScope, type Principal } from '../access/principal';
+import { wholeStoreInScope, type Principal } from '../access/principal';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationQueryDto } from './dto/reconciliation-query.dto';
 
@@ -31,7 +31,7 @@ export class ReconciliationController {
   @ApiOkResponse({ description: 'JSON, or with format=csv one figure a row (section, till, vendor, figure, value…) with a header row' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid query parameter' })
   async report(@Query() query: ReconciliationQueryDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    const report = await this.reconciliation.report(caller.merchant, storeInScope(caller, query.store) ?? query.store, query.date);
+    const report = await this.reconciliation.report(caller.merchant, wholeStoreInScope(caller, query.store) ?? query.store, query.date);
     if (query.format !== 'csv') return report;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="reconciliation-${report.store}-${report.date}.csv"`);

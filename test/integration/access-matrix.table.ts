@@ -124,14 +124,14 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
   row('POST /v1/codec/decode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
 
-  // Finance: a store-scoped key reads its own store only (403 naming `store` for another). A till-scoped
-  // key is answered 200 for its store, but verify and the reconciliation ignore its till: it is given
-  // every till of S1 (audit events do keep to its till). Reported as an access bug, not pinned here.
+  // Finance: a store-scoped key reads its own store only (403 naming `store` for another). Audit events
+  // keep to a till-scoped key's till; verify and the reconciliation cover every till of a store, so a
+  // till-scoped key is refused them (403 naming `till`).
   row('GET /v1/audit/events',                    '',                                        NONE,              ALL(200),          NONE,              ALL(200)),
   row('GET /v1/audit/events',                    '?store=S2',                               NONE,              '200 403 403 200', NONE,              '200 403 403 200'),
-  row('GET /v1/audit/verify',                    '?from=2026-11-21&to=2026-11-21',          NONE,              ALL(200),          NONE,              ALL(200)),
+  row('GET /v1/audit/verify',                    '?from=2026-11-21&to=2026-11-21',          NONE,              '200 200 403 200', NONE,              '200 200 403 200'),
   row('GET /v1/audit/verify',                    '?from=2026-11-21&to=2026-11-21&store=S2', NONE,              '200 403 403 200', NONE,              '200 403 403 200'),
-  row('GET /v1/reports/reconciliation',          '?date=2026-11-21&store=S1',               NONE,              ALL(200),          NONE,              ALL(200)),
+  row('GET /v1/reports/reconciliation',          '?date=2026-11-21&store=S1',               NONE,              '200 200 403 200', NONE,              '200 200 403 200'),
   row('GET /v1/reports/reconciliation',          '?date=2026-11-21&store=S2',               NONE,              '200 403 403 200', NONE,              '200 403 403 200'),
   // `store` is required: the role is checked first (403), then the query (400).
   row('GET /v1/reports/reconciliation',          '?date=2026-11-21',                        NONE,              ALL(400),          NONE,              ALL(400)),
