@@ -12,7 +12,7 @@ import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-
 import { historyAsText } from '../support/history-text';
 import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
 import { eventually } from '../support/eventually';
-import { journalOf } from '../support/journal';
+import { injectFault, journalOf } from '../support/journal';
 import { findCanaries, logLines, sandboxCustomerIdentifiers } from '../support/sandbox-customers';
 import { resetSandbox } from '../support/sandbox-server';
 import { bearer, startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
@@ -29,6 +29,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   let stack: TestStack;
   let processes: ChildProcess[] = [];
   let api: () => ReturnType<typeof request.agent>;
+  let ops: () => ReturnType<typeof request.agent>;
   const merchant = `pd${randomUUID().slice(0, 8)}`;
   const logNames = [`pd-api-${merchant}.log`, `pd-worker-${merchant}.log`];
   const CAPILLARY_PHONE = '919999999999'; // the sandbox's Capillary customer: the checkout succeeds
@@ -54,6 +55,11 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const referenceBody = oneShotCheckoutBody('');
   const vendorCanaries = sandboxCustomerIdentifiers({ crmcomCode: referenceBody.customer.identifier.value, capillaryMobile: CAPILLARY_PHONE });
   const checkoutIds: string[] = [];
+  // A vendor's refusal naming the customer (letters: the scrubber masks numbers and e-mails only).
+  // It is the POS's rejection reason (the projection and the audit row keep it), so it is looked for
+  // only where the failure message alone would carry it: the Temporal history.
+  const failureCanary = `Canaryname${randomUUID().slice(0, 8).replace(/[0-9]/g, 'x')}`;
+  let refusedId = '';
 
   beforeAll(async () => {
     // The API and the worker as the processes they are in production, logging at debug to files we read.
@@ -63,6 +69,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     const apiProcess = await startApiProcess(stack.config, logNames[0], { LOG_LEVEL: 'debug' });
     processes = [worker, apiProcess.child];
     api = () => request.agent(apiProcess.url).set(bearer(stack.keys.pos));
+    ops = () => request.agent(apiProcess.url).set(bearer(stack.keys.ops));
     await resetSandbox(stack.sandboxUrl);
 
     const known = uniquePosReference('PD');
@@ -145,6 +152,17 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     await api().post(`/v1/checkouts/${encodeURIComponent(anonymousId)}/capillary-customer`).send({ identifier: { type: 'phone', value: CAPILLARY_PHONE } }).expect(200);
     checkoutIds.push(anonymousId);
     otherWorkflowIds.push(`capillary-retro:${anonymousId}`);
+    // A failed step whose vendor refusal names the customer: CRM.COM's identify refuses once.
+    await injectFault(stack.sandboxUrl, {
+      path: '/crmcom/crmapi/rest/v2/rewards_participants/show',
+      kind: 'status',
+      status: 200,
+      body: { status: { code: 'PARTICIPANT_BLOCKED', message: null, description: `Participant ${failureCanary} is blocked` } },
+      times: 1,
+    });
+    const refused = uniquePosReference('PD');
+    await api().post('/v1/checkouts').send(oneShotCheckoutBody(refused)).expect(422);
+    refusedId = `checkout:${merchant}:S1:T1:${refused}`;
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
   });
   afterAll(async () => {
@@ -277,5 +295,19 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     const [apiLog, workerLog] = readLogs();
     expect(findCanaries(apiLog, vendorCanaries, 'api log')).toEqual([]);
     expect(findCanaries(workerLog, vendorCanaries, 'worker log')).toEqual([]);
+  });
+
+  it("a failed step's message and stack trace are in the history only through the codec (encodeCommonAttributes)", async () => {
+    const history = await new Client({ connection: stack.temporal.connection }).workflow.getHandle(refusedId).fetchHistory();
+    const failures = (history.events ?? []).flatMap((e) => [e.activityTaskFailedEventAttributes?.failure, e.markerRecordedEventAttributes?.failure].filter(Boolean));
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((f) => f?.message === 'Encoded failure' && f.stackTrace === '' && f.encodedAttributes)).toBe(true);
+    expect(JSON.stringify(historyAsText(history))).not.toContain(failureCanary);
+    const shown = spawnSync(findTemporalBinary() ?? 'temporal', ['workflow', 'show', '--output', 'json', '--address', stack.config.TEMPORAL_ADDRESS, '-w', refusedId], { encoding: 'utf8' });
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).not.toContain(failureCanary);
+    // The canary was there to find: ops read the step's own message through the codec.
+    const detail = await ops().get(`/v1/ops/sagas/${encodeURIComponent(refusedId)}`).expect(200);
+    expect(JSON.stringify(detail.body.steps)).toContain(failureCanary);
   });
 });
