@@ -24,7 +24,7 @@ export function createActivities(deps: ActivityDeps & { stepResultsCodec: Payloa
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit, intents }),
     ...createReturnActivities({ ...deps.vendors, audit, intents }),
-    ...createCheckoutBatchActivities({ dataSource: deps.dataSource }),
+    ...createCheckoutBatchActivities({ dataSource: deps.dataSource, codec: deps.stepResultsCodec }),
     ...createValidationCodeActivities({ validationCodes: deps.vendors.validationCodes, audit, intents }),
     ...createRetroTagActivities({ retroTagging: deps.vendors.retroTagging, audit, intents }),
   };

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AuditSealer } from '../../core/audit/audit-sealer';
 import { findTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
+import { openValue } from '../../core/temporal/sealed-value';
 import { startApiProcess } from '../support/api-process';
 import { referenceCheckoutBody, oneShotCheckoutBody } from '../support/checkout-requests';
 import { historyAsText } from '../support/history-text';
@@ -48,7 +49,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // The customer's real validation code, issued by the sandbox in beforeAll: the one a redemption sends.
   let issuedCode = '';
   const canaries = [CAPILLARY_PHONE, unknownEmail, unknownPhone, cmcEmail, cmcPhone, cmcCard, ...cmcNames, validationCode, enrolPhone, ...enrolNames, enrolEmail];
-  // What a batch upload must never store (checkout_batch_sales keeps customer identifiers in clear, a known gap, but never these).
+  // What a batch upload must never store, not even sealed: it is refused whole.
   const batchSecrets = () => [issuedCode, validationCode, enrolPhone, ...enrolNames, enrolEmail, CAPILLARY_SANDBOX_CUSTOMER.cardNumber];
   // The validation-code request and retro-tagging workflows (capillary-otp:*, capillary-retro:*), scanned as the checkouts are.
   const otherWorkflowIds: string[] = [];
@@ -60,6 +61,8 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // only where the failure message alone would carry it: the Temporal history.
   const failureCanary = `Canaryname${randomUUID().slice(0, 8).replace(/[0-9]/g, 'x')}`;
   let refusedId = '';
+  let namedBatchId = '';
+  let storedBatchRows: Array<{ row: unknown; input: unknown; sealed_input: Buffer | null }> = [];
 
   beforeAll(async () => {
     // The API and the worker as the processes they are in production, logging at debug to files we read.
@@ -147,6 +150,30 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       (p) => p.status === 'completed',
       { timeoutMs: 30_000, intervalMs: 300 },
     );
+    // A batch whose sales name customers (the CRM.COM code, an unknown e-mail): read while CRM.COM is
+    // slow (so before it is driven), its rows hold the inputs sealed; once driven, nothing.
+    await injectFault(stack.sandboxUrl, { path: '/crmcom/*', kind: 'latency', latencyMs: 500, times: 2 });
+    const named = [uniquePosReference('PD'), uniquePosReference('PD')];
+    const namedBatch = await api()
+      .post('/v1/checkouts/batch')
+      .send({
+        sales: [
+          oneShotCheckoutBody(named[0], { complete: undefined, performedOn }),
+          oneShotCheckoutBody(named[1], { complete: undefined, performedOn, customer: { provider: 'crmcom', identifier: { type: 'email', value: unknownEmail } } }),
+        ],
+      })
+      .expect(202);
+    namedBatchId = namedBatch.body.batchId as string;
+    storedBatchRows = (await stack.dataSource.query(`SELECT row_to_json(t) AS row, t.input, t.sealed_input FROM checkout_batch_sales t WHERE merchant = $1 AND batch_id = $2 ORDER BY position`, [
+      merchant,
+      namedBatchId,
+    ])) as typeof storedBatchRows;
+    await eventually(
+      async () => (await api().get(`/v1/checkouts/batch/${namedBatchId}`).expect(200)).body,
+      (p) => p.status === 'completed',
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
+    checkoutIds.push(...named.map((ref) => `checkout:${merchant}:S1:T1:${ref}`));
     const anonymousId = `checkout:${merchant}:S1:T1:${anonymous}`;
     await request(stack.sandboxUrl).put('/capillary/_sandbox/org-config').send({ retroEnabled: true }).expect(200);
     await api().post(`/v1/checkouts/${encodeURIComponent(anonymousId)}/capillary-customer`).send({ identifier: { type: 'phone', value: CAPILLARY_PHONE } }).expect(200);
@@ -164,7 +191,7 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     await api().post('/v1/checkouts').send(oneShotCheckoutBody(refused)).expect(422);
     refusedId = `checkout:${merchant}:S1:T1:${refused}`;
     await new AuditSealer(stack.dataSource).sealDay(merchant, 'S1', new Date().toISOString().slice(0, 10));
-  });
+  }, 120_000); // every flow, two batches and a failed step, through a worker and an API process
   afterAll(async () => {
     for (const child of processes) child.kill('SIGTERM');
     await stack?.stop();
@@ -189,6 +216,31 @@ describe('personal data stays out of the audit trail and the Temporal history', 
       expect(dump.length).toBeGreaterThan(0);
       expectNoCanary(dump);
     }
+  });
+
+  it('checkout_batch_sales keeps a sale\'s input only sealed by the codec, and empties it once the sale is driven', async () => {
+    expect(storedBatchRows).toHaveLength(2);
+    for (const stored of storedBatchRows) {
+      expect(stored.input).toBeNull();
+      expect(stored.sealed_input).toBeInstanceOf(Buffer);
+    }
+    // The sealed bytes as stored (a JSON document of base64 metadata and ciphertext), beside every other column.
+    const asStored = storedBatchRows.map((r) => ({ row: r.row, sealed: r.sealed_input?.toString('utf8') }));
+    expectNoCanary(JSON.stringify(asStored));
+    expect(findCanaries(asStored, vendorCanaries, 'stored batch')).toEqual([]);
+    // The canaries were there to find: the codec opens the stored input.
+    const opened = await openValue<{ customer?: { identifier: { value: string } } }>(encryptionCodecFor(stack.config), storedBatchRows[1].sealed_input as Buffer);
+    expect(opened.customer?.identifier.value).toBe(unknownEmail);
+    // Once driven: the outcome stays, the input (both columns) is gone.
+    const after = (await stack.dataSource.query(`SELECT input, sealed_input, drive_outcome FROM checkout_batch_sales WHERE merchant = $1 AND batch_id = $2`, [merchant, namedBatchId])) as Array<{
+      input: unknown;
+      sealed_input: unknown;
+      drive_outcome: string | null;
+    }>;
+    expect(after).toEqual([
+      { input: null, sealed_input: null, drive_outcome: 'driven' },
+      { input: null, sealed_input: null, drive_outcome: 'driven' },
+    ]);
   });
 
   it('checkout_batch_sales holds no validation code, enrolment detail or card number', async () => {
