@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
-import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
@@ -23,7 +23,7 @@ export interface ActivityDeps {
 export function createCheckoutActivities(
   { dataSource, vendors, customers }: ActivityDeps,
   audit = new AuditWriter(dataSource, customers),
-  intents = new EffectIntentsRepository(dataSource),
+  intents = new EffectIntentsRepository(dataSource, undefined, effectReferenceKeyer(customers)),
 ) {
   return {
     ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit, intents }),

@@ -1,6 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { AuditWriter } from '../core/audit/audit-writer';
-import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { StepResultsRepository } from '../core/effects/step-results.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
 import { createRetroTagActivities } from './capillary-retro.activities';
@@ -17,7 +17,7 @@ export type { ActivityDeps } from './checkout.activities';
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
 export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec }) {
   const audit = new AuditWriter(deps.dataSource, deps.customers);
-  const intents = new EffectIntentsRepository(deps.dataSource);
+  const intents = new EffectIntentsRepository(deps.dataSource, undefined, effectReferenceKeyer(deps.customers));
   return {
     ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec), deps.customers),
     ...createAuditSealActivities({ dataSource: deps.dataSource }),

@@ -304,9 +304,9 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const auditTables = ['audit_events', 'audit_seals', 'checkouts', 'saga_step_results', 'effect_intents', 'checkout_batch_sales'];
   const mayBeEmpty = ['product_syncs', 'product_sync_items'];
   // A coupon code the sale redeemed identifies the customer it was issued to: keyed or redacted at rest too.
-  // Known gap (issue 21): the checkout's view (quote and receipt, which the POS prints) and the coupon
-  // step's effect intent reference (`<bill>:<code>`) still hold the code; the audit rows do not.
-  const couponCodeStillIn = ['checkouts', 'effect_intents'];
+  // Known gap (issue 21): the checkout's view (quote and receipt, which the POS prints) still holds the
+  // code; the audit rows and effect intents (keyed reference) do not.
+  const couponCodeStillIn = ['checkouts'];
   const atRest = (table: string) =>
     couponCodeStillIn.includes(table) ? vendorCanaries : { ...vendorCanaries, 'Capillary coupon code': CAPILLARY_SANDBOX_COUPONS.multiUse };
 
