@@ -1,8 +1,11 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure, type PayloadCodec } from '@temporalio/common';
 import { Between, type DataSource } from 'typeorm';
 import { CheckoutBatchSale } from '../core/checkout-batches/checkout-batch-sale.entity';
 import { CheckoutSagaClient } from '../core/checkouts/checkout-saga.client';
 import { StoredCheckoutAnswers } from '../core/checkouts/stored-checkout-answers';
+import { openValue } from '../core/temporal/sealed-value';
+import type { CheckoutInput } from '../workflows/checkout.contract';
 import { BATCH_SALES_PER_CHUNK_AT_ONCE, type CheckoutBatchChunk } from '../workflows/checkout-batch.contract';
 import { driveOneShotSale, SALE_PHASE_WAIT_MS } from './batch-sale-driver';
 
@@ -12,9 +15,9 @@ const HEARTBEAT_EVERY_MS = 5_000;
 /**
  * The back-office batch: drives a chunk of stored sales through their one-shot sagas with the
  * worker's own Temporal client, a few at a time, and records on each sale's row whether it could be
- * driven. A retried chunk skips the sales it already recorded.
+ * driven, emptying its sealed input in the same write. A retried chunk skips the sales it already recorded.
  */
-export function createCheckoutBatchActivities({ dataSource }: { dataSource: DataSource }) {
+export function createCheckoutBatchActivities({ dataSource, codec }: { dataSource: DataSource; codec: PayloadCodec }) {
   return {
     async driveCheckoutBatchChunk(chunk: CheckoutBatchChunk): Promise<{ driven: number; notDriven: number }> {
       const ctx = Context.current();
@@ -32,7 +35,9 @@ export function createCheckoutBatchActivities({ dataSource }: { dataSource: Data
       try {
         await eachAtMost(BATCH_SALES_PER_CHUNK_AT_ONCE, sales, async (sale) => {
           if (sale.driveOutcome) return;
-          const result = await driveOneShotSale(sagas, sale.input, {
+          const input = sale.sealedInput ? await openValue<CheckoutInput>(codec, sale.sealedInput) : sale.input;
+          if (!input) throw ApplicationFailure.nonRetryable(`batch ${chunk.batchId} sale ${sale.position}: no input stored and no outcome recorded`);
+          const result = await driveOneShotSale(sagas, input, {
             requestHash: sale.requestHash,
             requestId: `batch:${chunk.batchId}:${sale.position}`,
             batchId: chunk.batchId,
@@ -41,7 +46,8 @@ export function createCheckoutBatchActivities({ dataSource }: { dataSource: Data
           sale.driveReason = result.outcome === 'driven' ? null : result.reason;
           await repo.update(
             { merchant: sale.merchant, batchId: sale.batchId, position: sale.position },
-            { driveOutcome: sale.driveOutcome, driveReason: sale.driveReason },
+            // The outcome is the sale's result (with its saga's projection): the input is not needed again, and it names the customer.
+            { driveOutcome: sale.driveOutcome, driveReason: sale.driveReason, input: null, sealedInput: null },
           );
           ctx.heartbeat();
         });

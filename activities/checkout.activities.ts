@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
-import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
@@ -21,9 +21,9 @@ export interface ActivityDeps {
  * from the activities barrel) and its tests mock.
  */
 export function createCheckoutActivities(
-  { dataSource, vendors }: ActivityDeps,
+  { dataSource, vendors, customers }: ActivityDeps,
   audit: AuditWriter,
-  intents = new EffectIntentsRepository(dataSource),
+  intents = new EffectIntentsRepository(dataSource, undefined, effectReferenceKeyer(customers)),
 ) {
   return {
     ...createLoyaltyActivities({ loyalty: vendors.loyalty, audit, intents }),

@@ -2,7 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { AuditChainKeys } from '../core/audit/audit-keys';
 import { AuditWriter } from '../core/audit/audit-writer';
 import type { ExternalSealStore } from '../core/audit/external-seal-store';
-import { EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { StepResultsRepository } from '../core/effects/step-results.repository';
 import { createAuditSealActivities } from './audit-seal.activities';
 import { createRetroTagActivities } from './capillary-retro.activities';
@@ -19,14 +19,14 @@ export type { ActivityDeps } from './checkout.activities';
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
 export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec; auditKeys: AuditChainKeys; sealStore: ExternalSealStore }) {
   const audit = new AuditWriter(deps.dataSource, deps.customers, deps.auditKeys);
-  const intents = new EffectIntentsRepository(deps.dataSource);
+  const intents = new EffectIntentsRepository(deps.dataSource, undefined, effectReferenceKeyer(deps.customers));
   return {
     ...rememberStepResults(createCheckoutActivities(deps, audit, intents), new StepResultsRepository(deps.dataSource, deps.stepResultsCodec), deps.customers),
     ...createAuditSealActivities({ dataSource: deps.dataSource, auditKeys: deps.auditKeys, sealStore: deps.sealStore }),
     ...createProductSyncActivities({ dataSource: deps.dataSource, catalogue: deps.vendors.catalogue, audit }),
     ...createVoidActivities({ ...deps.vendors, audit, intents }),
     ...createReturnActivities({ ...deps.vendors, audit, intents }),
-    ...createCheckoutBatchActivities({ dataSource: deps.dataSource }),
+    ...createCheckoutBatchActivities({ dataSource: deps.dataSource, codec: deps.stepResultsCodec }),
     ...createValidationCodeActivities({ validationCodes: deps.vendors.validationCodes, audit, intents }),
     ...createRetroTagActivities({ retroTagging: deps.vendors.retroTagging, audit, intents }),
   };

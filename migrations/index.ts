@@ -14,6 +14,7 @@ import { AddStoreVendorMapping1764892800000 } from './1764892800000-AddStoreVend
 import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
 import { AddProductSyncUnverified1765152000000 } from './1765152000000-AddProductSyncUnverified';
 import { AddAuditKeyIds1765324800000 } from './1765324800000-AddAuditKeyIds';
+import { SealCheckoutBatchInputs1765411200000 } from './1765411200000-SealCheckoutBatchInputs';
 import { AddCheckoutRequestHash1765584000000 } from './1765584000000-AddCheckoutRequestHash';
 
 /**
@@ -37,5 +38,6 @@ export const MIGRATIONS = [
   AddProductSyncVendorProcesses1765065600000,
   AddProductSyncUnverified1765152000000,
   AddAuditKeyIds1765324800000,
+  SealCheckoutBatchInputs1765411200000,
   AddCheckoutRequestHash1765584000000,
 ];

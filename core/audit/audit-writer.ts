@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { CHAIN_GENESIS, type AuditRowContent } from './audit-chain';
 import { AuditEventsRepository } from './audit-events.repository';
+import { keyedExcerpt, keyedVendorReference } from './audit-identifiers';
 import type { AuditChainKeys } from './audit-keys';
 import type { CustomerRefHasher } from './customer-ref';
 import { untilDatabaseAnswers } from '../database/database-unavailable';
@@ -65,7 +66,7 @@ export class AuditWriter {
     let sequence = 0;
     return {
       record: (call) =>
-        this.insert(scope, `${++sequence}:${call.operation}`, vendorCallRow(call), call.recoveredBy ? { unlessEffectRecorded: true } : {}),
+        this.insert(scope, `${++sequence}:${call.operation}`, vendorCallRow(call, this.customers), call.recoveredBy ? { unlessEffectRecorded: true } : {}),
     };
   }
 
@@ -129,7 +130,8 @@ type VendorCallRow = Pick<
   | 'vendor_reference' | 'amount_minor' | 'error_code' | 'error_message'
 >;
 
-function vendorCallRow(call: VendorCallRecord): VendorCallRow {
+/** The call as a row: customer identifiers in its excerpts and vendor reference keyed (audit-identifiers.ts). */
+function vendorCallRow(call: VendorCallRecord, customers: CustomerRefHasher): VendorCallRow {
   return {
     kind: 'vendor_call',
     vendor: call.vendor,
@@ -137,9 +139,9 @@ function vendorCallRow(call: VendorCallRecord): VendorCallRow {
     outcome: call.outcome,
     http_status: call.httpStatus,
     latency_ms: call.latencyMs,
-    request_excerpt: asJson(call.requestExcerpt),
-    response_excerpt: asJson(call.responseExcerpt),
-    vendor_reference: call.vendorReference ?? null,
+    request_excerpt: asJson(keyedExcerpt(call.requestExcerpt, customers)),
+    response_excerpt: asJson(keyedExcerpt(call.responseExcerpt, customers)),
+    vendor_reference: keyedVendorReference(call.vendor, call.operation, call.vendorReference ?? null, customers),
     amount_minor: call.amountMinor ?? null,
     error_code: call.errorCode ?? null,
     error_message: call.errorMessage ?? null,

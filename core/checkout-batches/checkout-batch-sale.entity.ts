@@ -3,7 +3,10 @@ import type { CheckoutInput } from '../../workflows/checkout.contract';
 
 export type BatchSaleDriveOutcome = 'driven' | 'conflict' | 'refused';
 
-/** One sale of a batch: the saga's input as the API mapped it, and whether the batch could drive it. */
+/**
+ * One sale of a batch: the saga's input as the API mapped it (sealed, and purged once driven: it
+ * holds customer identifiers), and whether the batch could drive it.
+ */
 @Entity({ name: 'checkout_batch_sales' })
 export class CheckoutBatchSale {
   @PrimaryColumn({ type: 'text' })
@@ -26,8 +29,16 @@ export class CheckoutBatchSale {
   @Column({ name: 'request_hash', type: 'text' })
   requestHash: string;
 
-  @Column({ type: 'jsonb' })
-  input: CheckoutInput;
+  /** A sale stored before its input was sealed (migration 1765411200000), until it is driven; null otherwise. */
+  @Column({ type: 'jsonb', nullable: true })
+  input: CheckoutInput | null;
+
+  /** The saga's input sealed by the payload codec (core/temporal/sealed-value.ts); null once the sale's outcome is recorded. */
+  @Column({ name: 'sealed_input', type: 'bytea', nullable: true })
+  sealedInput: Buffer | null;
+
+  @Column({ type: 'text' })
+  currency: string;
 
   @Column({ name: 'drive_outcome', type: 'text', nullable: true })
   driveOutcome: BatchSaleDriveOutcome | null;

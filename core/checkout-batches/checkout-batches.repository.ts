@@ -16,6 +16,16 @@ export interface NewCheckoutBatch {
   sales: NewBatchSale[];
 }
 
+/** A sale as its row keeps it: the input sealed by the payload codec (sealValue), never in clear. */
+export interface SealedBatchSale {
+  position: number;
+  checkoutId: string;
+  posReference: string;
+  currency: string;
+  requestHash: string;
+  sealedInput: Buffer;
+}
+
 /** One sale's row joined with its checkout's projection (null columns: the saga has not written yet). */
 export interface BatchSaleRow {
   position: number;
@@ -35,10 +45,10 @@ export class CheckoutBatchesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Stores the batch and its sales in one transaction, once: `stored`, or `exists` when the batch id
+   * Stores the batch and its sales (sealed) in one transaction, once: `stored`, or `exists` when the batch id
    * is already stored with the same sales, `conflict` when with other sales (nothing is written then).
    */
-  async storeOnce(merchant: string, batch: NewCheckoutBatch): Promise<'stored' | 'exists' | 'conflict'> {
+  async storeOnce(merchant: string, batch: { batchId: string; contentHash: string; sales: SealedBatchSale[] }): Promise<'stored' | 'exists' | 'conflict'> {
     return this.dataSource.transaction(async (tx) => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO checkout_batches (merchant, id, content_hash, sale_count) VALUES ($1, $2, $3, $4)
@@ -51,11 +61,13 @@ export class CheckoutBatchesRepository {
         }>;
         return existing?.content_hash === batch.contentHash ? 'exists' : 'conflict';
       }
+      const column = <K extends keyof SealedBatchSale>(key: K) => batch.sales.map((s) => s[key]);
       await tx.query(
-        `INSERT INTO checkout_batch_sales (merchant, batch_id, position, checkout_id, pos_reference, request_hash, input)
-         SELECT $1, $2, (s->>'position')::int, s->'input'->>'checkoutId', s->'input'->>'posReference', s->>'requestHash', s->'input'
-           FROM jsonb_array_elements($3::jsonb) AS s`,
-        [merchant, batch.batchId, JSON.stringify(batch.sales)],
+        `INSERT INTO checkout_batch_sales (merchant, batch_id, position, checkout_id, pos_reference, currency, request_hash, sealed_input)
+         SELECT $1, $2, s.position, s.checkout_id, s.pos_reference, s.currency, s.request_hash, s.sealed_input
+           FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])
+             AS s (position, checkout_id, pos_reference, currency, request_hash, sealed_input)`,
+        [merchant, batch.batchId, column('position'), column('checkoutId'), column('posReference'), column('currency'), column('requestHash'), column('sealedInput')],
       );
       return 'stored';
     });
@@ -73,7 +85,7 @@ export class CheckoutBatchesRepository {
   /** The batch's sales in upload order, each with its checkout's state, rejection and receipt from the projection. */
   async salesWithCheckouts(merchant: string, batchId: string): Promise<BatchSaleRow[]> {
     return (await this.dataSource.query(
-      `SELECT s.position, s.checkout_id AS "checkoutId", s.pos_reference AS "posReference", s.input->>'currency' AS currency,
+      `SELECT s.position, s.checkout_id AS "checkoutId", s.pos_reference AS "posReference", s.currency,
               s.drive_outcome AS "driveOutcome", s.drive_reason AS "driveReason", c.state, c.view->'rejection' AS rejection,
               c.failure_reason AS "failureReason", c.receipt
          FROM checkout_batch_sales s LEFT JOIN checkouts c ON c.id = s.checkout_id

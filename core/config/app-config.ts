@@ -195,6 +195,17 @@ const schema = z.object({
   TEMPORAL_CODEC_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes').optional(),
   /** Names the codec key in each payload's metadata, so keys can rotate. */
   TEMPORAL_CODEC_KEY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/).default('default'),
+  /**
+   * Retired codec keys that still decrypt (never encrypt): `id:base64,id:base64`. After a rotation
+   * (a new TEMPORAL_CODEC_KEY and _ID), the old pair goes here so histories, step results and batch
+   * inputs written under it stay readable. An id equal to TEMPORAL_CODEC_KEY_ID is refused.
+   */
+  TEMPORAL_CODEC_OLD_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const problem of oldCodecKeyProblems(v)) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** The Temporal UI allowed to call the codec endpoint (CORS). */
   TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
   /**
@@ -244,6 +255,9 @@ const schema = z.object({
   }
   if (c.NODE_ENV === 'production' && c.TEMPORAL_UI_CODEC_TOKEN !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_UI_CODEC_TOKEN'], message: "is for the development stack's own UI: in production the UI passes its OIDC access token (CODEC_OIDC_*)" });
+  }
+  if (oldCodecKeyEntries(c.TEMPORAL_CODEC_OLD_KEYS).some((e) => e.id === c.TEMPORAL_CODEC_KEY_ID)) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_OLD_KEYS'], message: `names the current TEMPORAL_CODEC_KEY_ID "${c.TEMPORAL_CODEC_KEY_ID}": a retired key needs its own id` });
   }
   // Development keys are public: production must bring its own.
   for (const key of PRODUCTION_REQUIRED_KEYS) {
@@ -324,11 +338,44 @@ export type AppConfig = z.infer<typeof schema> & {
   /** The audit chain's keys: AUDIT_CHAIN_KEY (or the development key, id `dev`) and AUDIT_CHAIN_OLD_KEYS. */
   auditChainKeys: AuditChainKeys;
   temporalCodecKey: Buffer;
+  /** TEMPORAL_CODEC_OLD_KEYS parsed: key id to key, for decoding only. */
+  temporalCodecOldKeys: Record<string, Buffer>;
   /** The TLS of every Temporal connection (the TEMPORAL_TLS* files read); undefined: plaintext. */
   temporalTls: TemporalTls | undefined;
 };
 
 export class ConfigError extends Error {}
+
+const CODEC_KEY_ID = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/** TEMPORAL_CODEC_OLD_KEYS' entries, `id:base64` each (comma-separated); empty or unset: none. */
+function oldCodecKeyEntries(value: string | undefined): Array<{ id: string; key: Buffer; text: string }> {
+  return (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')
+    .map((text) => {
+      const at = text.indexOf(':');
+      return { id: at < 0 ? '' : text.slice(0, at), key: Buffer.from(at < 0 ? '' : text.slice(at + 1), 'base64'), text };
+    });
+}
+
+function oldCodecKeyProblems(value: string | undefined): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  oldCodecKeyEntries(value).forEach((e, i) => {
+    // Never echo the entry: it holds a key.
+    if (!CODEC_KEY_ID.test(e.id)) problems.push(`entry ${i + 1} must be id:base64 with an id of letters, digits, _ . - (at most 40)`);
+    else if (e.key.length !== 32) problems.push(`the key of id "${e.id}" must be base64 of 32 bytes`);
+    else if (seen.has(e.id)) problems.push(`the id "${e.id}" is listed twice`);
+    seen.add(e.id);
+  });
+  return problems;
+}
+
+function parseOldCodecKeys(value: string | undefined): Record<string, Buffer> {
+  return Object.fromEntries(oldCodecKeyEntries(value).map((e) => [e.id, e.key]));
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
@@ -359,6 +406,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       parseOldAuditKeys(c.AUDIT_CHAIN_OLD_KEYS),
     ),
     temporalCodecKey: Buffer.from(c.TEMPORAL_CODEC_KEY ?? DEV_TEMPORAL_CODEC_KEY, 'base64'),
+    temporalCodecOldKeys: parseOldCodecKeys(c.TEMPORAL_CODEC_OLD_KEYS),
     temporalTls: temporal.tls,
   };
 }

@@ -27,19 +27,38 @@ export class EffectIntentsRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly patienceMs = 120_000,
+    /**
+     * How the reference is stored: a coupon step's reference ends in the coupon code, which names its
+     * customer, so the worker stores a keyed digest (effectReferenceKeyer). Absent: as given.
+     */
+    private readonly keyOf?: (reference: string) => string,
   ) {}
 
   async record(key: EffectIntentKey): Promise<EffectIntentAnswer> {
+    const params = [key.checkoutId, key.step, key.vendor, key.operation, this.stored(key.reference)];
     const inserted = await untilDatabaseAnswers(
       () =>
-        this.dataSource.query<unknown[]>(
-          `INSERT INTO effect_intents (checkout_id, step, vendor, operation, reference) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT DO NOTHING RETURNING 1`,
-          [key.checkoutId, key.step, key.vendor, key.operation, key.reference],
-        ),
+        this.keyOf
+          ? // One round trip: an intent an earlier version wrote with the reference in clear still counts as seen.
+            this.dataSource.query<unknown[]>(
+              `INSERT INTO effect_intents (checkout_id, step, vendor, operation, reference)
+               SELECT $1, $2, $3, $4, $5
+                WHERE NOT EXISTS (SELECT 1 FROM effect_intents WHERE checkout_id = $1 AND step = $2 AND vendor = $3 AND operation = $4 AND reference = $6)
+               ON CONFLICT DO NOTHING RETURNING 1`,
+              [...params, key.reference],
+            )
+          : this.dataSource.query<unknown[]>(
+              `INSERT INTO effect_intents (checkout_id, step, vendor, operation, reference) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING RETURNING 1`,
+              params,
+            ),
       this.patienceMs,
     );
     return inserted.length === 1 ? 'first' : 'seen';
+  }
+
+  private stored(reference: string): string {
+    return this.keyOf ? this.keyOf(reference) : reference;
   }
 
   /**
@@ -51,13 +70,21 @@ export class EffectIntentsRepository {
    * there saw `seen` and sent nothing, so removing the row cannot let two sends through.
    */
   async forget(key: EffectIntentKey): Promise<void> {
+    const params = [key.checkoutId, key.step, key.vendor, key.operation, this.stored(key.reference)];
     await untilDatabaseAnswers(
       () =>
-        this.dataSource.query(
-          `DELETE FROM effect_intents WHERE checkout_id = $1 AND step = $2 AND vendor = $3 AND operation = $4 AND reference = $5`,
-          [key.checkoutId, key.step, key.vendor, key.operation, key.reference],
-        ),
+        this.keyOf
+          ? this.dataSource.query(
+              `DELETE FROM effect_intents WHERE checkout_id = $1 AND step = $2 AND vendor = $3 AND operation = $4 AND reference IN ($5, $6)`,
+              [...params, key.reference],
+            )
+          : this.dataSource.query(`DELETE FROM effect_intents WHERE checkout_id = $1 AND step = $2 AND vendor = $3 AND operation = $4 AND reference = $5`, params),
       this.patienceMs,
     );
   }
+}
+
+/** The worker's stored form of an intent's reference: `hmac:` + HMAC-SHA256 under AUDIT_HMAC_KEY (never reversed; only compared). */
+export function effectReferenceKeyer(customers: { digestOf(text: string): string }): (reference: string) => string {
+  return (reference) => `hmac:${customers.digestOf(`effect-intent-reference:${reference}`)}`;
 }

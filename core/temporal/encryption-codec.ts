@@ -11,7 +11,8 @@ const TAG_BYTES = 16;
  * memo, failure details) with AES-256-GCM before it leaves the process, so customer identifiers
  * never reach the Temporal server in clear. Each payload names its key id, so keys can rotate:
  * decoding uses the key the payload names, encoding always the current one.
- * Payloads that are not ours (histories recorded before the codec) pass through unchanged.
+ * Payloads that are not ours (histories recorded before the codec) pass through unchanged, unless
+ * `refuseUnencrypted` (the worker's codec).
  */
 export class EncryptionCodec implements PayloadCodec {
   private readonly keys: Map<string, Buffer>;
@@ -20,6 +21,7 @@ export class EncryptionCodec implements PayloadCodec {
     private readonly currentKeyId: string,
     key: Buffer,
     olderKeys: Record<string, Buffer> = {},
+    private readonly options: CodecOptions = {},
   ) {
     if (key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
     this.keys = new Map([...Object.entries(olderKeys), [currentKeyId, key]]);
@@ -43,7 +45,10 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
+      if (text(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) {
+        if (this.options.refuseUnencrypted) throw new UnencryptedPayloadError(text(payload.metadata?.[METADATA_ENCODING_KEY]));
+        return payload;
+      }
       const keyId = text(payload.metadata?.[ENCRYPTION_KEY_ID_KEY]) ?? '';
       const key = this.keys.get(keyId);
       if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}"`);
@@ -54,6 +59,23 @@ export class EncryptionCodec implements PayloadCodec {
       decipher.setAuthTag(tag);
       return deserialise(Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]));
     });
+  }
+}
+
+export interface CodecOptions {
+  /**
+   * Refuse payloads that are not ours (the worker): a client without the codec (anyone who reaches
+   * the Temporal frontend) cannot start or signal a saga with plain arguments. Readers of old
+   * histories (the API, the codec endpoint, replay) leave it off.
+   */
+  refuseUnencrypted?: boolean;
+}
+
+/** A payload without the codec's encoding where the codec requires it. Names the encoding, never the data. */
+export class UnencryptedPayloadError extends Error {
+  constructor(encoding: string | undefined) {
+    super(`refused an unencrypted payload (encoding "${encoding ?? 'none'}"): only payloads sealed by the codec are accepted`);
+    this.name = 'UnencryptedPayloadError';
   }
 }
 
@@ -75,7 +97,13 @@ function deserialise(bytes: Buffer): Payload {
   };
 }
 
-/** The codec the app's config names (TEMPORAL_CODEC_KEY / TEMPORAL_CODEC_KEY_ID). */
-export function encryptionCodecFor(config: { TEMPORAL_CODEC_KEY_ID: string; temporalCodecKey: Buffer }): EncryptionCodec {
-  return new EncryptionCodec(config.TEMPORAL_CODEC_KEY_ID, config.temporalCodecKey);
+/** The codec the app's config names: TEMPORAL_CODEC_KEY / _ID encode, TEMPORAL_CODEC_OLD_KEYS still decode. */
+export function encryptionCodecFor(config: CodecSettings, options: CodecOptions = {}): EncryptionCodec {
+  return new EncryptionCodec(config.TEMPORAL_CODEC_KEY_ID, config.temporalCodecKey, config.temporalCodecOldKeys ?? {}, options);
+}
+
+export interface CodecSettings {
+  TEMPORAL_CODEC_KEY_ID: string;
+  temporalCodecKey: Buffer;
+  temporalCodecOldKeys?: Record<string, Buffer>;
 }

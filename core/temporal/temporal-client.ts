@@ -1,6 +1,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { AppConfig } from '../config/app-config';
 import { encryptionCodecFor } from './encryption-codec';
+import { FAILURE_CONVERTER_PATH } from './failure-converter-path';
 import { temporalConnectionOptions, type TemporalConnectionSettings } from './temporal-connection';
 
 type TemporalSettings = TemporalConnectionSettings & Pick<AppConfig, 'TEMPORAL_NAMESPACE'> & Parameters<typeof encryptionCodecFor>[0];
@@ -15,9 +16,17 @@ type TemporalSettings = TemporalConnectionSettings & Pick<AppConfig, 'TEMPORAL_N
 export const API_TEMPORAL_RETRY = { maxAttempts: 4 } as const;
 export const API_TEMPORAL_CHANNEL_ARGS = { 'grpc.max_reconnect_backoff_ms': 1000, 'grpc.initial_reconnect_backoff_ms': 250 } as const;
 
-/** A client on `connection` with the payload codec: every client of ours reads and writes encrypted payloads. */
+/**
+ * A client on `connection` with the payload codec: every client of ours reads and writes encrypted
+ * payloads, failure messages and stack traces included. It still reads unencrypted payloads (histories
+ * from before the codec); only the worker refuses them.
+ */
 export function temporalClientOn(connection: Connection, config: TemporalSettings): Client {
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [encryptionCodecFor(config)] } });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: { payloadCodecs: [encryptionCodecFor(config)], failureConverterPath: FAILURE_CONVERTER_PATH },
+  });
 }
 
 /**

@@ -9,6 +9,8 @@ import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CheckoutBatchesRepository } from '../../core/checkout-batches/checkout-batches.repository';
 import { StoreDirectory } from '../../core/stores/store-directory';
+import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
+import { sealValue } from '../../core/temporal/sealed-value';
 import { batchSaleResult, countOutcomes } from './checkout-batch-results';
 import { toBatchSales } from './checkout-batch-sales.mapper';
 import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
@@ -21,7 +23,7 @@ export interface BatchAccepted {
 }
 
 /**
- * Durability before the 202: the batch and its sales are committed to Postgres, then the batch
+ * Durability before the 202: the batch and its sales (each input sealed) are committed to Postgres, then the batch
  * workflow is started with the batch id. If the API dies between the two, the client got no 202 and
  * uploads again: same batch id, rows already there, the workflow is started then. (A workflow input
  * with all sales would make Temporal the only copy, but 500 sales can exceed its payload limit.)
@@ -33,14 +35,29 @@ export class CheckoutBatchesService {
     @Inject(Client) private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(StoreDirectory) private readonly stores: StoreDirectory,
-  ) {}
+  ) {
+    this.codec = encryptionCodecFor(config);
+  }
+
+  private readonly codec: EncryptionCodec;
 
   async upload(dto: CreateCheckoutBatchDto, caller: Principal): Promise<BatchAccepted> {
     assertSalesInScope(dto, caller);
     const merchant = caller.merchant;
     const stores = await this.stores.lookUp(merchant, (dto.sales ?? []).map((s) => s.store));
     const batch = toBatchSales(dto, merchant, this.config, stores);
-    const stored = await this.batches.storeOnce(merchant, batch);
+    // The inputs name customers (phones, e-mails, card codes): stored sealed by the payload codec, purged once driven.
+    const sales = await Promise.all(
+      batch.sales.map(async (s) => ({
+        position: s.position,
+        checkoutId: s.input.checkoutId,
+        posReference: s.input.posReference,
+        currency: s.input.currency,
+        requestHash: s.requestHash,
+        sealedInput: await sealValue(this.codec, s.input),
+      })),
+    );
+    const stored = await this.batches.storeOnce(merchant, { batchId: batch.batchId, contentHash: batch.contentHash, sales });
     if (stored === 'conflict') {
       throw new ProblemException({
         type: '/problems/idempotency-conflict',

@@ -16,6 +16,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { ListSagasQueryDto } from './dto/list-sagas.dto';
 import { OpsAudit, type OpsAction } from './ops-audit';
 import { sagaListQuery } from './saga-list-query';
+import { decodeFailureMessages } from './decoded-failures';
 import { sagaSteps } from './saga-steps';
 
 /** Until API keys land every ops call acts as `ops`; then the key id goes here. */
@@ -66,6 +67,8 @@ export class OpsService {
   async detail(checkoutId: string, caller: Principal) {
     const description = await this.describe(checkoutId, caller);
     const history = await this.temporal.workflow.getHandle(checkoutId, description.runId).fetchHistory();
+    const pending = description.raw.pendingActivities ?? [];
+    await decodeFailureMessages(history.events ?? [], pending, this.temporal.options.loadedDataConverter.payloadCodecs);
     const projection = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId });
     const references = await this.auditEvents.vendorReferencesOf(checkoutId);
     const opsActions = await this.auditEvents.opsActionsOf(checkoutId);
@@ -74,7 +77,7 @@ export class OpsService {
       ...summarise(description),
       failureReason: view?.failureReason ?? projection?.failureReason ?? undefined,
       compensations: view?.compensations ?? [],
-      steps: sagaSteps(history.events ?? [], description.raw.pendingActivities ?? []),
+      steps: sagaSteps(history.events ?? [], pending),
       vendorReferences: references.map((r) => ({ vendor: r.vendor, operation: r.operation, reference: r.vendorReference, at: r.recordedAt })),
       opsActions: opsActions.map((a) => ({ operation: a.operation, outcome: a.outcome, actor: a.actor, detail: a.errorMessage, at: a.recordedAt })),
     };

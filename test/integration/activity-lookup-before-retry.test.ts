@@ -50,6 +50,8 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       },
       audit.writer,
     );
+  /** A coupon code as audit rows keep it: keyed (core/audit/audit-identifiers.ts). */
+  const keyedCoupon = (code: string) => audit.writer.customers.refOf({ type: 'coupon', value: code });
   const newCheckout = (currency = 'EUR'): CheckoutRef => {
     const posReference = uniquePosReference('LBR');
     return { checkoutId: `checkout:demo:S1:T1:${posReference}`, merchant: 'demo', store: 'S1', till: 'T1', posReference, currency };
@@ -277,7 +279,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       const applied = await journal(ref, 'coupontools');
       expect(applied).toEqual([expect.objectContaining({ effect: 'coupon.lock', reference: `${checkoutReference(ref)}:${code}`, vendorReference: code })]);
       expect(retried).toEqual({ held: true });
-      expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 2, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+      expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 2, vendor_reference: keyedCoupon(code), recovered_by: 'couponsession.data' }]);
     });
 
     it('a reset (attempt 1 again) reads the session and takes the lock as its own: locked once, one success row', async () => {
@@ -288,7 +290,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       await expect(reset(ref, 'coupon-hold', hold)).resolves.toEqual({ held: true });
 
       expect((await journal(ref, 'coupontools')).map((e) => e.effect)).toEqual(['coupon.lock']);
-      expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 1, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+      expect(await successRows(ref, 'couponsession.lock')).toEqual([{ attempt: 1, vendor_reference: keyedCoupon(code), recovered_by: 'couponsession.data' }]);
     });
   });
 
@@ -302,7 +304,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
       await expect(reset(ref, 'coupon-redeem', redeem)).resolves.toEqual({ code, compensable: false });
 
       expect((await journal(ref, 'coupontools')).map((e) => e.effect)).toEqual(['coupon.validate']);
-      expect(await successRows(ref, 'couponsession.validate')).toEqual([{ attempt: 1, vendor_reference: code, recovered_by: 'couponsession.data' }]);
+      expect(await successRows(ref, 'couponsession.validate')).toEqual([{ attempt: 1, vendor_reference: keyedCoupon(code), recovered_by: 'couponsession.data' }]);
     });
   });
 

@@ -105,10 +105,10 @@ describe('an effect recovered by lookup after a lost audit row', () => {
     await coupontools().redeem(attempt(checkoutId, `${checkoutId}:${code}`, 2, 'complete:coupon'), code, { billAmountMinor: 2500 });
 
     expect(await successRows(checkoutId, 'couponsession.lock')).toEqual([
-      { attempt: 2, vendor_reference: code, amount_minor: null, request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
+      { attempt: 2, vendor_reference: audit.writer.customers.refOf({ type: 'coupon', value: code }), amount_minor: null, request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
     ]);
     expect(await successRows(checkoutId, 'couponsession.validate')).toEqual([
-      { attempt: 2, vendor_reference: code, amount_minor: '2500', request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
+      { attempt: 2, vendor_reference: audit.writer.customers.refOf({ type: 'coupon', value: code }), amount_minor: '2500', request_excerpt: { recovered_by: 'couponsession.data', attempt: 2 } },
     ]);
   });
 

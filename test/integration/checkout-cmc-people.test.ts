@@ -1,6 +1,8 @@
 import { Client } from '@temporalio/client';
 import request from 'supertest';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
+import { decodeFailureMessages } from '../../src/ops/decoded-failures';
 import { historyAsText } from '../support/history-text';
 import { SANDBOX_PATHS } from '../../core/config/app-config';
 import { injectFault, journalOf } from '../support/journal';
@@ -70,13 +72,17 @@ describe('checkout with CMC customer, sales person and card number', () => {
       const checkoutId = res.body.checkoutId as string;
       const stored = await storedRowsOf(stack, checkoutId);
       const raw = new Client({ connection: stack.temporal.connection }); // no codec: what the server stores
-      const history = JSON.stringify(historyAsText(await raw.workflow.getHandle(checkoutId).fetchHistory()));
-      return { res, checkoutId, stored, history };
+      const events = (await raw.workflow.getHandle(checkoutId).fetchHistory()).events ?? [];
+      const history = JSON.stringify(historyAsText({ events }));
+      // Failure messages are stored encoded (encodeCommonAttributes): what ops read through the codec.
+      await decodeFailureMessages(events, [], [encryptionCodecFor(stack.config)]);
+      const failureMessages = JSON.stringify(events.map((e) => [e.markerRecordedEventAttributes?.failure, e.activityTaskFailedEventAttributes?.failure]));
+      return { res, checkoutId, stored, history, failureMessages };
     }
 
     it('a refusal (400): the receipt exception, the failure in the history and the audit row keep the status and the field names, never the text', async () => {
       await injectFault(stack.sandboxUrl, { path: transactionPath, method: 'POST', kind: 'status', status: 400, body: echo(400) });
-      const { res, checkoutId, stored, history } = await checkoutWithout(uniquePosReference('CMCE'));
+      const { res, checkoutId, stored, history, failureMessages } = await checkoutWithout(uniquePosReference('CMCE'));
 
       expect(res.body).toMatchObject({ state: 'completed', receipt: { exceptions: [expect.objectContaining({ code: 'HTTP_400' })] } });
       expect(JSON.stringify(res.body)).toContain('fields: Customer, cardNumber, Reason');
@@ -93,11 +99,14 @@ describe('checkout with CMC customer, sales person and card number', () => {
         errors: { Customer: '[redacted]', cardNumber: '[redacted]', Reason: '[redacted]' },
         traceId: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       });
-      expect(history).toContain('HTTP_400');
+      expect(history).toContain('Encoded failure');
+      expect(history).not.toContain('HTTP_400');
+      expect(failureMessages).toContain('HTTP_400');
       for (const value of quoted) {
         expect(JSON.stringify(res.body)).not.toContain(value);
         expect(stored).not.toContain(value);
         expect(history).not.toContain(value);
+        expect(failureMessages).not.toContain(value);
       }
     }, 60_000);
 

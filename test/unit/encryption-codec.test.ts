@@ -1,5 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec } from '../../core/temporal/encryption-codec';
+import { loadConfig } from '../../core/config/app-config';
+import { EncryptionCodec, encryptionCodecFor, UnencryptedPayloadError } from '../../core/temporal/encryption-codec';
 
 describe(EncryptionCodec.name, () => {
   const key = Buffer.alloc(32, 1);
@@ -36,5 +37,43 @@ describe(EncryptionCodec.name, () => {
     const [old] = await codec.encode([input]);
     const rotated = new EncryptionCodec('k2', Buffer.alloc(32, 2), { k1: key });
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([old]))[0])).toEqual({ customer: { type: 'phone', value: '919999999999' } });
+  });
+
+  it('the worker codec (refuseUnencrypted) refuses a payload the codec did not seal, naming its encoding, and still decodes its own', async () => {
+    const strict = new EncryptionCodec('k1', key, {}, { refuseUnencrypted: true });
+    await expect(strict.decode([input])).rejects.toThrow(UnencryptedPayloadError);
+    await expect(strict.decode([input])).rejects.toThrow(/unencrypted payload \(encoding "json\/plain"\)/);
+    const [sealed] = await codec.encode([input]);
+    expect(await strict.decode([sealed])).toEqual([input]);
+  });
+
+  describe('rotation through the config (TEMPORAL_CODEC_OLD_KEYS)', () => {
+    const oldKey = Buffer.alloc(32, 3).toString('base64');
+    const newKey = Buffer.alloc(32, 4).toString('base64');
+    const before = loadConfig({ TEMPORAL_CODEC_KEY: oldKey, TEMPORAL_CODEC_KEY_ID: '2025-a' });
+    const after = loadConfig({ TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b', TEMPORAL_CODEC_OLD_KEYS: `2025-a:${oldKey}` });
+
+    it('a payload encoded under the old key decodes after rotation; new payloads name the new id', async () => {
+      const [old] = await encryptionCodecFor(before).encode([input]);
+      expect(await encryptionCodecFor(after).decode([old])).toEqual([input]);
+      const [fresh] = await encryptionCodecFor(after).encode([input]);
+      expect(Buffer.from(fresh.metadata!['encryption-key-id']!).toString()).toBe('2026-b');
+      // Without the old key listed, the same payload fails naming the id it needs.
+      const forgotten = loadConfig({ TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b' });
+      await expect(encryptionCodecFor(forgotten).decode([old])).rejects.toThrow(/unknown key id "2025-a"/);
+    });
+
+    it('refuses malformed entries without echoing the key, a short key, a repeated id and the current id', () => {
+      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: 'no-colon-here' })).toThrow(/TEMPORAL_CODEC_OLD_KEYS: entry 1 must be id:base64/);
+      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/the key of id "a" must be base64 of 32 bytes/);
+      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey},a:${newKey}` })).toThrow(/the id "a" is listed twice/);
+      expect(() => loadConfig({ TEMPORAL_CODEC_KEY_ID: 'a', TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey}` })).toThrow(/names the current TEMPORAL_CODEC_KEY_ID "a"/);
+      try {
+        loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `bad id!:${oldKey}` });
+      } catch (err) {
+        expect(String(err)).not.toContain(oldKey);
+      }
+      expect.assertions(5);
+    });
   });
 });

@@ -1,0 +1,38 @@
+import { keyedExcerpt, keyedVendorReference } from '../../core/audit/audit-identifiers';
+import { CustomerRefHasher } from '../../core/audit/customer-ref';
+
+describe('customer identifiers in audit rows are keyed', () => {
+  const hasher = new CustomerRefHasher('k'.repeat(32));
+  const ref = (type: string, value: string) => hasher.refOf({ type, value });
+
+  it("keys CRM.COM accounts and wallets, Capillary user ids and coupon codes, and keeps transaction references and statuses", () => {
+    const excerpt = {
+      data: { accounts_receivable: { id: '123456789', number: '400' }, wallet: { number: 'W0000000001', balance: 10 }, number: 'P-111' },
+      accounts_receivable_identifier: { number: '400' },
+      customers: { customer: { user_id: 98662653, coupons: [{ code: 'MU7T1USE', item_status: { code: 700 } }] } },
+      root: { coupon: [{ code: 'MU7T1USE' }], bill_number: 'B-1' },
+      status: { code: 'OK' },
+    };
+    expect(keyedExcerpt(excerpt, hasher)).toEqual({
+      data: {
+        accounts_receivable: { id: ref('account.accounts_receivable', '123456789'), number: ref('account.accounts_receivable', '400') },
+        wallet: { number: ref('account.wallet', 'W0000000001'), balance: 10 },
+        number: 'P-111',
+      },
+      accounts_receivable_identifier: { number: ref('account.accounts_receivable_identifier', '400') },
+      customers: { customer: { user_id: ref('capillary.user', '98662653'), coupons: [{ code: ref('coupon', 'MU7T1USE'), item_status: { code: 700 } }] } },
+      root: { coupon: [{ code: ref('coupon', 'MU7T1USE') }], bill_number: 'B-1' },
+      status: { code: 'OK' },
+    });
+    expect(JSON.stringify(keyedExcerpt(excerpt, hasher))).not.toMatch(/"400"|123456789|W0000000001|98662653|MU7T1USE/);
+  });
+
+  it('keys the vendor reference of an identify or lookup and every Coupontools one, never a purchase number', () => {
+    expect(keyedVendorReference('crmcom', 'rewards_participants.show', '400', hasher)).toBe(ref('account.accounts_receivable', '400'));
+    expect(keyedVendorReference('capillary', 'customer.get', '98662653', hasher)).toBe(ref('capillary.user', '98662653'));
+    expect(keyedVendorReference('coupontools', 'couponsession.lock', 'CT1', hasher)).toBe(ref('coupon', 'CT1'));
+    expect(keyedVendorReference('crmcom', 'purchases.create', 'P-111', hasher)).toBe('P-111');
+    expect(keyedVendorReference('capillary', 'transaction.add', '555', hasher)).toBe('555');
+    expect(keyedVendorReference('capillary', 'customer.get', null, hasher)).toBeNull();
+  });
+});
