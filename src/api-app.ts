@@ -7,6 +7,7 @@ import { BEARER_SCHEME, HEADER_SCHEME } from './access/access.decorators';
 import { AppModule } from './app.module';
 import type { AppConfig } from '../core/config/app-config';
 import { jsonBody } from './common/json-body';
+import { NulCharacterPipe } from './common/nul-characters';
 import { DEFAULT_JSON_BODY_BYTES } from './common/json-body-limits';
 import { finishOpenApiDocument, servesApiDocs } from './common/openapi-document';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -20,7 +21,7 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   // Forms are not what the API takes, but they were always read: refused by validation, not unread.
   app.useBodyParser('urlencoded', { extended: true, limit: DEFAULT_JSON_BODY_BYTES });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new NulCharacterPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()
