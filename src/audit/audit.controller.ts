@@ -4,6 +4,7 @@ import { Caller, Roles } from '../access/access.decorators';
 import { storeInScope, type Principal } from '../access/principal';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
+import { Expensive } from '../access/key-throttler.guard';
 
 @ApiTags('audit')
 @Controller('v1/audit')
@@ -12,6 +13,7 @@ export class AuditController {
 
   @Get('verify')
   @Roles('finance')
+  @Expensive()
   @ApiOperation({ summary: "Verify the audit trail's hash chains and day seals over a range" })
   @ApiOkResponse({ type: AuditVerifyResultDto, description: 'Recomputed chains and seals of the range; firstBreak is null when everything verifies' })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid parameter' })

@@ -6,6 +6,7 @@ import { Caller, Roles } from '../access/access.decorators';
 import { storeInScope, type Principal } from '../access/principal';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationQueryDto } from './dto/reconciliation-query.dto';
+import { Expensive } from '../access/key-throttler.guard';
 
 const FIGURES =
   'Per store (`totals`), till (`tills`) and currency; amounts are integer minor units with `currency`, times are in the store\'s time zone. ' +
@@ -26,6 +27,7 @@ export class ReconciliationController {
 
   @Get()
   @Roles('finance')
+  @Expensive()
   @ApiOperation({ summary: 'One store\'s day reconciled per till and vendor, with the exceptions finance must act on', description: FIGURES })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'JSON, or with format=csv one figure a row (section, till, vendor, figure, value…) with a header row' })
