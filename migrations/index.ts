@@ -13,6 +13,7 @@ import { CreateSagaStepResults1764806400000 } from './1764806400000-CreateSagaSt
 import { AddStoreVendorMapping1764892800000 } from './1764892800000-AddStoreVendorMapping';
 import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddProductSyncVendorProcesses';
 import { AddProductSyncUnverified1765152000000 } from './1765152000000-AddProductSyncUnverified';
+import { CreateSecurityEvents1765497600000 } from './1765497600000-CreateSecurityEvents';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   AddStoreVendorMapping1764892800000,
   AddProductSyncVendorProcesses1765065600000,
   AddProductSyncUnverified1765152000000,
+  CreateSecurityEvents1765497600000,
 ];

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from './api-key.guard';
+import { FailedAuthentications } from './failed-authentications';
+import { SecurityEventsController } from './security-events.controller';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { EXPENSIVE_THROTTLER, isExpensive, KeyThrottlerGuard, principalOf } from './key-throttler.guard';
 import { APP_CONFIG } from '../config/config.module';
@@ -41,9 +43,15 @@ import type { AppConfig } from '../../core/config/app-config';
   ],
   providers: [
     { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
+    {
+      provide: FailedAuthentications,
+      inject: [DataSource, ApiKeyStore, APP_CONFIG],
+      useFactory: (dataSource: DataSource, keys: ApiKeyStore, config: AppConfig) => new FailedAuthentications(dataSource, keys, config.FAILED_AUTH_EVENT_WINDOW_MS),
+    },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },
   ],
+  controllers: [SecurityEventsController],
   exports: [ApiKeyStore],
 })
 export class AccessModule {}
