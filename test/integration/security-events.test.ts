@@ -90,6 +90,10 @@ describe('security events', () => {
     ]);
     expect(events[0]!.detail).toEqual({ filters: { store: 'S1', limit: '5' } });
     expect(events[2]!.detail).toMatchObject({ status: 400 });
+    // A refused read's filters with a NUL are recorded too (a NUL cannot go into jsonb: shown as `?`).
+    await as.get('/v1/audit/events').query({ store: 'S1\u0000' }).set(bearer(finance)).expect(400);
+    const [nul] = await rows(`actor = $1 AND id > $2::bigint`, [`key:${keyId}`, events[3]!.id]);
+    expect(nul).toMatchObject({ event: 'audit_read', outcome: 'refused', detail: { filters: { store: 'S1?' }, status: 400 } });
     for (const e of events) expect(e.text).not.toContain(finance.split('_').slice(2).join('_'));
   });
 
