@@ -15,6 +15,7 @@ import { AddProductSyncVendorProcesses1765065600000 } from './1765065600000-AddP
 import { AddProductSyncUnverified1765152000000 } from './1765152000000-AddProductSyncUnverified';
 import { AddAuditKeyIds1765324800000 } from './1765324800000-AddAuditKeyIds';
 import { SealCheckoutBatchInputs1765411200000 } from './1765411200000-SealCheckoutBatchInputs';
+import { CreateSecurityEvents1765497600000 } from './1765497600000-CreateSecurityEvents';
 import { AddCheckoutRequestHash1765584000000 } from './1765584000000-AddCheckoutRequestHash';
 
 /**
@@ -39,5 +40,6 @@ export const MIGRATIONS = [
   AddProductSyncUnverified1765152000000,
   AddAuditKeyIds1765324800000,
   SealCheckoutBatchInputs1765411200000,
+  CreateSecurityEvents1765497600000,
   AddCheckoutRequestHash1765584000000,
 ];

@@ -6,7 +6,10 @@ import { Logger } from 'nestjs-pino';
 import { BEARER_SCHEME, HEADER_SCHEME } from './access/access.decorators';
 import { AppModule } from './app.module';
 import type { AppConfig } from '../core/config/app-config';
+import { Registry } from 'prom-client';
 import { jsonBody } from './common/json-body';
+import { countRequests } from './metrics/api-metrics';
+import { NulCharacterPipe } from './common/nul-characters';
 import { DEFAULT_JSON_BODY_BYTES } from './common/json-body-limits';
 import { finishOpenApiDocument, servesApiDocs } from './common/openapi-document';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -16,11 +19,13 @@ import { createValidationPipe } from './common/validation.pipe';
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   // Nest's own parsers would read 100 KB on every route: the API reads JSON with a limit per route.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  // First, so every answer is counted, a refused body too (/metrics).
+  app.use(countRequests(app.get(Registry)));
   app.use(jsonBody());
   // Forms are not what the API takes, but they were always read: refused by validation, not unread.
   app.useBodyParser('urlencoded', { extended: true, limit: DEFAULT_JSON_BODY_BYTES });
   app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new NulCharacterPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()

@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { ApiKey } from './api-key.entity';
 import type { Principal } from './principal';
 import type { Role } from './roles';
+import { recordSecurityEvent } from '../security/security-events';
 
 export interface NewApiKey {
   role: Role;
@@ -13,6 +14,12 @@ export interface NewApiKey {
   till?: string | null;
   rateLimitPerMinute: number;
   label?: string | null;
+}
+
+/** Who creates or revokes a key, for its security event: `cli`, `system` (npm start, tests), or `key:<keyId>`. */
+export interface KeyActor {
+  actor: string;
+  source: string | null;
 }
 
 /** A key as listed: everything but its hash (the secret itself is never stored). */
@@ -48,19 +55,32 @@ export class ApiKeyStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Stores a new key and returns its text: the only time the secret exists outside the caller. */
-  async create(spec: NewApiKey): Promise<{ key: string; keyId: string }> {
+  /**
+   * Stores a new key and returns its text: the only time the secret exists outside the caller. The
+   * creation is a security event (`key_created`, who is `actor`), written in the same transaction.
+   */
+  async create(spec: NewApiKey, actor: KeyActor = { actor: 'system', source: null }): Promise<{ key: string; keyId: string }> {
     const { key, keyId, hash } = generateApiKey();
-    await this.dataSource.getRepository(ApiKey).insert({
-      id: randomUUID(),
-      keyId,
-      keyHash: hash,
-      role: spec.role,
-      merchant: spec.merchant,
-      store: spec.store ?? null,
-      till: spec.till ?? null,
-      rateLimitPerMinute: spec.rateLimitPerMinute,
-      label: spec.label ?? null,
+    await this.dataSource.transaction(async (tx) => {
+      await tx.getRepository(ApiKey).insert({
+        id: randomUUID(),
+        keyId,
+        keyHash: hash,
+        role: spec.role,
+        merchant: spec.merchant,
+        store: spec.store ?? null,
+        till: spec.till ?? null,
+        rateLimitPerMinute: spec.rateLimitPerMinute,
+        label: spec.label ?? null,
+      });
+      await recordSecurityEvent(tx, {
+        event: 'key_created',
+        merchant: spec.merchant,
+        ...actor,
+        subject: keyId,
+        outcome: 'ok',
+        detail: { role: spec.role, store: spec.store ?? null, till: spec.till ?? null, rateLimitPerMinute: spec.rateLimitPerMinute },
+      });
     });
     return { key, keyId };
   }
@@ -115,13 +135,24 @@ export class ApiKeyStore {
    * 'revoked', 'already-revoked' or 'unknown'. A revoked key is refused from its next request on by
    * this store, and within VALID_KEY_CACHE_MS by every other (each API process caches what it read).
    */
-  async revoke(keyId: string): Promise<'revoked' | 'already-revoked' | 'unknown'> {
-    const repo = this.dataSource.getRepository(ApiKey);
-    const result = await repo.update({ keyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  async revoke(keyId: string, actor: KeyActor = { actor: 'system', source: null }): Promise<'revoked' | 'already-revoked' | 'unknown'> {
+    const outcome = await this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(ApiKey);
+      const result = await repo.update({ keyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      const row = await repo.findOneBy({ keyId });
+      const done = result.affected ? 'revoked' : row ? 'already-revoked' : 'unknown';
+      // The revocation is a security event in the same transaction; an id no key has is not echoed (it may be a pasted key).
+      await recordSecurityEvent(tx, { event: 'key_revoked', merchant: row?.merchant ?? null, ...actor, subject: row ? keyId : null, outcome: done });
+      return done;
+    });
     // After the update, not before: a read between the two would cache the key again.
     this.recentlyValid.delete(keyId);
-    if (result.affected) return 'revoked';
-    return (await repo.existsBy({ keyId })) ? 'already-revoked' : 'unknown';
+    return outcome;
+  }
+
+  /** The merchant of a key id, revoked or not (a failed authentication's security event names it). */
+  async merchantOf(keyId: string): Promise<string | null> {
+    return (await this.dataSource.getRepository(ApiKey).findOneBy({ keyId }))?.merchant ?? null;
   }
 
   /** Keys whose label starts with the prefix (the development keys `npm start` creates). */

@@ -82,6 +82,17 @@ const schema = z.object({
   MERCHANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('demo'),
   /** Requests a minute for a new API key when its creator names no limit. */
   API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /**
+   * Expensive requests a minute per API key (reports, audit verify, batch upload, product sync), a
+   * budget of its own on top of the key's limit (never more than that limit): each reads or starts far
+   * more than a checkout call, so a key cannot spend its whole limit on them.
+   */
+  API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /**
+   * Failed authentications are security events written at most twice per key id and source address
+   * in this window: the first at once, the window's others as one row with their count when it ends.
+   */
+  FAILED_AUTH_EVENT_WINDOW_MS: milliseconds.default(60_000),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
   /** How long a reserved or committed checkout waits for the POS's next call before it expires. */
   CHECKOUT_HOLD_TIMEOUT_MS: milliseconds.default(15 * 60 * 1000),

@@ -4,6 +4,8 @@ import type { Request } from 'express';
 import { ProblemException } from '../common/problem';
 import { PUBLIC_METADATA, ROLES_METADATA } from './access.decorators';
 import { ApiKeyStore } from '../../core/access/api-key.store';
+import { parseApiKey } from '../../core/access/api-key-format';
+import { FailedAuthentications } from './failed-authentications';
 import type { Principal } from './principal';
 import { roleAllows, type Role } from '../../core/access/roles';
 
@@ -17,6 +19,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ApiKeyStore) private readonly keys: ApiKeyStore,
+    @Inject(FailedAuthentications) private readonly failures: FailedAuthentications,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,9 +27,18 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const presented = presentedKey(request);
-    if (!presented) throw unauthorized('Send an API key: Authorization: Bearer <key> (or X-API-Key: <key>)');
+    const source = request.ip ?? 'unknown';
+    if (!presented) {
+      await this.failures.record(null, 'missing', source);
+      throw unauthorized('Send an API key: Authorization: Bearer <key> (or X-API-Key: <key>)');
+    }
     const principal = await this.keys.authenticate(presented);
-    if (!principal) throw unauthorized('The API key is unknown or revoked', 'invalid_token');
+    if (!principal) {
+      // Only the public key id is recorded, never what was presented.
+      const keyId = parseApiKey(presented)?.keyId ?? null;
+      await this.failures.record(keyId, keyId ? 'unknown-or-revoked' : 'malformed', source);
+      throw unauthorized('The API key is unknown or revoked', 'invalid_token');
+    }
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_METADATA, targets) ?? [];
     if (!allowed.length || !roleAllows(principal.role, allowed)) {

@@ -1,4 +1,4 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { ProblemException } from '../common/problem';
 import type { Principal } from './principal';
@@ -25,14 +25,31 @@ export class KeyThrottlerGuard extends ThrottlerGuard {
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    const expensive = detail.key.startsWith(`${EXPENSIVE_THROTTLER}:`);
     throw new ProblemException({
       type: '/problems/rate-limited',
       title: 'Too many requests for this API key',
       status: 429,
-      detail: `this key may make ${detail.limit} requests a minute; retry after ${retryAfterSeconds} s`,
+      detail: expensive
+        ? `this key may make ${detail.limit} expensive requests (reports, audit verify, batch upload, product sync) a minute; retry after ${retryAfterSeconds} s`
+        : `this key may make ${detail.limit} requests a minute; retry after ${retryAfterSeconds} s`,
       retryAfterSeconds,
     });
   }
+}
+
+/** The throttler of the expensive routes' budget (access.module.ts); its counters are keyed `expensive:<key id>`. */
+export const EXPENSIVE_THROTTLER = 'expensive';
+const EXPENSIVE_METADATA = Symbol('access:expensive');
+
+/**
+ * Marks a route as expensive: besides the key's own limit, it counts against the key's budget for
+ * expensive calls (API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE), so a key cannot spend its whole limit on them.
+ */
+export const Expensive = () => SetMetadata(EXPENSIVE_METADATA, true);
+
+export function isExpensive(context: ExecutionContext): boolean {
+  return Reflect.getMetadata(EXPENSIVE_METADATA, context.getHandler()) === true;
 }
 
 export function principalOf(context: ExecutionContext): Principal | undefined {

@@ -1,8 +1,10 @@
+import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { parseCliArgs as parse, runCliMain, UsageError } from '../common/cli';
 import { createDataSource } from '../../core/database/data-source';
 import { ApiKeyStore } from '../../core/access/api-key.store';
+import { parseApiKey } from '../../core/access/api-key-format';
 import { isRole, ROLES } from '../../core/access/roles';
 
 /**
@@ -15,6 +17,17 @@ const USAGE = `usage:
   npm run keys -- revoke <keyId>`;
 
 const TOKEN = /^[A-Za-z0-9_.-]+$/;
+
+/** Who the CLI's security events name: the operating-system user who ran it (the CLI has no API key). */
+const CLI_ACTOR = { actor: `cli:${safeUser()}`, source: 'cli' };
+
+function safeUser(): string {
+  try {
+    return userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64) || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export { UsageError };
 
@@ -67,7 +80,7 @@ async function create(args: string[], config: AppConfig, dataSource: DataSource,
     till: values.till === undefined ? null : String(values.till),
     rateLimitPerMinute: rateLimit,
     label: values.label === undefined ? null : String(values.label),
-  });
+  }, CLI_ACTOR);
   out(`created ${role} key ${created.keyId} for merchant ${merchant}${values.store ? `, store ${values.store}` : ''}${values.till ? `, till ${values.till}` : ''} (${rateLimit}/min)`);
   out('the key (shown only now; store it safely):');
   out(created.key);
@@ -87,8 +100,9 @@ async function list(args: string[], dataSource: DataSource, out: (line: string) 
 async function revoke(args: string[], dataSource: DataSource, out: (line: string) => void): Promise<number> {
   const { positionals } = parse(args, {}, true);
   if (positionals.length !== 1) throw new UsageError('revoke takes exactly one key id');
-  const keyId = positionals[0];
-  const result = await new ApiKeyStore(dataSource).revoke(keyId);
+  // A whole key pasted by mistake is revoked by its id; its secret is never echoed nor stored.
+  const keyId = parseApiKey(positionals[0])?.keyId ?? positionals[0];
+  const result = await new ApiKeyStore(dataSource).revoke(keyId, CLI_ACTOR);
   if (result === 'unknown') {
     out(`no key ${keyId}`);
     return 1;

@@ -4,6 +4,7 @@ import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { AuditEventsService } from './audit-events.service';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
+import { SecurityRead } from '../access/security-read.interceptor';
 
 @ApiTags('finance')
 @Controller('v1/audit/events')
@@ -12,6 +13,7 @@ export class AuditEventsController {
 
   @Get()
   @Roles('finance')
+  @SecurityRead('audit_read')
   @ApiOperation({
     summary: 'The audit trail: one row per vendor call attempt and per saga transition',
     description:

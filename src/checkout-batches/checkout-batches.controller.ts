@@ -6,6 +6,7 @@ import type { Principal } from '../access/principal';
 import { CheckoutBatchesService } from './checkout-batches.service';
 import { CheckoutBatchAcceptedDto, CheckoutBatchProgressDto } from './dto/checkout-batch-response.dto';
 import { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
+import { Expensive } from '../access/key-throttler.guard';
 
 /** Back-office upload of completed sales; a route of its own so no `v1/checkouts/:id` route shadows it. */
 @ApiTags('checkouts')
@@ -15,6 +16,7 @@ export class CheckoutBatchesController {
 
   @Post()
   @Roles('pos')
+  @Expensive()
   @ApiOperation({ summary: 'Upload 1 to 500 completed sales, each run as its own one-shot checkout' })
   @HttpCode(202)
   @ApiAcceptedResponse({ type: CheckoutBatchAcceptedDto, description: 'Stored and started (or, uploaded again, the same batch id and nothing new): poll the Location' })

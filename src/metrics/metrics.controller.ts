@@ -10,7 +10,7 @@ import { Public } from '../access/access.decorators';
 export class MetricsController {
   constructor(@Inject(Registry) private readonly registry: Registry) {}
 
-  // Open like /health: scrapers carry no API key; the figures are counts by state, no checkout or customer.
+  // Open like /health: scrapers carry no API key; the figures are in-process counters by route template, no checkout or customer.
   @Get()
   @Public()
   @Header('cache-control', 'no-store')

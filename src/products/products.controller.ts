@@ -5,6 +5,7 @@ import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { ProductSyncResultsQueryDto, SyncProductsDto } from './dto/sync-products.dto';
 import { ProductsService } from './products.service';
+import { Expensive } from '../access/key-throttler.guard';
 
 @ApiTags('products')
 @ApiBadRequestResponse({ description: 'problem+json naming each invalid field; nothing was stored or started' })
@@ -14,6 +15,7 @@ export class ProductsController {
 
   @Post()
   @Roles('admin')
+  @Expensive()
   @ApiOperation({ summary: 'Upload the product catalogue and sync it to CRM.COM' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Stored and started: poll the Location (GET /v1/products/sync/{id})' })

@@ -6,6 +6,8 @@ import { Caller, Roles } from '../access/access.decorators';
 import { wholeStoreInScope, type Principal } from '../access/principal';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationQueryDto } from './dto/reconciliation-query.dto';
+import { Expensive } from '../access/key-throttler.guard';
+import { SecurityRead } from '../access/security-read.interceptor';
 
 const FIGURES =
   'Per store (`totals`), till (`tills`) and currency; amounts are integer minor units with `currency`, times are in the store\'s time zone. ' +
@@ -26,6 +28,8 @@ export class ReconciliationController {
 
   @Get()
   @Roles('finance')
+  @SecurityRead('report_read')
+  @Expensive()
   @ApiOperation({ summary: 'One store\'s day reconciled per till and vendor, with the exceptions finance must act on', description: FIGURES })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: 'JSON, or with format=csv one figure a row (section, till, vendor, figure, value…) with a header row' })

@@ -136,6 +136,9 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   // `store` is required: the role is checked first (403), then the query (400).
   row('GET /v1/reports/reconciliation',          '?date=2026-11-21',                        NONE,              ALL(400),          NONE,              ALL(400)),
 
+  // Security events: the whole merchant's, so a merchant-wide ops or finance key only (a scoped one: 403 naming `store`).
+  row('GET /v1/security/events',                 '',                                        NONE,              '200 403 403 200', '200 403 403 200', '200 403 403 200'),
+
   // Stores: admin only, of the key's merchant (the other merchant has its own S1–S3); a store-scoped
   // admin key manages its own store: another is not found, and a PUT of another is outside its scope.
   row('GET /v1/admin/stores',                    '',                                        NONE,              NONE,              NONE,              ALL(200)),

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import request from 'supertest';
 import { ApiKeyGuard } from '../../src/access/api-key.guard';
+import { FailedAuthentications } from '../../src/access/failed-authentications';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { parseApiKey } from '../../core/access/api-key-format';
 import { ROLES, type Role } from '../../core/access/roles';
@@ -225,7 +226,8 @@ describe('access matrix', () => {
         return 'never';
       }
     }
-    const guard = new ApiKeyGuard(new Reflector(), new ApiKeyStore(stack.dataSource));
+    const keyStore = new ApiKeyStore(stack.dataSource);
+    const guard = new ApiKeyGuard(new Reflector(), keyStore, new FailedAuthentications(stack.dataSource, keyStore, 60_000));
     const req = { headers: bearer(stack.keys.admin) };
     const context = new ExecutionContextHost([req, {}], Undeclared, Undeclared.prototype.route);
     await expect(guard.canActivate(context)).rejects.toMatchObject({ problem: { status: 403, detail: expect.stringContaining('declares no roles') } });

@@ -153,7 +153,11 @@ describe('ops over a checkout saga in compensation_failed', () => {
 
   it('counts the saga and its vendor calls in /metrics: the API, the worker and the Temporal SDK', async () => {
     const apiMetrics = (await api().get('/metrics').expect(200)).text;
-    expect(apiMetrics).toMatch(/^checkout_sagas\{state="compensated"\} [1-9]/m);
+    // The API's own counters (no query per scrape): the ops retry answered 200 once and 409 once, by route template.
+    expect(apiMetrics).toMatch(/^checkout_api_requests_total\{method="POST",route="\/v1\/ops\/sagas\/:id\/retry",status="200"\} 1$/m);
+    expect(apiMetrics).toMatch(/^checkout_api_requests_total\{method="POST",route="\/v1\/ops\/sagas\/:id\/retry",status="409"\} 1$/m);
+    expect(apiMetrics).toMatch(/^checkout_api_request_duration_seconds_count\{method="POST",route="\/v1\/checkouts\/:id\/commit"\} [1-9]/m);
+    expect(apiMetrics).not.toContain(checkoutId);
 
     const ours = (await request(workerMetricsUrl).get('/metrics').expect(200)).text;
     expect(ours).toMatch(/^checkout_vendor_call_duration_seconds_count\{vendor="crmcom",operation="purchases.create",outcome="success"\} 1$/m);

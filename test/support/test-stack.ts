@@ -86,6 +86,8 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     SANDBOX_PORT: new URL(sandbox.url).port,
     VENDOR_TIMEOUT_MS: '2000',
     AUDIT_SEAL_DIR: testAuditSealDir(),
+    // Test keys have a test-sized limit (100,000/min); their expensive budget too, unless a test sets one.
+    API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { KeyToken, MoneyAmount, OptionalMoneyAmount, Quantity, Text } from '../../common/dto-fields';
 
 export class ReturnLineDto {
@@ -22,6 +22,8 @@ export class ReturnCheckoutDto {
   @ApiPropertyOptional({ type: [ReturnLineDto], description: 'Lines of the sale returned; or `amount`' })
   @Type(() => ReturnLineDto)
   @ValidateNested({ each: true })
+  // ValidateNested validates the items of an item that is itself a list: [[{…}]] passed (fuzz suite).
+  @IsObject({ each: true, message: 'each line must be an object' })
   @ArrayMaxSize(1000)
   @ArrayMinSize(1)
   @IsArray()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsInt, IsObject, IsOptional, Min, ValidateNested } from 'class-validator';
 import { NotBlankText, OptionalText, PageLimit } from '../../common/dto-fields';
 
 /** How many products one request may carry; the workflow sends them on in batches of 1,000. */
@@ -30,6 +30,9 @@ export class SyncProductsDto {
   @ApiProperty({ type: [SyncProductDto], description: `1 to ${MAX_PRODUCTS_PER_SYNC} products` })
   @ValidateNested({ each: true })
   @Type(() => SyncProductDto)
+  // ValidateNested validates the items of an item that is itself a list: [[{code}]] passed, then a
+  // null code reached Postgres (a 500, found by the fuzz suite).
+  @IsObject({ each: true, message: 'each product must be an object' })
   @ArrayMaxSize(MAX_PRODUCTS_PER_SYNC)
   @ArrayMinSize(1)
   @IsArray()
