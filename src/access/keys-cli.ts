@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { parseCliArgs as parse, runCliMain, UsageError } from '../common/cli';
-import { createDataSource } from '../../core/database/data-source';
+import { createRuntimeDataSource } from '../../core/database/data-source';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { isRole, ROLES } from '../../core/access/roles';
 
@@ -25,7 +25,7 @@ export async function runKeysCli(argv: string[], config: AppConfig, out: (line: 
     return command ? 0 : 2;
   }
   if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+  const dataSource = await createRuntimeDataSource(config, 1).initialize();
   try {
     switch (command) {
       case 'create':
