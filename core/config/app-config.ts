@@ -230,6 +230,10 @@ const schema = z.object({
     const needsTls = TEMPORAL_TLS_SETTINGS.filter((key) => c[key] !== undefined);
     if (needsTls.length) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: `is false, but ${needsTls.join(', ')} need TLS (an API key would travel unencrypted)` });
   }
+  // The runtime role must not be the owner: it could disable the audit tables' triggers.
+  if (c.DATABASE_OWNER_URL && new URL(c.DATABASE_OWNER_URL).username === new URL(c.DATABASE_URL).username) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'connects as the same role as DATABASE_OWNER_URL: the API and the worker need a runtime role that does not own the tables' });
+  }
   // Development keys are public and the sandbox is not a vendor: production (APP_ENV unset too) must bring its own.
   if (c.APP_ENV === undefined || c.APP_ENV === 'production') {
     const why = c.APP_ENV === undefined ? 'is required in production (APP_ENV is unset, which means production: APP_ENV=development for a local run)' : 'is required in production';

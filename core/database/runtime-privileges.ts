@@ -49,6 +49,7 @@ export interface RuntimeRoles {
   /**
    * The login role the API and worker connect as (DATABASE_URL's user), made a member of the group;
    * with `createLogin` created first when missing (development and tests: trust auth, no password).
+   * The owner itself as the login is refused, or with `createLogin` (outside production) skipped.
    */
   login?: string;
   createLogin?: boolean;
@@ -58,7 +59,7 @@ export interface RuntimeRoles {
  * Run by the migrate step, as the owner, after the migrations, on every run: creates the group role
  * if missing, grants it exactly RUNTIME_PRIVILEGES (everything else on those tables revoked), USAGE
  * on the schema and the sequences, and makes the runtime login a member. Idempotent. Refuses a
- * table the list does not name, and a runtime login that is the owner itself.
+ * table the list does not name, and in production a runtime login that is the owner itself.
  */
 export async function applyRuntimePrivileges(dataSource: DataSource, roles: RuntimeRoles): Promise<void> {
   await dataSource.transaction(async (tx) => {
@@ -81,6 +82,8 @@ export async function applyRuntimePrivileges(dataSource: DataSource, roles: Runt
     if (roles.login) {
       const [{ current_user: owner }] = (await tx.query(`SELECT current_user`)) as { current_user: string }[];
       if (roles.login === owner) {
+        // Outside production an old DATABASE_URL (the superuser) still migrates; the API and worker warn at start.
+        if (roles.createLogin) return;
         throw new Error(`DATABASE_URL connects as ${owner}, the tables' owner: give the API and worker a runtime role of their own (README, Access)`);
       }
       if (roles.createLogin) await ensureRole(tx, roles.login, 'LOGIN');

@@ -130,6 +130,9 @@ describe('loadConfig', () => {
     expect(() => ownerDatabaseUrl(loadConfig(PRODUCTION))).toThrow(/DATABASE_OWNER_URL: is required to migrate in production/);
     expect(loadConfig({ APP_ENV: 'test' })).toMatchObject({ DATABASE_RUNTIME_ROLE: 'checkout_saga_runtime', DATABASE_STATEMENT_TIMEOUT_MS: 15_000, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60_000 });
     expect(() => loadConfig({ APP_ENV: 'test', DATABASE_RUNTIME_ROLE: 'Runtime"; drop' })).toThrow(/DATABASE_RUNTIME_ROLE/);
+    expect(() => loadConfig({ APP_ENV: 'test', DATABASE_URL: 'postgres://owner:a@db/shop', DATABASE_OWNER_URL: 'postgres://owner:b@db/shop' })).toThrow(
+      /DATABASE_URL: connects as the same role as DATABASE_OWNER_URL/,
+    );
     expect(() => loadConfig({ APP_ENV: 'test', DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
   });
 
