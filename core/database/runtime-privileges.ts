@@ -21,9 +21,10 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, readonly RuntimePrivile
   checkout_batches: ['SELECT', 'INSERT'],
   // Each sale's drive outcome is written back.
   checkout_batch_sales: ['SELECT', 'INSERT', 'UPDATE'],
+  // A sync's status and counts, and each product's outcome, are written back.
   product_syncs: ['SELECT', 'INSERT', 'UPDATE'],
-  product_sync_items: ['SELECT', 'INSERT'],
-  // Revocation and last use are updates; a key is never deleted.
+  product_sync_items: ['SELECT', 'INSERT', 'UPDATE'],
+  // Revocation is an update; a key is never deleted.
   api_keys: ['SELECT', 'INSERT', 'UPDATE'],
   // The admin API upserts and deletes stores.
   stores: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
