@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { ApiKeyStore } from '../core/access/api-key.store';
 import { createDataSource } from '../core/database/data-source';
 import { migrate } from '../core/database/migrate';
+import { asDatabaseUser, LOCAL_RUNTIME_LOGIN } from '../core/database/database-url';
 import { PROJECT_ROOT } from '../src/dev-stack/temporal-cli';
 import type { BenchTemporalKind } from './bench-options';
 import { startBenchTemporal } from './bench-temporal';
@@ -64,7 +65,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist', script)], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      // APP_ENV=development: the bench runs on the development keys and the sandbox.
+      env: { ...process.env, APP_ENV: 'development', LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push({ name, child });
@@ -109,13 +111,14 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     }
     const { baselineUrl, peerUrl } = await startBaseline(temporal.address);
 
-    await migrate(databaseUrl);
+    // databaseUrl is the owner's (migrations, bench keys, invariants); the API and worker run as the runtime role.
+    await migrate(databaseUrl, { group: 'checkout_saga_runtime', login: LOCAL_RUNTIME_LOGIN, createLogin: true });
     const apiKey = await createBenchKey(databaseUrl);
     const auditKey = await createBenchKey(databaseUrl, 'finance');
     const apiPort = await freePort();
     const env = {
       ...vendorEnv,
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: asDatabaseUser(databaseUrl, LOCAL_RUNTIME_LOGIN),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: 'checkout-saga-bench',
       API_PORT: String(apiPort),

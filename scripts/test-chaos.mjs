@@ -44,7 +44,7 @@ console.log(`> chaos suite, ${profile} profile, Temporal ${temporal} in scenario
 const jest = spawnSync('npx', ['jest', '-c', 'jest.chaos.config.js', '--runInBand', ...args], {
   cwd: projectRoot,
   stdio: 'inherit',
-  env: { ...process.env, CHAOS_PROFILE: profile, CHAOS_TEMPORAL: temporal, CHAOS_DIST_BUILT: '1' },
+  env: { ...process.env, APP_ENV: 'test', CHAOS_PROFILE: profile, CHAOS_TEMPORAL: temporal, CHAOS_DIST_BUILT: '1' },
 });
 let lines = '';
 try {

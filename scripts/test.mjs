@@ -26,7 +26,8 @@ function jest(node, args, reportName, env = {}) {
   const run = spawnSync(node, [path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', '--json', `--outputFile=${report}`, ...args], {
     cwd: projectRoot,
     stdio: 'inherit',
-    env: { ...process.env, ...env },
+    // APP_ENV=test for jest and what it spawns (a process without APP_ENV runs as production).
+    env: { ...process.env, APP_ENV: 'test', ...env },
   });
   let counts = 'no report';
   try {

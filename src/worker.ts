@@ -1,6 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../core/config/app-config';
-import { createDataSource } from '../core/database/data-source';
+import { checkRuntimeRole, createRuntimeDataSource } from '../core/database/data-source';
 import { TemporalPinoLogger } from '../core/logging/temporal-pino-logger';
 import { temporalConnectionOptions } from '../core/temporal/temporal-connection';
 import { buildWorker } from './worker/build-worker';
@@ -17,8 +17,9 @@ async function main() {
     }),
   });
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await startWorkerMetricsServer(config.WORKER_METRICS_PORT) : undefined;
-  const dataSource = createDataSource(config.DATABASE_URL);
+  const dataSource = createRuntimeDataSource(config);
   await dataSource.initialize();
+  await checkRuntimeRole(dataSource, config, (line) => console.error(line));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await buildWorker(config, { connection, dataSource });

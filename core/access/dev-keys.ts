@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { AppConfig } from '../config/app-config';
-import { createDataSource } from '../database/data-source';
+import { createRuntimeDataSource } from '../database/data-source';
 import { ApiKeyStore } from './api-key.store';
 import { ROLES, type Role } from './roles';
 
@@ -28,7 +28,9 @@ export function devKeysWhere(merchant: string, file: string): string {
  * starts only say where they are: keys are never re-created or re-printed from the database.
  */
 export async function ensureDevKeys(config: AppConfig, file: string): Promise<string[]> {
-  const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+  // Their secrets are printed and written to a file: never outside development.
+  if (config.appEnv !== 'development') throw new Error(`development API keys are only created with APP_ENV=development (this is ${config.appEnv}): create keys with the keys CLI`);
+  const dataSource = await createRuntimeDataSource(config, 1).initialize();
   try {
     const store = new ApiKeyStore(dataSource);
     if ((await store.countByLabelPrefix(config.MERCHANT_ID, DEV_LABEL)) > 0) {

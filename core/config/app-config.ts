@@ -35,13 +35,29 @@ export function isRegularExpression(source: string): boolean {
 }
 
 /**
- * What NODE_ENV=production refuses to start without: outside production these fall back to
- * development keys, which are public. docker-compose.yml must set each (a test holds it to this list).
+ * What production refuses to start without: outside production these fall back to development keys,
+ * which are public. docker-compose.yml must set each (a test holds it to this list).
  */
 export const PRODUCTION_REQUIRED_KEYS = ['AUDIT_HMAC_KEY', 'AUDIT_CHAIN_KEY', 'TEMPORAL_CODEC_KEY'] as const;
 
+/** Each vendor's URL: unset means the sandbox, which production refuses. */
+export const VENDOR_URL_KEYS = ['CRMCOM_BASE_URL', 'CAPILLARY_BASE_URL', 'COUPONTOOLS_BASE_URL', 'CMC_BASE_URL', 'CMC_TOKEN_URL'] as const;
+
+/** The environments APP_ENV names; unset is production (fail closed). */
+export const APP_ENVS = ['development', 'test', 'production'] as const;
+export type AppEnv = (typeof APP_ENVS)[number];
+
+/** A Postgres role name the migrate step may quote into CREATE ROLE and GRANT. */
+const roleName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores');
+
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /**
+   * `development` (set by `npm start`) or `test` (set by the tests) allow the public development keys
+   * and the vendor sandbox. Unset or `production`: the process refuses to start unless
+   * PRODUCTION_REQUIRED_KEYS and every vendor URL (VENDOR_URL_KEYS) are set, so a forgotten
+   * variable fails closed instead of running on public keys against the sandbox. NODE_ENV is not read.
+   */
+  APP_ENV: z.enum(APP_ENVS).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * How `npm start` shows its processes' logs on the console: `pretty` (one readable line per event)
@@ -60,7 +76,28 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4010),
   /** Loopback unless a container must expose it. */
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/checkout_saga'),
+  /**
+   * The API's, the worker's and the CLIs' connection: the runtime role, which must not own the tables
+   * (it gets only what core/database/runtime-privileges.ts grants; see README, Access). `npm start`
+   * creates `checkout_saga_app` locally (LOGIN, no password: trust auth).
+   */
+  DATABASE_URL: z.string().url().default('postgres://checkout_saga_app@127.0.0.1:5432/checkout_saga'),
+  /**
+   * The migrations' connection: the role that owns the tables (creates and alters them, creates the
+   * runtime group role and grants it its privileges). Only the migrate step and `npm start` read it;
+   * do not give it to the API or the worker. Unset outside production: DATABASE_URL's server and
+   * database as the local superuser `postgres`; unset in production: migrating refuses.
+   */
+  DATABASE_OWNER_URL: z.string().url().optional(),
+  /**
+   * The NOLOGIN group role every runtime login is a member of; the migrate step creates it and grants
+   * it the runtime privileges on every run.
+   */
+  DATABASE_RUNTIME_ROLE: roleName.default('checkout_saga_runtime'),
+  /** statement_timeout of every runtime connection (API, worker, CLIs): a runaway query is cancelled. Migrations have none. */
+  DATABASE_STATEMENT_TIMEOUT_MS: milliseconds.default(15_000),
+  /** idle_in_transaction_session_timeout of every runtime connection: a transaction left open loses its session (and locks). */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds.default(60_000),
   // host:port: the SDK needs the port, and npm start decides from it whether the server is its own.
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -72,7 +109,7 @@ const schema = z.object({
   TEMPORAL_MANAGED: z.enum(['true', 'false']).optional(),
   /** History shards of the server `npm start -- --temporal=postgres` runs; fixed when its databases are first created. */
   TEMPORAL_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
-  /** The databases that server keeps its data in, on the Postgres of DATABASE_URL. */
+  /** The databases that server keeps its data in, on the Postgres of DATABASE_OWNER_URL (created as that role). */
   TEMPORAL_POSTGRES_DATABASE: databaseName.default('temporal'),
   TEMPORAL_POSTGRES_VISIBILITY_DATABASE: databaseName.default('temporal_visibility'),
   /**
@@ -264,15 +301,22 @@ const schema = z.object({
   if (oidcMissing.length && oidcMissing.length < oidc.length) {
     ctx.addIssue({ code: 'custom', path: [oidcMissing[0]], message: `is required too: ${oidc.join(', ')} come together (the codec's OIDC access tokens)` });
   }
-  if (c.NODE_ENV === 'production' && c.TEMPORAL_UI_CODEC_TOKEN !== undefined) {
+  if ((c.APP_ENV === undefined || c.APP_ENV === 'production') && c.TEMPORAL_UI_CODEC_TOKEN !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_UI_CODEC_TOKEN'], message: "is for the development stack's own UI: in production the UI passes its OIDC access token (CODEC_OIDC_*)" });
   }
   if (oldCodecKeyEntries(c.TEMPORAL_CODEC_OLD_KEYS).some((e) => e.id === c.TEMPORAL_CODEC_KEY_ID)) {
     ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_OLD_KEYS'], message: `names the current TEMPORAL_CODEC_KEY_ID "${c.TEMPORAL_CODEC_KEY_ID}": a retired key needs its own id` });
   }
-  // Development keys are public: production must bring its own.
-  for (const key of PRODUCTION_REQUIRED_KEYS) {
-    if (c.NODE_ENV === 'production' && !c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+  // The runtime role must not be the owner: it could disable the audit tables' triggers.
+  if (c.DATABASE_OWNER_URL && new URL(c.DATABASE_OWNER_URL).username === new URL(c.DATABASE_URL).username) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'connects as the same role as DATABASE_OWNER_URL: the API and the worker need a runtime role that does not own the tables' });
+  }
+  // Development keys are public and the sandbox is not a vendor: production (APP_ENV unset too) must bring its own.
+  if (c.APP_ENV === undefined || c.APP_ENV === 'production') {
+    const why = c.APP_ENV === undefined ? 'is required in production (APP_ENV is unset, which means production: APP_ENV=development for a local run)' : 'is required in production';
+    for (const key of [...PRODUCTION_REQUIRED_KEYS, ...VENDOR_URL_KEYS]) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    }
   }
   // A redemption before payment is undone by a reversal: without the org setting every cancelled,
   // expired or failed checkout would end compensation_failed with the customer's points gone.
@@ -309,6 +353,19 @@ function secretFieldConflict(path: string, other: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The migrations' connection (DATABASE_OWNER_URL): outside production, when unset, DATABASE_URL's
+ * server and database as the local superuser `postgres`; production must name it.
+ */
+export function ownerDatabaseUrl(config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'appEnv'>): string {
+  if (config.DATABASE_OWNER_URL) return config.DATABASE_OWNER_URL;
+  if (config.appEnv === 'production') throw new ConfigError('Invalid configuration: DATABASE_OWNER_URL: is required to migrate in production (the role that owns the tables; DATABASE_URL is the runtime role)');
+  const url = new URL(config.DATABASE_URL);
+  url.username = 'postgres';
+  url.password = '';
+  return url.toString();
+}
+
 /** Used only outside production (loadConfig refuses to start production without real keys). */
 const DEV_AUDIT_HMAC_KEY = 'dev-only-audit-hmac-key-not-a-secret-0000';
 const DEV_AUDIT_CHAIN_KEY = 'dev-only-audit-chain-key-not-a-secret-000';
@@ -330,6 +387,8 @@ export const SANDBOX_PATHS = {
 export type VendorAccount = 'crmcom' | 'capillary' | 'coupontools' | 'cmc';
 
 export type AppConfig = z.infer<typeof schema> & {
+  /** APP_ENV resolved: unset is production. */
+  appEnv: AppEnv;
   /** Resolved vendor endpoints: the configured URL, or the embedded sandbox. */
   crmcomBaseUrl: string;
   capillaryBaseUrl: string;
@@ -400,6 +459,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sandboxBase = (path: string) => `http://127.0.0.1:${c.SANDBOX_PORT}${path}`;
   return {
     ...c,
+    appEnv: c.APP_ENV ?? 'production',
     crmcomBaseUrl:
       c.CRMCOM_BASE_URL ?? sandboxBase(c.CRMCOM_API === 'legacy' ? SANDBOX_PATHS.crmcomLegacy : SANDBOX_PATHS.crmcomBackoffice),
     crmcomSyncMonitoring: (c.CRMCOM_SYNC_MONITORING ?? (c.CRMCOM_BASE_URL === undefined ? 'on' : 'off')) === 'on',

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { parseCliArgs as parse, runCliMain, UsageError } from '../common/cli';
-import { createDataSource } from '../../core/database/data-source';
+import { createRuntimeDataSource } from '../../core/database/data-source';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { parseApiKey } from '../../core/access/api-key-format';
 import { isRole, ROLES } from '../../core/access/roles';
@@ -38,7 +38,7 @@ export async function runKeysCli(argv: string[], config: AppConfig, out: (line: 
     return command ? 0 : 2;
   }
   if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+  const dataSource = await createRuntimeDataSource(config, 1).initialize();
   try {
     switch (command) {
       case 'create':

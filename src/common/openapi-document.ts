@@ -56,6 +56,6 @@ export function finishOpenApiDocument(document: OpenAPIObject, serverUrl: string
 }
 
 /** Whether the API serves /docs and /docs-json: API_DOCS when set, else everywhere but production. */
-export function servesApiDocs(config: Pick<AppConfig, 'API_DOCS' | 'NODE_ENV'>): boolean {
-  return config.API_DOCS ? config.API_DOCS === 'true' : config.NODE_ENV !== 'production';
+export function servesApiDocs(config: Pick<AppConfig, 'API_DOCS' | 'appEnv'>): boolean {
+  return config.API_DOCS ? config.API_DOCS === 'true' : config.appEnv !== 'production';
 }

@@ -2,16 +2,26 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { createDataSource } from '../../core/database/data-source';
+import { checkRuntimeRole, createRuntimeDataSource } from '../../core/database/data-source';
 
-/** The API's DataSource (same entities and migrations as the worker's). Migrations run before start. */
+/** The API's DataSource as the runtime role (DATABASE_URL). Migrations run before start, as the owner. */
 @Global()
 @Module({
   providers: [
     {
       provide: DataSource,
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => createDataSource(config.DATABASE_URL).initialize(),
+      // The runtime role, with its statement timeouts; production refuses an owner or superuser here.
+      useFactory: async (config: AppConfig) => {
+        const dataSource = await createRuntimeDataSource(config).initialize();
+        try {
+          await checkRuntimeRole(dataSource, config, (line) => console.error(line));
+        } catch (err) {
+          await dataSource.destroy();
+          throw err;
+        }
+        return dataSource;
+      },
     },
   ],
   exports: [DataSource],

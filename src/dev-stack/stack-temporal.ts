@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppConfig } from '../../core/config/app-config';
+import { ownerDatabaseUrl, type AppConfig } from '../../core/config/app-config';
 import type { ChildProcesses } from './child-processes';
 import { ensureTemporalBinary } from './temporal-cli';
 import { startDevServer } from './temporal-dev-server';
@@ -40,7 +40,7 @@ export async function startStackTemporal(mode: TemporalMode, config: AppConfig, 
     const databases = { main: config.TEMPORAL_POSTGRES_DATABASE, visibility: config.TEMPORAL_POSTGRES_VISIBILITY_DATABASE };
     console.log(`starting Temporal server on Postgres (${config.TEMPORAL_HISTORY_SHARDS} history shards) on ${config.TEMPORAL_ADDRESS}…`);
     const temporal = await startPostgresTemporal({
-      databaseUrl: config.DATABASE_URL,
+      databaseUrl: ownerDatabaseUrl(config),
       databases,
       port,
       historyShards: config.TEMPORAL_HISTORY_SHARDS,
@@ -54,7 +54,7 @@ export async function startStackTemporal(mode: TemporalMode, config: AppConfig, 
     // Its services log errors about each other while they stop in turn: noise after Ctrl-C.
     processes.adopt('temporal', temporal.server, { quietWhileStopping: 'all' });
     if (temporal.ui) processes.adopt('ui', temporal.ui, { quietWhileStopping: 'all' });
-    const where = new URL(config.DATABASE_URL);
+    const where = new URL(ownerDatabaseUrl(config));
     return {
       kind: `Temporal server on Postgres (${config.TEMPORAL_HISTORY_SHARDS} history shards)`,
       data: `databases ${databases.main} and ${databases.visibility} on ${where.hostname}:${where.port || 5432}`,

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
-import { loadConfig, type AppConfig } from '../../core/config/app-config';
-import { migrate } from '../../core/database/migrate';
+import { loadConfig, ownerDatabaseUrl, type AppConfig } from '../../core/config/app-config';
+import { migrateFor } from '../../core/database/migrate';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
@@ -58,8 +58,8 @@ async function startAll(configured: AppConfig, mode: TemporalMode, processes: Ch
   await assertPortsFree(ownPorts(config, mode), 'stop what holds it (another npm start, a bench run?) or set the variable named');
   const temporal = await startStackTemporal(mode, config, processes, dataDir);
 
-  console.log(`preparing database ${redactUrl(config.DATABASE_URL)}…`);
-  const applied = await migrate(config.DATABASE_URL);
+  console.log(`preparing database ${redactUrl(ownerDatabaseUrl(config))} (owner; the API and worker connect as ${redactUrl(config.DATABASE_URL)})…`);
+  const applied = await migrateFor(config);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
   console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
   console.log(`nightly audit seal schedule ${await ensureAuditSealScheduleFor(config)}`);
@@ -82,7 +82,7 @@ checkout-saga is starting:
   Temporal         ${config.TEMPORAL_ADDRESS}: ${temporal.kind} (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})
   Temporal data    ${temporal.data}
   Vendor sandbox   ${config.usesSandbox ? `http://127.0.0.1:${config.SANDBOX_PORT}  (journal: /_sandbox/journal)` : 'off: vendor URLs are configured'}
-  Postgres         ${redactUrl(config.DATABASE_URL)}
+  Postgres         ${redactUrl(config.DATABASE_URL)}  (runtime role; migrations as ${new URL(ownerDatabaseUrl(config)).username})
   API keys         ${devKeysWhere(config.MERCHANT_ID, path.join(dataDir, 'dev-keys.json'))}
 Press Ctrl-C to stop everything.
 `);

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 
-/** Where Temporal's two databases live: the Postgres of DATABASE_URL, as the SQL tool and the server reach it. */
+/** Where Temporal's two databases live: the Postgres of DATABASE_OWNER_URL, as the SQL tool and the server reach it. */
 export interface PostgresEndpoint {
   host: string;
   port: number;

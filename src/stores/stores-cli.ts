@@ -1,6 +1,6 @@
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
 import { parseCliArgs as parse, runCliMain, UsageError, type CliValues as Values } from '../common/cli';
-import { createDataSource } from '../../core/database/data-source';
+import { createRuntimeDataSource } from '../../core/database/data-source';
 import { isIanaTimeZone } from '../../core/stores/local-time';
 import { StoresRepository, type StoreFields } from '../../core/stores/stores.repository';
 import { VENDOR_ID } from '../common/dto-fields';
@@ -28,7 +28,7 @@ export async function runStoresCli(argv: string[], config: AppConfig, out: (line
   if (!['list', 'set', 'remove'].includes(command)) throw new UsageError(`unknown command "${command}"`);
   // Usage is checked before the database is opened: a wrong call fails fast with exit code 2.
   const action = command === 'list' ? list(rest, config) : command === 'set' ? set(rest, config) : remove(rest, config);
-  const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
+  const dataSource = await createRuntimeDataSource(config, 1).initialize();
   try {
     return await action(new StoresRepository(dataSource), out);
   } finally {

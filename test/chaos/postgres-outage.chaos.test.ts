@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { migrate } from '../../core/database/migrate';
+import { asDatabaseUser, TEST_RUNTIME_LOGIN } from '../support/test-env';
 import { injectFault } from '../support/journal';
 import { useApiKey } from './support/chaos-http';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -22,8 +23,9 @@ describe('chaos 2: Postgres stopped while audit rows are being written', () => {
 
   beforeAll(async () => {
     postgres = await startOwnPostgres();
-    await migrate(postgres.url);
-    stack = await startTestStack({ DATABASE_URL: postgres.url, CHECKOUT_ANSWER_TIMEOUT_MS: '60000' });
+    // As the owner (that cluster's superuser); the stack's API and worker as the runtime role.
+    await migrate(postgres.url, { group: 'checkout_saga_runtime', login: TEST_RUNTIME_LOGIN, createLogin: true });
+    stack = await startTestStack({ DATABASE_URL: asDatabaseUser(postgres.url, TEST_RUNTIME_LOGIN), DATABASE_OWNER_URL: postgres.url, CHECKOUT_ANSWER_TIMEOUT_MS: '60000' });
     useApiKey(stack.keys.admin);
   }, 180_000);
   afterAll(async () => {

@@ -45,7 +45,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
     createCheckoutActivities(
       {
         dataSource: audit.dataSource,
-        vendors: createVendorRegistry(loadConfig({ SANDBOX_PORT: new URL(sandbox.url).port, VENDOR_TIMEOUT_MS: '1000', ...env })),
+        vendors: createVendorRegistry(loadConfig({ APP_ENV: 'test', SANDBOX_PORT: new URL(sandbox.url).port, VENDOR_TIMEOUT_MS: '1000', ...env })),
         customers: audit.writer.customers,
       },
       audit.writer,

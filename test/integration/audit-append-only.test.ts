@@ -5,8 +5,9 @@ import { testAuditSealer, testAuditWriter } from '../support/audit-database';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
 /**
- * TRUNCATE of the audit trail is refused by Postgres itself (statement triggers), for the owner
- * role the application connects as. UPDATE and DELETE are covered in audit-chain.test.ts and
+ * TRUNCATE of the audit trail is refused by Postgres itself (statement triggers), even for the
+ * owner (the runtime role the application connects as has no TRUNCATE at all: runtime-role.test.ts).
+ * UPDATE and DELETE are covered in audit-chain.test.ts and
  * checkout-one-shot.test.ts. Each TRUNCATE runs in a transaction this test rolls back whatever
  * happens, so a missing trigger fails the test without emptying the shared test database.
  */

@@ -94,7 +94,7 @@ describe(CrmcomLegacyVendor.name, () => {
     });
 
     it('is built from configuration by createCrmcomLegacyVendor', async () => {
-      const vendor = createCrmcomLegacyVendor(loadConfig({ CRMCOM_BASE_URL: baseUrl() }));
+      const vendor = createCrmcomLegacyVendor(loadConfig({ APP_ENV: 'test', CRMCOM_BASE_URL: baseUrl() }));
       await expect(customerOf(vendor)).resolves.toEqual({ accountNumber: '400', walletBalanceMinor: 1000 });
     });
   });

@@ -69,13 +69,30 @@ describe('docker-compose.yml', () => {
     expect(run.stderr).toContain(`set ${key} (`);
   });
 
-  it('gives the API, the worker and the migrations NODE_ENV=production and every key production requires', () => {
+  it('gives the API, the worker and the migrations APP_ENV=production and every key production requires', () => {
     const services = resolvedServices();
     for (const name of ['api', 'worker', 'migrate']) {
       const env = containerEnv(services[name]);
-      expect({ name, NODE_ENV: env.NODE_ENV }).toEqual({ name, NODE_ENV: 'production' });
+      expect({ name, APP_ENV: env.APP_ENV }).toEqual({ name, APP_ENV: 'production' });
       for (const key of PRODUCTION_REQUIRED_KEYS) expect({ name, key, value: env[key] }).toEqual({ name, key, value: productionKeys[key] });
     }
+  });
+
+  it("migrates as the owner role, whose URL only the migrate service gets; the API and the worker connect as another role", () => {
+    const services = resolvedServices();
+    const owner = new URL(containerEnv(services.migrate).DATABASE_OWNER_URL ?? '').username;
+    expect(owner).toBe('checkout_saga_owner');
+    for (const name of ['api', 'worker']) {
+      const env = containerEnv(services[name]);
+      expect({ name, owner: env.DATABASE_OWNER_URL }).toEqual({ name, owner: undefined });
+      const runtime = new URL(env.DATABASE_URL ?? '').username;
+      expect({ name, runtime }).toEqual({ name, runtime: 'checkout_saga_app' });
+    }
+    // Both logins exist on a fresh volume: the init script mounted into the postgres service creates them.
+    const init = services.postgres.volumes?.map((v) => v.split(':')).find(([, target]) => target.startsWith('/docker-entrypoint-initdb.d/'));
+    const sql = readFileSync(init![0], 'utf8');
+    expect(sql).toMatch(/CREATE ROLE checkout_saga_owner LOGIN/);
+    expect(sql).toMatch(/CREATE ROLE checkout_saga_app LOGIN/);
   });
 
   it('starts every process built from the image: its environment passes the config validation', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiKeyStore } from '../../core/access/api-key.store';
@@ -6,13 +6,13 @@ import { createPosKeyCommand, ensureDevKeys } from '../../core/access/dev-keys';
 import { runKeysCli } from '../../src/access/keys-cli';
 import { loadConfig } from '../../core/config/app-config';
 import { createDataSource } from '../../core/database/data-source';
-import { TEST_DATABASE_URL } from '../support/test-env';
+import { TEST_DATABASE_URL, TEST_RUNTIME_DATABASE_URL } from '../support/test-env';
 
 /** What `npm start` does about API keys, against the migrated test database. */
 describe(ensureDevKeys.name, () => {
   it('creates one working key per role on the first start, writes them to the file, and only points at it later', async () => {
     const merchant = `dev-${Date.now().toString(36)}`;
-    const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, MERCHANT_ID: merchant });
+    const config = loadConfig({ APP_ENV: 'development', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, MERCHANT_ID: merchant });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'dev-keys-')), 'dev-keys.json');
 
     const first = await ensureDevKeys(config, file);
@@ -37,7 +37,7 @@ describe(ensureDevKeys.name, () => {
 
   it('on a used database without the file (a fresh clone), says how to get a key, and that command makes a working pos key', async () => {
     const merchant = `dev-${Date.now().toString(36)}`;
-    const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, MERCHANT_ID: merchant });
+    const config = loadConfig({ APP_ENV: 'development', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, MERCHANT_ID: merchant });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'dev-keys-')), 'dev-keys.json');
     await ensureDevKeys(config, file);
     rmSync(file);
@@ -58,6 +58,23 @@ describe(ensureDevKeys.name, () => {
     const dataSource = await createDataSource(TEST_DATABASE_URL, 1).initialize();
     try {
       expect(await new ApiKeyStore(dataSource).authenticate(key ?? '')).toMatchObject({ role: 'pos', merchant, store: 'S1', till: null });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it.each(['test', 'production'] as const)('refuses to create development keys with APP_ENV=%s, and creates none', async (appEnv) => {
+    const merchant = `dev-${appEnv}-${Date.now().toString(36)}`;
+    const production = { AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEY: Buffer.alloc(32, 1).toString('base64'), CRMCOM_BASE_URL: 'https://crm.example.com',
+      CAPILLARY_BASE_URL: 'https://cap.example.com', COUPONTOOLS_BASE_URL: 'https://ct.example.com', CMC_BASE_URL: 'https://cmc.example.com', CMC_TOKEN_URL: 'https://cmc.example.com/token' };
+    const config = loadConfig({ APP_ENV: appEnv, DATABASE_URL: TEST_RUNTIME_DATABASE_URL, MERCHANT_ID: merchant, ...(appEnv === 'production' && production) });
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'dev-keys-')), 'dev-keys.json');
+
+    await expect(ensureDevKeys(config, file)).rejects.toThrow(`development API keys are only created with APP_ENV=development (this is ${appEnv})`);
+    expect(existsSync(file)).toBe(false);
+    const dataSource = await createDataSource(TEST_DATABASE_URL, 1).initialize();
+    try {
+      expect(await new ApiKeyStore(dataSource).list({ merchant })).toHaveLength(0);
     } finally {
       await dataSource.destroy();
     }

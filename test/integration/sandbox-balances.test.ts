@@ -10,7 +10,7 @@ describe('sandbox balances', () => {
   const sandbox = sandboxForFile();
   const { ctx } = callContext('R-balances');
   const vendors = () => {
-    const config = loadConfig({ SANDBOX_PORT: new URL(sandbox.url).port });
+    const config = loadConfig({ APP_ENV: 'test', SANDBOX_PORT: new URL(sandbox.url).port });
     return { crmcom: createCrmcomLegacyVendor(config), capillary: createCapillaryVendor(config) };
   };
   const wallet = async () => (await vendors().crmcom.identify(ctx, { type: 'code', value: '22265577' })).walletBalanceMinor;

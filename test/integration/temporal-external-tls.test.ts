@@ -3,7 +3,7 @@ import { checkExternalTemporal } from '../../src/dev-stack/temporal-external';
 import { startApiKeyProxy, type ApiKeyProxy } from '../support/api-key-proxy';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
 import { makeTestCertificates, type TestCertificates } from '../support/test-certificates';
-import { TEST_DATABASE_URL, testTemporalAddress } from '../support/test-env';
+import { TEST_RUNTIME_DATABASE_URL, testTemporalAddress } from '../support/test-env';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy';
 import { buildDist, startWorkerProcess } from '../support/worker-process';
@@ -43,7 +43,7 @@ describe('Temporal behind TLS, mTLS and an API key', () => {
     TEMPORAL_API_KEY: API_KEY,
     ...overrides,
   });
-  const configOf = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, ...env });
+  const configOf = (env: Record<string, string>) => loadConfig({ APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, ...env });
 
   /** A one-shot checkout through the API, and its saga seen on the server through the same front. */
   const expectCheckoutCompletes = async (stack: TestStack) => {

@@ -4,7 +4,7 @@ import { createApiApp } from '../../src/api-app';
 import { loadConfig } from '../../core/config/app-config';
 import { createDataSource } from '../../core/database/data-source';
 import { oneShotCheckoutBody } from '../support/checkout-requests';
-import { TEST_DATABASE_URL } from '../support/test-env';
+import { TEST_RUNTIME_DATABASE_URL } from '../support/test-env';
 import { bearer, testKeyFactory } from '../support/test-stack';
 
 /** With the workflow engine out of reach, a till gets 503 and Retry-After, never a 500. */
@@ -14,7 +14,7 @@ describe('the API while Temporal is unreachable', () => {
 
   beforeAll(async () => {
     // Port 9 (discard) on loopback: nothing answers gRPC there.
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:9' });
+    const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, TEMPORAL_ADDRESS: '127.0.0.1:9' });
     const dataSource = await createDataSource(config.DATABASE_URL, 1).initialize();
     posKey = await testKeyFactory(dataSource, config.MERCHANT_ID)({ role: 'pos' });
     await dataSource.destroy();

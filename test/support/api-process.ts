@@ -15,7 +15,7 @@ export async function startApiProcess(config: AppConfig, logName: string, env: R
     cwd: ROOT,
     env: {
       ...process.env,
-      NODE_ENV: 'test',
+      APP_ENV: 'test',
       LOG_LEVEL: 'warn',
       API_PORT: String(port),
       DATABASE_URL: config.DATABASE_URL,

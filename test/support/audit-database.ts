@@ -12,7 +12,7 @@ import { TEST_DATABASE_URL, testAuditSealDir } from './test-env';
 export const TEST_AUDIT_HMAC_KEY = 'test-key-test-key-test-key-test-key';
 
 /** The chain keys of the test stacks and worker processes (they set no AUDIT_CHAIN_KEY: the development key, id `dev`). */
-export const testAuditChainKeys = (): AuditChainKeys => loadConfig({ NODE_ENV: 'test' }).auditChainKeys;
+export const testAuditChainKeys = (): AuditChainKeys => loadConfig({ APP_ENV: 'test' }).auditChainKeys;
 
 /** The AuditWriter the activities use, on `dataSource`, with the tests' customer hash key and the stacks' chain keys. */
 export function testAuditWriter(dataSource: DataSource, chainKeys = testAuditChainKeys()): AuditWriter {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { TEST_DATABASE_URL } from './test-env';
+import { TEST_RUNTIME_DATABASE_URL } from './test-env';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -28,7 +28,7 @@ export function builtCli(script: string, distFile: string) {
       try {
         const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, distFile), ...args], {
           cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, LOG_LEVEL: 'silent' },
+          env: { ...process.env, APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, LOG_LEVEL: 'silent' },
         });
         return { code: 0, stdout, stderr };
       } catch (err) {

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/dev-stack/free-port';
-import { migrate } from '../../core/database/migrate';
+import { migrate, runtimeRolesOf } from '../../core/database/migrate';
+import { loadConfig } from '../../core/config/app-config';
 import { ensureTemporalBinary } from '../../src/dev-stack/temporal-cli';
 import { startDevServer } from '../../src/dev-stack/temporal-dev-server';
 import { dropDatabases, startTestPostgresTemporal, testTemporalDatabases } from './postgres-temporal';
-import { TEST_DATABASE_URL } from './test-env';
+import { TEST_DATABASE_URL, TEST_RUNTIME_DATABASE_URL } from './test-env';
 
 /** The Temporal server of a test run, whichever kind. */
 interface TestTemporal {
@@ -41,6 +42,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_URL = TEST_DATABASE_URL;
   // The seals' copies outside Postgres: as fresh as the database (testAuditSealDir).
   process.env.CHECKOUT_SAGA_TEST_AUDIT_SEAL_DIR = mkdtempSync(path.join(tmpdir(), 'checkout-saga-audit-seals-'));
+  // What the test files spawn (CLIs, workers) runs as test, not as production, unless a test says otherwise.
+  process.env.APP_ENV ??= 'test';
 }
 
 async function startTestTemporal(): Promise<TestTemporal> {
@@ -61,5 +64,6 @@ async function startTestTemporal(): Promise<TestTemporal> {
 
 async function recreateDatabase(databaseUrl: string): Promise<void> {
   await dropDatabases(databaseUrl, [new URL(databaseUrl).pathname.slice(1)]);
-  await migrate(databaseUrl);
+  // As the owner (the superuser here), granting the runtime role the API and workers of the tests use.
+  await migrate(databaseUrl, runtimeRolesOf(loadConfig({ APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL })));
 }

@@ -8,12 +8,12 @@ import { ApiKeyStore, type NewApiKey } from '../../core/access/api-key.store';
 import { ROLES, type Role } from '../../core/access/roles';
 import { createApiApp } from '../../src/api-app';
 import { loadConfig, type AppConfig } from '../../core/config/app-config';
-import { createDataSource } from '../../core/database/data-source';
+import { createDataSource, createRuntimeDataSource } from '../../core/database/data-source';
 import { buildWorker } from '../../src/worker/build-worker';
 import { temporalClientOn } from '../../core/temporal/temporal-client';
 import { temporalConnectionOptions } from '../../core/temporal/temporal-connection';
 import { resetSandbox, startSandbox } from './sandbox-server';
-import { TEST_DATABASE_URL, testAuditSealDir, testTemporalAddress } from './test-env';
+import { TEST_DATABASE_URL, TEST_RUNTIME_DATABASE_URL, testAuditSealDir, testTemporalAddress } from './test-env';
 
 let runtimeInstalled = false;
 /** The SDK logs every worker state change at INFO; tests only want errors (activity failures are expected and asserted). */
@@ -28,6 +28,10 @@ export interface TestStack {
   /** Base URL of the API, listening on a real port. */
   apiUrl: string;
   sandboxUrl: string;
+  /**
+   * The test's own connection, as the owner (DATABASE_OWNER_URL, the superuser of TEST_DATABASE_URL):
+   * for seeding, assertions and deliberate tampering. The API and the worker use the runtime role.
+   */
   dataSource: DataSource;
   temporal: Client;
   /** One key per role for the config's merchant, scoped to the whole merchant. */
@@ -72,15 +76,17 @@ export interface TestStackOptions {
 
 /**
  * The real system in one test file: the vendor sandbox and the API on real ports, a worker on its
- * own task queue against the suite's Temporal dev server, and the migrated test database.
+ * own task queue against the suite's Temporal dev server, and the migrated test database. The API
+ * and the worker connect as the runtime role (DATABASE_URL), as they do in production.
  */
 export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
   quietTemporalRuntime();
   const sandbox = await startSandbox();
   const config = loadConfig({
-    NODE_ENV: 'test',
+    APP_ENV: 'test',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: TEST_RUNTIME_DATABASE_URL,
+    DATABASE_OWNER_URL: TEST_DATABASE_URL,
     TEMPORAL_ADDRESS: testTemporalAddress(),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SANDBOX_PORT: new URL(sandbox.url).port,
@@ -90,12 +96,13 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const dataSource = await createDataSource(config.DATABASE_URL, 5).initialize();
+  const dataSource = await createDataSource(config.DATABASE_OWNER_URL ?? TEST_DATABASE_URL, 5).initialize();
   await seedTestStores(dataSource, config.MERCHANT_ID);
+  const workerDataSource = options.worker === false ? undefined : await createRuntimeDataSource(config, 5).initialize();
   // Without an in-process worker the test runs its own worker processes (see worker-process.ts).
   const workerConnection = options.worker === false ? undefined : await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker: Worker | undefined = workerConnection
-    ? await buildWorker(config, { connection: workerConnection, dataSource })
+  const worker: Worker | undefined = workerConnection && workerDataSource
+    ? await buildWorker(config, { connection: workerConnection, dataSource: workerDataSource })
     : undefined;
   const workerRun = worker?.run();
   const api: INestApplication = await createApiApp(config);
@@ -121,6 +128,7 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
       await workerRun;
       await workerConnection?.close();
       await temporal.connection.close();
+      await workerDataSource?.destroy();
       await dataSource.destroy();
       await sandbox.close();
     },

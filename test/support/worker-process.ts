@@ -22,7 +22,7 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
     cwd: ROOT,
     env: {
       ...process.env,
-      NODE_ENV: 'test',
+      APP_ENV: 'test',
       DATABASE_URL: config.DATABASE_URL,
       ...temporalConnectionEnv(config),
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,

@@ -1,7 +1,7 @@
 import { chooseCapillaryBillNumber, COMPACT_BILL_POS_REFERENCE_MAX_LENGTH } from '../../core/checkouts/capillary-bill-number';
 import { loadConfig } from '../../core/config/app-config';
 
-const orgFormat = loadConfig({}).capillaryBillNumberFormat;
+const orgFormat = loadConfig({ APP_ENV: 'test' }).capillaryBillNumberFormat;
 const key = (overrides: Partial<{ merchant: string; store: string; till: string; posReference: string }> = {}) => ({
   merchant: 'demo',
   store: 'S1',

@@ -10,7 +10,7 @@ import { CreateCheckoutDto } from '../../src/checkouts/dto/create-checkout.dto';
 import { loadConfig } from '../../core/config/app-config';
 import type { StoreRow } from '../../core/stores/stores.repository';
 
-const config = loadConfig({ CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
+const config = loadConfig({ APP_ENV: 'test', CHECKOUT_HOLD_TIMEOUT_MS: '60000' });
 /** The merchant's stores as the API looked them up: S1 only. */
 const stores = new Map<string, StoreRow>([
   ['S1', { merchant: 'demo', store: 'S1', timeZone: 'Asia/Nicosia', crmcomUnit: 'Unit', crmcomOutlet: null, cmcLocation: 'S1', cmcTerminals: {}, updatedAt: '2026-12-05T00:00:00.000Z' }],

@@ -3,7 +3,7 @@ import { toCheckoutInput } from '../../src/checkouts/checkout.mapper';
 import { loadConfig } from '../../core/config/app-config';
 import { checkoutDto as checkout, demoS1 } from '../support/checkout-dto';
 
-const config = loadConfig({});
+const config = loadConfig({ APP_ENV: 'test' });
 const stores = demoS1('Asia/Nicosia');
 const line = (totalAmount: string, netAmount: string, vatAmount: string) => ({ sku: 'A', quantity: 1, totalAmount, netAmount, vatAmount });
 

@@ -4,8 +4,8 @@ import { loadConfig } from '../../core/config/app-config';
 import { redact, REDACTED } from '../../activities/vendors/redact';
 import { checkoutDto as checkout, demoS1 } from '../support/checkout-dto';
 
-const required = loadConfig({ CAPILLARY_VALIDATION_REQUIRED: 'true' });
-const optional = loadConfig({});
+const required = loadConfig({ APP_ENV: 'test', CAPILLARY_VALIDATION_REQUIRED: 'true' });
+const optional = loadConfig({ APP_ENV: 'test' });
 const phone = { type: 'phone', value: '919999999999' };
 const stores = demoS1('Asia/Nicosia');
 

@@ -88,9 +88,9 @@ describe(consoleLineFormatter.name, () => {
 
 describe('LOG_FORMAT', () => {
   it('is pretty unless set to json, and any other value is a configuration error naming it', () => {
-    expect(loadConfig({}).LOG_FORMAT).toBe('pretty');
-    expect(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
-    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow(ConfigError);
-    expect(() => loadConfig({ LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT/);
+    expect(loadConfig({ APP_ENV: 'test' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ APP_ENV: 'test', LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(() => loadConfig({ APP_ENV: 'test', LOG_FORMAT: 'text' })).toThrow(ConfigError);
+    expect(() => loadConfig({ APP_ENV: 'test', LOG_FORMAT: 'text' })).toThrow(/LOG_FORMAT/);
   });
 });

@@ -73,12 +73,12 @@ describe('CRM.COM back-office spend secret fields (CRMCOM_OTP_FIELD, CRMCOM_PASS
     const own = [...Object.keys(body), ...Object.keys(body.spend_request as object).map((k) => `spend_request.${k}`)];
     expect(own.every((field) => CRMCOM_PURCHASE_BODY_FIELDS.includes(field))).toBe(true);
     for (const field of [...own, 'products.sku', 'id.x']) {
-      expect(() => loadConfig({ CRMCOM_OTP_FIELD: field })).toThrow(/CRMCOM_OTP_FIELD/);
-      expect(() => loadConfig({ CRMCOM_PASS_CODE_FIELD: field })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
+      expect(() => loadConfig({ APP_ENV: 'test', CRMCOM_OTP_FIELD: field })).toThrow(/CRMCOM_OTP_FIELD/);
+      expect(() => loadConfig({ APP_ENV: 'test', CRMCOM_PASS_CODE_FIELD: field })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
     }
-    expect(() => loadConfig({ CRMCOM_OTP_FIELD: 'spend_request.pass_code' })).toThrow(/CRMCOM_OTP_FIELD/);
-    expect(() => loadConfig({ CRMCOM_OTP_FIELD: 'auth', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
-    expect(loadConfig({ CRMCOM_OTP_FIELD: 'otp', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toMatchObject({ CRMCOM_OTP_FIELD: 'otp' });
+    expect(() => loadConfig({ APP_ENV: 'test', CRMCOM_OTP_FIELD: 'spend_request.pass_code' })).toThrow(/CRMCOM_OTP_FIELD/);
+    expect(() => loadConfig({ APP_ENV: 'test', CRMCOM_OTP_FIELD: 'auth', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toThrow(/CRMCOM_PASS_CODE_FIELD/);
+    expect(loadConfig({ APP_ENV: 'test', CRMCOM_OTP_FIELD: 'otp', CRMCOM_PASS_CODE_FIELD: 'auth.pin' })).toMatchObject({ CRMCOM_OTP_FIELD: 'otp' });
   });
 
   it('redacts the configured paths in the audit excerpt whatever their names (spend_request.pin, top-level code)', () => {

@@ -50,8 +50,8 @@ describe(EncryptionCodec.name, () => {
   describe('rotation through the config (TEMPORAL_CODEC_OLD_KEYS)', () => {
     const oldKey = Buffer.alloc(32, 3).toString('base64');
     const newKey = Buffer.alloc(32, 4).toString('base64');
-    const before = loadConfig({ TEMPORAL_CODEC_KEY: oldKey, TEMPORAL_CODEC_KEY_ID: '2025-a' });
-    const after = loadConfig({ TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b', TEMPORAL_CODEC_OLD_KEYS: `2025-a:${oldKey}` });
+    const before = loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_KEY: oldKey, TEMPORAL_CODEC_KEY_ID: '2025-a' });
+    const after = loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b', TEMPORAL_CODEC_OLD_KEYS: `2025-a:${oldKey}` });
 
     it('a payload encoded under the old key decodes after rotation; new payloads name the new id', async () => {
       const [old] = await encryptionCodecFor(before).encode([input]);
@@ -59,17 +59,17 @@ describe(EncryptionCodec.name, () => {
       const [fresh] = await encryptionCodecFor(after).encode([input]);
       expect(Buffer.from(fresh.metadata!['encryption-key-id']!).toString()).toBe('2026-b');
       // Without the old key listed, the same payload fails naming the id it needs.
-      const forgotten = loadConfig({ TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b' });
+      const forgotten = loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_KEY: newKey, TEMPORAL_CODEC_KEY_ID: '2026-b' });
       await expect(encryptionCodecFor(forgotten).decode([old])).rejects.toThrow(/unknown key id "2025-a"/);
     });
 
     it('refuses malformed entries without echoing the key, a short key, a repeated id and the current id', () => {
-      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: 'no-colon-here' })).toThrow(/TEMPORAL_CODEC_OLD_KEYS: entry 1 must be id:base64/);
-      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/the key of id "a" must be base64 of 32 bytes/);
-      expect(() => loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey},a:${newKey}` })).toThrow(/the id "a" is listed twice/);
-      expect(() => loadConfig({ TEMPORAL_CODEC_KEY_ID: 'a', TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey}` })).toThrow(/names the current TEMPORAL_CODEC_KEY_ID "a"/);
+      expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_OLD_KEYS: 'no-colon-here' })).toThrow(/TEMPORAL_CODEC_OLD_KEYS: entry 1 must be id:base64/);
+      expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_OLD_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/the key of id "a" must be base64 of 32 bytes/);
+      expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey},a:${newKey}` })).toThrow(/the id "a" is listed twice/);
+      expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_KEY_ID: 'a', TEMPORAL_CODEC_OLD_KEYS: `a:${oldKey}` })).toThrow(/names the current TEMPORAL_CODEC_KEY_ID "a"/);
       try {
-        loadConfig({ TEMPORAL_CODEC_OLD_KEYS: `bad id!:${oldKey}` });
+        loadConfig({ APP_ENV: 'test', TEMPORAL_CODEC_OLD_KEYS: `bad id!:${oldKey}` });
       } catch (err) {
         expect(String(err)).not.toContain(oldKey);
       }

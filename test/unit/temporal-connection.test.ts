@@ -18,18 +18,18 @@ describe('Temporal connection options (TEMPORAL_TLS*, TEMPORAL_API_KEY)', () => 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('connects in plaintext to the address by default, as to the dev server', () => {
-    expect(temporalConnectionOptions(loadConfig({}))).toEqual({ address: '127.0.0.1:7233' });
+    expect(temporalConnectionOptions(loadConfig({ APP_ENV: 'test' }))).toEqual({ address: '127.0.0.1:7233' });
   });
 
   it('turns TLS on with the system roots for TEMPORAL_TLS=true, and for an API key alone (Temporal Cloud)', () => {
-    expect(temporalConnectionOptions(loadConfig({ TEMPORAL_TLS: 'true' }))).toEqual({ address: '127.0.0.1:7233', tls: {} });
-    const cloud = loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k-123' });
+    expect(temporalConnectionOptions(loadConfig({ APP_ENV: 'test', TEMPORAL_TLS: 'true' }))).toEqual({ address: '127.0.0.1:7233', tls: {} });
+    const cloud = loadConfig({ APP_ENV: 'test', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k-123' });
     expect(temporalConnectionOptions(cloud)).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: 'k-123' });
     expect(securityOf(cloud)).toBe('TLS, API key');
   });
 
   it('reads the CA, the client certificate and key, and the server name into one TLS config', () => {
-    const config = loadConfig({ TEMPORAL_TLS_CA_FILE: ca, TEMPORAL_TLS_CERT_FILE: crt, TEMPORAL_TLS_KEY_FILE: key, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
+    const config = loadConfig({ APP_ENV: 'test', TEMPORAL_TLS_CA_FILE: ca, TEMPORAL_TLS_CERT_FILE: crt, TEMPORAL_TLS_KEY_FILE: key, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' });
     const { tls } = temporalConnectionOptions(config);
     expect(tls?.serverRootCACertificate?.toString()).toContain('BEGIN CERTIFICATE');
     expect(tls?.clientCertPair?.key.toString()).toContain('BEGIN PRIVATE KEY');
@@ -38,18 +38,18 @@ describe('Temporal connection options (TEMPORAL_TLS*, TEMPORAL_API_KEY)', () => 
   });
 
   it('refuses half a client certificate, TLS settings beside TEMPORAL_TLS=false, and a file that is not PEM', () => {
-    expect(() => loadConfig({ TEMPORAL_TLS_CERT_FILE: crt })).toThrow(
+    expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_TLS_CERT_FILE: crt })).toThrow(
       'TEMPORAL_TLS_KEY_FILE: is required too: the client certificate and its key come as a pair (mTLS)',
     );
-    expect(() => loadConfig({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toThrow(
+    expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toThrow(
       'TEMPORAL_TLS: is false, but TEMPORAL_API_KEY need TLS (an API key would travel unencrypted)',
     );
-    expect(() => loadConfig({ TEMPORAL_TLS_CA_FILE: key })).toThrow(`TEMPORAL_TLS_CA_FILE: ${key} is not a PEM certificate`);
-    expect(() => loadConfig({ TEMPORAL_TLS_CA_FILE: dir })).toThrow(`TEMPORAL_TLS_CA_FILE: cannot read ${dir}: it is a directory`);
+    expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_TLS_CA_FILE: key })).toThrow(`TEMPORAL_TLS_CA_FILE: ${key} is not a PEM certificate`);
+    expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_TLS_CA_FILE: dir })).toThrow(`TEMPORAL_TLS_CA_FILE: cannot read ${dir}: it is a directory`);
   });
 
   it('hands a child process the variables that reach the same server, and only those set', () => {
-    expect(temporalConnectionEnv(loadConfig({ TEMPORAL_ADDRESS: 'h:1', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CA_FILE: ca }))).toEqual({
+    expect(temporalConnectionEnv(loadConfig({ APP_ENV: 'test', TEMPORAL_ADDRESS: 'h:1', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CA_FILE: ca }))).toEqual({
       TEMPORAL_ADDRESS: 'h:1',
       TEMPORAL_API_KEY: 'k',
       TEMPORAL_TLS_CA_FILE: ca,
