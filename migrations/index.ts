@@ -17,6 +17,7 @@ import { AddAuditKeyIds1765324800000 } from './1765324800000-AddAuditKeyIds';
 import { SealCheckoutBatchInputs1765411200000 } from './1765411200000-SealCheckoutBatchInputs';
 import { CreateSecurityEvents1765497600000 } from './1765497600000-CreateSecurityEvents';
 import { AddCheckoutRequestHash1765584000000 } from './1765584000000-AddCheckoutRequestHash';
+import { AddCodecSecurityEvents1765670400000 } from './1765670400000-AddCodecSecurityEvents';
 
 /**
  * Every migration, oldest first: one explicit list (test/unit/migration-list.test.ts checks it
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   SealCheckoutBatchInputs1765411200000,
   CreateSecurityEvents1765497600000,
   AddCheckoutRequestHash1765584000000,
+  AddCodecSecurityEvents1765670400000,
 ];

@@ -1,13 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** What the security_events table records (migration 1765497600000). */
-export type SecurityEventKind = 'key_created' | 'key_revoked' | 'authentication_failed' | 'audit_read' | 'report_read';
+/** What the security_events table records (migrations 1765497600000, 1765670400000). */
+export type SecurityEventKind = 'key_created' | 'key_revoked' | 'authentication_failed' | 'audit_read' | 'report_read' | 'payload_decode' | 'payload_encode';
 
 export interface SecurityEvent {
   event: SecurityEventKind;
   /** The merchant the event is about; null when it cannot be known (a key id no merchant has). */
   merchant: string | null;
-  /** Who: `key:<keyId>` for an API key (never the key), `cli` for the keys CLI, `anonymous` for no valid key. */
+  /**
+   * Who: `key:<keyId>` for an API key (never the key), `cli` for the keys CLI, `anonymous` for no valid
+   * key; codec calls also `oidc:<subject>` (the Temporal UI's signed-in user) or `ui-token` (npm start's UI).
+   */
   actor: string;
   /** What: a key id, a route template. */
   subject?: string | null;

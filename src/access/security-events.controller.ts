@@ -33,7 +33,8 @@ export class SecurityEventsController {
     summary: "The merchant's security events, oldest first",
     description:
       'Keys created and revoked (`key_created`, `key_revoked`), failed authentications (`authentication_failed`, counted per key id and ' +
-      'source in a window), audit-log and report reads (`audit_read`, `report_read`). Who is `key:<keyId>` or `cli:<user>`, never a key. ' +
+      'source in a window), audit-log and report reads (`audit_read`, `report_read`), codec calls by its keys (`payload_decode`, `payload_encode`). ' +
+      'Who is `key:<keyId>` or `cli:<user>`, never a key. ' +
       'Page with `after` = the last page\'s `nextAfter`. A merchant-wide key only.',
   })
   @ApiOkResponse({ description: '`{ events: [...], nextAfter }`' })

@@ -9,9 +9,9 @@ import { ProblemException } from '../common/problem';
 import { outsideKeyScope } from '../access/principal';
 import { unauthorized as unauthorizedProblem } from '../access/api-key.guard';
 
-/** Who decoded or encoded payloads: written to the log (and the audit of security events) with every call. */
+/** Who decoded or encoded payloads: logged and written to security_events with every call. */
 export type CodecCaller =
-  | { kind: 'api-key'; keyId: string }
+  | { kind: 'api-key'; keyId: string; merchant: string }
   | { kind: 'oidc'; subject: string }
   | { kind: 'ui-token' };
 
@@ -74,7 +74,7 @@ export class CodecAccess {
       // The codec reads the payloads of every store: a key scoped to one may not.
       throw outsideKeyScope([{ field: 'store', message: `is ${principal.store}: the codec takes a merchant-wide key (it reads the payloads of every store)` }]);
     }
-    return { kind: 'api-key', keyId: principal.keyId };
+    return { kind: 'api-key', keyId: principal.keyId, merchant: principal.merchant };
   }
 
   private async oidcCaller(token: string): Promise<CodecCaller> {

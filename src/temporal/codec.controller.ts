@@ -14,6 +14,8 @@ import {
 } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
 import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { recordSecurityEvent } from '../../core/security/security-events';
 import { BEARER_SCHEME, Public } from '../access/access.decorators';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { CodecAccess, type CodecCaller } from './codec-access';
@@ -71,19 +73,23 @@ export class CodecController {
   private readonly access: CodecAccess;
   private readonly logger = new Logger('Codec');
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(ApiKeyStore) keys: ApiKeyStore) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ApiKeyStore) keys: ApiKeyStore,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {
     this.codec = encryptionCodecFor(config);
     this.access = new CodecAccess(config, keys);
   }
 
   @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, a payload that does not decrypt, or no X-Namespace', KEY_OR_TOKEN)
   async decode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run('decode', await this.access.authorise(request), body, (p) => this.codec.decode(p));
+    return this.run(request, 'decode', await this.access.authorise(request), body, (p) => this.codec.decode(p));
   }
 
   @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array, or no X-Namespace', KEY_OR_TOKEN)
   async encode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run('encode', await this.access.authorise(request), body, (p) => this.codec.encode(p));
+    return this.run(request, 'encode', await this.access.authorise(request), body, (p) => this.codec.encode(p));
   }
 
   /**
@@ -93,10 +99,10 @@ export class CodecController {
   @CodecRoute('ui/:token/decode', "Decrypt payloads for the Temporal UI of the development stack (the UI's token in the path)", 'The same payloads, decrypted', 'problem+json: as decode', 'The path\'s token must be this API\'s TEMPORAL_UI_CODEC_TOKEN (404 otherwise); outside production only.')
   @ApiExcludeEndpoint()
   async decodeForUi(@Req() request: Request, @Param('token') token: string, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run('decode', this.access.authoriseUi(request, token), body, (p) => this.codec.decode(p));
+    return this.run(request, 'decode', this.access.authoriseUi(request, token), body, (p) => this.codec.decode(p));
   }
 
-  private async run(operation: 'decode' | 'encode', caller: CodecCaller, body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
+  private async run(request: Request, operation: 'decode' | 'encode', caller: CodecCaller, body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
     const payloads = (body as { payloads?: unknown } | null)?.payloads;
     if (!Array.isArray(payloads)) throw invalidFields([{ field: 'payloads', message: 'must be an array of payloads' }]);
     let transformed: Payload[];
@@ -106,8 +112,19 @@ export class CodecController {
       // Wrong key or tampered ciphertext: say which field, never why in cryptographic detail.
       throw invalidFields([{ field: 'payloads', message: 'must be payloads this codec can read' }]);
     }
-    // Who read (or wrote) payloads, never what: the protocol names no workflow, and the payloads are personal data.
+    // Who read (or wrote) payloads, never what: the protocol names no workflow, and the payloads are
+    // personal data. Recorded before the answer leaves: a decode that cannot be recorded is not answered.
     this.logger.log(`codec ${operation} of ${payloads.length} payload(s) by ${callerName(caller)}`);
+    await recordSecurityEvent(this.dataSource, {
+      event: operation === 'decode' ? 'payload_decode' : 'payload_encode',
+      // The key's merchant; the UI's token and an OIDC user act for the deployment (null: SQL only).
+      merchant: caller.kind === 'api-key' ? caller.merchant : null,
+      actor: caller.kind === 'api-key' ? `key:${caller.keyId}` : caller.kind === 'oidc' ? `oidc:${caller.subject.slice(0, 128)}` : 'ui-token',
+      subject: request.header('x-namespace') ?? null,
+      outcome: 'ok',
+      source: request.ip ?? null,
+      detail: { payloads: payloads.length },
+    });
     return { payloads: transformed.map(toJson) };
   }
 }

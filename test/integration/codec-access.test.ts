@@ -100,4 +100,23 @@ describe('the codec endpoint: who may decode', () => {
     await codec(`/v1/codec/ui/${UI_TOKEN}/encode`, {}).expect(404);
     await codec('/v1/codec/decode', bearer(UI_TOKEN), encrypted).expect(401);
   });
+
+  it('writes every answered call to security_events: who, the namespace and how many payloads, never the payloads', async () => {
+    const before = await stack.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM security_events`);
+    const opsKeyId = /^cs_([0-9a-f]{12})_/.exec(stack.keys.ops)![1];
+    await codec('/v1/codec/decode', bearer(stack.keys.ops), encrypted).expect(200);
+    await codec('/v1/codec/decode', bearer(await accessToken()), encrypted).expect(200);
+    await codec(`/v1/codec/ui/${UI_TOKEN}/decode`, {}, encrypted).expect(200);
+    await codec('/v1/codec/decode', bearer(stack.keys.pos), encrypted).expect(403);
+    const rows: Array<{ event: string; merchant: string | null; actor: string; subject: string; detail: unknown }> = await stack.dataSource.query(
+      `SELECT event, merchant, actor, subject, detail FROM security_events WHERE id > $1::bigint AND event LIKE 'payload_%' ORDER BY id`,
+      [before[0].id],
+    );
+    expect(rows).toEqual([
+      { event: 'payload_decode', merchant: stack.config.MERCHANT_ID, actor: `key:${opsKeyId}`, subject: 'default', detail: { payloads: 1 } },
+      { event: 'payload_decode', merchant: null, actor: 'oidc:ops-person@example.test', subject: 'default', detail: { payloads: 1 } },
+      { event: 'payload_decode', merchant: null, actor: 'ui-token', subject: 'default', detail: { payloads: 1 } },
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(PLAIN.data);
+  });
 });
