@@ -28,11 +28,24 @@ const ACCOUNT_HOLDERS = new Set(['accounts_receivable', 'accounts_receivable_ide
 
 const COUPON_KEY = /coupon|voucher|redeemable/i;
 
+/**
+ * Vendor lists whose items are the customer's account, by vendor and operation: the items of their
+ * paged `content` are read as the holder named here (CRM.COM back-office's contact search answers
+ * `content: [{ id, number, … }]`, the contact's id and number).
+ */
+const LISTS_OF_HOLDERS: Record<string, Record<string, string>> = {
+  crmcom: { 'customers.list': 'contact' },
+};
+
 /** The excerpt with every customer identifier replaced by its keyed reference (deep; arrays included). */
-export function keyedExcerpt(value: unknown, hasher: CustomerRefHasher): unknown {
+export function keyedExcerpt(value: unknown, hasher: CustomerRefHasher, call?: { vendor: string; operation: string }): unknown {
+  const listHolder = call ? LISTS_OF_HOLDERS[call.vendor]?.[call.operation] : undefined;
   const visit = (v: unknown, parent: string | undefined, insideCoupon: boolean, depth: number): unknown => {
     if (depth > 16 || v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((item) => visit(item, parent, insideCoupon, depth + 1));
+    if (Array.isArray(v)) {
+      const itemParent = listHolder && depth === 1 && parent === 'content' ? listHolder : parent;
+      return v.map((item) => visit(item, itemParent, insideCoupon, depth + 1));
+    }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
       const kind = identifierKindOf(key, parent, insideCoupon);

@@ -38,7 +38,9 @@ export class AuditSealer {
   async sealClosedDays(merchant: string, closed: { today?: string; now: Date }): Promise<{ sealed: number }> {
     const pending = await this.seals.unsealedStoreDays(merchant, closed);
     let sealed = 0;
-    for (const { store, day, timeZone } of pending) if (await this.sealDay(merchant, store, day, timeZone)) sealed++;
+    // Every day into Postgres first, then one write outside: a store the external copy cannot be
+    // written to (a full disk, a permission) fails this run after the seals, not before the next day's.
+    for (const { store, day, timeZone } of pending) if (await this.sealInPostgres(merchant, store, day, timeZone)) sealed++;
     const today = closed.today ?? closed.now.toISOString().slice(0, 10);
     const since = new Date(Date.parse(`${today}T00:00:00Z`) - EXTERNAL_CATCH_UP_DAYS * 86_400_000).toISOString().slice(0, 10);
     await this.publish(merchant, since, today);
@@ -50,7 +52,15 @@ export class AuditSealer {
    * external line (also when the day was sealed before); false when it was sealed already.
    */
   async sealDay(merchant: string, store: string, day: string, zone?: string): Promise<boolean> {
-    const sealed = await this.dataSource.transaction(async (tx) => {
+    const sealed = await this.sealInPostgres(merchant, store, day, zone);
+    // After the commit: a line outside never names a seal Postgres does not have.
+    await this.publish(merchant, day, day, store);
+    return sealed;
+  }
+
+  /** The seal row of one store-day, in its own transaction; false when the day was sealed already. */
+  private async sealInPostgres(merchant: string, store: string, day: string, zone?: string): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
       await this.seals.lockStore(tx, merchant, store);
       if (await this.seals.isSealed(tx, merchant, store, day)) return false;
       const timeZone = zone ?? (await this.seals.storeTimeZone(merchant, store, tx));
@@ -70,9 +80,6 @@ export class AuditSealer {
       await this.seals.insert(tx, merchant, seal);
       return true;
     });
-    // After the commit: a line outside never names a seal Postgres does not have.
-    await this.publish(merchant, day, day, store);
-    return sealed;
   }
 
   /** Writes the keyed seals of the days (of one store or all) that the external store lacks. */

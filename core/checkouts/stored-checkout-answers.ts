@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { FINAL_STATES, type CheckoutView } from '../../workflows/checkout.contract';
+import { FINAL_STATES, type CheckoutState, type CheckoutView } from '../../workflows/checkout.contract';
 
 /** A checkout that has ended, as its `checkouts` row keeps it: what a replay of its request is answered with. */
 export interface StoredCheckoutAnswer {
@@ -8,6 +8,13 @@ export interface StoredCheckoutAnswer {
   currency: string;
   view: CheckoutView;
 }
+
+/**
+ * The states of a sale that has ended: the final ones, and a completed sale's returns (its returns
+ * saga moves the row on; the sale itself stays ended). A row in any other state is a saga still
+ * running, which Temporal finds by its id.
+ */
+export const ENDED_STATES: readonly CheckoutState[] = [...FINAL_STATES, 'partially_returned', 'returned'];
 
 /** Where the saga client looks before it starts a saga. */
 export interface CheckoutAnswerStore {
@@ -30,7 +37,7 @@ export class StoredCheckoutAnswers implements CheckoutAnswerStore {
     const rows: Array<{ request_hash: string; currency: string; view: CheckoutView }> = await this.dataSource.query(
       `SELECT request_hash, currency, view FROM checkouts
         WHERE id = $1 AND request_hash IS NOT NULL AND view IS NOT NULL AND state = ANY($2::text[])`,
-      [checkoutId, FINAL_STATES],
+      [checkoutId, ENDED_STATES],
     );
     const row = rows[0];
     return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: row.view } : null;

@@ -113,8 +113,9 @@ const schema = z.object({
   TEMPORAL_POSTGRES_DATABASE: databaseName.default('temporal'),
   TEMPORAL_POSTGRES_VISIBILITY_DATABASE: databaseName.default('temporal_visibility'),
   /**
-   * Requests act for their API key's merchant; this one only names the merchant of the development
-   * keys `npm start` creates and of the nightly product sync schedule.
+   * Requests act for their API key's merchant; this one names the deployment's own merchant: of the
+   * development keys `npm start` creates, of the nightly product sync schedule, and the only one whose
+   * keys may use the codec (it reads every merchant's payloads).
    */
   MERCHANT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('demo'),
   /** Requests a minute for a new API key when its creator names no limit. */
@@ -236,9 +237,10 @@ const schema = z.object({
   /**
    * Where the daily seals are also written, outside Postgres: one append-only JSONL file per merchant
    * (core/audit/external-seal-store.ts). The worker appends, the API reads (GET /v1/audit/verify), so
-   * both must see the same directory; keep it where the database's owner cannot write.
+   * both must see the same directory; keep it where the database's owner cannot write. Required in
+   * production; elsewhere `.data/audit-seals`.
    */
-  AUDIT_SEAL_DIR: z.string().min(1).default('.data/audit-seals'),
+  AUDIT_SEAL_DIR: z.string().min(1).optional(),
   /** AES-256-GCM key (base64 of 32 bytes) of the Temporal payload codec. Required in production. */
   TEMPORAL_CODEC_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes').optional(),
   /** Names the codec key in each payload's metadata, so keys can rotate. */
@@ -270,6 +272,9 @@ const schema = z.object({
   CODEC_OIDC_ISSUER: z.string().url().optional(),
   CODEC_OIDC_AUDIENCE: z.string().min(1).optional(),
   CODEC_OIDC_JWKS_URL: z.string().url().optional(),
+  /** The group an OIDC user must be in to decode (signed in to the UI is not enough), and the claim listing the user's groups. */
+  CODEC_OIDC_REQUIRED_GROUP: z.string().min(1).optional(),
+  CODEC_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /**
    * Reaching a Temporal server we do not run (a cluster, Temporal Cloud): TLS, mTLS, API key. The files
    * are PEM, read once at start (see temporalTls). TLS is on as soon as any of these is set, since a CA,
@@ -296,7 +301,7 @@ const schema = z.object({
     const current = c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev');
     if (parseOldAuditKeys(c.AUDIT_CHAIN_OLD_KEYS).has(current)) ctx.addIssue({ code: 'custom', path: ['AUDIT_CHAIN_OLD_KEYS'], message: `lists the current key id ${current}: give a new key a new id` });
   }
-  const oidc = ['CODEC_OIDC_ISSUER', 'CODEC_OIDC_AUDIENCE', 'CODEC_OIDC_JWKS_URL'] as const;
+  const oidc = ['CODEC_OIDC_ISSUER', 'CODEC_OIDC_AUDIENCE', 'CODEC_OIDC_JWKS_URL', 'CODEC_OIDC_REQUIRED_GROUP'] as const;
   const oidcMissing = oidc.filter((key) => c[key] === undefined);
   if (oidcMissing.length && oidcMissing.length < oidc.length) {
     ctx.addIssue({ code: 'custom', path: [oidcMissing[0]], message: `is required too: ${oidc.join(', ')} come together (the codec's OIDC access tokens)` });
@@ -314,7 +319,9 @@ const schema = z.object({
   // Development keys are public and the sandbox is not a vendor: production (APP_ENV unset too) must bring its own.
   if (c.APP_ENV === undefined || c.APP_ENV === 'production') {
     const why = c.APP_ENV === undefined ? 'is required in production (APP_ENV is unset, which means production: APP_ENV=development for a local run)' : 'is required in production';
-    for (const key of [...PRODUCTION_REQUIRED_KEYS, ...VENDOR_URL_KEYS]) {
+    // And where the seals' copies go: the default is a folder of the working directory, which a
+    // container may not write to and another host does not share.
+    for (const key of [...PRODUCTION_REQUIRED_KEYS, ...VENDOR_URL_KEYS, 'AUDIT_SEAL_DIR'] as const) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: why });
     }
   }
@@ -386,7 +393,9 @@ export const SANDBOX_PATHS = {
 /** The vendor accounts whose currency is configured, by the provider names of checkout.contract.ts. */
 export type VendorAccount = 'crmcom' | 'capillary' | 'coupontools' | 'cmc';
 
-export type AppConfig = z.infer<typeof schema> & {
+export type AppConfig = Omit<z.infer<typeof schema>, 'AUDIT_SEAL_DIR'> & {
+  /** AUDIT_SEAL_DIR resolved: the configured directory, or `.data/audit-seals` outside production. */
+  AUDIT_SEAL_DIR: string;
   /** APP_ENV resolved: unset is production. */
   appEnv: AppEnv;
   /** Resolved vendor endpoints: the configured URL, or the embedded sandbox. */
@@ -470,6 +479,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     vendorCurrencies: { crmcom: c.CRMCOM_CURRENCY, capillary: c.CAPILLARY_CURRENCY, coupontools: c.COUPONTOOLS_CURRENCY, cmc: c.CMC_CURRENCY },
     capillaryBillNumberFormat: new RegExp(c.CAPILLARY_BILL_NUMBER_REGEX),
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
+    AUDIT_SEAL_DIR: c.AUDIT_SEAL_DIR ?? '.data/audit-seals',
     auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
     auditChainKeys: new AuditChainKeys(
       c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev'),

@@ -107,7 +107,8 @@ async function ensureRole(tx: EntityManager, name: string, attributes: 'LOGIN' |
     await tx.query(`CREATE ROLE ${quoteRole(name)} ${attributes}`);
   } catch (err) {
     await tx.query(`ROLLBACK TO SAVEPOINT create_role`);
-    if ((err as { code?: string }).code !== '42710') throw err;
+    // 42710 duplicate_object; 23505 when the other CREATE ROLE commits while this one is inserting.
+    if (!['42710', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
@@ -41,12 +42,12 @@ const SCHEMA = {
  * key guard (@Public): the route decides who may call it itself (codec-access.ts), since the Temporal
  * UI sends an OIDC access token or a token in the path, not an API key.
  */
-function CodecRoute(path: string, summary: string, ok: string, badRequest: string, access: string) {
+function CodecRoute(path: string, summary: string, ok: string, badRequest: string, access: string, roles: string[] = ['ops', 'admin']) {
   return decoratorStack(
     Post(path),
     Public(),
     ApiOperation({ summary, description: access }),
-    ApiExtension('x-roles', ['ops', 'admin']),
+    ApiExtension('x-roles', roles),
     ApiBearerAuth(BEARER_SCHEME),
     ApiHeader({ name: 'X-Namespace', required: true, description: "The payloads' Temporal namespace (the UI and CLI send it): only this deployment's" }),
     HttpCode(200),
@@ -54,11 +55,13 @@ function CodecRoute(path: string, summary: string, ok: string, badRequest: strin
     ApiOkResponse({ description: ok }),
     ApiBadRequestResponse({ description: badRequest }),
     ApiUnauthorizedResponse({ description: 'No key or token, or an unknown, revoked or expired one (problem+json)' }),
-    ApiForbiddenResponse({ description: 'Not an ops or admin key, a key scoped to a store or till, or another namespace (problem+json)' }),
+    ApiForbiddenResponse({ description: "Another role, a key scoped to a store or till or of another merchant, an access token outside the ops group, or another namespace (problem+json)" }),
+    ApiServiceUnavailableResponse({ description: 'The database cannot be reached (the key cannot be checked, or the call cannot be recorded): retry after Retry-After seconds (problem+json)' }),
   );
 }
 
-const KEY_OR_TOKEN = 'Roles: `ops`, `admin`. A merchant-wide key (`Authorization: Bearer <key>`; a key scoped to a store is 403), or the Temporal UI\'s OIDC access token (`codec.passAccessToken`) when CODEC_OIDC_* is configured. Each call is logged with its caller.';
+const KEY_OR_TOKEN = 'Roles: `ops`, `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it (`Authorization: Bearer <key>`; a key scoped to a store, or of another merchant, is 403), or the Temporal UI\'s OIDC access token (`codec.passAccessToken`) naming CODEC_OIDC_REQUIRED_GROUP when CODEC_OIDC_* is configured. Each call is a security event.';
+const ADMIN_KEY = 'Roles: `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it: encoded payloads are what the worker runs (it refuses plain ones), so neither ops nor the UI may make them. Each call is a security event.';
 
 /**
  * The codec server the Temporal UI and CLI call to show decoded payloads to ops
@@ -84,12 +87,12 @@ export class CodecController {
 
   @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, a payload that does not decrypt, or no X-Namespace', KEY_OR_TOKEN)
   async decode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run(request, 'decode', await this.access.authorise(request), body, (p) => this.codec.decode(p));
+    return this.run(request, 'decode', await this.access.authorise(request, 'decode'), body, (p) => this.codec.decode(p));
   }
 
-  @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array, or no X-Namespace', KEY_OR_TOKEN)
+  @CodecRoute('encode', 'Encrypt payloads (remote codec protocol)', 'The same payloads, encrypted', 'problem+json: no payloads array, or no X-Namespace', ADMIN_KEY, ['admin'])
   async encode(@Req() request: Request, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run(request, 'encode', await this.access.authorise(request), body, (p) => this.codec.encode(p));
+    return this.run(request, 'encode', await this.access.authorise(request, 'encode'), body, (p) => this.codec.encode(p));
   }
 
   /**

@@ -120,9 +120,10 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T1',                                   NONE,              NONE,              '409 409 409 404', '409 409 409 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T2',                                   NONE,              NONE,              '409 409 404 404', '409 409 404 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S2/T1',                                   NONE,              NONE,              '409 404 404 404', '409 404 404 404'),
-  // The codec reads the payloads of every store: a merchant-wide ops or admin key only (codec-access.ts).
-  row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
-  row('POST /v1/codec/decode',                   '',                                        NONE,              NONE,              '200 403 403 200', '200 403 403 200'),
+  // The codec reads the payloads of every store and merchant: a key of the deployment's merchant for all of
+  // it (codec-access.ts); encoding makes payloads the worker runs: admin only.
+  row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              NONE,              '200 403 403 403'),
+  row('POST /v1/codec/decode',                   '',                                        NONE,              NONE,              '200 403 403 403', '200 403 403 403'),
 
   // Finance: a store-scoped key reads its own store only (403 naming `store` for another). Audit events
   // keep to a till-scoped key's till; verify and the reconciliation cover every till of a store, so a

@@ -89,7 +89,7 @@ describe('access matrix', () => {
     returned = of((p) => p.toReturn);
     batches = of((p) => p.batch);
     syncId = (await stack.api(stack.keys.admin).post('/v1/products/sync').send({ products: [{ code: 'ACL-1' }] }).expect(202)).body.syncId;
-    encodedPayload = (await stack.api(stack.keys.ops).post('/v1/codec/encode').set('x-namespace', stack.config.TEMPORAL_NAMESPACE).send({ payloads: [PLAIN_PAYLOAD] }).expect(200)).body;
+    encodedPayload = (await stack.api(stack.keys.admin).post('/v1/codec/encode').set('x-namespace', stack.config.TEMPORAL_NAMESPACE).send({ payloads: [PLAIN_PAYLOAD] }).expect(200)).body;
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();

@@ -32,6 +32,7 @@ describe('a checkout key after Temporal has forgotten its saga', () => {
   const conflicting = { posReference: uniquePosReference(), answer: {} as Record<string, unknown> };
   const refused = { posReference: uniquePosReference(), body: {} as Record<string, unknown>, answer: {} as Record<string, unknown>, auditRows: 0 };
   const threeCalls = { posReference: uniquePosReference(), body: {} as Record<string, unknown>, answer: {} as Record<string, unknown> };
+  const returned = { posReference: uniquePosReference(), body: {} as Record<string, unknown>, view: {} as Record<string, unknown>, sends: [] as unknown[] };
 
   beforeAll(async () => {
     completed.body = oneShotCheckoutBody(completed.posReference);
@@ -44,8 +45,16 @@ describe('a checkout key after Temporal has forgotten its saga', () => {
     await stack.api().post(`/v1/checkouts/${checkoutId}/commit`).send({}).expect(200);
     threeCalls.answer = (await stack.api().post(`/v1/checkouts/${checkoutId}/complete`).send({}).expect(200)).body;
     expect([completed, conflicting, threeCalls].map((c) => c.answer.state)).toEqual(['completed', 'completed', 'completed']);
+    // A sale with a partial return: its row moves on to partially_returned, and the sale stays ended.
+    returned.body = oneShotCheckoutBody(returned.posReference);
+    const returnedId = (await stack.api().post('/v1/checkouts').send(returned.body).expect(201)).body.checkoutId as string;
+    await stack.api().post(`/v1/checkouts/${returnedId}/returns`).send({ returnReference: 'RET-1', amount: '1.00' }).expect(200);
+    returned.view = (await stack.api().get(`/v1/checkouts/${returnedId}`).expect(200)).body;
+    expect(returned.view.state).toBe('partially_returned');
+    returned.sends = await journal(returned.posReference);
+    expect(returned.sends.length).toBeGreaterThan(0);
 
-    const checkoutIds = [completed, conflicting, refused, threeCalls].map((c) => c.answer.checkoutId as string);
+    const checkoutIds = [completed, conflicting, refused, threeCalls].map((c) => c.answer.checkoutId as string).concat(returnedId);
     // Each ended sale's checkouts row holds the fingerprint of the request that started it.
     const rows: Array<{ request_hash: string | null }> = await stack.dataSource.query(`SELECT request_hash FROM checkouts WHERE id = ANY($1)`, [checkoutIds]);
     expect(rows.map((r) => r.request_hash)).toEqual(checkoutIds.map(() => expect.stringMatching(/^[0-9a-f]{64}$/)));
@@ -85,5 +94,13 @@ describe('a checkout key after Temporal has forgotten its saga', () => {
     expect(again.body).toEqual(threeCalls.answer);
     expect(await journal(threeCalls.posReference)).toHaveLength(1);
     expect(await isGone(threeCalls.answer.checkoutId as string)).toBe(true);
+  });
+
+  it('a replay of a sale with a return gets its view as it stands (partially returned), and sells nothing again', async () => {
+    const again = await stack.api().post('/v1/checkouts').send(returned.body).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(returned.view);
+    expect(await journal(returned.posReference)).toEqual(returned.sends);
+    expect(await isGone(returned.view.checkoutId as string)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import request from 'supertest';
-import { bearer, startTestStack, type TestStack } from '../support/test-stack';
+import { bearer, startTestStack, testKeyFactory, type TestStack } from '../support/test-stack';
 
 /** A plain JSON payload as Temporal's remote codec protocol carries it (base64 metadata and data). */
 const PLAIN = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"a customer\'s phone"').toString('base64') };
@@ -31,7 +31,13 @@ describe('the codec endpoint: who may decode', () => {
   let stack: TestStack;
   beforeAll(async () => {
     jwks = await serveJwks(await exportJWK((await issuerKeys).publicKey));
-    stack = await startTestStack({ TEMPORAL_UI_CODEC_TOKEN: UI_TOKEN, CODEC_OIDC_ISSUER: ISSUER, CODEC_OIDC_AUDIENCE: AUDIENCE, CODEC_OIDC_JWKS_URL: jwks.url });
+    stack = await startTestStack({
+      TEMPORAL_UI_CODEC_TOKEN: UI_TOKEN,
+      CODEC_OIDC_ISSUER: ISSUER,
+      CODEC_OIDC_AUDIENCE: AUDIENCE,
+      CODEC_OIDC_JWKS_URL: jwks.url,
+      CODEC_OIDC_REQUIRED_GROUP: 'checkout-ops',
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -40,8 +46,8 @@ describe('the codec endpoint: who may decode', () => {
 
   const codec = (path: string, headers: Record<string, string>, body: unknown = { payloads: [PLAIN] }) =>
     request(stack.apiUrl).post(path).set({ 'x-namespace': 'default', ...headers }).send(body as object);
-  const accessToken = async (claims: { aud?: string; iss?: string; expiresIn?: string; key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] } = {}) =>
-    new SignJWT({ scope: 'openid' })
+  const accessToken = async (claims: { aud?: string; iss?: string; expiresIn?: string; groups?: string[]; key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'] } = {}) =>
+    new SignJWT({ scope: 'openid', groups: claims.groups ?? ['staff', 'checkout-ops'] })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setSubject('ops-person@example.test')
       .setIssuer(claims.iss ?? ISSUER)
@@ -52,10 +58,10 @@ describe('the codec endpoint: who may decode', () => {
 
   let encrypted: unknown;
   beforeAll(async () => {
-    encrypted = (await codec('/v1/codec/encode', bearer(stack.keys.ops)).expect(200)).body;
+    encrypted = (await codec('/v1/codec/encode', bearer(stack.keys.admin)).expect(200)).body;
   });
 
-  it('a merchant-wide ops key encodes and decodes: the round trip gives the payload back', async () => {
+  it('an admin key encodes, a merchant-wide ops key decodes: the round trip gives the payload back', async () => {
     expect(JSON.stringify(encrypted)).not.toContain(PLAIN.data);
     const decoded = await codec('/v1/codec/decode', bearer(stack.keys.ops), encrypted).expect(200);
     expect(decoded.body).toEqual({ payloads: [PLAIN] });
@@ -68,6 +74,14 @@ describe('the codec endpoint: who may decode', () => {
     expect(scoped.body).toMatchObject({ type: '/problems/outside-key-scope', errors: [{ field: 'store' }] });
     expect((await codec('/v1/codec/decode', bearer(stack.keys.pos), encrypted).expect(403)).body.type).toBe('/problems/forbidden-role');
     expect((await codec('/v1/codec/decode', bearer(stack.keys.finance), encrypted).expect(403)).body.type).toBe('/problems/forbidden-role');
+  });
+
+  it("encodes for admin keys only (the worker runs what is encoded); another merchant's keys are refused", async () => {
+    expect((await codec('/v1/codec/encode', bearer(stack.keys.ops)).expect(403)).body.type).toBe('/problems/forbidden-role');
+    expect((await codec('/v1/codec/encode', bearer(await accessToken())).expect(403)).body.type).toBe('/problems/forbidden-role');
+    const otherAdmin = await testKeyFactory(stack.dataSource, 'another-merchant')({ role: 'admin' });
+    const other = await codec('/v1/codec/decode', bearer(otherAdmin), encrypted).expect(403);
+    expect(other.body).toMatchObject({ type: '/problems/outside-key-scope', errors: [{ field: 'merchant' }] });
   });
 
   it('no credentials, an unknown key or a made-up token: 401', async () => {
@@ -89,6 +103,8 @@ describe('the codec endpoint: who may decode', () => {
     await codec('/v1/codec/decode', bearer(await accessToken({ aud: 'another-app' })), encrypted).expect(401);
     await codec('/v1/codec/decode', bearer(await accessToken({ iss: 'https://evil.example.test/' })), encrypted).expect(401);
     await codec('/v1/codec/decode', bearer(await accessToken({ expiresIn: '-1m' })), encrypted).expect(401);
+    // Signed in is not enough: the token must name the ops group.
+    expect((await codec('/v1/codec/decode', bearer(await accessToken({ groups: ['staff'] })), encrypted).expect(403)).body.type).toBe('/problems/forbidden-role');
     const stranger = await generateKeyPair('ES256');
     await codec('/v1/codec/decode', bearer(await accessToken({ key: stranger.privateKey })), encrypted).expect(401);
   });

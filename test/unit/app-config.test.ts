@@ -10,6 +10,7 @@ const PRODUCTION = {
   COUPONTOOLS_BASE_URL: 'https://api.coupontools.com/v3',
   CMC_BASE_URL: 'https://public-api-demo.clearline.me',
   CMC_TOKEN_URL: 'https://auth.clearline.me/connect/token',
+  AUDIT_SEAL_DIR: '/var/lib/checkout-saga/audit-seals',
 };
 
 describe('loadConfig', () => {
@@ -111,6 +112,11 @@ describe('loadConfig', () => {
     // With all of them it starts, as production: no development keys, no sandbox, no /docs.
     const config = loadConfig(PRODUCTION);
     expect(config).toMatchObject({ appEnv: 'production', usesSandbox: false, auditHmacKey: 'k'.repeat(32) });
+  });
+
+  it('refuses production without AUDIT_SEAL_DIR (the default is a folder of the working directory); elsewhere it defaults', () => {
+    expect(() => loadConfig({ APP_ENV: 'production', ...PRODUCTION, AUDIT_SEAL_DIR: undefined })).toThrow(/^Invalid configuration: AUDIT_SEAL_DIR: is required in production$/);
+    expect(loadConfig({ APP_ENV: 'development' }).AUDIT_SEAL_DIR).toBe('.data/audit-seals');
   });
 
   it('refuses the sandbox in production: each vendor URL left unset is named', () => {

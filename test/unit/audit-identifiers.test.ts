@@ -27,6 +27,17 @@ describe('customer identifiers in audit rows are keyed', () => {
     expect(JSON.stringify(keyedExcerpt(excerpt, hasher))).not.toMatch(/"400"|123456789|W0000000001|98662653|MU7T1USE/);
   });
 
+  it("keys the contacts CRM.COM back-office's contact search lists (their id and number), and no other list's numbers", () => {
+    const contacts = { content: [{ id: '5c3e4a9e-0001', number: '400', wallet: { id: 'w-1', balance: 10 }, first_name: '[redacted]' }] };
+    expect(keyedExcerpt(contacts, hasher, { vendor: 'crmcom', operation: 'customers.list' })).toEqual({
+      content: [{ id: ref('account.contact', '5c3e4a9e-0001'), number: ref('account.contact', '400'), wallet: { id: ref('account.wallet', 'w-1'), balance: 10 }, first_name: '[redacted]' }],
+    });
+    // A purchase search's items are transactions: their numbers stay, as without a call.
+    const purchases = { content: [{ id: 'p-1', number: 'P-111' }] };
+    expect(keyedExcerpt(purchases, hasher, { vendor: 'crmcom', operation: 'purchases.list' })).toEqual(purchases);
+    expect(keyedExcerpt(contacts, hasher)).toEqual({ content: [{ ...contacts.content[0], wallet: { id: ref('account.wallet', 'w-1'), balance: 10 } }] });
+  });
+
   it('keys the vendor reference of an identify or lookup and every Coupontools one, never a purchase number', () => {
     expect(keyedVendorReference('crmcom', 'rewards_participants.show', '400', hasher)).toBe(ref('account.accounts_receivable', '400'));
     expect(keyedVendorReference('capillary', 'customer.get', '98662653', hasher)).toBe(ref('capillary.user', '98662653'));
