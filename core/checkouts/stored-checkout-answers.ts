@@ -34,12 +34,24 @@ export class StoredCheckoutAnswers implements CheckoutAnswerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async findEnded(checkoutId: string): Promise<StoredCheckoutAnswer | null> {
-    const rows: Array<{ request_hash: string; currency: string; view: CheckoutView }> = await this.dataSource.query(
+    let rows: Array<{ request_hash: string; currency: string; view: CheckoutView }>;
+    try {
+      rows = await this.readEnded(checkoutId);
+    } catch {
+      // Postgres unreachable: the till must still sell (the saga's audit writes wait for Postgres).
+      // Temporal still refuses a second run of any saga within retention; only a replay of a sale
+      // older than that, during the outage, is not caught here.
+      return null;
+    }
+    const row = rows[0];
+    return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: row.view } : null;
+  }
+
+  private readEnded(checkoutId: string): Promise<Array<{ request_hash: string; currency: string; view: CheckoutView }>> {
+    return this.dataSource.query(
       `SELECT request_hash, currency, view FROM checkouts
         WHERE id = $1 AND request_hash IS NOT NULL AND view IS NOT NULL AND state = ANY($2::text[])`,
       [checkoutId, ENDED_STATES],
     );
-    const row = rows[0];
-    return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: row.view } : null;
   }
 }
