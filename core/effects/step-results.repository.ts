@@ -1,4 +1,5 @@
-import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec } from '@temporalio/common';
+import { openValue, sealValue } from '../temporal/sealed-value';
 import type { DataSource } from 'typeorm';
 import { untilDatabaseAnswers } from '../database/database-unavailable';
 
@@ -23,32 +24,20 @@ export class StepResultsRepository {
       this.patienceMs,
     );
     if (rows.length === 0) return undefined;
-    const [payload] = await this.codec.decode([fromStored(rows[0].result)]);
-    return { value: defaultPayloadConverter.fromPayload(payload) };
+    return { value: await openValue(this.codec, rows[0].result) };
   }
 
   /** Records the step's result; a result recorded first (an overlapping re-run) is kept. */
   async save(checkoutId: string, stepKey: string, value: unknown): Promise<void> {
-    const [sealed] = await this.codec.encode([defaultPayloadConverter.toPayload(value)]);
+    const sealed = await sealValue(this.codec, value);
     await untilDatabaseAnswers(
       () =>
         this.dataSource.query(`INSERT INTO saga_step_results (checkout_id, step_key, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
           checkoutId,
           stepKey,
-          toStored(sealed),
+          sealed,
         ]),
       this.patienceMs,
     );
   }
-}
-
-/** A payload as bytes: its metadata and data as one JSON document (base64 values). */
-function toStored(payload: Payload): Buffer {
-  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  return Buffer.from(JSON.stringify({ metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') }));
-}
-
-function fromStored(stored: Buffer): Payload {
-  const { metadata, data } = JSON.parse(stored.toString('utf8')) as { metadata: Record<string, string>; data: string };
-  return { metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(data, 'base64') };
 }
