@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditChainKeys, parseOldAuditKeys } from '../audit/audit-keys';
 import { isCurrencyCode } from '../money/money';
+import { merchantBudgetsSchema, MIN_TILL_BUDGET_MS } from '../checkouts/till-budget';
 import { resolveTemporalTls, TEMPORAL_TLS_SETTINGS, type TemporalTls } from './temporal-tls';
 
 /**
@@ -136,6 +137,30 @@ const schema = z.object({
   CHECKOUT_HOLD_TIMEOUT_MS: milliseconds.default(15 * 60 * 1000),
   /** How long the API waits for a phase's answer before it says 202 and lets the saga finish. */
   CHECKOUT_ANSWER_TIMEOUT_MS: milliseconds.default(25_000),
+  /**
+   * A till's time budget per phase (core/checkouts/till-budget.ts): the phase answers within it, a
+   * vendor that has not answered by then left out and named unavailable. A till may ask for another
+   * per request (header Till-Budget-Ms, up to CHECKOUT_ANSWER_TIMEOUT_MS); a merchant may have its own
+   * (TILL_BUDGET_MERCHANTS).
+   */
+  TILL_BUDGET_RESERVE_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
+  TILL_BUDGET_COMMIT_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
+  TILL_BUDGET_COMPLETE_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
+  TILL_BUDGET_ONE_SHOT_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(5000),
+  /** JSON: `{"<merchant>": {"reserve": 1500, "commit": 2000, "complete": 2000, "oneShot": 4000}}`, each phase optional. */
+  TILL_BUDGET_MERCHANTS: z
+    .string()
+    .default('{}')
+    .transform((raw, ctx) => {
+      try {
+        const parsed = merchantBudgetsSchema.safeParse(JSON.parse(raw));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      } catch {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be JSON' });
+      }
+      return z.NEVER;
+    }),
   // CRM.COM: one base URL, for the generation CRMCOM_API names.
   CRMCOM_API: z.enum(['legacy', 'backoffice']).default('legacy'),
   CRMCOM_BASE_URL: z.string().url().optional(),
