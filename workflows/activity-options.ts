@@ -62,8 +62,9 @@ export const bookkeeping = proxyActivities<Activities>(ActivityProfiles.bookkeep
  */
 export const LocalActivityProfiles = {
   vendor: {
-    startToCloseTimeout: '10s',
-    scheduleToCloseTimeout: '12s',
+    // In milliseconds: a till's deadline shortens them (local-first.ts).
+    startToCloseTimeout: 10_000,
+    scheduleToCloseTimeout: 12_000,
     retry: vendorRetry({ initialInterval: '100ms', maximumInterval: '1s', maximumAttempts: 3 }),
   },
   bookkeeping: {

@@ -26,7 +26,9 @@ import {
   reserveCheckout,
   retryCompensation,
   runOneShotCheckout,
+  type CommitRequest,
   type OneShotRequest,
+  type ReserveRequest,
 } from './checkout.messages';
 import { commitInLevels } from './commit-levels';
 import { completeInLevels } from './complete-levels';
@@ -35,6 +37,7 @@ import { checkoutFailed, describeFailure, invalidState, phaseConflict } from './
 import { LocalFirstSteps, step, valueOf } from './local-first';
 import { reserveInLevels } from './reserve-levels';
 import { SagaState } from './saga-state';
+import { oneShotPhaseDeadline } from './till-deadline';
 import { FirstPhaseArgs, requireState, snapshot } from './update-guards';
 import { workflowNow } from './workflow-clock';
 
@@ -157,18 +160,18 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
 
   setHandler(checkoutView, () => s.view);
 
-  const runReserve = () =>
+  const runReserve = (request?: ReserveRequest) =>
     once('reserve', async () => {
-      s.view.quote = await reserveInLevels(s, steps, new Date(holdExpiresAt).toISOString());
+      s.view.quote = await reserveInLevels(s, steps, new Date(holdExpiresAt).toISOString(), request?.tillDeadline);
       await enter('reserved', 'reserve');
       return snapshot(s.view);
     });
 
-  const runCommit = (args: { spendMinor?: number }) =>
+  const runCommit = ({ tillDeadline, ...args }: CommitRequest) =>
     once('commit', async () => {
       const { spendMinor } = phaseArgs.remember('commit', args);
       holdExpiresAt = workflowNow() + input.holdTimeoutMs;
-      s.view.commitment = await commitInLevels(s, steps, spendMinor, new Date(holdExpiresAt).toISOString());
+      s.view.commitment = await commitInLevels(s, steps, spendMinor, new Date(holdExpiresAt).toISOString(), tillDeadline);
       await enter('committed', 'commit');
       return snapshot(s.view);
     });
@@ -185,10 +188,18 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     });
   };
 
-  setHandler(reserveCheckout, runReserve, { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
+  // A phase the POS calls arrives in a workflow task of its own (a one-shot's chain runs on in one).
+  const called =
+    <A extends unknown[], R>(run: (...args: A) => R) =>
+    (...args: A): R => {
+      steps.newWorkflowTask();
+      return run(...args);
+    };
 
-  setHandler(commitCheckout, runCommit, {
-    validator: (args: { spendMinor?: number }) => {
+  setHandler(reserveCheckout, called(runReserve), { validator: (_request: ReserveRequest) => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
+
+  setHandler(commitCheckout, called(runCommit), {
+    validator: ({ tillDeadline: _deadline, ...args }: CommitRequest) => {
       phaseArgs.requireSame('commit', args);
       requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
     },
@@ -210,8 +221,9 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     (phases.oneShot ??= (async () => {
       driving = true;
       try {
-        if (s.state === 'pending') await runReserve();
-        if (s.state === 'reserved') await runCommit({});
+        // A till's deadline for the whole one-shot: reserve and commit each take a share of what is left.
+        if (s.state === 'pending') await runReserve({ tillDeadline: oneShotPhaseDeadline(input.tillDeadline, 'reserve', steps.now()) });
+        if (s.state === 'reserved') await runCommit({ tillDeadline: oneShotPhaseDeadline(input.tillDeadline, 'commit', steps.now()) });
         if (s.state === 'committed') return await runComplete({});
         return snapshot(s.view);
       } finally {
@@ -312,6 +324,16 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     }
   }
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  await CancellationScope.nonCancellable(async () => {
+    // Undos of steps a till's deadline cut short (till-deadline.ts) end before the saga does.
+    for (const outcome of await Promise.all(s.lateUndos)) {
+      s.view.compensations.push(outcome);
+      if (outcome.outcome === 'failed') {
+        log.error('undo of a step cut short by the till deadline failed: ops must act', { checkoutId: s.ref.checkoutId, step: outcome.step });
+        pendingAttributes.failingStep = outcome.step;
+      }
+    }
+  });
   flushSearchAttributes();
   if (s.state === 'completed' && !input.oneShot) {
     // A three-call sale ends one workflow task after its complete phase: a completion refused because

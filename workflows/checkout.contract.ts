@@ -167,8 +167,9 @@ export interface CheckoutInput extends CheckoutRef {
   /** How long reserved or committed effects are held without a next call before they are released. */
   holdTimeoutMs: number;
   /**
-   * CRM.COM reclaim codes for a sale without a CRM.COM customer: the customer scans one later in
-   * the CRM.COM app to be awarded. Never printed when the sale was awarded at the till.
+   * CRM.COM reclaim codes, printed for a sale without a CRM.COM customer, or whose CRM.COM was left
+   * out (unavailable): the customer scans one later in the CRM.COM app to be awarded. Never printed
+   * when the sale was awarded at the till.
    */
   reclaimCodes?: { qr: string; barcode: string };
   /**
@@ -183,6 +184,8 @@ export interface CheckoutInput extends CheckoutRef {
    * loses the Update with it; the re-run still drives the sale to where the lost run took it.
    */
   oneShot?: true;
+  /** A one-shot's till deadline (till-deadline.ts): its reserve and commit each take a share of it. */
+  tillDeadline?: { stepsBy: number };
 }
 
 /**
@@ -293,6 +296,8 @@ export interface CheckoutQuote {
   points?: { points: number; valueMinor: number; accepted: boolean; refusal?: Refusal };
   coupons: CouponQuote[];
   holdExpiresAt: string;
+  /** Vendors that did not answer within the till's time budget: left out of this sale (README "A till's time budget"). */
+  unavailable?: string[];
 }
 
 /** The commit phase's answer: the discounts the POS applies before taking payment. */
@@ -315,6 +320,8 @@ export interface CheckoutCommitment {
    * purchase on a back-end account (paid back to the customer by CRM.COM, not part of `discounts`).
    */
   loyalty?: { reductionMethod: LoyaltyReductionMethod; backEndSpendMinor: number };
+  /** Vendors left out of the sale so far: did not answer within the till's time budget (at reserve or here). */
+  unavailable?: string[];
 }
 
 /** The receipt block the POS prints. */
@@ -352,6 +359,8 @@ export interface CheckoutReceipt {
   };
   /** Effects a vendor refused after payment: recorded for finance, the sale stands. */
   exceptions: Refusal[];
+  /** Vendors left out of the sale (did not answer within the till's time budget): finance sees why nothing was awarded or redeemed there. */
+  unavailable?: string[];
 }
 
 /** The whole checkout as the API shows it (query `checkoutView`). */

@@ -1,13 +1,28 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CheckoutView } from './checkout.contract';
+import type { TillDeadline } from './till-deadline';
 
 /**
  * The POS drives a checkout with these Updates (the first one through Update-with-Start). Each
  * answers with a snapshot of the checkout's view as the phase left it, so the API never needs a
  * query (which would queue behind the workflow's tasks) to answer the till.
  */
-export const reserveCheckout = defineUpdate<CheckoutView>('reserveCheckout');
-export const commitCheckout = defineUpdate<CheckoutView, [{ spendMinor?: number }]>('commitCheckout');
+export const reserveCheckout = defineUpdate<CheckoutView, [ReserveRequest]>('reserveCheckout');
+export const commitCheckout = defineUpdate<CheckoutView, [CommitRequest]>('commitCheckout');
+
+/**
+ * `tillDeadline`: when the phase's vendor steps must have answered (the till's time budget,
+ * till-deadline.ts). Not part of the phase's arguments for "same call again?" checks: a till's retry
+ * carries a later deadline.
+ */
+/** Sagas recorded before issue 22 received no argument: read it as optional. */
+export interface ReserveRequest {
+  tillDeadline?: TillDeadline;
+}
+export interface CommitRequest {
+  spendMinor?: number;
+  tillDeadline?: TillDeadline;
+}
 export const completeCheckout = defineUpdate<CheckoutView, [{ paidMinor?: number; method?: string }]>('completeCheckout');
 export const cancelCheckout = defineUpdate<CheckoutView>('cancelCheckout');
 /**

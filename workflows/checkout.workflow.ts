@@ -26,7 +26,9 @@ import {
   reserveCheckout,
   retryCompensation,
   runOneShotCheckout,
+  type CommitRequest,
   type OneShotRequest,
+  type ReserveRequest,
 } from './checkout.messages';
 import { commit } from './commit-phase';
 import { complete } from './complete-phase';
@@ -129,7 +131,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   setHandler(checkoutView, () => s.view);
 
-  const runReserve = () =>
+  // v1 ignores a till's deadline (issue 22 is v2's): its steps are regular activities.
+  const runReserve = (_request?: ReserveRequest) =>
     once('reserve', async () => {
       const quote = await reserve(s, new Date(holdExpiresAt).toISOString());
       s.view.quote = quote;
@@ -137,7 +140,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
       return snapshot(s.view);
     });
 
-  const runCommit = (args: { spendMinor?: number }) =>
+  // A till's deadline is not one of the phase's arguments (a retry carries a later one), and v1 ignores it.
+  const runCommit = ({ tillDeadline: _deadline, ...args }: CommitRequest) =>
     once('commit', async () => {
       const { spendMinor } = phaseArgs.remember('commit', args);
       holdExpiresAt = workflowNow() + input.holdTimeoutMs;
@@ -173,10 +177,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     });
   };
 
-  setHandler(reserveCheckout, runReserve, { validator: () => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
+  setHandler(reserveCheckout, runReserve, { validator: (_request: ReserveRequest) => requireState(s.state, ['pending'], 'reserve', phases.reserve) });
 
   setHandler(commitCheckout, runCommit, {
-    validator: (args: { spendMinor?: number }) => {
+    validator: ({ tillDeadline: _deadline, ...args }: CommitRequest) => {
       phaseArgs.requireSame('commit', args);
       requireState(s.state, ['reserved'], 'commit', phases.commit, busy);
     },

@@ -6,6 +6,7 @@ import { step, type LocalFirstSteps } from './local-first';
 import { commitmentOf } from './phase-answers';
 import { loyaltyPurchase } from './reserve-phase';
 import type { SagaState } from './saga-state';
+import { unavailableRefusal, type TillDeadline } from './till-deadline';
 
 /**
  * Commit of checkoutWorkflowV2: one barrier group of local activities, the CRM.COM purchase with its
@@ -13,8 +14,17 @@ import type { SagaState } from './saga-state';
  * same rules and answer as v1's commit (commit-phase.ts says why): each undo is registered before its
  * step, a refusal keeps the undo (a retried attempt's refusal does not prove the first posted
  * nothing), and points are otherwise redeemed after the bill.
+ * With a till's `deadline`, a step that has not answered by then is left out of the commitment, its
+ * vendor named unavailable, and its effect undone at once in case it landed (till-deadline.ts): the
+ * purchase voided (the receipt then carries CRM.COM's reclaim codes), the points reversed.
  */
-export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spendMinorAsked: number | undefined, holdExpiresAt: string): Promise<CheckoutCommitment> {
+export async function commitInLevels(
+  s: SagaState,
+  steps: LocalFirstSteps,
+  spendMinorAsked: number | undefined,
+  holdExpiresAt: string,
+  deadline?: TillDeadline,
+): Promise<CheckoutCommitment> {
   const { ref, input } = s;
   const refusals: Refusal[] = [];
   const customer = s.loyaltyCustomer;
@@ -43,14 +53,23 @@ export async function commitInLevels(s: SagaState, steps: LocalFirstSteps, spend
   const [purchase, redemption] = await steps.group('beforePayment', [
     customer && !postAfterPayment && step('submitLoyaltyPurchase', ref, customer, loyaltyPurchase(input), spendMinor > 0 ? spendMinor : undefined),
     pointsNow && redeemPointsStep(ref, pointsNow.customer, pointsNow.points),
-  ]);
+  ], deadline);
   const failures: unknown[] = [];
-  if (purchase?.ok) {
+  if (purchase && !purchase.ok && purchase.unavailable && input.customer) {
+    s.leaveOut(input.customer.provider, 'void CRM.COM purchase');
+    s.loyaltyLeftOut = true;
+    s.loyaltyCustomer = undefined;
+    refusals.push(unavailableRefusal(input.customer.provider, 'the loyalty award and spend'));
+  } else if (purchase?.ok) {
     s.purchase = purchase.value;
     const spend = purchase.value.spend;
     if (spend?.refusal) refusals.push({ vendor: 'crmcom', ...spend.refusal });
   } else if (purchase) refuseOr(purchase.error, refusals, failures);
-  if (redemption?.ok) s.pointsRedemption = redemption.value;
+  if (redemption && !redemption.ok && redemption.unavailable && points) {
+    s.leaveOut(points.provider, 'reverse Capillary points');
+    s.pointsAccepted = false;
+    refusals.push(unavailableRefusal(points.provider, 'the points'));
+  } else if (redemption?.ok) s.pointsRedemption = redemption.value;
   else if (redemption) refuseOr(redemption.error, refusals, failures);
   if (failures.length > 0) throw failures[0];
   return commitmentOf(s, refusals, holdExpiresAt);

@@ -28,6 +28,26 @@ export class CompensationStack {
     if (i >= 0) this.undos.splice(i, 1);
   }
 
+  /**
+   * Takes an undo off the stack and runs it now, never cancelled: a step the till's deadline cut short
+   * may still land at its vendor, so its effect is undone at once rather than when the sale unwinds
+   * (a completed sale never unwinds). A failure is kept like unwind's, for ops.
+   */
+  async runNow(step: string): Promise<CompensationOutcome> {
+    const i = this.undos.findIndex((u) => u.step === step);
+    if (i < 0) return { step, outcome: 'done' };
+    const [entry] = this.undos.splice(i, 1);
+    return CancellationScope.nonCancellable(async (): Promise<CompensationOutcome> => {
+      try {
+        await entry.undo();
+        return { step, outcome: 'done' };
+      } catch (err) {
+        this.failed.push(entry);
+        return { step, outcome: 'failed', reason: describeFailure(err) };
+      }
+    });
+  }
+
   get size(): number {
     return this.undos.length;
   }

@@ -1,7 +1,9 @@
-import { ActivityFailure, ApplicationFailure, CancelledFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { createCheckoutActivities } from '../activities/checkout.activities';
-import { afterPayment, beforePayment, bookkeeping, localBookkeeping, localVendorSteps } from './activity-options';
+import { ActivityProfiles, afterPayment, beforePayment, bookkeeping, localBookkeeping, LocalActivityProfiles, localVendorSteps } from './activity-options';
 import { FailureTypes } from './checkout.contract';
+import { CIRCUIT_OPEN_CODE, MIN_STEP_BUDGET_MS, vendorDidNotAnswer, type TillDeadline } from './till-deadline';
+import { workflowNow } from './workflow-clock';
 
 type Activities = ReturnType<typeof createCheckoutActivities>;
 type StepName = keyof Activities;
@@ -16,8 +18,12 @@ export function step<N extends StepName>(activity: N, ...args: Parameters<Activi
   return { activity, args };
 }
 
-/** How a step of a group ended; `undefined` for a step the group was given as "not needed". */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/**
+ * How a step of a group ended; `undefined` for a step the group was given as "not needed".
+ * `unavailable`: under a till's deadline, the vendor did not answer in time (till-deadline.ts); the
+ * step was cancelled, not continued as a regular activity.
+ */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown; unavailable?: true };
 type Outcome<S> = S extends Step<infer N> ? Settled<Awaited<ReturnType<Activities[N]>>> : undefined;
 export type GroupOutcomes<S extends readonly unknown[]> = { [K in keyof S]: Outcome<S[K]> };
 
@@ -44,23 +50,100 @@ export interface GroupHooks {
  * regular activities; a vendor's refusal or a non-retryable failure does not.
  */
 export class LocalFirstSteps {
+  /** No earlier than this, by a till's deadline: the end of the last group cut by one (see now()). */
+  private tillClockFloor = 0;
+
   constructor(private readonly hooks: GroupHooks) {}
 
-  async group<const S extends readonly (Step | undefined | false)[]>(lane: Lane, steps: S): Promise<GroupOutcomes<S>> {
+  /**
+   * The time, for a till's deadline. The workflow's clock stands still while local activities run in
+   * one workflow task (it reads the task's time), so after a group cut by a till's deadline the time
+   * is taken to be that group's deadline: later groups get what is left after it, never more.
+   */
+  now(): number {
+    return Math.max(workflowNow(), this.tillClockFloor);
+  }
+
+  /** A phase the POS called starts in a workflow task of its own, whose clock is current: forget the floor. */
+  newWorkflowTask(): void {
+    this.tillClockFloor = 0;
+  }
+
+  /**
+   * Runs the steps of one group. With a till's `deadline` (before payment only), each step's local
+   * budget is what is left of it: a vendor that has not answered by then is cancelled and its step
+   * settles `unavailable` instead of continuing as a regular activity; with no time left, the steps
+   * are not started at all.
+   */
+  async group<const S extends readonly (Step | undefined | false)[]>(lane: Lane, steps: S, deadline?: TillDeadline): Promise<GroupOutcomes<S>> {
     const run = (proxies: Record<Lane, Activities>, s: Step) => (proxies[lane][s.activity] as (...args: unknown[]) => Promise<unknown>)(...s.args);
     const present = steps.map((s) => (s ? s : undefined));
-    const settled: Array<PromiseSettledResult<unknown> | undefined> = await Promise.allSettled(present.map((s) => s && run(LOCAL, s)));
+    const till = deadline && lane === 'beforePayment' ? deadline : undefined;
+    // "Time left" is read once, before the group (now() says why): a step the till's deadline cut
+    // short is known by its timeout, not by the clock.
+    const timeLeft = till ? till.stepsBy - this.now() : Infinity;
+    const cutByTill = timeLeft < LocalActivityProfiles.vendor.scheduleToCloseTimeout;
+    if (till) this.tillClockFloor = Math.max(this.tillClockFloor, till.stepsBy);
+    const settled: Array<PromiseSettledResult<unknown> | undefined> =
+      timeLeft < MIN_STEP_BUDGET_MS
+        ? present.map((s) => s && { status: 'rejected', reason: noTimeLeft() })
+        : await Promise.allSettled(present.map((s) => s && run(till ? localWithin(timeLeft) : LOCAL, s)));
     present.forEach((s, i) => {
       if (!s) settled[i] = undefined;
     });
-    const again = settled.flatMap((r, i) => (r?.status === 'rejected' && outlastedLocalBudget(r.reason) ? [i] : []));
+    // Under a till's deadline a step cut short by it, or answered by an open circuit, leaves its vendor
+    // out at once; one that failed fast (a 503) continues as a regular activity within the deadline.
+    const late = new Set<number>();
+    const failedTransiently = settled.flatMap((r, i) => (r?.status === 'rejected' && outlastedLocalBudget(r.reason) ? [i] : []));
+    if (till) {
+      for (const [i, r] of settled.entries()) {
+        if (r?.status === 'rejected' && vendorDidNotAnswer(r.reason) && ((cutByTill && isTimeout(r.reason)) || isCircuitOpen(r.reason) || timeLeft < MIN_STEP_BUDGET_MS)) late.add(i);
+      }
+    }
+    const again = failedTransiently.filter((i) => !late.has(i));
     if (again.length > 0) {
       this.hooks.beforeRegularActivities();
-      const second = await Promise.allSettled(again.map((i) => run(REGULAR, present[i] as Step)));
-      again.forEach((i, j) => (settled[i] = second[j]));
+      const regular = till ? regularWithin(till.stepsBy - workflowNow()) : REGULAR; // a new workflow task: its clock is current
+      const second = await Promise.allSettled(again.map((i) => run(regular, present[i] as Step)));
+      again.forEach((i, j) => {
+        settled[i] = second[j];
+        if (till && second[j].status === 'rejected' && vendorDidNotAnswer(second[j].reason)) late.add(i);
+      });
     }
-    return settled.map((r) => (r === undefined ? undefined : r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: r.reason })) as GroupOutcomes<S>;
+    return settled.map((r, i) =>
+      r === undefined ? undefined : r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: r.reason, ...(late.has(i) && { unavailable: true }) },
+    ) as GroupOutcomes<S>;
   }
+}
+
+/** Local proxies whose steps must end within `budgetMs` (the till's deadline, at most the usual local budget): the SDK cancels a step still running then. */
+function localWithin(budgetMs: number): Record<Lane, Activities> {
+  const { vendor } = LocalActivityProfiles;
+  const ms = (limit: number) => Math.max(1, Math.min(budgetMs, limit));
+  const vendorSteps = proxyLocalActivities<Activities>({ ...vendor, startToCloseTimeout: ms(vendor.startToCloseTimeout), scheduleToCloseTimeout: ms(vendor.scheduleToCloseTimeout) });
+  return { ...LOCAL, beforePayment: vendorSteps };
+}
+
+/** Regular before-payment activities that must end within what is left of the till's deadline. */
+function regularWithin(budgetMs: number): Record<Lane, Activities> {
+  const ms = Math.max(1, budgetMs);
+  const vendorSteps = proxyActivities<Activities>({ ...ActivityProfiles.beforePayment, startToCloseTimeout: ms, scheduleToCloseTimeout: ms });
+  return { ...REGULAR, beforePayment: vendorSteps };
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure;
+}
+
+/** The circuit breaker of the step's vendor is open: it answered "unavailable" without a call. */
+function isCircuitOpen(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && (cause.details?.[0] as { code?: string } | undefined)?.code === CIRCUIT_OPEN_CODE;
+}
+
+/** A step the till's deadline left no time to start. */
+function noTimeLeft(): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureTypes.vendorUnavailable, message: "not started: no time left in the till's budget", nonRetryable: true });
 }
 
 /** A transient failure that outlasted the local budget: worth continuing as a regular activity. */

@@ -43,7 +43,13 @@ export function quoteOf(s: SagaState, holdExpiresAt: string): CheckoutQuote {
     }),
     coupons: s.coupons,
     holdExpiresAt,
+    ...unavailableOf(s),
   };
+}
+
+/** The vendors left out of the sale so far because they did not answer in time, when there are any. */
+function unavailableOf(s: SagaState): { unavailable?: string[] } {
+  return s.unavailable.size > 0 ? { unavailable: [...s.unavailable].sort() } : {};
 }
 
 type CouponAsked = { provider: CouponQuote['provider']; code: string };
@@ -106,6 +112,7 @@ export function commitmentOf(s: SagaState, refusals: Refusal[], holdExpiresAt: s
     refusals,
     holdExpiresAt,
     ...(reductionMethod && s.loyaltyCustomer && { loyalty: { reductionMethod, backEndSpendMinor } }),
+    ...unavailableOf(s),
   };
 }
 
@@ -156,9 +163,12 @@ export function receiptOf(s: SagaState, done: CompletedSteps): CheckoutReceipt {
       ...(done.couponRedemptionIds[c.code] && { redemptionId: done.couponRedemptionIds[c.code] }),
     })),
     ...(done.postTender && { postTender: done.postTender }),
-    ...(!customer && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
+    // A sale without a CRM.COM customer, or whose CRM.COM did not answer in time (left out): the
+    // customer claims the award later by scanning a code (data only: no command changes).
+    ...((!customer || s.loyaltyLeftOut) && s.input.reclaimCodes && { crmcomReclaim: s.input.reclaimCodes }),
     ...(customer && s.loyaltyPreview?.reductionMethod === 'back_end' && spentMinor > 0 && { crmcomPaidOut: { spendMinor: spentMinor } }),
     references: done.references,
     exceptions: done.exceptions,
+    ...unavailableOf(s),
   };
 }

@@ -6,7 +6,7 @@ import type {
   PointsRedemption,
 } from '../activities/vendors/capabilities';
 import { vendorsOf, type CheckoutInput, type CheckoutRef, type CheckoutState, type CheckoutView, type CouponQuote, type Refusal } from './checkout.contract';
-import { CompensationStack } from './compensation-stack';
+import { CompensationStack, type CompensationOutcome } from './compensation-stack';
 
 /** Everything one checkout saga knows; the phases read and extend it, the view is what the API sees. */
 export class SagaState {
@@ -31,6 +31,12 @@ export class SagaState {
    * phase, after payment, with this spend (0: none). Undefined otherwise.
    */
   purchaseAfterPayment?: { spendMinor: number };
+  /** Vendors left out of this sale because they did not answer within the till's budget (till-deadline.ts). */
+  readonly unavailable = new Set<string>();
+  /** CRM.COM was left out (unavailable): no award at the till, so the receipt carries the reclaim codes. */
+  loyaltyLeftOut = false;
+  /** Undos of steps the till's deadline cut short, running in the background; the saga ends after them. */
+  readonly lateUndos: Array<Promise<CompensationOutcome>> = [];
 
   /** `saleChain`: checkoutWorkflowV2 names its execution chain in every step's ref (CheckoutRef.saleChain). */
   constructor(
@@ -51,6 +57,12 @@ export class SagaState {
       ...(input.requestHash && { requestHash: input.requestHash }),
     };
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
+  }
+
+  /** Names `vendor` unavailable and undoes `undoStep`'s effect now, in the background, in case the cut-short step lands. */
+  leaveOut(vendor: string, undoStep?: string): void {
+    this.unavailable.add(vendor);
+    if (undoStep) this.lateUndos.push(this.compensations.runNow(undoStep));
   }
 
   acceptedCoupons(): CouponQuote[] {

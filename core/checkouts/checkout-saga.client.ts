@@ -13,6 +13,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'safe-stable-stringify';
 import { answerByDeadline, answerDeadline } from './answer-by-deadline';
+import type { TillDeadline } from '../../workflows/till-deadline';
 import { SagaRefusal } from './saga-refusal';
 import type { CheckoutAnswerStore } from './stored-checkout-answers';
 import { BUSY_STATE, FailureTypes, SearchAttributes, vendorsOf, type CheckoutInput, type CheckoutView, type InvalidStateDetails } from '../../workflows/checkout.contract';
@@ -79,14 +80,19 @@ export class CheckoutSagaClient {
     input: CheckoutInput,
     memo: Record<string, string>,
     deadline = this.answerDeadline(),
-    options: { oneShot?: boolean } = {},
+    options: { oneShot?: boolean; tillDeadline?: TillDeadline } = {},
   ): Promise<{ outcome: PhaseOutcome; memo: Record<string, unknown> }> {
     // An ended checkout is answered as it ended (or its key refused for another body by the caller),
     // whether or not Temporal still holds its saga.
     const ended = await this.options.endedCheckouts?.findEnded(input.checkoutId);
     if (ended) return { outcome: outcomeOf(ended.view), memo: { requestHash: ended.requestHash, currency: ended.currency } };
     // The saga keeps the request's fingerprint in its projection row (CheckoutRef.requestHash).
-    const started: CheckoutInput = memo.requestHash ? { ...input, requestHash: memo.requestHash } : input;
+    const started: CheckoutInput = {
+      ...input,
+      ...(memo.requestHash && { requestHash: memo.requestHash }),
+      // A one-shot drives itself from its start: its till deadline rides in the input.
+      ...(options.oneShot && options.tillDeadline && { tillDeadline: options.tillDeadline }),
+    };
     // Only v2 is started; v1 sagas already running finish on v1 (their handles are typed alike).
     // A fresh operation per try: an operation is used once (a retried send needs its own).
     const start = () => new WithStartWorkflowOperation(checkoutWorkflowV2, {
@@ -111,7 +117,9 @@ export class CheckoutSagaClient {
     let outcome: PhaseOutcome;
     let answeredByTheSaga = false;
     try {
-      const update = await withLostAnswerRetries(() =>
+      // Accepted by the saga, or the till's deadline first (a cold or busy worker): 202 then, and the
+      // saga still runs the update it was given.
+      const accepted = withLostAnswerRetries(() =>
         options.oneShot
           ? this.temporal.workflow.startUpdateWithStart(runOneShotCheckout, {
               startWorkflowOperation: start(),
@@ -121,12 +129,14 @@ export class CheckoutSagaClient {
             })
           : this.temporal.workflow.startUpdateWithStart(reserveCheckout, {
               startWorkflowOperation: start(),
+              args: [{ ...(options.tillDeadline && { tillDeadline: options.tillDeadline }) }],
               updateId: 'reserve',
               waitForStage: 'ACCEPTED',
             }),
         deadline,
       );
-      outcome = await this.answerBy(handle(), update.result(), deadline);
+      const update = await answerByDeadline(accepted, deadline);
+      outcome = update ? await this.answerBy(handle(), update.result(), deadline) : outcomeOf(await this.viewSoFar(handle()), true);
       answeredByTheSaga = !outcome.pending;
     } catch (err) {
       if (options.oneShot && isPhaseConflict(err)) {
@@ -149,6 +159,7 @@ export class CheckoutSagaClient {
     phase: Phase,
     args: { spendMinor?: number; paidMinor?: number; method?: string } = {},
     deadline = this.answerDeadline(),
+    tillDeadline?: TillDeadline,
   ): Promise<PhaseOutcome> {
     const handle = this.temporal.workflow.getHandle<typeof checkoutWorkflowV2>(checkoutId);
     // The update id names the phase and its arguments: a POS retry of the same call is answered
@@ -157,16 +168,17 @@ export class CheckoutSagaClient {
     try {
       // A lost answer (the update lost with a workflow task, the connection dropped) is sent again
       // with the same update id: the saga runs the phase once and answers both.
-      const update = await withLostAnswerRetries(
+      const accepted = withLostAnswerRetries(
         () =>
           phase === 'commit'
-            ? handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor }], updateId, waitForStage: 'ACCEPTED' })
+            ? handle.startUpdate(commitCheckout, { args: [{ spendMinor: args.spendMinor, ...(tillDeadline && { tillDeadline }) }], updateId, waitForStage: 'ACCEPTED' })
             : phase === 'complete'
               ? handle.startUpdate(completeCheckout, { args: [{ paidMinor: args.paidMinor, method: args.method }], updateId, waitForStage: 'ACCEPTED' })
               : handle.startUpdate(cancelCheckout, { updateId, waitForStage: 'ACCEPTED' }),
         deadline,
       );
-      return await this.answerBy(handle, update.result(), deadline);
+      const update = await answerByDeadline(accepted, deadline);
+      return update ? await this.answerBy(handle, update.result(), deadline) : outcomeOf(await this.viewSoFar(handle), true);
     } catch (err) {
       return this.outcomeOfFailure(handle, err, phase);
     }
@@ -175,7 +187,19 @@ export class CheckoutSagaClient {
   /** The phase's answer, or at the deadline (a vendor retried after payment, say) the view so far: 202. */
   private async answerBy(handle: WorkflowHandle<typeof checkoutWorkflowV2>, result: Promise<CheckoutView>, deadline: number): Promise<PhaseOutcome> {
     const view = await answerByDeadline(result, deadline);
-    return view ? outcomeOf(view) : outcomeOf(await handle.query(checkoutView), true);
+    return view ? outcomeOf(view) : outcomeOf(await this.viewSoFar(handle), true);
+  }
+
+  /**
+   * The view for a 202, asked of the saga for at most VIEW_SO_FAR_MS: a query waits for a busy
+   * workflow task, and the till's deadline has already come. Past it, the view says only "pending".
+   */
+  private async viewSoFar(handle: WorkflowHandle<typeof checkoutWorkflowV2>): Promise<CheckoutView> {
+    try {
+      return await this.temporal.connection.withDeadline(Date.now() + VIEW_SO_FAR_MS, () => handle.query(checkoutView));
+    } catch {
+      return { checkoutId: handle.workflowId, state: 'pending', compensations: [] };
+    }
   }
 
   async view(checkoutId: string): Promise<CheckoutView | undefined> {
@@ -244,6 +268,9 @@ function phaseAnswered(view: CheckoutView, phase: string): boolean {
   if (phase === 'complete') return view.receipt !== undefined;
   return ['cancelled', 'expired', 'compensated', 'compensation_failed'].includes(view.state);
 }
+
+/** How long a 202's view may be asked of the saga, past the till's deadline. */
+const VIEW_SO_FAR_MS = 300;
 
 /** How many times a lost Update (or Update-with-Start) answer is sent again with the same ids. */
 const LOST_ANSWER_RETRIES = 2;

@@ -35,6 +35,15 @@ export interface TillBudgetSettings {
   merchants: MerchantTillBudgets;
   /** The longest a till may ask for (CHECKOUT_ANSWER_TIMEOUT_MS): beyond it the API answers 202 anyway. */
   maxMs: number;
+  /** What the answer needs to travel back to the till: the vendors' steps must end this much earlier. */
+  marginMs: number;
+}
+
+/** When a phase that arrived at `arrivedAt` with `budgetMs` answers the till, and when its vendors' steps must have answered. */
+export function tillDeadlines(settings: TillBudgetSettings, arrivedAt: number, budgetMs: number): { answerBy: number; stepsBy: number } {
+  // The steps keep at least half the budget, however large the margin.
+  const stepsMs = Math.max(budgetMs - settings.marginMs, Math.floor(budgetMs / 2));
+  return { answerBy: arrivedAt + budgetMs, stepsBy: arrivedAt + stepsMs };
 }
 
 /** Why a `Till-Budget-Ms` header was refused: the caller answers 400 naming the header. */
@@ -61,11 +70,13 @@ export function tillBudgetSettingsOf(config: {
   TILL_BUDGET_COMPLETE_MS: number;
   TILL_BUDGET_ONE_SHOT_MS: number;
   TILL_BUDGET_MERCHANTS: MerchantTillBudgets;
+  TILL_BUDGET_MARGIN_MS: number;
   CHECKOUT_ANSWER_TIMEOUT_MS: number;
 }): TillBudgetSettings {
   return {
     defaults: { reserve: config.TILL_BUDGET_RESERVE_MS, commit: config.TILL_BUDGET_COMMIT_MS, complete: config.TILL_BUDGET_COMPLETE_MS, oneShot: config.TILL_BUDGET_ONE_SHOT_MS },
     merchants: config.TILL_BUDGET_MERCHANTS,
     maxMs: config.CHECKOUT_ANSWER_TIMEOUT_MS,
+    marginMs: config.TILL_BUDGET_MARGIN_MS,
   };
 }

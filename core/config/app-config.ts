@@ -147,6 +147,8 @@ const schema = z.object({
   TILL_BUDGET_COMMIT_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
   TILL_BUDGET_COMPLETE_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
   TILL_BUDGET_ONE_SHOT_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(5000),
+  /** Of each budget, what the answer needs to travel back from the vendors' steps to the till: the steps get the rest. */
+  TILL_BUDGET_MARGIN_MS: milliseconds.default(500),
   /** JSON: `{"<merchant>": {"reserve": 1500, "commit": 2000, "complete": 2000, "oneShot": 4000}}`, each phase optional. */
   TILL_BUDGET_MERCHANTS: z
     .string()

@@ -138,7 +138,9 @@ export function toCheckoutInput(
     ...(bill && 'billNumber' in bill && { capillaryBillNumber: bill.billNumber }),
     ...(storeRow && { storeProfile: storeProfileOf(storeRow, dto.till) }),
     // CRM.COM awards a reclaimed sale's amount as if in its own currency: no codes for a sale in another.
-    ...(!dto.customer && dto.currency === config.vendorCurrencies.crmcom && {
+    // A sale with a CRM.COM customer carries them too: printed only if CRM.COM is left out of it
+    // (did not answer within the till's budget), so the award is not lost.
+    ...(dto.currency === config.vendorCurrencies.crmcom && {
       reclaimCodes: reclaimCodes(dto, config.CRMCOM_MERCHANT_NUMBER, totalMinor),
     }),
   };

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -18,6 +19,7 @@ import type { Principal } from '../access/principal';
 import { decoratorStack } from '../common/decorator-stack';
 import { toApiMoney } from '../common/money-view';
 import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
+import { MIN_TILL_BUDGET_MS, TILL_BUDGET_HEADER } from '../../core/checkouts/till-budget';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutsService, type CheckoutAnswer } from './checkouts.service';
 import { CheckoutViewDto } from './dto/checkout-response.dto';
@@ -34,6 +36,15 @@ const REFUSED_OR_FAILED = [
   ApiUnprocessableEntityResponse({ type: CheckoutViewDto, description: 'A vendor refused the checkout; `rejection.reason` is for the cashier' }),
   ApiBadGatewayResponse({ type: CheckoutViewDto, description: 'A vendor kept failing; every effect was undone (`failureReason`, `compensations`)' }),
 ];
+
+/** The till's time budget for this call (README "A till's time budget"). */
+function TillBudgetHeader() {
+  return ApiHeader({
+    name: 'Till-Budget-Ms',
+    required: false,
+    description: `How long the till waits for this answer, in ms (${MIN_TILL_BUDGET_MS} to CHECKOUT_ANSWER_TIMEOUT_MS; default: the merchant's, else TILL_BUDGET_<PHASE>_MS). A vendor that has not answered in time is left out and named in \`unavailable\`; after payment the answer is 202 and the saga finishes.`,
+  });
+}
 
 /** A POS call on one checkout, POST /v1/checkouts/{id}/<action>: 200 with `ok`, 202 `stillRunning`, 404, 409 when the checkout's state does not allow it. */
 function CheckoutAction(action: string, summary: string, ok: ApiResponseOptions, conflict: string, stillRunning = STILL_RUNNING) {
@@ -67,21 +78,24 @@ export class CheckoutsController {
   @ApiBadRequestResponse({ description: BAD_REQUEST })
   @STILL_RUNNING
   @decoratorStack(...REFUSED_OR_FAILED)
-  async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    const answer = await this.checkouts.create(dto, caller);
+  @TillBudgetHeader()
+  async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response, @Headers(TILL_BUDGET_HEADER) budget?: string) {
+    const answer = await this.checkouts.create(dto, caller, budget);
     res.setHeader('Idempotent-Replayed', String(answer.replayed));
     return send(res, answer, 201);
   }
 
   @CheckoutAction('commit', 'Commit: the CRM.COM purchase with the wallet spend, the points checked at reserve applied', { type: CheckoutViewDto, description: 'Committed: the discounts to apply and the amount due' }, 'The checkout is not reserved (already committed, cancelled, expired…), or committed with another spend')
   @decoratorStack(...REFUSED_OR_FAILED)
-  async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.checkouts.commit(id, dto, caller), 200);
+  @TillBudgetHeader()
+  async commit(@Param('id') id: string, @Body() dto: CommitCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response, @Headers(TILL_BUDGET_HEADER) budget?: string) {
+    return send(res, await this.checkouts.commit(id, dto, caller, budget), 200);
   }
 
   @CheckoutAction('complete', 'Complete after payment: Capillary bill and redemptions, CMC, Coupontools validation', { type: CheckoutViewDto, description: 'Completed: the receipt block' }, 'The checkout is not committed')
-  async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.checkouts.complete(id, dto, caller), 200);
+  @TillBudgetHeader()
+  async complete(@Param('id') id: string, @Body() dto: CompleteCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response, @Headers(TILL_BUDGET_HEADER) budget?: string) {
+    return send(res, await this.checkouts.complete(id, dto, caller, budget), 200);
   }
 
   @CheckoutAction('cancel', 'Cancel: undo everything done so far, newest first', { type: CheckoutViewDto, description: 'Cancelled: every hold released and effect undone' }, 'The checkout is already completed or ended')

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { assertMayCreateAt, maySeeCheckout, type Principal } from '../access/principal';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ProblemException } from '../common/problem';
+import { invalidFields, ProblemException } from '../common/problem';
+import { InvalidTillBudget, tillBudgetMs, tillBudgetSettingsOf, tillDeadlines, type TillBudgetSettings, type TillPhase } from '../../core/checkouts/till-budget';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import { StoreDirectory } from '../../core/stores/store-directory';
@@ -26,21 +27,30 @@ export class CheckoutsService {
     @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(StoreDirectory) private readonly stores: StoreDirectory,
-  ) {}
+  ) {
+    this.budgets = tillBudgetSettingsOf(config);
+  }
+
+  private readonly budgets: TillBudgetSettings;
 
   /**
    * Starts the checkout's saga (or re-attaches to it) and answers with the quote, or with the
    * receipt when the POS asked for all three phases at once. The workflow id is the idempotency
    * key; the request's hash in the memo tells a retry from a different sale reusing the key.
    */
-  async create(dto: CreateCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+  async create(dto: CreateCheckoutDto, caller: Principal, budgetHeader?: string): Promise<CheckoutAnswer> {
+    const arrivedAt = Date.now();
     assertMayCreateAt(caller, dto.store, dto.till);
+    const oneShot = dto.complete === true;
+    const budget = this.tillDeadlines(oneShot ? 'oneShot' : 'reserve', caller, budgetHeader, arrivedAt);
     const stores = await this.stores.lookUp(caller.merchant, [dto.store]);
     const input = toCheckoutInput(dto, caller.merchant, this.config, { stores });
     const requestHash = checkoutRequestHash(dto);
     const requestId = randomUUID();
-    const deadline = this.sagas.answerDeadline();
-    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, deadline, { oneShot: dto.complete === true });
+    const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, budget.answerBy, {
+      oneShot,
+      tillDeadline: { stepsBy: budget.stepsBy },
+    });
     if (memo.requestHash !== requestHash) {
       throw new ProblemException({
         type: '/problems/idempotency-conflict',
@@ -55,20 +65,36 @@ export class CheckoutsService {
     return { ...outcome, currency: input.currency, replayed };
   }
 
-  async commit(checkoutId: string, dto: CommitCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+  async commit(checkoutId: string, dto: CommitCheckoutDto, caller: Principal, budgetHeader?: string): Promise<CheckoutAnswer> {
+    const budget = this.tillDeadlines('commit', caller, budgetHeader, Date.now());
     const currency = await this.currencyOf(checkoutId, caller);
     const errors: Array<{ field: string; message: string }> = [];
     const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.sagas.drive(checkoutId, 'commit', { spendMinor })), currency, replayed: false };
+    return { ...(await this.sagas.drive(checkoutId, 'commit', { spendMinor }, budget.answerBy, { stepsBy: budget.stepsBy })), currency, replayed: false };
   }
 
-  async complete(checkoutId: string, dto: CompleteCheckoutDto, caller: Principal): Promise<CheckoutAnswer> {
+  /**
+   * After payment nothing is left out: a vendor still retried at the budget's end gets the till a 202
+   * (the receipt follows by callback or GET), and the saga carries on.
+   */
+  async complete(checkoutId: string, dto: CompleteCheckoutDto, caller: Principal, budgetHeader?: string): Promise<CheckoutAnswer> {
+    const budget = this.tillDeadlines('complete', caller, budgetHeader, Date.now());
     const currency = await this.currencyOf(checkoutId, caller);
     const errors: Array<{ field: string; message: string }> = [];
     const paidMinor = dto.tender ? minorUnits(errors, 'tender.paid', dto.tender.paid, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method })), currency, replayed: false };
+    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method }, budget.answerBy)), currency, replayed: false };
+  }
+
+  /** The till's budget for this call (core/checkouts/till-budget.ts): a bad Till-Budget-Ms header is a 400 naming it. */
+  private tillDeadlines(phase: TillPhase, caller: Principal, header: string | undefined, arrivedAt: number) {
+    try {
+      return tillDeadlines(this.budgets, arrivedAt, tillBudgetMs(this.budgets, phase, caller.merchant, header));
+    } catch (err) {
+      if (err instanceof InvalidTillBudget) throw invalidFields([{ field: 'header Till-Budget-Ms', message: err.message }]);
+      throw err;
+    }
   }
 
   async cancel(checkoutId: string, caller: Principal): Promise<CheckoutAnswer> {

@@ -69,6 +69,11 @@ export async function seedTestStores(dataSource: DataSource, merchant: string): 
   );
 }
 
+/** Every phase's till budget set to `ms`. */
+export function tillBudgetsOf(ms: string): Record<string, string> {
+  return { TILL_BUDGET_RESERVE_MS: ms, TILL_BUDGET_COMMIT_MS: ms, TILL_BUDGET_COMPLETE_MS: ms, TILL_BUDGET_ONE_SHOT_MS: ms };
+}
+
 export interface TestStackOptions {
   /** false: no in-process worker; the test runs its own worker processes (see worker-process.ts). */
   worker?: boolean;
@@ -94,6 +99,9 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     AUDIT_SEAL_DIR: testAuditSealDir(),
     // Test keys have a test-sized limit (100,000/min); their expensive budget too, unless a test sets one.
     API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE: '100000',
+    // The till's budgets as long as the answer timeout: these tests assert what the vendors did, on a
+    // loaded CI machine. The till-budget tests set their own (test/integration/till-budget.test.ts).
+    ...tillBudgetsOf(env.CHECKOUT_ANSWER_TIMEOUT_MS ?? '25000'),
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_OWNER_URL ?? TEST_DATABASE_URL, 5).initialize();

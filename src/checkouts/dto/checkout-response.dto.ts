@@ -49,6 +49,9 @@ export class PointsQuoteDto {
   @ApiPropertyOptional({ type: RefusalDto }) refusal?: RefusalDto;
 }
 
+const UNAVAILABLE =
+  "Vendors that did not answer within the till's time budget (header Till-Budget-Ms): left out of this sale, their refusal code VENDOR_UNAVAILABLE; an effect of theirs that lands late is undone";
+
 export class QuoteDto {
   @ApiProperty({ example: '10.00' }) total: string;
   @ApiPropertyOptional({ type: LoyaltyQuoteDto }) loyalty?: LoyaltyQuoteDto;
@@ -56,6 +59,8 @@ export class QuoteDto {
   @ApiProperty({ type: [CouponQuoteDto] }) coupons: CouponQuoteDto[];
   @ApiProperty({ example: '2026-11-21T10:15:00.000Z', description: 'Holds are released if no next call comes by then' })
   holdExpiresAt: string;
+  @ApiPropertyOptional({ type: [String], example: ['capillary'], description: UNAVAILABLE })
+  unavailable?: string[];
 }
 
 export class DiscountsDto {
@@ -71,6 +76,8 @@ export class CommitmentDto {
   @ApiProperty({ type: [RefusalDto] }) refusals: RefusalDto[];
   @ApiProperty({ example: '2026-11-21T10:15:00.000Z' }) holdExpiresAt: string;
   @ApiPropertyOptional({ type: LoyaltyCommitmentDto }) loyalty?: LoyaltyCommitmentDto;
+  @ApiPropertyOptional({ type: [String], example: ['capillary'], description: UNAVAILABLE })
+  unavailable?: string[];
 }
 
 export class ReceiptDto {
@@ -91,13 +98,15 @@ export class ReceiptDto {
   references: Record<string, string>;
   @ApiProperty({ type: [RefusalDto], description: 'Effects a vendor refused after payment: recorded for finance' })
   exceptions: RefusalDto[];
-  @ApiPropertyOptional({ example: { qr: 'REF0001;M0001;S1;1000', barcode: 'M0001;REF0001;1000;S1' }, description: 'CRM.COM reclaim codes, for sales without a CRM.COM customer' })
+  @ApiPropertyOptional({ example: { qr: 'REF0001;M0001;S1;1000', barcode: 'M0001;REF0001;1000;S1' }, description: 'CRM.COM reclaim codes, for sales without a CRM.COM customer or whose CRM.COM was unavailable' })
   crmcomReclaim?: { qr: string; barcode: string };
   @ApiPropertyOptional({
     example: { spend: '5.00' },
     description: 'CRM.COM back-end reduction: the spend CRM.COM pays back to the customer itself; the customer paid in full',
   })
   crmcomPaidOut?: { spend: string };
+  @ApiPropertyOptional({ type: [String], example: ['capillary'], description: UNAVAILABLE })
+  unavailable?: string[];
   @ApiPropertyOptional({ example: 'card' }) paymentMethod?: string;
 }
 
