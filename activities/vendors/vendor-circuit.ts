@@ -104,15 +104,18 @@ export class VendorCircuit {
     return { vendor: this.vendor, state: this.state, since: this.changedAt, forced: this.forcedTo };
   }
 
-  /** Sends through the breaker, or throws VendorUnavailable CIRCUIT_OPEN at once without sending. */
-  async run<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    if (this.forcedTo === 'open') throw this.shortCircuit(operation);
+  /**
+   * Sends through the breaker, or throws VendorUnavailable CIRCUIT_OPEN at once without sending, to
+   * be retried when the cool-down ends, and no sooner than `retryNoSoonerThanMs` (the attempt's own backoff).
+   */
+  async run<T>(operation: string, send: () => Promise<T>, retryNoSoonerThanMs = 0): Promise<T> {
+    if (this.forcedTo === 'open') throw this.shortCircuit(operation, retryNoSoonerThanMs);
     // Forced closed: sent past the breaker, so what it meets is not counted for when ops hand it back.
     if (this.forcedTo === 'closed') return send();
     try {
       return (await this.breaker.fire(send)) as T;
     } catch (err) {
-      if (err instanceof Error && CircuitBreaker.isOurError(err) && (err as { code?: string }).code === 'EOPENBREAKER') throw this.shortCircuit(operation);
+      if (err instanceof Error && CircuitBreaker.isOurError(err) && (err as { code?: string }).code === 'EOPENBREAKER') throw this.shortCircuit(operation, retryNoSoonerThanMs);
       throw err;
     }
   }
@@ -150,13 +153,13 @@ export class VendorCircuit {
     this.hooks.onTransition({ vendor: this.vendor, from, to, forced: this.forcedTo, reason, at: this.changedAt });
   }
 
-  private shortCircuit(operation: string): ApplicationFailure {
+  private shortCircuit(operation: string, retryNoSoonerThanMs: number): ApplicationFailure {
     this.hooks.onShortCircuit(this.vendor);
     const why = this.forcedTo === 'open' ? 'forced open by ops' : this.breaker.opened ? 'cooling down' : 'its probe call is in flight';
     return vendorUnavailable(this.vendor, `${operation}: circuit open (${why}), not sent`, {
       code: CIRCUIT_OPEN,
       notSent: true,
-      retryAfterMs: this.untilProbeMs(),
+      retryAfterMs: Math.max(this.untilProbeMs(), retryNoSoonerThanMs),
     });
   }
 

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { request } from 'undici';
 import { observeVendorCall } from '../metrics/worker-metrics';
 import { redact, REDACTED } from './redact';
+import { currentAttemptBackoffMs } from './retry-backoff';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { CallFacts, VendorCallContext } from './vendor-call';
 import type { VendorCircuit } from './vendor-circuit';
@@ -77,7 +78,8 @@ export class VendorHttp {
     // its call in flight is dropped: the next attempt must not race it (it looks the effect up first).
     const abandoned = attemptCancellation();
     if (abandoned?.aborted) throw vendorUnavailable(this.vendor, `${req.operation}: the attempt was cancelled before sending`, { notSent: true });
-    return this.circuit ? this.circuit.run(req.operation, () => this.exchange<T>(req, abandoned)) : this.exchange<T>(req, abandoned);
+    if (!this.circuit) return this.exchange<T>(req, abandoned);
+    return this.circuit.run(req.operation, () => this.exchange<T>(req, abandoned), currentAttemptBackoffMs());
   }
 
   /** One request and its answer, the transport faults and 429/5xx thrown as VendorUnavailable. */

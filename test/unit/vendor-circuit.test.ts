@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CIRCUIT_OPEN, VendorCircuit, type CircuitTransition } from '../../activities/vendors/vendor-circuit';
 import { definitelyNotApplied, vendorRejection } from '../../activities/vendors/vendor-errors';
 import { VendorHttp } from '../../activities/vendors/vendor-http';
+import { policyBackoffMs } from '../../activities/vendors/retry-backoff';
 import { FailureTypes } from '../../workflows/checkout.contract';
 
 const COOLDOWN_MS = 150;
@@ -36,7 +37,14 @@ describe('VendorCircuit around VendorHttp', () => {
   let transitions: CircuitTransition[];
   let shortCircuits: number;
   const call = () => http.send({ operation: 'purchases.create', method: 'POST', url: vendor.url, body: {} });
-  const failed = () => call().catch((e: unknown) => e as ApplicationFailure);
+  const failed = async () => {
+    try {
+      await call();
+    } catch (err) {
+      return err as ApplicationFailure;
+    }
+    throw new Error('the call succeeded');
+  };
 
   beforeAll(() => vendor.start());
   afterAll(() => vendor.close());
@@ -71,6 +79,13 @@ describe('VendorCircuit around VendorHttp', () => {
     expect(err.nextRetryDelay).toBeGreaterThan(0);
     expect(err.nextRetryDelay).toBeLessThanOrEqual(COOLDOWN_MS);
     expect(definitelyNotApplied(err)).toBe(true);
+  });
+
+  it("holds a call back no sooner than the attempt's own backoff, when that is longer than the cool-down's rest", async () => {
+    vendor.status = 503;
+    for (let i = 0; i < 3; i++) await failed();
+    const err = await circuit.run('x', () => Promise.resolve(), 5000).catch((e: unknown) => e as ApplicationFailure);
+    expect(err).toMatchObject({ details: [{ code: CIRCUIT_OPEN }], nextRetryDelay: 5000 });
   });
 
   it('counts network failures against the vendor', async () => {
@@ -158,5 +173,16 @@ describe('VendorCircuit around VendorHttp', () => {
     circuit.force(null);
     for (let i = 0; i < 3; i++) await failed();
     expect(circuit.state).toBe('open');
+  });
+});
+
+describe('policyBackoffMs', () => {
+  it("is Temporal's backoff: initial times coefficient to the attempt, capped at the maximum", () => {
+    const policy = { initialInterval: 250, backoffCoefficient: 2, maximumInterval: 5000 };
+    expect([1, 2, 3, 4, 5, 6, 7].map((a) => policyBackoffMs(policy, a))).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect(policyBackoffMs({ initialInterval: '500ms' }, 3)).toBe(2000);
+    // Temporal's defaults: 1 s, coefficient 2, maximum 100 × initial.
+    expect(policyBackoffMs({}, 1)).toBe(1000);
+    expect(policyBackoffMs({}, 20)).toBe(100_000);
   });
 });
