@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Our metrics of the worker process (the Temporal SDK's own are on WORKER_SDK_METRICS_PORT): vendor
@@ -34,6 +34,27 @@ export const sagaTransitions = new Counter({
   name: 'checkout_saga_transitions_total',
   help: 'Checkout sagas entering each state (recorded by the transition activity)',
   labelNames: ['state'] as const,
+  registers: [workerRegistry],
+});
+
+export const vendorCircuitState = new Gauge({
+  name: 'checkout_vendor_circuit_state',
+  help: "Each vendor's circuit breaker in this worker: 1 for its current state (closed, open, half_open), 0 for the others",
+  labelNames: ['vendor', 'state'] as const,
+  registers: [workerRegistry],
+});
+
+export const vendorCircuitTransitions = new Counter({
+  name: 'checkout_vendor_circuit_transitions_total',
+  help: 'Circuit breaker transitions, by vendor, from and to state (forced ones included)',
+  labelNames: ['vendor', 'from', 'to'] as const,
+  registers: [workerRegistry],
+});
+
+export const vendorCircuitShortCircuits = new Counter({
+  name: 'checkout_vendor_circuit_short_circuits_total',
+  help: 'Vendor calls answered "unavailable" at once, not sent, because the circuit was open',
+  labelNames: ['vendor'] as const,
   registers: [workerRegistry],
 });
 

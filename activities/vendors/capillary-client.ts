@@ -1,10 +1,10 @@
 import { VENDOR, authRejection, dig, isAuthFailure, num, obj, str, type Json } from './capillary-envelope';
 import type { CallFacts, VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
-import { VendorHttp, type VendorResponse } from './vendor-http';
+import { VendorHttp, type VendorResponse, type VendorHttpOptions } from './vendor-http';
 import { TokenCache, type IssuedToken } from './token-cache';
 
-export interface CapillaryOptions {
+export interface CapillaryOptions extends Pick<VendorHttpOptions, 'circuit'> {
   baseUrl: string;
   oauthKey: string;
   oauthSecret: string;
@@ -31,7 +31,7 @@ export class CapillaryClient {
   private readonly tokens = new TokenCache(() => this.requestToken());
 
   constructor(private readonly options: CapillaryOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, { circuit: options.circuit });
   }
 
   /** One audited call with the OAuth token and the till attribution; a refused token is renewed once. */

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../core/config/app-config';
+import type { VendorCircuits } from './vendor-circuits';
 import type {
   CouponCapability,
   CouponLookup,
@@ -124,11 +125,12 @@ export class CapillaryVendor implements PointsCapability, CouponCapability, Tran
   }
 }
 
-export function createCapillaryVendor(config: AppConfig): CapillaryVendor {
+export function createCapillaryVendor(config: AppConfig, circuits?: VendorCircuits): CapillaryVendor {
   return new CapillaryVendor({
     baseUrl: config.capillaryBaseUrl,
     oauthKey: config.CAPILLARY_OAUTH_KEY,
     oauthSecret: config.CAPILLARY_OAUTH_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    circuit: circuits?.of(VENDOR),
   });
 }

@@ -1,4 +1,5 @@
 import { toVendorNumber } from '../../core/money/money';
+import type { VendorCircuits } from './vendor-circuits';
 import { localIsoWithOffset } from '../../core/stores/local-time';
 import type { AppConfig } from '../../core/config/app-config';
 import type { PostTenderCapability, PostTenderReceipt, PostTenderTransaction } from './capabilities';
@@ -20,9 +21,9 @@ import { redact } from './redact';
 import { recordUnknownOutcome, type CallFacts, type VendorCallContext } from './vendor-call';
 import { vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
-import { VendorHttp } from './vendor-http';
+import { VendorHttp, type VendorHttpOptions } from './vendor-http';
 
-export interface CmcOptions {
+export interface CmcOptions extends Pick<VendorHttpOptions, 'circuit'> {
   /** Stands in for https://public-api-demo.clearline.me: the adapter appends `/pos/{posSystemId}/...`. */
   baseUrl: string;
   tokenUrl: string;
@@ -51,7 +52,7 @@ export class CmcVendor implements PostTenderCapability {
   private readonly tokens: TokenCache;
 
   constructor(private readonly options: CmcOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs, cmcResponseExcerpt);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, { responseExcerpt: cmcResponseExcerpt, circuit: options.circuit });
     this.now = options.now ?? Date.now;
     this.tokens = new TokenCache(() => this.requestToken(), this.now);
   }
@@ -254,7 +255,7 @@ export class CmcVendor implements PostTenderCapability {
   }
 }
 
-export function createCmcVendor(config: AppConfig): CmcVendor {
+export function createCmcVendor(config: AppConfig, circuits?: VendorCircuits): CmcVendor {
   return new CmcVendor({
     baseUrl: config.cmcBaseUrl,
     tokenUrl: config.cmcTokenUrl,
@@ -262,6 +263,7 @@ export function createCmcVendor(config: AppConfig): CmcVendor {
     clientSecret: config.CMC_CLIENT_SECRET,
     posSystemId: config.CMC_POS_SYSTEM_ID,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    circuit: circuits?.of(VENDOR),
   });
 }
 

@@ -1,9 +1,10 @@
 import type { AppConfig } from '../../core/config/app-config';
+import type { VendorCircuits } from './vendor-circuits';
 import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../core/money/money';
 import type { CouponCapability, CouponLookup, CouponRedemption, Refusal } from './capabilities';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
-import { VendorHttp, type VendorResponse } from './vendor-http';
+import { VendorHttp, type VendorResponse, type VendorHttpOptions } from './vendor-http';
 
 /** Every Coupontools answer: `status.status` is "OK" on success; the error shape is not documented. */
 interface Envelope {
@@ -24,7 +25,7 @@ interface SessionStatus {
   expiration_date?: string | null;
 }
 
-export interface CouponToolsOptions {
+export interface CouponToolsOptions extends Pick<VendorHttpOptions, 'circuit'> {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
@@ -58,7 +59,7 @@ export class CouponToolsVendor implements CouponCapability {
   private readonly http: VendorHttp;
 
   constructor(private readonly options: CouponToolsOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, { circuit: options.circuit });
   }
 
   async lookUp(ctx: VendorCallContext, code: string): Promise<CouponLookup> {
@@ -188,12 +189,13 @@ export class CouponToolsVendor implements CouponCapability {
   }
 }
 
-export function createCouponToolsVendor(config: AppConfig): CouponToolsVendor {
+export function createCouponToolsVendor(config: AppConfig, circuits?: VendorCircuits): CouponToolsVendor {
   return new CouponToolsVendor({
     baseUrl: config.coupontoolsBaseUrl,
     clientId: config.COUPONTOOLS_CLIENT_ID,
     clientSecret: config.COUPONTOOLS_CLIENT_SECRET,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    circuit: circuits?.of(VENDOR),
     ...(config.COUPONTOOLS_VALUE_CUSTOM_FIELD && { valueCustomField: config.COUPONTOOLS_VALUE_CUSTOM_FIELD }),
   });
 }

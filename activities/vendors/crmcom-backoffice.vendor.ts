@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { VendorCircuits } from './vendor-circuits';
 import { fromVendorAmount, toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
 import type { LoyaltyReductionMethod } from '../../workflows/checkout.contract';
@@ -49,11 +50,11 @@ import {
 import { scrubPersonalData } from './redact';
 import { recordRecoveredEffect, type CallFacts, type VendorCallContext } from './vendor-call';
 import { isRejection, vendorRejection, vendorResponseOf } from './vendor-errors';
-import { VendorHttp, type VendorRequest } from './vendor-http';
+import { VendorHttp, type VendorRequest, type VendorHttpOptions } from './vendor-http';
 
 export { crmcomPurchaseId } from './crmcom-backoffice-envelope';
 
-export interface CrmcomBackofficeOptions {
+export interface CrmcomBackofficeOptions extends Pick<VendorHttpOptions, 'circuit'> {
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
@@ -63,13 +64,14 @@ export interface CrmcomBackofficeOptions {
   spendSecretFields?: SpendSecretFields;
 }
 
-export function createCrmcomBackofficeVendor(config: AppConfig): CrmcomBackofficeVendor {
+export function createCrmcomBackofficeVendor(config: AppConfig, circuits?: VendorCircuits): CrmcomBackofficeVendor {
   // config.crmcomBaseUrl is the back-office base (the real one, or the sandbox's /crmcom/backoffice/v1)
   // only while CRMCOM_API=backoffice; the registry builds this adapter only then.
   return new CrmcomBackofficeVendor({
     baseUrl: config.crmcomBaseUrl,
     apiKey: config.CRMCOM_API_KEY,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    circuit: circuits?.of(VENDOR),
     reduction: config.CRMCOM_REDUCTION,
     spendSecretFields: { otp: config.CRMCOM_OTP_FIELD, passCode: config.CRMCOM_PASS_CODE_FIELD },
   });
@@ -92,7 +94,7 @@ export class CrmcomBackofficeVendor implements LoyaltyCapability, CatalogueCapab
   private readonly http: VendorHttp;
 
   constructor(private readonly options: CrmcomBackofficeOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, { circuit: options.circuit });
   }
 
   async identify(ctx: VendorCallContext, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { VendorCircuits } from './vendor-circuits';
 import { toVendorNumber } from '../../core/money/money';
 import type { AppConfig } from '../../core/config/app-config';
 import {
@@ -40,11 +41,11 @@ import {
 import { recordRecoveredEffect, recordUnknownOutcome, type CallFacts, type VendorCallContext } from './vendor-call';
 import { definitelyNotApplied, isRejection, rejectionDetails, vendorRejection, vendorUnavailable } from './vendor-errors';
 import { TokenCache, type IssuedToken } from './token-cache';
-import { VendorHttp } from './vendor-http';
+import { VendorHttp, type VendorHttpOptions } from './vendor-http';
 
 export { toCrmcomLocalTime } from './crmcom-legacy-envelope';
 
-export interface CrmcomLegacyOptions {
+export interface CrmcomLegacyOptions extends Pick<VendorHttpOptions, 'circuit'> {
   baseUrl: string;
   webApiKey: string;
   unitName: string;
@@ -76,12 +77,13 @@ export const LOOKUP_MAX_CALLS = 60;
 export const OUTCOME_UNKNOWN = 'VendorOutcomeUnknown';
 const CANCEL_FIELDS = 'number,life_cycle_state';
 
-export function createCrmcomLegacyVendor(config: AppConfig): CrmcomLegacyVendor {
+export function createCrmcomLegacyVendor(config: AppConfig, circuits?: VendorCircuits): CrmcomLegacyVendor {
   return new CrmcomLegacyVendor({
     baseUrl: config.crmcomBaseUrl,
     webApiKey: config.CRMCOM_WEB_API_KEY,
     unitName: config.CRMCOM_UNIT_NAME,
     timeoutMs: config.VENDOR_TIMEOUT_MS,
+    circuit: circuits?.of(VENDOR),
     syncDefinition: config.CRMCOM_SYNC_DEFINITION,
   });
 }
@@ -98,7 +100,7 @@ export class CrmcomLegacyVendor implements LoyaltyCapability, CatalogueCapabilit
   private readonly tokens = new TokenCache(() => this.requestToken());
 
   constructor(private readonly options: CrmcomLegacyOptions) {
-    this.http = new VendorHttp(VENDOR, options.timeoutMs);
+    this.http = new VendorHttp(VENDOR, options.timeoutMs, { circuit: options.circuit });
   }
 
   async identify(ctx: VendorCallContext, identifier: CustomerIdentifier): Promise<LoyaltyCustomer> {

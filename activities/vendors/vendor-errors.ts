@@ -18,6 +18,8 @@ export interface UnavailableDetails {
   response?: unknown;
   /** The request was never written (connection refused, name not resolved): the vendor cannot have applied it. */
   notSent?: boolean;
+  /** The detail's code when neither HTTP_<status> nor NETWORK says it (CIRCUIT_OPEN: the breaker held the call back). */
+  code?: string;
 }
 
 /**
@@ -56,14 +58,14 @@ export function vendorRejection(details: RejectionDetails): ApplicationFailure {
  * Retry-After overrides the backoff so we never call sooner than the vendor asked.
  */
 export function vendorUnavailable(vendor: string, message: string, details: UnavailableDetails = {}): ApplicationFailure {
-  const { response, ...kept } = details;
+  const { response, code, ...kept } = details;
   return withHiddenResponse(
     ApplicationFailure.create({
       type: FailureTypes.vendorUnavailable,
       message: `${vendor} unavailable: ${scrubPersonalData(message)}`,
       nonRetryable: false,
       nextRetryDelay: kept.retryAfterMs,
-      details: [{ code: kept.httpStatus ? `HTTP_${kept.httpStatus}` : 'NETWORK', ...kept }],
+      details: [{ code: code ?? (kept.httpStatus ? `HTTP_${kept.httpStatus}` : 'NETWORK'), ...kept }],
     }),
     response,
   );

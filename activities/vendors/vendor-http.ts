@@ -2,8 +2,10 @@ import { Context } from '@temporalio/activity';
 import { request } from 'undici';
 import { observeVendorCall } from '../metrics/worker-metrics';
 import { redact, REDACTED } from './redact';
+import { currentAttemptBackoffMs } from './retry-backoff';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { CallFacts, VendorCallContext } from './vendor-call';
+import type { VendorCircuit } from './vendor-circuit';
 
 export interface VendorResponse<T = unknown> {
   status: number;
@@ -48,20 +50,41 @@ export function redactPaths(body: unknown, paths: readonly string[] = []): unkno
  * `VendorUnavailable`; the adapter looks the effect up before it re-sends anything with a side effect.
  * Business answers (any status the vendor uses for "no") are left to the adapter, which knows the envelope.
  */
+export interface VendorHttpOptions {
+  /** What of an answer the audit excerpt keeps, before the key redaction (a vendor whose error texts may quote what it was sent). */
+  responseExcerpt?: (body: unknown) => unknown;
+  /**
+   * The vendor's circuit breaker in this worker (vendor-circuits.ts): every call goes through it, and
+   * while it is open none is sent. Absent (adapter tests, the bench baseline): every call is sent.
+   */
+  circuit?: VendorCircuit;
+}
+
 export class VendorHttp {
+  private readonly responseExcerpt: (body: unknown) => unknown;
+  private readonly circuit: VendorCircuit | undefined;
+
   constructor(
     readonly vendor: string,
     private readonly timeoutMs: number,
-    /** What of an answer the audit excerpt keeps, before the key redaction (a vendor whose error texts may quote what it was sent). */
-    private readonly responseExcerpt: (body: unknown) => unknown = (body) => body,
-  ) {}
+    options: VendorHttpOptions = {},
+  ) {
+    this.responseExcerpt = options.responseExcerpt ?? ((body) => body);
+    this.circuit = options.circuit;
+  }
 
   async send<T>(req: VendorRequest): Promise<VendorResponse<T>> {
-    const started = performance.now();
     // An attempt its activity gave up on (a local activity's timeout, a cancel) sends nothing more, and
     // its call in flight is dropped: the next attempt must not race it (it looks the effect up first).
     const abandoned = attemptCancellation();
     if (abandoned?.aborted) throw vendorUnavailable(this.vendor, `${req.operation}: the attempt was cancelled before sending`, { notSent: true });
+    if (!this.circuit) return this.exchange<T>(req, abandoned);
+    return this.circuit.run(req.operation, () => this.exchange<T>(req, abandoned), currentAttemptBackoffMs());
+  }
+
+  /** One request and its answer, the transport faults and 429/5xx thrown as VendorUnavailable. */
+  private async exchange<T>(req: VendorRequest, abandoned: AbortSignal | undefined): Promise<VendorResponse<T>> {
+    const started = performance.now();
     let res;
     try {
       const [contentType, payload] = req.form

@@ -15,6 +15,7 @@ import { createCmcVendor } from './cmc.vendor';
 import { createCouponToolsVendor } from './coupontools.vendor';
 import { createCrmcomBackofficeVendor } from './crmcom-backoffice.vendor';
 import { createCrmcomLegacyVendor } from './crmcom-legacy.vendor';
+import type { VendorCircuits } from './vendor-circuits';
 
 /**
  * The adapters this worker talks to, by capability, built once from config. A new vendor adds its
@@ -31,16 +32,17 @@ export interface VendorRegistry {
   retroTagging: RetroTaggingCapability;
 }
 
-export function createVendorRegistry(config: AppConfig): VendorRegistry {
-  const crmcom = config.CRMCOM_API === 'backoffice' ? createCrmcomBackofficeVendor(config) : createCrmcomLegacyVendor(config);
-  const capillary = createCapillaryVendor(config);
+/** With `circuits`, every adapter's HTTP goes through its vendor's breaker (vendor-circuits.ts). */
+export function createVendorRegistry(config: AppConfig, circuits?: VendorCircuits): VendorRegistry {
+  const crmcom = config.CRMCOM_API === 'backoffice' ? createCrmcomBackofficeVendor(config, circuits) : createCrmcomLegacyVendor(config, circuits);
+  const capillary = createCapillaryVendor(config, circuits);
   return {
     loyalty: crmcom,
     catalogue: config.crmcomSyncMonitoring ? crmcom : withoutMonitoring(crmcom),
     points: capillary,
-    coupons: { coupontools: createCouponToolsVendor(config), capillary },
+    coupons: { coupontools: createCouponToolsVendor(config, circuits), capillary },
     transactions: capillary,
-    postTender: createCmcVendor(config),
+    postTender: createCmcVendor(config, circuits),
     validationCodes: capillary,
     retroTagging: capillary,
   };

@@ -133,6 +133,21 @@ const schema = z.object({
    */
   FAILED_AUTH_EVENT_WINDOW_MS: milliseconds.default(60_000),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
+  /**
+   * Per-vendor circuit breakers in each worker (activities/vendors/vendor-circuit.ts, opossum): a
+   * vendor whose failures (network, timeout, 429, 5xx; never a business refusal) exceed
+   * VENDOR_BREAKER_FAILURE_PERCENT of its calls in the last VENDOR_BREAKER_WINDOW_MS, once at least
+   * VENDOR_BREAKER_VOLUME_THRESHOLD calls were made in that window, is skipped for
+   * VENDOR_BREAKER_COOLDOWN_MS; then one probe call decides (success closes, failure re-opens).
+   * A percentage over a rolling window is opossum's own model; the volume threshold keeps one
+   * failure out of one call from opening it.
+   */
+  VENDOR_BREAKER_FAILURE_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  VENDOR_BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).default(10),
+  VENDOR_BREAKER_WINDOW_MS: milliseconds.min(100).default(10_000),
+  VENDOR_BREAKER_COOLDOWN_MS: milliseconds.default(10_000),
+  /** How often each worker reads the ops overrides (vendor_circuit_overrides) and reports its breakers (vendor_circuits). */
+  VENDOR_BREAKER_SYNC_MS: milliseconds.min(50).default(1000),
   /** How long a reserved or committed checkout waits for the POS's next call before it expires. */
   CHECKOUT_HOLD_TIMEOUT_MS: milliseconds.default(15 * 60 * 1000),
   /** How long the API waits for a phase's answer before it says 202 and lets the saga finish. */

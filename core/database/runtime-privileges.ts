@@ -30,6 +30,10 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, readonly RuntimePrivile
   api_keys: ['SELECT', 'INSERT', 'UPDATE'],
   // The admin API upserts and deletes stores.
   stores: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Each worker upserts its breakers' states, and forgets reports of workers gone for a day.
+  vendor_circuits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Ops force a vendor's breakers through the API (an upsert); the workers read it.
+  vendor_circuit_overrides: ['SELECT', 'INSERT', 'UPDATE'],
   // TypeORM's migration log: the owner's alone.
   migrations: [],
 };

@@ -12,7 +12,9 @@ export interface OpsAction {
   merchant: string;
   store: string;
   till: string;
-  /** retry_compensation, reset_activity, cancel */
+  /** The vendor acted on (force_circuit); none for an action on a saga. */
+  vendor?: string;
+  /** retry_compensation, reset_activity, cancel, force_circuit */
   operation: string;
   /** What came of it: the state reached, `requested`, or `refused`. */
   outcome: string;
@@ -20,7 +22,7 @@ export interface OpsAction {
 }
 
 /**
- * One audit row per ops retry or cancel, accepted or refused: who did what to which saga. Written
+ * One audit row per ops retry or cancel, accepted or refused, and per vendor circuit forced: who did what to which saga (or vendor). Written
  * through the AuditWriter, so the row joins the checkout's hash chain like every other.
  */
 @Injectable()
@@ -39,7 +41,7 @@ export class OpsAudit {
       run_id: action.runId,
       kind: 'ops_action',
       step: 'ops',
-      vendor: null,
+      vendor: action.vendor ?? null,
       operation: action.operation,
       outcome: action.outcome,
       http_status: null,

@@ -4,7 +4,12 @@ import { repositoryProvider } from '../database/repository.provider';
 import { OpsAudit } from './ops-audit';
 import { OpsController } from './ops.controller';
 import { OpsService } from './ops.service';
+import { VendorCircuitsController } from './vendor-circuits.controller';
+import { VendorCircuitsService } from './vendor-circuits.service';
 
-/** Ops over checkout sagas (design §7). Access control (ops, admin) is wired by the API keys work. */
-@Module({ controllers: [OpsController], providers: [OpsService, OpsAudit, repositoryProvider(AuditEventsRepository)] })
+/** Ops over checkout sagas (design §7) and the vendors' circuit breakers. Access control (ops, admin) is wired by the API keys work. */
+@Module({
+  controllers: [OpsController, VendorCircuitsController],
+  providers: [OpsService, VendorCircuitsService, OpsAudit, repositoryProvider(AuditEventsRepository)],
+})
 export class OpsModule {}

@@ -1,6 +1,8 @@
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
+import { VendorCircuitSync } from '../../activities/vendors/vendor-circuit-sync';
+import { circuitSettingsOf, VendorCircuits } from '../../activities/vendors/vendor-circuits';
 import { createVendorRegistry, type VendorRegistry } from '../../activities/vendors/vendor-registry';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import { FileSealStore } from '../../core/audit/external-seal-store';
@@ -12,7 +14,7 @@ import { activityObservability } from './activity-observability.interceptor';
 export interface WorkerDeps {
   connection: NativeConnection;
   dataSource: DataSource;
-  /** Default: the vendors the config names (the sandbox in development and tests). */
+  /** Default: the vendors the config names (the sandbox in development and tests), each behind its circuit breaker; given ones have none. */
   vendors?: VendorRegistry;
   /** Tests pass a prebuilt bundle so each worker does not re-bundle the workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -28,10 +30,13 @@ export interface WorkerDeps {
  * (any value turns it off) and `enableNonLocalActivities` (true). The server must allow it too
  * (EAGER_ACTIVITY_EXECUTION in src/dev-stack/temporal-dynamic-config.ts).
  */
-export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
+export async function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker> {
   // Refuses unencrypted payloads: whoever reaches the frontend without the key cannot start or signal a saga.
   const codec = encryptionCodecFor(config, { refuseUnencrypted: true });
-  return Worker.create({
+  // The vendors' circuit breakers of this worker, in step with Postgres (ops see and force them there).
+  const log = Runtime.instance().logger;
+  const circuits = deps.vendors ? undefined : new VendorCircuits(circuitSettingsOf(config), log);
+  const worker = await Worker.create({
     connection: deps.connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -40,11 +45,13 @@ export function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<Worker
     activities: createActivities({
       stepResultsCodec: codec,
       dataSource: deps.dataSource,
-      vendors: deps.vendors ?? createVendorRegistry(config),
+      vendors: deps.vendors ?? createVendorRegistry(config, circuits),
       customers: new CustomerRefHasher(config.auditHmacKey),
       auditKeys: config.auditChainKeys,
       sealStore: new FileSealStore(config.AUDIT_SEAL_DIR),
     }),
     interceptors: { activity: [activityObservability] },
   });
+  if (circuits) new VendorCircuitSync(circuits, deps.dataSource, worker.options.identity, config.VENDOR_BREAKER_SYNC_MS, log).start();
+  return worker;
 }

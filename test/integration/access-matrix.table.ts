@@ -24,6 +24,7 @@ import { ROLES, type Role } from '../../core/access/roles';
  *                         till in the body
  *   sync                  a product sync of the merchant
  *   S1, S2, S9            for /v1/admin/stores/{store}: that store (S9: one no merchant has)
+ *   crmcom                for /v1/ops/vendors/{vendor}/circuit: that vendor (sent `auto`, which changes nothing)
  *   ?…                    the query string sent as it is
  *   (empty)               the route alone
  */
@@ -120,6 +121,9 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T1',                                   NONE,              NONE,              '409 409 409 404', '409 409 409 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S1/T2',                                   NONE,              NONE,              '409 409 404 404', '409 409 404 404'),
   row('POST /v1/ops/sagas/{id}/cancel',          'S2/T1',                                   NONE,              NONE,              '409 404 404 404', '409 404 404 404'),
+  // The vendors' circuit breakers serve every store and merchant of the deployment: a merchant-wide key of its merchant.
+  row('GET /v1/ops/vendors/circuits',            '',                                        NONE,              NONE,              '200 403 403 403', '200 403 403 403'),
+  row('POST /v1/ops/vendors/{vendor}/circuit',   'crmcom',                                  NONE,              NONE,              '200 403 403 403', '200 403 403 403'),
   // The codec reads the payloads of every store and merchant: a key of the deployment's merchant for all of
   // it (codec-access.ts); encoding makes payloads the worker runs: admin only.
   row('POST /v1/codec/encode',                   '',                                        NONE,              NONE,              NONE,              '200 403 403 403'),

@@ -123,6 +123,8 @@ describe('access matrix', () => {
         return { ...storeAndTill(target), identifier: { type: 'phone', value: '919999999999' }, points: 100 };
       case 'POST /v1/products/sync':
         return { products: [{ code: 'ACL-1' }] };
+      case 'POST /v1/ops/vendors/{vendor}/circuit':
+        return { force: 'auto' };
       case 'POST /v1/codec/encode':
         return { payloads: [PLAIN_PAYLOAD] };
       case 'POST /v1/codec/decode':
@@ -142,7 +144,7 @@ describe('access matrix', () => {
     const method = verb.toLowerCase() as Method;
     const path = template.includes('{id}')
       ? template.replace('{id}', encodeURIComponent(resourceFor(template, row.target)))
-      : template.replace('{store}', row.target);
+      : template.replace('{store}', row.target).replace('{vendor}', row.target);
     // The codec serves one namespace, named by every call (as the Temporal UI and CLI do).
     const namespace = template.startsWith('/v1/codec/') ? { 'x-namespace': stack.config.TEMPORAL_NAMESPACE } : {};
     const req = request(stack.apiUrl)[method](row.target.startsWith('?') ? `${path}${row.target}` : path).set({ ...namespace, ...headers });
