@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ProblemException } from '../common/problem';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
+import { CheckoutCallbacks } from '../callbacks/checkout-callbacks';
 import { StoreDirectory } from '../../core/stores/store-directory';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
 import { checkoutRequestHash } from './checkout-request-hash';
@@ -26,6 +27,7 @@ export class CheckoutsService {
     @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(StoreDirectory) private readonly stores: StoreDirectory,
+    @Inject(CheckoutCallbacks) private readonly callbacks: CheckoutCallbacks,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class CheckoutsService {
       });
     }
     const replayed = memo.requestId !== requestId;
+    if (outcome.pending) await this.callbacks.answeredPending(input.checkoutId);
     // One-shot: the saga itself ran all three phases (still running at the deadline: 202, and it finishes).
     return { ...outcome, currency: input.currency, replayed };
   }
