@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { FINAL_STATES, type CheckoutState, type CheckoutView } from '../../workflows/checkout.contract';
+import { returnedRows } from '../database/returned-rows';
 import type { SealedCallbackSecret } from './callback-secret-box';
 
 /** Namespaces the outbox's advisory locks so they cannot meet another feature's. */
@@ -166,10 +167,4 @@ export class CallbackOutboxRepository {
     );
     return updated.length > 0;
   }
-}
-
-/** TypeORM answers an UPDATE ... RETURNING as [rows, count] on pg, an INSERT's as the rows. */
-function returnedRows<T>(result: unknown): T[] {
-  const rows = result as unknown[];
-  return (rows.length === 2 && Array.isArray(rows[0]) && typeof rows[1] === 'number' ? rows[0] : rows) as T[];
 }

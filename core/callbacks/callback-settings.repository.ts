@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { returnedRows } from '../database/returned-rows';
 import type { SealedCallbackSecret } from './callback-secret-box';
 
 /** A merchant's callback settings as the admin API shows them (never the secret). */
@@ -64,9 +65,7 @@ export class CallbackSettingsRepository {
 
   /** false when the store had no URL of its own. */
   async removeStore(merchant: string, store: string): Promise<boolean> {
-    const result = (await this.dataSource.query(`DELETE FROM store_callbacks WHERE merchant = $1 AND store = $2 RETURNING store`, [merchant, store])) as unknown[];
-    // TypeORM answers a DELETE ... RETURNING as [rows, count] on pg.
-    const deleted = Array.isArray(result[0]) ? (result[0] as unknown[]).length : result.length;
-    return deleted > 0;
+    const deleted = returnedRows(await this.dataSource.query(`DELETE FROM store_callbacks WHERE merchant = $1 AND store = $2 RETURNING store`, [merchant, store]));
+    return deleted.length > 0;
   }
 }
