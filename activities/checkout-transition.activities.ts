@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
-import type { CheckoutRef, CheckoutState, CheckoutTransition } from '../workflows/checkout.contract';
+import { CallbackOutboxRepository } from '../core/callbacks/callback-outbox.repository';
+import { isFinalState, type CheckoutRef, type CheckoutState, type CheckoutTransition } from '../workflows/checkout.contract';
 import { isCheckoutSagaTransition } from '../workflows/checkout-transitions.contract';
 import { Context } from '@temporalio/activity';
 import { sagaTransitions } from './metrics/worker-metrics';
@@ -13,6 +14,7 @@ const FORGETTING_STATES: readonly CheckoutState[] = ['compensated', 'cancelled',
  * database transaction, so the read model never shows a state the trail does not explain.
  */
 export function createTransitionActivities({ dataSource, audit }: { dataSource: DataSource; audit: AuditWriter }) {
+  const callbacks = new CallbackOutboxRepository(dataSource);
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
       const info = Context.current().info;
@@ -70,6 +72,8 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
         // An unwound (or voided) sale forgets its remembered step results: a reset of it asks the
         // vendors again rather than re-driving holds and purchases that were undone.
         if (FORGETTING_STATES.includes(transition.state)) await tx.query(`DELETE FROM saga_step_results WHERE checkout_id = $1`, [ref.checkoutId]);
+        // An ended checkout may owe its merchant a callback: queued with the projection write, never lost, never doubled.
+        if (isFinalState(transition.state)) await callbacks.enqueueIfEnded(tx, ref.checkoutId);
         return appended;
       });
       // Counted when the audit row is new: a retried write of the same transition counts once.

@@ -18,6 +18,7 @@ import { SealCheckoutBatchInputs1765411200000 } from './1765411200000-SealChecko
 import { CreateSecurityEvents1765497600000 } from './1765497600000-CreateSecurityEvents';
 import { AddCheckoutRequestHash1765584000000 } from './1765584000000-AddCheckoutRequestHash';
 import { AddCodecSecurityEvents1765670400000 } from './1765670400000-AddCodecSecurityEvents';
+import { CreateCallbackOutbox1765756800000 } from './1765756800000-CreateCallbackOutbox';
 import { CreateVendorCircuits1765843200000 } from './1765843200000-CreateVendorCircuits';
 
 /**
@@ -45,5 +46,6 @@ export const MIGRATIONS = [
   CreateSecurityEvents1765497600000,
   AddCheckoutRequestHash1765584000000,
   AddCodecSecurityEvents1765670400000,
+  CreateCallbackOutbox1765756800000,
   CreateVendorCircuits1765843200000,
 ];

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { CapillaryModule } from './capillary/capillary.module';
 import { CheckoutBatchesModule } from './checkout-batches/checkout-batches.module';
 import { AuditModule } from './audit/audit.module';
@@ -53,6 +54,7 @@ export class AppModule {
         ReportsModule,
         OpsModule,
         StoresModule,
+        CallbacksModule,
         MetricsModule,
       ],
       controllers: [HealthController],

@@ -148,6 +148,8 @@ function noTimeLeft(): ApplicationFailure {
 
 /** A transient failure that outlasted the local budget: worth continuing as a regular activity. */
 function outlastedLocalBudget(err: unknown): boolean {
+  // An open circuit answers a local activity at once (no local retries): its retries wait out the cool-down.
+  if (isCircuitOpen(err)) return true;
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof CancelledFailure) return false;
   if (cause instanceof ApplicationFailure) return cause.type !== FailureTypes.vendorRejection && !cause.nonRetryable;

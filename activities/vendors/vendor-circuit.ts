@@ -1,4 +1,5 @@
 import type { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import CircuitBreaker from 'opossum';
 import type { CircuitForce, CircuitState } from '../../core/vendor-circuits/vendor-circuits.store';
 import { isRejection, vendorUnavailable } from './vendor-errors';
@@ -160,6 +161,9 @@ export class VendorCircuit {
       code: CIRCUIT_OPEN,
       notSent: true,
       retryAfterMs: Math.max(this.untilProbeMs(), retryNoSoonerThanMs),
+      // A local activity waiting out a cool-down would hold the workflow task (and a till's answer):
+      // it answers at once, and the saga decides (workflows/local-first.ts).
+      finalForThisAttempt: inLocalActivity(),
     });
   }
 
@@ -170,5 +174,14 @@ export class VendorCircuit {
     if (this.breaker.opened) return Math.max(MIN_RETRY_DELAY_MS, this.openedAt + cooldownMs - this.now());
     // Half-open, the probe in flight: it ends within a vendor timeout; look again soon.
     return Math.max(MIN_RETRY_DELAY_MS, Math.min(1000, cooldownMs));
+  }
+}
+
+/** Whether this call runs in a local activity (outside any activity, as in unit tests: no). */
+function inLocalActivity(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false;
   }
 }

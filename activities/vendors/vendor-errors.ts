@@ -20,6 +20,12 @@ export interface UnavailableDetails {
   notSent?: boolean;
   /** The detail's code when neither HTTP_<status> nor NETWORK says it (CIRCUIT_OPEN: the breaker held the call back). */
   code?: string;
+  /**
+   * Not retried by this activity: a local activity's open circuit (vendor-circuit.ts). The saga
+   * decides what follows (workflows/local-first.ts): left out under a till's deadline, else
+   * continued as a regular activity whose retries wait out the cool-down.
+   */
+  finalForThisAttempt?: boolean;
 }
 
 /**
@@ -58,12 +64,12 @@ export function vendorRejection(details: RejectionDetails): ApplicationFailure {
  * Retry-After overrides the backoff so we never call sooner than the vendor asked.
  */
 export function vendorUnavailable(vendor: string, message: string, details: UnavailableDetails = {}): ApplicationFailure {
-  const { response, code, ...kept } = details;
+  const { response, code, finalForThisAttempt, ...kept } = details;
   return withHiddenResponse(
     ApplicationFailure.create({
       type: FailureTypes.vendorUnavailable,
       message: `${vendor} unavailable: ${scrubPersonalData(message)}`,
-      nonRetryable: false,
+      nonRetryable: finalForThisAttempt === true,
       nextRetryDelay: kept.retryAfterMs,
       details: [{ code: code ?? (kept.httpStatus ? `HTTP_${kept.httpStatus}` : 'NETWORK'), ...kept }],
     }),

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/bigint-number.transformer';
 
-export type AuditKind = 'vendor_call' | 'transition' | 'ops_action';
+export type AuditKind = 'vendor_call' | 'transition' | 'ops_action' | 'callback';
 /**
  * success: the vendor did it; rejected: a business refusal; failed: transient or unknown outcome of
  * that call (it may be retried); unknown: an effect without a lookup that an earlier try may have

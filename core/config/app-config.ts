@@ -158,6 +158,18 @@ const schema = z.object({
    * per request (header Till-Budget-Ms, up to CHECKOUT_ANSWER_TIMEOUT_MS); a merchant may have its own
    * (TILL_BUDGET_MERCHANTS).
    */
+  /**
+   * Callbacks when a checkout ends (core/callbacks, README "Callbacks"): every API process polls the
+   * outbox every CALLBACK_POLL_MS (`off`: this process does not dispatch), gives each POST
+   * CALLBACK_TIMEOUT_MS, and retries a refused one after CALLBACK_RETRY_BASE_MS doubling up to
+   * CALLBACK_RETRY_MAX_MS (half of it random), CALLBACK_MAX_ATTEMPTS times in all (30: about a day) before `failed`.
+   */
+  CALLBACK_DISPATCH: z.enum(['on', 'off']).default('on'),
+  CALLBACK_POLL_MS: milliseconds.default(1000),
+  CALLBACK_TIMEOUT_MS: milliseconds.default(5000),
+  CALLBACK_RETRY_BASE_MS: milliseconds.default(10_000),
+  CALLBACK_RETRY_MAX_MS: milliseconds.default(3_600_000),
+  CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(30),
   TILL_BUDGET_RESERVE_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
   TILL_BUDGET_COMMIT_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),
   TILL_BUDGET_COMPLETE_MS: milliseconds.min(MIN_TILL_BUDGET_MS).default(2000),

@@ -34,6 +34,13 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, readonly RuntimePrivile
   vendor_circuits: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // Ops force a vendor's breakers through the API (an upsert); the workers read it.
   vendor_circuit_overrides: ['SELECT', 'INSERT', 'UPDATE'],
+  // Callbacks (core/callbacks): the admin API sets the merchant's URL, flag and secret and stores' URLs.
+  merchant_callbacks: ['SELECT', 'INSERT', 'UPDATE'],
+  store_callbacks: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // The API marks a checkout it answered 202; the final transition reads the mark.
+  checkout_pending_answers: ['SELECT', 'INSERT'],
+  // A work queue, not a trail: the dispatcher updates each event's status and attempts (each attempt is audited).
+  callback_outbox: ['SELECT', 'INSERT', 'UPDATE'],
   // TypeORM's migration log: the owner's alone.
   migrations: [],
 };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallbacksModule } from '../callbacks/callbacks.module';
 import { StoresModule } from '../stores/stores.module';
 import { Client } from '@temporalio/client';
 import { AfterSale } from '../../core/checkouts/after-sale';
@@ -42,5 +43,5 @@ const coreProviders = [
   },
 ];
 
-@Module({ imports: [StoresModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
+@Module({ imports: [StoresModule, CallbacksModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
 export class CheckoutsModule {}

@@ -7,6 +7,7 @@ import { invalidFields, ProblemException } from '../common/problem';
 import { InvalidTillBudget, tillBudgetMs, tillBudgetSettingsOf, tillDeadlines, type TillBudgetSettings, type TillPhase } from '../../core/checkouts/till-budget';
 import type { CheckoutView } from '../../workflows/checkout.contract';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
+import { CheckoutCallbacks } from '../callbacks/checkout-callbacks';
 import { StoreDirectory } from '../../core/stores/store-directory';
 import { minorUnits, toCheckoutInput } from './checkout.mapper';
 import { checkoutRequestHash } from './checkout-request-hash';
@@ -27,6 +28,7 @@ export class CheckoutsService {
     @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(StoreDirectory) private readonly stores: StoreDirectory,
+    @Inject(CheckoutCallbacks) private readonly callbacks: CheckoutCallbacks,
   ) {
     this.budgets = tillBudgetSettingsOf(config);
   }
@@ -61,6 +63,7 @@ export class CheckoutsService {
       });
     }
     const replayed = memo.requestId !== requestId;
+    if (outcome.pending) await this.callbacks.answeredPending(input.checkoutId);
     // One-shot: the saga itself ran all three phases (still running at the deadline: 202, and it finishes).
     return { ...outcome, currency: input.currency, replayed };
   }
@@ -71,7 +74,7 @@ export class CheckoutsService {
     const errors: Array<{ field: string; message: string }> = [];
     const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.sagas.drive(checkoutId, 'commit', { spendMinor }, budget.answerBy, { stepsBy: budget.stepsBy })), currency, replayed: false };
+    return { ...(await this.pendingCalledBack(checkoutId, this.sagas.drive(checkoutId, 'commit', { spendMinor }, budget.answerBy, { stepsBy: budget.stepsBy }))), currency, replayed: false };
   }
 
   /**
@@ -84,7 +87,14 @@ export class CheckoutsService {
     const errors: Array<{ field: string; message: string }> = [];
     const paidMinor = dto.tender ? minorUnits(errors, 'tender.paid', dto.tender.paid, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method }, budget.answerBy)), currency, replayed: false };
+    return { ...(await this.pendingCalledBack(checkoutId, this.sagas.drive(checkoutId, 'complete', { paidMinor, method: dto.tender?.method }, budget.answerBy))), currency, replayed: false };
+  }
+
+  /** A phase answered 202 marks its checkout for the callback when it ends (core/callbacks). */
+  private async pendingCalledBack(checkoutId: string, answer: Promise<PhaseOutcome>): Promise<PhaseOutcome> {
+    const outcome = await answer;
+    if (outcome.pending) await this.callbacks.answeredPending(checkoutId);
+    return outcome;
   }
 
   /** The till's budget for this call (core/checkouts/till-budget.ts): a bad Till-Budget-Ms header is a 400 naming it. */
@@ -99,7 +109,7 @@ export class CheckoutsService {
 
   async cancel(checkoutId: string, caller: Principal): Promise<CheckoutAnswer> {
     const currency = await this.currencyOf(checkoutId, caller);
-    return { ...(await this.sagas.drive(checkoutId, 'cancel')), currency, replayed: false };
+    return { ...(await this.pendingCalledBack(checkoutId, this.sagas.drive(checkoutId, 'cancel'))), currency, replayed: false };
   }
 
   /** The projection when the saga has recorded a state; the running saga's own view before that. */

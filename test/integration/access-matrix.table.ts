@@ -23,7 +23,8 @@ import { ROLES, type Role } from '../../core/access/roles';
  *                         one sale there), or for a create (POST /v1/checkouts, /batch) the store and
  *                         till in the body
  *   sync                  a product sync of the merchant
- *   S1, S2, S9            for /v1/admin/stores/{store}: that store (S9: one no merchant has)
+ *   S1, S2, S9            for /v1/admin/stores/{store} and /v1/admin/callback/stores/{store}: that
+ *                         store (S9: one no merchant has)
  *   crmcom                for /v1/ops/vendors/{vendor}/circuit: that vendor (sent `auto`, which changes nothing)
  *   ?…                    the query string sent as it is
  *   (empty)               the route alone
@@ -152,6 +153,18 @@ export const ACCESS_MATRIX: readonly MatrixRow[] = [
   row('PUT /v1/admin/stores/{store}',            'S1',                                      NONE,              NONE,              NONE,              ALL(200)),
   row('PUT /v1/admin/stores/{store}',            'S2',                                      NONE,              NONE,              NONE,              '200 403 403 200'),
   row('DELETE /v1/admin/stores/{store}',         'S9',                                      NONE,              NONE,              NONE,              ALL(404)),
+
+  // Callbacks: the merchant's URL, flag and secret need a merchant-wide admin key (a scoped one: 403
+  // naming `store`); a store's own URL is like the store itself. Ops see and redeliver the outbox's
+  // events (of their scope; {eventId} here is one no merchant has).
+  row('GET /v1/admin/callback',                  '',                                        NONE,              NONE,              NONE,              ALL(200)),
+  row('PUT /v1/admin/callback',                  '',                                        NONE,              NONE,              NONE,              '200 403 403 200'),
+  row('POST /v1/admin/callback/secret',          '',                                        NONE,              NONE,              NONE,              '201 403 403 201'),
+  row('PUT /v1/admin/callback/stores/{store}',   'S1',                                      NONE,              NONE,              NONE,              ALL(200)),
+  row('PUT /v1/admin/callback/stores/{store}',   'S2',                                      NONE,              NONE,              NONE,              '200 403 403 200'),
+  row('DELETE /v1/admin/callback/stores/{store}', 'S9',                                     NONE,              NONE,              NONE,              '404 403 403 404'),
+  row('GET /v1/ops/callbacks',                   '',                                        NONE,              NONE,              ALL(200),          ALL(200)),
+  row('POST /v1/ops/callbacks/{eventId}/redeliver', '',                                     NONE,              NONE,              ALL(404),          ALL(404)),
 ];
 
 /** What a cell expects: the status, and for a refusal the problem type. */

@@ -25,6 +25,8 @@ const isPlace = (target: string): target is Place => (PLACES as readonly string[
 const storeAndTill = (place: Place) => ({ store: place.split('/')[0], till: place.split('/')[1] });
 const byPlace = <T>(make: (place: Place) => T) => Object.fromEntries(PLACES.map((p) => [p, make(p)])) as Record<Place, T>;
 
+/** A callback event id no merchant has. */
+const NO_SUCH_EVENT = '00000000-0000-4000-8000-000000000000';
 const RETURN_BODY = { returnReference: 'ACL-RETURN', amount: '1.00' };
 /** A plain JSON payload as Temporal's remote codec protocol carries it (base64 metadata and data). */
 const PLAIN_PAYLOAD = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"access"').toString('base64') };
@@ -129,6 +131,11 @@ describe('access matrix', () => {
         return { payloads: [PLAIN_PAYLOAD] };
       case 'POST /v1/codec/decode':
         return encodedPayload as object;
+      case 'PUT /v1/admin/callback':
+        // No merchant URL: the matrix leaves no callback behind for the run's other checkouts.
+        return { url: null, allCheckouts: false };
+      case 'PUT /v1/admin/callback/stores/{store}':
+        return { url: 'https://callbacks.invalid/checkout-ended' };
       case 'PUT /v1/admin/stores/{store}':
         // The store as seeded (migration 1764892800000), so the matrix changes nothing.
         return target === 'S1'
@@ -144,7 +151,7 @@ describe('access matrix', () => {
     const method = verb.toLowerCase() as Method;
     const path = template.includes('{id}')
       ? template.replace('{id}', encodeURIComponent(resourceFor(template, row.target)))
-      : template.replace('{store}', row.target).replace('{vendor}', row.target);
+      : template.replace('{store}', row.target).replace('{vendor}', row.target).replace('{eventId}', NO_SUCH_EVENT);
     // The codec serves one namespace, named by every call (as the Temporal UI and CLI do).
     const namespace = template.startsWith('/v1/codec/') ? { 'x-namespace': stack.config.TEMPORAL_NAMESPACE } : {};
     const req = request(stack.apiUrl)[method](row.target.startsWith('?') ? `${path}${row.target}` : path).set({ ...namespace, ...headers });

@@ -15,7 +15,8 @@ const SLACK_MS = 500;
  * The stack's own budgets are long (test-stack.ts): each call here names its budget in the header.
  */
 describe("a till's time budget: loyalty never blocks the sale", () => {
-  const stack = testStackForFile({ VENDOR_TIMEOUT_MS: '10000' }, { resetSandbox: true });
+  // A short cool-down: after ops hand a forced-open circuit back, its probe comes soon.
+  const stack = testStackForFile({ VENDOR_TIMEOUT_MS: '10000', VENDOR_BREAKER_COOLDOWN_MS: '1000' }, { resetSandbox: true });
   const pos = () => stack.api().set('Till-Budget-Ms', String(BUDGET_MS));
   // A warm worker, as a till meets it in production: the first checkout of a fresh worker pays for its
   // workflow bundle and vendor tokens, which a budget is not about.
@@ -99,6 +100,34 @@ describe("a till's time budget: loyalty never blocks the sale", () => {
     const effects = await checkoutEffects(stack.sandboxUrl, ref);
     expect(effects['crmcom:purchase.create']).toBeUndefined();
     expect(effects['crmcom:spend.create']).toBeUndefined();
+  }, 60_000);
+
+  it("Capillary's circuit forced open by ops: the reserve answers at once without it, nothing sent to Capillary; back to auto, it is used again", async () => {
+    const ops = () => stack.api(stack.keys.ops);
+    const capillaryForced = (forced: string | null) =>
+      eventually(
+        async () => ((await ops().get('/v1/ops/vendors/circuits').expect(200)).body.vendors as Array<{ vendor: string; state: string; workers: Array<{ forced: string | null }> }>).find((v) => v.vendor === 'capillary'),
+        // Handed back, it stays open until its cool-down ends; then a probe decides.
+        (v) => v?.workers[0]?.forced === forced && (forced !== null || v.state !== 'open'),
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
+    await ops().post('/v1/ops/vendors/capillary/circuit').send({ force: 'open' }).expect(200);
+    await capillaryForced('open');
+    try {
+      const ref = uniquePosReference('TB-OPEN');
+      const body = await referenceCheckoutBody(stack.sandboxUrl, ref);
+      const { answer: reserved, ms } = await timed(() => pos().post('/v1/checkouts').send(body));
+      expect(reserved.status).toBe(201);
+      // At once: no Capillary step waited for its share of the budget.
+      expect(ms).toBeLessThan(BUDGET_MS / 2);
+      expect(reserved.body.quote).toMatchObject({ unavailable: ['capillary'], points: { accepted: false, refusal: { code: 'VENDOR_UNAVAILABLE' } } });
+    } finally {
+      await ops().post('/v1/ops/vendors/capillary/circuit').send({ force: 'auto' }).expect(200);
+      await capillaryForced(null);
+    }
+    const again = await pos().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, uniquePosReference('TB-AUTO'))).expect(201);
+    expect(again.body.quote.unavailable).toBeUndefined();
+    expect(again.body.quote.points).toMatchObject({ accepted: true });
   }, 60_000);
 
   it('a Till-Budget-Ms that is not a number of milliseconds in range is a 400 naming the header, and starts nothing', async () => {
