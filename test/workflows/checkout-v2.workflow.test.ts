@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
@@ -86,6 +87,30 @@ describe(checkoutWorkflowV2.name, () => {
     expect(view.state).toBe('completed');
     const scheduled = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
     expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(['identifyCustomer']);
+  });
+
+  it("leaves out, under a till's deadline, the vendors still running at its end: named unavailable, a cut-short hold released, nothing continued", async () => {
+    // A vendor that never answers; its call is aborted when the step is cancelled (as VendorHttp's is).
+    const hang = (name: string) => async () => {
+      calls.push(name);
+      await Context.current().sleep(10_000);
+      throw new Error(`${name} should have been cancelled`);
+    };
+    const activities = { ...happyActivities(calls, transitions), findPointsCustomer: hang('findPointsCustomer'), holdCoupon: hang('holdCoupon') };
+    const started = Date.now();
+    const { view, events } = await runOneShot(activities, { ...checkoutInput(), tillDeadline: { stepsBy: started + 2500 } });
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(view.state).toBe('completed');
+    expect(view.quote).toMatchObject({ unavailable: ['capillary', 'coupontools'], points: { accepted: false, refusal: { code: 'VENDOR_UNAVAILABLE' } } });
+    expect(view.receipt).toMatchObject({ pointsRedeemed: 0, coupons: [], unavailable: ['capillary', 'coupontools'] });
+    // The hold that may have landed is released at once (a regular activity); nothing else left the workflow task.
+    const scheduled = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    const held = calls.filter((c) => c === 'holdCoupon').length;
+    expect(held).toBeGreaterThan(0);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(Array(held).fill('releaseCoupon'));
+    expect(calls).not.toContain('redeemCoupon');
+    expect(view.compensations).toHaveLength(held);
+    expect(view.compensations).toEqual(Array(held).fill(expect.objectContaining({ step: expect.stringMatching(/^release coupon /), outcome: 'done' })));
   });
 
   it('refuses an unknown CRM.COM customer before anything is held', async () => {
