@@ -21,7 +21,8 @@ function vendorRetry(policy: Pick<RetryPolicy, 'initialInterval' | 'maximumInter
 export const ActivityProfiles = {
   /** Reserve and commit steps: bounded retries with backoff, then the saga compensates. */
   beforePayment: {
-    startToCloseTimeout: '20s',
+    // In milliseconds (20 s): a till's deadline shortens it (local-first.ts).
+    startToCloseTimeout: 20_000,
     retry: vendorRetry({ initialInterval: '250ms', maximumInterval: '5s', maximumAttempts: 5 }),
   },
   /**

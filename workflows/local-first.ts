@@ -127,7 +127,8 @@ function localWithin(budgetMs: number): Record<Lane, Activities> {
 /** Regular before-payment activities that must end within what is left of the till's deadline. */
 function regularWithin(budgetMs: number): Record<Lane, Activities> {
   const ms = Math.max(1, budgetMs);
-  const vendorSteps = proxyActivities<Activities>({ ...ActivityProfiles.beforePayment, startToCloseTimeout: ms, scheduleToCloseTimeout: ms });
+  const { beforePayment: profile } = ActivityProfiles;
+  const vendorSteps = proxyActivities<Activities>({ ...profile, startToCloseTimeout: Math.min(ms, profile.startToCloseTimeout), scheduleToCloseTimeout: ms });
   return { ...REGULAR, beforePayment: vendorSteps };
 }
 
@@ -161,3 +162,4 @@ export function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }
+
