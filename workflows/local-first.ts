@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { createCheckoutActivities } from '../activities/checkout.activities';
 import { ActivityProfiles, afterPayment, beforePayment, bookkeeping, localBookkeeping, LocalActivityProfiles, localVendorSteps } from './activity-options';
 import { FailureTypes } from './checkout.contract';
@@ -107,7 +108,10 @@ export class LocalFirstSteps {
       const second = await Promise.allSettled(again.map((i) => run(regular, present[i] as Step)));
       again.forEach((i, j) => {
         settled[i] = second[j];
-        if (till && second[j].status === 'rejected' && vendorDidNotAnswer(second[j].reason)) late.add(i);
+        // Left out only when the deadline ended it (or its circuit is open): a vendor that kept failing
+        // through its bounded tries before the deadline fails the phase, as without a deadline.
+        const r = second[j];
+        if (till && r.status === 'rejected' && vendorDidNotAnswer(r.reason) && (endedByDeadline(r.reason) || isCircuitOpen(r.reason))) late.add(i);
       });
     }
     return settled.map((r, i) =>
@@ -130,6 +134,11 @@ function regularWithin(budgetMs: number): Record<Lane, Activities> {
   const { beforePayment: profile } = ActivityProfiles;
   const vendorSteps = proxyActivities<Activities>({ ...profile, startToCloseTimeout: Math.min(ms, profile.startToCloseTimeout), scheduleToCloseTimeout: ms });
   return { ...REGULAR, beforePayment: vendorSteps };
+}
+
+/** A regular activity the till's deadline (its schedule-to-close) ended: timed out, or its next try would have come after it. */
+function endedByDeadline(err: unknown): boolean {
+  return err instanceof ActivityFailure && (err.cause instanceof TimeoutFailure || err.retryState === RetryState.TIMEOUT);
 }
 
 function isTimeout(err: unknown): boolean {

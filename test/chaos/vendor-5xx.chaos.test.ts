@@ -22,16 +22,10 @@ describe('chaos 3: a vendor answering 5xx to every call', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({
-      CHECKOUT_ANSWER_TIMEOUT_MS: '120000',
-      CAPILLARY_POINTS_REDEMPTION: 'before_payment',
-      CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true',
-      // Capillary's circuit breaker opens after the first failures; each retry of a step then waits
-      // out the cool-down (never less than its own backoff). With the default 10 s the commit's five
-      // attempts would span ~40 s and outlast Capillary's 15 s outage: the points would be redeemed
-      // and the sale committed, not the bounded-retries-then-compensate case this scenario is about.
-      VENDOR_BREAKER_COOLDOWN_MS: '1000',
-    });
+    // Bounded retries, then the saga unwinds: the case this scenario is about. With Capillary's circuit
+    // breaker in play (off in the test stack) an open circuit would leave Capillary out of the sale under
+    // the till's deadline instead (test/integration/till-budget.test.ts, vendor-circuits.test.ts).
+    stack = await startTestStack({ CHECKOUT_ANSWER_TIMEOUT_MS: '120000', CAPILLARY_POINTS_REDEMPTION: 'before_payment', CAPILLARY_POINTS_REVERSAL_ALLOWED: 'true' });
     useApiKey(stack.keys.admin);
   });
   afterAll(() => stack?.stop());
@@ -52,15 +46,6 @@ describe('chaos 3: a vendor answering 5xx to every call', () => {
   }
 
   const commitAll = (ids: string[]) => Promise.all(ids.map((id) => callApi(stack.apiUrl, 'POST', `/v1/checkouts/${encodeURIComponent(id)}/commit`, {})));
-
-  /** Capillary calls its breaker held back (answered at once, not sent) for these checkouts. */
-  async function circuitOpenCalls(ids: string[]): Promise<number> {
-    const [row] = await stack.dataSource.query<Array<{ n: string }>>(
-      `SELECT count(*) AS n FROM audit_events WHERE checkout_id = ANY($1) AND vendor = 'capillary' AND error_code = 'CIRCUIT_OPEN'`,
-      [ids],
-    );
-    return Number(row.n);
-  }
 
   async function maxAttempts(ids: string[], step: string): Promise<number> {
     const [row] = await stack.dataSource.query<Array<{ n: number }>>(
@@ -87,7 +72,6 @@ describe('chaos 3: a vendor answering 5xx to every call', () => {
       answer_s: commitSeconds.toFixed(1),
       redeem_attempts: redeemAttempts,
       reverse_attempts: await maxAttempts(ids, 'points reverse'),
-      circuit_open_calls: await circuitOpenCalls(ids),
       '5xx_other_than_502': answers.filter((a) => a.status >= 500 && a.status !== 502).length,
     });
 
@@ -95,7 +79,6 @@ describe('chaos 3: a vendor answering 5xx to every call', () => {
     expect(answers.map((c) => c.status)).toEqual(ids.map(() => 502));
     expect(report.counts.compensated).toBe(refs.length);
     expect(redeemAttempts).toBe(5); // the commit's retry policy: 5 attempts, then the saga unwinds
-    expect(await circuitOpenCalls(ids)).toBeGreaterThan(0); // Capillary's breaker opened and held calls back
     for (const ref of refs) {
       const seq = Object.fromEntries(
         (await journalOf(stack.sandboxUrl, `demo:S1:T1:${ref}`)).map((e) => [`${e.vendor}:${e.effect}`, (e as unknown as { seq: number }).seq]),

@@ -102,6 +102,9 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     // The till's budgets as long as the answer timeout: these tests assert what the vendors did, on a
     // loaded CI machine. The till-budget tests set their own (test/integration/till-budget.test.ts).
     ...tillBudgetsOf(env.CHECKOUT_ANSWER_TIMEOUT_MS ?? '25000'),
+    // The worker's circuit breakers outlive a test: a vendor failing on purpose in one test must not
+    // leave its circuit open for the next. Tests of the breakers set their own threshold.
+    VENDOR_BREAKER_VOLUME_THRESHOLD: '100000',
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_OWNER_URL ?? TEST_DATABASE_URL, 5).initialize();
