@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { decoratorStack } from '../common/decorator-stack';
+import { ShedWhenOverloaded } from '../admission/admission.interceptor';
 import { toApiMoney } from '../common/money-view';
 import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { CheckoutReturnsService } from './checkout-returns.service';
@@ -67,6 +68,7 @@ export class CheckoutsController {
   @ApiBadRequestResponse({ description: BAD_REQUEST })
   @STILL_RUNNING
   @decoratorStack(...REFUSED_OR_FAILED)
+  @ShedWhenOverloaded('checkout')
   async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const answer = await this.checkouts.create(dto, caller);
     res.setHeader('Idempotent-Replayed', String(answer.replayed));

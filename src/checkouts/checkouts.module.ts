@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StoresModule } from '../stores/stores.module';
+import { AdmissionModule } from '../admission/admission.module';
 import { Client } from '@temporalio/client';
 import { AfterSale } from '../../core/checkouts/after-sale';
 import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.client';
@@ -42,5 +43,5 @@ const coreProviders = [
   },
 ];
 
-@Module({ imports: [StoresModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
+@Module({ imports: [StoresModule, AdmissionModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
 export class CheckoutsModule {}
