@@ -1,9 +1,9 @@
 /**
  * How many new checkouts this API process may have in flight and still answer each within its
- * till's budget, by Little's law: a new request waits behind `inFlight` others that leave at the
- * engine's throughput λ (answers per second, measured over the last window), so it expects to wait
- * about inFlight / λ. It is admitted while that stays under `budgetShare` of its budget, i.e. while
- * inFlight < λ × budget × share. λ is measured, never configured: it rises with the engine's speed
+ * till's budget, by Little's law: with L requests in flight leaving at the engine's throughput λ
+ * (answers per second, measured over the last window), a request spends about W = L / λ in the
+ * engine. A new one is admitted while that stays under `budgetShare` of its budget, i.e. while
+ * inFlight < λ × budget × share; the rest of the budget is headroom for the spread around W. λ is measured, never configured: it rises with the engine's speed
  * and falls when the engine slows. The floor (minInFlight) lets an idle engine take a burst before λ
  * is known; the ceiling (maxInFlight) bounds memory whatever λ says.
  *
@@ -14,7 +14,7 @@
 export interface ThroughputLimitSettings {
   minInFlight: number;
   maxInFlight: number;
-  /** Share of a budget the wait behind the requests in flight may take (the rest is the request's own run). */
+  /** Share of a budget the mean time in the engine may take (the rest is headroom for the spread). */
   budgetShare: number;
   /** Over how long λ is measured. */
   windowMs: number;
