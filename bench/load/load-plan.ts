@@ -6,11 +6,8 @@ export interface LoadPlan {
   /**
    * `open`: request i is due at start + i / rate, whether or not earlier ones have answered, and its
    * latency counts from that due time (no coordinated omission). `sequential`: one at a time.
-   * `closed`: `concurrency` at a time.
    */
-  mode: 'open' | 'sequential' | 'closed';
-  /** closed: this many clients, each sending its next checkout as soon as its last answered (the overload bench's capacity probe). */
-  concurrency?: number;
+  mode: 'open' | 'sequential';
   /** Extra request headers (the overload bench's Till-Budget-Ms). */
   headers?: Record<string, string>;
   rate: number;

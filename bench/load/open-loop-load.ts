@@ -40,11 +40,6 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   let sent = 0;
   if (plan.mode === 'sequential') {
     while (performance.now() < deadline && sent < plan.maxRequests) await send(sent++, performance.now());
-  } else if (plan.mode === 'closed') {
-    const client = async () => {
-      while (performance.now() < deadline && sent < plan.maxRequests) await send(sent++, performance.now());
-    };
-    await Promise.all(Array.from({ length: plan.concurrency ?? 1 }, client));
   } else {
     const total = Math.min(plan.maxRequests, Math.floor(plan.durationSeconds * plan.rate));
     while (sent < total) {

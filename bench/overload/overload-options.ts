@@ -4,9 +4,9 @@ export interface OverloadOptions {
   /** Offered rate = factor x the measured capacity. */
   factor: number;
   durationSeconds: number;
-  /** The capacity probe: closed loop of `capacityConcurrency` clients for this long (skipped with --capacity). */
+  /** The capacity probe: `probeRate` checkouts/s offered for this long, its completions/s the capacity (skipped with --capacity). */
   capacitySeconds: number;
-  capacityConcurrency: number;
+  probeRate: number;
   /** Completed checkouts per second, when known: no probe. */
   capacity?: number;
   /** The till's budget each request carries (Till-Budget-Ms); the one-shot default. */
@@ -22,7 +22,7 @@ export const OVERLOAD_USAGE = `npm run bench -- --overload [options]
   --duration <s>           seconds of the overload run (default 120)
   --capacity <n>           capacity in completed checkouts/s; skips the probe
   --capacity-seconds <s>   length of the capacity probe (default 20)
-  --capacity-concurrency <n>  clients of the closed-loop capacity probe (default 10)
+  --probe-rate <n>         checkouts/s offered during the probe, well above capacity (default 30)
   --budget-ms <ms>         Till-Budget-Ms of each request (default 5000, the one-shot default)
   --margin-ms <ms>         the client waits budget + margin before it counts a request hanging (default 1000)
   --latency <ms>           sandbox vendor latency (default 0)
@@ -36,7 +36,7 @@ export function parseOverloadOptions(argv: string[]): OverloadOptions {
       duration: { type: 'string', default: '120' },
       capacity: { type: 'string' },
       'capacity-seconds': { type: 'string', default: '20' },
-      'capacity-concurrency': { type: 'string', default: '10' },
+      'probe-rate': { type: 'string', default: '30' },
       'budget-ms': { type: 'string', default: '5000' },
       'margin-ms': { type: 'string', default: '1000' },
       latency: { type: 'string', default: '0' },
@@ -62,7 +62,7 @@ export function parseOverloadOptions(argv: string[]): OverloadOptions {
     durationSeconds: positive(values.duration, 'duration'),
     capacity: values.capacity === undefined ? undefined : positive(values.capacity, 'capacity'),
     capacitySeconds: positive(values['capacity-seconds'], 'capacity-seconds'),
-    capacityConcurrency: Math.round(positive(values['capacity-concurrency'], 'capacity-concurrency')),
+    probeRate: positive(values['probe-rate'], 'probe-rate'),
     budgetMs: Math.round(positive(values['budget-ms'], 'budget-ms')),
     marginMs: Math.round(positive(values['margin-ms'], 'margin-ms')),
     vendorLatencyMs: latency,

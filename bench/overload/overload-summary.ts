@@ -84,7 +84,7 @@ export interface OverloadReport {
 }
 
 /** The proof's own verdict: every request answered in time, no saga for a refusal, every accepted saga ended. */
-export function overloadVerdict(r: OverloadReport): Array<{ name: string; pass: boolean }> {
+export function overloadVerdict(r: Pick<OverloadReport, 'answers' | 'refusedSagas' | 'acceptedEnded'>): Array<{ name: string; pass: boolean }> {
   return [
     { name: 'no request left hanging (no answer within budget + margin)', pass: r.answers.hanging === 0 },
     { name: 'every request answered within its budget, accepted or refused', pass: r.answers.withinBudget === r.answers.sent },
