@@ -38,10 +38,10 @@ export class AdmissionInterceptor implements NestInterceptor {
     this.budgets = tillBudgetSettingsOf(config);
   }
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const kind = this.reflector.get<AdmissionKind | undefined>(ADMISSION_KIND, context.getHandler()) ?? 'checkout';
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const ticket = this.admission.admit(kind, this.budgetOf(req, kind));
+    const ticket = await this.admission.admit(kind, this.budgetOf(req, kind));
     let answered = false;
     return next.handle().pipe(
       tap({

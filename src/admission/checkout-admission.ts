@@ -84,16 +84,25 @@ export class CheckoutAdmission implements OnApplicationBootstrap, OnApplicationS
    * against the reserve budget (a till's sale must not wait behind it) and is not itself in flight:
    * its sagas run in the background, where the backlog sees them.
    */
-  admit(kind: AdmissionKind, budgetMs: number): AdmissionTicket {
+  async admit(kind: AdmissionKind, budgetMs: number): Promise<AdmissionTicket> {
     if (!this.enabled) return NOTHING_TO_RELEASE;
-    const decision = decideAdmission({
-      budgetMs,
-      budgetShare: this.budgetShare,
-      inFlight: this.limit.inFlight,
-      limit: this.limit.limitFor(budgetMs),
-      queue: this.watch.latest(),
-      now: Date.now(),
-    });
+    const decide = () =>
+      decideAdmission({
+        budgetMs,
+        budgetShare: this.budgetShare,
+        inFlight: this.limit.inFlight,
+        limit: this.limit.limitFor(budgetMs),
+        queue: this.watch.latest(),
+        now: Date.now(),
+      });
+    let decision = decide();
+    // "No worker" may be news of up to LOAD_SHEDDING_POLL_MS ago, and a worker that has just started
+    // polling must get its first checkouts: read again before refusing (one shared read, and only
+    // while no worker is seen, never on the overload paths).
+    if (!decision.admit && decision.reason === 'no-worker') {
+      await this.watch.refresh();
+      decision = decide();
+    }
     if (!decision.admit) {
       this.shed(kind, decision.reason);
       throw new ProblemException(overloadedProblem(decision.detail, decision.retryAfterSeconds));

@@ -14,6 +14,8 @@ export class TaskQueueWatch {
   private snapshot: TaskQueueSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** The read under way, shared by every caller of refresh() meanwhile. */
+  private reading: Promise<TaskQueueSnapshot | undefined> | undefined;
 
   constructor(
     private readonly client: Client,
@@ -35,12 +37,24 @@ export class TaskQueueWatch {
     clearTimeout(this.timer);
   }
 
+  /**
+   * A fresh snapshot now, for a decision the last one would make on stale news (a worker that
+   * started polling since). Calls meanwhile share one read: however many requests ask, Temporal gets
+   * one DescribeTaskQueue at a time.
+   */
+  refresh(): Promise<TaskQueueSnapshot | undefined> {
+    this.reading ??= this.read()
+      .then((snapshot) => (this.snapshot = snapshot))
+      .catch((err: unknown) => {
+        this.onError(err);
+        return this.snapshot;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
   private async poll(): Promise<void> {
-    try {
-      this.snapshot = await this.read();
-    } catch (err) {
-      this.onError(err);
-    }
+    await this.refresh();
     // One read at a time: the next is scheduled once this one ended, however long it took.
     if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.queue.intervalMs).unref();
   }

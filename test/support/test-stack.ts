@@ -94,6 +94,10 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     AUDIT_SEAL_DIR: testAuditSealDir(),
     // Test keys have a test-sized limit (100,000/min); their expensive budget too, unless a test sets one.
     API_KEY_EXPENSIVE_RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests send bursts of checkouts at an idle API (100 at once in checkout-input, 20 in worker-crash):
+    // above the default floor of in-flight checkouts, before any throughput is measured, load shedding
+    // would refuse some. Its own test (load-shedding.test.ts) sets its limits.
+    LOAD_SHEDDING_MIN_IN_FLIGHT: '200',
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_OWNER_URL ?? TEST_DATABASE_URL, 5).initialize();
