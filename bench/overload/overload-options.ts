@@ -21,8 +21,8 @@ export const OVERLOAD_USAGE = `npm run bench -- --overload [options]
   --factor <x>             offered rate as a multiple of the measured capacity (default 3)
   --duration <s>           seconds of the overload run (default 120)
   --capacity <n>           capacity in completed checkouts/s; skips the probe
-  --capacity-seconds <s>   length of the capacity probe (default 20)
-  --probe-rate <n>         checkouts/s offered during the probe, well above capacity (default 30)
+  --capacity-seconds <s>   length of the capacity probe; its second half is counted (default 30)
+  --probe-rate <n>         checkouts/s offered during the probe, above capacity but not far: refusing costs CPU too (default 12)
   --budget-ms <ms>         Till-Budget-Ms of each request (default 5000, the one-shot default)
   --margin-ms <ms>         the client waits budget + margin before it counts a request hanging (default 1000)
   --latency <ms>           sandbox vendor latency (default 0)
@@ -35,8 +35,8 @@ export function parseOverloadOptions(argv: string[]): OverloadOptions {
       factor: { type: 'string', default: '3' },
       duration: { type: 'string', default: '120' },
       capacity: { type: 'string' },
-      'capacity-seconds': { type: 'string', default: '20' },
-      'probe-rate': { type: 'string', default: '30' },
+      'capacity-seconds': { type: 'string', default: '30' },
+      'probe-rate': { type: 'string', default: '12' },
       'budget-ms': { type: 'string', default: '5000' },
       'margin-ms': { type: 'string', default: '1000' },
       latency: { type: 'string', default: '0' },
