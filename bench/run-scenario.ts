@@ -133,7 +133,7 @@ export async function runScenario(
 }
 
 /** The load generator, a process of its own (bench/load/open-loop-load.ts): its pid, and one plan's run. */
-function startLoadGenerator(): { pid: number | undefined; run(plan: LoadPlan): Promise<LoadResult> } {
+export function startLoadGenerator(): { pid: number | undefined; run(plan: LoadPlan): Promise<LoadResult> } {
   const generator = fork(path.join(__dirname, 'load', 'open-loop-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     pid: generator.pid,
@@ -155,7 +155,7 @@ function monotonicUs(): number {
  * waiting): they would steal CPU from the next measurement. Waits, up to two minutes, until the
  * worker and Temporal use under 10 % of a core each for three seconds in a row.
  */
-async function waitUntilQuiet(stack: BenchStack, maxMs = 120_000): Promise<void> {
+export async function waitUntilQuiet(stack: BenchStack, maxMs = 120_000): Promise<void> {
   const pids = [stack.pids.worker, stack.pids.temporal].filter((p): p is number => p !== undefined);
   if (!pids.length) return;
   const deadline = Date.now() + maxMs;
@@ -168,7 +168,7 @@ async function waitUntilQuiet(stack: BenchStack, maxMs = 120_000): Promise<void>
   }
 }
 
-async function createCouponSessions(sandboxUrl: string, prefix: string, count: number): Promise<void> {
+export async function createCouponSessions(sandboxUrl: string, prefix: string, count: number): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count) {

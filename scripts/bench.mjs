@@ -8,7 +8,10 @@ run('npx', ['tsc', '-p', 'tsconfig.build.json'], 'building');
 const { spawn } = await import('node:child_process');
 // The bench runs on the development keys and the sandbox (a process without APP_ENV runs as production).
 const env = { ...process.env, APP_ENV: process.env.APP_ENV ?? 'development' };
-const child = spawn(process.execPath, ['dist/bench/run-bench.js', ...process.argv.slice(2)], { cwd: projectRoot, stdio: 'inherit', env });
+// `--overload`: the load shedding proof (bench/overload/run-overload.ts) instead of the latency bench.
+const args = process.argv.slice(2);
+const entry = args.includes('--overload') ? 'dist/bench/overload/run-overload.js' : 'dist/bench/run-bench.js';
+const child = spawn(process.execPath, [entry, ...args], { cwd: projectRoot, stdio: 'inherit', env });
 // Ctrl-C reaches the bench through the terminal's process group; it stops what it started itself.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => child.kill('SIGTERM'));

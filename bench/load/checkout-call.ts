@@ -8,11 +8,11 @@ export interface CheckoutAnswer {
 }
 
 /** One JSON POST of the load generator (a pos key as bearer token when given); the answer's body parsed. */
-export async function postCheckoutCall(pool: Pool, path: string, body: unknown, apiKey?: string): Promise<CheckoutAnswer> {
+export async function postCheckoutCall(pool: Pool, path: string, body: unknown, apiKey?: string, headers: Record<string, string> = {}): Promise<CheckoutAnswer> {
   const res = await pool.request({
     path,
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(apiKey && { authorization: `Bearer ${apiKey}` }) },
+    headers: { 'content-type': 'application/json', ...(apiKey && { authorization: `Bearer ${apiKey}` }), ...headers },
     body: JSON.stringify(body),
   });
   const answer = (await res.body.json().catch(() => null)) as CheckoutAnswer['body'];

@@ -8,6 +8,8 @@ export interface LoadPlan {
    * latency counts from that due time (no coordinated omission). `sequential`: one at a time.
    */
   mode: 'open' | 'sequential';
+  /** Extra request headers (the overload bench's Till-Budget-Ms). */
+  headers?: Record<string, string>;
   rate: number;
   durationSeconds: number;
   /** How many checkouts the bench prepared coupon sessions for: the generator never sends more. */

@@ -61,7 +61,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
 /** The reference checkout in one call (complete: true): ok when it answers 201 completed. */
 async function oneShotCheckout(pool: Pool, plan: LoadPlan, i: number): Promise<FlowOutcome> {
   const { posReference, coupon } = checkoutNames(plan.prefix, i);
-  const answer = await postCheckoutCall(pool, new URL(plan.url).pathname, referenceCheckout(posReference, coupon), plan.apiKey);
+  const answer = await postCheckoutCall(pool, new URL(plan.url).pathname, referenceCheckout(posReference, coupon), plan.apiKey, plan.headers);
   const ok = answer.status === 201 && answer.body?.state === 'completed';
   return { ok, status: answer.status, ...(!ok && { error: answer.error }) };
 }

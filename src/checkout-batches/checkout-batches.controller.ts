@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/commo
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
+import { ShedWhenOverloaded } from '../admission/admission.interceptor';
 import type { Principal } from '../access/principal';
 import { CheckoutBatchesService } from './checkout-batches.service';
 import { CheckoutBatchAcceptedDto, CheckoutBatchProgressDto } from './dto/checkout-batch-response.dto';
@@ -24,6 +25,7 @@ export class CheckoutBatchesController {
     description: 'problem+json naming each invalid field (`sales[12].lines[0].totalAmount`), or `sales` beyond 500 sales or 10,000 lines in all; nothing was stored or started',
   })
   @ApiConflictResponse({ description: 'The batchReference was already used for other sales' })
+  @ShedWhenOverloaded('batch')
   async upload(@Body() dto: CreateCheckoutBatchDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response) {
     const accepted = await this.batches.upload(dto, caller);
     res.setHeader('Location', `/v1/checkouts/batch/${accepted.batchId}`);

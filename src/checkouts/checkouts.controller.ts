@@ -17,6 +17,7 @@ import type { Response } from 'express';
 import { Caller, Roles } from '../access/access.decorators';
 import type { Principal } from '../access/principal';
 import { decoratorStack } from '../common/decorator-stack';
+import { ShedWhenOverloaded } from '../admission/admission.interceptor';
 import { toApiMoney } from '../common/money-view';
 import { CheckoutVoidClient } from '../../core/checkouts/checkout-void.client';
 import { MIN_TILL_BUDGET_MS, TILL_BUDGET_HEADER } from '../../core/checkouts/till-budget';
@@ -78,6 +79,7 @@ export class CheckoutsController {
   @ApiBadRequestResponse({ description: BAD_REQUEST })
   @STILL_RUNNING
   @decoratorStack(...REFUSED_OR_FAILED)
+  @ShedWhenOverloaded('checkout')
   @TillBudgetHeader()
   async create(@Body() dto: CreateCheckoutDto, @Caller() caller: Principal, @Res({ passthrough: true }) res: Response, @Headers(TILL_BUDGET_HEADER) budget?: string) {
     const answer = await this.checkouts.create(dto, caller, budget);

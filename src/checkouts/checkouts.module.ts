@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CallbacksModule } from '../callbacks/callbacks.module';
 import { StoresModule } from '../stores/stores.module';
+import { AdmissionModule } from '../admission/admission.module';
 import { Client } from '@temporalio/client';
 import { AfterSale } from '../../core/checkouts/after-sale';
 import { CheckoutReturnsClient } from '../../core/checkouts/checkout-returns.client';
@@ -43,5 +44,5 @@ const coreProviders = [
   },
 ];
 
-@Module({ imports: [StoresModule, CallbacksModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
+@Module({ imports: [StoresModule, CallbacksModule, AdmissionModule], controllers: [CheckoutsController], providers: [...coreProviders, CheckoutsService, CheckoutReturnsService] })
 export class CheckoutsModule {}

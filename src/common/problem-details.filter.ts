@@ -4,6 +4,8 @@ import { isDatabaseUnavailable } from '../../core/database/database-unavailable'
 import { SagaRefusal } from '../../core/checkouts/saga-refusal';
 import type { ProblemDetails } from './problem';
 import { sagaRefusalProblem } from './saga-refusal.problem';
+import { someCause } from './error-causes';
+import { isTemporalExhausted, OVERLOADED_PROBLEM_TYPE, overloadedProblem } from '../admission/overloaded.problem';
 
 /**
  * Every error leaves the API as application/problem+json. Anything we did not anticipate is a 500
@@ -16,9 +18,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(exception);
-    // An outage answers 503 to every request until it ends: one line each, not a stack each.
-    if (problem.status === 503) this.logger.warn(`${problem.detail}: ${exception instanceof Error ? exception.message : String(exception)}`);
-    else if (problem.status >= 500) this.logger.error(exception);
+    // An outage answers 503 to every request until it ends: one line each, not a stack each. Not a
+    // load shedding refusal: the admission writes those at most a line a second (src/admission/shed-log.ts).
+    if (problem.status === 503) {
+      if (problem.type !== OVERLOADED_PROBLEM_TYPE) this.logger.warn(`${problem.detail}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (problem.status >= 500) this.logger.error(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     // A 401 names its scheme in the header (RFC 9110), not in the body.
     const { wwwAuthenticate, ...body } = problem;
@@ -54,6 +58,8 @@ function toProblem(exception: unknown): ProblemDetails {
       errors: [{ field: 'body', message: (exception as Error).message }],
     };
   }
+  // Temporal's own rate limit refused the call (nothing started): the same 503 as the API's load shedding.
+  if (isTemporalExhausted(exception)) return overloadedProblem('The workflow engine is over its rate limit', 1);
   if (isTemporalUnavailable(exception)) {
     // Nothing was started or changed: the POS retries with the same key after Retry-After.
     return {
@@ -77,16 +83,7 @@ function toProblem(exception: unknown): ProblemDetails {
   return { type: '/problems/internal', title: 'Internal error', status: 500, detail: 'An unexpected error occurred; it has been logged' };
 }
 
-/** gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4) or RESOURCE_EXHAUSTED (8) from the Temporal client, at any depth of causes. */
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4) from the Temporal client, at any depth of causes. */
 function isTemporalUnavailable(exception: unknown): boolean {
-  return someCause(exception, (code) => code === 14 || code === 4 || code === 8);
-}
-
-function someCause(exception: unknown, test: (code: unknown) => boolean): boolean {
-  let e: unknown = exception;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (test((e as { code?: unknown }).code)) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
+  return someCause(exception, (code) => code === 14 || code === 4);
 }

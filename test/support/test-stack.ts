@@ -105,6 +105,10 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     // The worker's circuit breakers outlive a test: a vendor failing on purpose in one test must not
     // leave its circuit open for the next. Tests of the breakers set their own threshold.
     VENDOR_BREAKER_VOLUME_THRESHOLD: '100000',
+    // Tests send bursts of checkouts at an idle API (100 at once in checkout-input, 20 in worker-crash):
+    // above the default floor of in-flight checkouts, before any throughput is measured, load shedding
+    // would refuse some. Its own test (load-shedding.test.ts) sets its limits.
+    LOAD_SHEDDING_MIN_IN_FLIGHT: '200',
     ...env,
   });
   const dataSource = await createDataSource(config.DATABASE_OWNER_URL ?? TEST_DATABASE_URL, 5).initialize();

@@ -49,6 +49,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ APP_ENV: 'test', TEMPORAL_POSTGRES_DATABASE: 'temporal"; drop' })).toThrow(/TEMPORAL_POSTGRES_DATABASE/);
   });
 
+  it('sheds load by default, and refuses load shedding bounds that cannot hold', () => {
+    expect(loadConfig({ APP_ENV: 'test' })).toMatchObject({ LOAD_SHEDDING: 'on', LOAD_SHEDDING_MIN_IN_FLIGHT: 10, LOAD_SHEDDING_MAX_IN_FLIGHT: 500, LOAD_SHEDDING_BUDGET_SHARE: 0.4, LOAD_SHEDDING_POLL_MS: 500 });
+    expect(() => loadConfig({ APP_ENV: 'test', LOAD_SHEDDING: 'yes' })).toThrow(/LOAD_SHEDDING/);
+    expect(() => loadConfig({ APP_ENV: 'test', LOAD_SHEDDING_MIN_IN_FLIGHT: '20', LOAD_SHEDDING_MAX_IN_FLIGHT: '10' })).toThrow(/LOAD_SHEDDING_MIN_IN_FLIGHT/);
+    expect(() => loadConfig({ APP_ENV: 'test', LOAD_SHEDDING_BUDGET_SHARE: '0' })).toThrow(/LOAD_SHEDDING_BUDGET_SHARE/);
+    expect(() => loadConfig({ APP_ENV: 'test', LOAD_SHEDDING_BUDGET_SHARE: '1.5' })).toThrow(/LOAD_SHEDDING_BUDGET_SHARE/);
+  });
+
   it('points CRM.COM at the generation CRMCOM_API names', () => {
     expect(loadConfig({ APP_ENV: 'test', CRMCOM_API: 'backoffice' }).crmcomBaseUrl).toBe('http://127.0.0.1:4010/crmcom/backoffice/v1');
   });

@@ -1,0 +1,78 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TaskQueueSnapshot } from './admission-decision';
+
+/** A worker counts when it polled within this window (as /ready counts it). */
+const POLLED_WITHIN_MS = 60_000;
+
+/**
+ * Reads the checkout task queue's backlog and pollers from Temporal (DescribeTaskQueue with
+ * reportStats) every `intervalMs`, in the background: a request only reads the last snapshot, so
+ * admission costs no call to Temporal. A failed read leaves the old snapshot to go stale.
+ */
+export class TaskQueueWatch {
+  private snapshot: TaskQueueSnapshot | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  /** The read under way, shared by every caller of refresh() meanwhile. */
+  private reading: Promise<TaskQueueSnapshot | undefined> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly queue: { namespace: string; taskQueue: string; intervalMs: number },
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  latest(): TaskQueueSnapshot | undefined {
+    return this.snapshot;
+  }
+
+  start(): void {
+    this.stopped = false;
+    void this.poll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * A fresh snapshot now, for a decision the last one would make on stale news (a worker that
+   * started polling since). Calls meanwhile share one read: however many requests ask, Temporal gets
+   * one DescribeTaskQueue at a time.
+   */
+  refresh(): Promise<TaskQueueSnapshot | undefined> {
+    this.reading ??= this.read()
+      .then((snapshot) => (this.snapshot = snapshot))
+      .catch((err: unknown) => {
+        this.onError(err);
+        return this.snapshot;
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async poll(): Promise<void> {
+    await this.refresh();
+    // One read at a time: the next is scheduled once this one ended, however long it took.
+    if (!this.stopped) this.timer = setTimeout(() => void this.poll(), this.queue.intervalMs).unref();
+  }
+
+  private async read(): Promise<TaskQueueSnapshot> {
+    const { pollers, stats } = await this.client.workflowService.describeTaskQueue({
+      namespace: this.queue.namespace,
+      taskQueue: { name: this.queue.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    });
+    const now = Date.now();
+    const age = stats?.approximateBacklogAge;
+    return {
+      backlogCount: Number(stats?.approximateBacklogCount ?? 0),
+      backlogAgeMs: age ? Number(age.seconds ?? 0) * 1000 + Math.floor((age.nanos ?? 0) / 1e6) : 0,
+      pollers: (pollers ?? []).filter((p) => now - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < POLLED_WITHIN_MS).length,
+      readAt: now,
+    };
+  }
+}
