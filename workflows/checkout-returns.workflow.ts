@@ -229,9 +229,12 @@ export async function checkoutReturnsWorkflow(input: CheckoutReturnsInput): Prom
             record.exceptions.push(missing('crmcom', 'goods return'));
             return;
           }
+          // A sale whose CRM.COM was left out (unavailable) awarded nobody at the till: like a sale
+          // without a customer, its return names none (only a reclaimed award is taken back).
+          const awardedAtTill = !receipt.unavailable?.includes('crmcom');
           const r = await afterPayment.returnGoods(ref, {
             returnReference,
-            ...(original?.crmcomCustomer && { customer: original.crmcomCustomer }),
+            ...(original?.crmcomCustomer && awardedAtTill && { customer: original.crmcomCustomer }),
             amountMinor: record.amountMinor,
             performedOn: now,
             ...(returnedLines && { lines: returnedLines }),

@@ -56,7 +56,7 @@ export async function commitInLevels(
   ], deadline);
   const failures: unknown[] = [];
   if (purchase && !purchase.ok && purchase.unavailable && input.customer) {
-    s.leaveOut(input.customer.provider, 'void CRM.COM purchase');
+    s.leaveOut(input.customer.provider, 'void CRM.COM purchase', deadline?.landsWithinMs);
     s.loyaltyLeftOut = true;
     s.loyaltyCustomer = undefined;
     refusals.push(unavailableRefusal(input.customer.provider, 'the loyalty award and spend'));
@@ -66,7 +66,7 @@ export async function commitInLevels(
     if (spend?.refusal) refusals.push({ vendor: 'crmcom', ...spend.refusal });
   } else if (purchase) refuseOr(purchase.error, refusals, failures);
   if (redemption && !redemption.ok && redemption.unavailable && points) {
-    s.leaveOut(points.provider, 'reverse Capillary points');
+    s.leaveOut(points.provider, 'reverse Capillary points', deadline?.landsWithinMs);
     s.pointsAccepted = false;
     refusals.push(unavailableRefusal(points.provider, 'the points'));
   } else if (redemption?.ok) s.pointsRedemption = redemption.value;

@@ -57,9 +57,9 @@ export class LocalFirstSteps {
   constructor(private readonly hooks: GroupHooks) {}
 
   /**
-   * The time, for a till's deadline. The workflow's clock stands still while local activities run in
-   * one workflow task (it reads the task's time), so after a group cut by a till's deadline the time
-   * is taken to be that group's deadline: later groups get what is left after it, never more.
+   * The time, for a till's deadline: the workflow's clock, and after a group the deadline cut, no
+   * earlier than that deadline (the clock read in one workflow task need not count a timed-out local
+   * activity's wait), so later groups get what is left after it, never more.
    */
   now(): number {
     return Math.max(workflowNow(), this.tillClockFloor);
@@ -73,8 +73,7 @@ export class LocalFirstSteps {
   /**
    * Runs the steps of one group. With a till's `deadline` (before payment only), each step's local
    * budget is what is left of it: a vendor that has not answered by then is cancelled and its step
-   * settles `unavailable` instead of continuing as a regular activity; with no time left, the steps
-   * are not started at all.
+   * settles `unavailable` instead of continuing as a regular activity.
    */
   async group<const S extends readonly (Step | undefined | false)[]>(lane: Lane, steps: S, deadline?: TillDeadline): Promise<GroupOutcomes<S>> {
     const run = (proxies: Record<Lane, Activities>, s: Step) => (proxies[lane][s.activity] as (...args: unknown[]) => Promise<unknown>)(...s.args);
@@ -84,27 +83,33 @@ export class LocalFirstSteps {
     // short is known by its timeout, not by the clock.
     const timeLeft = till ? till.stepsBy - this.now() : Infinity;
     const cutByTill = timeLeft < LocalActivityProfiles.vendor.scheduleToCloseTimeout;
-    if (till) this.tillClockFloor = Math.max(this.tillClockFloor, till.stepsBy);
-    const settled: Array<PromiseSettledResult<unknown> | undefined> =
-      timeLeft < MIN_STEP_BUDGET_MS
-        ? present.map((s) => s && { status: 'rejected', reason: noTimeLeft() })
-        : await Promise.allSettled(present.map((s) => s && run(till ? localWithin(timeLeft) : LOCAL, s)));
+    // Even with no time left each step runs, briefly: a re-run of the workflow task (a worker lost) must
+    // read the answers its steps already had (remembered-steps.ts), such as a hold to be undone.
+    const settled: Array<PromiseSettledResult<unknown> | undefined> = await Promise.allSettled(
+      present.map((s) => s && run(till ? localWithin(Math.max(timeLeft, MIN_STEP_BUDGET_MS)) : LOCAL, s)),
+    );
     present.forEach((s, i) => {
       if (!s) settled[i] = undefined;
     });
     // Under a till's deadline a step cut short by it, or answered by an open circuit, leaves its vendor
     // out at once; one that failed fast (a 503) continues as a regular activity within the deadline.
     const late = new Set<number>();
+    // A step the deadline cut ran until it: no later group may count on time before it.
+    if (till && cutByTill && settled.some((r) => r?.status === 'rejected' && isTimeout(r.reason))) this.tillClockFloor = Math.max(this.tillClockFloor, till.stepsBy);
     const failedTransiently = settled.flatMap((r, i) => (r?.status === 'rejected' && outlastedLocalBudget(r.reason) ? [i] : []));
     if (till) {
       for (const [i, r] of settled.entries()) {
         if (r?.status === 'rejected' && vendorDidNotAnswer(r.reason) && ((cutByTill && isTimeout(r.reason)) || isCircuitOpen(r.reason) || timeLeft < MIN_STEP_BUDGET_MS)) late.add(i);
       }
     }
+    // Too little left to try again within the deadline: a vendor that has not answered is left out now.
+    if (till && till.stepsBy - this.now() < MIN_STEP_BUDGET_MS) {
+      for (const i of failedTransiently) if (vendorDidNotAnswer((settled[i] as PromiseRejectedResult).reason)) late.add(i);
+    }
     const again = failedTransiently.filter((i) => !late.has(i));
     if (again.length > 0) {
       this.hooks.beforeRegularActivities();
-      const regular = till ? regularWithin(till.stepsBy - workflowNow()) : REGULAR; // a new workflow task: its clock is current
+      const regular = till ? regularWithin(till.stepsBy - this.now()) : REGULAR;
       const second = await Promise.allSettled(again.map((i) => run(regular, present[i] as Step)));
       again.forEach((i, j) => {
         settled[i] = second[j];
@@ -124,7 +129,17 @@ export class LocalFirstSteps {
 function localWithin(budgetMs: number): Record<Lane, Activities> {
   const { vendor } = LocalActivityProfiles;
   const ms = (limit: number) => Math.max(1, Math.min(budgetMs, limit));
-  const vendorSteps = proxyLocalActivities<Activities>({ ...vendor, startToCloseTimeout: ms(vendor.startToCloseTimeout), scheduleToCloseTimeout: ms(vendor.scheduleToCloseTimeout) });
+  // Cut by the deadline, one try: the SDK times each local try out at its start-to-close and tries
+  // again (up to maximumAttempts) without holding them to the schedule-to-close, so three tries of a
+  // hanging vendor would take three budgets. A try that fails fast continues as a regular activity
+  // within what is left (group()).
+  const cut = budgetMs < vendor.startToCloseTimeout;
+  const vendorSteps = proxyLocalActivities<Activities>({
+    ...vendor,
+    startToCloseTimeout: ms(vendor.startToCloseTimeout),
+    scheduleToCloseTimeout: ms(vendor.scheduleToCloseTimeout),
+    ...(cut && { retry: { ...vendor.retry, maximumAttempts: 1 } }),
+  });
   return { ...LOCAL, beforePayment: vendorSteps };
 }
 
@@ -151,10 +166,6 @@ function isCircuitOpen(err: unknown): boolean {
   return cause instanceof ApplicationFailure && (cause.details?.[0] as { code?: string } | undefined)?.code === CIRCUIT_OPEN_CODE;
 }
 
-/** A step the till's deadline left no time to start. */
-function noTimeLeft(): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureTypes.vendorUnavailable, message: "not started: no time left in the till's budget", nonRetryable: true });
-}
 
 /** A transient failure that outlasted the local budget: worth continuing as a regular activity. */
 function outlastedLocalBudget(err: unknown): boolean {

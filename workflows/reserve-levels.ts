@@ -73,7 +73,7 @@ export async function reserveInLevels(s: SagaState, steps: LocalFirstSteps, hold
     const hold = holds[i];
     if (hold.ok && lookup.ok) return heldCoupon(coupon, lookup.value);
     if (!hold.ok && hold.unavailable) {
-      s.leaveOut(coupon.provider, releaseStep(coupon));
+      s.leaveOut(coupon.provider, releaseStep(coupon), deadline?.landsWithinMs);
       return { ...askedCoupon(coupon), accepted: false, refusal: unavailableRefusal(coupon.provider, 'the coupon') };
     }
     const refusal = hold.ok ? undefined : asRefusal(hold.error);

@@ -1,3 +1,4 @@
+import { CancellationScope, sleep } from '@temporalio/workflow';
 import type {
   LoyaltyCustomer,
   LoyaltyPreview,
@@ -59,10 +60,20 @@ export class SagaState {
     this.view = { checkoutId: input.checkoutId, state: 'pending', compensations: [] };
   }
 
-  /** Names `vendor` unavailable and undoes `undoStep`'s effect now, in the background, in case the cut-short step lands. */
-  leaveOut(vendor: string, undoStep?: string): void {
+  /**
+   * Names `vendor` unavailable and, in the background, undoes `undoStep`'s effect in case the cut-short
+   * step lands: after `landsWithinMs`, when it can no longer land unseen (its undo looks it up first).
+   * Until then the undo stays on the stack, so a sale unwound meanwhile undoes it with the rest, once.
+   */
+  leaveOut(vendor: string, undoStep?: string, landsWithinMs?: number): void {
     this.unavailable.add(vendor);
-    if (undoStep) this.lateUndos.push(this.compensations.runNow(undoStep));
+    if (!undoStep) return;
+    this.lateUndos.push(
+      CancellationScope.nonCancellable(async () => {
+        if (landsWithinMs) await sleep(landsWithinMs);
+        return this.compensations.runNow(undoStep);
+      }),
+    );
   }
 
   acceptedCoupons(): CouponQuote[] {

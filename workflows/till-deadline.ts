@@ -11,13 +11,22 @@ import { FailureTypes, type Refusal } from './checkout.contract';
  */
 export interface TillDeadline {
   stepsBy: number;
+  /**
+   * How long a call cut short may still land at its vendor (the HTTP timeout of a try in flight, and
+   * the worker's grace): its undo waits this long, then looks the effect up, so it does not look too
+   * early and miss an effect that lands after. Absent: undone at once.
+   */
+  landsWithinMs?: number;
 }
 
 /** The detail code of a step its vendor's open circuit breaker answered without a call. */
 export const CIRCUIT_OPEN_CODE = 'CIRCUIT_OPEN';
 
-/** Below this a step is not worth starting: the vendor is named unavailable without a call. */
-export const MIN_STEP_BUDGET_MS = 50;
+/**
+ * The least a step gets, even past the deadline: enough to answer from its recorded result (a re-run
+ * workflow task), not for a vendor's round trip. Less left than this after a step failed: left out.
+ */
+export const MIN_STEP_BUDGET_MS = 250;
 
 /** A one-shot's reserve and commit each take at most this share of what is left, so complete still has time. */
 export const ONE_SHOT_PHASE_SHARE = { reserve: 0.4, commit: 0.5 } as const;
@@ -26,7 +35,7 @@ export const ONE_SHOT_PHASE_SHARE = { reserve: 0.4, commit: 0.5 } as const;
 export function oneShotPhaseDeadline(whole: TillDeadline | undefined, phase: keyof typeof ONE_SHOT_PHASE_SHARE, now: number): TillDeadline | undefined {
   if (!whole) return undefined;
   const left = Math.max(0, whole.stepsBy - now);
-  return { stepsBy: now + Math.floor(left * ONE_SHOT_PHASE_SHARE[phase]) };
+  return { ...whole, stepsBy: now + Math.floor(left * ONE_SHOT_PHASE_SHARE[phase]) };
 }
 
 /**
@@ -35,7 +44,7 @@ export function oneShotPhaseDeadline(whole: TillDeadline | undefined, phase: key
  */
 export function firstRoundDeadline(deadline: TillDeadline | undefined, now: number): TillDeadline | undefined {
   if (!deadline) return undefined;
-  return { stepsBy: now + Math.floor(Math.max(0, deadline.stepsBy - now) / 2) };
+  return { ...deadline, stepsBy: now + Math.floor(Math.max(0, deadline.stepsBy - now) / 2) };
 }
 
 /**

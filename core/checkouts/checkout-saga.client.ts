@@ -150,6 +150,16 @@ export class CheckoutSagaClient {
     // describe() needed. Any other answer (reserve, a v1 saga, a 202) asks Temporal for the memo.
     const { startedBy, ...view } = outcome.view;
     if (options.oneShot && answeredByTheSaga && startedBy) return { outcome: { ...outcome, view }, memo: startedBy };
+    if (outcome.pending) {
+      // Past the till's deadline already: the saga's memo if Temporal answers at once, else this
+      // request's own (a 202; a retry of it is answered, or refused, once the saga is there).
+      try {
+        const description = await this.temporal.connection.withDeadline(Date.now() + VIEW_SO_FAR_MS, () => handle().describe());
+        return { outcome: { ...outcome, view }, memo: description.memo ?? memo };
+      } catch {
+        return { outcome: { ...outcome, view }, memo };
+      }
+    }
     const description = await handle().describe();
     return { outcome: { ...outcome, view }, memo: description.memo ?? {} };
   }

@@ -37,13 +37,18 @@ export interface TillBudgetSettings {
   maxMs: number;
   /** What the answer needs to travel back to the till: the vendors' steps must end this much earlier. */
   marginMs: number;
+  /** How long a vendor call cut short may still land (its HTTP timeout and the worker's grace): its undo waits this long. */
+  landsWithinMs: number;
 }
 
+/** Past an activity's timeout, how long the worker may still let its attempt run (the SDK's grace). */
+const WORKER_GRACE_MS = 5000;
+
 /** When a phase that arrived at `arrivedAt` with `budgetMs` answers the till, and when its vendors' steps must have answered. */
-export function tillDeadlines(settings: TillBudgetSettings, arrivedAt: number, budgetMs: number): { answerBy: number; stepsBy: number } {
+export function tillDeadlines(settings: TillBudgetSettings, arrivedAt: number, budgetMs: number): { answerBy: number; steps: { stepsBy: number; landsWithinMs: number } } {
   // The steps keep at least half the budget, however large the margin.
   const stepsMs = Math.max(budgetMs - settings.marginMs, Math.floor(budgetMs / 2));
-  return { answerBy: arrivedAt + budgetMs, stepsBy: arrivedAt + stepsMs };
+  return { answerBy: arrivedAt + budgetMs, steps: { stepsBy: arrivedAt + stepsMs, landsWithinMs: settings.landsWithinMs } };
 }
 
 /** Why a `Till-Budget-Ms` header was refused: the caller answers 400 naming the header. */
@@ -72,11 +77,13 @@ export function tillBudgetSettingsOf(config: {
   TILL_BUDGET_MERCHANTS: MerchantTillBudgets;
   TILL_BUDGET_MARGIN_MS: number;
   CHECKOUT_ANSWER_TIMEOUT_MS: number;
+  VENDOR_TIMEOUT_MS: number;
 }): TillBudgetSettings {
   return {
     defaults: { reserve: config.TILL_BUDGET_RESERVE_MS, commit: config.TILL_BUDGET_COMMIT_MS, complete: config.TILL_BUDGET_COMPLETE_MS, oneShot: config.TILL_BUDGET_ONE_SHOT_MS },
     merchants: config.TILL_BUDGET_MERCHANTS,
     maxMs: config.CHECKOUT_ANSWER_TIMEOUT_MS,
     marginMs: config.TILL_BUDGET_MARGIN_MS,
+    landsWithinMs: config.VENDOR_TIMEOUT_MS + WORKER_GRACE_MS,
   };
 }

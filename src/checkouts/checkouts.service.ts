@@ -51,7 +51,7 @@ export class CheckoutsService {
     const requestId = randomUUID();
     const { outcome, memo } = await this.sagas.reserve(input, { requestHash, requestId, currency: input.currency }, budget.answerBy, {
       oneShot,
-      tillDeadline: { stepsBy: budget.stepsBy },
+      tillDeadline: budget.steps,
     });
     if (memo.requestHash !== requestHash) {
       throw new ProblemException({
@@ -74,7 +74,7 @@ export class CheckoutsService {
     const errors: Array<{ field: string; message: string }> = [];
     const spendMinor = dto.spend ? minorUnits(errors, 'spend.amount', dto.spend.amount, currency) : undefined;
     if (errors.length) throw new ProblemException({ type: '/problems/invalid-request', title: 'The request is invalid', status: 400, errors });
-    return { ...(await this.pendingCalledBack(checkoutId, this.sagas.drive(checkoutId, 'commit', { spendMinor }, budget.answerBy, { stepsBy: budget.stepsBy }))), currency, replayed: false };
+    return { ...(await this.pendingCalledBack(checkoutId, this.sagas.drive(checkoutId, 'commit', { spendMinor }, budget.answerBy, budget.steps))), currency, replayed: false };
   }
 
   /**

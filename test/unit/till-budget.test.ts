@@ -6,6 +6,7 @@ const settings: TillBudgetSettings = {
   merchants: { fast: { reserve: 1200 } },
   maxMs: 25_000,
   marginMs: 500,
+  landsWithinMs: 10_000,
 };
 
 describe("a till's time budget", () => {
@@ -23,12 +24,12 @@ describe("a till's time budget", () => {
   });
 
   it('answers at the budget; the steps end the margin earlier, keeping at least half', () => {
-    expect(tillDeadlines(settings, 10_000, 2000)).toEqual({ answerBy: 12_000, stepsBy: 11_500 });
-    expect(tillDeadlines(settings, 10_000, 600)).toEqual({ answerBy: 10_600, stepsBy: 10_300 });
+    expect(tillDeadlines(settings, 10_000, 2000)).toEqual({ answerBy: 12_000, steps: { stepsBy: 11_500, landsWithinMs: 10_000 } });
+    expect(tillDeadlines(settings, 10_000, 600)).toEqual({ answerBy: 10_600, steps: { stepsBy: 10_300, landsWithinMs: 10_000 } });
   });
 
   it("splits the reserve's two rounds and a one-shot's phases so their sum never passes the deadline", () => {
-    expect(firstRoundDeadline({ stepsBy: 2000 }, 1000)).toEqual({ stepsBy: 1500 });
+    expect(firstRoundDeadline({ stepsBy: 2000, landsWithinMs: 7000 }, 1000)).toEqual({ stepsBy: 1500, landsWithinMs: 7000 });
     expect(firstRoundDeadline({ stepsBy: 900 }, 1000)).toEqual({ stepsBy: 1000 });
     expect(firstRoundDeadline(undefined, 1000)).toBeUndefined();
     const whole = { stepsBy: 5000 };
