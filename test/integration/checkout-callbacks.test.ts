@@ -8,7 +8,7 @@ import { resetSandbox } from '../support/sandbox-server';
 import { signatureIsValid, startCallbackReceiver, type CallbackReceiver } from '../support/callback-receiver';
 import { startTestStack, uniquePosReference, type TestStack } from '../support/test-stack';
 
-const CRMCOM = '/crmcom/*';
+const CMC_TRANSACTION = '/cmc/pos/checkout-saga/transaction';
 
 /**
  * Callbacks through real boundaries: configured through the admin API, a checkout answered 202
@@ -65,11 +65,14 @@ describe('callbacks when a checkout ends', () => {
   });
 
   it('POSTs a checkout answered 202 once, when it ends, signed; polling still answers', async () => {
-    // CRM.COM's first call fails its three quick local tries, so the saga's step continues as a regular
-    // activity (the one-shot's workflow task ends); that try is held past the answer timeout (800 ms).
-    await injectFault(stack.sandboxUrl, { path: CRMCOM, kind: 'status', status: 503, times: 3 });
-    await injectFault(stack.sandboxUrl, { path: CRMCOM, kind: 'latency', latencyMs: 1500, times: 1 });
-    const res = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('CB202'))).expect(202);
+    // After payment nothing is left out of a sale: CMC's post-tender transaction, slower than the
+    // one-shot's budget (800 ms), makes the till's answer a 202; the saga completes when CMC answers.
+    await injectFault(stack.sandboxUrl, { path: CMC_TRANSACTION, kind: 'latency', latencyMs: 2500, times: 1 });
+    const res = await stack
+      .api()
+      .post('/v1/checkouts')
+      .send(oneShotCheckoutBody(uniquePosReference('CB202'), { postTender: { provider: 'cmc' } }))
+      .expect(202);
     const checkoutId = res.body.checkoutId as string;
 
     const calls = await eventually(async () => callsFor(receiver, checkoutId), (c) => c.length > 0);
