@@ -5,7 +5,7 @@ import { redact, REDACTED } from './redact';
 import { currentAttemptBackoffMs } from './retry-backoff';
 import { vendorResponseOf, vendorUnavailable } from './vendor-errors';
 import type { CallFacts, VendorCallContext } from './vendor-call';
-import type { VendorCircuit } from './vendor-circuit';
+import { CIRCUIT_OPEN, type VendorCircuit } from './vendor-circuit';
 
 export interface VendorResponse<T = unknown> {
   status: number;
@@ -148,8 +148,9 @@ export class VendorHttp {
       return res;
     } catch (err) {
       const failure = err as Error & { type?: string; nonRetryable?: boolean; details?: unknown[] };
-      const rejected = failure.nonRetryable === true;
       const detail = (failure.details?.[0] ?? {}) as { code?: string; httpStatus?: number };
+      // Final is a refusal, except an open circuit: final for a local activity's try, but no answer from the vendor.
+      const rejected = failure.nonRetryable === true && detail.code !== CIRCUIT_OPEN;
       observeVendorCall(this.vendor, req.operation, rejected ? 'rejected' : 'failed', performance.now() - started);
       await ctx.recorder.record({
         vendor: this.vendor,
