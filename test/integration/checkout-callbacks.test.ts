@@ -34,6 +34,7 @@ describe('callbacks when a checkout ends', () => {
       // A merchant of its own: no other test's callback settings (the access matrix sets some) meet these.
       MERCHANT_ID: `cb-${randomUUID().slice(0, 8)}`,
       CHECKOUT_ANSWER_TIMEOUT_MS: '800',
+      CALLBACK_DISPATCH: 'on',
       CALLBACK_POLL_MS: '100',
       CALLBACK_TIMEOUT_MS: '1000',
       CALLBACK_RETRY_BASE_MS: '400',

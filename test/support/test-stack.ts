@@ -105,6 +105,9 @@ export async function startTestStack(env: Record<string, string> = {}, options: 
     // The worker's circuit breakers outlive a test: a vendor failing on purpose in one test must not
     // leave its circuit open for the next. Tests of the breakers set their own threshold.
     VENDOR_BREAKER_VOLUME_THRESHOLD: '100000',
+    // Every API process delivers every merchant's due callbacks: a test stack signing with its own keys
+    // must not deliver (and audit) another file's events. The callbacks test turns it on.
+    CALLBACK_DISPATCH: 'off',
     // Tests send bursts of checkouts at an idle API (100 at once in checkout-input, 20 in worker-crash):
     // above the default floor of in-flight checkouts, before any throughput is measured, load shedding
     // would refuse some. Its own test (load-shedding.test.ts) sets its limits.
