@@ -28,6 +28,10 @@ export async function startApiProcess(config: AppConfig, logName: string, env: R
       TILL_BUDGET_COMMIT_MS: String(config.TILL_BUDGET_COMMIT_MS),
       TILL_BUDGET_COMPLETE_MS: String(config.TILL_BUDGET_COMPLETE_MS),
       TILL_BUDGET_ONE_SHOT_MS: String(config.TILL_BUDGET_ONE_SHOT_MS),
+      // The test stack's load-shedding floor (test-stack.ts says why): the soak kills its worker on
+      // purpose and asserts every checkout is taken; shedding has its own test (load-shedding.test.ts).
+      LOAD_SHEDDING_MIN_IN_FLIGHT: String(config.LOAD_SHEDDING_MIN_IN_FLIGHT),
+      LOAD_SHEDDING_MAX_IN_FLIGHT: String(config.LOAD_SHEDDING_MAX_IN_FLIGHT),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
