@@ -29,23 +29,26 @@ export class CompensationStack {
   }
 
   /**
-   * Takes an undo off the stack and runs it now, never cancelled: a step the till's deadline cut short
-   * may still land at its vendor, so its effect is undone at once rather than when the sale unwinds
-   * (a completed sale never unwinds). A failure is kept like unwind's, for ops.
+   * Takes one undo off the stack and runs it, never cancelled: a step the till's deadline cut short
+   * may still land at its vendor, so its effect is undone without waiting for the sale to unwind (a
+   * completed sale never unwinds). Already run (the sale unwound meanwhile): nothing to do.
    */
   async runNow(step: string): Promise<CompensationOutcome> {
     const i = this.undos.findIndex((u) => u.step === step);
     if (i < 0) return { step, outcome: 'done' };
     const [entry] = this.undos.splice(i, 1);
-    return CancellationScope.nonCancellable(async (): Promise<CompensationOutcome> => {
-      try {
-        await entry.undo();
-        return { step, outcome: 'done' };
-      } catch (err) {
-        this.failed.push(entry);
-        return { step, outcome: 'failed', reason: describeFailure(err) };
-      }
-    });
+    return CancellationScope.nonCancellable(() => this.runOne(entry));
+  }
+
+  /** Runs one undo; a failure is kept for an ops retry. */
+  private async runOne(entry: { step: string; undo: () => Promise<unknown> }): Promise<CompensationOutcome> {
+    try {
+      await entry.undo();
+      return { step: entry.step, outcome: 'done' };
+    } catch (err) {
+      this.failed.push(entry);
+      return { step: entry.step, outcome: 'failed', reason: describeFailure(err) };
+    }
   }
 
   get size(): number {
@@ -64,14 +67,7 @@ export class CompensationStack {
     const outcomes: CompensationOutcome[] = [];
     await CancellationScope.nonCancellable(async () => {
       while (this.undos.length > 0) {
-        const { step, undo } = this.undos.pop()!;
-        try {
-          await undo();
-          outcomes.push({ step, outcome: 'done' });
-        } catch (err) {
-          outcomes.push({ step, outcome: 'failed', reason: describeFailure(err) });
-          this.failed.push({ step, undo });
-        }
+        outcomes.push(await this.runOne(this.undos.pop()!));
       }
     });
     return outcomes;

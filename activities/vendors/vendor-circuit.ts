@@ -2,12 +2,13 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import CircuitBreaker from 'opossum';
 import type { CircuitForce, CircuitState } from '../../core/vendor-circuits/vendor-circuits.store';
+import { CIRCUIT_OPEN_CODE } from '../../workflows/till-deadline';
 import { isRejection, vendorUnavailable } from './vendor-errors';
 
 export type { CircuitForce, CircuitState } from '../../core/vendor-circuits/vendor-circuits.store';
 
-/** The failure detail's code of a call the breaker held back: it was never sent. */
-export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
+/** The failure detail's code of a call the breaker held back (never sent): one name, which the saga reads too. */
+export const CIRCUIT_OPEN = CIRCUIT_OPEN_CODE;
 
 /** A short-circuited call is retried no sooner than this, even when the probe is due at once. */
 const MIN_RETRY_DELAY_MS = 50;
