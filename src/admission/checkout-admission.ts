@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import type { AppConfig } from '../../core/config/app-config';
@@ -29,7 +29,7 @@ const NOTHING_TO_RELEASE: AdmissionTicket = { release: () => undefined };
  * logged at most once a second.
  */
 @Injectable()
-export class CheckoutAdmission implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CheckoutAdmission implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckoutAdmission.name);
   private readonly limit: ThroughputLimit;
   private readonly watch: TaskQueueWatch;
@@ -73,8 +73,9 @@ export class CheckoutAdmission implements OnApplicationBootstrap, OnApplicationS
     this.shedLogTimer = setInterval(() => this.shedLog.flush(), 1000).unref();
   }
 
-  onApplicationShutdown(): void {
-    this.watch.stop();
+  /** Before any module's shutdown: the Temporal connection closes in TemporalModule's, after the watch's last read ended. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.watch.stop();
     clearInterval(this.shedLogTimer);
     this.shedLog.flush();
   }

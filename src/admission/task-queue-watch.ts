@@ -4,6 +4,12 @@ import type { TaskQueueSnapshot } from './admission-decision';
 
 /** A worker counts when it polled within this window (as /ready counts it). */
 const POLLED_WITHIN_MS = 60_000;
+/**
+ * One read's deadline, its gRPC retries included. The client retries UNAVAILABLE with backoff from a
+ * timer of its own; with a deadline the chain of retries ends, and stop() can wait it out before the
+ * connection closes (a retry fired into a closed channel throws where nothing can catch it).
+ */
+const READ_DEADLINE_MS = 2_000;
 
 /**
  * Reads the checkout task queue's backlog and pollers from Temporal (DescribeTaskQueue with
@@ -32,9 +38,11 @@ export class TaskQueueWatch {
     void this.poll();
   }
 
-  stop(): void {
+  /** Stops polling and waits for the read under way (bounded by its deadline), so the connection can close after. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.reading;
   }
 
   /**
@@ -60,12 +68,14 @@ export class TaskQueueWatch {
   }
 
   private async read(): Promise<TaskQueueSnapshot> {
-    const { pollers, stats } = await this.client.workflowService.describeTaskQueue({
-      namespace: this.queue.namespace,
-      taskQueue: { name: this.queue.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      reportStats: true,
-    });
+    const { pollers, stats } = await this.client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+      this.client.workflowService.describeTaskQueue({
+        namespace: this.queue.namespace,
+        taskQueue: { name: this.queue.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        reportStats: true,
+      }),
+    );
     const now = Date.now();
     const age = stats?.approximateBacklogAge;
     return {
