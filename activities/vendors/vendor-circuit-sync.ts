@@ -7,7 +7,7 @@ import type { CircuitLog, VendorCircuits } from './vendor-circuits';
  * applies them, and it reports the breakers' states on each change (at once) and every
  * CIRCUIT_REPORT_EVERY_MS. Postgres being down changes nothing for the breakers (they work on their
  * own); the sync says so once and catches up when Postgres answers again. The timer never keeps the
- * process alive, and it stops by itself once its DataSource is destroyed (the worker shut down).
+ * process alive, and it stops by itself, the breakers with it, once its DataSource is destroyed (the worker shut down).
  */
 export class VendorCircuitSync {
   private timer: NodeJS.Timeout | undefined;
@@ -43,7 +43,13 @@ export class VendorCircuitSync {
   /** One round: overrides in, states out. Never throws. */
   async tick(): Promise<void> {
     if (this.running) return;
-    if (!this.db.isInitialized) return this.stop();
+    if (!this.db.isInitialized) {
+      // The worker shut down (its DataSource goes last): its breakers go too. Each keeps a rolling
+      // window's timer that nothing else clears, and in one process (Jest runs every file in one) a
+      // timer keeps whatever its closures reach alive: every worker's modules, file after file.
+      this.circuits.shutdown();
+      return this.stop();
+    }
     this.running = true;
     try {
       this.circuits.applyOverrides(await circuitOverrides(this.db));
