@@ -44,6 +44,28 @@ export const PRODUCTION_REQUIRED_KEYS = ['AUDIT_HMAC_KEY', 'AUDIT_CHAIN_KEY', 'T
 /** Each vendor's URL: unset means the sandbox, which production refuses. */
 export const VENDOR_URL_KEYS = ['CRMCOM_BASE_URL', 'CAPILLARY_BASE_URL', 'COUPONTOOLS_BASE_URL', 'CMC_BASE_URL', 'CMC_TOKEN_URL'] as const;
 
+/**
+ * Each vendor's credentials and the sandbox's own, their value when unset outside production. Production
+ * refuses to start without them (the sandbox's are public): CRM.COM's for the API generation CRMCOM_API names.
+ */
+export const SANDBOX_CREDENTIALS = {
+  CRMCOM_WEB_API_KEY: 'sandbox-web-api-key',
+  CRMCOM_API_KEY: 'sandbox-crmcom-api-key',
+  CAPILLARY_OAUTH_KEY: 'sandbox-capillary-key',
+  CAPILLARY_OAUTH_SECRET: 'sandbox-capillary-secret',
+  COUPONTOOLS_CLIENT_ID: 'sandbox-coupontools-id',
+  COUPONTOOLS_CLIENT_SECRET: 'sandbox-coupontools-secret',
+  CMC_CLIENT_ID: 'sandbox-cmc-client',
+  CMC_CLIENT_SECRET: 'sandbox-cmc-secret',
+} as const;
+export type VendorCredentialKey = keyof typeof SANDBOX_CREDENTIALS;
+
+/** The credentials a deployment talking to CRM.COM's `crmcomApi` generation uses (the other CRM.COM key is not sent). */
+export function vendorCredentialKeys(crmcomApi: 'legacy' | 'backoffice'): VendorCredentialKey[] {
+  const crmcom = crmcomApi === 'legacy' ? 'CRMCOM_WEB_API_KEY' : 'CRMCOM_API_KEY';
+  return [crmcom, 'CAPILLARY_OAUTH_KEY', 'CAPILLARY_OAUTH_SECRET', 'COUPONTOOLS_CLIENT_ID', 'COUPONTOOLS_CLIENT_SECRET', 'CMC_CLIENT_ID', 'CMC_CLIENT_SECRET'];
+}
+
 /** The environments APP_ENV names; unset is production (fail closed). */
 export const APP_ENVS = ['development', 'test', 'production'] as const;
 export type AppEnv = (typeof APP_ENVS)[number];
@@ -132,6 +154,11 @@ const schema = z.object({
    * in this window: the first at once, the window's others as one row with their count when it ends.
    */
   FAILED_AUTH_EVENT_WINDOW_MS: milliseconds.default(60_000),
+  /**
+   * Codec calls (`/v1/codec/*`) a minute per caller: an API key, an OIDC user or the development UI's
+   * token. The UI decodes a workflow page in a few calls; a caller decoding far more is scraping payloads.
+   */
+  CODEC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   VENDOR_TIMEOUT_MS: milliseconds.default(5000),
   /**
    * Per-vendor circuit breakers in each worker (activities/vendors/vendor-circuit.ts, opossum): a
@@ -209,8 +236,8 @@ const schema = z.object({
   // CRM.COM: one base URL, for the generation CRMCOM_API names.
   CRMCOM_API: z.enum(['legacy', 'backoffice']).default('legacy'),
   CRMCOM_BASE_URL: z.string().url().optional(),
-  CRMCOM_WEB_API_KEY: z.string().min(1).default('sandbox-web-api-key'),
-  CRMCOM_API_KEY: z.string().min(1).default('sandbox-crmcom-api-key'),
+  CRMCOM_WEB_API_KEY: z.string().min(1).optional(),
+  CRMCOM_API_KEY: z.string().min(1).optional(),
   CRMCOM_UNIT_NAME: z.string().min(1).default('Unit'),
   CRMCOM_SYNC_DEFINITION: z.string().min(1).default('Product_Sync'),
   /** Printed in the reclaim QR/barcode of sales without a CRM.COM customer; the store id is the venue number. */
@@ -241,8 +268,8 @@ const schema = z.object({
   CRMCOM_SYNC_MONITORING: z.enum(['on', 'off']).optional(),
   // Capillary InTouch: OAuth key/secret (server-to-server), requests attributed to the till.
   CAPILLARY_BASE_URL: z.string().url().optional(),
-  CAPILLARY_OAUTH_KEY: z.string().min(1).default('sandbox-capillary-key'),
-  CAPILLARY_OAUTH_SECRET: z.string().min(1).default('sandbox-capillary-secret'),
+  CAPILLARY_OAUTH_KEY: z.string().min(1).optional(),
+  CAPILLARY_OAUTH_SECRET: z.string().min(1).optional(),
   /**
    * Whether the Capillary org has `Allow_points_redemption_reversal` (raised via a Capillary ticket,
    * vendors.md §2): without it `v2/points/reverse` is refused, so a redemption cannot be undone.
@@ -271,8 +298,8 @@ const schema = z.object({
   CAPILLARY_BILL_NUMBER_REGEX: regularExpression.default('^[A-Za-z0-9_.:-]+$'),
   // Coupontools: X-Client-Id / X-Client-Secret headers.
   COUPONTOOLS_BASE_URL: z.string().url().optional(),
-  COUPONTOOLS_CLIENT_ID: z.string().min(1).default('sandbox-coupontools-id'),
-  COUPONTOOLS_CLIENT_SECRET: z.string().min(1).default('sandbox-coupontools-secret'),
+  COUPONTOOLS_CLIENT_ID: z.string().min(1).optional(),
+  COUPONTOOLS_CLIENT_SECRET: z.string().min(1).optional(),
   /** The currency the account's coupon values are kept in. */
   COUPONTOOLS_CURRENCY: accountCurrency,
   /**
@@ -284,8 +311,8 @@ const schema = z.object({
   // CMC (ClearLine): OAuth client credentials at a separate token URL.
   CMC_BASE_URL: z.string().url().optional(),
   CMC_TOKEN_URL: z.string().url().optional(),
-  CMC_CLIENT_ID: z.string().min(1).default('sandbox-cmc-client'),
-  CMC_CLIENT_SECRET: z.string().min(1).default('sandbox-cmc-secret'),
+  CMC_CLIENT_ID: z.string().min(1).optional(),
+  CMC_CLIENT_SECRET: z.string().min(1).optional(),
   CMC_POS_SYSTEM_ID: z.string().min(1).default('checkout-saga'),
   /** The currency the ClearLine account counts transaction amounts in (they carry none). */
   CMC_CURRENCY: accountCurrency,
@@ -394,7 +421,7 @@ const schema = z.object({
     const why = c.APP_ENV === undefined ? 'is required in production (APP_ENV is unset, which means production: APP_ENV=development for a local run)' : 'is required in production';
     // And where the seals' copies go: the default is a folder of the working directory, which a
     // container may not write to and another host does not share.
-    for (const key of [...PRODUCTION_REQUIRED_KEYS, ...VENDOR_URL_KEYS, 'AUDIT_SEAL_DIR'] as const) {
+    for (const key of [...PRODUCTION_REQUIRED_KEYS, ...VENDOR_URL_KEYS, ...vendorCredentialKeys(c.CRMCOM_API), 'AUDIT_SEAL_DIR'] as const) {
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: why });
     }
   }
@@ -466,7 +493,7 @@ export const SANDBOX_PATHS = {
 /** The vendor accounts whose currency is configured, by the provider names of checkout.contract.ts. */
 export type VendorAccount = 'crmcom' | 'capillary' | 'coupontools' | 'cmc';
 
-export type AppConfig = Omit<z.infer<typeof schema>, 'AUDIT_SEAL_DIR'> & {
+export type AppConfig = Omit<z.infer<typeof schema>, 'AUDIT_SEAL_DIR' | VendorCredentialKey> & Record<VendorCredentialKey, string> & {
   /** AUDIT_SEAL_DIR resolved: the configured directory, or `.data/audit-seals` outside production. */
   AUDIT_SEAL_DIR: string;
   /** APP_ENV resolved: unset is production. */
@@ -529,6 +556,13 @@ function parseOldCodecKeys(value: string | undefined): Record<string, Buffer> {
   return Object.fromEntries(oldCodecKeyEntries(value).map((e) => [e.id, e.key]));
 }
 
+/** The configured vendor credentials, the sandbox's where unset (production has refused to start by then). */
+function credentialsOrSandbox(c: Partial<Record<VendorCredentialKey, string>>): Record<VendorCredentialKey, string> {
+  const out = { ...SANDBOX_CREDENTIALS } as Record<VendorCredentialKey, string>;
+  for (const key of Object.keys(SANDBOX_CREDENTIALS) as VendorCredentialKey[]) out[key] = c[key] ?? SANDBOX_CREDENTIALS[key];
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -553,6 +587,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     capillaryBillNumberFormat: new RegExp(c.CAPILLARY_BILL_NUMBER_REGEX),
     usesSandbox: [c.CRMCOM_BASE_URL, c.CAPILLARY_BASE_URL, c.COUPONTOOLS_BASE_URL, c.CMC_BASE_URL].some((u) => u === undefined),
     AUDIT_SEAL_DIR: c.AUDIT_SEAL_DIR ?? '.data/audit-seals',
+    ...credentialsOrSandbox(c),
     auditHmacKey: c.AUDIT_HMAC_KEY ?? DEV_AUDIT_HMAC_KEY,
     auditChainKeys: new AuditChainKeys(
       c.AUDIT_CHAIN_KEY_ID ?? (c.AUDIT_CHAIN_KEY ? '1' : 'dev'),

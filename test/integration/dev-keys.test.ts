@@ -66,7 +66,8 @@ describe(ensureDevKeys.name, () => {
   it.each(['test', 'production'] as const)('refuses to create development keys with APP_ENV=%s, and creates none', async (appEnv) => {
     const merchant = `dev-${appEnv}-${Date.now().toString(36)}`;
     const production = { AUDIT_HMAC_KEY: 'k'.repeat(32), AUDIT_CHAIN_KEY: 'c'.repeat(32), AUDIT_SEAL_DIR: tmpdir(), TEMPORAL_CODEC_KEY: Buffer.alloc(32, 1).toString('base64'), CRMCOM_BASE_URL: 'https://crm.example.com',
-      CAPILLARY_BASE_URL: 'https://cap.example.com', COUPONTOOLS_BASE_URL: 'https://ct.example.com', CMC_BASE_URL: 'https://cmc.example.com', CMC_TOKEN_URL: 'https://cmc.example.com/token' };
+      CAPILLARY_BASE_URL: 'https://cap.example.com', COUPONTOOLS_BASE_URL: 'https://ct.example.com', CMC_BASE_URL: 'https://cmc.example.com', CMC_TOKEN_URL: 'https://cmc.example.com/token',
+      CRMCOM_WEB_API_KEY: 'w', CAPILLARY_OAUTH_KEY: 'k', CAPILLARY_OAUTH_SECRET: 's', COUPONTOOLS_CLIENT_ID: 'i', COUPONTOOLS_CLIENT_SECRET: 's', CMC_CLIENT_ID: 'i', CMC_CLIENT_SECRET: 's' };
     const config = loadConfig({ APP_ENV: appEnv, DATABASE_URL: TEST_RUNTIME_DATABASE_URL, MERCHANT_ID: merchant, ...(appEnv === 'production' && production) });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'dev-keys-')), 'dev-keys.json');
 

@@ -1,7 +1,14 @@
-import { ConfigError, loadConfig, ownerDatabaseUrl, PRODUCTION_REQUIRED_KEYS, VENDOR_URL_KEYS } from '../../core/config/app-config';
+import { ConfigError, loadConfig, ownerDatabaseUrl, PRODUCTION_REQUIRED_KEYS, SANDBOX_CREDENTIALS, VENDOR_URL_KEYS, vendorCredentialKeys } from '../../core/config/app-config';
 
-/** Everything production needs: its own keys and every vendor's URL. */
+/** Everything production needs: its own keys, every vendor's URL and credentials. */
 const PRODUCTION = {
+  CRMCOM_WEB_API_KEY: 'crm-web-key',
+  CAPILLARY_OAUTH_KEY: 'cap-key',
+  CAPILLARY_OAUTH_SECRET: 'cap-secret',
+  COUPONTOOLS_CLIENT_ID: 'ct-id',
+  COUPONTOOLS_CLIENT_SECRET: 'ct-secret',
+  CMC_CLIENT_ID: 'cmc-id',
+  CMC_CLIENT_SECRET: 'cmc-secret',
   AUDIT_HMAC_KEY: 'k'.repeat(32),
   AUDIT_CHAIN_KEY: 'c'.repeat(32),
   TEMPORAL_CODEC_KEY: Buffer.alloc(32, 9).toString('base64'),
@@ -131,6 +138,18 @@ describe('loadConfig', () => {
     for (const key of VENDOR_URL_KEYS) {
       expect(() => loadConfig({ APP_ENV: 'production', ...PRODUCTION, [key]: undefined })).toThrow(new RegExp(`^Invalid configuration: ${key}: is required in production$`));
     }
+  });
+
+  it("refuses production without each vendor's credentials (the sandbox's are public), CRM.COM's for the API it calls", () => {
+    for (const key of vendorCredentialKeys('legacy')) {
+      expect(() => loadConfig({ APP_ENV: 'production', ...PRODUCTION, [key]: undefined })).toThrow(new RegExp(`^Invalid configuration: ${key}: is required in production$`));
+    }
+    // The back-office API is called with CRMCOM_API_KEY, not the legacy web API key.
+    expect(() => loadConfig({ APP_ENV: 'production', ...PRODUCTION, CRMCOM_API: 'backoffice' })).toThrow(/^Invalid configuration: CRMCOM_API_KEY: is required in production$/);
+    expect(loadConfig({ APP_ENV: 'production', ...PRODUCTION, CRMCOM_API: 'backoffice', CRMCOM_WEB_API_KEY: undefined, CRMCOM_API_KEY: 'crm-key' }).CRMCOM_API_KEY).toBe('crm-key');
+    expect(loadConfig({ APP_ENV: 'production', ...PRODUCTION }).CAPILLARY_OAUTH_SECRET).toBe('cap-secret');
+    // Outside production, unset means the sandbox's own.
+    expect(loadConfig({ APP_ENV: 'development' })).toMatchObject(SANDBOX_CREDENTIALS);
   });
 
   it('allows the development keys and the sandbox only with APP_ENV development or test, and validates APP_ENV', () => {
