@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { ApiKeyGuard } from './api-key.guard';
-import { FailedAuthentications } from './failed-authentications';
+import { RefusedAccess } from './refused-access';
 import { SecurityEventsController } from './security-events.controller';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { EXPENSIVE_THROTTLER, isExpensive, KeyThrottlerGuard, principalOf } from './key-throttler.guard';
@@ -44,14 +44,15 @@ import type { AppConfig } from '../../core/config/app-config';
   providers: [
     { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
     {
-      provide: FailedAuthentications,
+      provide: RefusedAccess,
       inject: [DataSource, ApiKeyStore, APP_CONFIG],
-      useFactory: (dataSource: DataSource, keys: ApiKeyStore, config: AppConfig) => new FailedAuthentications(dataSource, keys, config.FAILED_AUTH_EVENT_WINDOW_MS),
+      useFactory: (dataSource: DataSource, keys: ApiKeyStore, config: AppConfig) => new RefusedAccess(dataSource, keys, config.FAILED_AUTH_EVENT_WINDOW_MS),
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },
   ],
   controllers: [SecurityEventsController],
-  exports: [ApiKeyStore],
+  // The codec (src/temporal) decides its own access, and records its refusals and counts its calls with these.
+  exports: [ApiKeyStore, RefusedAccess, ThrottlerModule],
 })
 export class AccessModule {}

@@ -5,7 +5,7 @@ import { ProblemException } from '../common/problem';
 import { PUBLIC_METADATA, ROLES_METADATA } from './access.decorators';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { parseApiKey } from '../../core/access/api-key-format';
-import { FailedAuthentications } from './failed-authentications';
+import { RefusedAccess } from './refused-access';
 import type { Principal } from './principal';
 import { roleAllows, type Role } from '../../core/access/roles';
 
@@ -19,7 +19,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(ApiKeyStore) private readonly keys: ApiKeyStore,
-    @Inject(FailedAuthentications) private readonly failures: FailedAuthentications,
+    @Inject(RefusedAccess) private readonly refusals: RefusedAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,14 +29,14 @@ export class ApiKeyGuard implements CanActivate {
     const presented = presentedKey(request);
     const source = request.ip ?? 'unknown';
     if (!presented) {
-      await this.failures.record(null, 'missing', source);
+      await this.refusals.authenticationFailed(null, 'missing', source);
       throw unauthorized('Send an API key: Authorization: Bearer <key> (or X-API-Key: <key>)');
     }
     const principal = await this.keys.authenticate(presented);
     if (!principal) {
       // Only the public key id is recorded, never what was presented.
       const keyId = parseApiKey(presented)?.keyId ?? null;
-      await this.failures.record(keyId, keyId ? 'unknown-or-revoked' : 'malformed', source);
+      await this.refusals.authenticationFailed(keyId, keyId ? 'unknown-or-revoked' : 'malformed', source);
       throw unauthorized('The API key is unknown or revoked', 'invalid_token');
     }
     request.principal = principal;

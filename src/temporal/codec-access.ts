@@ -8,12 +8,22 @@ import type { AppConfig } from '../../core/config/app-config';
 import { ProblemException } from '../common/problem';
 import { outsideKeyScope } from '../access/principal';
 import { unauthorized as unauthorizedProblem } from '../access/api-key.guard';
+import type { RefusedAccess } from '../access/refused-access';
+
+export type CodecOperation = 'decode' | 'encode';
 
 /** Who decoded or encoded payloads: logged and written to security_events with every call. */
 export type CodecCaller =
   | { kind: 'api-key'; keyId: string; merchant: string }
   | { kind: 'oidc'; subject: string }
   | { kind: 'ui-token' };
+
+/** The caller as security_events.actor names it, and as the codec's rate limit counts it. */
+export function codecActor(caller: CodecCaller): string {
+  if (caller.kind === 'api-key') return `key:${caller.keyId}`;
+  if (caller.kind === 'oidc') return `oidc:${caller.subject.slice(0, 128)}`;
+  return 'ui-token';
+}
 
 /**
  * Who may use the codec, one rule for people and programs. The codec holds the key to every payload,
@@ -35,6 +45,8 @@ export class CodecAccess {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: Pick<ApiKeyStore, 'authenticate'>,
+    /** Every refusal is a security event: 401s as failed authentications, a known caller's 403 and 429 as a refused decode or encode. */
+    private readonly refusals: Pick<RefusedAccess, 'authenticationFailed' | 'refused'>,
   ) {
     this.jwks = config.CODEC_OIDC_JWKS_URL ? createRemoteJWKSet(new URL(config.CODEC_OIDC_JWKS_URL)) : undefined;
   }
@@ -43,50 +55,79 @@ export class CodecAccess {
    * The caller of `/v1/codec/decode` or `/encode`, or a 400/401/403 problem. Encoding makes payloads
    * the worker accepts (it refuses plain ones), so only an admin key may: people decode only.
    */
-  async authorise(request: Request, operation: 'decode' | 'encode'): Promise<CodecCaller> {
-    const caller = await this.authenticate(request, operation === 'encode' ? ['admin'] : ['ops', 'admin']);
+  async authorise(request: Request, operation: CodecOperation): Promise<CodecCaller> {
+    const caller = await this.authenticate(request, operation, operation === 'encode' ? ['admin'] : ['ops', 'admin']);
     if (operation === 'encode' && caller.kind !== 'api-key') {
-      throw forbiddenRole('the Temporal UI decodes only: encoding payloads takes an admin key of the deployment');
+      throw await this.refuse(request, operation, caller, 'role', forbiddenRole('the Temporal UI decodes only: encoding payloads takes an admin key of the deployment'));
     }
-    this.checkNamespace(request);
+    await this.checkNamespace(request, operation, caller);
     return caller;
   }
 
-  private async authenticate(request: Request, roles: Role[]): Promise<CodecCaller> {
-    const bearer = bearerToken(request);
-    if (!bearer) throw unauthorized('Send a merchant-wide ops API key, or the Temporal UI\'s access token: Authorization: Bearer <token>');
-    if (parseApiKey(bearer)) return this.apiKeyCaller(bearer, roles);
-    if (this.jwks) return this.oidcCaller(bearer);
-    throw unauthorized('The API key is unknown or revoked', 'invalid_token');
-  }
-
   /** The caller of `/v1/codec/ui/{token}/decode`: the token must be this process's UI token. */
-  authoriseUi(request: Request, token: string): CodecCaller {
+  async authoriseUi(request: Request, token: string): Promise<CodecCaller> {
     const expected = this.config.TEMPORAL_UI_CODEC_TOKEN;
     if (!expected || !sameText(token, expected)) {
+      await this.refusals.authenticationFailed(null, 'invalid-token', sourceOf(request));
       // As if the route did not exist: a guess learns nothing.
       throw new ProblemException({ type: '/problems/not-found', title: 'Not found', status: 404, detail: 'no such codec endpoint' });
     }
-    this.checkNamespace(request);
-    return { kind: 'ui-token' };
+    const caller: CodecCaller = { kind: 'ui-token' };
+    await this.checkNamespace(request, 'decode', caller);
+    return caller;
   }
 
-  private async apiKeyCaller(presented: string, roles: Role[]): Promise<CodecCaller> {
+  /** Records a known caller's refused call (403, or the rate limit's 429) as a security event. */
+  async refused(request: Request, operation: CodecOperation, caller: CodecCaller, reason: string): Promise<void> {
+    await this.refusals.refused({
+      event: operation === 'decode' ? 'payload_decode' : 'payload_encode',
+      actor: codecActor(caller),
+      merchant: caller.kind === 'api-key' ? caller.merchant : null,
+      reason,
+      source: sourceOf(request),
+    });
+  }
+
+  private async refuse(request: Request, operation: CodecOperation, caller: CodecCaller, reason: string, problem: ProblemException): Promise<ProblemException> {
+    await this.refused(request, operation, caller, reason);
+    return problem;
+  }
+
+  private async authenticate(request: Request, operation: CodecOperation, roles: Role[]): Promise<CodecCaller> {
+    const bearer = bearerToken(request);
+    if (!bearer) {
+      await this.refusals.authenticationFailed(null, 'missing', sourceOf(request));
+      throw unauthorized('Send a merchant-wide ops API key, or the Temporal UI\'s access token: Authorization: Bearer <token>');
+    }
+    if (parseApiKey(bearer)) return this.apiKeyCaller(request, operation, bearer, roles);
+    if (this.jwks) return this.oidcCaller(request, operation, bearer);
+    await this.refusals.authenticationFailed(null, 'malformed', sourceOf(request));
+    throw unauthorized('The API key is unknown or revoked', 'invalid_token');
+  }
+
+  private async apiKeyCaller(request: Request, operation: CodecOperation, presented: string, roles: Role[]): Promise<CodecCaller> {
     const principal = await this.keys.authenticate(presented);
-    if (!principal) throw unauthorized('The API key is unknown or revoked', 'invalid_token');
-    if (!roleAllows(principal.role, roles)) throw forbiddenRole(`role ${principal.role} is not one of ${roles.join(', ')}`);
+    if (!principal) {
+      // Only the public key id is recorded, never what was presented.
+      await this.refusals.authenticationFailed(parseApiKey(presented)?.keyId ?? null, 'unknown-or-revoked', sourceOf(request));
+      throw unauthorized('The API key is unknown or revoked', 'invalid_token');
+    }
+    const caller: CodecCaller = { kind: 'api-key', keyId: principal.keyId, merchant: principal.merchant };
+    if (!roleAllows(principal.role, roles)) {
+      throw await this.refuse(request, operation, caller, 'role', forbiddenRole(`role ${principal.role} is not one of ${roles.join(', ')}`));
+    }
     // The codec reads the payloads of every store of every merchant the deployment serves: only the
     // deployment's own merchant (MERCHANT_ID), with a key for all of it.
     if (principal.merchant !== this.config.MERCHANT_ID) {
-      throw outsideKeyScope([{ field: 'merchant', message: "is not the deployment's merchant (MERCHANT_ID): the codec reads every merchant's payloads" }]);
+      throw await this.refuse(request, operation, caller, 'merchant', outsideKeyScope([{ field: 'merchant', message: "is not the deployment's merchant (MERCHANT_ID): the codec reads every merchant's payloads" }]));
     }
     if (principal.store !== null || principal.till !== null) {
-      throw outsideKeyScope([{ field: 'store', message: `is ${principal.store}: the codec takes a merchant-wide key (it reads the payloads of every store)` }]);
+      throw await this.refuse(request, operation, caller, 'scope', outsideKeyScope([{ field: 'store', message: `is ${principal.store}: the codec takes a merchant-wide key (it reads the payloads of every store)` }]));
     }
-    return { kind: 'api-key', keyId: principal.keyId, merchant: principal.merchant };
+    return caller;
   }
 
-  private async oidcCaller(token: string): Promise<CodecCaller> {
+  private async oidcCaller(request: Request, operation: CodecOperation, token: string): Promise<CodecCaller> {
     let subject: string;
     let groups: unknown;
     try {
@@ -99,16 +140,18 @@ export class CodecAccess {
       groups = payload[this.config.CODEC_OIDC_GROUPS_CLAIM];
     } catch {
       // Expired, another issuer or audience, a bad signature: the UI signs in again.
+      await this.refusals.authenticationFailed(null, 'invalid-token', sourceOf(request));
       throw unauthorized('The access token is not valid for this codec', 'invalid_token');
     }
+    const caller: CodecCaller = { kind: 'oidc', subject };
     // Signed in is not enough: whoever may use the UI is not everyone who may read customers' payloads.
     const group = this.config.CODEC_OIDC_REQUIRED_GROUP as string;
     const member = Array.isArray(groups) ? groups.includes(group) : groups === group;
-    if (!member) throw forbiddenRole(`the access token's ${this.config.CODEC_OIDC_GROUPS_CLAIM} claim does not name ${group}`);
-    return { kind: 'oidc', subject };
+    if (!member) throw await this.refuse(request, operation, caller, 'group', forbiddenRole(`the access token's ${this.config.CODEC_OIDC_GROUPS_CLAIM} claim does not name ${group}`));
+    return caller;
   }
 
-  private checkNamespace(request: Request): void {
+  private async checkNamespace(request: Request, operation: CodecOperation, caller: CodecCaller): Promise<void> {
     const namespace = request.headers['x-namespace'];
     if (typeof namespace !== 'string' || !namespace.length) {
       throw new ProblemException({
@@ -118,12 +161,16 @@ export class CodecAccess {
         errors: [{ field: 'X-Namespace', message: 'must name the Temporal namespace of the payloads' }],
       });
     }
-    if (namespace !== this.config.TEMPORAL_NAMESPACE) forbiddenNamespace(namespace);
+    if (namespace !== this.config.TEMPORAL_NAMESPACE) throw await this.refuse(request, operation, caller, 'namespace', forbiddenNamespace(namespace));
   }
 }
 
-function forbiddenNamespace(namespace: string): never {
-  throw new ProblemException({
+function sourceOf(request: Request): string {
+  return request.ip ?? 'unknown';
+}
+
+function forbiddenNamespace(namespace: string): ProblemException {
+  return new ProblemException({
     type: '/problems/forbidden-namespace',
     title: 'The codec does not serve this namespace',
     status: 403,

@@ -11,6 +11,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiServiceUnavailableResponse,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
@@ -19,7 +20,11 @@ import { DataSource } from 'typeorm';
 import { recordSecurityEvent } from '../../core/security/security-events';
 import { BEARER_SCHEME, Public } from '../access/access.decorators';
 import { ApiKeyStore } from '../../core/access/api-key.store';
-import { CodecAccess, type CodecCaller } from './codec-access';
+import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
+import { CodecAccess, codecActor, type CodecCaller } from './codec-access';
+import { CodecRateLimit } from './codec-rate-limit';
+import { RefusedAccess } from '../access/refused-access';
+import { ProblemException } from '../common/problem';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { decoratorStack } from '../common/decorator-stack';
@@ -55,13 +60,14 @@ function CodecRoute(path: string, summary: string, ok: string, badRequest: strin
     ApiOkResponse({ description: ok }),
     ApiBadRequestResponse({ description: badRequest }),
     ApiUnauthorizedResponse({ description: 'No key or token, or an unknown, revoked or expired one (problem+json)' }),
+    ApiTooManyRequestsResponse({ description: 'More than CODEC_RATE_LIMIT_PER_MINUTE calls by this caller in the last minute: retry after Retry-After seconds (problem+json)' }),
     ApiForbiddenResponse({ description: "Another role, a key scoped to a store or till or of another merchant, an access token outside the ops group, or another namespace (problem+json)" }),
     ApiServiceUnavailableResponse({ description: 'The database cannot be reached (the key cannot be checked, or the call cannot be recorded): retry after Retry-After seconds (problem+json)' }),
   );
 }
 
-const KEY_OR_TOKEN = 'Roles: `ops`, `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it (`Authorization: Bearer <key>`; a key scoped to a store, or of another merchant, is 403), or the Temporal UI\'s OIDC access token (`codec.passAccessToken`) naming CODEC_OIDC_REQUIRED_GROUP when CODEC_OIDC_* is configured. Each call is a security event.';
-const ADMIN_KEY = 'Roles: `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it: encoded payloads are what the worker runs (it refuses plain ones), so neither ops nor the UI may make them. Each call is a security event.';
+const KEY_OR_TOKEN = 'Roles: `ops`, `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it (`Authorization: Bearer <key>`; a key scoped to a store, or of another merchant, is 403), or the Temporal UI\'s OIDC access token (`codec.passAccessToken`) naming CODEC_OIDC_REQUIRED_GROUP when CODEC_OIDC_* is configured. Each call is a security event, a refused one too (rate-limited like failed authentications).';
+const ADMIN_KEY = 'Roles: `admin`. A key of the deployment\'s merchant (MERCHANT_ID) for all of it: encoded payloads are what the worker runs (it refuses plain ones), so neither ops nor the UI may make them. Each call is a security event, a refused one too.';
 
 /**
  * The codec server the Temporal UI and CLI call to show decoded payloads to ops
@@ -74,15 +80,19 @@ const ADMIN_KEY = 'Roles: `admin`. A key of the deployment\'s merchant (MERCHANT
 export class CodecController {
   private readonly codec: EncryptionCodec;
   private readonly access: CodecAccess;
+  private readonly rateLimit: CodecRateLimit;
   private readonly logger = new Logger('Codec');
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ApiKeyStore) keys: ApiKeyStore,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RefusedAccess) refusals: RefusedAccess,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
   ) {
     this.codec = encryptionCodecFor(config);
-    this.access = new CodecAccess(config, keys);
+    this.access = new CodecAccess(config, keys, refusals);
+    this.rateLimit = new CodecRateLimit(storage, config.CODEC_RATE_LIMIT_PER_MINUTE);
   }
 
   @CodecRoute('decode', 'Decrypt payloads for the Temporal UI and CLI (remote codec protocol)', 'The same payloads, decrypted', 'problem+json: no payloads array, a payload that does not decrypt, or no X-Namespace', KEY_OR_TOKEN)
@@ -102,10 +112,16 @@ export class CodecController {
   @CodecRoute('ui/:token/decode', "Decrypt payloads for the Temporal UI of the development stack (the UI's token in the path)", 'The same payloads, decrypted', 'problem+json: as decode', 'The path\'s token must be this API\'s TEMPORAL_UI_CODEC_TOKEN (404 otherwise); outside production only.')
   @ApiExcludeEndpoint()
   async decodeForUi(@Req() request: Request, @Param('token') token: string, @Body() body: unknown): Promise<{ payloads: JsonPayload[] }> {
-    return this.run(request, 'decode', this.access.authoriseUi(request, token), body, (p) => this.codec.decode(p));
+    return this.run(request, 'decode', await this.access.authoriseUi(request, token), body, (p) => this.codec.decode(p));
   }
 
   private async run(request: Request, operation: 'decode' | 'encode', caller: CodecCaller, body: unknown, codec: (payloads: Payload[]) => Promise<Payload[]>): Promise<{ payloads: JsonPayload[] }> {
+    try {
+      await this.rateLimit.admit(caller);
+    } catch (err) {
+      if (err instanceof ProblemException) await this.access.refused(request, operation, caller, 'rate-limited');
+      throw err;
+    }
     const payloads = (body as { payloads?: unknown } | null)?.payloads;
     if (!Array.isArray(payloads)) throw invalidFields([{ field: 'payloads', message: 'must be an array of payloads' }]);
     let transformed: Payload[];
@@ -122,7 +138,7 @@ export class CodecController {
       event: operation === 'decode' ? 'payload_decode' : 'payload_encode',
       // The key's merchant; the UI's token and an OIDC user act for the deployment (null: SQL only).
       merchant: caller.kind === 'api-key' ? caller.merchant : null,
-      actor: caller.kind === 'api-key' ? `key:${caller.keyId}` : caller.kind === 'oidc' ? `oidc:${caller.subject.slice(0, 128)}` : 'ui-token',
+      actor: codecActor(caller),
       subject: request.header('x-namespace') ?? null,
       outcome: 'ok',
       source: request.ip ?? null,

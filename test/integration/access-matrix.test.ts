@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import request from 'supertest';
 import { ApiKeyGuard } from '../../src/access/api-key.guard';
-import { FailedAuthentications } from '../../src/access/failed-authentications';
+import { RefusedAccess } from '../../src/access/refused-access';
 import { ApiKeyStore } from '../../core/access/api-key.store';
 import { parseApiKey } from '../../core/access/api-key-format';
 import { ROLES, type Role } from '../../core/access/roles';
@@ -236,7 +236,7 @@ describe('access matrix', () => {
       }
     }
     const keyStore = new ApiKeyStore(stack.dataSource);
-    const guard = new ApiKeyGuard(new Reflector(), keyStore, new FailedAuthentications(stack.dataSource, keyStore, 60_000));
+    const guard = new ApiKeyGuard(new Reflector(), keyStore, new RefusedAccess(stack.dataSource, keyStore, 60_000));
     const req = { headers: bearer(stack.keys.admin) };
     const context = new ExecutionContextHost([req, {}], Undeclared, Undeclared.prototype.route);
     await expect(guard.canActivate(context)).rejects.toMatchObject({ problem: { status: 403, detail: expect.stringContaining('declares no roles') } });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
@@ -37,6 +38,8 @@ describe('the codec endpoint: who may decode', () => {
       CODEC_OIDC_AUDIENCE: AUDIENCE,
       CODEC_OIDC_JWKS_URL: jwks.url,
       CODEC_OIDC_REQUIRED_GROUP: 'checkout-ops',
+      // Per caller: each test's keys are their own callers; the rate-limit test makes one call too many.
+      CODEC_RATE_LIMIT_PER_MINUTE: '30',
     });
   });
   afterAll(async () => {
@@ -125,7 +128,7 @@ describe('the codec endpoint: who may decode', () => {
     await codec(`/v1/codec/ui/${UI_TOKEN}/decode`, {}, encrypted).expect(200);
     await codec('/v1/codec/decode', bearer(stack.keys.pos), encrypted).expect(403);
     const rows: Array<{ event: string; merchant: string | null; actor: string; subject: string; detail: unknown }> = await stack.dataSource.query(
-      `SELECT event, merchant, actor, subject, detail FROM security_events WHERE id > $1::bigint AND event LIKE 'payload_%' ORDER BY id`,
+      `SELECT event, merchant, actor, subject, detail FROM security_events WHERE id > $1::bigint AND event LIKE 'payload_%' AND outcome = 'ok' ORDER BY id`,
       [before[0].id],
     );
     expect(rows).toEqual([
@@ -134,5 +137,35 @@ describe('the codec endpoint: who may decode', () => {
       { event: 'payload_decode', merchant: null, actor: 'ui-token', subject: 'default', detail: { payloads: 1 } },
     ]);
     expect(JSON.stringify(rows)).not.toContain(PLAIN.data);
+  });
+
+  it('writes refused calls too: a bad key as a failed authentication, a known caller refused by scope, namespace or rate limit as a refused decode', async () => {
+    const before = await stack.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM security_events`);
+    const keyIdOf = (key: string) => /^cs_([0-9a-f]{12})_/.exec(key)![1];
+    const storeOps = await stack.keyFor({ role: 'ops', store: 'S2' });
+    const wrongNamespace = await stack.keyFor({ role: 'ops' });
+    const busy = await stack.keyFor({ role: 'ops' });
+    const unknownKeyId = randomBytes(6).toString('hex');
+    await codec('/v1/codec/decode', bearer(`cs_${unknownKeyId}_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`), encrypted).expect(401);
+    await codec('/v1/codec/decode', bearer(storeOps), encrypted).expect(403);
+    await codec('/v1/codec/decode', { ...bearer(wrongNamespace), 'x-namespace': 'someone-else' }, encrypted).expect(403);
+    // The limit is per caller (30 a minute here): the 31st call of one key is 429 with Retry-After, another key is unaffected.
+    for (let i = 0; i < 30; i++) await codec('/v1/codec/decode', bearer(busy), encrypted).expect(200);
+    const limited = await codec('/v1/codec/decode', bearer(busy), encrypted).expect(429);
+    expect(limited.headers['content-type']).toContain('application/problem+json');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await codec('/v1/codec/decode', bearer(busy), encrypted).expect(429);
+    await codec('/v1/codec/decode', bearer(stack.keys.ops), encrypted).expect(200);
+    const rows: Array<{ event: string; actor: string; subject: string | null; outcome: string; count: number; detail: unknown }> = await stack.dataSource.query(
+      `SELECT event, actor, subject, outcome, count, detail FROM security_events WHERE id > $1::bigint AND outcome = 'refused' ORDER BY id`,
+      [before[0].id],
+    );
+    expect(rows).toEqual([
+      { event: 'authentication_failed', actor: 'anonymous', subject: unknownKeyId, outcome: 'refused', count: 1, detail: { reason: 'unknown-or-revoked' } },
+      { event: 'payload_decode', actor: `key:${keyIdOf(storeOps)}`, subject: null, outcome: 'refused', count: 1, detail: { reason: 'scope' } },
+      { event: 'payload_decode', actor: `key:${keyIdOf(wrongNamespace)}`, subject: null, outcome: 'refused', count: 1, detail: { reason: 'namespace' } },
+      // The second 429 is counted in the same row's window, written when the window closes.
+      { event: 'payload_decode', actor: `key:${keyIdOf(busy)}`, subject: null, outcome: 'refused', count: 1, detail: { reason: 'rate-limited' } },
+    ]);
   });
 });
