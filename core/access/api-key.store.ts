@@ -31,7 +31,7 @@ export type ApiKeyListing = Omit<ApiKey, 'keyHash'>;
  */
 export const VALID_KEY_CACHE_MS = 10_000;
 
-/** How long a key seen valid is trusted while Postgres cannot be asked. */
+/** How long a key seen valid is trusted while Postgres cannot be asked, by default (API_KEY_STALE_IF_UNAVAILABLE_MS). */
 export const STALE_IF_UNAVAILABLE_MS = 5 * 60_000;
 
 /** A key as last read from Postgres, valid (not revoked) at `seenAt`. */
@@ -49,10 +49,15 @@ export class ApiKeyStore {
    */
   private readonly recentlyValid = new Map<string, ValidKey>();
 
-  /** `now` is injectable so tests can pass the cache's window without waiting it out. */
+  /**
+   * `now` is injectable so tests can pass the cache's window without waiting it out. A key seen valid
+   * is trusted for `staleIfUnavailableMs` while Postgres is unreachable (tills keep selling through an
+   * outage; a key revoked meanwhile counts from the end of it); 0 refuses every key then (503).
+   */
   constructor(
     private readonly dataSource: DataSource,
     private readonly now: () => number = Date.now,
+    private readonly staleIfUnavailableMs: number = STALE_IF_UNAVAILABLE_MS,
   ) {}
 
   /**
@@ -110,7 +115,7 @@ export class ApiKeyStore {
     try {
       row = await this.dataSource.getRepository(ApiKey).findOneBy({ keyId, revokedAt: IsNull() });
     } catch (err) {
-      if (!isDatabaseUnavailable(err) || !recent || age > STALE_IF_UNAVAILABLE_MS) throw err;
+      if (!isDatabaseUnavailable(err) || !recent || age > this.staleIfUnavailableMs) throw err;
       return recent;
     }
     if (!row) {

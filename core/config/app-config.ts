@@ -155,6 +155,12 @@ const schema = z.object({
    */
   FAILED_AUTH_EVENT_WINDOW_MS: milliseconds.default(60_000),
   /**
+   * How long an API process trusts a key it has seen valid while Postgres is unreachable (tills keep
+   * selling through an outage, and a key revoked meanwhile counts only from its end). 0: fail closed,
+   * every request answers 503 until Postgres is back.
+   */
+  API_KEY_STALE_IF_UNAVAILABLE_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
    * Codec calls (`/v1/codec/*`) a minute per caller: an API key, an OIDC user or the development UI's
    * token. The UI decodes a workflow page in a few calls; a caller decoding far more is scraping payloads.
    */

@@ -42,7 +42,11 @@ import type { AppConfig } from '../../core/config/app-config';
     }),
   ],
   providers: [
-    { provide: ApiKeyStore, inject: [DataSource], useFactory: (dataSource: DataSource) => new ApiKeyStore(dataSource) },
+    {
+      provide: ApiKeyStore,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: (dataSource: DataSource, config: AppConfig) => new ApiKeyStore(dataSource, Date.now, config.API_KEY_STALE_IF_UNAVAILABLE_MS),
+    },
     {
       provide: RefusedAccess,
       inject: [DataSource, ApiKeyStore, APP_CONFIG],

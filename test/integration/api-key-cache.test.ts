@@ -103,4 +103,18 @@ describe(`${ApiKeyStore.name} key cache`, () => {
       unreachable.mockRestore();
     }
   });
+
+  it('fails closed with API_KEY_STALE_IF_UNAVAILABLE_MS=0: a key seen valid a moment ago is not trusted while Postgres is unreachable', async () => {
+    const strict = new ApiKeyStore(dataSource, () => clock, 0);
+    const seen = await newKey();
+    expect(await strict.authenticate(seen)).toBeDefined();
+    const repository = dataSource.getRepository(ApiKey);
+    const unreachable = jest.spyOn(repository, 'findOneBy').mockRejectedValue(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    try {
+      clock += VALID_KEY_CACHE_MS;
+      await expect(strict.authenticate(seen)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      unreachable.mockRestore();
+    }
+  });
 });
