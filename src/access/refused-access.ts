@@ -29,8 +29,14 @@ interface Bucket {
   pending: number;
 }
 
-/** Distinct (who, why, source) buckets counted at once; beyond it, refusals go to one `overflow` bucket. */
+/**
+ * Distinct (who, why, source) buckets counted at once, of each kind: failed authentications (anyone can
+ * make up key ids) and known callers' refusals (each needs a valid credential) have a cap each, so a flood
+ * of made-up keys cannot hide who is being refused. Beyond it, a kind's refusals go to one `overflow`
+ * bucket per event.
+ */
 const MAX_BUCKETS = 10_000;
+type BucketKind = 'auth' | 'caller';
 
 /**
  * Refused requests as security events, rate-limited: failed authentications (no key, a malformed,
@@ -44,6 +50,7 @@ const MAX_BUCKETS = 10_000;
 export class RefusedAccess implements OnModuleDestroy {
   private readonly log = new Logger(RefusedAccess.name);
   private buckets = new Map<string, Bucket>();
+  private sizes: Record<BucketKind, number> = { auth: 0, caller: 0 };
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -57,20 +64,21 @@ export class RefusedAccess implements OnModuleDestroy {
 
   /** A request without a valid key or token (401). The key id's merchant is looked up once per window. */
   async authenticationFailed(keyId: string | null, reason: AuthenticationFailure, source: string): Promise<void> {
-    await this.count(`auth|${keyId ?? reason}|${source}`, { event: 'authentication_failed', actor: 'anonymous', keyId, merchant: null, source, reason }, async (b) => {
+    await this.count('auth', `auth|${keyId ?? reason}|${source}`, { event: 'authentication_failed', actor: 'anonymous', keyId, merchant: null, source, reason }, async (b) => {
       b.merchant = b.keyId ? await this.keys.merchantOf(b.keyId) : null;
     });
   }
 
   /** A known caller refused (403, 429). */
   async refused(r: Refusal): Promise<void> {
-    await this.count(`${r.event}|${r.actor}|${r.reason}|${r.source}`, { event: r.event, actor: r.actor, keyId: null, merchant: r.merchant, source: r.source, reason: r.reason });
+    await this.count('caller', `${r.event}|${r.actor}|${r.reason}|${r.source}`, { event: r.event, actor: r.actor, keyId: null, merchant: r.merchant, source: r.source, reason: r.reason });
   }
 
   /** Writes the pending counts and starts a new window for every bucket. */
   async flush(): Promise<void> {
     const closing = this.buckets;
     this.buckets = new Map();
+    this.sizes = { auth: 0, caller: 0 };
     for (const bucket of closing.values()) if (bucket.pending > 0) await this.write(bucket, bucket.pending);
   }
 
@@ -79,16 +87,17 @@ export class RefusedAccess implements OnModuleDestroy {
     await this.flush();
   }
 
-  private async count(id: string, first: Omit<Bucket, 'pending'>, before?: (b: Bucket) => Promise<void>): Promise<void> {
-    if (!this.buckets.has(id) && this.buckets.size >= MAX_BUCKETS) id = 'overflow';
+  private async count(kind: BucketKind, id: string, first: Omit<Bucket, 'pending'>, before?: (b: Bucket) => Promise<void>): Promise<void> {
+    let overflow = false;
+    if (!this.buckets.has(id) && this.sizes[kind] >= MAX_BUCKETS) [id, overflow] = [`overflow|${first.event}`, true];
     const bucket = this.buckets.get(id);
     if (bucket) {
       bucket.pending++;
       return;
     }
-    const overflow = id === 'overflow';
-    const fresh: Bucket = overflow ? { ...first, actor: 'anonymous', keyId: null, merchant: null, source: 'many', pending: 0 } : { ...first, pending: 0 };
+    const fresh: Bucket = overflow ? { ...first, actor: 'anonymous', keyId: null, merchant: null, source: 'many', reason: 'overflow', pending: 0 } : { ...first, pending: 0 };
     this.buckets.set(id, fresh);
+    if (!overflow) this.sizes[kind]++;
     await this.write(fresh, 1, overflow ? undefined : before);
   }
 

@@ -5,11 +5,12 @@ import type { TaskQueueSnapshot } from './admission-decision';
 /** A worker counts when it polled within this window (as /ready counts it). */
 const POLLED_WITHIN_MS = 60_000;
 /**
- * One read's deadline, its gRPC retries included. The client retries UNAVAILABLE with backoff from a
+ * One read's deadline, its gRPC retries included: under the snapshot's staleness (SNAPSHOT_STALE_MS, 5 s),
+ * so a slow Temporal still gives a fresh backlog. The client retries UNAVAILABLE with backoff from a
  * timer of its own; with a deadline the chain of retries ends, and stop() can wait it out before the
  * connection closes (a retry fired into a closed channel throws where nothing can catch it).
  */
-const READ_DEADLINE_MS = 2_000;
+const READ_DEADLINE_MS = 4_000;
 
 /**
  * Reads the checkout task queue's backlog and pollers from Temporal (DescribeTaskQueue with
@@ -51,6 +52,8 @@ export class TaskQueueWatch {
    * one DescribeTaskQueue at a time.
    */
   refresh(): Promise<TaskQueueSnapshot | undefined> {
+    // Requests are still served after stop() (the HTTP server closes later): no read nothing waits for.
+    if (this.stopped) return Promise.resolve(this.snapshot);
     this.reading ??= this.read()
       .then((snapshot) => (this.snapshot = snapshot))
       .catch((err: unknown) => {

@@ -236,11 +236,13 @@ describe('access matrix', () => {
       }
     }
     const keyStore = new ApiKeyStore(stack.dataSource);
-    const guard = new ApiKeyGuard(new Reflector(), keyStore, new RefusedAccess(stack.dataSource, keyStore, 60_000));
+    const refusals = new RefusedAccess(stack.dataSource, keyStore, 60_000);
+    const guard = new ApiKeyGuard(new Reflector(), keyStore, refusals);
     const req = { headers: bearer(stack.keys.admin) };
     const context = new ExecutionContextHost([req, {}], Undeclared, Undeclared.prototype.route);
     await expect(guard.canActivate(context)).rejects.toMatchObject({ problem: { status: 403, detail: expect.stringContaining('declares no roles') } });
     await expect(guard.canActivate(new ExecutionContextHost([{ headers: {} }, {}], Undeclared, Undeclared.prototype.route))).rejects.toBeInstanceOf(ProblemException);
+    await refusals.onModuleDestroy();
   });
 
   it("answers 429 with Retry-After once a key is over its own limit, counted across routes, without slowing other keys", async () => {

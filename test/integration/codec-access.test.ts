@@ -156,9 +156,11 @@ describe('the codec endpoint: who may decode', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     await codec('/v1/codec/decode', bearer(busy), encrypted).expect(429);
     await codec('/v1/codec/decode', bearer(stack.keys.ops), encrypted).expect(200);
+    // This test's callers only: earlier tests' refusals still counting in their window may be written meanwhile.
     const rows: Array<{ event: string; actor: string; subject: string | null; outcome: string; count: number; detail: unknown }> = await stack.dataSource.query(
-      `SELECT event, actor, subject, outcome, count, detail FROM security_events WHERE id > $1::bigint AND outcome = 'refused' ORDER BY id`,
-      [before[0].id],
+      `SELECT event, actor, subject, outcome, count, detail FROM security_events
+        WHERE id > $1::bigint AND outcome = 'refused' AND (subject = $2 OR actor = ANY($3)) ORDER BY id`,
+      [before[0].id, unknownKeyId, [storeOps, wrongNamespace, busy].map((k) => `key:${keyIdOf(k)}`)],
     );
     expect(rows).toEqual([
       { event: 'authentication_failed', actor: 'anonymous', subject: unknownKeyId, outcome: 'refused', count: 1, detail: { reason: 'unknown-or-revoked' } },

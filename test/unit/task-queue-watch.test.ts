@@ -16,11 +16,15 @@ describe('TaskQueueWatch against an unreachable Temporal', () => {
     await new Promise((r) => setTimeout(r, 400));
     const stopping = Date.now();
     await watch.stop();
-    expect(Date.now() - stopping).toBeLessThan(MAX_GRPC_BACKOFF_MS);
+    // The read's deadline (4 s) and at most one backoff after it.
+    expect(Date.now() - stopping).toBeLessThan(4_000 + MAX_GRPC_BACKOFF_MS);
     expect(errors).toHaveLength(1);
     expect(watch.latest()).toBeUndefined();
     await connection.close();
     // A retry still pending would fire into the closed channel within the longest backoff and fail this file.
     await new Promise((r) => setTimeout(r, MAX_GRPC_BACKOFF_MS + 500));
-  }, 20_000);
+    // Stopped, it starts no read of its own any more (a request still served after stop() asks for one).
+    await watch.refresh();
+    expect(errors).toHaveLength(1);
+  }, 25_000);
 });
