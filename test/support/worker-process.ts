@@ -3,7 +3,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../core/config/app-config';
-import { temporalConnectionEnv } from '../../core/temporal/temporal-connection';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { temporalConnectionEnv, temporalConnectionOptions } from '../../core/temporal/temporal-connection';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -14,8 +16,9 @@ export function buildDist(): void {
 }
 
 /**
- * `node dist/src/worker.js` with the test stack's configuration; resolves once it polls. Its output
- * goes to `.data/<logName>` for the post-mortem of a failed run.
+ * `node dist/src/worker.js` with the test stack's configuration; resolves once Temporal has seen it poll
+ * (the API's load shedding refuses a checkout while no worker polls the queue). Its output goes to
+ * `.data/<logName>` for the post-mortem of a failed run.
  */
 export async function startWorkerProcess(config: AppConfig, logName: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'worker.js')], {
@@ -49,5 +52,30 @@ export async function startWorkerProcess(config: AppConfig, logName: string, env
     });
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before polling; see .data/${logName}`)));
   });
+  await pollerSeen(config);
   return child;
+}
+
+/**
+ * Waits until DescribeTaskQueue lists a poller of the workflow task queue. The worker logs that it polls
+ * just before Worker.run(), so its first poll reaches the server a moment later (through a TLS front,
+ * longer): a checkout sent in between met "no worker" (503) in temporal-external-tls.test.ts.
+ */
+async function pollerSeen(config: AppConfig, timeoutMs = 20_000): Promise<void> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  try {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: { name: config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if (pollers?.length) return;
+      if (Date.now() > until) throw new Error(`no poller of ${config.TEMPORAL_TASK_QUEUE} seen by Temporal within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await connection.close();
+  }
 }
