@@ -1,13 +1,10 @@
+import type { WorkflowTaskQueueState } from '../../core/temporal/workflow-task-queue';
+
 /** Why a new checkout was refused before anything started. */
 export type ShedReason = 'in-flight' | 'backlog' | 'no-worker' | 'temporal-exhausted';
 
 /** The checkout task queue as Temporal last described it (task-queue-watch.ts). */
-export interface TaskQueueSnapshot {
-  /** Workflow tasks waiting for a worker, and how long the oldest has waited. */
-  backlogCount: number;
-  backlogAgeMs: number;
-  /** Workers that polled the queue in the last minute. */
-  pollers: number;
+export interface TaskQueueSnapshot extends WorkflowTaskQueueState {
   /** When it was read (ms since the epoch). */
   readAt: number;
 }

@@ -1,9 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import { describeWorkflowTaskQueue } from '../../core/temporal/workflow-task-queue';
 import type { TaskQueueSnapshot } from './admission-decision';
 
-/** A worker counts when it polled within this window (as /ready counts it). */
-const POLLED_WITHIN_MS = 60_000;
 /**
  * One read's deadline, its gRPC retries included: under the snapshot's staleness (SNAPSHOT_STALE_MS, 5 s),
  * so a slow Temporal still gives a fresh backlog. The client retries UNAVAILABLE with backoff from a
@@ -71,21 +69,9 @@ export class TaskQueueWatch {
   }
 
   private async read(): Promise<TaskQueueSnapshot> {
-    const { pollers, stats } = await this.client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
-      this.client.workflowService.describeTaskQueue({
-        namespace: this.queue.namespace,
-        taskQueue: { name: this.queue.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        reportStats: true,
-      }),
+    const state = await this.client.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () =>
+      describeWorkflowTaskQueue(this.client.workflowService, { namespace: this.queue.namespace, taskQueue: this.queue.taskQueue, reportStats: true }),
     );
-    const now = Date.now();
-    const age = stats?.approximateBacklogAge;
-    return {
-      backlogCount: Number(stats?.approximateBacklogCount ?? 0),
-      backlogAgeMs: age ? Number(age.seconds ?? 0) * 1000 + Math.floor((age.nanos ?? 0) / 1e6) : 0,
-      pollers: (pollers ?? []).filter((p) => now - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < POLLED_WITHIN_MS).length,
-      readAt: now,
-    };
+    return { ...state, readAt: Date.now() };
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../core/config/app-config';
+import { describeWorkflowTaskQueue } from '../../core/temporal/workflow-task-queue';
 import { APP_CONFIG } from '../config/config.module';
 
 export interface ReadinessCheck {
@@ -11,8 +11,6 @@ export interface ReadinessCheck {
   detail?: string;
 }
 
-/** A worker counts as reachable when it polled the checkout task queue within this window. */
-const WORKER_POLL_WINDOW_MS = 60_000;
 const CHECK_TIMEOUT_MS = 2_000;
 
 /** Can this API serve checkouts now: Postgres answers, Temporal answers, and a worker polls our queue. */
@@ -33,13 +31,8 @@ export class ReadinessService {
         await this.temporal.workflowService.getSystemInfo({});
       }),
       this.run('worker', async () => {
-        const { pollers } = await this.temporal.workflowService.describeTaskQueue({
-          namespace: this.config.TEMPORAL_NAMESPACE,
-          taskQueue: { name: this.config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
-        const recent = (pollers ?? []).filter((p) => Date.now() - Number(p.lastAccessTime?.seconds ?? 0) * 1000 < WORKER_POLL_WINDOW_MS);
-        if (recent.length === 0) throw new Error(`no worker polled task queue ${this.config.TEMPORAL_TASK_QUEUE} in the last minute`);
+        const { pollers } = await describeWorkflowTaskQueue(this.temporal.workflowService, { namespace: this.config.TEMPORAL_NAMESPACE, taskQueue: this.config.TEMPORAL_TASK_QUEUE });
+        if (pollers === 0) throw new Error(`no worker polled task queue ${this.config.TEMPORAL_TASK_QUEUE} in the last minute`);
       }),
     ]);
   }

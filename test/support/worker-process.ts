@@ -4,8 +4,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AppConfig } from '../../core/config/app-config';
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { temporalConnectionEnv, temporalConnectionOptions } from '../../core/temporal/temporal-connection';
+import { describeWorkflowTaskQueue } from '../../core/temporal/workflow-task-queue';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -66,12 +66,8 @@ async function pollerSeen(config: AppConfig, timeoutMs = 20_000): Promise<void> 
   try {
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const { pollers } = await connection.workflowService.describeTaskQueue({
-        namespace: config.TEMPORAL_NAMESPACE,
-        taskQueue: { name: config.TEMPORAL_TASK_QUEUE, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      });
-      if (pollers?.length) return;
+      const { pollers } = await describeWorkflowTaskQueue(connection.workflowService, { namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      if (pollers > 0) return;
       if (Date.now() > until) throw new Error(`no poller of ${config.TEMPORAL_TASK_QUEUE} seen by Temporal within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
     }
