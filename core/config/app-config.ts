@@ -564,9 +564,7 @@ function parseOldCodecKeys(value: string | undefined): Record<string, Buffer> {
 
 /** The configured vendor credentials, the sandbox's where unset (production has refused to start by then). */
 function credentialsOrSandbox(c: Partial<Record<VendorCredentialKey, string>>): Record<VendorCredentialKey, string> {
-  const out = { ...SANDBOX_CREDENTIALS } as Record<VendorCredentialKey, string>;
-  for (const key of Object.keys(SANDBOX_CREDENTIALS) as VendorCredentialKey[]) out[key] = c[key] ?? SANDBOX_CREDENTIALS[key];
-  return out;
+  return Object.fromEntries(Object.entries(SANDBOX_CREDENTIALS).map(([key, sandbox]) => [key, c[key as VendorCredentialKey] ?? sandbox])) as Record<VendorCredentialKey, string>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,9 +1,12 @@
+import { SANDBOX_CREDENTIALS } from '../../core/config/app-config';
+
 /**
  * The sandboxed Capillary org: the credentials and seed names tests use, and the org settings the
  * handlers enforce. Kept apart from the state so every handler file can read them without an import cycle.
  */
 
-export const CAPILLARY_SANDBOX_OAUTH = { key: 'sandbox-capillary-key', secret: 'sandbox-capillary-secret' } as const;
+/** The OAuth client it accepts: the app's defaults outside production (core/config, SANDBOX_CREDENTIALS). */
+export const CAPILLARY_SANDBOX_OAUTH = { key: SANDBOX_CREDENTIALS.CAPILLARY_OAUTH_KEY, secret: SANDBOX_CREDENTIALS.CAPILLARY_OAUTH_SECRET } as const;
 /** Till credentials for Basic auth: `Authorization: Basic base64(<till>:<md5(password)>)`. */
 export const CAPILLARY_SANDBOX_TILL = { code: 'sandbox.till01', password: 'sandbox-till-password' } as const;
 /**

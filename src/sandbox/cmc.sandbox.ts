@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, MoneyFormatError } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
+import { SANDBOX_CREDENTIALS } from '../../core/config/app-config';
 
 /**
  * CMC (ClearLine) post-tender API, as vendor-docs/cmc-post-tender.txt and vendors.md §4 describe it:
@@ -21,8 +22,9 @@ import type { SandboxJournal } from './sandbox-journal';
  * - Non-Accepted terminals get no sessionId.
  */
 
-export const CMC_SANDBOX_CLIENT_ID = 'sandbox-cmc-client';
-export const CMC_SANDBOX_CLIENT_SECRET = 'sandbox-cmc-secret';
+/** The client credentials it accepts: the app's defaults outside production (core/config, SANDBOX_CREDENTIALS). */
+export const CMC_SANDBOX_CLIENT_ID = SANDBOX_CREDENTIALS.CMC_CLIENT_ID;
+export const CMC_SANDBOX_CLIENT_SECRET = SANDBOX_CREDENTIALS.CMC_CLIENT_SECRET;
 /** The quick-start's default lifetime. */
 const TOKEN_TTL_SECONDS = 3600;
 const SESSION_TTL_MS = 30 * 60 * 1000;

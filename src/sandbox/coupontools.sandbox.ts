@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JournalOutcome, SandboxJournal } from './sandbox-journal';
+import { SANDBOX_CREDENTIALS } from '../../core/config/app-config';
 
 /**
  * Coupontools API v3 (`/v3/couponsession/...`), as vendor-docs/coupontools-pos-integration.txt shows
@@ -17,8 +18,9 @@ import type { JournalOutcome, SandboxJournal } from './sandbox-journal';
  * `refused-duplicate` (nothing changes), so a second send of the lock or the validation is visible.
  */
 
-export const COUPONTOOLS_SANDBOX_CLIENT_ID = 'sandbox-coupontools-id';
-export const COUPONTOOLS_SANDBOX_CLIENT_SECRET = 'sandbox-coupontools-secret';
+/** The client credentials it accepts: the app's defaults outside production (core/config, SANDBOX_CREDENTIALS). */
+export const COUPONTOOLS_SANDBOX_CLIENT_ID = SANDBOX_CREDENTIALS.COUPONTOOLS_CLIENT_ID;
+export const COUPONTOOLS_SANDBOX_CLIENT_SECRET = SANDBOX_CREDENTIALS.COUPONTOOLS_CLIENT_SECRET;
 
 export const COUPONTOOLS_SANDBOX_SESSIONS = {
   /** The document's example: claimed, not validated. */

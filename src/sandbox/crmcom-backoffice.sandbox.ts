@@ -4,6 +4,7 @@ import { formatMinorUnits, fromVendorAmount, isCurrencyCode, toVendorNumber } fr
 import { BackofficeCatalogue, type SyncedProduct } from './crmcom-backoffice-catalogue';
 import { SandboxOtps, type OtpVerdict } from './crmcom-backoffice-otps';
 import type { SandboxJournal } from './sandbox-journal';
+import { SANDBOX_CREDENTIALS } from '../../core/config/app-config';
 
 /**
  * CRM.COM back-office API (`/backoffice/v1`, header `api_key`), as vendor-docs/crmcom-v2-pos-ecommerce.txt
@@ -13,7 +14,8 @@ import type { SandboxJournal } from './sandbox-journal';
  * (authentication code 22265577, wallet 10.00) and products.
  */
 
-export const CRMCOM_SANDBOX_API_KEY = 'sandbox-crmcom-api-key';
+/** The api_key it accepts: the app's default outside production (core/config, SANDBOX_CREDENTIALS). */
+export const CRMCOM_SANDBOX_API_KEY = SANDBOX_CREDENTIALS.CRMCOM_API_KEY;
 /** The seeded contact 22265577's pass code. */
 export const SANDBOX_PASS_CODE = '2468';
 export const CRMCOM_BACKOFFICE_ERRORS = {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatMinorUnits, fromVendorAmount, toVendorNumber } from '../../core/money/money';
 import type { SandboxJournal } from './sandbox-journal';
+import { SANDBOX_CREDENTIALS } from '../../core/config/app-config';
 
 /**
  * CRM.COM legacy Web API (`/crmapi/rest/v2`), as vendor-docs/crmcom-v1-pos-integration.txt shows it:
@@ -21,7 +22,8 @@ import type { SandboxJournal } from './sandbox-journal';
  * (journal `spend.payout`), and a spend request a POS sends anyway is paid out the same way.
  */
 
-export const CRMCOM_SANDBOX_WEB_API_KEY = 'sandbox-web-api-key';
+/** The Web API key it accepts: the app's default outside production (core/config, SANDBOX_CREDENTIALS). */
+export const CRMCOM_SANDBOX_WEB_API_KEY = SANDBOX_CREDENTIALS.CRMCOM_WEB_API_KEY;
 export const CRMCOM_SANDBOX_SYNC_DEFINITION = 'Product_Sync';
 /** The back-end-reduction participant's authentication code (see the class comment). */
 export const CRMCOM_SANDBOX_BACK_END_CODE = '33376688';
