@@ -7,5 +7,6 @@ export { voidCheckoutWorkflow } from './void-checkout.workflow';
 export { checkoutReturnsWorkflow } from './checkout-returns.workflow';
 export { checkoutBatchWorkflow } from './checkout-batch.workflow';
 export { auditSealWorkflow } from './audit-seal.workflow';
+export { auditCheckpointWorkflow } from './audit-checkpoint.workflow';
 export { capillaryValidationCodeWorkflow } from './capillary-validation-code.workflow';
 export { capillaryRetroTagWorkflow } from './capillary-retro.workflow';

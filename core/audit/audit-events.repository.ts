@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditRowContent } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
 import type { CheckoutHead } from './audit-seal';
+import type { StoreHead } from './head-checkpoint-store';
 
 /** Namespaces the chain's advisory locks so they cannot meet another feature's. */
 const CHAIN_LOCK_CLASS = 0x61756474; // 'audt'
@@ -123,6 +124,46 @@ export class AuditEventsRepository {
        ORDER BY e.checkout_id, e.id DESC`,
       [merchant, store, start, end],
     )) as CheckoutHead[];
+  }
+
+  /**
+   * The newest row of each of the merchant's checkouts with a row recorded since `since` (null: every
+   * checkout), by checkout id after `afterCheckout`, at most `limit`: a page of a head checkpoint.
+   */
+  async headsChangedSince(merchant: string, since: Date | null, afterCheckout: string, limit: number): Promise<StoreHead[]> {
+    return (await this.dataSource.query(
+      // The changed checkouts from the (merchant, recorded_at) index, then each one's head from (checkout_id, id): one probe each.
+      `SELECT c.checkout_id AS "checkoutId", h.id::text AS "eventId", h.row_hash AS "rowHash", h.store
+       FROM (SELECT DISTINCT checkout_id FROM audit_events
+             WHERE merchant = $1 AND ($2::timestamptz IS NULL OR recorded_at >= $2) AND checkout_id > $3
+             ORDER BY checkout_id LIMIT $4) c
+       CROSS JOIN LATERAL (SELECT id, row_hash, store FROM audit_events e
+                           WHERE e.checkout_id = c.checkout_id AND e.merchant = $1 ORDER BY e.id DESC LIMIT 1) h
+       ORDER BY c.checkout_id`,
+      [merchant, since, afterCheckout, limit],
+    )) as StoreHead[];
+  }
+
+  /** The rows with these ids the merchant still has: their checkout and row hash, by id. */
+  async rowHashesOf(merchant: string, ids: string[]): Promise<Map<string, { checkoutId: string; rowHash: string }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT id::text AS id, checkout_id AS "checkoutId", row_hash AS "rowHash" FROM audit_events WHERE merchant = $1 AND id = ANY($2::bigint[])`,
+      [merchant, ids],
+    )) as { id: string; checkoutId: string; rowHash: string }[];
+    return new Map(rows.map((r) => [r.id, { checkoutId: r.checkoutId, rowHash: r.rowHash }]));
+  }
+
+  /** Every merchant with audit rows (a loose index scan: one probe per merchant, not a pass over the table). */
+  async merchants(): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `WITH RECURSIVE m AS (
+         (SELECT merchant FROM audit_events ORDER BY merchant LIMIT 1)
+         UNION ALL
+         SELECT (SELECT merchant FROM audit_events WHERE merchant > m.merchant ORDER BY merchant LIMIT 1) FROM m WHERE m.merchant IS NOT NULL
+       )
+       SELECT merchant FROM m WHERE merchant IS NOT NULL`,
+    )) as { merchant: string }[];
+    return rows.map((r) => r.merchant);
   }
 
   /** The checkouts with a row recorded in [start, end), of one store or all. */

@@ -344,6 +344,12 @@ const schema = z.object({
    * production; elsewhere `.data/audit-seals`.
    */
   AUDIT_SEAL_DIR: z.string().min(1).optional(),
+  /**
+   * How often the `audit-checkpoint` Schedule writes the newest row of every changed checkout to
+   * AUDIT_SEAL_DIR (core/audit/audit-checkpointer.ts): the longest a database superuser's deletion of
+   * a checkout's newest rows can stay unseen by verify between the nightly seals.
+   */
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(3600).default(300),
   /** AES-256-GCM key (base64 of 32 bytes) of the Temporal payload codec. Required in production. */
   TEMPORAL_CODEC_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be base64 of 32 bytes').optional(),
   /** Names the codec key in each payload's metadata, so keys can rotate. */

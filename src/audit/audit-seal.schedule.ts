@@ -1,6 +1,7 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
 import type { AppConfig } from '../../core/config/app-config';
+import { ensureSchedule } from '../../core/temporal/ensure-schedule';
 import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 00:30 UTC: yesterday (UTC) is closed; a late write of a still-running activity has had half an hour. */
@@ -15,14 +16,7 @@ export async function ensureAuditSealSchedule(client: Client, { taskQueue }: { t
     action: { type: 'startWorkflow', workflowType: auditSealWorkflow, workflowId: 'audit-seal', taskQueue, args: [{}] },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
   };
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: { ...previous.policies, ...options.policies } }));
-    return 'updated';
-  }
+  return ensureSchedule(client, options);
 }
 
 /** For the start script: connects with the app's settings, ensures the schedule, disconnects. */

@@ -7,6 +7,8 @@ import { AuditChainKeys } from '../../core/audit/audit-keys';
 import { utcDayBounds, type CheckoutHead } from '../../core/audit/audit-seal';
 import { AuditSealsRepository, type StoredSeal } from '../../core/audit/audit-seals.repository';
 import { ExternalSealStore, type ExternalSealLine } from '../../core/audit/external-seal-store';
+import { HeadCheckpointStore } from '../../core/audit/head-checkpoint-store';
+import { verifyCheckpoints } from './audit-checkpoint-verify';
 import type { AuditBreakDto, AuditVerifyQueryDto, AuditVerifyResultDto } from './dto/audit-verify.dto';
 
 const MAX_DAYS = 92;
@@ -17,8 +19,10 @@ const CHECKOUTS_PER_READ = 200;
  * GET /v1/audit/verify: recomputes the keyed hash chain of every checkout with a row in the range
  * (the whole chain, so a link into the range is checked too), every seal of the range, and holds
  * every seal against its copy outside Postgres (ExternalSealStore), and that copy's recorded heads
- * against the checkouts' current heads. It reports the first break: the lowest event id whose link
- * or content does not verify, else the earliest seal, else the earliest external seal. Read-only: it
+ * against the checkouts' current heads, and every head a checkpoint recorded outside Postgres against
+ * the row it names (audit-checkpoint-verify.ts). It reports the first break: the lowest event id whose
+ * link or content does not verify, else the earliest seal, else the earliest external seal, else the
+ * earliest checkpointed head. Read-only: it
  * takes no lock, so it never slows the write path.
  */
 @Injectable()
@@ -28,6 +32,7 @@ export class AuditVerifyService {
     private readonly seals: AuditSealsRepository,
     private readonly keys: AuditChainKeys,
     private readonly external: ExternalSealStore,
+    private readonly checkpoints: HeadCheckpointStore,
   ) {}
 
   async verify(merchant: string, query: AuditVerifyQueryDto): Promise<AuditVerifyResultDto> {
@@ -45,7 +50,8 @@ export class AuditVerifyService {
     const sealed = await this.seals.sealsBetween(merchant, query.from, query.to, query.store);
     const seals = await this.verifySeals(merchant, sealed, query.from, heads, query.store);
     const external = await this.verifyExternal(merchant, sealed, query.from, query.to, heads, query.store);
-    const firstBreak = chains.firstBreak ?? seals.firstBreak ?? external.firstBreak;
+    const checkpoints = await verifyCheckpoints(merchant, range, { events: this.events, checkpoints: this.checkpoints }, query.store);
+    const firstBreak = chains.firstBreak ?? seals.firstBreak ?? external.firstBreak ?? checkpoints.firstBreak;
     return {
       ok: firstBreak === null,
       checkedRows: chains.rows,
@@ -56,6 +62,8 @@ export class AuditVerifyService {
       legacySeals: seals.legacy,
       checkedExternalSeals: external.count,
       unreadableExternalSealLines: external.unreadable,
+      checkedCheckpointHeads: checkpoints.heads,
+      unreadableCheckpointLines: checkpoints.unreadable,
     };
   }
 

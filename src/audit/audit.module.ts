@@ -3,6 +3,7 @@ import { AuditEventsRepository } from '../../core/audit/audit-events.repository'
 import { AuditChainKeys } from '../../core/audit/audit-keys';
 import { AuditSealsRepository } from '../../core/audit/audit-seals.repository';
 import { ExternalSealStore, FileSealStore } from '../../core/audit/external-seal-store';
+import { FileHeadCheckpointStore, HeadCheckpointStore } from '../../core/audit/head-checkpoint-store';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { repositoryProvider } from '../database/repository.provider';
@@ -18,6 +19,7 @@ import { AuditVerifyService } from './audit-verify.service';
     repositoryProvider(AuditSealsRepository),
     { provide: AuditChainKeys, inject: [APP_CONFIG], useFactory: (config: AppConfig) => config.auditChainKeys },
     { provide: ExternalSealStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new FileSealStore(config.AUDIT_SEAL_DIR) },
+    { provide: HeadCheckpointStore, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new FileHeadCheckpointStore(config.AUDIT_SEAL_DIR) },
     AuditVerifyService,
     AuditEventsService,
   ],

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
 import { loadConfig, ownerDatabaseUrl, type AppConfig } from '../../core/config/app-config';
 import { migrateFor } from '../../core/database/migrate';
+import { ensureAuditCheckpointScheduleFor } from '../audit/audit-checkpoint.schedule';
 import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
 import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
 import { ChildProcesses } from './child-processes';
@@ -63,6 +64,7 @@ async function startAll(configured: AppConfig, mode: TemporalMode, processes: Ch
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
   console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
   console.log(`nightly audit seal schedule ${await ensureAuditSealScheduleFor(config)}`);
+  console.log(`audit head checkpoint schedule (every ${config.AUDIT_CHECKPOINT_INTERVAL_SECONDS} s) ${await ensureAuditCheckpointScheduleFor(config)}`);
   const devKeys = await ensureDevKeys(config, path.join(dataDir, 'dev-keys.json'));
   for (const line of devKeys) console.log(line);
 

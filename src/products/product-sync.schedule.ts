@@ -1,13 +1,8 @@
-import {
-  type Client,
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  type ScheduleOptions,
-  type ScheduleOptionsStartWorkflowAction,
-} from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { ProductSyncInput } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
 import type { AppConfig } from '../../core/config/app-config';
+import { ensureSchedule } from '../../core/temporal/ensure-schedule';
 import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 02:00 UTC every night (Temporal schedules read cron in UTC unless told otherwise). */
@@ -41,19 +36,7 @@ export async function ensureProductSyncSchedule(
     // A night that is still sending when the next one is due is not doubled up.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
   };
-  try {
-    await client.schedule.create(options);
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-      ...previous,
-      spec: options.spec,
-      action: options.action,
-      policies: { ...previous.policies, ...options.policies },
-    }));
-    return 'updated';
-  }
+  return ensureSchedule(client, options);
 }
 
 /** For the start script: connects with the app's settings, ensures the schedule, disconnects. */

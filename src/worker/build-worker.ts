@@ -6,6 +6,7 @@ import { circuitSettingsOf, VendorCircuits } from '../../activities/vendors/vend
 import { createVendorRegistry, type VendorRegistry } from '../../activities/vendors/vendor-registry';
 import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import { FileSealStore } from '../../core/audit/external-seal-store';
+import { FileHeadCheckpointStore } from '../../core/audit/head-checkpoint-store';
 import type { AppConfig } from '../../core/config/app-config';
 import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { FAILURE_CONVERTER_PATH } from '../../core/temporal/failure-converter-path';
@@ -49,6 +50,7 @@ export async function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<
       customers: new CustomerRefHasher(config.auditHmacKey),
       auditKeys: config.auditChainKeys,
       sealStore: new FileSealStore(config.AUDIT_SEAL_DIR),
+      checkpointStore: new FileHeadCheckpointStore(config.AUDIT_SEAL_DIR),
     }),
     interceptors: { activity: [activityObservability] },
   });

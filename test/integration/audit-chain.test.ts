@@ -62,7 +62,7 @@ describe('audit hash chain and GET /v1/audit/verify', () => {
 
     const res = await verify({ from: today, to: today, store }).expect(200);
     expect(res.body).toEqual({
-      ok: true, checkedRows: 60, checkedCheckouts: 1, checkedSeals: 0, firstBreak: null, legacyRows: 0, legacySeals: 0, checkedExternalSeals: 0, unreadableExternalSealLines: 0,
+      ok: true, checkedRows: 60, checkedCheckouts: 1, checkedSeals: 0, firstBreak: null, legacyRows: 0, legacySeals: 0, checkedExternalSeals: 0, unreadableExternalSealLines: 0, checkedCheckpointHeads: 0, unreadableCheckpointLines: 0,
     });
   });
 

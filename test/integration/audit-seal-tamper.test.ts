@@ -87,6 +87,8 @@ describe('audit seals tampered with behind the triggers', () => {
       legacySeals: 0,
       checkedExternalSeals: 2,
       unreadableExternalSealLines: 0,
+      checkedCheckpointHeads: 0,
+      unreadableCheckpointLines: 0,
     });
   });
 

@@ -8,6 +8,7 @@ import { AuditSealsRepository } from '../../core/audit/audit-seals.repository';
 import type { NewAuditRow } from '../../core/audit/audit-writer';
 import { ExternalSealStore, FileSealStore } from '../../core/audit/external-seal-store';
 import { testAuditSealer, testAuditWriter } from '../support/audit-database';
+import { asSuperuser as asSuperuserOn } from '../support/audit-superuser';
 import { testAuditSealDir } from '../support/test-env';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -57,18 +58,7 @@ describe('audit trail rewritten by a database superuser', () => {
   const rowsOf = async (checkoutId: string) =>
     (await stack.dataSource.query(`SELECT * FROM audit_events WHERE checkout_id = $1 ORDER BY id`, [checkoutId])) as Row[];
 
-  /** The superuser's session: the append-only triggers off, the statements, the triggers on. */
-  async function asSuperuser(statements: Array<[string, unknown[]]>): Promise<void> {
-    await stack.dataSource.transaction(async (tx) => {
-      const [{ rolsuper }] = (await tx.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`)) as { rolsuper: boolean }[];
-      expect(rolsuper).toBe(true);
-      await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-      await tx.query(`ALTER TABLE audit_seals DISABLE TRIGGER audit_seals_append_only`);
-      for (const [sql, params] of statements) await tx.query(sql, params);
-      await tx.query(`ALTER TABLE audit_seals ENABLE TRIGGER audit_seals_append_only`);
-      await tx.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-    });
-  }
+  const asSuperuser = (statements: Array<[string, unknown[]]>) => asSuperuserOn(stack.dataSource, statements);
 
   /**
    * Rows `from`.. of the chain rehashed onto the rows before them, with `hash` (plain SHA-256 or an

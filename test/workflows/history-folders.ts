@@ -17,6 +17,7 @@ export const HISTORY_FOLDERS = {
   checkoutBatchWorkflow: 'batch',
   productSyncWorkflow: 'product-sync',
   auditSealWorkflow: 'audit-seal',
+  auditCheckpointWorkflow: 'audit-checkpoint',
   capillaryValidationCodeWorkflow: 'capillary-validation-code',
   capillaryRetroTagWorkflow: 'capillary-retro',
 } as const satisfies Record<keyof typeof registered, string>;

@@ -6,6 +6,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, typ
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { createAuditCheckpointActivities } from '../../activities/audit-checkpoint.activities';
 import type { createAuditSealActivities } from '../../activities/audit-seal.activities';
 import type { createCheckoutBatchActivities } from '../../activities/checkout-batch.activities';
 import type { createReturnActivities } from '../../activities/checkout-return.activities';
@@ -13,6 +14,7 @@ import type { createVoidActivities } from '../../activities/checkout-void.activi
 import type { createProductSyncActivities } from '../../activities/product-sync.activities';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
 import { originalSaleOf, type AfterSaleStart } from '../../core/checkouts/after-sale';
+import { auditCheckpointWorkflow } from '../../workflows/audit-checkpoint.workflow';
 import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
 import { capillaryValidationCodeWorkflow } from '../../workflows/capillary-validation-code.workflow';
 import { capillaryRetroTagWorkflow } from '../../workflows/capillary-retro.workflow';
@@ -673,6 +675,19 @@ describe(`auditSealWorkflow → test/histories/${HISTORY_FOLDERS.auditSealWorkfl
       r.withWorker(activities, async () => {
         const handle = await r.client.workflow.start(auditSealWorkflow, { workflowId: `audit-seal-${randomUUID()}`, taskQueue: r.taskQueue, args: [{ today: '2026-11-22', merchant: 'm' }] });
         expect(await handle.result()).toEqual({ merchants: 1, sealed: 1 });
+        return handle;
+      }),
+    );
+  });
+});
+
+describe(`auditCheckpointWorkflow → test/histories/${HISTORY_FOLDERS.auditCheckpointWorkflow}`, () => {
+  it('checkpoint-every-merchant', async () => {
+    const activities: ReturnType<typeof createAuditCheckpointActivities> = { checkpointAuditHeads: async () => ({ merchants: 2, heads: 7 }) };
+    await record('auditCheckpointWorkflow', 'checkpoint-every-merchant', (r) =>
+      r.withWorker(activities, async () => {
+        const handle = await r.client.workflow.start(auditCheckpointWorkflow, { workflowId: `audit-checkpoint-${randomUUID()}`, taskQueue: r.taskQueue, args: [{}] });
+        expect(await handle.result()).toEqual({ merchants: 2, heads: 7 });
         return handle;
       }),
     );

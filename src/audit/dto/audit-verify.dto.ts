@@ -29,11 +29,13 @@ export class AuditBreakDto {
     enum: [
       'row_hash_mismatch', 'prev_hash_mismatch', 'legacy_after_keyed', 'unknown_key_id', 'seal_heads_mismatch', 'seal_hash_mismatch', 'seal_chain_break',
       'external_heads_mismatch', 'external_seal_mismatch', 'external_seal_missing', 'seal_missing', 'external_seal_conflict',
+      'checkpoint_head_missing', 'checkpoint_head_mismatch',
     ],
     description:
       'unknown_key_id: hashed with a key id not configured (actual names it); legacy_after_keyed: an unkeyed row after a keyed one; ' +
       'external_*: the seal written outside Postgres (AUDIT_SEAL_DIR) disagrees with audit_seals, or its recorded heads with the rows now, ' +
-      'or a keyed seal has no line there; seal_missing: a line outside names a seal audit_seals does not have',
+      'or a keyed seal has no line there; seal_missing: a line outside names a seal audit_seals does not have; ' +
+      'checkpoint_head_*: a checkout\'s newest row recorded outside Postgres by a head checkpoint is gone, or has another hash now',
   })
   reason: string;
   @ApiPropertyOptional({ description: 'What the break means, in words (on the reasons added with keys and external seals)' }) detail?: string;
@@ -53,4 +55,12 @@ export class AuditVerifyResultDto {
   checkedExternalSeals: number;
   @ApiProperty({ description: 'Lines there that could not be read (a write torn by a crash); not a break by themselves' })
   unreadableExternalSealLines: number;
+  @ApiProperty({
+    description:
+      'Heads (a checkout\'s newest row) recorded outside Postgres by the head checkpoints taken from the start of the range to a day after its end, each looked up: ' +
+      'the same-day check a superuser cannot forge before the nightly seal',
+  })
+  checkedCheckpointHeads: number;
+  @ApiProperty({ description: 'Checkpoint lines that could not be read (a write torn by a crash); not a break by themselves' })
+  unreadableCheckpointLines: number;
 }

@@ -1,0 +1,158 @@
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CheckoutHead } from './audit-seal';
+import { merchantDirectory } from './external-seal-store';
+
+/** A checkout's newest audit row when a checkpoint was taken, and the store the row names. */
+export interface StoreHead extends CheckoutHead {
+  store: string;
+}
+
+/**
+ * One line of a head checkpoint written outside Postgres: the newest row of every checkout of the
+ * merchant with a row recorded since `since` (null: every checkout, the merchant's first checkpoint),
+ * as it was at `at`. A checkpoint is one or more head lines and then one `end` line; only a
+ * checkpoint with its end line counts as taken (a run cut short is taken again from the last complete one).
+ */
+export type HeadCheckpointLine =
+  | { merchant: string; at: string; since: string | null; heads: StoreHead[] }
+  | { merchant: string; at: string; since: string | null; end: true; headCount: number };
+
+/** The head lines of some time, and how many lines could not be read (a write torn by a crash). */
+export interface HeadCheckpointRead {
+  lines: Array<Extract<HeadCheckpointLine, { heads: StoreHead[] }>>;
+  unreadable: number;
+}
+
+/**
+ * An append-only store of head checkpoints outside Postgres (an abstract class: the API injects it by
+ * this name). Between the nightly seals this is what a database superuser cannot rewrite: a
+ * checkout's newest rows deleted, or its whole chain recomputed, after a checkpoint recorded them.
+ */
+export abstract class HeadCheckpointStore {
+  /** Where the lines are, for messages. */
+  abstract readonly location: string;
+  abstract append(lines: HeadCheckpointLine[]): Promise<void>;
+  /** When the merchant's newest complete checkpoint was taken (ISO), or null before its first. */
+  abstract lastCompleteAt(merchant: string): Promise<string | null>;
+  /** The merchant's head lines taken in [from, to). */
+  abstract read(merchant: string, from: Date, to: Date): Promise<HeadCheckpointRead>;
+}
+
+/** How much of a file's end is read to find its last end line before the whole file is read. */
+const TAIL_BYTES = 16 * 1024;
+
+/**
+ * JSONL files next to the seals: `<AUDIT_SEAL_DIR>/<merchant>/checkpoints/<YYYY-MM-DD>.jsonl` by the
+ * UTC day of `at`, opened with O_APPEND and flushed to disk before the append returns; never
+ * rewritten or truncated (the same guarantees as FileSealStore, in the same directory).
+ */
+export class FileHeadCheckpointStore extends HeadCheckpointStore {
+  constructor(private readonly sealDir: string) {
+    super();
+  }
+
+  get location(): string {
+    return path.join(this.sealDir, '<merchant>', 'checkpoints');
+  }
+
+  async append(lines: HeadCheckpointLine[]): Promise<void> {
+    const byFile = new Map<string, string[]>();
+    for (const line of lines) {
+      const file = this.fileOf(line.merchant, line.at.slice(0, 10));
+      byFile.set(file, [...(byFile.get(file) ?? []), JSON.stringify(line)]);
+    }
+    for (const [file, texts] of byFile) {
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o750 });
+      const handle = await open(file, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o640);
+      try {
+        // A torn last line (a crash mid-write) must not swallow the next one: start on a new line.
+        const { size } = await handle.stat();
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last.toString() !== '\n';
+        await handle.write(`${torn ? '\n' : ''}${texts.join('\n')}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+  }
+
+  async lastCompleteAt(merchant: string): Promise<string | null> {
+    const days = (await this.days(merchant)).reverse();
+    // The newest day first; a day whose checkpoints all failed to finish sends us one day further back.
+    for (const day of days.slice(0, 3)) {
+      const file = this.fileOf(merchant, day);
+      const end = lastEnd(await tail(file)) ?? lastEnd(await readFile(file, 'utf8'));
+      if (end) return end;
+    }
+    return null;
+  }
+
+  async read(merchant: string, from: Date, to: Date): Promise<HeadCheckpointRead> {
+    const lines: HeadCheckpointRead['lines'] = [];
+    let unreadable = 0;
+    const [first, last] = [from.toISOString().slice(0, 10), new Date(to.getTime() - 1).toISOString().slice(0, 10)];
+    for (const day of await this.days(merchant)) {
+      if (day < first || day > last) continue;
+      for (const raw of (await readFile(this.fileOf(merchant, day), 'utf8')).split('\n')) {
+        if (!raw.trim()) continue;
+        const line = parse(raw);
+        if (!line) unreadable++;
+        else if ('heads' in line && line.merchant === merchant && line.at >= from.toISOString() && line.at < to.toISOString()) lines.push(line);
+      }
+    }
+    return { lines, unreadable };
+  }
+
+  /** The days the merchant has a checkpoint file of, oldest first. */
+  private async days(merchant: string): Promise<string[]> {
+    try {
+      const names = await readdir(path.join(this.sealDir, merchantDirectory(merchant), 'checkpoints'));
+      return names.filter((n) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(n)).map((n) => n.slice(0, 10)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private fileOf(merchant: string, day: string): string {
+    return path.join(this.sealDir, merchantDirectory(merchant), 'checkpoints', `${day}.jsonl`);
+  }
+}
+
+function parse(raw: string): HeadCheckpointLine | undefined {
+  try {
+    const line = JSON.parse(raw) as HeadCheckpointLine;
+    if (typeof line.merchant !== 'string' || typeof line.at !== 'string') return undefined;
+    if ('heads' in line ? Array.isArray(line.heads) : 'end' in line && line.end === true) return line;
+  } catch {
+    // a torn line: counted by the caller
+  }
+  return undefined;
+}
+
+/** The `at` of the last end line in `text`, if any. */
+function lastEnd(text: string): string | null {
+  let found: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim() ? parse(raw) : undefined;
+    if (line && 'end' in line && (found === null || line.at > found)) found = line.at;
+  }
+  return found;
+}
+
+/** The last TAIL_BYTES of a file (its first line there may be cut: parse drops it). */
+async function tail(file: string): Promise<string> {
+  const handle = await open(file, fsConstants.O_RDONLY);
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FileHeadCheckpointStore, type StoreHead } from '../../core/audit/head-checkpoint-store';
+
+const head = (n: number): StoreHead => ({ checkoutId: `checkout:m:S1:T1:R${n}`, eventId: String(n), rowHash: `h${n}`, store: 'S1' });
+
+describe('FileHeadCheckpointStore', () => {
+  const dir = () => mkdtempSync(path.join(tmpdir(), 'checkpoints-'));
+  const fileOf = (root: string, day: string) => path.join(root, 'm', 'checkpoints', `${day}.jsonl`);
+
+  it('counts a checkpoint only once its end line is written, newest first', async () => {
+    const root = dir();
+    const store = new FileHeadCheckpointStore(root);
+    expect(await store.lastCompleteAt('m')).toBeNull();
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, heads: [head(1)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, end: true, headCount: 1 }]);
+    // A later checkpoint cut short after its head line: the earlier one is still the last complete.
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:05:00.000Z', since: '2026-12-06T09:58:00.000Z', heads: [head(2)] }]);
+    expect(await store.lastCompleteAt('m')).toBe('2026-12-06T10:00:00.000Z');
+    expect(await store.lastCompleteAt('other')).toBeNull();
+  });
+
+  it('finds the last end line past a tail of many long head lines, and in an earlier day file', async () => {
+    const root = dir();
+    const store = new FileHeadCheckpointStore(root);
+    await store.append([{ merchant: 'm', at: '2026-12-05T23:55:00.000Z', since: null, end: true, headCount: 0 }]);
+    const heads = Array.from({ length: 400 }, (_, i) => head(i));
+    await store.append([{ merchant: 'm', at: '2026-12-06T00:00:00.000Z', since: null, end: true, headCount: 0 }]);
+    await store.append([{ merchant: 'm', at: '2026-12-06T00:05:00.000Z', since: null, heads }]);
+    expect(readFileSync(fileOf(root, '2026-12-06'), 'utf8').length).toBeGreaterThan(16 * 1024);
+    expect(await store.lastCompleteAt('m')).toBe('2026-12-06T00:00:00.000Z');
+    // A day whose only checkpoint never finished: the day before answers.
+    const other = new FileHeadCheckpointStore(dir());
+    await other.append([{ merchant: 'm', at: '2026-12-05T23:55:00.000Z', since: null, end: true, headCount: 0 }]);
+    await other.append([{ merchant: 'm', at: '2026-12-06T00:05:00.000Z', since: null, heads }]);
+    expect(await other.lastCompleteAt('m')).toBe('2026-12-05T23:55:00.000Z');
+  });
+
+  it('reads the head lines of a time range across day files; a torn line is counted, and the next append starts on a new line', async () => {
+    const root = dir();
+    const store = new FileHeadCheckpointStore(root);
+    await store.append([
+      { merchant: 'm', at: '2026-12-05T23:59:00.000Z', since: null, heads: [head(1)] },
+      { merchant: 'm', at: '2026-12-06T00:01:00.000Z', since: null, heads: [head(2)] },
+      { merchant: 'm', at: '2026-12-06T00:01:00.000Z', since: null, end: true, headCount: 1 },
+    ]);
+    appendFileSync(fileOf(root, '2026-12-06'), '{"merchant":"m","at":"2026-12-06T00:0');
+    await store.append([{ merchant: 'm', at: '2026-12-06T00:06:00.000Z', since: null, heads: [head(3)] }]);
+
+    const all = await store.read('m', new Date('2026-12-05T00:00:00Z'), new Date('2026-12-07T00:00:00Z'));
+    expect(all.lines.map((l) => l.heads[0].eventId)).toEqual(['1', '2', '3']);
+    expect(all.unreadable).toBe(1);
+    const part = await store.read('m', new Date('2026-12-06T00:00:00Z'), new Date('2026-12-06T00:05:00Z'));
+    expect(part.lines.map((l) => l.heads[0].eventId)).toEqual(['2']);
+  });
+});
