@@ -4,6 +4,7 @@ import { Between, type DataSource } from 'typeorm';
 import { CheckoutBatchSale } from '../core/checkout-batches/checkout-batch-sale.entity';
 import { CheckoutSagaClient } from '../core/checkouts/checkout-saga.client';
 import { StoredCheckoutAnswers } from '../core/checkouts/stored-checkout-answers';
+import type { TextSealer } from '../core/temporal/encryption-codec';
 import { openValue } from '../core/temporal/sealed-value';
 import type { CheckoutInput } from '../workflows/checkout.contract';
 import { BATCH_SALES_PER_CHUNK_AT_ONCE, type CheckoutBatchChunk } from '../workflows/checkout-batch.contract';
@@ -17,14 +18,14 @@ const HEARTBEAT_EVERY_MS = 5_000;
  * worker's own Temporal client, a few at a time, and records on each sale's row whether it could be
  * driven, emptying its sealed input in the same write. A retried chunk skips the sales it already recorded.
  */
-export function createCheckoutBatchActivities({ dataSource, codec }: { dataSource: DataSource; codec: PayloadCodec }) {
+export function createCheckoutBatchActivities({ dataSource, codec }: { dataSource: DataSource; codec: PayloadCodec & TextSealer }) {
   return {
     async driveCheckoutBatchChunk(chunk: CheckoutBatchChunk): Promise<{ driven: number; notDriven: number }> {
       const ctx = Context.current();
       const sagas = new CheckoutSagaClient(ctx.client, {
         taskQueue: ctx.info.taskQueue,
         answerTimeoutMs: SALE_PHASE_WAIT_MS,
-        endedCheckouts: new StoredCheckoutAnswers(dataSource),
+        endedCheckouts: new StoredCheckoutAnswers(dataSource, codec),
       });
       const repo = dataSource.getRepository(CheckoutBatchSale);
       const sales = await repo.find({

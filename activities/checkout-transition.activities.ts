@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import { CallbackOutboxRepository } from '../core/callbacks/callback-outbox.repository';
+import { sealProjectionCodes } from '../core/checkouts/projection-codes';
+import type { TextSealer } from '../core/temporal/encryption-codec';
 import { isFinalState, type CheckoutRef, type CheckoutState, type CheckoutTransition } from '../workflows/checkout.contract';
 import { isCheckoutSagaTransition } from '../workflows/checkout-transitions.contract';
 import { Context } from '@temporalio/activity';
@@ -13,7 +15,7 @@ const FORGETTING_STATES: readonly CheckoutState[] = ['compensated', 'cancelled',
  * Saga transitions: one audit row per state entered and the `checkouts` projection moved in the same
  * database transaction, so the read model never shows a state the trail does not explain.
  */
-export function createTransitionActivities({ dataSource, audit }: { dataSource: DataSource; audit: AuditWriter }) {
+export function createTransitionActivities({ dataSource, audit, codes }: { dataSource: DataSource; audit: AuditWriter; codes: TextSealer }) {
   const callbacks = new CallbackOutboxRepository(dataSource);
   return {
     async recordCheckoutTransition(ref: CheckoutRef, transition: CheckoutTransition): Promise<void> {
@@ -51,6 +53,8 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
         // Insert, or move forward only: a late attempt of an earlier transition changes nothing. A
         // different run of the same checkout is a reset (ids are never reused), so it wins.
         const v = transition.view;
+        // The row keeps coupon codes sealed (projection-codes.ts); the figures it copies out are the view's own.
+        const stored = sealProjectionCodes({ view: v, receipt: v.receipt ?? null }, codes);
         await tx.query(
           `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
                                   awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id, request_hash)
@@ -65,8 +69,8 @@ export function createTransitionActivities({ dataSource, audit }: { dataSource: 
           [
             ref.checkoutId, ref.merchant, ref.store, ref.till, ref.posReference, transition.state, ref.currency,
             transition.totalMinor, v.receipt?.awardedMinor ?? null, v.receipt?.spentMinor ?? null,
-            v.receipt ? JSON.stringify(v.receipt) : null, JSON.stringify(v), transition.seq,
-            v.rejection?.reason ?? v.failureReason ?? null, projectionRunId, ref.requestHash ?? null,
+            stored.receipt ? JSON.stringify(stored.receipt) : null, JSON.stringify(stored.view), transition.seq,
+            stored.view.rejection?.reason ?? stored.view.failureReason ?? null, projectionRunId, ref.requestHash ?? null,
           ],
         );
         // An unwound (or voided) sale forgets its remembered step results: a reset of it asks the

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import type { CustomerRefHasher } from '../core/audit/customer-ref';
 import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
+import type { TextSealer } from '../core/temporal/encryption-codec';
 import { createCouponActivities } from './checkout-coupons.activities';
 import { createLoyaltyActivities } from './checkout-loyalty.activities';
 import { createPointsActivities } from './checkout-points.activities';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   vendors: VendorRegistry;
   /** Keyed hashes of customer identifiers for audit rows (AUDIT_HMAC_KEY). */
   customers: CustomerRefHasher;
+  /** Seals coupon codes in the checkouts projection (the payload codec: core/checkouts/projection-codes.ts). */
+  projectionCodes: TextSealer;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ActivityDeps {
  * from the activities barrel) and its tests mock.
  */
 export function createCheckoutActivities(
-  { dataSource, vendors, customers }: ActivityDeps,
+  { dataSource, vendors, customers, projectionCodes }: ActivityDeps,
   audit: AuditWriter,
   intents = new EffectIntentsRepository(dataSource, undefined, effectReferenceKeyer(customers)),
 ) {
@@ -30,6 +33,6 @@ export function createCheckoutActivities(
     ...createPointsActivities({ points: vendors.points, audit, intents }),
     ...createCouponActivities({ coupons: vendors.coupons, audit, intents }),
     ...createSaleActivities({ transactions: vendors.transactions, postTender: vendors.postTender, audit, intents }),
-    ...createTransitionActivities({ dataSource, audit }),
+    ...createTransitionActivities({ dataSource, audit, codes: projectionCodes }),
   };
 }

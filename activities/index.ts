@@ -2,6 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { AuditChainKeys } from '../core/audit/audit-keys';
 import { AuditWriter } from '../core/audit/audit-writer';
 import type { ExternalSealStore } from '../core/audit/external-seal-store';
+import type { TextSealer } from '../core/temporal/encryption-codec';
 import type { HeadCheckpointStore } from '../core/audit/head-checkpoint-store';
 import { effectReferenceKeyer, EffectIntentsRepository } from '../core/effects/effect-intents.repository';
 import { StepResultsRepository } from '../core/effects/step-results.repository';
@@ -19,7 +20,7 @@ import { rememberStepResults } from './remembered-steps';
 export type { ActivityDeps } from './checkout.activities';
 
 /** Every activity the worker runs, wired to its dependencies (src/worker only); workflows import leaf files as types. */
-export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec; auditKeys: AuditChainKeys; sealStore: ExternalSealStore; checkpointStore: HeadCheckpointStore }) {
+export function createActivities(deps: ActivityDeps & { stepResultsCodec: PayloadCodec & TextSealer; auditKeys: AuditChainKeys; sealStore: ExternalSealStore; checkpointStore: HeadCheckpointStore }) {
   const audit = new AuditWriter(deps.dataSource, deps.customers, deps.auditKeys);
   const intents = new EffectIntentsRepository(deps.dataSource, undefined, effectReferenceKeyer(deps.customers));
   return {

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
+import type { TextSealer } from '../temporal/encryption-codec';
 import { FINAL_STATES, type CheckoutState, type CheckoutView } from '../../workflows/checkout.contract';
+import { openProjectionCodes } from './projection-codes';
 
 /** A checkout that has ended, as its `checkouts` row keeps it: what a replay of its request is answered with. */
 export interface StoredCheckoutAnswer {
@@ -31,7 +33,10 @@ export interface CheckoutAnswerStore {
  * Temporal as before (a running saga is found there by its id).
  */
 export class StoredCheckoutAnswers implements CheckoutAnswerStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly codes: TextSealer,
+  ) {}
 
   async findEnded(checkoutId: string): Promise<StoredCheckoutAnswer | null> {
     let rows: Array<{ request_hash: string; currency: string; view: CheckoutView }>;
@@ -44,7 +49,7 @@ export class StoredCheckoutAnswers implements CheckoutAnswerStore {
       return null;
     }
     const row = rows[0];
-    return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: row.view } : null;
+    return row ? { requestHash: row.request_hash, currency: row.currency.trim(), view: openProjectionCodes(row.view, this.codes) } : null;
   }
 
   private readEnded(checkoutId: string): Promise<Array<{ request_hash: string; currency: string; view: CheckoutView }>> {

@@ -60,7 +60,34 @@ export class EncryptionCodec implements PayloadCodec {
       return deserialise(Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]));
     });
   }
+
+  /**
+   * A short text sealed under the current key, as `<keyId>:<base64url of iv, ciphertext, tag>`: for
+   * a value kept inside a JSON document Postgres still reads (a coupon code in the checkouts
+   * projection, core/checkouts/projection-codes.ts) rather than a whole payload.
+   */
+  sealText(text: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId) as Buffer, iv);
+    const sealed = Buffer.concat([iv, cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${this.currentKeyId}:${sealed.toString('base64url')}`;
+  }
+
+  /** The text `sealText` sealed (under any key still configured); throws on an unknown key id or a tampered value. */
+  openText(sealed: string): string {
+    const at = sealed.lastIndexOf(':');
+    const keyId = sealed.slice(0, at);
+    const key = this.keys.get(keyId);
+    if (at < 0 || !key) throw new Error(`text sealed with unknown key id "${keyId}"`);
+    const data = Buffer.from(sealed.slice(at + 1), 'base64url');
+    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+  }
 }
+
+/** What seals and opens the short texts of projection-codes.ts (an EncryptionCodec). */
+export type TextSealer = Pick<EncryptionCodec, 'sealText' | 'openText'>;
 
 export interface CodecOptions {
   /**

@@ -4,6 +4,8 @@ import type { AppConfig } from '../../core/config/app-config';
 import { CallbackOutboxRepository, type ClaimedCallback } from '../../core/callbacks/callback-outbox.repository';
 import { nextCallbackAttempt } from '../../core/callbacks/callback-retry-schedule';
 import { CallbackSecretBox } from '../../core/callbacks/callback-secret-box';
+import { openProjectionCodes } from '../../core/checkouts/projection-codes';
+import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
 import { APP_CONFIG } from '../config/config.module';
 import { CallbackAudit } from './callback-audit';
 import { postCallback, type CallbackAttempt } from './callback-delivery';
@@ -27,6 +29,8 @@ export class CallbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
   private running: Promise<void> | undefined;
   private stopped = false;
 
+  private readonly codes: EncryptionCodec;
+
   constructor(
     @Inject(CallbackOutboxRepository) private readonly outbox: CallbackOutboxRepository,
     @Inject(CallbackSecretBox) private readonly box: CallbackSecretBox,
@@ -35,6 +39,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
     @Inject(Registry) registry: Registry,
   ) {
     this.metrics = registerCallbackMetrics(registry);
+    this.codes = encryptionCodecFor(config);
   }
 
   onApplicationBootstrap(): void {
@@ -80,7 +85,9 @@ export class CallbackDispatcher implements OnApplicationBootstrap, OnModuleDestr
   /** The POST, or a refusal without one when the merchant has no URL or secret any more (retried like any other: it may be set again). */
   private async attempt(event: ClaimedCallback): Promise<CallbackAttempt> {
     if (!event.url || !event.secret) return { delivered: false, httpStatus: null, error: 'no callback URL or secret configured', latencyMs: 0 };
-    return postCallback({ ...event, url: event.url }, this.box.open(event.merchant, event.secret), this.config.CALLBACK_TIMEOUT_MS);
+    // The outbox's copy of the view keeps coupon codes sealed like the projection; the merchant gets them in clear.
+    const view = openProjectionCodes(event.view, this.codes);
+    return postCallback({ ...event, view, url: event.url }, this.box.open(event.merchant, event.secret), this.config.CALLBACK_TIMEOUT_MS);
   }
 
   private async settled(event: ClaimedCallback, attempt: CallbackAttempt, outcome: 'delivered' | 'retrying' | 'failed'): Promise<void> {

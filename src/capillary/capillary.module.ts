@@ -3,7 +3,7 @@ import { CustomerRefHasher } from '../../core/audit/customer-ref';
 import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { repositoryProvider } from '../database/repository.provider';
+import { projectionRepositoryProvider } from '../database/repository.provider';
 import { CapillaryRetroController } from './capillary-retro.controller';
 import { CapillaryRetroService } from './capillary-retro.service';
 import { CapillaryValidationCodesController } from './capillary-validation-codes.controller';
@@ -15,7 +15,7 @@ import { CapillaryValidationCodesService } from './capillary-validation-codes.se
   providers: [
     CapillaryValidationCodesService,
     CapillaryRetroService,
-    repositoryProvider(CheckoutsRepository),
+    projectionRepositoryProvider(CheckoutsRepository),
     // Keys customer identifiers into workflow ids and repeated-request checks (never the identifier itself).
     { provide: CustomerRefHasher, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new CustomerRefHasher(config.auditHmacKey) },
   ],

@@ -12,6 +12,7 @@ import { StoreDirectory } from '../../core/stores/store-directory';
 import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
 import { sealValue } from '../../core/temporal/sealed-value';
 import { batchSaleResult, countOutcomes } from './checkout-batch-results';
+import { openProjectionCodes } from '../../core/checkouts/projection-codes';
 import { toBatchSales } from './checkout-batch-sales.mapper';
 import type { CreateCheckoutBatchDto } from './dto/create-checkout-batch.dto';
 
@@ -90,7 +91,8 @@ export class CheckoutBatchesService {
     const rows = await this.batches.salesWithCheckouts(merchant, batchId);
     // A store- or till-scoped key sees a batch only when every sale lies in its scope.
     if (rows.some((r) => !maySeeCheckout(caller, r.checkoutId))) throw batchNotFound(batchId);
-    const results = rows.map(batchSaleResult);
+    // Receipts and refusals as the projection keeps them, coupon codes sealed: the back office gets them opened.
+    const results = rows.map((row) => batchSaleResult(openProjectionCodes(row, this.codec)));
     const counts = countOutcomes(results);
     return {
       batchId,

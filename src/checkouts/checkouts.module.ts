@@ -11,7 +11,7 @@ import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import { StoredCheckoutAnswers } from '../../core/checkouts/stored-checkout-answers';
 import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { repositoryProvider } from '../database/repository.provider';
+import { projectionRepositoryProvider } from '../database/repository.provider';
 import { CheckoutReturnsService } from './checkout-returns.service';
 import { CheckoutsController } from './checkouts.controller';
 import { CheckoutsService } from './checkouts.service';
@@ -29,8 +29,8 @@ const coreProviders = [
     useFactory: (temporal: Client, config: AppConfig, endedCheckouts: StoredCheckoutAnswers) =>
       new CheckoutSagaClient(temporal, { ...sagaClientOptions(config), endedCheckouts }),
   },
-  repositoryProvider(StoredCheckoutAnswers),
-  repositoryProvider(CheckoutsRepository),
+  projectionRepositoryProvider(StoredCheckoutAnswers),
+  projectionRepositoryProvider(CheckoutsRepository),
   { provide: AfterSale, inject: [Client, CheckoutsRepository], useFactory: (temporal: Client, checkouts: CheckoutsRepository) => new AfterSale(temporal, checkouts) },
   {
     provide: CheckoutVoidClient,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditEventsRepository } from '../../core/audit/audit-events.repository';
-import { repositoryProvider } from '../database/repository.provider';
+import { projectionRepositoryProvider, repositoryProvider } from '../database/repository.provider';
+import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import { OpsAudit } from './ops-audit';
 import { OpsController } from './ops.controller';
 import { OpsService } from './ops.service';
@@ -10,6 +11,6 @@ import { VendorCircuitsService } from './vendor-circuits.service';
 /** Ops over checkout sagas (design §7) and the vendors' circuit breakers. Access control (ops, admin) is wired by the API keys work. */
 @Module({
   controllers: [OpsController, VendorCircuitsController],
-  providers: [OpsService, VendorCircuitsService, OpsAudit, repositoryProvider(AuditEventsRepository)],
+  providers: [OpsService, VendorCircuitsService, OpsAudit, repositoryProvider(AuditEventsRepository), projectionRepositoryProvider(CheckoutsRepository)],
 })
 export class OpsModule {}

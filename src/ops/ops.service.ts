@@ -4,11 +4,10 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type Workflow
 
 /** The fields a summary needs, common to a list entry and a description. */
 type ExecutionFacts = Omit<WorkflowExecutionInfo, 'raw'>;
-import { DataSource } from 'typeorm';
 import { SearchAttributes, type CheckoutState } from '../../workflows/checkout.contract';
 import { retryCompensation } from '../../workflows/checkout.messages';
 import { AuditEventsRepository } from '../../core/audit/audit-events.repository';
-import { Checkout } from '../../core/checkouts/checkout.entity';
+import { CheckoutsRepository } from '../../core/checkouts/checkouts.repository';
 import { ProblemException } from '../common/problem';
 import { maySeeCheckout, storeInScope, type Principal } from '../access/principal';
 import type { AppConfig } from '../../core/config/app-config';
@@ -46,7 +45,7 @@ export interface SagaSummary {
 export class OpsService {
   constructor(
     @Inject(Client) private readonly temporal: Client,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CheckoutsRepository) private readonly checkouts: CheckoutsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(OpsAudit) private readonly audit: OpsAudit,
     @Inject(AuditEventsRepository) private readonly auditEvents: AuditEventsRepository,
@@ -69,7 +68,7 @@ export class OpsService {
     const history = await this.temporal.workflow.getHandle(checkoutId, description.runId).fetchHistory();
     const pending = description.raw.pendingActivities ?? [];
     await decodeFailureMessages(history.events ?? [], pending, this.temporal.options.loadedDataConverter.payloadCodecs);
-    const projection = await this.dataSource.getRepository(Checkout).findOneBy({ id: checkoutId });
+    const projection = await this.checkouts.findById(checkoutId);
     const references = await this.auditEvents.vendorReferencesOf(checkoutId);
     const opsActions = await this.auditEvents.opsActionsOf(checkoutId);
     const view = projection?.view;

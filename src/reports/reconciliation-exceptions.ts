@@ -1,5 +1,6 @@
 import { RefusalCodes } from '../../workflows/checkout.contract';
 import type { CheckoutDayEvent, ReconciliationException } from './reconciliation.types';
+import { hideProjectionCodes } from '../../core/checkouts/projection-codes';
 
 /**
  * What finance must look at, never hidden in a total: sagas ops must finish, effects nobody can
@@ -26,7 +27,8 @@ export function exceptionsOf(e: CheckoutDayEvent): ReconciliationException[] {
       const value = view.receipt?.coupons.find((c) => c.code === n.code)?.valueMinor;
       out.push({
         ...base, kind: 'non_compensable', vendor: n.vendor, code: RefusalCodes.nonCompensable,
-        reason: `${n.vendor} ${n.code}: validated, and the vendor has no undo`, figures: value === undefined ? {} : { couponValueMinor: value },
+        // The coupon is not named: its code identifies the customer it was issued to.
+        reason: `a ${n.vendor} coupon was validated, and the vendor has no undo`, figures: value === undefined ? {} : { couponValueMinor: value },
       });
     }
     for (const x of view.void.exceptions.filter((v) => v.code !== RefusalCodes.nonCompensable)) {
@@ -43,7 +45,8 @@ export function exceptionsOf(e: CheckoutDayEvent): ReconciliationException[] {
     }
     out.push(...mismatchesOf(e).map((m) => ({ ...base, kind: 'amount_mismatch' as const, ...m })));
   }
-  return out;
+  // A vendor's or a step's reason may quote a coupon code: the projection keeps it sealed, the report shows `[coupon]`.
+  return out.map((x) => ({ ...x, reason: hideProjectionCodes(x.reason) }));
 }
 
 type Mismatch = Pick<ReconciliationException, 'vendor' | 'code' | 'reason' | 'figures'>;

@@ -45,6 +45,7 @@ export async function buildWorker(config: AppConfig, deps: WorkerDeps): Promise<
     dataConverter: { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH },
     activities: createActivities({
       stepResultsCodec: codec,
+      projectionCodes: codec,
       dataSource: deps.dataSource,
       vendors: deps.vendors ?? createVendorRegistry(config, circuits),
       customers: new CustomerRefHasher(config.auditHmacKey),

@@ -4,6 +4,7 @@ import { createCheckoutActivities } from '../../activities/checkout.activities';
 import { createVendorRegistry } from '../../activities/vendors/vendor-registry';
 import { OUTCOME_UNKNOWN } from '../../activities/vendors/crmcom-legacy.vendor';
 import { loadConfig } from '../../core/config/app-config';
+import { encryptionCodecFor } from '../../core/temporal/encryption-codec';
 import { CAPILLARY_SANDBOX_COUPONS, CAPILLARY_SANDBOX_CUSTOMER } from '../../src/sandbox/capillary-sandbox-org';
 import { COUPONTOOLS_SANDBOX_SESSIONS } from '../../src/sandbox/coupontools.sandbox';
 import { checkoutReference, FailureTypes, type CheckoutRef } from '../../workflows/checkout.contract';
@@ -47,6 +48,7 @@ describe(`${createCheckoutActivities.name}: lookup before retry, decided by the 
         dataSource: audit.dataSource,
         vendors: createVendorRegistry(loadConfig({ APP_ENV: 'test', SANDBOX_PORT: new URL(sandbox.url).port, VENDOR_TIMEOUT_MS: '1000', ...env })),
         customers: audit.writer.customers,
+        projectionCodes: encryptionCodecFor(loadConfig({ APP_ENV: 'test' })),
       },
       audit.writer,
     );

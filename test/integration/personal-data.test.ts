@@ -61,6 +61,8 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // only where the failure message alone would carry it: the Temporal history.
   const failureCanary = `Canaryname${randomUUID().slice(0, 8).replace(/[0-9]/g, 'x')}`;
   let refusedId = '';
+  /** The sale that redeemed a Capillary coupon: its id and request. */
+  const couponSale = { id: '', body: {} as object };
   let namedBatchId = '';
   let storedBatchRows: Array<{ row: unknown; input: unknown; sealed_input: Buffer | null }> = [];
 
@@ -119,15 +121,12 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     issuedCode = (await request(stack.sandboxUrl).get('/capillary/_sandbox/validation-codes').query({ mobile: CAPILLARY_PHONE }).expect(200)).body.code as string;
     canaries.push(issuedCode);
     const redeemed = uniquePosReference('PD');
-    const withCode = await api()
-      .post('/v1/checkouts')
-      .send(
-        oneShotCheckoutBody(redeemed, {
-          points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: CAPILLARY_PHONE }, validationCode: issuedCode },
-          coupons: [{ provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.multiUse, validationCode: issuedCode }],
-        }),
-      )
-      .expect(201);
+    couponSale.body = oneShotCheckoutBody(redeemed, {
+      points: { provider: 'capillary', points: 10, identifier: { type: 'phone', value: CAPILLARY_PHONE }, validationCode: issuedCode },
+      coupons: [{ provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.multiUse, validationCode: issuedCode }],
+    });
+    couponSale.id = `checkout:${merchant}:S1:T1:${redeemed}`;
+    const withCode = await api().post('/v1/checkouts').send(couponSale.body).expect(201);
     expect(withCode.body.receipt).toMatchObject({ pointsRedeemed: 10, exceptions: [] });
     const sent = (await journalOf(stack.sandboxUrl, `${merchant}:S1:T1:${redeemed}`, 'capillary')).map((e) => e.effect);
     expect(sent).toEqual(expect.arrayContaining(['points.redeem', 'coupon.redeem']));
@@ -313,13 +312,10 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // saga_step_results holds what each v2 step answered (customer data included), sealed by the codec.
   // effect_intents and checkout_batch_sales too (a batch ran above); the product sync tables when a sync wrote them.
   const auditTables = ['audit_events', 'audit_seals', 'checkouts', 'saga_step_results', 'effect_intents', 'checkout_batch_sales'];
-  const mayBeEmpty = ['product_syncs', 'product_sync_items'];
-  // A coupon code the sale redeemed identifies the customer it was issued to: keyed or redacted at rest too.
-  // Known gap (issue 21): the checkout's view (quote and receipt, which the POS prints) still holds the
-  // code; the audit rows and effect intents (keyed reference) do not.
-  const couponCodeStillIn = ['checkouts'];
-  const atRest = (table: string) =>
-    couponCodeStillIn.includes(table) ? vendorCanaries : { ...vendorCanaries, 'Capillary coupon code': CAPILLARY_SANDBOX_COUPONS.multiUse };
+  const mayBeEmpty = ['product_syncs', 'product_sync_items', 'callback_outbox'];
+  // A coupon code the sale redeemed identifies the customer it was issued to: keyed or sealed at rest too
+  // (the checkouts projection keeps it sealed by the codec: core/checkouts/projection-codes.ts).
+  const atRestCanaries = { ...vendorCanaries, 'Capillary coupon code': CAPILLARY_SANDBOX_COUPONS.multiUse };
 
   it('the vendor-returned identifiers were there to find: the sandbox answered them for these customers', async () => {
     // Through the codec, the saga's state carries what CRM.COM and Capillary returned (the account
@@ -341,9 +337,19 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     for (const table of [...auditTables, ...mayBeEmpty]) {
       const rows = await tableRows(table);
       if (!mayBeEmpty.includes(table)) expect(rows.length).toBeGreaterThan(0);
-      found.push(...findCanaries(rows, atRest(table), table));
+      found.push(...findCanaries(rows, atRestCanaries, table));
     }
     expect(found).toEqual([]);
+  });
+
+  it("a redeemed coupon's code is sealed in its checkouts row, and in clear for the POS: GET and a replay of the sale answer it", async () => {
+    const [row] = (await stack.dataSource.query(`SELECT receipt, view FROM checkouts WHERE id = $1`, [couponSale.id])) as Array<{ receipt: { coupons: Array<{ code: string }> } }>;
+    expect(row.receipt.coupons.map((c) => c.code)).toEqual([expect.stringMatching(/^sealed-code:/)]);
+    const coupons = [{ provider: 'capillary', code: CAPILLARY_SANDBOX_COUPONS.multiUse }];
+    expect((await api().get(`/v1/checkouts/${couponSale.id}`).expect(200)).body.receipt.coupons).toMatchObject(coupons);
+    const replay = await api().post('/v1/checkouts').send(couponSale.body).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.receipt.coupons).toMatchObject(coupons);
   });
 
   it('the history the Temporal server holds (no codec) holds no identifier a vendor returned', async () => {

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { hideProjectionCodes, openProjectionCodes, sealProjectionCodes } from '../../core/checkouts/projection-codes';
+import { EncryptionCodec } from '../../core/temporal/encryption-codec';
+import type { CheckoutReceipt, CheckoutView } from '../../workflows/checkout.contract';
+
+const CODE = 'CT-77X9-2Q41';
+const CAPILLARY_CODE = 'CAP9Z1';
+
+const receipt = {
+  currency: 'EUR', totalMinor: 1000, amountDueMinor: 800, paidMinor: 800, awardedMinor: 0, spentMinor: 0, pointsRedeemed: 0, pointsValueMinor: 0,
+  coupons: [
+    { provider: 'coupontools', code: CODE, valueMinor: 150 },
+    { provider: 'capillary', code: CAPILLARY_CODE, valueMinor: 50, redemptionId: 'R1' },
+  ],
+  references: { capillaryTransactionId: 'T-1' },
+  exceptions: [{ vendor: 'capillary', code: 'COUPON_REFUSED', reason: `coupon ${CAPILLARY_CODE} reactivate did not complete` }],
+} as unknown as CheckoutReceipt;
+
+const view = {
+  checkoutId: 'checkout:m:S1:T1:R1',
+  state: 'voided',
+  quote: { coupons: [{ provider: 'coupontools', code: CODE, accepted: true, valueMinor: 150 }, { provider: 'coupontools', code: 'AB1', accepted: false, refusal: { vendor: 'coupontools', code: 'USED', reason: 'coupon AB1 used' } }] },
+  receipt,
+  compensations: [{ step: `release coupon coupontools:${CODE}`, outcome: 'done' }],
+  void: {
+    exceptions: [{ vendor: 'coupontools', code: 'NON_COMPENSABLE', reason: `coupon ${CODE} was validated at Coupontools, which has no undo` }],
+    nonCompensable: [{ vendor: 'coupontools', code: CODE }],
+    references: {},
+  },
+} as unknown as CheckoutView;
+
+describe('coupon codes in the checkouts projection', () => {
+  const key = randomBytes(32);
+  const codec = new EncryptionCodec('k1', key);
+
+  it('seals every coupon code and every reason quoting one, one token per code, and nothing else', () => {
+    const stored = sealProjectionCodes({ view, receipt }, codec);
+    const text = JSON.stringify(stored);
+    expect(text).not.toContain(CODE);
+    expect(text).not.toContain(CAPILLARY_CODE);
+    const token = stored.view.receipt?.coupons[0].code as string;
+    expect(token).toMatch(/^sealed-code:k1:[A-Za-z0-9_-]+$/);
+    // The same code is the same token across the document (the report matches a void's coupon to its value by it).
+    expect(stored.view.void?.nonCompensable[0].code).toBe(token);
+    expect(stored.view.quote?.coupons[0].code).toBe(token);
+    expect(stored.receipt?.coupons[0].code).toBe(token);
+    expect(stored.view.void?.exceptions[0].reason).toBe(`coupon ${token} was validated at Coupontools, which has no undo`);
+    // Refusal codes are ours, not coupons: untouched.
+    expect(stored.view.void?.exceptions[0].code).toBe('NON_COMPENSABLE');
+    expect(stored.view.receipt?.exceptions[0].code).toBe('COUPON_REFUSED');
+    // A 3-character code is sealed where it is a code, not searched for in texts.
+    expect(stored.view.quote?.coupons[1].code).toMatch(/^sealed-code:/);
+    expect(stored.view.quote?.coupons[1].refusal?.reason).toBe('coupon AB1 used');
+    expect(stored.view.compensations[0].step).toBe(`release coupon coupontools:${token}`);
+    expect(stored.view.checkoutId).toBe(view.checkoutId);
+  });
+
+  it('opens back to the document the saga recorded, also after the key moved to the old keys', () => {
+    const stored = sealProjectionCodes({ view, receipt }, codec);
+    expect(openProjectionCodes(stored, codec)).toEqual({ view, receipt });
+    const rotated = new EncryptionCodec('k2', randomBytes(32), { k1: key });
+    expect(openProjectionCodes(stored.view, rotated)).toEqual(view);
+    // A token whose key is gone stays a token (no crash, no clear code).
+    const forgotten = openProjectionCodes(stored.view, new EncryptionCodec('k3', randomBytes(32)));
+    expect(JSON.stringify(forgotten)).not.toContain(CODE);
+  });
+
+  it('hides tokens as [coupon] for readers that must not show codes; a view without coupons is stored as it is', () => {
+    const stored = sealProjectionCodes({ view, receipt }, codec);
+    expect(hideProjectionCodes(stored.view.void?.exceptions[0].reason)).toBe('coupon [coupon] was validated at Coupontools, which has no undo');
+    const plain = { ...view, quote: undefined, receipt: undefined, void: undefined } as unknown as CheckoutView;
+    expect(sealProjectionCodes({ view: plain, receipt: null }, codec)).toEqual({ view: plain, receipt: null });
+  });
+});
