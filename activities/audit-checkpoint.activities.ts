@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { AuditCheckpointer } from '../core/audit/audit-checkpointer';
 import type { HeadCheckpointStore } from '../core/audit/head-checkpoint-store';
@@ -8,7 +9,10 @@ export function createAuditCheckpointActivities({ dataSource, checkpointStore }:
   return {
     async checkpointAuditHeads(only: { merchant?: string } = {}): Promise<{ merchants: number; heads: number }> {
       // The activity reads the clock: a checkpoint's time is when it read the heads.
-      return checkpointer.checkpointAll(new Date(), only.merchant);
+      const { merchants, heads, failed } = await checkpointer.checkpointAll(new Date(), only.merchant);
+      // The others are written; the retry (and the next run) takes the failed ones again from their last complete checkpoint.
+      if (failed.length) throw ApplicationFailure.retryable(`head checkpoint failed for ${failed.map((f) => `${f.merchant} (${f.error})`).join(', ')}`, 'CheckpointFailed');
+      return { merchants, heads };
     },
   };
 }

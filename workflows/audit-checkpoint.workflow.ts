@@ -4,7 +4,9 @@ import type { createAuditCheckpointActivities } from '../activities/audit-checkp
 const { checkpointAuditHeads } = proxyActivities<ReturnType<typeof createAuditCheckpointActivities>>({
   // One indexed read and one append per merchant; a merchant's first checkpoint reads every checkout.
   startToCloseTimeout: '10m',
-  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m' },
+  // Bounded: the schedule skips a run while one is still going, so a run retrying for ever would stop
+  // every later checkpoint. The next run covers everything since each merchant's last complete one.
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 3 },
 });
 
 /**

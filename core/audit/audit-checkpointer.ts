@@ -3,10 +3,14 @@ import { AuditEventsRepository } from './audit-events.repository';
 import type { HeadCheckpointLine, HeadCheckpointStore } from './head-checkpoint-store';
 
 /**
- * How far before the previous checkpoint the next one looks: a row's recorded_at is taken before
- * its insert commits, so a row committed just after a checkpoint read may carry an earlier time.
+ * How far before the previous checkpoint the next one looks: a row's recorded_at is taken by its
+ * writer's clock before its insert commits, so a row committed just after a checkpoint read may carry
+ * an earlier time, by the transaction's length plus the skew between hosts' clocks (kept by NTP well
+ * under this). A head recorded twice costs a line; one never recorded is a gap.
  */
-export const CHECKPOINT_OVERLAP_MS = 120_000;
+export const CHECKPOINT_OVERLAP_MS = 300_000;
+/** How far ahead of this host's clock a complete checkpoint may be dated (another worker's clock). */
+const CLOCK_SKEW_MS = 60_000;
 /** Heads per line: a first checkpoint of a large trail is many bounded lines, not one huge one. */
 export const HEADS_PER_LINE = 5_000;
 
@@ -30,7 +34,7 @@ export class AuditCheckpointer {
 
   /** One checkpoint of the merchant at `now`: its head lines, then the end line that makes it count. */
   async checkpoint(merchant: string, now: Date): Promise<{ heads: number; first: boolean }> {
-    const last = await this.store.lastCompleteAt(merchant);
+    const last = await this.store.lastCompleteAt(merchant, new Date(now.getTime() + CLOCK_SKEW_MS));
     const since = last === null ? null : new Date(Date.parse(last) - CHECKPOINT_OVERLAP_MS);
     const at = now.toISOString();
     const common = { merchant, at, since: since?.toISOString() ?? null };
@@ -48,11 +52,21 @@ export class AuditCheckpointer {
     return { heads, first: last === null };
   }
 
-  /** Every merchant with audit rows, or only `merchant`. */
-  async checkpointAll(now: Date, merchant?: string): Promise<{ merchants: number; heads: number }> {
+  /**
+   * Every merchant with audit rows, or only `merchant`. A merchant that fails (its directory not
+   * writable, say) does not hold up the others: they are checkpointed, then the run fails naming it.
+   */
+  async checkpointAll(now: Date, merchant?: string): Promise<{ merchants: number; heads: number; failed: Array<{ merchant: string; error: string }> }> {
     const merchants = merchant ? [merchant] : await this.events.merchants();
     let heads = 0;
-    for (const m of merchants) heads += (await this.checkpoint(m, now)).heads;
-    return { merchants: merchants.length, heads };
+    const failed: Array<{ merchant: string; error: string }> = [];
+    for (const m of merchants) {
+      try {
+        heads += (await this.checkpoint(m, now)).heads;
+      } catch (error) {
+        failed.push({ merchant: m, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { merchants: merchants.length, heads, failed };
   }
 }

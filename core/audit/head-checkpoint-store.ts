@@ -1,6 +1,7 @@
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, readFile } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream } from 'node:fs';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CheckoutHead } from './audit-seal';
 import { merchantDirectory } from './external-seal-store';
 
@@ -34,10 +35,16 @@ export abstract class HeadCheckpointStore {
   /** Where the lines are, for messages. */
   abstract readonly location: string;
   abstract append(lines: HeadCheckpointLine[]): Promise<void>;
-  /** When the merchant's newest complete checkpoint was taken (ISO), or null before its first. */
-  abstract lastCompleteAt(merchant: string): Promise<string | null>;
+  /**
+   * When the merchant's newest complete checkpoint was taken (ISO), or null before its first. A line
+   * dated after `notAfter` (a forged line, a clock that jumped ahead) is not taken: it would move the
+   * next checkpoint's window into the future and record nothing from then on.
+   */
+  abstract lastCompleteAt(merchant: string, notAfter: Date): Promise<string | null>;
   /** The merchant's head lines taken in [from, to). */
   abstract read(merchant: string, from: Date, to: Date): Promise<HeadCheckpointRead>;
+  /** The head lines of the merchant's first checkpoint (every checkout it had then, legacy chains included). */
+  abstract readFirst(merchant: string): Promise<HeadCheckpointRead>;
 }
 
 /** How much of a file's end is read to find its last end line before the whole file is read. */
@@ -79,31 +86,48 @@ export class FileHeadCheckpointStore extends HeadCheckpointStore {
     }
   }
 
-  async lastCompleteAt(merchant: string): Promise<string | null> {
-    const days = (await this.days(merchant)).reverse();
+  async lastCompleteAt(merchant: string, notAfter: Date): Promise<string | null> {
+    const limit = notAfter.toISOString();
+    const days = (await this.days(merchant)).filter((day) => day <= limit.slice(0, 10)).reverse();
     // The newest day first; a day whose checkpoints all failed to finish sends us one day further back.
     for (const day of days.slice(0, 3)) {
       const file = this.fileOf(merchant, day);
-      const end = lastEnd(await tail(file)) ?? lastEnd(await readFile(file, 'utf8'));
+      const end = lastEnd(await tail(file), limit) ?? (await this.lastEndOfFile(file, limit));
       if (end) return end;
     }
     return null;
   }
 
   async read(merchant: string, from: Date, to: Date): Promise<HeadCheckpointRead> {
+    const [first, last] = [from.toISOString().slice(0, 10), new Date(to.getTime() - 1).toISOString().slice(0, 10)];
+    const days = (await this.days(merchant)).filter((day) => day >= first && day <= last);
+    return this.headLines(merchant, days, (line) => line.at >= from.toISOString() && line.at < to.toISOString());
+  }
+
+  async readFirst(merchant: string): Promise<HeadCheckpointRead> {
+    // A checkpoint's lines share its `at`, so the first checkpoint is all in the oldest day file.
+    const oldest = (await this.days(merchant)).slice(0, 1);
+    return this.headLines(merchant, oldest, (line) => line.since === null);
+  }
+
+  /** The head lines of these days' files that `keep` takes, read a line at a time (a first checkpoint can be large). */
+  private async headLines(merchant: string, days: string[], keep: (line: HeadCheckpointRead['lines'][number]) => boolean): Promise<HeadCheckpointRead> {
     const lines: HeadCheckpointRead['lines'] = [];
     let unreadable = 0;
-    const [first, last] = [from.toISOString().slice(0, 10), new Date(to.getTime() - 1).toISOString().slice(0, 10)];
-    for (const day of await this.days(merchant)) {
-      if (day < first || day > last) continue;
-      for (const raw of (await readFile(this.fileOf(merchant, day), 'utf8')).split('\n')) {
-        if (!raw.trim()) continue;
+    for (const day of days) {
+      for await (const raw of linesOf(this.fileOf(merchant, day))) {
         const line = parse(raw);
         if (!line) unreadable++;
-        else if ('heads' in line && line.merchant === merchant && line.at >= from.toISOString() && line.at < to.toISOString()) lines.push(line);
+        else if ('heads' in line && line.merchant === merchant && keep(line)) lines.push(line);
       }
     }
     return { lines, unreadable };
+  }
+
+  private async lastEndOfFile(file: string, limit: string): Promise<string | null> {
+    let found: string | null = null;
+    for await (const raw of linesOf(file)) found = laterEnd(found, parse(raw), limit);
+    return found;
   }
 
   /** The days the merchant has a checkpoint file of, oldest first. */
@@ -133,14 +157,21 @@ function parse(raw: string): HeadCheckpointLine | undefined {
   return undefined;
 }
 
-/** The `at` of the last end line in `text`, if any. */
-function lastEnd(text: string): string | null {
+/** The `at` of the latest end line in `text` not after `limit`, if any. */
+function lastEnd(text: string, limit: string): string | null {
   let found: string | null = null;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim() ? parse(raw) : undefined;
-    if (line && 'end' in line && (found === null || line.at > found)) found = line.at;
-  }
+  for (const raw of text.split('\n')) if (raw.trim()) found = laterEnd(found, parse(raw), limit);
   return found;
+}
+
+function laterEnd(found: string | null, line: HeadCheckpointLine | undefined, limit: string): string | null {
+  return line && 'end' in line && line.at <= limit && (found === null || line.at > found) ? line.at : found;
+}
+
+/** The non-empty lines of a file, streamed. */
+async function* linesOf(file: string): AsyncGenerator<string> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  for await (const raw of lines) if (raw.trim()) yield raw;
 }
 
 /** The last TAIL_BYTES of a file (its first line there may be cut: parse drops it). */

@@ -16,17 +16,23 @@ export interface CheckpointVerification {
 
 /**
  * Every head a checkpoint recorded outside Postgres (taken from the range's start to a day after its
- * end; of one store, or all) must still be a row of the trail with the same row hash: a checkout's
- * newest rows deleted, or its chain recomputed (as legacy rows or under a key of the superuser's own),
- * after a checkpoint are reported here even on a day not sealed yet. The earliest such head is the break.
+ * end; of one store, or all), and every head the merchant's first checkpoint recorded of a checkout
+ * the range verifies (its legacy chains, whatever day that was), must still be a row of the trail with
+ * the same row hash: a checkout's newest rows deleted, or its chain recomputed (as legacy rows or under
+ * a key of the superuser's own), after a checkpoint are reported here even on a day not sealed yet.
+ * The earliest such head is the break.
  */
 export async function verifyCheckpoints(
   merchant: string,
-  range: { start: Date; end: Date },
+  range: { start: Date; end: Date; checkouts: ReadonlySet<string> },
   deps: { events: AuditEventsRepository; checkpoints: HeadCheckpointStore },
   store?: string,
 ): Promise<CheckpointVerification> {
-  const read = await deps.checkpoints.read(merchant, range.start, new Date(range.end.getTime() + AFTER_RANGE_MS));
+  const inRange = await deps.checkpoints.read(merchant, range.start, new Date(range.end.getTime() + AFTER_RANGE_MS));
+  const first = await deps.checkpoints.readFirst(merchant);
+  const firstOfRange = first.lines.map((line) => ({ ...line, heads: line.heads.filter((h) => range.checkouts.has(h.checkoutId)) }));
+  // Torn lines are counted in the range's files (the first checkpoint's file is counted when its day is in the range).
+  const read = { lines: [...inRange.lines, ...firstOfRange], unreadable: inRange.unreadable };
   const recorded = recordedHeads(read, store);
   const ids = [...recorded.keys()];
   let firstBreak: AuditBreakDto | null = null;

@@ -50,7 +50,7 @@ export class AuditVerifyService {
     const sealed = await this.seals.sealsBetween(merchant, query.from, query.to, query.store);
     const seals = await this.verifySeals(merchant, sealed, query.from, heads, query.store);
     const external = await this.verifyExternal(merchant, sealed, query.from, query.to, heads, query.store);
-    const checkpoints = await verifyCheckpoints(merchant, range, { events: this.events, checkpoints: this.checkpoints }, query.store);
+    const checkpoints = await verifyCheckpoints(merchant, { ...range, checkouts: chains.ids }, { events: this.events, checkpoints: this.checkpoints }, query.store);
     const firstBreak = chains.firstBreak ?? seals.firstBreak ?? external.firstBreak ?? checkpoints.firstBreak;
     return {
       ok: firstBreak === null,
@@ -84,7 +84,7 @@ export class AuditVerifyService {
       legacy += chunk.filter((r) => r.key_id === null).length;
       for (const found of chainBreaks(chunk, this.keys)) if (!firstBreak || BigInt(found.eventId as string) < BigInt(firstBreak.eventId as string)) firstBreak = found;
     }
-    return { rows, checkouts: ids.length, legacy, firstBreak };
+    return { rows, checkouts: ids.length, ids: new Set(ids), legacy, firstBreak };
   }
 
   private async verifySeals(merchant: string, seals: StoredSeal[], from: string, heads: HeadsOfDays, store?: string) {

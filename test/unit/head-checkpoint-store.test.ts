@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileHeadCheckpointStore, type StoreHead } from '../../core/audit/head-checkpoint-store';
 
+/** A time after every line the tests write. */
+const LATER = new Date('2026-12-07T00:00:00Z');
 const head = (n: number): StoreHead => ({ checkoutId: `checkout:m:S1:T1:R${n}`, eventId: String(n), rowHash: `h${n}`, store: 'S1' });
 
 describe('FileHeadCheckpointStore', () => {
@@ -12,13 +14,13 @@ describe('FileHeadCheckpointStore', () => {
   it('counts a checkpoint only once its end line is written, newest first', async () => {
     const root = dir();
     const store = new FileHeadCheckpointStore(root);
-    expect(await store.lastCompleteAt('m')).toBeNull();
+    expect(await store.lastCompleteAt('m', LATER)).toBeNull();
     await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, heads: [head(1)] }]);
     await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, end: true, headCount: 1 }]);
     // A later checkpoint cut short after its head line: the earlier one is still the last complete.
     await store.append([{ merchant: 'm', at: '2026-12-06T10:05:00.000Z', since: '2026-12-06T09:58:00.000Z', heads: [head(2)] }]);
-    expect(await store.lastCompleteAt('m')).toBe('2026-12-06T10:00:00.000Z');
-    expect(await store.lastCompleteAt('other')).toBeNull();
+    expect(await store.lastCompleteAt('m', LATER)).toBe('2026-12-06T10:00:00.000Z');
+    expect(await store.lastCompleteAt('other', LATER)).toBeNull();
   });
 
   it('finds the last end line past a tail of many long head lines, and in an earlier day file', async () => {
@@ -29,12 +31,12 @@ describe('FileHeadCheckpointStore', () => {
     await store.append([{ merchant: 'm', at: '2026-12-06T00:00:00.000Z', since: null, end: true, headCount: 0 }]);
     await store.append([{ merchant: 'm', at: '2026-12-06T00:05:00.000Z', since: null, heads }]);
     expect(readFileSync(fileOf(root, '2026-12-06'), 'utf8').length).toBeGreaterThan(16 * 1024);
-    expect(await store.lastCompleteAt('m')).toBe('2026-12-06T00:00:00.000Z');
+    expect(await store.lastCompleteAt('m', LATER)).toBe('2026-12-06T00:00:00.000Z');
     // A day whose only checkpoint never finished: the day before answers.
     const other = new FileHeadCheckpointStore(dir());
     await other.append([{ merchant: 'm', at: '2026-12-05T23:55:00.000Z', since: null, end: true, headCount: 0 }]);
     await other.append([{ merchant: 'm', at: '2026-12-06T00:05:00.000Z', since: null, heads }]);
-    expect(await other.lastCompleteAt('m')).toBe('2026-12-05T23:55:00.000Z');
+    expect(await other.lastCompleteAt('m', LATER)).toBe('2026-12-05T23:55:00.000Z');
   });
 
   it('reads the head lines of a time range across day files; a torn line is counted, and the next append starts on a new line', async () => {
@@ -53,5 +55,23 @@ describe('FileHeadCheckpointStore', () => {
     expect(all.unreadable).toBe(1);
     const part = await store.read('m', new Date('2026-12-06T00:00:00Z'), new Date('2026-12-06T00:05:00Z'));
     expect(part.lines.map((l) => l.heads[0].eventId)).toEqual(['2']);
+  });
+
+  it('ignores a complete checkpoint dated after notAfter (a forged line, a clock ahead): the window never moves into the future', async () => {
+    const root = dir();
+    const store = new FileHeadCheckpointStore(root);
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, end: true, headCount: 0 }]);
+    await store.append([{ merchant: 'm', at: '2026-12-06T23:00:00.000Z', since: null, end: true, headCount: 0 }]);
+    await store.append([{ merchant: 'm', at: '2099-01-01T00:00:00.000Z', since: null, end: true, headCount: 0 }]);
+    expect(await store.lastCompleteAt('m', new Date('2026-12-06T12:00:00Z'))).toBe('2026-12-06T10:00:00.000Z');
+  });
+
+  it("reads the merchant's first checkpoint from its oldest day file, not later ones", async () => {
+    const store = new FileHeadCheckpointStore(dir());
+    await store.append([{ merchant: 'm', at: '2026-12-01T10:00:00.000Z', since: null, heads: [head(1), head(2)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-01T10:05:00.000Z', since: '2026-12-01T09:55:00.000Z', heads: [head(3)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: '2026-12-06T09:55:00.000Z', heads: [head(4)] }]);
+    expect((await store.readFirst('m')).lines.flatMap((l) => l.heads.map((h) => h.eventId))).toEqual(['1', '2']);
+    expect((await store.readFirst('nobody')).lines).toEqual([]);
   });
 });
