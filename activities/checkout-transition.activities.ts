@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from '../core/audit/audit-writer';
 import { CallbackOutboxRepository } from '../core/callbacks/callback-outbox.repository';
-import { sealProjectionCodes } from '../core/checkouts/projection-codes';
+import { hideProjectionCodes, sealProjectionCodes } from '../core/checkouts/projection-codes';
 import type { TextSealer } from '../core/temporal/encryption-codec';
 import { isFinalState, type CheckoutRef, type CheckoutState, type CheckoutTransition } from '../workflows/checkout.contract';
 import { isCheckoutSagaTransition } from '../workflows/checkout-transitions.contract';
@@ -23,6 +23,8 @@ export function createTransitionActivities({ dataSource, audit, codes }: { dataS
       const runId = info.workflowExecution?.runId ?? null;
       // Only the checkout saga's own runs compete by run; the void and returns sagas move the row by their seq.
       const projectionRunId = isCheckoutSagaTransition(transition.seq) ? runId : null;
+      // The row keeps coupon codes sealed (projection-codes.ts); the audit row, kept for ever, shows them as [coupon].
+      const stored = sealProjectionCodes({ view: transition.view, receipt: transition.view.receipt ?? null }, codes);
       const recorded = await dataSource.transaction(async (tx) => {
         const appended = await audit.append(
           {
@@ -43,7 +45,7 @@ export function createTransitionActivities({ dataSource, audit, codes }: { dataS
             request_excerpt: null,
             response_excerpt: null,
             error_code: transition.view.rejection?.code ?? null,
-            error_message: transition.view.rejection?.reason ?? transition.view.failureReason ?? null,
+            error_message: hideProjectionCodes(stored.view.rejection?.reason ?? stored.view.failureReason ?? null),
             merchant: ref.merchant,
             store: ref.store,
             till: ref.till,
@@ -53,8 +55,6 @@ export function createTransitionActivities({ dataSource, audit, codes }: { dataS
         // Insert, or move forward only: a late attempt of an earlier transition changes nothing. A
         // different run of the same checkout is a reset (ids are never reused), so it wins.
         const v = transition.view;
-        // The row keeps coupon codes sealed (projection-codes.ts); the figures it copies out are the view's own.
-        const stored = sealProjectionCodes({ view: v, receipt: v.receipt ?? null }, codes);
         await tx.query(
           `INSERT INTO checkouts (id, merchant, store, till, pos_reference, state, currency, total_minor,
                                   awarded_minor, spent_minor, receipt, view, transition_seq, failure_reason, run_id, request_hash)

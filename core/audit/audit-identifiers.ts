@@ -12,10 +12,20 @@ import type { CustomerRefHasher } from './customer-ref';
  * chained: nothing in clear is ever written.
  */
 
-/** Which identifier a key names, by the key and the key of the object holding it. */
-function identifierKindOf(key: string, parent: string | undefined, insideCoupon: boolean): string | undefined {
+/**
+ * Keys that name a customer identifier at one vendor only: a Coupontools coupon session is named by
+ * its code (`couponsession` in requests, `session` and the session's URL in answers).
+ */
+const VENDOR_IDENTIFIER_KEYS: Record<string, Record<string, string>> = {
+  coupontools: { couponsession: 'coupon', session: 'coupon', session_url: 'coupon.url' },
+};
+
+/** Which identifier a key names, by the key and the key of the object holding it (and the vendor, when known). */
+function identifierKindOf(key: string, parent: string | undefined, insideCoupon: boolean, vendor?: string): string | undefined {
   const k = key.toLowerCase();
   const p = parent?.toLowerCase();
+  const ofVendor = vendor ? VENDOR_IDENTIFIER_KEYS[vendor]?.[k] : undefined;
+  if (ofVendor) return ofVendor;
   if (k === 'user_id' || k === 'userid') return 'capillary.user';
   if (p && ACCOUNT_HOLDERS.has(p) && (k === 'number' || k === 'id')) return `account.${p}`;
   if (k === 'coupon_code' || k === 'couponcode' || k === 'voucher_code') return 'coupon';
@@ -48,7 +58,7 @@ export function keyedExcerpt(value: unknown, hasher: CustomerRefHasher, call?: {
     }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
-      const kind = identifierKindOf(key, parent, insideCoupon);
+      const kind = identifierKindOf(key, parent, insideCoupon, call?.vendor);
       out[key] =
         kind && (typeof item === 'string' || typeof item === 'number') && String(item) !== ''
           ? hasher.refOf({ type: kind, value: String(item) })

@@ -1,3 +1,4 @@
+import escapeRegExp from 'escape-string-regexp';
 import type { TextSealer } from '../temporal/encryption-codec';
 import type { CheckoutReceipt, CheckoutView } from '../../workflows/checkout.contract';
 
@@ -5,13 +6,15 @@ import type { CheckoutReceipt, CheckoutView } from '../../workflows/checkout.con
  * Coupon codes at rest in the checkouts projection. A redeemed coupon's code names the customer it
  * was issued to, so the `checkouts` row (view, receipt) and the callback outbox's copy keep it sealed
  * by the payload codec (AES-256-GCM, key id inside, so keys rotate) as a token
- * `sealed-code:<keyId>:<base64url>`, in place of the code and wherever a reason text quotes it. The
+ * `sealed-code:<keyId>:<base64url>;`, in place of the code and wherever a reason text or step name
+ * quotes it as a word of its own (any case). The
  * rest of the document stays plain JSON that SQL (reports, batch results) reads as before. Readers
  * that answer the POS or the merchant (GET, replays, voids and returns, callbacks, ops) open the
  * tokens; the reconciliation report shows them as `[coupon]`.
  */
 export const SEALED_CODE_PREFIX = 'sealed-code:';
-const TOKEN = /sealed-code:([A-Za-z0-9_.-]{1,40}:[A-Za-z0-9_-]+)/g;
+/** The `;` ends a token: a letter or digit right after a quoted code is not taken for ciphertext. */
+const TOKEN = /sealed-code:([A-Za-z0-9_.-]{1,40}:[A-Za-z0-9_-]+);/g;
 /** Shorter codes are not searched for in reason texts (a 1–3 character code would hit ordinary words). */
 const MIN_CODE_IN_TEXT = 4;
 const COUPON_VENDORS = new Set(['coupontools', 'capillary']);
@@ -24,13 +27,17 @@ type Projection = { view: CheckoutView; receipt: CheckoutReceipt | null };
 export function sealProjectionCodes(projection: Projection, sealer: TextSealer): Projection {
   const codes = couponCodesOf(projection.view);
   if (!codes.size) return projection;
-  const tokens = new Map([...codes].map((code) => [code, `${SEALED_CODE_PREFIX}${sealer.sealText(code)}`]));
-  const inText = [...tokens].filter(([code]) => code.length >= MIN_CODE_IN_TEXT).sort(([a], [b]) => b.length - a.length);
+  const tokens = new Map([...codes].map((code) => [code, `${SEALED_CODE_PREFIX}${sealer.sealText(code)};`]));
+  // Longest first, each as a word of its own (not inside a longer reference), in any case a vendor wrote it.
+  const inText = [...tokens]
+    .filter(([code]) => code.length >= MIN_CODE_IN_TEXT)
+    .sort(([a], [b]) => b.length - a.length)
+    .map(([code, token]) => [new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(code)}(?![A-Za-z0-9])`, 'gi'), token] as const);
   const seal = <T>(value: T): T =>
     mapDeep(value, (text, key, parent) => {
       if (key === 'code' && tokens.has(text) && isCouponEntry(parent)) return tokens.get(text) as string;
       if (!TEXT_KEYS.has(key)) return text;
-      return inText.reduce((t, [code, token]) => t.split(code).join(token), text);
+      return inText.reduce((t, [pattern, token]) => t.replace(pattern, () => token), text);
     });
   return { view: seal(projection.view), receipt: projection.receipt && seal(projection.receipt) };
 }
@@ -55,9 +62,19 @@ export function hideProjectionCodes<T>(value: T): T {
   return mapDeep(value, (text) => (text.includes(SEALED_CODE_PREFIX) ? text.replace(TOKEN, '[coupon]') : text));
 }
 
-/** The codes of the sale's coupons: quoted, redeemed, and named by a void or a return as not undone. */
+/** A held coupon's release, as the reserve names its compensation (workflows/reserve-levels.ts). */
+const RELEASE_STEP = /^release coupon (?:coupontools|capillary):(.+)$/;
+
+/**
+ * The codes of the sale's coupons: quoted, redeemed, named by a void or a return as not undone, and
+ * released by an unwind (a reserve rejected or failed before its quote was recorded names them only there).
+ */
 function couponCodesOf(view: CheckoutView): Set<string> {
   const codes = new Set<string>();
+  for (const c of view.compensations ?? []) {
+    const released = RELEASE_STEP.exec(c.step)?.[1];
+    if (released) codes.add(released);
+  }
   for (const c of view.quote?.coupons ?? []) codes.add(c.code);
   for (const c of view.receipt?.coupons ?? []) codes.add(c.code);
   for (const n of view.void?.nonCompensable ?? []) if (COUPON_VENDORS.has(n.vendor)) codes.add(n.code);

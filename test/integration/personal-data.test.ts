@@ -61,6 +61,8 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   // only where the failure message alone would carry it: the Temporal history.
   const failureCanary = `Canaryname${randomUUID().slice(0, 8).replace(/[0-9]/g, 'x')}`;
   let refusedId = '';
+  /** The Coupontools coupons of the voided sale and of the cancelled reserve (sessions the sandbox created for them). */
+  const coupontoolsCodes: string[] = [];
   /** The sale that redeemed a Capillary coupon: its id and request. */
   const couponSale = { id: '', body: {} as object };
   let namedBatchId = '';
@@ -78,7 +80,17 @@ describe('personal data stays out of the audit trail and the Temporal history', 
     await resetSandbox(stack.sandboxUrl);
 
     const known = uniquePosReference('PD');
-    await api().post('/v1/checkouts').send(await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true })).expect(201);
+    const knownBody = await referenceCheckoutBody(stack.sandboxUrl, known, { complete: true });
+    await api().post('/v1/checkouts').send(knownBody).expect(201);
+    // Views that name Coupontools coupons: the sale voided (its validated coupon listed as not undone, in a
+    // reason too), and a reserve cancelled (its held coupon released: a compensation step names it).
+    await api().post(`/v1/checkouts/checkout:${merchant}:S1:T1:${known}/void`).send().expect(200);
+    const cancelled = uniquePosReference('PD');
+    const cancelledBody = await referenceCheckoutBody(stack.sandboxUrl, cancelled, { complete: undefined });
+    const reserved = await api().post('/v1/checkouts').send(cancelledBody).expect(201);
+    expect((await api().post(`/v1/checkouts/${reserved.body.checkoutId}/cancel`).send().expect(200)).body.compensations).not.toEqual([]);
+    checkoutIds.push(reserved.body.checkoutId as string);
+    coupontoolsCodes.push(...[knownBody, cancelledBody].map((b) => (b.coupons as Array<{ code: string }>)[0].code));
     const email = uniquePosReference('PD');
     await api()
       .post('/v1/checkouts')
@@ -315,7 +327,12 @@ describe('personal data stays out of the audit trail and the Temporal history', 
   const mayBeEmpty = ['product_syncs', 'product_sync_items', 'callback_outbox'];
   // A coupon code the sale redeemed identifies the customer it was issued to: keyed or sealed at rest too
   // (the checkouts projection keeps it sealed by the codec: core/checkouts/projection-codes.ts).
-  const atRestCanaries = { ...vendorCanaries, 'Capillary coupon code': CAPILLARY_SANDBOX_COUPONS.multiUse };
+  // Built when the tests run: the Coupontools codes are created in beforeAll.
+  const atRestCanaries = () => ({
+    ...vendorCanaries,
+    'Capillary coupon code': CAPILLARY_SANDBOX_COUPONS.multiUse,
+    ...Object.fromEntries(coupontoolsCodes.map((code, i) => [`Coupontools coupon code ${i + 1}`, code])),
+  });
 
   it('the vendor-returned identifiers were there to find: the sandbox answered them for these customers', async () => {
     // Through the codec, the saga's state carries what CRM.COM and Capillary returned (the account
@@ -334,10 +351,11 @@ describe('personal data stays out of the audit trail and the Temporal history', 
 
   it('no audit row, seal or projection row holds an identifier a vendor returned', async () => {
     const found: string[] = [];
+    expect(coupontoolsCodes).toHaveLength(2);
     for (const table of [...auditTables, ...mayBeEmpty]) {
       const rows = await tableRows(table);
       if (!mayBeEmpty.includes(table)) expect(rows.length).toBeGreaterThan(0);
-      found.push(...findCanaries(rows, atRestCanaries, table));
+      found.push(...findCanaries(rows, atRestCanaries(), table));
     }
     expect(found).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import escapeRegExp from 'escape-string-regexp';
 import { CapillarySandboxState, type Customer } from '../../src/sandbox/capillary-sandbox-state';
 import { CrmcomLegacySandbox } from '../../src/sandbox/crmcom-legacy.sandbox';
 import { SandboxJournal } from '../../src/sandbox/sandbox-journal';
@@ -38,7 +39,6 @@ export function sandboxCustomerIdentifiers(customers: { crmcomCode: string; capi
   };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Where each canary occurs in `value`, as `label at path`: every string in it (object keys
@@ -52,7 +52,7 @@ export function findCanaries(value: unknown, canaries: Canaries, path = '$'): st
   const visit = (v: unknown, at: string) => {
     if (typeof v === 'string') {
       for (const [label, canary] of Object.entries(canaries)) {
-        if (new RegExp(`(^|[^A-Za-z0-9.])${escape(canary)}($|[^A-Za-z0-9.])`).test(v)) found.push(`${label} (${canary}) at ${at}`);
+        if (new RegExp(`(^|[^A-Za-z0-9.])${escapeRegExp(canary)}($|[^A-Za-z0-9.])`).test(v)) found.push(`${label} (${canary}) at ${at}`);
       }
     } else if (Array.isArray(v)) {
       v.forEach((item, i) => visit(item, `${at}[${i}]`));

@@ -38,6 +38,16 @@ describe('customer identifiers in audit rows are keyed', () => {
     expect(keyedExcerpt(contacts, hasher)).toEqual({ content: [{ ...contacts.content[0], wallet: { id: ref('account.wallet', 'w-1'), balance: 10 } }] });
   });
 
+  it("keys a Coupontools session's code in requests and answers (couponsession, session, its URL), and only at Coupontools", () => {
+    const request = { couponsession: 'cpnR1', lock: '1' };
+    const answer = { session: 'cpnR1', session_url: 'https://ct.example/s/cpnR1', data: { status: { locked: '1' } } };
+    const call = { vendor: 'coupontools', operation: 'couponsession.lock' };
+    expect(keyedExcerpt(request, hasher, call)).toEqual({ couponsession: ref('coupon', 'cpnR1'), lock: '1' });
+    expect(keyedExcerpt(answer, hasher, call)).toEqual({ session: ref('coupon', 'cpnR1'), session_url: ref('coupon.url', 'https://ct.example/s/cpnR1'), data: { status: { locked: '1' } } });
+    // Another vendor's `session` is not a coupon.
+    expect(keyedExcerpt({ session: 'S-1' }, hasher, { vendor: 'cmc', operation: 'interaction.start' })).toEqual({ session: 'S-1' });
+  });
+
   it('keys the vendor reference of an identify or lookup and every Coupontools one, never a purchase number', () => {
     expect(keyedVendorReference('crmcom', 'rewards_participants.show', '400', hasher)).toBe(ref('account.accounts_receivable', '400'));
     expect(keyedVendorReference('capillary', 'customer.get', '98662653', hasher)).toBe(ref('capillary.user', '98662653'));

@@ -39,7 +39,7 @@ describe('coupon codes in the checkouts projection', () => {
     expect(text).not.toContain(CODE);
     expect(text).not.toContain(CAPILLARY_CODE);
     const token = stored.view.receipt?.coupons[0].code as string;
-    expect(token).toMatch(/^sealed-code:k1:[A-Za-z0-9_-]+$/);
+    expect(token).toMatch(/^sealed-code:k1:[A-Za-z0-9_-]+;$/);
     // The same code is the same token across the document (the report matches a void's coupon to its value by it).
     expect(stored.view.void?.nonCompensable[0].code).toBe(token);
     expect(stored.view.quote?.coupons[0].code).toBe(token);
@@ -65,10 +65,37 @@ describe('coupon codes in the checkouts projection', () => {
     expect(JSON.stringify(forgotten)).not.toContain(CODE);
   });
 
+  it('seals a code quoted as a word in any case, not inside a longer reference, and opens a token followed by a letter', () => {
+    const quoting = {
+      ...view,
+      failureReason: `coupontools refused ${CODE.toLowerCase()}; bill P${CODE}9 stays`,
+      compensations: [{ step: `release coupon coupontools:${CODE}x`, outcome: 'done' }],
+    } as unknown as CheckoutView;
+    const stored = sealProjectionCodes({ view: quoting, receipt }, codec);
+    expect(stored.view.failureReason).toMatch(/^coupontools refused sealed-code:k1:[A-Za-z0-9_-]+;; bill P/);
+    expect(stored.view.failureReason).toContain(`bill P${CODE}9 stays`);
+    // The release names another code (its own coupon): that one is sealed too, and opens back.
+    expect(JSON.stringify(stored.view.compensations)).not.toContain(`${CODE}x`);
+    expect(openProjectionCodes(stored.view, codec).compensations).toEqual(quoting.compensations);
+  });
+
+  it('seals the codes an unwind names before any quote was recorded (a reserve refused after its coupon was held)', () => {
+    const unwound = {
+      checkoutId: 'checkout:m:S1:T1:R2', state: 'compensated',
+      rejection: { step: 'identify', vendor: 'crmcom', code: 'NOT_FOUND', reason: 'customer not found' },
+      failureReason: `release coupon coupontools:${CODE}: HTTP 503`,
+      compensations: [{ step: `release coupon coupontools:${CODE}`, outcome: 'failed', reason: 'HTTP 503' }],
+    } as unknown as CheckoutView;
+    const stored = sealProjectionCodes({ view: unwound, receipt: null }, codec);
+    expect(JSON.stringify(stored)).not.toContain(CODE);
+    expect(hideProjectionCodes(stored.view.failureReason)).toBe('release coupon coupontools:[coupon]: HTTP 503');
+    expect(openProjectionCodes(stored.view, codec)).toEqual(unwound);
+  });
+
   it('hides tokens as [coupon] for readers that must not show codes; a view without coupons is stored as it is', () => {
     const stored = sealProjectionCodes({ view, receipt }, codec);
     expect(hideProjectionCodes(stored.view.void?.exceptions[0].reason)).toBe('coupon [coupon] was validated at Coupontools, which has no undo');
-    const plain = { ...view, quote: undefined, receipt: undefined, void: undefined } as unknown as CheckoutView;
+    const plain = { ...view, quote: undefined, receipt: undefined, void: undefined, compensations: [] } as unknown as CheckoutView;
     expect(sealProjectionCodes({ view: plain, receipt: null }, codec)).toEqual({ view: plain, receipt: null });
   });
 });
