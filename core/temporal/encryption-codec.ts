@@ -1,8 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const ENCRYPTION_KEY_ID_KEY = 'encryption-key-id';
+/**
+ * The workflow a payload belongs to, from the SDK's serialization context: in clear in the metadata (so
+ * the codec endpoint can say which saga a decode was for) and bound to the ciphertext as GCM's
+ * additional data (a payload moved to another workflow, or its id edited, does not decrypt).
+ */
+export const ENCRYPTION_WORKFLOW_ID_KEY = 'encryption-workflow-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -27,16 +33,19 @@ export class EncryptionCodec implements PayloadCodec {
     this.keys = new Map([...Object.entries(olderKeys), [currentKeyId, key]]);
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const key = this.keys.get(this.currentKeyId) as Buffer;
+    const workflowId = context?.workflowId;
     return payloads.map((payload) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      if (workflowId) cipher.setAAD(Buffer.from(workflowId));
       const sealed = Buffer.concat([cipher.update(serialise(payload)), cipher.final(), cipher.getAuthTag()]);
       return {
         metadata: {
           [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
           [ENCRYPTION_KEY_ID_KEY]: Buffer.from(this.currentKeyId),
+          ...(workflowId && { [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from(workflowId) }),
         },
         data: Buffer.concat([iv, sealed]),
       };
@@ -56,6 +65,9 @@ export class EncryptionCodec implements PayloadCodec {
       const iv = data.subarray(0, IV_BYTES);
       const tag = data.subarray(data.length - TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
+      // Payloads sealed before workflow ids were bound carry none: no additional data then.
+      const workflowId = payload.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY];
+      if (workflowId) decipher.setAAD(Buffer.from(workflowId));
       decipher.setAuthTag(tag);
       return deserialise(Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]));
     });
@@ -133,4 +145,10 @@ export interface CodecSettings {
   TEMPORAL_CODEC_KEY_ID: string;
   temporalCodecKey: Buffer;
   temporalCodecOldKeys?: Record<string, Buffer>;
+}
+
+/** The workflows the payloads say they belong to (ENCRYPTION_WORKFLOW_ID_KEY), each once, in order. */
+export function workflowIdsOf(payloads: Payload[]): string[] {
+  const ids = payloads.map((p) => text(p.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY])).filter((id): id is string => !!id);
+  return [...new Set(ids)];
 }

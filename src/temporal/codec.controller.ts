@@ -29,7 +29,7 @@ import type { AppConfig } from '../../core/config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { decoratorStack } from '../common/decorator-stack';
 import { invalidFields } from '../common/problem';
-import { encryptionCodecFor, type EncryptionCodec } from '../../core/temporal/encryption-codec';
+import { encryptionCodecFor, workflowIdsOf, type EncryptionCodec } from '../../core/temporal/encryption-codec';
 
 /** Temporal's remote codec protocol: proto3 JSON, so metadata values and data are base64. */
 interface JsonPayload {
@@ -124,16 +124,19 @@ export class CodecController {
     }
     const payloads = (body as { payloads?: unknown } | null)?.payloads;
     if (!Array.isArray(payloads)) throw invalidFields([{ field: 'payloads', message: 'must be an array of payloads' }]);
+    const received = payloads.map(fromJson);
     let transformed: Payload[];
     try {
-      transformed = await codec(payloads.map(fromJson));
+      transformed = await codec(received);
     } catch {
       // Wrong key or tampered ciphertext: say which field, never why in cryptographic detail.
       throw invalidFields([{ field: 'payloads', message: 'must be payloads this codec can read' }]);
     }
-    // Who read (or wrote) payloads, never what: the protocol names no workflow, and the payloads are
-    // personal data. Recorded before the answer leaves: a decode that cannot be recorded is not answered.
-    this.logger.log(`codec ${operation} of ${payloads.length} payload(s) by ${callerName(caller)}`);
+    // Who read (or wrote) payloads and of which sagas, never what: the payloads are personal data. The
+    // protocol names no workflow; our payloads do (ENCRYPTION_WORKFLOW_ID_KEY, bound to the ciphertext).
+    // Recorded before the answer leaves: a decode that cannot be recorded is not answered.
+    const workflows = operation === 'decode' ? workflowIdsOf(received) : [];
+    this.logger.log(`codec ${operation} of ${payloads.length} payload(s) by ${callerName(caller)}${workflows.length ? ` for ${workflows.slice(0, 3).join(', ')}${workflows.length > 3 ? '…' : ''}` : ''}`);
     await recordSecurityEvent(this.dataSource, {
       event: operation === 'decode' ? 'payload_decode' : 'payload_encode',
       // The key's merchant; the UI's token and an OIDC user act for the deployment (null: SQL only).
@@ -142,11 +145,14 @@ export class CodecController {
       subject: request.header('x-namespace') ?? null,
       outcome: 'ok',
       source: request.ip ?? null,
-      detail: { payloads: payloads.length },
+      detail: { payloads: payloads.length, ...(workflows.length && { workflows: workflows.slice(0, MAX_WORKFLOWS_NAMED), ...(workflows.length > MAX_WORKFLOWS_NAMED && { moreWorkflows: workflows.length - MAX_WORKFLOWS_NAMED }) }) },
     });
     return { payloads: transformed.map(toJson) };
   }
 }
+
+/** Workflows named per audited decode: a UI page decodes one saga's payloads; a bulk export is counted beyond this. */
+const MAX_WORKFLOWS_NAMED = 20;
 
 /** The caller as the log names it: a key id, a token's subject, or the development UI. */
 function callerName(caller: CodecCaller): string {

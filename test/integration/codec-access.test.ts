@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { Client } from '@temporalio/client';
 import request from 'supertest';
-import { bearer, startTestStack, testKeyFactory, type TestStack } from '../support/test-stack';
+import { ENCRYPTION_WORKFLOW_ID_KEY } from '../../core/temporal/encryption-codec';
+import { oneShotCheckoutBody } from '../support/checkout-requests';
+import { bearer, startTestStack, testKeyFactory, uniquePosReference, type TestStack } from '../support/test-stack';
 
 /** A plain JSON payload as Temporal's remote codec protocol carries it (base64 metadata and data). */
 const PLAIN = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"a customer\'s phone"').toString('base64') };
@@ -137,6 +140,30 @@ describe('the codec endpoint: who may decode', () => {
       { event: 'payload_decode', merchant: null, actor: 'ui-token', subject: 'default', detail: { payloads: 1 } },
     ]);
     expect(JSON.stringify(rows)).not.toContain(PLAIN.data);
+  });
+
+  it("names the saga a decode was for: the workflow id each payload carries (bound to its ciphertext, so it cannot be edited)", async () => {
+    const sale = await stack.api().post('/v1/checkouts').send(oneShotCheckoutBody(uniquePosReference('CX'))).expect(201);
+    const checkoutId = sale.body.checkoutId as string;
+    // The history as the UI gets it from the server: the saga's input, sealed by the API's codec.
+    const history = await new Client({ connection: stack.temporal.connection }).workflow.getHandle(checkoutId).fetchHistory();
+    const [input] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    expect(Buffer.from(input.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY] ?? []).toString()).toBe(checkoutId);
+    const asJson = (metadata: Record<string, Uint8Array>) => ({
+      metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(input.data ?? []).toString('base64'),
+    });
+    const ops = await stack.keyFor({ role: 'ops' });
+    const before = await stack.dataSource.query(`SELECT coalesce(max(id), 0)::text AS id FROM security_events`);
+    const decoded = await codec('/v1/codec/decode', bearer(ops), { payloads: [asJson(input.metadata ?? {})] }).expect(200);
+    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString()).toContain(sale.body.checkoutId.split(':').pop());
+    const [row] = await stack.dataSource.query(`SELECT detail FROM security_events WHERE id > $1::bigint AND event = 'payload_decode' AND outcome = 'ok'`, [before[0].id]);
+    expect(row.detail).toEqual({ payloads: 1, workflows: [checkoutId] });
+
+    // The same ciphertext said to be another saga's: it does not decrypt.
+    const moved = { ...(input.metadata ?? {}), [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from('checkout:demo:S1:T1:another') };
+    const refused = await codec('/v1/codec/decode', bearer(ops), { payloads: [asJson(moved)] }).expect(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'payloads' })]);
   });
 
   it('writes refused calls too: a bad key as a failed authentication, a known caller refused by scope, namespace or rate limit as a refused decode', async () => {

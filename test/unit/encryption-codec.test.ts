@@ -1,6 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../core/config/app-config';
-import { EncryptionCodec, encryptionCodecFor, UnencryptedPayloadError } from '../../core/temporal/encryption-codec';
+import { ENCRYPTION_WORKFLOW_ID_KEY, EncryptionCodec, encryptionCodecFor, UnencryptedPayloadError, workflowIdsOf } from '../../core/temporal/encryption-codec';
 
 describe(EncryptionCodec.name, () => {
   const key = Buffer.alloc(32, 1);
@@ -14,6 +14,19 @@ describe(EncryptionCodec.name, () => {
     expect(Buffer.from(encoded.data!).toString('latin1')).not.toContain('919999999999');
     const [decoded] = await codec.decode([encoded]);
     expect(defaultPayloadConverter.fromPayload(decoded)).toEqual({ customer: { type: 'phone', value: '919999999999' } });
+  });
+
+  it("names the payload's workflow (the SDK's serialization context) and binds it: another id does not decrypt", async () => {
+    const context = { type: 'workflow' as const, namespace: 'default', workflowId: 'checkout:demo:S1:T1:R1' };
+    const [a, b] = await codec.encode([input, input], context);
+    expect(workflowIdsOf([a, b, input])).toEqual(['checkout:demo:S1:T1:R1']);
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([a]))[0])).toEqual({ customer: { type: 'phone', value: '919999999999' } });
+    const moved = { ...a, metadata: { ...a.metadata, [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from('checkout:demo:S1:T1:R2') } };
+    await expect(codec.decode([moved])).rejects.toThrow();
+    const unbound = Object.fromEntries(Object.entries(a.metadata!).filter(([k]) => k !== ENCRYPTION_WORKFLOW_ID_KEY));
+    await expect(codec.decode([{ ...a, metadata: unbound }])).rejects.toThrow();
+    // Without a context (a value sealed for Postgres, sealed-value.ts): no id, as before.
+    expect(workflowIdsOf(await codec.encode([input]))).toEqual([]);
   });
 
   it('uses a fresh IV per payload, so equal inputs do not look equal', async () => {
