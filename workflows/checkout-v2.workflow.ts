@@ -32,7 +32,7 @@ import {
 } from './checkout.messages';
 import { commitInLevels } from './commit-levels';
 import { completeInLevels } from './complete-levels';
-import type { CompensationOutcome } from './compensation-stack';
+import { loggedStep, type CompensationOutcome } from './compensation-stack';
 import { checkoutFailed, describeFailure, invalidState, phaseConflict } from './failures';
 import { LocalFirstSteps, step, valueOf } from './local-first';
 import { reserveInLevels } from './reserve-levels';
@@ -104,7 +104,7 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     const failed = outcomes.filter((o) => o.outcome === 'failed');
     if (failed.length > 0) {
       s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
-      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
+      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => loggedStep(f.step)) });
       pendingAttributes.failingStep = failed[0].step;
       await enter('compensation_failed', stepName);
     } else {
@@ -329,7 +329,7 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     for (const outcome of await Promise.all(s.lateUndos)) {
       s.view.compensations.push(outcome);
       if (outcome.outcome === 'failed') {
-        log.error('undo of a step cut short by the till deadline failed: ops must act', { checkoutId: s.ref.checkoutId, step: outcome.step });
+        log.error('undo of a step cut short by the till deadline failed: ops must act', { checkoutId: s.ref.checkoutId, step: loggedStep(outcome.step) });
         pendingAttributes.failingStep = outcome.step;
       }
     }

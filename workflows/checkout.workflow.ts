@@ -34,7 +34,7 @@ import { commit } from './commit-phase';
 import { complete } from './complete-phase';
 import { checkoutFailed, describeFailure, invalidState, phaseConflict } from './failures';
 import { reserve } from './reserve-phase';
-import type { CompensationOutcome } from './compensation-stack';
+import { loggedStep, type CompensationOutcome } from './compensation-stack';
 import { SagaState } from './saga-state';
 import { FirstPhaseArgs, requireState, snapshot } from './update-guards';
 import { workflowNow } from './workflow-clock';
@@ -81,7 +81,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
     const failed = outcomes.filter((o) => o.outcome === 'failed');
     if (failed.length > 0) {
       s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
-      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => f.step) });
+      log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => loggedStep(f.step)) });
       markFailingStep(failed[0].step);
       await enter('compensation_failed', step);
     } else {

@@ -73,3 +73,8 @@ export class CompensationStack {
     return outcomes;
   }
 }
+
+/** An undo's name as logs print it: a coupon release without its code (the code names the customer the coupon was issued to). */
+export function loggedStep(step: string): string {
+  return step.replace(/^(release coupon [a-z]+):.+$/, '$1');
+}

@@ -43,8 +43,12 @@ export abstract class HeadCheckpointStore {
   abstract lastCompleteAt(merchant: string, notAfter: Date): Promise<string | null>;
   /** The merchant's head lines taken in [from, to). */
   abstract read(merchant: string, from: Date, to: Date): Promise<HeadCheckpointRead>;
-  /** The head lines of the merchant's first checkpoint (every checkout it had then, legacy chains included). */
-  abstract readFirst(merchant: string): Promise<HeadCheckpointRead>;
+  /**
+   * The heads `keep` takes of the merchant's first checkpoint (every checkout it had then, legacy
+   * chains included): its lines up to the first complete one (a first checkpoint cut short is taken
+   * again, also as a first), filtered while read, so a large first checkpoint is never held whole.
+   */
+  abstract readFirst(merchant: string, keep: (head: StoreHead) => boolean): Promise<HeadCheckpointRead>;
 }
 
 /** How much of a file's end is read to find its last end line before the whole file is read. */
@@ -104,13 +108,26 @@ export class FileHeadCheckpointStore extends HeadCheckpointStore {
     return this.headLines(merchant, days, (line) => line.at >= from.toISOString() && line.at < to.toISOString());
   }
 
-  async readFirst(merchant: string): Promise<HeadCheckpointRead> {
-    // A checkpoint's lines share its `at`, so the first checkpoint is all in the oldest day file.
-    const oldest = (await this.days(merchant)).slice(0, 1);
-    return this.headLines(merchant, oldest, (line) => line.since === null);
+  async readFirst(merchant: string, keep: (head: StoreHead) => boolean): Promise<HeadCheckpointRead> {
+    const lines: HeadCheckpointRead['lines'] = [];
+    let unreadable = 0;
+    // Oldest day first, until the end line of a first checkpoint (`since` null): what came before it is first too.
+    for (const day of await this.days(merchant)) {
+      for await (const raw of linesOf(this.fileOf(merchant, day))) {
+        const line = parse(raw);
+        if (!line) unreadable++;
+        else if (line.merchant !== merchant || line.since !== null) continue;
+        else if ('end' in line) return { lines, unreadable };
+        else {
+          const heads = line.heads.filter(keep);
+          if (heads.length) lines.push({ ...line, heads });
+        }
+      }
+    }
+    return { lines, unreadable };
   }
 
-  /** The head lines of these days' files that `keep` takes, read a line at a time (a first checkpoint can be large). */
+  /** The head lines of these days' files that `keep` takes, read a line at a time. */
   private async headLines(merchant: string, days: string[], keep: (line: HeadCheckpointRead['lines'][number]) => boolean): Promise<HeadCheckpointRead> {
     const lines: HeadCheckpointRead['lines'] = [];
     let unreadable = 0;

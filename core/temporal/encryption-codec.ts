@@ -147,8 +147,18 @@ export interface CodecSettings {
   temporalCodecOldKeys?: Record<string, Buffer>;
 }
 
-/** The workflows the payloads say they belong to (ENCRYPTION_WORKFLOW_ID_KEY), each once, in order. */
+/** Workflow ids are bounded by Temporal (1,000 bytes by default); ours are far shorter. */
+const MAX_WORKFLOW_ID_LENGTH = 256;
+
+/**
+ * The workflows the sealed payloads belong to (ENCRYPTION_WORKFLOW_ID_KEY), each once, in order. Only
+ * payloads of our encoding count: their id is bound to the ciphertext, so once they decoded it is
+ * theirs; a plain payload's metadata says whatever its sender wrote.
+ */
 export function workflowIdsOf(payloads: Payload[]): string[] {
-  const ids = payloads.map((p) => text(p.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY])).filter((id): id is string => !!id);
+  const ids = payloads
+    .filter((p) => text(p.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING)
+    .map((p) => text(p.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY]))
+    .filter((id): id is string => !!id && id.length <= MAX_WORKFLOW_ID_LENGTH);
   return [...new Set(ids)];
 }

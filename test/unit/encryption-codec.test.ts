@@ -20,6 +20,8 @@ describe(EncryptionCodec.name, () => {
     const context = { type: 'workflow' as const, namespace: 'default', workflowId: 'checkout:demo:S1:T1:R1' };
     const [a, b] = await codec.encode([input, input], context);
     expect(workflowIdsOf([a, b, input])).toEqual(['checkout:demo:S1:T1:R1']);
+    // A plain payload's metadata is its sender's word: not counted.
+    expect(workflowIdsOf([{ ...input, metadata: { ...input.metadata, [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from('made-up') } }])).toEqual([]);
     expect(defaultPayloadConverter.fromPayload((await codec.decode([a]))[0])).toEqual({ customer: { type: 'phone', value: '919999999999' } });
     const moved = { ...a, metadata: { ...a.metadata, [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from('checkout:demo:S1:T1:R2') } };
     await expect(codec.decode([moved])).rejects.toThrow();

@@ -66,12 +66,18 @@ describe('FileHeadCheckpointStore', () => {
     expect(await store.lastCompleteAt('m', new Date('2026-12-06T12:00:00Z'))).toBe('2026-12-06T10:00:00.000Z');
   });
 
-  it("reads the merchant's first checkpoint from its oldest day file, not later ones", async () => {
+  it("reads the merchant's first checkpoint up to its end line (one cut short before it counts as first too), only the heads asked for", async () => {
     const store = new FileHeadCheckpointStore(dir());
-    await store.append([{ merchant: 'm', at: '2026-12-01T10:00:00.000Z', since: null, heads: [head(1), head(2)] }]);
-    await store.append([{ merchant: 'm', at: '2026-12-01T10:05:00.000Z', since: '2026-12-01T09:55:00.000Z', heads: [head(3)] }]);
-    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: '2026-12-06T09:55:00.000Z', heads: [head(4)] }]);
-    expect((await store.readFirst('m')).lines.flatMap((l) => l.heads.map((h) => h.eventId))).toEqual(['1', '2']);
-    expect((await store.readFirst('nobody')).lines).toEqual([]);
+    // Cut short on the 1st (no end line), taken again as a first on the 2nd.
+    await store.append([{ merchant: 'm', at: '2026-12-01T23:59:00.000Z', since: null, heads: [head(1)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-02T00:04:00.000Z', since: null, heads: [head(1), head(2), head(5)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-02T00:04:00.000Z', since: null, end: true, headCount: 3 }]);
+    await store.append([{ merchant: 'm', at: '2026-12-02T00:09:00.000Z', since: '2026-12-01T23:59:00.000Z', heads: [head(3)] }]);
+    await store.append([{ merchant: 'm', at: '2026-12-06T10:00:00.000Z', since: null, heads: [head(4)] }]);
+    const all = (await store.readFirst('m', () => true)).lines.flatMap((l) => l.heads.map((h) => h.eventId));
+    expect(all).toEqual(['1', '1', '2', '5']);
+    const some = (await store.readFirst('m', (h) => h.eventId !== '1')).lines.flatMap((l) => l.heads.map((h) => h.eventId));
+    expect(some).toEqual(['2', '5']);
+    expect((await store.readFirst('nobody', () => true)).lines).toEqual([]);
   });
 });
