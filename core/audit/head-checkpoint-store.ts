@@ -112,16 +112,13 @@ export class FileHeadCheckpointStore extends HeadCheckpointStore {
     const lines: HeadCheckpointRead['lines'] = [];
     let unreadable = 0;
     // Oldest day first, until the end line of a first checkpoint (`since` null): what came before it is first too.
-    for (const day of await this.days(merchant)) {
-      for await (const raw of linesOf(this.fileOf(merchant, day))) {
-        const line = parse(raw);
-        if (!line) unreadable++;
-        else if (line.merchant !== merchant || line.since !== null) continue;
-        else if ('end' in line) return { lines, unreadable };
-        else {
-          const heads = line.heads.filter(keep);
-          if (heads.length) lines.push({ ...line, heads });
-        }
+    for await (const line of this.parsedLines(merchant, await this.days(merchant))) {
+      if (!line) unreadable++;
+      else if (line.merchant !== merchant || line.since !== null) continue;
+      else if ('end' in line) return { lines, unreadable };
+      else {
+        const heads = line.heads.filter(keep);
+        if (heads.length) lines.push({ ...line, heads });
       }
     }
     return { lines, unreadable };
@@ -131,14 +128,16 @@ export class FileHeadCheckpointStore extends HeadCheckpointStore {
   private async headLines(merchant: string, days: string[], keep: (line: HeadCheckpointRead['lines'][number]) => boolean): Promise<HeadCheckpointRead> {
     const lines: HeadCheckpointRead['lines'] = [];
     let unreadable = 0;
-    for (const day of days) {
-      for await (const raw of linesOf(this.fileOf(merchant, day))) {
-        const line = parse(raw);
-        if (!line) unreadable++;
-        else if ('heads' in line && line.merchant === merchant && keep(line)) lines.push(line);
-      }
+    for await (const line of this.parsedLines(merchant, days)) {
+      if (!line) unreadable++;
+      else if ('heads' in line && line.merchant === merchant && keep(line)) lines.push(line);
     }
     return { lines, unreadable };
+  }
+
+  /** Every line of these days' files in order, parsed (undefined: a line that could not be read), a line at a time. */
+  private async *parsedLines(merchant: string, days: string[]): AsyncGenerator<HeadCheckpointLine | undefined> {
+    for (const day of days) for await (const raw of linesOf(this.fileOf(merchant, day))) yield parse(raw);
   }
 
   private async lastEndOfFile(file: string, limit: string): Promise<string | null> {

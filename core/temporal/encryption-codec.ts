@@ -34,22 +34,15 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
-    const key = this.keys.get(this.currentKeyId) as Buffer;
     const workflowId = context?.workflowId;
-    return payloads.map((payload) => {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      if (workflowId) cipher.setAAD(Buffer.from(workflowId));
-      const sealed = Buffer.concat([cipher.update(serialise(payload)), cipher.final(), cipher.getAuthTag()]);
-      return {
-        metadata: {
-          [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
-          [ENCRYPTION_KEY_ID_KEY]: Buffer.from(this.currentKeyId),
-          ...(workflowId && { [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from(workflowId) }),
-        },
-        data: Buffer.concat([iv, sealed]),
-      };
-    });
+    return payloads.map((payload) => ({
+      metadata: {
+        [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
+        [ENCRYPTION_KEY_ID_KEY]: Buffer.from(this.currentKeyId),
+        ...(workflowId && { [ENCRYPTION_WORKFLOW_ID_KEY]: Buffer.from(workflowId) }),
+      },
+      data: this.seal(serialise(payload), workflowId),
+    }));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
@@ -61,15 +54,9 @@ export class EncryptionCodec implements PayloadCodec {
       const keyId = text(payload.metadata?.[ENCRYPTION_KEY_ID_KEY]) ?? '';
       const key = this.keys.get(keyId);
       if (!key) throw new Error(`payload encrypted with unknown key id "${keyId}"`);
-      const data = Buffer.from(payload.data ?? new Uint8Array());
-      const iv = data.subarray(0, IV_BYTES);
-      const tag = data.subarray(data.length - TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
       // Payloads sealed before workflow ids were bound carry none: no additional data then.
       const workflowId = payload.metadata?.[ENCRYPTION_WORKFLOW_ID_KEY];
-      if (workflowId) decipher.setAAD(Buffer.from(workflowId));
-      decipher.setAuthTag(tag);
-      return deserialise(Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]));
+      return deserialise(open(key, Buffer.from(payload.data ?? new Uint8Array()), workflowId));
     });
   }
 
@@ -79,10 +66,7 @@ export class EncryptionCodec implements PayloadCodec {
    * projection, core/checkouts/projection-codes.ts) rather than a whole payload.
    */
   sealText(text: string): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId) as Buffer, iv);
-    const sealed = Buffer.concat([iv, cipher.update(text, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${this.currentKeyId}:${sealed.toString('base64url')}`;
+    return `${this.currentKeyId}:${this.seal(Buffer.from(text, 'utf8')).toString('base64url')}`;
   }
 
   /** The text `sealText` sealed (under any key still configured); throws on an unknown key id or a tampered value. */
@@ -91,11 +75,24 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = sealed.slice(0, at);
     const key = this.keys.get(keyId);
     if (at < 0 || !key) throw new Error(`text sealed with unknown key id "${keyId}"`);
-    const data = Buffer.from(sealed.slice(at + 1), 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return open(key, Buffer.from(sealed.slice(at + 1), 'base64url')).toString('utf8');
   }
+
+  /** iv ‖ AES-256-GCM ciphertext ‖ tag under the current key, `additionalData` bound when given. */
+  private seal(plaintext: Buffer, additionalData?: string | Uint8Array): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId) as Buffer, iv);
+    if (additionalData) cipher.setAAD(Buffer.from(additionalData));
+    return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  }
+}
+
+/** What `seal` sealed, under `key`; throws when it (or its additional data) was tampered with. */
+function open(key: Buffer, data: Buffer, additionalData?: string | Uint8Array): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+  if (additionalData) decipher.setAAD(Buffer.from(additionalData));
+  decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
 }
 
 /** What seals and opens the short texts of projection-codes.ts (an EncryptionCodec). */

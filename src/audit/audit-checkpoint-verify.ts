@@ -30,9 +30,8 @@ export async function verifyCheckpoints(
 ): Promise<CheckpointVerification> {
   const inRange = await deps.checkpoints.read(merchant, range.start, new Date(range.end.getTime() + AFTER_RANGE_MS));
   const first = await deps.checkpoints.readFirst(merchant, (h) => range.checkouts.has(h.checkoutId));
-  const firstOfRange = first.lines;
   // Torn lines are counted in the range's files (the first checkpoint's file is counted when its day is in the range).
-  const read = { lines: [...inRange.lines, ...firstOfRange], unreadable: inRange.unreadable };
+  const read = { lines: [...inRange.lines, ...first.lines], unreadable: inRange.unreadable };
   const recorded = recordedHeads(read, store);
   const ids = [...recorded.keys()];
   let firstBreak: AuditBreakDto | null = null;
