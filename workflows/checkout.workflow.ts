@@ -68,11 +68,13 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutVi
 
   /**
    * CheckoutFailingStep: which phase or undo failed the saga, so ops filter on it; null clears it.
-   * A separate upsert (a new command): sagas recorded before it replay without it (patched()).
+   * A separate upsert (a new command): sagas recorded before it replay without it (patched()). A coupon
+   * release is named without its code (search attributes are kept in clear); only the value changed, which
+   * replay does not compare: compensation-failed, recorded with the code, replays.
    */
   const markFailingStep = (step: string | null) => {
     if (!isPatched(Patches.failingStep)) return;
-    upsertSearchAttributes([{ key: SearchAttributes.failingStep, value: step }]);
+    upsertSearchAttributes([{ key: SearchAttributes.failingStep, value: step === null ? null : loggedStep(step) }]);
   };
 
   /** Lands in `target` when every undo was done, or in compensation_failed (ops must act) when one failed. */

@@ -3,8 +3,8 @@ import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
-import type { CheckoutInput, CheckoutView } from '../../workflows/checkout.contract';
-import { commitCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
+import { SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
+import { cancelCheckout, commitCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflowV2 } from '../../workflows/checkout-v2.workflow';
 import { activityCallsPerTest } from './activity-calls';
 import { checkoutInput, happyActivities, type Activities } from './checkout-saga.harness';
@@ -111,6 +111,34 @@ describe(checkoutWorkflowV2.name, () => {
     expect(calls).not.toContain('redeemCoupon');
     expect(view.compensations).toHaveLength(held);
     expect(view.compensations).toEqual(Array(held).fill(expect.objectContaining({ step: expect.stringMatching(/^release coupon /), outcome: 'done' })));
+  });
+
+  it('names a failed coupon release in CheckoutFailingStep without its code: search attributes are stored and listed in clear', async () => {
+    const activities = happyActivities(calls, transitions);
+    activities.releaseCoupon = async () => {
+      throw vendorRejection({ vendor: 'coupontools', code: 'CT_DOWN', reason: 'unlock refused' });
+    };
+    const input = checkoutInput({ points: undefined, customer: undefined, spend: undefined });
+    const { view, failingStep, events } = await wf.withWorker(activities, async (taskQueue) => {
+      await wf.client.workflow.executeUpdateWithStart(reserveCheckout, {
+        updateId: 'reserve',
+        startWorkflowOperation: new WithStartWorkflowOperation(checkoutWorkflowV2, { workflowId: input.checkoutId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
+      });
+      const handle = wf.client.workflow.getHandle(input.checkoutId);
+      const view = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
+      const failingStep = (await handle.describe()).typedSearchAttributes.get(SearchAttributes.failingStep);
+      await handle.cancel(); // compensation_failed waits for ops: an ops cancel closes it as it is
+      await handle.result();
+      return { view, failingStep, events: (await handle.fetchHistory()).events ?? [] };
+    });
+    expect(view.state).toBe('compensation_failed');
+    const failedSteps = view.compensations.filter((c) => c.outcome === 'failed').map((c) => c.step);
+    expect(failedSteps).toEqual(['release coupon capillary:CAP1', 'release coupon coupontools:CT1']); // the view (sealed by the codec) keeps the codes
+    expect(failingStep).toBe('release coupon capillary');
+    const upserted = events.flatMap((e) => Object.values(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+    const upsertedText = upserted.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
+    expect(upsertedText).toContain('"release coupon capillary"');
+    expect(upsertedText).not.toMatch(/CAP1|CT1/);
   });
 
   it('refuses an unknown CRM.COM customer before anything is held', async () => {
