@@ -76,5 +76,5 @@ export class CompensationStack {
 
 /** An undo's name as logs print it: a coupon release without its code (the code names the customer the coupon was issued to). */
 export function loggedStep(step: string): string {
-  return step.replace(/^(release coupon [a-z]+):.+$/, '$1');
+  return step.replace(/^(release coupon [a-z]+):.+$/s, '$1'); // `s`: a code may hold a line break
 }

@@ -29,7 +29,8 @@ function storedPayloadAsText(stored: Buffer): string {
   const { metadata, data } = JSON.parse(stored.toString('utf8')) as { metadata: Record<string, string>; data: string };
   const clearMetadata = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   const clearData = clearMetadata.encoding === ENCRYPTED_ENCODING ? '<encrypted>' : Buffer.from(data, 'base64').toString('utf8');
-  return JSON.stringify({ metadata: clearMetadata, data: clearData });
+  // The data as it is, not escaped again: a secret in clear reads as it was stored ("2468", not \"2468\").
+  return `${JSON.stringify(clearMetadata)} ${clearData}`;
 }
 
 /**
@@ -38,5 +39,8 @@ function storedPayloadAsText(stored: Buffer): string {
  * failed on that); stored in clear it stands alone: `"otp": "123456"`, "The OTP 123456 is not valid".
  */
 export function holdsToken(text: string, secret: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9])${escapeRegExp(secret)}($|[^A-Za-z0-9])`).test(text);
+  // Before it: not a letter, a digit or a '.' (a timestamp's microseconds, ".123456+00"), except after an
+  // escape that ends in a letter or digit (\n in JSON, %20 in a URL), which a secret in clear may follow.
+  const before = String.raw`(?:^|[^A-Za-z0-9.]|\\[nrt]|%[0-9A-Fa-f]{2})`;
+  return new RegExp(`${before}${escapeRegExp(secret)}(?:$|[^A-Za-z0-9])`).test(text);
 }
