@@ -42,6 +42,11 @@ export function sealProjectionCodes(projection: Projection, sealer: TextSealer):
   return { view: seal(projection.view), receipt: projection.receipt && seal(projection.receipt) };
 }
 
+/** Whether the view names a coupon code in clear: a row written before codes were sealed at rest (legacy-projection-codes.ts). */
+export function holdsClearCodes(view: CheckoutView): boolean {
+  return [...couponCodesOf(view)].some((code) => !code.startsWith(SEALED_CODE_PREFIX));
+}
+
 /** The document with every token opened (a token whose key is no longer configured stays as it is). */
 export function openProjectionCodes<T>(value: T, sealer: TextSealer): T {
   return mapDeep(value, (text) =>
@@ -63,7 +68,7 @@ export function hideProjectionCodes<T>(value: T): T {
 }
 
 /** A held coupon's release, as the reserve names its compensation (workflows/reserve-levels.ts). */
-const RELEASE_STEP = /^release coupon (?:coupontools|capillary):(.+)$/;
+const RELEASE_STEP = /^release coupon (?:coupontools|capillary):(.+)$/s; // `s`: a code may hold a line break
 
 /**
  * The codes of the sale's coupons: quoted, redeemed, named by a void or a return as not undone, and

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hideProjectionCodes, openProjectionCodes, sealProjectionCodes } from '../../core/checkouts/projection-codes';
+import { hideProjectionCodes, holdsClearCodes, openProjectionCodes, sealProjectionCodes } from '../../core/checkouts/projection-codes';
 import { EncryptionCodec } from '../../core/temporal/encryption-codec';
 import type { CheckoutReceipt, CheckoutView } from '../../workflows/checkout.contract';
 
@@ -32,6 +32,17 @@ const view = {
 describe('coupon codes in the checkouts projection', () => {
   const key = randomBytes(32);
   const codec = new EncryptionCodec('k1', key);
+
+  it('tells a view written with codes in clear (before sealing) from a sealed one, a code with a line break in a release step included', () => {
+    expect(holdsClearCodes(view)).toBe(true);
+    expect(holdsClearCodes(sealProjectionCodes({ view, receipt }, codec).view)).toBe(false);
+    const released = { checkoutId: 'checkout:m:S1:T1:R2', state: 'compensated', compensations: [{ step: 'release coupon capillary:AB\nCD', outcome: 'done' }] } as unknown as CheckoutView;
+    expect(holdsClearCodes(released)).toBe(true);
+    const sealed = sealProjectionCodes({ view: released, receipt: null }, codec).view;
+    expect(holdsClearCodes(sealed)).toBe(false);
+    expect(JSON.stringify(sealed)).not.toContain('AB\\nCD');
+    expect(holdsClearCodes({ checkoutId: 'checkout:m:S1:T1:R3', state: 'completed', compensations: [] } as unknown as CheckoutView)).toBe(false);
+  });
 
   it('seals every coupon code and every reason quoting one, one token per code, and nothing else', () => {
     const stored = sealProjectionCodes({ view, receipt }, codec);
