@@ -40,6 +40,7 @@ import { SagaState } from './saga-state';
 import { oneShotPhaseDeadline } from './till-deadline';
 import { FirstPhaseArgs, requireState, snapshot } from './update-guards';
 import { workflowNow } from './workflow-clock';
+import { isPatched, Patches } from './workflow-patches';
 
 type PhaseName = 'reserve' | 'commit' | 'complete' | 'cancel' | 'oneShot';
 
@@ -273,6 +274,8 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
           const outcomes = await s.compensations.unwind();
           if (outcomes.every((o) => o.outcome === 'done')) pendingAttributes.failingStep = null;
           await settleUndos(outcomes, 'compensated', 'ops retry');
+          // The saga's wait for a retry does not flush: a retry that failed again would stay `compensating`.
+          if (isPatched(Patches.failedRetryShown)) flushSearchAttributes();
         });
         return snapshot(s.view);
       } finally {

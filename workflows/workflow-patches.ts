@@ -32,6 +32,12 @@ export const Patches = {
   returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
   /** A coupon whose lookup gives no discount value (0 or unknown) is refused at reserve: never held, validated or redeemed (issue 17). */
   couponWithoutValue: 'coupon-without-value-not-used',
+  /**
+   * checkoutWorkflowV2: an ops retry upserts the search attributes when it ends, so one that fails again
+   * shows CheckoutState compensation_failed and its CheckoutFailingStep; before, visibility kept
+   * `compensating` (and the previous failing step) until the next retry or the close.
+   */
+  failedRetryShown: 'ops-retry-shows-its-outcome',
 } as const;
 
 export type PatchId = (typeof Patches)[keyof typeof Patches];

@@ -4,7 +4,7 @@ import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/cli
 import { temporal } from '@temporalio/proto';
 import { vendorRejection, vendorUnavailable } from '../../activities/vendors/vendor-errors';
 import { SearchAttributes, type CheckoutInput, type CheckoutView } from '../../workflows/checkout.contract';
-import { cancelCheckout, commitCheckout, reserveCheckout, runOneShotCheckout } from '../../workflows/checkout.messages';
+import { cancelCheckout, commitCheckout, reserveCheckout, retryCompensation, runOneShotCheckout } from '../../workflows/checkout.messages';
 import { checkoutWorkflowV2 } from '../../workflows/checkout-v2.workflow';
 import { activityCallsPerTest } from './activity-calls';
 import { checkoutInput, happyActivities, type Activities } from './checkout-saga.harness';
@@ -113,7 +113,7 @@ describe(checkoutWorkflowV2.name, () => {
     expect(view.compensations).toEqual(Array(held).fill(expect.objectContaining({ step: expect.stringMatching(/^release coupon /), outcome: 'done' })));
   });
 
-  it('names a failed coupon release in CheckoutFailingStep without its code: search attributes are stored and listed in clear', async () => {
+  it('names a failed coupon release in CheckoutFailingStep without its code (search attributes are stored and listed in clear), and an ops retry that fails again in CheckoutState', async () => {
     const activities = happyActivities(calls, transitions);
     activities.releaseCoupon = async () => {
       throw vendorRejection({ vendor: 'coupontools', code: 'CT_DOWN', reason: 'unlock refused' });
@@ -127,6 +127,14 @@ describe(checkoutWorkflowV2.name, () => {
       const handle = wf.client.workflow.getHandle(input.checkoutId);
       const view = await handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
       const failingStep = (await handle.describe()).typedSearchAttributes.get(SearchAttributes.failingStep);
+      // An ops retry the vendor refuses again: the saga says so in its search attributes, not `compensating`.
+      const retried = await handle.executeUpdate(retryCompensation, { updateId: 'ops-retry-1' });
+      const afterRetry = (await handle.describe()).typedSearchAttributes;
+      expect({ view: retried.state, state: afterRetry.get(SearchAttributes.state), failingStep: afterRetry.get(SearchAttributes.failingStep) }).toEqual({
+        view: 'compensation_failed',
+        state: 'compensation_failed',
+        failingStep: 'release coupon capillary',
+      });
       await handle.cancel(); // compensation_failed waits for ops: an ops cancel closes it as it is
       await handle.result();
       return { view, failingStep, events: (await handle.fetchHistory()).events ?? [] };

@@ -31,6 +31,9 @@ import { WORKFLOWS_PATH } from './workflow-test-env';
  * - coupon-without-value: the code of 11b4f29 (before a coupon without a discount value was refused at
  *   reserve), recorded by record-histories.ts's path of that name: the coupon is held, and validated
  *   after payment.
+ * - compensation-failed-retried-twice (checkoutWorkflowV2): the code of 9c69c7b (before an ops retry
+ *   upserted the search attributes when it ended), recorded by record-histories.ts's path of that name:
+ *   the first ops retry fails again and upserts nothing; the second undoes the coupon.
  */
 const BEFORE_PATCHES_DIR = path.join(HISTORIES_DIR, 'before-patches');
 
@@ -49,6 +52,7 @@ const GUARDS: Array<{ patch: PatchId; needs: string[] }> = [
   { patch: Patches.voidReversesPointsBeforeBillReturn, needs: ['void-points-reversed-after-bill-return'] },
   { patch: Patches.returnsReversePointsBeforeBillReturn, needs: ['returns-points-reversed-after-bill-return'] },
   { patch: Patches.couponWithoutValue, needs: ['coupon-without-value'] },
+  { patch: Patches.failedRetryShown, needs: ['compensation-failed-retried-twice'] },
 ];
 
 function historiesIn(dir: string) {
@@ -119,6 +123,7 @@ describe('patched() guards', () => {
       voidReversesPointsBeforeBillReturn: 'void-points-before-bill-return',
       returnsReversePointsBeforeBillReturn: 'returns-points-before-bill-return',
       couponWithoutValue: 'coupon-without-value-not-used',
+      failedRetryShown: 'ops-retry-shows-its-outcome',
     });
   });
 });

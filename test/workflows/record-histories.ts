@@ -125,7 +125,7 @@ const oneShot: Step = (s) =>
 const commit = (updateId = 'commit'): Step => (s) => s.handle.executeUpdate(commitCheckout, { args: [{}], updateId });
 const complete = (updateId = 'complete'): Step => (s) => s.handle.executeUpdate(completeCheckout, { args: [{}], updateId });
 const cancel: Step = (s) => s.handle.executeUpdate(cancelCheckout, { updateId: 'cancel' });
-const opsRetry: Step = (s) => s.handle.executeUpdate(retryCompensation, { updateId: 'ops-retry-1' });
+const opsRetry = (updateId = 'ops-retry-1'): Step => (s) => s.handle.executeUpdate(retryCompensation, { updateId });
 const opsCancel: Step = (s) => s.handle.cancel();
 const result: Step = (s) => s.handle.result();
 /** A step the saga (or Temporal, once the saga has ended) refuses; the path goes on. */
@@ -163,7 +163,7 @@ function compensationFailedRetried(): CheckoutPath {
     },
     steps: [reserve, commit(), cancel, refused(complete()), async (s) => {
       refusing = false;
-      return opsRetry(s);
+      return opsRetry()(s);
     }, result],
     ends: ['compensated'],
   };
@@ -335,11 +335,43 @@ function stepContinuedAsActivity(): CheckoutPath {
   };
 }
 
+/**
+ * The Coupontools unlock is still refused at the first ops retry (the saga is compensation_failed again,
+ * and its search attributes say so: Patches.failedRetryShown) and done at the second.
+ */
+function compensationFailedRetriedTwice(): CheckoutPath {
+  let refusing = true;
+  return {
+    name: 'compensation-failed-retried-twice',
+    input: { points: undefined, customer: undefined, spend: undefined },
+    activities: {
+      releaseCoupon: async (_ref, provider) => {
+        if (refusing && provider === 'coupontools') throw vendorRejection({ vendor: 'coupontools', code: 'CT_DOWN', reason: 'unlock refused' });
+      },
+    },
+    steps: [
+      async (s) => {
+        refusing = true;
+        return reserve(s);
+      },
+      cancel,
+      opsRetry('ops-retry-1'),
+      async (s) => {
+        refusing = false;
+        return opsRetry('ops-retry-2')(s);
+      },
+      result,
+    ],
+    ends: ['compensated'],
+  };
+}
+
 const checkoutV2Paths: CheckoutPath[] = [
   ...checkoutPaths,
   oneShotWithLateStep('one-shot-identify-last', { identifyCustomer: slow(300, { accountNumber: '400', walletBalanceMinor: 1000 }) }),
   oneShotWithLateStep('one-shot-coupon-lookups-last', { lookUpCoupon: async (_r, _p, code) => slow(300, { code, redeemable: true, valueMinor: 200 })() }),
   stepContinuedAsActivity(),
+  compensationFailedRetriedTwice(),
   {
     // An operator cancels while the one-shot's commit group runs: the paid sale completes (nothing undone).
     name: 'operator-cancel-mid-one-shot',
