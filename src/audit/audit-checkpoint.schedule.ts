@@ -1,7 +1,5 @@
 import { type Client, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import type { AppConfig } from '../../core/config/app-config';
 import { ensureSchedule } from '../../core/temporal/ensure-schedule';
-import { withTemporalClient } from '../../core/temporal/temporal-client';
 import { auditCheckpointWorkflow } from '../../workflows/audit-checkpoint.workflow';
 
 export const AUDIT_CHECKPOINT_SCHEDULE_ID = 'audit-checkpoint';
@@ -16,11 +14,4 @@ export async function ensureAuditCheckpointSchedule(client: Client, { taskQueue,
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
   };
   return ensureSchedule(client, options);
-}
-
-/** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
-export async function ensureAuditCheckpointScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
-  return withTemporalClient(config, (client) =>
-    ensureAuditCheckpointSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalSeconds: config.AUDIT_CHECKPOINT_INTERVAL_SECONDS }),
-  );
 }

@@ -1,8 +1,6 @@
 import { type Client, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import { auditSealWorkflow } from '../../workflows/audit-seal.workflow';
-import type { AppConfig } from '../../core/config/app-config';
 import { ensureSchedule } from '../../core/temporal/ensure-schedule';
-import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 00:30 UTC: yesterday (UTC) is closed; a late write of a still-running activity has had half an hour. */
 export const NIGHTLY_AUDIT_SEAL_CRON = '30 0 * * *';
@@ -17,9 +15,4 @@ export async function ensureAuditSealSchedule(client: Client, { taskQueue }: { t
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
   };
   return ensureSchedule(client, options);
-}
-
-/** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
-export async function ensureAuditSealScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
-  return withTemporalClient(config, (client) => ensureAuditSealSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE }));
 }

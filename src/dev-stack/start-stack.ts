@@ -4,9 +4,7 @@ import path from 'node:path';
 import { devKeysWhere, ensureDevKeys } from '../../core/access/dev-keys';
 import { loadConfig, ownerDatabaseUrl, type AppConfig } from '../../core/config/app-config';
 import { migrateFor } from '../../core/database/migrate';
-import { ensureAuditCheckpointScheduleFor } from '../audit/audit-checkpoint.schedule';
-import { ensureAuditSealScheduleFor } from '../audit/audit-seal.schedule';
-import { ensureProductSyncScheduleFor } from '../products/product-sync.schedule';
+import { ensureAppSchedulesFor, scheduleLine } from '../schedules/app-schedules';
 import { ChildProcesses } from './child-processes';
 import { assertPortsFree, type PlannedPort } from './ports-in-use';
 import { startStackTemporal, temporalPortOf, uiPortOf } from './stack-temporal';
@@ -62,9 +60,7 @@ async function startAll(configured: AppConfig, mode: TemporalMode, processes: Ch
   console.log(`preparing database ${redactUrl(ownerDatabaseUrl(config))} (owner; the API and worker connect as ${redactUrl(config.DATABASE_URL)})…`);
   const applied = await migrateFor(config);
   console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-  console.log(`nightly product sync schedule ${await ensureProductSyncScheduleFor(config)}`);
-  console.log(`nightly audit seal schedule ${await ensureAuditSealScheduleFor(config)}`);
-  console.log(`audit head checkpoint schedule (every ${config.AUDIT_CHECKPOINT_INTERVAL_SECONDS} s) ${await ensureAuditCheckpointScheduleFor(config)}`);
+  for (const outcome of await ensureAppSchedulesFor(config)) console.log(scheduleLine(outcome));
   const devKeys = await ensureDevKeys(config, path.join(dataDir, 'dev-keys.json'));
   for (const line of devKeys) console.log(line);
 

@@ -1,9 +1,7 @@
 import { type Client, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import type { ProductSyncInput } from '../../workflows/product-sync.contract';
 import { productSyncWorkflow } from '../../workflows/product-sync.workflow';
-import type { AppConfig } from '../../core/config/app-config';
 import { ensureSchedule } from '../../core/temporal/ensure-schedule';
-import { withTemporalClient } from '../../core/temporal/temporal-client';
 
 /** 02:00 UTC every night (Temporal schedules read cron in UTC unless told otherwise). */
 export const NIGHTLY_PRODUCT_SYNC_CRON = '0 2 * * *';
@@ -37,9 +35,4 @@ export async function ensureProductSyncSchedule(
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
   };
   return ensureSchedule(client, options);
-}
-
-/** For the start script: connects with the app's settings, ensures the schedule, disconnects. */
-export async function ensureProductSyncScheduleFor(config: AppConfig): Promise<'created' | 'updated'> {
-  return withTemporalClient(config, (client) => ensureProductSyncSchedule(client, { merchant: config.MERCHANT_ID, taskQueue: config.TEMPORAL_TASK_QUEUE }));
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 // js-yaml comes with @nestjs/swagger (not a direct dependency): docker-compose 1.29 prints YAML only.
 import { load } from 'js-yaml';
@@ -69,9 +69,9 @@ describe('docker-compose.yml', () => {
     expect(run.stderr).toContain(`set ${key} (`);
   });
 
-  it('gives the API, the worker and the migrations APP_ENV=production and every key production requires', () => {
+  it('gives the API, the worker, the migrations and the schedules APP_ENV=production and every key production requires', () => {
     const services = resolvedServices();
-    for (const name of ['api', 'worker', 'migrate']) {
+    for (const name of ['api', 'worker', 'migrate', 'schedules']) {
       const env = containerEnv(services[name]);
       expect({ name, APP_ENV: env.APP_ENV }).toEqual({ name, APP_ENV: 'production' });
       for (const key of PRODUCTION_REQUIRED_KEYS) expect({ name, key, value: env[key] }).toEqual({ name, key, value: productionKeys[key] });
@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
     const services = resolvedServices();
     const owner = new URL(containerEnv(services.migrate).DATABASE_OWNER_URL ?? '').username;
     expect(owner).toBe('checkout_saga_owner');
-    for (const name of ['api', 'worker']) {
+    for (const name of ['api', 'worker', 'schedules']) {
       const env = containerEnv(services[name]);
       expect({ name, owner: env.DATABASE_OWNER_URL }).toEqual({ name, owner: undefined });
       const runtime = new URL(env.DATABASE_URL ?? '').username;
@@ -97,7 +97,10 @@ describe('docker-compose.yml', () => {
 
   it('starts every process built from the image: its environment passes the config validation', () => {
     const built = Object.entries(resolvedServices()).filter(([, s]) => s.build !== undefined);
-    expect(built.map(([name]) => name).sort()).toEqual(['api', 'migrate', 'sandbox', 'worker']);
+    expect(built.map(([name]) => name).sort()).toEqual(['api', 'migrate', 'sandbox', 'schedules', 'worker']);
+    // Each runs a program the build emits: dist/<path>.js of a source file <path>.ts.
+    const programs = built.map(([name, service]) => ({ name, source: service.command?.[1]?.replace(/^dist\/(.+)\.js$/, '$1.ts') }));
+    for (const { name, source } of programs) expect({ name, exists: source !== undefined && existsSync(path.join(__dirname, '..', '..', source)) }).toEqual({ name, exists: true });
     const refusals = built.flatMap(([name, service]) => {
       try {
         loadConfig(containerEnv(service));

@@ -16,7 +16,7 @@ export interface CliOutcome {
 /**
  * An `npm run <script>` CLI as `npm run build` leaves it (dist), against the migrated test database:
  * `build()` checks package.json runs exactly that file and compiles dist; `run(...args)` answers its
- * exit code and output, a failure included.
+ * exit code and output, a failure included (`runWith(env, ...args)` with variables of its own).
  */
 export function builtCli(script: string, distFile: string) {
   return {
@@ -24,11 +24,15 @@ export function builtCli(script: string, distFile: string) {
       expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts[script]).toBe(`node ${distFile}`);
       await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
     },
-    async run(...args: string[]): Promise<CliOutcome> {
+    run(...args: string[]): Promise<CliOutcome> {
+      return this.runWith({}, ...args);
+    },
+    /** `run` with these environment variables on top of the test defaults. */
+    async runWith(env: Record<string, string>, ...args: string[]): Promise<CliOutcome> {
       try {
         const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, distFile), ...args], {
           cwd: ROOT,
-          env: { ...process.env, APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, LOG_LEVEL: 'silent' },
+          env: { ...process.env, APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, LOG_LEVEL: 'silent', ...env },
         });
         return { code: 0, stdout, stderr };
       } catch (err) {
