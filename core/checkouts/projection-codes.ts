@@ -25,7 +25,7 @@ type Projection = { view: CheckoutView; receipt: CheckoutReceipt | null };
 
 /** The view and receipt as the projection stores them: every coupon code sealed, one token per code. */
 export function sealProjectionCodes(projection: Projection, sealer: TextSealer): Projection {
-  const codes = couponCodesOf(projection.view);
+  const codes = clearCodesOf(projection.view);
   if (!codes.size) return projection;
   const tokens = new Map([...codes].map((code) => [code, `${SEALED_CODE_PREFIX}${sealer.sealText(code)};`]));
   // Longest first, each as a word of its own (not inside a longer reference), in any case a vendor wrote it.
@@ -42,9 +42,20 @@ export function sealProjectionCodes(projection: Projection, sealer: TextSealer):
   return { view: seal(projection.view), receipt: projection.receipt && seal(projection.receipt) };
 }
 
-/** Whether the view names a coupon code in clear: a row written before codes were sealed at rest (legacy-projection-codes.ts). */
+/**
+ * Whether sealing would change the row: it names a coupon code in clear where sealing seals it (a row
+ * written before codes were sealed at rest: legacy-projection-codes.ts). Exactly what sealing changes,
+ * so a sealed row (a short code left in a step name included) is never taken for one to seal again.
+ */
 export function holdsClearCodes(view: CheckoutView): boolean {
-  return [...couponCodesOf(view)].some((code) => !code.startsWith(SEALED_CODE_PREFIX));
+  if (clearCodesOf(view).size === 0) return false;
+  const unchanged = { sealText: () => '', openText: () => '' } satisfies TextSealer;
+  return JSON.stringify(sealProjectionCodes({ view, receipt: null }, unchanged).view) !== JSON.stringify(view);
+}
+
+/** The sale's coupon codes not sealed yet: a token found where a code goes is never sealed inside another. */
+function clearCodesOf(view: CheckoutView): Set<string> {
+  return new Set([...couponCodesOf(view)].filter((code) => !code.startsWith(SEALED_CODE_PREFIX)));
 }
 
 /** The document with every token opened (a token whose key is no longer configured stays as it is). */

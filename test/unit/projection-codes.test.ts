@@ -44,6 +44,22 @@ describe('coupon codes in the checkouts projection', () => {
     expect(holdsClearCodes({ checkoutId: 'checkout:m:S1:T1:R3', state: 'completed', compensations: [] } as unknown as CheckoutView)).toBe(false);
   });
 
+  it('seals once: a sealed row is left as it is, a short code named in a release step (not sealed in texts) included', () => {
+    const sealed = sealProjectionCodes({ view, receipt }, codec);
+    expect(sealProjectionCodes(sealed, codec)).toEqual(sealed);
+    const short = {
+      checkoutId: 'checkout:m:S1:T1:R4',
+      state: 'compensated',
+      quote: { coupons: [{ provider: 'capillary', code: 'AB1', accepted: true, valueMinor: 100 }] },
+      compensations: [{ step: 'release coupon capillary:AB1', outcome: 'done' }],
+    } as unknown as CheckoutView;
+    const once = sealProjectionCodes({ view: short, receipt: null }, codec).view;
+    expect(once.quote?.coupons[0].code).toMatch(/^sealed-code:k1:/);
+    expect(holdsClearCodes(once)).toBe(false);
+    expect(sealProjectionCodes({ view: once, receipt: null }, codec).view).toEqual(once);
+    expect(openProjectionCodes(once, codec).quote?.coupons[0].code).toBe('AB1');
+  });
+
   it('seals every coupon code and every reason quoting one, one token per code, and nothing else', () => {
     const stored = sealProjectionCodes({ view, receipt }, codec);
     const text = JSON.stringify(stored);
