@@ -55,15 +55,18 @@ describe('npm run schedules', () => {
     ]);
     expect(described[2].spec.intervals?.map((i) => i.every)).toEqual([120_000]);
 
+    // Ops paused the seal by hand: the next deploy brings its settings up to date and leaves it paused.
+    await client.schedule.getHandle('audit-seal-nightly').pause('test: paused by ops');
     const again = await cli.runWith(env({ AUDIT_CHECKPOINT_INTERVAL_SECONDS: '600' }));
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toContain('schedule audit-checkpoint updated (audit head checkpoint, every 600 s)');
     expect(again.stdout.match(/ updated /g)).toHaveLength(3);
     expect((await client.schedule.getHandle('audit-checkpoint').describe()).spec.intervals?.map((i) => i.every)).toEqual([600_000]);
+    expect((await client.schedule.getHandle('audit-seal-nightly').describe()).state.paused).toBe(true);
   }, 60_000);
 
   it('refuses a production start without its keys, naming them, and creates nothing (fail closed)', async () => {
-    const refused = await cli.runWith(env({ APP_ENV: 'production', MERCHANT_ID: 'refused' }));
+    const refused = await cli.runWith(env({ APP_ENV: 'production', MERCHANT_ID: 'refused', TEMPORAL_CODEC_KEY: '' }));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('TEMPORAL_CODEC_KEY');
     await expect(client.schedule.getHandle('product-sync-nightly:refused').describe()).rejects.toThrow();
