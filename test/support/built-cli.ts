@@ -19,26 +19,26 @@ export interface CliOutcome {
  * exit code and output, a failure included (`runWith(env, ...args)` with variables of its own).
  */
 export function builtCli(script: string, distFile: string) {
+  /** The program with these environment variables on top of the test defaults. */
+  const runWith = async (env: Record<string, string>, ...args: string[]): Promise<CliOutcome> => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, distFile), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, LOG_LEVEL: 'silent', ...env },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as CliOutcome;
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
   return {
     async build(): Promise<void> {
       expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts[script]).toBe(`node ${distFile}`);
       await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
     },
-    run(...args: string[]): Promise<CliOutcome> {
-      return this.runWith({}, ...args);
-    },
-    /** `run` with these environment variables on top of the test defaults. */
-    async runWith(env: Record<string, string>, ...args: string[]): Promise<CliOutcome> {
-      try {
-        const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, distFile), ...args], {
-          cwd: ROOT,
-          env: { ...process.env, APP_ENV: 'test', DATABASE_URL: TEST_RUNTIME_DATABASE_URL, LOG_LEVEL: 'silent', ...env },
-        });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as CliOutcome;
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    },
+    // Plain functions, not methods: callers keep `cli.run` on its own (no `this`).
+    run: (...args: string[]): Promise<CliOutcome> => runWith({}, ...args),
+    runWith,
   };
 }
