@@ -79,7 +79,10 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     pendingAttributes = {};
     const updates = [
       ...(state !== undefined ? [{ key: SearchAttributes.state, value: state }] : []),
-      ...(failingStep !== undefined ? [{ key: SearchAttributes.failingStep, value: failingStep }] : []),
+      // Without a coupon's code: search attributes are kept in clear. A value is not part of replay's
+      // determinism check (the same upsert command), so no patched(): test/histories/*/compensation-failed,
+      // recorded with the code, replay.
+      ...(failingStep !== undefined ? [{ key: SearchAttributes.failingStep, value: failingStep === null ? null : loggedStep(failingStep) }] : []),
     ];
     if (updates.length > 0) upsertSearchAttributes(updates);
   };
@@ -106,10 +109,7 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
     if (failed.length > 0) {
       s.view.failureReason = failed.map((f) => `${f.step}: ${f.reason}`).join('; ');
       log.error('compensation failed: ops must act', { checkoutId: s.ref.checkoutId, failed: failed.map((f) => loggedStep(f.step)) });
-      // Without a coupon's code: search attributes are kept in clear. A value is not part of replay's
-      // determinism check (the same upsert command), so no patched(): test/histories/*/compensation-failed,
-      // recorded with the code, replay.
-      pendingAttributes.failingStep = loggedStep(failed[0].step);
+      pendingAttributes.failingStep = failed[0].step;
       await enter('compensation_failed', stepName);
     } else {
       await enter(target, stepName);
@@ -336,7 +336,7 @@ export async function checkoutWorkflowV2(input: CheckoutInput): Promise<Checkout
       s.view.compensations.push(outcome);
       if (outcome.outcome === 'failed') {
         log.error('undo of a step cut short by the till deadline failed: ops must act', { checkoutId: s.ref.checkoutId, step: loggedStep(outcome.step) });
-        pendingAttributes.failingStep = loggedStep(outcome.step);
+        pendingAttributes.failingStep = outcome.step;
       }
     }
   });
